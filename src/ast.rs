@@ -1,0 +1,442 @@
+//! The typed syntax tree of a ruleset, with a span on every node that a
+//! diagnostic may point at. Built by `parse`, read by `check` and `compile`.
+//! Names are still strings here; the compiler turns them into ids.
+
+use crate::diag::Span;
+
+/// A value with the span it was written at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(node: T, span: Span) -> Self {
+        Self { node, span }
+    }
+}
+
+/// An identifier, an indicator id or a string literal, with its span.
+pub type Name = Spanned<String>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ruleset {
+    pub framework: Framework,
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Framework {
+    pub name: Name,
+    pub title: Option<Name>,
+    pub version: Option<Name>,
+    pub source: Option<Name>,
+    /// The grading scale; the first declared scale when absent.
+    pub scale: Option<Name>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Scale(Scale),
+    Sources(DeclList),
+    Tags(DeclList),
+    Measures(DeclList),
+    Weights(Weights),
+    Quantifiers(Quantifiers),
+    Question(Question),
+    Requirement(Requirement),
+    Grade(Grade),
+    Aggregate(Aggregate),
+    Proportionality(Proportionality),
+    Capacity(Capacity),
+    Extension(Extension),
+}
+
+/// `scale NAME { 6 excellent "…" … }`, best level first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scale {
+    pub name: Name,
+    pub levels: Vec<LevelDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LevelDecl {
+    pub value: Option<Spanned<u32>>,
+    pub name: Name,
+    pub description: Option<Name>,
+    pub span: Span,
+}
+
+/// A name with an optional description, in `sources`, `tags`, `measures`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decl {
+    pub name: Name,
+    pub description: Option<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeclList {
+    pub decls: Vec<Decl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weights {
+    pub weights: Vec<WeightDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightDecl {
+    pub name: Name,
+    pub value: Spanned<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quantifiers {
+    pub bands: Vec<Band>,
+    pub span: Span,
+}
+
+/// `most [75%, 90%)`: percentages with inclusive `[ ]` or exclusive `( )` ends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    pub name: Name,
+    pub lo: Spanned<f64>,
+    pub lo_inclusive: bool,
+    pub hi: Spanned<f64>,
+    pub hi_inclusive: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Question {
+    pub id: Name,
+    pub title: Name,
+    pub areas: Vec<Area>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Area {
+    pub id: Spanned<u32>,
+    pub title: Name,
+    pub tags: Vec<Name>,
+    pub indicators: Vec<Indicator>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indicator {
+    /// As written, e.g. `5.2`.
+    pub id: Name,
+    pub title: Name,
+    pub tags: Vec<Name>,
+    pub themes: Vec<Theme>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    pub id: Name,
+    pub title: Name,
+    pub tags: Vec<Name>,
+    pub span: Span,
+}
+
+/// `3..8` or `3`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AreaRange {
+    pub lo: Spanned<u32>,
+    pub hi: Option<Spanned<u32>>,
+    pub span: Span,
+}
+
+/// Which indicators a block applies to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SelectorKind {
+    /// `every indicator`
+    Every,
+    /// `indicators tagged a, b`: any of the tags.
+    Tagged(Vec<Name>),
+    /// `indicators in areas 1, 3..5`
+    InAreas(Vec<AreaRange>),
+    /// `indicators 2.1, 2.2`
+    List(Vec<Name>),
+    /// `areas 1, 2` (in quantified conditions: the areas themselves)
+    Areas(Vec<AreaRange>),
+}
+
+pub type Selector = Spanned<SelectorKind>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Requirement {
+    pub name: Name,
+    pub selector: Selector,
+    pub expect: Expr,
+    pub consequences: Vec<Spanned<Consequence>>,
+    pub severity: Option<Name>,
+    pub message: Option<Name>,
+    pub help: Option<Name>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Consequence {
+    /// `cap at LEVEL`
+    CapAt(Name),
+    /// `not secure`
+    NotSecure,
+    /// `flag`: reported, grade unchanged.
+    Flag,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grade {
+    pub selector: Selector,
+    pub body: GradeBody,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum GradeBody {
+    FirstMatch(Vec<GradeRule>),
+    Table(Table),
+}
+
+/// `LEVEL when COND` or `LEVEL otherwise`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradeRule {
+    pub outcome: Outcome,
+    /// `None` for `otherwise`.
+    pub guard: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Level(Name),
+    /// `judgement "why"`: no rule decides.
+    Judgement(Name),
+}
+
+impl Outcome {
+    pub fn span(&self) -> Span {
+        match self {
+            Outcome::Level(n) | Outcome::Judgement(n) => n.span,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Expr>,
+    pub rows: Vec<TableRow>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableRow {
+    pub cells: Vec<Cell>,
+    pub outcome: Outcome,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellKind {
+    /// `-`: any value.
+    Any,
+    /// `lo..hi`, inclusive.
+    Range(Literal, Literal),
+    /// `>= 2`, or a bare literal meaning `==`.
+    Cmp(CmpOp, Literal),
+}
+
+pub type Cell = Spanned<CellKind>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LiteralKind {
+    Number(f64),
+    Percent(f64),
+    Bool(bool),
+    /// A level or other name, resolved by the checker.
+    Name(String),
+}
+
+pub type Literal = Spanned<LiteralKind>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggTarget {
+    Areas,
+    Questions,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Aggregate {
+    pub target: Spanned<AggTarget>,
+    pub function: Name,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Proportionality {
+    pub first: Vec<FirstAreas>,
+    pub skips: Vec<SkipRule>,
+    pub examines: Vec<ExamineRule>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FirstAreas {
+    pub areas: Vec<AreaRange>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SkipRule {
+    pub areas: Vec<AreaRange>,
+    pub when: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExamineRule {
+    pub indicators: Vec<Name>,
+    pub when: Expr,
+    pub because: Name,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Capacity {
+    pub area: Spanned<u32>,
+    pub confidence_scale: Option<Name>,
+    pub contexts: Vec<ContextDecl>,
+    pub components: Vec<Component>,
+    /// `confidence { high when … }`, with the span of the block.
+    pub confidence: Option<Spanned<Vec<GradeRule>>>,
+    pub overall: Option<Name>,
+    pub statement: Option<Name>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContextDecl {
+    pub name: Name,
+    pub description: Name,
+    /// Empty means `all`.
+    pub lowers: Vec<Name>,
+    pub lowers_span: Span,
+    pub by: Spanned<u32>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Component {
+    pub name: Name,
+    pub title: Name,
+    pub from: Selector,
+    pub span: Span,
+}
+
+/// `extension NAME(TYPE, …) -> TYPE = "path.rhai"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Extension {
+    pub name: Name,
+    pub params: Vec<Name>,
+    pub ret: Name,
+    pub path: Name,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    And,
+    Or,
+    Cmp(CmpOp),
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Not,
+    Neg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    All,
+    Any,
+    No,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeRef {
+    Area(Spanned<u32>),
+    Indicator(Name),
+    Question(Name),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Predicate {
+    /// `>= good`, or `>= area 1`.
+    Cmp(CmpOp, Box<Expr>),
+    Secure,
+    NotSecure,
+    Graded,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Number(f64),
+    Percent(f64),
+    Bool(bool),
+    /// `sources`, `strengths.major`, `good`: resolved by the checker.
+    Path(Vec<Name>),
+    Call(Name, Vec<Expr>),
+    Node(NodeRef),
+    Quantified {
+        quantifier: Quantifier,
+        set: Selector,
+        predicate: Spanned<Predicate>,
+    },
+    Unary(UnOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `agreement is most`
+    IsBand(Box<Expr>, Name),
+}

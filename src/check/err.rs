@@ -1,0 +1,91 @@
+//! Diagnostics of the checker. Each constructor fixes the code, the message
+//! shape and the help, so that the same mistake always reads the same way.
+
+use crate::compile::ir::Type;
+use crate::diag::{Code, Diagnostic, SourceFile, Span};
+
+/// The closest candidate to `name`, when one is close enough to be a typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn list(candidates: &[&str]) -> String {
+    const MAX: usize = 8;
+    let shown: Vec<String> = candidates
+        .iter()
+        .take(MAX)
+        .map(|c| format!("`{c}`"))
+        .collect();
+    let more = candidates.len().saturating_sub(MAX);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// `kind` is what the name should be, e.g. "source kind" or "level of `six_point`".
+pub fn unknown(
+    file: &SourceFile,
+    code: Code,
+    kind: &str,
+    name: &str,
+    span: Span,
+    candidates: &[&str],
+) -> Diagnostic {
+    let help = match suggest(name, candidates.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if candidates.is_empty() => format!("declare the {kind} first"),
+        None => format!("the {kind}s in scope are {}", list(candidates)),
+    };
+    Diagnostic::error(code, format!("unknown {kind} `{name}`"))
+        .in_file(file)
+        .label(span, format!("not a declared {kind}"))
+        .help(help)
+}
+
+pub fn duplicate(file: &SourceFile, kind: &str, name: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(Code::CheckDuplicate, format!("{kind} `{name}` is declared twice"))
+        .in_file(file)
+        .label(span, "declared again here")
+        .label(first, "first declared here")
+        .help(format!("give each {kind} a distinct name, or remove one of them"))
+}
+
+pub fn type_name(t: Type, scale_name: &dyn Fn(Type) -> String) -> String {
+    match t {
+        Type::Bool => "a condition (true or false)".into(),
+        Type::Number => "a number".into(),
+        Type::Series => "a series of numbers".into(),
+        Type::Level(_) => format!("a level of {}", scale_name(t)),
+        Type::Levels(_) => format!("a list of levels of {}", scale_name(t)),
+    }
+}
+
+pub fn type_mismatch(
+    file: &SourceFile,
+    span: Span,
+    expected: &str,
+    found: &str,
+    help: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(
+        Code::CheckType,
+        format!("expected {expected}, found {found}"),
+    )
+    .in_file(file)
+    .label(span, format!("this is {found}"))
+    .help(help)
+}
+
+pub fn not_available(file: &SourceFile, what: &str, span: Span, help: &str) -> Diagnostic {
+    Diagnostic::error(Code::CheckNotAvailable, format!("{what} is not available here"))
+        .in_file(file)
+        .label(span, "not available in this block")
+        .help(help.to_string())
+}

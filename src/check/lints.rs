@@ -1,0 +1,158 @@
+//! Lints that look at several declarations at once: quantifier bands that
+//! overlap or leave gaps, and skip rules that depend on what they skip.
+
+use std::collections::HashSet;
+
+use crate::ast;
+use crate::compile::ir::*;
+use crate::diag::{Code, Diagnostic};
+
+use super::Checker;
+
+/// Quantifier bands must tile 0–100% exactly: each percentage in one band.
+pub(super) fn bands(c: &mut Checker<'_>) {
+    let file = c.file;
+    let mut order: Vec<usize> = Vec::new();
+    for (i, b) in c.bands.iter().enumerate() {
+        let span = c.band_spans.get(i).copied().unwrap_or_default();
+        let empty = b.lo > b.hi || (b.lo == b.hi && !(b.lo_inclusive && b.hi_inclusive));
+        if b.lo < 0.0 || b.hi > 100.0 || empty {
+            c.diags.push(
+                Diagnostic::error(Code::CheckBandBounds, format!("band `{}` contains no percentage from 0% to 100%", b.name))
+                    .in_file(file)
+                    .label(span, "bounds out of order or out of range")
+                    .help("write bounds from 0% to 100%, lower first, e.g. `[50%, 75%)`"),
+            );
+        } else {
+            order.push(i);
+        }
+    }
+    if order.is_empty() {
+        return;
+    }
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&c.bands[a], &c.bands[b]);
+        x.lo.total_cmp(&y.lo).then(y.lo_inclusive.cmp(&x.lo_inclusive))
+    });
+    let span_of = |i: usize| c.band_spans.get(i).copied().unwrap_or_default();
+    let mut found = Vec::new();
+    if let Some(&first) = order.first() {
+        let b = &c.bands[first];
+        if b.lo > 0.0 || !b.lo_inclusive {
+            found.push(
+                Diagnostic::warning(Code::CheckBandGap, format!("no band covers the shares below `{}`", b.name))
+                    .in_file(file)
+                    .label(span_of(first), "the lowest band starts here")
+                    .help("start the lowest band at `[0%`"),
+            );
+        }
+    }
+    if let Some(&last) = order.last() {
+        let b = &c.bands[last];
+        if b.hi < 100.0 || !b.hi_inclusive {
+            found.push(
+                Diagnostic::warning(Code::CheckBandGap, format!("no band covers the shares above `{}`", b.name))
+                    .in_file(file)
+                    .label(span_of(last), "the highest band ends here")
+                    .help("end the highest band at `100%]`"),
+            );
+        }
+    }
+    for pair in order.windows(2) {
+        let [i, j] = [pair[0], pair[1]];
+        let (a, b) = (&c.bands[i], &c.bands[j]);
+        let overlap = a.hi > b.lo || (a.hi == b.lo && a.hi_inclusive && b.lo_inclusive);
+        let gap = a.hi < b.lo || (a.hi == b.lo && !a.hi_inclusive && !b.lo_inclusive);
+        if overlap {
+            found.push(
+                Diagnostic::warning(Code::CheckBandOverlap, format!("bands `{}` and `{}` overlap", a.name, b.name))
+                    .in_file(file)
+                    .label(span_of(j), "starts inside the band before")
+                    .label(span_of(i), "this band")
+                    .help(format!(
+                        "make one end exclusive so each share has one word, e.g. `{} [{}%, …)` and `{} [{}%, …]`",
+                        a.name, a.lo, b.name, a.hi
+                    )),
+            );
+        } else if gap {
+            found.push(
+                Diagnostic::warning(Code::CheckBandGap, format!("no band covers the shares between `{}` and `{}`", a.name, b.name))
+                    .in_file(file)
+                    .label(span_of(j), "starts after a gap")
+                    .label(span_of(i), "this band ends before it")
+                    .help(format!("start `{}` where `{}` ends, with one of the two ends inclusive", b.name, a.name)),
+            );
+        }
+    }
+    c.diags.extend(found);
+}
+
+fn areas_read(e: &Expr, areas: &[AreaIr], indicators: &[IndicatorIr], out: &mut HashSet<AreaId>) {
+    let node = |n: &NodeId, out: &mut HashSet<AreaId>| match n {
+        NodeId::Area(a) => {
+            out.insert(*a);
+        }
+        NodeId::Indicator(i) => {
+            if let Some(ind) = indicators.get(i.index()) {
+                out.insert(ind.area);
+            }
+        }
+        NodeId::Question(q) => {
+            out.extend(
+                areas
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.question == *q)
+                    .map(|(i, _)| AreaId(i as u32)),
+            );
+        }
+    };
+    match e {
+        Expr::Node(n) => node(n, out),
+        Expr::Quantified { nodes, predicate, .. } => {
+            for n in nodes {
+                node(n, out);
+            }
+            if let Predicate::Cmp(_, rhs) = predicate {
+                areas_read(rhs, areas, indicators, out);
+            }
+        }
+        Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => areas_read(a, areas, indicators, out),
+        Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+            areas_read(a, areas, indicators, out);
+            areas_read(b, areas, indicators, out);
+        }
+        Expr::Call { args, .. } => {
+            for a in args {
+                areas_read(a, areas, indicators, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A skip rule may not read an area that it or another skip rule skips:
+/// whether the area is examined would then depend on itself.
+pub(super) fn skip_cycles(c: &mut Checker<'_>, ir: &ProportionalityIr, p: &ast::Proportionality) {
+    let mut found = Vec::new();
+    for (rule, ast_rule) in ir.skips.iter().zip(&p.skips) {
+        let mut read = HashSet::new();
+        areas_read(&rule.when, &c.areas, &c.indicators, &mut read);
+        for (other, other_ast) in ir.skips.iter().zip(&p.skips) {
+            if let Some(a) = other.areas.iter().find(|a| read.contains(a)) {
+                let n = c.areas.get(a.index()).map_or(0, |a| a.number);
+                let mut d = Diagnostic::error(
+                    Code::CheckCycle,
+                    format!("whether key area {n} is skipped depends on key area {n} itself"),
+                )
+                .in_file(c.file)
+                .label(ast_rule.when.span, format!("reads key area {n}"));
+                if !std::ptr::eq(rule, other) {
+                    d = d.label(other_ast.span, "which this rule skips");
+                }
+                found.push(d.help("base skip rules on areas that are always examined, e.g. those in `first areas`"));
+            }
+        }
+    }
+    c.diags.extend(found);
+}

@@ -1,0 +1,1321 @@
+//! Stage 2: resolve every name of the AST to an id, type every expression,
+//! and run the lints. The result, [`Checked`], holds resolved declarations
+//! and typed expressions; `compile` lays them out for evaluation.
+//!
+//! The checker never stops at the first problem: each declaration is checked
+//! on its own, and an expression that fails to resolve is dropped while the
+//! rest goes on, so the author sees every error in one run.
+
+mod err;
+mod expr;
+mod lints;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::ast::{self, Item, Name, Outcome, SelectorKind};
+use crate::compile::ir::*;
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile, Span};
+use crate::ext::{self, ExtType, Sandbox, Script};
+
+pub use err::suggest;
+pub(crate) use expr::Scope;
+
+/// A decision-table cell, resolved.
+#[derive(Clone, Debug)]
+pub enum CellHir {
+    Any,
+    Range(Value, Value),
+    Cmp(ast::CmpOp, Value),
+}
+
+#[derive(Clone, Debug)]
+pub struct RowHir {
+    pub cells: Vec<CellHir>,
+    pub outcome: OutcomeIr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum GradeHir {
+    Rules(Vec<RuleIr>),
+    Table {
+        columns: Vec<Expr>,
+        rows: Vec<RowHir>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct GradeDecl {
+    pub body: GradeHir,
+    pub selection: Vec<IndicatorId>,
+    pub span: Span,
+}
+
+/// A checked ruleset: every name resolved, every expression typed.
+pub struct Checked {
+    pub file: SourceFile,
+    pub framework: FrameworkInfo,
+    pub grading: ScaleId,
+    pub scales: Vec<ScaleIr>,
+    pub sources: Vec<Named>,
+    pub weights: Vec<(String, f64)>,
+    pub bands: Vec<BandIr>,
+    pub measures: Vec<Named>,
+    pub questions: Vec<QuestionIr>,
+    pub areas: Vec<AreaIr>,
+    pub indicators: Vec<IndicatorIr>,
+    pub requirements: Vec<(RequirementIr, Vec<IndicatorId>)>,
+    pub grades: Vec<GradeDecl>,
+    pub area_agg: AggFn,
+    pub question_agg: AggFn,
+    pub proportionality: Option<ProportionalityIr>,
+    pub capacity: Option<CapacityIr>,
+    pub extensions: Vec<ExtensionIr>,
+    pub sandbox: Arc<Sandbox>,
+}
+
+struct ExtSig {
+    name: String,
+    params: Vec<ExtType>,
+    ret: ExtType,
+    span: Span,
+    script: Option<Arc<Script>>,
+}
+
+/// Symbol tables and the diagnostics found so far.
+pub(crate) struct Checker<'a> {
+    file: &'a SourceFile,
+    dir: &'a Path,
+    sandbox: Arc<Sandbox>,
+    diags: Diagnostics,
+    scales: Vec<ScaleIr>,
+    scale_idx: HashMap<String, (ScaleId, Span)>,
+    grading: Option<ScaleId>,
+    sources: Vec<Named>,
+    source_idx: HashMap<String, (SourceId, Span)>,
+    tags: HashMap<String, Span>,
+    weights: Vec<(String, f64)>,
+    weight_idx: HashMap<String, (WeightId, Span)>,
+    bands: Vec<BandIr>,
+    band_spans: Vec<Span>,
+    band_idx: HashMap<String, BandId>,
+    measures: Vec<Named>,
+    measure_idx: HashMap<String, (MeasureId, Span)>,
+    questions: Vec<QuestionIr>,
+    question_idx: HashMap<String, (QuestionId, Span)>,
+    areas: Vec<AreaIr>,
+    area_spans: Vec<Span>,
+    area_idx: HashMap<u32, AreaId>,
+    indicators: Vec<IndicatorIr>,
+    indicator_tags: Vec<HashSet<String>>,
+    indicator_idx: HashMap<String, IndicatorId>,
+    exts: Vec<ExtSig>,
+    ext_idx: HashMap<String, ExtId>,
+    components: HashMap<String, ComponentId>,
+    contexts: HashMap<String, ContextId>,
+}
+
+/// Checks a parsed ruleset. `dir` is the ruleset's folder, against which
+/// extension paths resolve. Returns the checked ruleset when there are no
+/// errors, and every diagnostic (warnings too) either way.
+pub fn check(
+    ruleset: &ast::Ruleset,
+    file: &SourceFile,
+    dir: &Path,
+    sandbox: Arc<Sandbox>,
+) -> (Option<Checked>, Diagnostics) {
+    let mut c = Checker {
+        file,
+        dir,
+        sandbox,
+        diags: Diagnostics::default(),
+        scales: Vec::new(),
+        scale_idx: HashMap::new(),
+        grading: None,
+        sources: Vec::new(),
+        source_idx: HashMap::new(),
+        tags: HashMap::new(),
+        weights: Vec::new(),
+        weight_idx: HashMap::new(),
+        bands: Vec::new(),
+        band_spans: Vec::new(),
+        band_idx: HashMap::new(),
+        measures: Vec::new(),
+        measure_idx: HashMap::new(),
+        questions: Vec::new(),
+        question_idx: HashMap::new(),
+        areas: Vec::new(),
+        area_spans: Vec::new(),
+        area_idx: HashMap::new(),
+        indicators: Vec::new(),
+        indicator_tags: Vec::new(),
+        indicator_idx: HashMap::new(),
+        exts: Vec::new(),
+        ext_idx: HashMap::new(),
+        components: HashMap::new(),
+        contexts: HashMap::new(),
+    };
+
+    // Pass 1: declarations, so that bodies may refer to names declared later.
+    for item in &ruleset.items {
+        match item {
+            Item::Scale(s) => c.declare_scale(s),
+            Item::Sources(l) => c.declare_sources(l),
+            Item::Tags(l) => c.declare_tags(l),
+            Item::Measures(l) => c.declare_measures(l),
+            Item::Weights(w) => c.declare_weights(w),
+            Item::Quantifiers(q) => c.declare_bands(q),
+            Item::Extension(e) => c.declare_extension(e),
+            _ => {}
+        }
+    }
+    c.resolve_grading(&ruleset.framework);
+    c.require_declarations(&ruleset.framework);
+    for item in &ruleset.items {
+        if let Item::Question(q) = item {
+            c.declare_question(q);
+        }
+    }
+    let capacities: Vec<&ast::Capacity> = ruleset
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Capacity(cap) => Some(cap),
+            _ => None,
+        })
+        .collect();
+    if let Some(extra) = capacities.get(1) {
+        let first = capacities.first().map_or(extra.span, |c| c.span);
+        c.diags.push(err::duplicate(
+            file,
+            "capacity judgement",
+            "capacity",
+            extra.span,
+            first,
+        ));
+    }
+    if let Some(cap) = capacities.first() {
+        c.declare_capacity_names(cap);
+    }
+
+    // Pass 2: bodies.
+    let mut requirements = Vec::new();
+    let mut grades = Vec::new();
+    let mut area_agg = None;
+    let mut question_agg = None;
+    let mut proportionality: Option<(ProportionalityIr, &ast::Proportionality)> = None;
+    for item in &ruleset.items {
+        match item {
+            Item::Requirement(r) => {
+                if let Some(req) = c.requirement(r) {
+                    requirements.push(req);
+                }
+            }
+            Item::Grade(g) => {
+                if let Some(g) = c.grade(g) {
+                    grades.push(g);
+                }
+            }
+            Item::Aggregate(a) => {
+                let slot = match a.target.node {
+                    ast::AggTarget::Areas => &mut area_agg,
+                    ast::AggTarget::Questions => &mut question_agg,
+                };
+                if let Some((_, first)) = slot {
+                    c.diags.push(err::duplicate(
+                        file,
+                        "aggregation",
+                        "aggregate",
+                        a.span,
+                        *first,
+                    ));
+                } else if let Some(f) = c.agg_fn(&a.function, None) {
+                    *slot = Some((f, a.span));
+                }
+            }
+            Item::Proportionality(p) => {
+                if let Some((_, first)) = &proportionality {
+                    c.diags.push(err::duplicate(
+                        file,
+                        "proportionality block",
+                        "proportionality",
+                        p.span,
+                        first.span,
+                    ));
+                } else {
+                    let ir = c.proportionality(p);
+                    proportionality = Some((ir, p));
+                }
+            }
+            _ => {}
+        }
+    }
+    let capacity = capacities.first().and_then(|cap| c.capacity(cap));
+    c.check_empty_areas(capacities.first().map(|cap| cap.area.node));
+    if let Some((ir, p)) = &proportionality {
+        lints::skip_cycles(&mut c, ir, p);
+    }
+    lints::bands(&mut c);
+    c.check_uncovered(&grades);
+
+    let Checker {
+        diags,
+        scales,
+        grading,
+        sources,
+        weights,
+        bands,
+        measures,
+        questions,
+        areas,
+        indicators,
+        exts,
+        sandbox,
+        ..
+    } = c;
+    let mut diags = diags;
+    diags.sort();
+    let Some(grading) = grading else {
+        return (None, diags);
+    };
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let extensions = exts
+        .into_iter()
+        .filter_map(|e| {
+            Some(ExtensionIr {
+                name: e.name,
+                params: e.params,
+                ret: e.ret,
+                script: e.script?,
+                span: e.span,
+            })
+        })
+        .collect();
+    let fw = &ruleset.framework;
+    let checked = Checked {
+        file: file.clone(),
+        framework: FrameworkInfo {
+            name: fw.name.node.clone(),
+            title: fw.title.as_ref().map(|t| t.node.clone()),
+            version: fw.version.as_ref().map(|t| t.node.clone()),
+            source: fw.source.as_ref().map(|t| t.node.clone()),
+        },
+        grading,
+        scales,
+        sources,
+        weights,
+        bands,
+        measures,
+        questions,
+        areas,
+        indicators,
+        requirements,
+        grades,
+        // Lowest is the conservative default: an area is as good as its weakest indicator.
+        area_agg: area_agg.map_or(AggFn::Lowest, |(f, _)| f),
+        question_agg: question_agg.map_or(AggFn::Lowest, |(f, _)| f),
+        proportionality: proportionality.map(|(ir, _)| ir),
+        capacity,
+        extensions,
+        sandbox,
+    };
+    (Some(checked), diags)
+}
+
+impl<'a> Checker<'a> {
+    pub(crate) fn file(&self) -> &'a SourceFile {
+        self.file
+    }
+
+    pub(crate) fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    // ------------------------------------------------------------ declarations
+
+    fn declare_scale(&mut self, s: &ast::Scale) {
+        let id = ScaleId(self.scales.len() as u32);
+        if let Some((_, first)) = self.scale_idx.get(&s.name.node) {
+            let d = err::duplicate(self.file, "scale", &s.name.node, s.name.span, *first);
+            self.push(d);
+            return;
+        }
+        if s.levels.len() > usize::from(Rank::MAX) {
+            self.push(
+                Diagnostic::error(Code::CheckLevelOrder, "a scale may have at most 255 levels")
+                    .in_file(self.file)
+                    .label(s.name.span, "too many levels")
+                    .help("split the scale or merge levels"),
+            );
+            return;
+        }
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for l in &s.levels {
+            if let Some(first) = seen.insert(&l.name.node, l.name.span) {
+                let d = err::duplicate(self.file, "level", &l.name.node, l.name.span, first);
+                self.push(d);
+            }
+        }
+        let with_values = s.levels.iter().filter(|l| l.value.is_some()).count();
+        if with_values != 0 && with_values != s.levels.len() {
+            let missing = s.levels.iter().find(|l| l.value.is_none());
+            if let Some(l) = missing {
+                self.push(
+                    Diagnostic::error(
+                        Code::CheckLevelOrder,
+                        format!("level `{}` has no value while others do", l.name.node),
+                    )
+                    .in_file(self.file)
+                    .label(l.name.span, "no value")
+                    .help("give every level of the scale a value, or none of them"),
+                );
+            }
+        }
+        for pair in s.levels.windows(2) {
+            if let [a, b] = pair
+                && let (Some(va), Some(vb)) = (&a.value, &b.value)
+                && va.node <= vb.node
+            {
+                self.push(
+                    Diagnostic::error(
+                        Code::CheckLevelOrder,
+                        format!(
+                            "level `{}` ({}) is listed after `{}` ({}) but is not lower",
+                            b.name.node, vb.node, a.name.node, va.node
+                        ),
+                    )
+                    .in_file(self.file)
+                    .label(vb.span, "should be lower than the level above")
+                    .label(va.span, "level above")
+                    .help("list levels best first, with falling values"),
+                );
+            }
+        }
+        let levels = s
+            .levels
+            .iter()
+            .rev()
+            .map(|l| LevelIr {
+                name: l.name.node.clone(),
+                value: l.value.as_ref().map(|v| v.node),
+                description: l.description.as_ref().map(|d| d.node.clone()),
+            })
+            .collect();
+        self.scale_idx.insert(s.name.node.clone(), (id, s.name.span));
+        self.scales.push(ScaleIr {
+            name: s.name.node.clone(),
+            levels,
+        });
+    }
+
+    fn declare_sources(&mut self, l: &ast::DeclList) {
+        for d in &l.decls {
+            if let Some((_, first)) = self.source_idx.get(&d.name.node) {
+                let e = err::duplicate(self.file, "source kind", &d.name.node, d.name.span, *first);
+                self.push(e);
+                continue;
+            }
+            let id = SourceId(self.sources.len() as u32);
+            self.source_idx.insert(d.name.node.clone(), (id, d.name.span));
+            self.sources.push(named(d));
+        }
+    }
+
+    fn declare_tags(&mut self, l: &ast::DeclList) {
+        for d in &l.decls {
+            if let Some(first) = self.tags.get(&d.name.node) {
+                let e = err::duplicate(self.file, "tag", &d.name.node, d.name.span, *first);
+                self.push(e);
+                continue;
+            }
+            self.tags.insert(d.name.node.clone(), d.name.span);
+        }
+    }
+
+    fn declare_measures(&mut self, l: &ast::DeclList) {
+        for d in &l.decls {
+            if let Some((_, first)) = self.measure_idx.get(&d.name.node) {
+                let e = err::duplicate(self.file, "measure", &d.name.node, d.name.span, *first);
+                self.push(e);
+                continue;
+            }
+            let id = MeasureId(self.measures.len() as u32);
+            self.measure_idx
+                .insert(d.name.node.clone(), (id, d.name.span));
+            self.measures.push(named(d));
+        }
+    }
+
+    fn declare_weights(&mut self, w: &ast::Weights) {
+        for d in &w.weights {
+            if let Some((_, first)) = self.weight_idx.get(&d.name.node) {
+                let e = err::duplicate(self.file, "weight", &d.name.node, d.name.span, *first);
+                self.push(e);
+                continue;
+            }
+            if d.name.node == "score" {
+                self.push(
+                    Diagnostic::error(Code::CheckDuplicate, "`score` is a built-in value and cannot name a weight")
+                        .in_file(self.file)
+                        .label(d.name.span, "reserved")
+                        .help("`strengths.score` is the sum of weights: pick another name"),
+                );
+                continue;
+            }
+            let id = WeightId(self.weights.len() as u32);
+            self.weight_idx.insert(d.name.node.clone(), (id, d.name.span));
+            self.weights.push((d.name.node.clone(), d.value.node));
+        }
+    }
+
+    fn declare_bands(&mut self, q: &ast::Quantifiers) {
+        for b in &q.bands {
+            if let Some(&id) = self.band_idx.get(&b.name.node) {
+                let first = self.band_spans.get(id.index()).copied().unwrap_or(b.span);
+                let e = err::duplicate(self.file, "quantifier band", &b.name.node, b.name.span, first);
+                self.push(e);
+                continue;
+            }
+            let id = BandId(self.bands.len() as u32);
+            self.band_idx.insert(b.name.node.clone(), id);
+            self.band_spans.push(b.span);
+            self.bands.push(BandIr {
+                name: b.name.node.clone(),
+                lo: b.lo.node,
+                lo_inclusive: b.lo_inclusive,
+                hi: b.hi.node,
+                hi_inclusive: b.hi_inclusive,
+            });
+        }
+    }
+
+    fn declare_extension(&mut self, e: &ast::Extension) {
+        if let Some(&id) = self.ext_idx.get(&e.name.node) {
+            let first = self.exts.get(id.index()).map_or(e.span, |x| x.span);
+            let d = err::duplicate(self.file, "extension", &e.name.node, e.name.span, first);
+            self.push(d);
+            return;
+        }
+        if matches!(e.name.node.as_str(), "lowest" | "highest" | "median" | "mode") {
+            self.push(
+                Diagnostic::error(
+                    Code::CheckDuplicate,
+                    format!("`{}` is a built-in aggregation and cannot name an extension", e.name.node),
+                )
+                .in_file(self.file)
+                .label(e.name.span, "reserved")
+                .help("pick another name for the extension"),
+            );
+            return;
+        }
+        let mut ok = true;
+        let mut parse_type = |c: &mut Self, n: &Name| match ExtType::parse(&n.node) {
+            Some(t) => t,
+            None => {
+                ok = false;
+                let d = err::unknown(
+                    c.file,
+                    Code::CheckUnknownName,
+                    "type",
+                    &n.node,
+                    n.span,
+                    &["number", "bool", "level", "series", "levels"],
+                );
+                c.push(d);
+                ExtType::Number
+            }
+        };
+        let params: Vec<ExtType> = e.params.iter().map(|p| parse_type(self, p)).collect();
+        let ret = parse_type(self, &e.ret);
+        let script = if ok {
+            match ext::load(&self.sandbox, self.dir, &e.path.node, self.file, e.path.span) {
+                Ok(s) => match s.check_function(&e.name.node, params.len(), self.file, e.span) {
+                    Ok(()) => Some(Arc::new(s)),
+                    Err(d) => {
+                        self.push(d);
+                        None
+                    }
+                },
+                Err(d) => {
+                    self.push(d);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let id = ExtId(self.exts.len() as u32);
+        self.ext_idx.insert(e.name.node.clone(), id);
+        self.exts.push(ExtSig {
+            name: e.name.node.clone(),
+            params,
+            ret,
+            span: e.span,
+            script,
+        });
+    }
+
+    fn resolve_grading(&mut self, fw: &ast::Framework) {
+        match &fw.scale {
+            Some(name) => match self.scale_idx.get(&name.node) {
+                Some((id, _)) => self.grading = Some(*id),
+                None => {
+                    let names: Vec<&str> = self.scales.iter().map(|s| s.name.as_str()).collect();
+                    let d = err::unknown(self.file, Code::CheckUnknownName, "scale", &name.node, name.span, &names);
+                    self.push(d);
+                }
+            },
+            None => {
+                if self.scales.is_empty() {
+                    self.push(
+                        Diagnostic::error(Code::CheckMissing, "the ruleset declares no scale")
+                            .in_file(self.file)
+                            .label(fw.name.span, "this framework has no grading scale")
+                            .help("declare one, e.g. `scale six_point { 6 excellent … 1 unsatisfactory }`"),
+                    );
+                } else {
+                    self.grading = Some(ScaleId(0));
+                }
+            }
+        }
+        if let Some(id) = self.grading
+            && self.scales.get(id.index()).is_some_and(|s| s.levels.is_empty())
+        {
+            self.grading = None;
+        }
+    }
+
+    fn require_declarations(&mut self, fw: &ast::Framework) {
+        if self.sources.is_empty() {
+            self.push(
+                Diagnostic::error(Code::CheckMissing, "the ruleset declares no source kinds")
+                    .in_file(self.file)
+                    .label(fw.name.span, "evidence in this framework has no source to come from")
+                    .help("declare them, e.g. `sources { performance_data, documentation, stakeholder_views, observation }`"),
+            );
+        }
+    }
+
+    fn declare_question(&mut self, q: &ast::Question) {
+        if let Some((_, first)) = self.question_idx.get(&q.id.node) {
+            let d = err::duplicate(self.file, "question", &q.id.node, q.id.span, *first);
+            self.push(d);
+            return;
+        }
+        let qid = QuestionId(self.questions.len() as u32);
+        self.question_idx.insert(q.id.node.clone(), (qid, q.id.span));
+        let mut area_ids = Vec::new();
+        for a in &q.areas {
+            if let Some(&other) = self.area_idx.get(&a.id.node) {
+                let first = self.area_spans.get(other.index()).copied().unwrap_or(a.id.span);
+                let d = err::duplicate(self.file, "key area", &a.id.node.to_string(), a.id.span, first);
+                self.push(d);
+                continue;
+            }
+            let aid = AreaId(self.areas.len() as u32);
+            self.area_idx.insert(a.id.node, aid);
+            self.area_spans.push(a.id.span);
+            self.check_tags(&a.tags);
+            let mut ind_ids = Vec::new();
+            for i in &a.indicators {
+                if let Some(&other) = self.indicator_idx.get(&i.id.node) {
+                    let first = self.indicators.get(other.index()).map_or(i.id.span, |x| x.span);
+                    let d = err::duplicate(self.file, "indicator", &i.id.node, i.id.span, first);
+                    self.push(d);
+                    continue;
+                }
+                self.check_tags(&i.tags);
+                let mut themes = Vec::new();
+                let mut seen: HashMap<&str, Span> = HashMap::new();
+                for t in &i.themes {
+                    self.check_tags(&t.tags);
+                    if let Some(first) = seen.insert(&t.id.node, t.id.span) {
+                        let d = err::duplicate(self.file, "theme", &t.id.node, t.id.span, first);
+                        self.push(d);
+                        continue;
+                    }
+                    themes.push(Named {
+                        name: t.id.node.clone(),
+                        description: Some(t.title.node.clone()),
+                    });
+                }
+                let iid = IndicatorId(self.indicators.len() as u32);
+                self.indicator_idx.insert(i.id.node.clone(), iid);
+                let tags: HashSet<String> = a
+                    .tags
+                    .iter()
+                    .chain(&i.tags)
+                    .map(|t| t.node.clone())
+                    .collect();
+                self.indicator_tags.push(tags);
+                self.indicators.push(IndicatorIr {
+                    id: i.id.node.clone(),
+                    title: i.title.node.clone(),
+                    area: aid,
+                    themes,
+                    grade_block: None,
+                    requirements: Vec::new(),
+                    span: i.id.span,
+                });
+                ind_ids.push(iid);
+            }
+            self.areas.push(AreaIr {
+                number: a.id.node,
+                title: a.title.node.clone(),
+                question: qid,
+                indicators: ind_ids,
+            });
+            area_ids.push(aid);
+        }
+        self.questions.push(QuestionIr {
+            id: q.id.node.clone(),
+            title: q.title.node.clone(),
+            areas: area_ids,
+        });
+    }
+
+    fn check_tags(&mut self, tags: &[Name]) {
+        for t in tags {
+            if !self.tags.contains_key(&t.node) {
+                let names: Vec<&str> = self.tags.keys().map(String::as_str).collect();
+                let mut names = names;
+                names.sort_unstable();
+                let d = err::unknown(self.file, Code::CheckUnknownName, "tag", &t.node, t.span, &names);
+                self.push(d);
+            }
+        }
+    }
+
+    fn declare_capacity_names(&mut self, cap: &ast::Capacity) {
+        let mut spans: HashMap<String, Span> = HashMap::new();
+        for (i, comp) in cap.components.iter().enumerate() {
+            if let Some(first) = spans.get(&comp.name.node) {
+                let d = err::duplicate(self.file, "component", &comp.name.node, comp.name.span, *first);
+                self.push(d);
+                continue;
+            }
+            spans.insert(comp.name.node.clone(), comp.name.span);
+            self.components
+                .insert(comp.name.node.clone(), ComponentId(i as u32));
+        }
+        let mut spans: HashMap<String, Span> = HashMap::new();
+        for (i, ctx) in cap.contexts.iter().enumerate() {
+            if let Some(first) = spans.get(&ctx.name.node) {
+                let d = err::duplicate(self.file, "context", &ctx.name.node, ctx.name.span, *first);
+                self.push(d);
+                continue;
+            }
+            spans.insert(ctx.name.node.clone(), ctx.name.span);
+            self.contexts.insert(ctx.name.node.clone(), ContextId(i as u32));
+        }
+    }
+
+    // ------------------------------------------------------------ selections
+
+    fn area_ranges(&mut self, ranges: &[ast::AreaRange]) -> Vec<AreaId> {
+        let mut out = Vec::new();
+        for r in ranges {
+            let hi = r.hi.as_ref().map_or(r.lo.node, |h| h.node);
+            if hi < r.lo.node {
+                self.push(
+                    Diagnostic::error(Code::CheckUnknownArea, format!("the range `{}..{}` is empty", r.lo.node, hi))
+                        .in_file(self.file)
+                        .label(r.span, "the end is below the start")
+                        .help(format!("write `{hi}..{}`", r.lo.node)),
+                );
+                continue;
+            }
+            for n in r.lo.node..=hi {
+                match self.area_idx.get(&n) {
+                    Some(&id) => out.push(id),
+                    None => {
+                        let d = self.unknown_area(n, r.span);
+                        self.push(d);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub(crate) fn unknown_area(&self, n: u32, span: Span) -> Diagnostic {
+        let mut nums: Vec<u32> = self.area_idx.keys().copied().collect();
+        nums.sort_unstable();
+        let list: Vec<String> = nums.iter().map(u32::to_string).collect();
+        Diagnostic::error(Code::CheckUnknownArea, format!("there is no key area {n}"))
+            .in_file(self.file)
+            .label(span, "not a declared key area")
+            .help(if list.is_empty() {
+                "declare key areas inside a `question` block".to_string()
+            } else {
+                format!("the key areas are {}", list.join(", "))
+            })
+    }
+
+    pub(crate) fn indicator(&mut self, id: &Name) -> Option<IndicatorId> {
+        if let Some(&i) = self.indicator_idx.get(&id.node) {
+            return Some(i);
+        }
+        let names: Vec<&str> = self.indicators.iter().map(|i| i.id.as_str()).collect();
+        let d = err::unknown(self.file, Code::CheckUnknownIndicator, "indicator", &id.node, id.span, &names);
+        self.push(d);
+        None
+    }
+
+    /// The indicators a selector names, in framework order.
+    pub(crate) fn select(&mut self, sel: &ast::Selector) -> Vec<IndicatorId> {
+        let mut out: Vec<IndicatorId> = match &sel.node {
+            SelectorKind::Every => (0..self.indicators.len() as u32).map(IndicatorId).collect(),
+            SelectorKind::Tagged(tags) => {
+                self.check_tags(tags);
+                (0..self.indicators.len())
+                    .filter(|&i| {
+                        self.indicator_tags
+                            .get(i)
+                            .is_some_and(|set| tags.iter().any(|t| set.contains(&t.node)))
+                    })
+                    .map(|i| IndicatorId(i as u32))
+                    .collect()
+            }
+            SelectorKind::InAreas(ranges) | SelectorKind::Areas(ranges) => {
+                let areas = self.area_ranges(ranges);
+                areas
+                    .iter()
+                    .filter_map(|a| self.areas.get(a.index()))
+                    .flat_map(|a| a.indicators.iter().copied())
+                    .collect()
+            }
+            SelectorKind::List(ids) => ids.iter().filter_map(|i| self.indicator(i)).collect(),
+        };
+        out.sort();
+        out.dedup();
+        if out.is_empty() && !matches!(sel.node, SelectorKind::List(_)) {
+            self.push(
+                Diagnostic::warning(Code::CheckEmptySelection, "this selects no indicator")
+                    .in_file(self.file)
+                    .label(sel.span, "matches nothing")
+                    .help("check the tags or areas named, or remove the block"),
+            );
+        }
+        out
+    }
+
+    // ------------------------------------------------------------ bodies
+
+    fn requirement(&mut self, r: &ast::Requirement) -> Option<(RequirementIr, Vec<IndicatorId>)> {
+        let selection = self.select(&r.selector);
+        let scope = Scope::Indicator {
+            derived: true,
+            final_: true,
+        };
+        let expect = self.condition(&r.expect, scope);
+        let reads_final = expr::reads_final(&r.expect);
+        let mut cap = None;
+        let mut not_secure = false;
+        for c in &r.consequences {
+            match &c.node {
+                ast::Consequence::CapAt(level) => {
+                    cap = self.grading.and_then(|g| self.level(g, level));
+                }
+                ast::Consequence::NotSecure => not_secure = true,
+                ast::Consequence::Flag => {}
+            }
+            if reads_final && !matches!(c.node, ast::Consequence::Flag) {
+                self.push(
+                    Diagnostic::error(
+                        Code::CheckCycle,
+                        format!("requirement `{}` reads `final` but also changes it", r.name.node),
+                    )
+                    .in_file(self.file)
+                    .label(c.span, "this changes the final grade or its security")
+                    .help("a requirement on `final` may only `flag`; test `derived` to cap or mark not secure"),
+                );
+            }
+        }
+        let severity = match &r.severity {
+            None => Severity::Warning,
+            Some(s) => match Severity::parse(&s.node) {
+                Some(sev) => sev,
+                None => {
+                    let d = err::unknown(
+                        self.file,
+                        Code::CheckUnknownName,
+                        "severity",
+                        &s.node,
+                        s.span,
+                        &["error", "warning", "advice"],
+                    );
+                    self.push(d);
+                    Severity::Warning
+                }
+            },
+        };
+        let message = match &r.message {
+            Some(m) => self.template(m, scope)?,
+            None => Template(vec![Piece::Text(format!("requirement `{}` is not met", r.name.node))]),
+        };
+        Some((
+            RequirementIr {
+                name: r.name.node.clone(),
+                expect: expect?,
+                cap,
+                not_secure,
+                severity,
+                message,
+                help: r.help.as_ref().map(|h| h.node.clone()),
+                reads_final,
+                span: r.name.span,
+            },
+            selection,
+        ))
+    }
+
+    pub(crate) fn level(&mut self, scale: ScaleId, name: &Name) -> Option<Rank> {
+        let s = self.scales.get(scale.index())?;
+        if let Some(r) = s.levels.iter().position(|l| l.name == name.node) {
+            return Some(r as Rank);
+        }
+        let names: Vec<&str> = s.levels.iter().rev().map(|l| l.name.as_str()).collect();
+        let kind = format!("level of `{}`", s.name);
+        let d = err::unknown(self.file, Code::CheckUnknownName, &kind, &name.node, name.span, &names);
+        self.push(d);
+        None
+    }
+
+    fn outcome(&mut self, scale: ScaleId, o: &Outcome) -> Option<OutcomeIr> {
+        match o {
+            Outcome::Level(n) => self.level(scale, n).map(OutcomeIr::Level),
+            Outcome::Judgement(why) => Some(OutcomeIr::Judgement(why.node.clone())),
+        }
+    }
+
+    /// First-match rules over `scale`; reports rules that cannot be reached.
+    fn rules(&mut self, rules: &[ast::GradeRule], scale: ScaleId, scope: Scope) -> Option<Vec<RuleIr>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        let mut seen: Vec<(Option<Expr>, Span)> = Vec::new();
+        for r in rules {
+            let outcome = self.outcome(scale, &r.outcome);
+            let guard = match &r.guard {
+                None => None,
+                Some(g) => match self.condition(g, scope) {
+                    Some(e) => Some(e),
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                },
+            };
+            let always = guard.as_ref().is_none_or(expr::always_true);
+            if let Some((_, earlier)) = seen.iter().find(|(g, _)| g.is_none() || *g == guard) {
+                let earlier = *earlier;
+                self.push(
+                    Diagnostic::warning(Code::CheckUnreachable, "this rule can never match")
+                        .in_file(self.file)
+                        .label(r.span, "unreachable")
+                        .label(earlier, "this earlier rule matches whenever it would")
+                        .help("remove the rule, or move it before the rule that shadows it"),
+                );
+            }
+            seen.push((if always { None } else { guard.clone() }, r.span));
+            match outcome {
+                Some(outcome) => out.push(RuleIr {
+                    outcome,
+                    guard: if always { None } else { guard },
+                    span: r.span,
+                }),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn grade(&mut self, g: &ast::Grade) -> Option<GradeDecl> {
+        let selection = self.select(&g.selector);
+        let grading = self.grading?;
+        let scope = Scope::Indicator {
+            derived: false,
+            final_: false,
+        };
+        let body = match &g.body {
+            ast::GradeBody::FirstMatch(rules) => GradeHir::Rules(self.rules(rules, grading, scope)?),
+            ast::GradeBody::Table(t) => self.table(t, grading, scope)?,
+        };
+        Some(GradeDecl {
+            body,
+            selection,
+            span: g.span,
+        })
+    }
+
+    fn table(&mut self, t: &ast::Table, grading: ScaleId, scope: Scope) -> Option<GradeHir> {
+        let mut columns = Vec::new();
+        let mut types = Vec::new();
+        let mut ok = true;
+        for c in &t.columns {
+            match self.typed(c, scope, None) {
+                Some((e, ty)) => {
+                    columns.push(e);
+                    types.push(ty);
+                }
+                None => ok = false,
+            }
+        }
+        let mut rows = Vec::new();
+        let mut catch_all: Option<Span> = None;
+        for row in &t.rows {
+            if row.cells.len() != t.columns.len() {
+                self.push(
+                    Diagnostic::error(
+                        Code::CheckTableShape,
+                        format!("this row has {} cells but the table has {} columns", row.cells.len(), t.columns.len()),
+                    )
+                    .in_file(self.file)
+                    .label(row.span, "wrong number of cells")
+                    .help("give one cell per column; `-` matches any value"),
+                );
+                ok = false;
+                continue;
+            }
+            if let Some(earlier) = catch_all {
+                self.push(
+                    Diagnostic::warning(Code::CheckUnreachable, "this row can never match")
+                        .in_file(self.file)
+                        .label(row.span, "unreachable")
+                        .label(earlier, "this earlier row matches everything")
+                        .help("remove the row, or move it above the catch-all row"),
+                );
+            }
+            let mut cells = Vec::new();
+            for (cell, ty) in row.cells.iter().zip(&types) {
+                match self.cell(cell, *ty) {
+                    Some(c) => cells.push(c),
+                    None => ok = false,
+                }
+            }
+            if cells.iter().all(|c| matches!(c, CellHir::Any)) && catch_all.is_none() {
+                catch_all = Some(row.span);
+            }
+            if let Some(outcome) = self.outcome(grading, &row.outcome) {
+                rows.push(RowHir {
+                    cells,
+                    outcome,
+                    span: row.span,
+                });
+            } else {
+                ok = false;
+            }
+        }
+        ok.then_some(GradeHir::Table { columns, rows })
+    }
+
+    fn cell(&mut self, cell: &ast::Cell, ty: Type) -> Option<CellHir> {
+        match &cell.node {
+            ast::CellKind::Any => Some(CellHir::Any),
+            ast::CellKind::Cmp(op, lit) => {
+                let v = self.literal(lit, ty)?;
+                if matches!(ty, Type::Bool) && !matches!(op, ast::CmpOp::Eq | ast::CmpOp::Ne) {
+                    let d = err::type_mismatch(
+                        self.file,
+                        cell.span,
+                        "`==` or `!=`",
+                        "an ordering",
+                        "conditions have no order: write `true`, `false` or `-`",
+                    );
+                    self.push(d);
+                    return None;
+                }
+                Some(CellHir::Cmp(*op, v))
+            }
+            ast::CellKind::Range(lo, hi) => {
+                if !matches!(ty, Type::Number | Type::Level(_)) {
+                    let d = err::type_mismatch(
+                        self.file,
+                        cell.span,
+                        "a single value",
+                        "a range",
+                        "ranges apply to numbers and levels only",
+                    );
+                    self.push(d);
+                    return None;
+                }
+                Some(CellHir::Range(self.literal(lo, ty)?, self.literal(hi, ty)?))
+            }
+        }
+    }
+
+    fn literal(&mut self, lit: &ast::Literal, ty: Type) -> Option<Value> {
+        let found = match (&lit.node, ty) {
+            (ast::LiteralKind::Number(n) | ast::LiteralKind::Percent(n), Type::Number) => {
+                return Some(Value::Number(*n));
+            }
+            (ast::LiteralKind::Bool(b), Type::Bool) => return Some(Value::Bool(*b)),
+            (ast::LiteralKind::Name(n), Type::Level(scale)) => {
+                let name = Name::new(n.clone(), lit.span);
+                return self.level(scale, &name).map(Value::Level);
+            }
+            (ast::LiteralKind::Number(_) | ast::LiteralKind::Percent(_), _) => "a number",
+            (ast::LiteralKind::Bool(_), _) => "a condition",
+            (ast::LiteralKind::Name(_), _) => "a name",
+        };
+        let expected = self.type_name(ty);
+        let d = err::type_mismatch(self.file, lit.span, &expected, found, "write a value of the column's type");
+        self.push(d);
+        None
+    }
+
+    pub(crate) fn agg_fn(&mut self, name: &Name, scale: Option<ScaleId>) -> Option<AggFn> {
+        match name.node.as_str() {
+            "lowest" => return Some(AggFn::Lowest),
+            "highest" => return Some(AggFn::Highest),
+            "median" => return Some(AggFn::Median),
+            "mode" => return Some(AggFn::Mode),
+            _ => {}
+        }
+        if let Some(&id) = self.ext_idx.get(&name.node) {
+            let sig = self.exts.get(id.index())?;
+            if sig.params != [ExtType::Levels] || sig.ret != ExtType::Level {
+                let _ = scale;
+                self.push(
+                    Diagnostic::error(
+                        Code::CheckArity,
+                        format!("extension `{}` cannot aggregate grades", name.node),
+                    )
+                    .in_file(self.file)
+                    .label(name.span, "used as an aggregation here")
+                    .label(sig.span, "declared here")
+                    .help("an aggregation extension is declared `(levels) -> level`"),
+                );
+                return None;
+            }
+            return Some(AggFn::Extension(id));
+        }
+        let mut names = vec!["lowest", "highest", "median", "mode"];
+        names.extend(self.exts.iter().map(|e| e.name.as_str()));
+        let d = err::unknown(self.file, Code::CheckUnknownFunction, "aggregation", &name.node, name.span, &names);
+        self.push(d);
+        None
+    }
+
+    fn proportionality(&mut self, p: &ast::Proportionality) -> ProportionalityIr {
+        let mut ir = ProportionalityIr::default();
+        for f in &p.first {
+            let areas = self.area_ranges(&f.areas);
+            ir.first.extend(areas);
+        }
+        for s in &p.skips {
+            let areas = self.area_ranges(&s.areas);
+            if let Some(when) = self.condition(&s.when, Scope::Plan) {
+                ir.skips.push(SkipIr {
+                    areas,
+                    when,
+                    span: s.span,
+                });
+            }
+        }
+        for e in &p.examines {
+            let indicators: Vec<IndicatorId> = e.indicators.iter().filter_map(|i| self.indicator(i)).collect();
+            if let Some(when) = self.condition(&e.when, Scope::Plan) {
+                ir.examines.push(ExamineIr {
+                    indicators,
+                    when,
+                    because: e.because.node.clone(),
+                    span: e.span,
+                });
+            }
+        }
+        for (f, first) in p.first.iter().zip(std::iter::repeat(&ir.first)) {
+            for s in &ir.skips {
+                if let Some(a) = s.areas.iter().find(|a| first.contains(a)) {
+                    let n = self.areas.get(a.index()).map_or(0, |a| a.number);
+                    self.push(
+                        Diagnostic::error(Code::CheckCycle, format!("key area {n} is both looked at first and skipped"))
+                            .in_file(self.file)
+                            .label(s.span, "skipped here")
+                            .label(f.span, "looked at first here")
+                            .help("an area looked at first is always examined: remove it from the skip rule"),
+                    );
+                }
+            }
+        }
+        ir
+    }
+
+    fn capacity(&mut self, cap: &ast::Capacity) -> Option<CapacityIr> {
+        let area = match self.area_idx.get(&cap.area.node) {
+            Some(&a) => a,
+            None => {
+                let d = self.unknown_area(cap.area.node, cap.area.span);
+                self.push(d);
+                return None;
+            }
+        };
+        if self.areas.get(area.index()).is_some_and(|a| !a.indicators.is_empty()) {
+            self.push(
+                Diagnostic::error(
+                    Code::CheckEmptyArea,
+                    format!("key area {} has indicators and cannot be the global judgement", cap.area.node),
+                )
+                .in_file(self.file)
+                .label(cap.area.span, "this area is graded from its indicators")
+                .help("declare the global judgement's area without indicators, e.g. `area 10 \"Capacity for improvement\"`"),
+            );
+        }
+        let scale = match &cap.confidence_scale {
+            Some(n) => match self.scale_idx.get(&n.node) {
+                Some((id, _)) => Some(*id),
+                None => {
+                    let names: Vec<&str> = self.scales.iter().map(|s| s.name.as_str()).collect();
+                    let d = err::unknown(self.file, Code::CheckUnknownName, "scale", &n.node, n.span, &names);
+                    self.push(d);
+                    None
+                }
+            },
+            None => {
+                self.push(
+                    Diagnostic::error(Code::CheckMissing, "the capacity judgement names no confidence scale")
+                        .in_file(self.file)
+                        .label(cap.area.span, "capacity judgement")
+                        .help("add `confidence scale NAME` naming a declared scale, e.g. `high`, `moderate`, `low`"),
+                );
+                None
+            }
+        };
+        let mut components = Vec::new();
+        for comp in &cap.components {
+            let indicators = self.select(&comp.from);
+            components.push(ComponentIr {
+                name: comp.name.node.clone(),
+                title: comp.title.node.clone(),
+                indicators,
+            });
+        }
+        if components.is_empty() {
+            self.push(
+                Diagnostic::error(Code::CheckMissing, "the capacity judgement has no components")
+                    .in_file(self.file)
+                    .label(cap.area.span, "capacity judgement")
+                    .help("add `component NAME \"title\" from indicators in areas …`"),
+            );
+        }
+        let mut contexts = Vec::new();
+        for ctx in &cap.contexts {
+            let lowers = if ctx.lowers.is_empty() {
+                (0..components.len() as u32).map(ComponentId).collect()
+            } else {
+                let mut ids = Vec::new();
+                for n in &ctx.lowers {
+                    match self.components.get(&n.node) {
+                        Some(&id) => ids.push(id),
+                        None => {
+                            let mut names: Vec<&str> = components.iter().map(|c| c.name.as_str()).collect();
+                            names.push("all");
+                            let d = err::unknown(self.file, Code::CheckUnknownName, "component", &n.node, n.span, &names);
+                            self.push(d);
+                        }
+                    }
+                }
+                ids
+            };
+            contexts.push(ContextIr {
+                name: ctx.name.node.clone(),
+                description: ctx.description.node.clone(),
+                lowers,
+                by: ctx.by.node,
+            });
+        }
+        let scale = scale?;
+        let rules = match &cap.confidence {
+            Some(rules) => self.rules(&rules.node, scale, Scope::Component)?,
+            None => {
+                self.push(
+                    Diagnostic::error(Code::CheckMissing, "the capacity judgement has no confidence rules")
+                        .in_file(self.file)
+                        .label(cap.area.span, "capacity judgement")
+                        .help("add `confidence { high when coverage >= 80% … low otherwise }`"),
+                );
+                return None;
+            }
+        };
+        let overall = match &cap.overall {
+            Some(n) => self.agg_fn(n, Some(scale))?,
+            None => AggFn::Lowest,
+        };
+        let statement = match &cap.statement {
+            Some(s) => self.template(s, Scope::Component)?,
+            None => Template(vec![
+                Piece::Confidence,
+                Piece::Text(" confidence in the capacity to improve".into()),
+            ]),
+        };
+        Some(CapacityIr {
+            area,
+            scale,
+            components,
+            contexts,
+            rules,
+            overall,
+            statement,
+        })
+    }
+
+    fn check_empty_areas(&mut self, capacity_area: Option<u32>) {
+        for (i, a) in self.areas.iter().enumerate() {
+            if a.indicators.is_empty() && Some(a.number) != capacity_area {
+                let span = self.area_spans.get(i).copied().unwrap_or_default();
+                let d = Diagnostic::error(Code::CheckEmptyArea, format!("key area {} has no indicators", a.number))
+                    .in_file(self.file)
+                    .label(span, "nothing to grade")
+                    .help(format!(
+                        "add indicators, or make it the global judgement with `capacity for area {} {{ … }}`",
+                        a.number
+                    ));
+                self.diags.push(d);
+            }
+        }
+    }
+
+    /// Warns once about indicators that no grade block covers.
+    fn check_uncovered(&mut self, grades: &[GradeDecl]) {
+        let covered: HashSet<IndicatorId> = grades.iter().flat_map(|g| g.selection.iter().copied()).collect();
+        let missing: Vec<&IndicatorIr> = self
+            .indicators
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !covered.contains(&IndicatorId(*i as u32)))
+            .map(|(_, ind)| ind)
+            .collect();
+        if let Some(first) = missing.first() {
+            let ids: Vec<&str> = missing.iter().map(|i| i.id.as_str()).collect();
+            let d = Diagnostic::warning(
+                Code::CheckMissing,
+                format!("no grade rules cover indicator{} {}", if ids.len() == 1 { "" } else { "s" }, ids.join(", ")),
+            )
+            .in_file(self.file)
+            .label(first.span, "never graded by a rule")
+            .help("add a `grade for …` block that selects them; until then they always need professional judgement");
+            self.diags.push(d);
+        }
+    }
+
+    pub(crate) fn type_name(&self, t: Type) -> String {
+        err::type_name(t, &|t| match t {
+            Type::Level(s) | Type::Levels(s) => self
+                .scales
+                .get(s.index())
+                .map_or("a scale".into(), |s| format!("`{}`", s.name)),
+            _ => String::new(),
+        })
+    }
+}
+
+fn named(d: &ast::Decl) -> Named {
+    Named {
+        name: d.name.node.clone(),
+        description: d.description.as_ref().map(|s| s.node.clone()),
+    }
+}

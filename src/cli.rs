@@ -1,0 +1,312 @@
+//! Subcommands of the `sixpoint` binary.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use sixpoint::compile::{self, Compiled};
+use sixpoint::diag::{self, Code, Diagnostic, Severity};
+use sixpoint::report::{self, FindingReport};
+use sixpoint::{FileResult, Status};
+
+#[derive(Parser)]
+#[command(name = "sixpoint", version, about = "Evidence-based quality evaluation: check rulesets, evaluate self-evaluations")]
+struct Cli {
+    /// When to colour diagnostics (NO_COLOR is honoured by `auto`).
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check rulesets: syntax, names, types, lints.
+    Check {
+        /// Ruleset files (`*.six`).
+        #[arg(required = true)]
+        rulesets: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Evaluate data files (YAML or JSON; folders are searched) against a ruleset.
+    Eval {
+        /// The ruleset (`*.six`).
+        ruleset: PathBuf,
+        /// Evaluation data files or folders of them.
+        #[arg(required = true)]
+        data: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// For people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// One JSON object per data file and line, written as each finishes in order.
+    Jsonl,
+}
+
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+pub fn run() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            // Help and version are successes; anything else is a usage error.
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Check { rulesets, format } => check(&rulesets, format, cli.color),
+        Command::Eval { ruleset, data, format } => eval(&ruleset, &data, format, cli.color),
+    }
+}
+
+#[derive(Serialize)]
+struct DiagnosticJson {
+    #[serde(flatten)]
+    finding: FindingReport,
+}
+
+fn diagnostics_json(ds: &[Diagnostic]) -> Vec<DiagnosticJson> {
+    ds.iter()
+        .map(|d| DiagnosticJson {
+            finding: FindingReport::from_diagnostic(d),
+        })
+        .collect()
+}
+
+fn print_diagnostics(ds: &[Diagnostic], color: bool, to_stderr: bool) {
+    if ds.is_empty() {
+        return;
+    }
+    let text = diag::render(ds, color, None);
+    if to_stderr {
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    } else {
+        let _ = std::io::stdout().write_all(text.as_bytes());
+    }
+}
+
+fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
+    let color = use_color(color, std::io::stderr().is_terminal());
+    #[derive(Serialize)]
+    struct Entry {
+        file: String,
+        status: Status,
+        diagnostics: Vec<DiagnosticJson>,
+    }
+    let mut worst = Status::Clean;
+    let mut entries = Vec::new();
+    for path in rulesets {
+        let Compiled { program, diagnostics } = compile::compile_file(path);
+        let status = if program.is_none() {
+            Status::Failed
+        } else if diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
+            Status::Findings
+        } else {
+            Status::Clean
+        };
+        worst = worst.max(status);
+        match format {
+            Format::Human => {
+                print_diagnostics(&diagnostics.0, color, true);
+                let summary = match (&program, status) {
+                    (Some(p), _) => format!(
+                        "{}: {} `{}`, {} indicators in {} key areas, {} warning(s)",
+                        path.display(),
+                        if status == Status::Clean { "ok" } else { "ok with warnings" },
+                        p.framework.name,
+                        p.indicators.len(),
+                        p.areas.len(),
+                        diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+                    ),
+                    (None, _) => format!(
+                        "{}: {} error(s)",
+                        path.display(),
+                        diagnostics.iter().filter(|d| d.is_error()).count()
+                    ),
+                };
+                println!("{summary}");
+            }
+            Format::Json | Format::Jsonl => {
+                let e = Entry {
+                    file: path.display().to_string(),
+                    status,
+                    diagnostics: diagnostics_json(&diagnostics.0),
+                };
+                if format == Format::Jsonl {
+                    println!("{}", serde_json::to_string(&e).unwrap_or_default());
+                } else {
+                    entries.push(e);
+                }
+            }
+        }
+    }
+    if format == Format::Json {
+        #[derive(Serialize)]
+        struct Out {
+            format: &'static str,
+            results: Vec<Entry>,
+        }
+        let out = Out {
+            format: "sixpoint-check/1",
+            results: entries,
+        };
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    }
+    worst.exit_code()
+}
+
+/// Data files named directly, and the YAML/JSON files inside named folders.
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            collect(p, &mut found);
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if matches!(
+            path.extension().and_then(|x| x.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            out.push(path);
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EvalEntry<'a> {
+    file: String,
+    status: Status,
+    report: Option<&'a report::Report>,
+    diagnostics: Vec<DiagnosticJson>,
+}
+
+fn entry(r: &FileResult) -> EvalEntry<'_> {
+    EvalEntry {
+        file: r.path.display().to_string(),
+        status: r.status(),
+        report: r.report.as_ref(),
+        diagnostics: diagnostics_json(&r.diagnostics),
+    }
+}
+
+fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
+    let color_err = use_color(color, std::io::stderr().is_terminal());
+    let color_out = use_color(color, std::io::stdout().is_terminal());
+    let Compiled { program, diagnostics } = compile::compile_file(ruleset);
+    let Some(program) = program else {
+        print_diagnostics(&diagnostics.0, color_err, true);
+        eprintln!("{}: the ruleset has errors; nothing was evaluated", ruleset.display());
+        return Status::Failed.exit_code();
+    };
+    let files = expand(data);
+    if files.is_empty() {
+        print_diagnostics(
+            &[Diagnostic::error(Code::IoRead, "no data files found")
+                .help("name YAML or JSON files, or folders that contain them")],
+            color_err,
+            true,
+        );
+        return Status::Failed.exit_code();
+    }
+    // Each file is independent: one that fails is reported and the rest go on.
+    let results: Vec<FileResult> = files
+        .par_iter()
+        .map(|f| sixpoint::evaluate_path(&program, f))
+        .collect();
+    let worst = results.iter().map(FileResult::status).max().unwrap_or(Status::Clean);
+    match format {
+        Format::Human => {
+            let mut first = true;
+            for r in &results {
+                if !first {
+                    println!();
+                }
+                first = false;
+                match &r.report {
+                    Some(rep) => {
+                        print!("{}", report::render_human(rep));
+                        if !r.diagnostics.is_empty() {
+                            println!();
+                            print_diagnostics(&r.diagnostics, color_out, false);
+                        }
+                    }
+                    None => {
+                        print_diagnostics(&r.diagnostics, color_err, true);
+                        eprintln!("{}: could not be evaluated", r.path.display());
+                    }
+                }
+            }
+            if results.len() > 1 {
+                let count = |s| results.iter().filter(|r| r.status() == s).count();
+                println!(
+                    "\n{} file(s): {} clean, {} with findings, {} could not be evaluated",
+                    results.len(),
+                    count(Status::Clean),
+                    count(Status::Findings),
+                    count(Status::Failed)
+                );
+            }
+        }
+        Format::Jsonl => {
+            for r in &results {
+                println!("{}", serde_json::to_string(&entry(r)).unwrap_or_default());
+            }
+        }
+        Format::Json => {
+            #[derive(Serialize)]
+            struct Out<'a> {
+                format: &'static str,
+                ruleset: String,
+                results: Vec<EvalEntry<'a>>,
+            }
+            let out = Out {
+                format: "sixpoint-eval/1",
+                ruleset: ruleset.display().to_string(),
+                results: results.iter().map(entry).collect(),
+            };
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    worst.exit_code()
+}

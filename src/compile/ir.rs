@@ -1,0 +1,421 @@
+//! The intermediate representation: a ruleset with every name resolved to
+//! an integer id. The evaluator reads only this; the name tables at the end
+//! of [`Program`] are for binding data files and for printing, never for
+//! evaluating a rule.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::ast::{CmpOp, Quantifier};
+use crate::diag::{Severity, SourceFile, Span};
+use crate::ext::{ExtType, Sandbox, Script};
+
+macro_rules! ids {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+
+ids!(
+    ScaleId,
+    SourceId,
+    WeightId,
+    BandId,
+    MeasureId,
+    QuestionId,
+    AreaId,
+    IndicatorId,
+    ThemeId,
+    RequirementId,
+    GradeBlockId,
+    ExtId,
+    ComponentId,
+    ContextId
+);
+
+/// A level of a scale as its rank: 0 is the lowest level, higher is better.
+pub type Rank = u8;
+
+/// The type of an expression, fixed by the checker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    Bool,
+    Number,
+    Level(ScaleId),
+    Series,
+    Levels(ScaleId),
+}
+
+/// A runtime value. `Unknown` propagates through comparisons and arithmetic
+/// and follows three-valued logic in `and`, `or`, `not`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Unknown,
+    Bool(bool),
+    Number(f64),
+    Level(Rank),
+    Series(Arc<[f64]>),
+    Levels(Arc<[Rank]>),
+}
+
+/// A value an indicator rule can read, precomputed from its evidence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndicatorVar {
+    Evidence,
+    Sources,
+    Source(SourceId),
+    Strengths,
+    Weaknesses,
+    StrengthsOf(WeightId),
+    WeaknessesOf(WeightId),
+    StrengthScore,
+    WeaknessScore,
+    Themes,
+    ThemesEvidenced,
+    Respondents,
+    Agreeing,
+    Agreement,
+    Measure(MeasureId),
+    Claimed,
+    Derived,
+    Final,
+}
+
+/// A value a capacity confidence rule can read, per component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComponentVar {
+    Coverage,
+    Examined,
+    Graded,
+    Secure,
+    Grade,
+}
+
+/// A node whose grade a proportionality condition can read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeId {
+    Question(QuestionId),
+    Area(AreaId),
+    Indicator(IndicatorId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Predicate {
+    Cmp(CmpOp, Box<Expr>),
+    Secure,
+    NotSecure,
+    Graded,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Const(Value),
+    Indicator(IndicatorVar),
+    Component(ComponentVar),
+    Context(ContextId),
+    Node(NodeId),
+    Quantified {
+        quantifier: Quantifier,
+        nodes: Vec<NodeId>,
+        predicate: Predicate,
+    },
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    InBand(Box<Expr>, BandId),
+    Call {
+        ext: ExtId,
+        args: Vec<Expr>,
+        span: Span,
+    },
+}
+
+/// Text with `{value}` holes, filled at evaluation.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Template(pub Vec<Piece>);
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece {
+    Text(String),
+    Value(Expr, Type),
+    IndicatorId,
+    IndicatorTitle,
+    Organisation,
+    Confidence,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScaleIr {
+    pub name: String,
+    /// Lowest first, so that a level's index is its rank.
+    pub levels: Vec<LevelIr>,
+}
+
+impl ScaleIr {
+    pub fn level_name(&self, rank: Rank) -> &str {
+        self.levels
+            .get(rank as usize)
+            .map_or("?", |l| l.name.as_str())
+    }
+
+    /// The value passed to extensions: the declared number, or rank + 1.
+    pub fn level_value(&self, rank: Rank) -> i64 {
+        self.levels
+            .get(rank as usize)
+            .and_then(|l| l.value)
+            .map_or(i64::from(rank) + 1, i64::from)
+    }
+
+    pub fn rank_of_value(&self, value: i64) -> Option<Rank> {
+        (0..self.levels.len())
+            .map(|r| r as Rank)
+            .find(|&r| self.level_value(r) == value)
+    }
+
+    pub fn top(&self) -> Rank {
+        self.levels.len().saturating_sub(1) as Rank
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct LevelIr {
+    pub name: String,
+    pub value: Option<u32>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Named {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BandIr {
+    pub name: String,
+    pub lo: f64,
+    pub lo_inclusive: bool,
+    pub hi: f64,
+    pub hi_inclusive: bool,
+}
+
+impl BandIr {
+    pub fn contains(&self, x: f64) -> bool {
+        let above = if self.lo_inclusive {
+            x >= self.lo
+        } else {
+            x > self.lo
+        };
+        let below = if self.hi_inclusive {
+            x <= self.hi
+        } else {
+            x < self.hi
+        };
+        above && below
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct QuestionIr {
+    pub id: String,
+    pub title: String,
+    pub areas: Vec<AreaId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AreaIr {
+    pub number: u32,
+    pub title: String,
+    pub question: QuestionId,
+    pub indicators: Vec<IndicatorId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IndicatorIr {
+    pub id: String,
+    pub title: String,
+    pub area: AreaId,
+    pub themes: Vec<Named>,
+    pub grade_block: Option<GradeBlockId>,
+    /// Requirements in declaration order; those reading `final` run last.
+    pub requirements: Vec<RequirementId>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RequirementIr {
+    pub name: String,
+    pub expect: Expr,
+    pub cap: Option<Rank>,
+    pub not_secure: bool,
+    pub severity: Severity,
+    pub message: Template,
+    pub help: Option<String>,
+    /// Reads `final`, so it runs after caps are applied (and may only flag).
+    pub reads_final: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum OutcomeIr {
+    Level(Rank),
+    Judgement(String),
+}
+
+/// One rule or decision-table row: the first whose guard is true decides.
+#[derive(Clone, Debug)]
+pub struct RuleIr {
+    pub outcome: OutcomeIr,
+    /// `None` for `otherwise` or an all-`-` row.
+    pub guard: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct GradeBlockIr {
+    pub rules: Vec<RuleIr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggFn {
+    Lowest,
+    Highest,
+    Median,
+    Mode,
+    Extension(ExtId),
+}
+
+#[derive(Clone, Debug)]
+pub struct SkipIr {
+    pub areas: Vec<AreaId>,
+    pub when: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExamineIr {
+    pub indicators: Vec<IndicatorId>,
+    pub when: Expr,
+    pub because: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ProportionalityIr {
+    pub first: Vec<AreaId>,
+    pub skips: Vec<SkipIr>,
+    pub examines: Vec<ExamineIr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ComponentIr {
+    pub name: String,
+    pub title: String,
+    pub indicators: Vec<IndicatorId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ContextIr {
+    pub name: String,
+    pub description: String,
+    pub lowers: Vec<ComponentId>,
+    pub by: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct CapacityIr {
+    pub area: AreaId,
+    pub scale: ScaleId,
+    pub components: Vec<ComponentIr>,
+    pub contexts: Vec<ContextIr>,
+    pub rules: Vec<RuleIr>,
+    pub overall: AggFn,
+    pub statement: Template,
+}
+
+pub struct ExtensionIr {
+    pub name: String,
+    pub params: Vec<ExtType>,
+    pub ret: ExtType,
+    pub script: Arc<Script>,
+    pub span: Span,
+}
+
+impl std::fmt::Debug for ExtensionIr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ExtensionIr({})", self.name)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FrameworkInfo {
+    pub name: String,
+    pub title: Option<String>,
+    pub version: Option<String>,
+    pub source: Option<String>,
+}
+
+/// A compiled ruleset, ready to evaluate any number of data files from any
+/// number of threads.
+#[derive(Debug)]
+pub struct Program {
+    pub file: SourceFile,
+    pub framework: FrameworkInfo,
+    pub grading: ScaleId,
+    pub scales: Vec<ScaleIr>,
+    pub sources: Vec<Named>,
+    pub weights: Vec<(String, f64)>,
+    pub bands: Vec<BandIr>,
+    pub measures: Vec<Named>,
+    pub questions: Vec<QuestionIr>,
+    pub areas: Vec<AreaIr>,
+    pub indicators: Vec<IndicatorIr>,
+    pub requirements: Vec<RequirementIr>,
+    pub grade_blocks: Vec<GradeBlockIr>,
+    pub area_agg: AggFn,
+    pub question_agg: AggFn,
+    pub proportionality: Option<ProportionalityIr>,
+    pub capacity: Option<CapacityIr>,
+    pub extensions: Vec<ExtensionIr>,
+    pub sandbox: Arc<Sandbox>,
+    pub names: NameTables,
+}
+
+/// Name → id, used when binding a data file; never while evaluating.
+#[derive(Clone, Debug, Default)]
+pub struct NameTables {
+    pub indicators: HashMap<String, IndicatorId>,
+    pub sources: HashMap<String, SourceId>,
+    pub weights: HashMap<String, WeightId>,
+    pub measures: HashMap<String, MeasureId>,
+    pub contexts: HashMap<String, ContextId>,
+    /// Levels of the grading scale.
+    pub levels: HashMap<String, Rank>,
+}
+
+impl Program {
+    pub fn grading_scale(&self) -> &ScaleIr {
+        // The checker guarantees the grading scale exists.
+        &self.scales[self.grading.index()]
+    }
+
+    pub fn level_name(&self, rank: Rank) -> &str {
+        self.grading_scale().level_name(rank)
+    }
+}

@@ -1,0 +1,464 @@
+//! Diagnostics shared by every stage: one type, a registry of stable codes,
+//! and rendering through miette.
+//!
+//! Each stage builds its diagnostics in its own `err.rs`; this module only
+//! holds the shape, so that no diagnostic can be written without a code and
+//! every label carries the file it points into.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, NamedSource, SourceCode};
+use serde::Serialize;
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.start, s.len()).into()
+    }
+}
+
+/// A named source text (a ruleset, a data file, a script), cheap to clone.
+#[derive(Clone)]
+pub struct SourceFile(Arc<NamedSource<String>>);
+
+impl SourceFile {
+    pub fn new(name: impl AsRef<str>, text: String) -> Self {
+        Self(Arc::new(NamedSource::new(name, text)))
+    }
+
+    pub fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    pub fn text(&self) -> &str {
+        self.0.inner()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = self.text();
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + 1;
+        (line, col)
+    }
+}
+
+impl fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SourceFile({})", self.name())
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        self.0
+            .read_span(span, context_lines_before, context_lines_after)
+    }
+}
+
+/// How much a diagnostic matters. Errors stop a result from being trusted;
+/// warnings are findings about the evaluation; advice is information.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Advice,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "error" => Some(Self::Error),
+            "warning" => Some(Self::Warning),
+            "advice" | "info" => Some(Self::Advice),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $id:literal, )*) => {
+        /// The registry of diagnostic codes. Ids are stable: tools and tests
+        /// depend on them; `docs/diagnostics.md` documents each one.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $( $(#[doc = $doc])* $variant, )* }
+
+        impl Code {
+            /// Every code, in registry order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable id, e.g. `sixpoint::check::unknown-name`.
+            pub const fn id(self) -> &'static str {
+                match self { $( Code::$variant => $id, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A file could not be read.
+    IoRead = "sixpoint::io::read",
+    /// The ruleset text does not follow the grammar.
+    ParseSyntax = "sixpoint::parse::syntax",
+    /// A number that does not fit.
+    ParseNumber = "sixpoint::parse::number",
+    /// A name declared twice in the same namespace.
+    CheckDuplicate = "sixpoint::check::duplicate",
+    /// A name that resolves to nothing.
+    CheckUnknownName = "sixpoint::check::unknown-name",
+    /// A reference to an indicator that is not declared.
+    CheckUnknownIndicator = "sixpoint::check::unknown-indicator",
+    /// A reference to a key area that is not declared.
+    CheckUnknownArea = "sixpoint::check::unknown-area",
+    /// A call to a function that is neither built in nor declared.
+    CheckUnknownFunction = "sixpoint::check::unknown-function",
+    /// A call with the wrong number of arguments.
+    CheckArity = "sixpoint::check::arity",
+    /// An expression of the wrong type.
+    CheckType = "sixpoint::check::type-mismatch",
+    /// A value used where it is not available.
+    CheckNotAvailable = "sixpoint::check::not-available",
+    /// A grade rule that can never match.
+    CheckUnreachable = "sixpoint::check::unreachable-rule",
+    /// Rules that depend on each other in a circle.
+    CheckCycle = "sixpoint::check::cycle",
+    /// A required declaration is missing.
+    CheckMissing = "sixpoint::check::missing",
+    /// Scale levels out of order.
+    CheckLevelOrder = "sixpoint::check::level-order",
+    /// Quantifier bands that overlap.
+    CheckBandOverlap = "sixpoint::check::band-overlap",
+    /// Quantifier bands that leave part of 0–100% uncovered.
+    CheckBandGap = "sixpoint::check::band-gap",
+    /// A band whose bounds are empty or outside 0–100%.
+    CheckBandBounds = "sixpoint::check::band-bounds",
+    /// A key area with no indicators that is not the global judgement.
+    CheckEmptyArea = "sixpoint::check::empty-area",
+    /// A `{name}` in a message that names no value.
+    CheckPlaceholder = "sixpoint::check::placeholder",
+    /// A decision table row with the wrong number of cells.
+    CheckTableShape = "sixpoint::check::table-shape",
+    /// A selector that selects no indicator.
+    CheckEmptySelection = "sixpoint::check::empty-selection",
+    /// The data file is not well-formed YAML or JSON.
+    DataSyntax = "sixpoint::data::syntax",
+    /// A field of the wrong type, a missing or an unknown field.
+    DataInvalid = "sixpoint::data::invalid",
+    /// A data format version this build does not read.
+    DataVersion = "sixpoint::data::version",
+    /// Data written for another framework.
+    DataFramework = "sixpoint::data::framework-mismatch",
+    /// An indicator id the framework does not have.
+    DataUnknownIndicator = "sixpoint::data::unknown-indicator",
+    /// A source kind the framework does not declare.
+    DataUnknownSource = "sixpoint::data::unknown-source",
+    /// A grade that is not a level of the scale.
+    DataUnknownLevel = "sixpoint::data::unknown-level",
+    /// A theme the indicator does not have.
+    DataUnknownTheme = "sixpoint::data::unknown-theme",
+    /// A finding weight the framework does not declare.
+    DataUnknownWeight = "sixpoint::data::unknown-weight",
+    /// A measure the framework does not declare.
+    DataUnknownMeasure = "sixpoint::data::unknown-measure",
+    /// A context flag the capacity judgement does not declare.
+    DataUnknownContext = "sixpoint::data::unknown-context",
+    /// Survey counts that cannot be a proportion (0 of 0, or more agreeing than asked).
+    DataSurvey = "sixpoint::data::survey-counts",
+    /// The same indicator given twice.
+    DataDuplicate = "sixpoint::data::duplicate",
+    /// A requirement of the ruleset is not met.
+    EvalRequirement = "sixpoint::eval::requirement",
+    /// No grade rule decides: professional judgement is required.
+    EvalJudgement = "sixpoint::eval::judgement-required",
+    /// An indicator in scope with no evidence.
+    EvalNotEvaluated = "sixpoint::eval::not-evaluated",
+    /// An indicator called for by proportionality has no evidence.
+    EvalExamineGap = "sixpoint::eval::examine-gap",
+    /// An extension path that leaves the ruleset's folder.
+    ExtPath = "sixpoint::ext::path",
+    /// An extension script that does not compile.
+    ExtSyntax = "sixpoint::ext::syntax",
+    /// A declared extension function the script does not define.
+    ExtMissingFunction = "sixpoint::ext::missing-function",
+    /// An extension failed while running.
+    ExtRuntime = "sixpoint::ext::runtime",
+    /// An extension hit a sandbox limit (operations, depth, size).
+    ExtLimit = "sixpoint::ext::limit",
+    /// An extension returned a value of the wrong type.
+    ExtReturn = "sixpoint::ext::return-type",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// A labelled span. The first label of a diagnostic is the primary one.
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub span: Span,
+    pub text: Option<String>,
+}
+
+/// One diagnostic: a code, a one-line lowercase message, labels in one
+/// source file, help, and related diagnostics (e.g. the call site of a
+/// failing extension, which lives in another file).
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub source: Option<SourceFile>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    pub related: Vec<Diagnostic>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity,
+            message: message.into(),
+            source: None,
+            labels: Vec::new(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, message)
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, message)
+    }
+
+    /// Points into `source`; labels added after this refer to it.
+    pub fn in_file(mut self, source: &SourceFile) -> Self {
+        self.source = Some(source.clone());
+        self
+    }
+
+    pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            text: Some(text.into()),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn related(mut self, other: Diagnostic) -> Self {
+        self.related.push(other);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// File, line and column of the primary label, for machine output.
+    pub fn location(&self) -> Option<Location> {
+        let source = self.source.as_ref()?;
+        let span = self.labels.first()?.span;
+        let (line, column) = source.line_col(span.start);
+        Some(Location {
+            file: source.name().to_string(),
+            line,
+            column,
+            start: span.start,
+            end: span.end,
+        })
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code.id()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Advice => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(l.text.clone(), l.span)
+            } else {
+                LabeledSpan::new_with_span(l.text.clone(), l.span)
+            }
+        })))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|d| d as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+/// Diagnostics collected by a stage. A stage keeps going after an error so
+/// that the author sees every problem at once.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Sorts by file and position so output is stable whatever the order
+    /// in which checks ran.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.source.as_ref().map(|s| s.name().to_string()),
+                    d.labels.first().map(|l| l.span.start),
+                    d.code,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// Renders diagnostics as a human reads them: miette's graphical report, in
+/// colour or not, at a fixed width when asked (tests use 80, no colour).
+pub fn render(diags: &[Diagnostic], color: bool, width: Option<usize>) -> String {
+    use miette::{GraphicalReportHandler, GraphicalTheme};
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut handler = GraphicalReportHandler::new_themed(theme);
+    if let Some(w) = width {
+        handler = handler.with_width(w);
+    }
+    let mut out = String::new();
+    for d in diags {
+        // Rendering into a String cannot fail; a failure would only lose text.
+        let _ = handler.render_report(&mut out, d);
+    }
+    out
+}

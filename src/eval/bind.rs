@@ -1,0 +1,259 @@
+//! Binding: a parsed data file becomes per-indicator facts indexed by id.
+//! Every name in the data (indicator, source, weight, theme, level, measure,
+//! context) is resolved here, once, with a diagnostic at its line and
+//! column when it does not exist; evaluation then reads only ids and counts.
+
+use std::sync::Arc;
+
+use crate::check::suggest;
+use crate::compile::ir::*;
+use crate::data::{Document, Finding};
+use crate::diag::{Code, Diagnostic, SourceFile, Span};
+
+/// What the rules of one indicator read, precomputed from its evidence.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// Where the indicator's entry is in the data file.
+    pub span: Span,
+    pub evidence: u32,
+    /// Items per source kind, by `SourceId`.
+    pub source_counts: Vec<u32>,
+    pub strengths: u32,
+    pub weaknesses: u32,
+    pub strengths_by: Vec<u32>,
+    pub weaknesses_by: Vec<u32>,
+    pub strength_score: f64,
+    pub weakness_score: f64,
+    pub themes_evidenced: Vec<bool>,
+    pub respondents: u64,
+    pub agreeing: u64,
+    pub measures: Vec<Option<Arc<[f64]>>>,
+    pub claimed: Option<Rank>,
+    /// References of the evidence items, for reports.
+    pub references: Vec<String>,
+}
+
+/// An evaluation ready to run: facts by indicator id, context flags by id.
+#[derive(Clone, Debug)]
+pub struct Bound {
+    pub file: SourceFile,
+    pub organisation: String,
+    pub period: Option<String>,
+    pub facts: Vec<Option<Arc<Facts>>>,
+    pub contexts: Vec<bool>,
+    /// The `indicators` entry, where findings about missing ones point.
+    pub indicators_span: Span,
+}
+
+fn unknown(file: &SourceFile, code: Code, kind: &str, name: &str, span: Span, candidates: &[&str], help_tail: &str) -> Diagnostic {
+    let help = match suggest(name, candidates.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if candidates.len() <= 12 => format!(
+            "{help_tail}: {}",
+            candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+        ),
+        None => format!("{help_tail} ({} of them)", candidates.len()),
+    };
+    Diagnostic::error(code, format!("unknown {kind} `{name}`"))
+        .in_file(file)
+        .label(span, format!("not a {kind} of this framework"))
+        .help(help)
+}
+
+fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
+    let mut v: Vec<&str> = m.keys().map(String::as_str).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Resolves a parsed data file against a program. All problems are
+/// reported together; any of them means the file cannot be evaluated.
+pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    if doc.framework.value != p.framework.name {
+        diags.push(
+            Diagnostic::error(
+                Code::DataFramework,
+                format!(
+                    "this evaluation is for `{}` but the ruleset is `{}`",
+                    doc.framework.value, p.framework.name
+                ),
+            )
+            .in_file(file)
+            .label(doc.framework.span, "framework of the data")
+            .help(format!(
+                "evaluate it with the ruleset of `{}`, or map it with a crosswalk",
+                doc.framework.value
+            )),
+        );
+        return Err(diags);
+    }
+    let n_contexts = p.capacity.as_ref().map_or(0, |c| c.contexts.len());
+    let mut contexts = vec![false; n_contexts];
+    for c in &doc.context {
+        match p.names.contexts.get(&c.value) {
+            Some(id) => {
+                if let Some(slot) = contexts.get_mut(id.index()) {
+                    *slot = true;
+                }
+            }
+            None => diags.push(unknown(
+                file,
+                Code::DataUnknownContext,
+                "context",
+                &c.value,
+                c.span,
+                &sorted_keys(&p.names.contexts),
+                "the capacity judgement declares",
+            )),
+        }
+    }
+    let mut facts: Vec<Option<Arc<Facts>>> = vec![None; p.indicators.len()];
+    let mut first_span: Vec<Option<Span>> = vec![None; p.indicators.len()];
+    for entry in &doc.indicators {
+        let Some(&id) = p.names.indicators.get(&entry.id.value) else {
+            let names: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
+            diags.push(unknown(
+                file,
+                Code::DataUnknownIndicator,
+                "indicator",
+                &entry.id.value,
+                entry.id.span,
+                &names,
+                "the indicators are",
+            ));
+            continue;
+        };
+        if let Some(first) = first_span.get(id.index()).copied().flatten() {
+            diags.push(
+                Diagnostic::error(Code::DataDuplicate, format!("indicator {} is given twice", entry.id.value))
+                    .in_file(file)
+                    .label(entry.id.span, "given again here")
+                    .label(first, "first given here")
+                    .help("merge the two entries into one"),
+            );
+            continue;
+        }
+        if let Some(slot) = first_span.get_mut(id.index()) {
+            *slot = Some(entry.id.span);
+        }
+        let ind = &p.indicators[id.index()];
+        let mut f = Facts {
+            span: entry.id.span,
+            source_counts: vec![0; p.sources.len()],
+            strengths_by: vec![0; p.weights.len()],
+            weaknesses_by: vec![0; p.weights.len()],
+            themes_evidenced: vec![false; ind.themes.len()],
+            measures: vec![None; p.measures.len()],
+            ..Facts::default()
+        };
+        if let Some(c) = &entry.claimed {
+            match p.names.levels.get(&c.value) {
+                Some(&r) => f.claimed = Some(r),
+                None => {
+                    let levels: Vec<&str> = p.grading_scale().levels.iter().rev().map(|l| l.name.as_str()).collect();
+                    diags.push(unknown(file, Code::DataUnknownLevel, "level", &c.value, c.span, &levels, "the levels are"));
+                }
+            }
+        }
+        for (name, series) in &entry.measures {
+            match p.names.measures.get(&name.value) {
+                Some(m) => {
+                    if let Some(slot) = f.measures.get_mut(m.index()) {
+                        *slot = Some(series.value.clone().into());
+                    }
+                }
+                None => diags.push(unknown(
+                    file,
+                    Code::DataUnknownMeasure,
+                    "measure",
+                    &name.value,
+                    name.span,
+                    &sorted_keys(&p.names.measures),
+                    "the measures are",
+                )),
+            }
+        }
+        for item in &entry.evidence {
+            f.evidence += 1;
+            match p.names.sources.get(&item.source.value) {
+                Some(s) => {
+                    if let Some(c) = f.source_counts.get_mut(s.index()) {
+                        *c += 1;
+                    }
+                }
+                None => {
+                    let names: Vec<&str> = p.sources.iter().map(|s| s.name.as_str()).collect();
+                    diags.push(unknown(
+                        file,
+                        Code::DataUnknownSource,
+                        "source kind",
+                        &item.source.value,
+                        item.source.span,
+                        &names,
+                        "the source kinds are",
+                    ));
+                }
+            }
+            // A finding without a weight counts at the first declared weight.
+            let weight = match &item.weight {
+                None => Some(0usize),
+                Some(w) => match p.names.weights.get(&w.value) {
+                    Some(id) => Some(id.index()),
+                    None => {
+                        let names: Vec<&str> = p.weights.iter().map(|(n, _)| n.as_str()).collect();
+                        diags.push(unknown(file, Code::DataUnknownWeight, "weight", &w.value, w.span, &names, "the weights are"));
+                        None
+                    }
+                },
+            };
+            if let Some(finding) = &item.finding {
+                let value = weight.and_then(|w| p.weights.get(w)).map_or(1.0, |(_, v)| *v);
+                let (count, by, score) = match finding.value {
+                    Finding::Strength => (&mut f.strengths, &mut f.strengths_by, &mut f.strength_score),
+                    Finding::Weakness => (&mut f.weaknesses, &mut f.weaknesses_by, &mut f.weakness_score),
+                };
+                *count += 1;
+                *score += value;
+                if let Some(slot) = weight.and_then(|w| by.get_mut(w)) {
+                    *slot += 1;
+                }
+            }
+            for t in &item.themes {
+                match ind.themes.iter().position(|th| th.name == t.value) {
+                    Some(k) => {
+                        if let Some(slot) = f.themes_evidenced.get_mut(k) {
+                            *slot = true;
+                        }
+                    }
+                    None => {
+                        let names: Vec<&str> = ind.themes.iter().map(|t| t.name.as_str()).collect();
+                        let kind = format!("theme of {}", ind.id);
+                        diags.push(unknown(file, Code::DataUnknownTheme, &kind, &t.value, t.span, &names, "its themes are"));
+                    }
+                }
+            }
+            if let (Some(r), Some(a)) = (&item.respondents, &item.agreeing) {
+                f.respondents += r.value;
+                f.agreeing += a.value;
+            }
+            if let Some(r) = &item.reference {
+                f.references.push(r.value.clone());
+            }
+        }
+        if let Some(slot) = facts.get_mut(id.index()) {
+            *slot = Some(Arc::new(f));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Bound {
+        file: file.clone(),
+        organisation: doc.organisation.value.clone(),
+        period: doc.period.as_ref().map(|p| p.value.clone()),
+        facts,
+        contexts,
+        indicators_span: doc.indicators_span,
+    })
+}

@@ -1,0 +1,254 @@
+//! Evaluating IR expressions. Values may be unknown (no claim, no survey,
+//! a missing measure); unknown propagates, and `and`/`or`/`not` follow
+//! Kleene's three-valued logic, so a rule never fires on a guess.
+
+use std::cmp::Ordering;
+
+use crate::ast::{CmpOp, Quantifier};
+use crate::compile::ir::*;
+use crate::diag::{Code, Diagnostic};
+use crate::ext::{ExtType, ExtValue};
+
+/// What an expression can read; each context answers its own part and
+/// leaves the rest unknown (the checker keeps other reads out).
+pub trait Env {
+    fn indicator(&self, _v: IndicatorVar) -> Value {
+        Value::Unknown
+    }
+    fn component(&self, _v: ComponentVar) -> Value {
+        Value::Unknown
+    }
+    fn context(&self, _c: ContextId) -> Value {
+        Value::Unknown
+    }
+    /// The final (or aggregated) grade of a node.
+    fn node(&self, _n: NodeId) -> Option<Rank> {
+        None
+    }
+    /// Whether a node's grade is secure; `None` when it has no grade.
+    fn node_secure(&self, _n: NodeId) -> Option<bool> {
+        None
+    }
+}
+
+pub fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
+    Ok(match e {
+        Expr::Const(v) => v.clone(),
+        Expr::Indicator(v) => env.indicator(*v),
+        Expr::Component(v) => env.component(*v),
+        Expr::Context(c) => env.context(*c),
+        Expr::Node(n) => env.node(*n).map_or(Value::Unknown, Value::Level),
+        Expr::Quantified {
+            quantifier,
+            nodes,
+            predicate,
+        } => {
+            let rhs = match predicate {
+                Predicate::Cmp(_, rhs) => eval(p, rhs, env)?,
+                _ => Value::Unknown,
+            };
+            let mut acc = match quantifier {
+                Quantifier::All => Value::Bool(true),
+                Quantifier::Any | Quantifier::No => Value::Bool(false),
+            };
+            for n in nodes {
+                let v = match predicate {
+                    Predicate::Cmp(op, _) => compare(*op, &env.node(*n).map_or(Value::Unknown, Value::Level), &rhs),
+                    Predicate::Secure => env.node_secure(*n).map_or(Value::Unknown, Value::Bool),
+                    Predicate::NotSecure => env.node_secure(*n).map_or(Value::Unknown, |s| Value::Bool(!s)),
+                    Predicate::Graded => Value::Bool(env.node(*n).is_some()),
+                };
+                acc = match quantifier {
+                    Quantifier::All => and(acc, v),
+                    Quantifier::Any | Quantifier::No => or(acc, v),
+                };
+            }
+            match quantifier {
+                Quantifier::No => not(acc),
+                _ => acc,
+            }
+        }
+        Expr::Not(a) => not(eval(p, a, env)?),
+        Expr::Neg(a) => match eval(p, a, env)? {
+            Value::Number(n) => Value::Number(-n),
+            _ => Value::Unknown,
+        },
+        // Short-circuit only on a definite answer, as three-valued logic allows.
+        Expr::And(a, b) => match eval(p, a, env)? {
+            Value::Bool(false) => Value::Bool(false),
+            x => and(x, eval(p, b, env)?),
+        },
+        Expr::Or(a, b) => match eval(p, a, env)? {
+            Value::Bool(true) => Value::Bool(true),
+            x => or(x, eval(p, b, env)?),
+        },
+        Expr::Cmp(op, a, b) => compare(*op, &eval(p, a, env)?, &eval(p, b, env)?),
+        Expr::Arith(op, a, b) => match (eval(p, a, env)?, eval(p, b, env)?) {
+            (Value::Number(x), Value::Number(y)) => {
+                let r = match op {
+                    ArithOp::Add => x + y,
+                    ArithOp::Sub => x - y,
+                    ArithOp::Mul => x * y,
+                    ArithOp::Div => x / y,
+                };
+                // A division by zero has no answer: unknown, not infinity.
+                if r.is_finite() {
+                    Value::Number(r)
+                } else {
+                    Value::Unknown
+                }
+            }
+            _ => Value::Unknown,
+        },
+        Expr::InBand(a, band) => match (eval(p, a, env)?, p.bands.get(band.index())) {
+            (Value::Number(x), Some(b)) => Value::Bool(b.contains(x)),
+            _ => Value::Unknown,
+        },
+        Expr::Call { ext, args, span } => {
+            let Some(x) = p.extensions.get(ext.index()) else {
+                return Ok(Value::Unknown);
+            };
+            let scale = p.grading_scale();
+            let mut values = Vec::with_capacity(args.len());
+            for a in args {
+                match to_ext(eval(p, a, env)?, scale) {
+                    Some(v) => values.push(v),
+                    // An unknown argument makes the call unknown: the script never sees a guess.
+                    None => return Ok(Value::Unknown),
+                }
+            }
+            let out = x.script.call(&p.sandbox, &x.name, &values, x.ret, &p.file, *span)?;
+            from_ext(p, x, out, *span)?
+        }
+    })
+}
+
+fn to_ext(v: Value, scale: &ScaleIr) -> Option<ExtValue> {
+    Some(match v {
+        Value::Unknown => return None,
+        Value::Bool(b) => ExtValue::Bool(b),
+        Value::Number(n) => ExtValue::Number(n),
+        Value::Level(r) => ExtValue::Level(scale.level_value(r)),
+        Value::Series(s) => ExtValue::Series(s.to_vec()),
+        Value::Levels(l) => ExtValue::Levels(l.iter().map(|r| scale.level_value(*r)).collect()),
+    })
+}
+
+fn from_ext(p: &Program, x: &ExtensionIr, v: ExtValue, span: crate::diag::Span) -> Result<Value, Diagnostic> {
+    let scale = p.grading_scale();
+    Ok(match v {
+        ExtValue::Number(n) => Value::Number(n),
+        ExtValue::Bool(b) => Value::Bool(b),
+        ExtValue::Series(s) => Value::Series(s.into()),
+        ExtValue::Level(l) => match scale.rank_of_value(l) {
+            Some(r) => Value::Level(r),
+            None => return Err(not_a_level(p, x, l, span)),
+        },
+        ExtValue::Levels(ls) => {
+            let mut out = Vec::with_capacity(ls.len());
+            for l in ls {
+                out.push(scale.rank_of_value(l).ok_or_else(|| not_a_level(p, x, l, span))?);
+            }
+            Value::Levels(out.into())
+        }
+    })
+}
+
+pub(crate) fn not_a_level(p: &Program, x: &ExtensionIr, value: i64, span: crate::diag::Span) -> Diagnostic {
+    let scale = p.grading_scale();
+    let values: Vec<String> = (0..scale.levels.len())
+        .map(|r| scale.level_value(r as Rank).to_string())
+        .collect();
+    Diagnostic::error(
+        Code::ExtReturn,
+        format!("extension `{}` returned {value}, which is not a level of `{}`", x.name, scale.name),
+    )
+    .in_file(&p.file)
+    .label(span, "called here")
+    .help(format!("return one of the level values {}", values.join(", ")))
+}
+
+fn not(v: Value) -> Value {
+    match v {
+        Value::Bool(b) => Value::Bool(!b),
+        _ => Value::Unknown,
+    }
+}
+
+fn and(a: Value, b: Value) -> Value {
+    match (a, b) {
+        (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Bool(false),
+        (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
+        _ => Value::Unknown,
+    }
+}
+
+fn or(a: Value, b: Value) -> Value {
+    match (a, b) {
+        (Value::Bool(true), _) | (_, Value::Bool(true)) => Value::Bool(true),
+        (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
+        _ => Value::Unknown,
+    }
+}
+
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Value {
+    let ord = match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.partial_cmp(y),
+        (Value::Level(x), Value::Level(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        _ => None,
+    };
+    let Some(ord) = ord else {
+        return Value::Unknown;
+    };
+    Value::Bool(match op {
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+    })
+}
+
+/// Combines grades. Empty input has no grade.
+pub fn aggregate(p: &Program, f: AggFn, scale: &ScaleIr, ranks: &[Rank]) -> Result<Option<Rank>, Diagnostic> {
+    if ranks.is_empty() {
+        return Ok(None);
+    }
+    let mut sorted = ranks.to_vec();
+    sorted.sort_unstable();
+    Ok(match f {
+        AggFn::Lowest => sorted.first().copied(),
+        AggFn::Highest => sorted.last().copied(),
+        // The lower middle: with an even count, the conservative choice.
+        AggFn::Median => sorted.get((sorted.len() - 1) / 2).copied(),
+        AggFn::Mode => {
+            let mut best: Option<(usize, Rank)> = None;
+            for &r in &sorted {
+                let n = sorted.iter().filter(|&&x| x == r).count();
+                // Strictly more wins, so ties go to the lower level (seen first).
+                if best.is_none_or(|(bn, _)| n > bn) {
+                    best = Some((n, r));
+                }
+            }
+            best.map(|(_, r)| r)
+        }
+        AggFn::Extension(id) => {
+            let Some(x) = p.extensions.get(id.index()) else {
+                return Ok(None);
+            };
+            let values: Vec<i64> = ranks.iter().map(|r| scale.level_value(*r)).collect();
+            let out = x
+                .script
+                .call(&p.sandbox, &x.name, &[ExtValue::Levels(values)], ExtType::Level, &p.file, x.span)?;
+            match out {
+                ExtValue::Level(l) => match scale.rank_of_value(l) {
+                    Some(r) => Some(r),
+                    None => return Err(not_a_level(p, x, l, x.span)),
+                },
+                _ => None,
+            }
+        }
+    })
+}

@@ -1,0 +1,690 @@
+//! Stage 4: evaluate a compiled program against one bound evaluation.
+//!
+//! Order: grade every indicator with evidence (rules, then requirements and
+//! caps); decide the proportionality plan from those grades; aggregate the
+//! examined indicators up the tree; judge the capacity for improvement.
+//! Everything is read by id; the only strings touched are messages.
+
+pub mod bind;
+mod expr;
+
+use std::sync::Arc;
+
+use crate::compile::ir::*;
+use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span};
+
+pub use bind::{Bound, Facts, bind};
+pub use expr::compare;
+
+/// Where an indicator stands in the proportionality plan.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scope {
+    /// In an area looked at first (or there is no plan): evidence expected.
+    First,
+    /// In an area neither first nor skipped: evidence optional.
+    InScope,
+    /// In a skipped area: not graded.
+    Skipped,
+    /// Called for by `examine` rules (their indices): evidence expected.
+    Triggered(Vec<usize>),
+}
+
+/// A requirement an indicator did not meet, with its rendered message.
+#[derive(Clone, Debug)]
+pub struct Unmet {
+    pub requirement: RequirementId,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct IndicatorOutcome {
+    pub scope: Scope,
+    pub has_evidence: bool,
+    pub claimed: Option<Rank>,
+    pub derived: Option<Rank>,
+    /// The derived grade after caps; `None` when not graded.
+    pub final_grade: Option<Rank>,
+    pub secure: bool,
+    /// Index of the rule (or table row) that decided, in its grade block.
+    pub decided_by: Option<usize>,
+    /// Why professional judgement is required, when no rule decides.
+    pub judgement: Option<String>,
+    pub unmet: Vec<Unmet>,
+    pub facts: Arc<Facts>,
+}
+
+impl IndicatorOutcome {
+    /// Examined: graded (or expected to be) in this evaluation.
+    pub fn examined(&self) -> bool {
+        match self.scope {
+            Scope::Skipped => false,
+            Scope::InScope => self.has_evidence,
+            Scope::First | Scope::Triggered(_) => true,
+        }
+    }
+
+    pub fn grade(&self) -> Option<Rank> {
+        if self.scope == Scope::Skipped {
+            None
+        } else {
+            self.final_grade
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ComponentOutcome {
+    pub examined: usize,
+    pub graded: usize,
+    pub secure: usize,
+    pub grade: Option<Rank>,
+    /// Confidence from the rules, before context.
+    pub base: Option<Rank>,
+    /// After contextual factors.
+    pub confidence: Option<Rank>,
+    pub lowered_by: Vec<ContextId>,
+    /// Examined indicators whose grade is missing or not secure.
+    pub caveats: Vec<IndicatorId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CapacityOutcome {
+    pub components: Vec<ComponentOutcome>,
+    pub overall: Option<Rank>,
+    pub statement: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PlanOutcome {
+    pub skipped_areas: Vec<AreaId>,
+    /// Skip rules whose condition held.
+    pub skips_fired: Vec<usize>,
+    /// Examine rules whose condition held.
+    pub examines_fired: Vec<usize>,
+}
+
+/// Everything one evaluation gives, by id.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub indicators: Vec<IndicatorOutcome>,
+    pub areas: Vec<Option<Rank>>,
+    pub questions: Vec<Option<Rank>>,
+    pub plan: Option<PlanOutcome>,
+    pub capacity: Option<CapacityOutcome>,
+    pub findings: Vec<Diagnostic>,
+}
+
+struct IndicatorEnv<'a> {
+    facts: &'a Facts,
+    themes: usize,
+    derived: Option<Rank>,
+    final_grade: Option<Rank>,
+}
+
+impl expr::Env for IndicatorEnv<'_> {
+    fn indicator(&self, v: IndicatorVar) -> Value {
+        let f = self.facts;
+        let n = |x: u64| Value::Number(x as f64);
+        let at = |xs: &[u32], i: usize| n(u64::from(xs.get(i).copied().unwrap_or(0)));
+        match v {
+            IndicatorVar::Evidence => n(u64::from(f.evidence)),
+            IndicatorVar::Sources => n(f.source_counts.iter().filter(|&&c| c > 0).count() as u64),
+            IndicatorVar::Source(s) => at(&f.source_counts, s.index()),
+            IndicatorVar::Strengths => n(u64::from(f.strengths)),
+            IndicatorVar::Weaknesses => n(u64::from(f.weaknesses)),
+            IndicatorVar::StrengthsOf(w) => at(&f.strengths_by, w.index()),
+            IndicatorVar::WeaknessesOf(w) => at(&f.weaknesses_by, w.index()),
+            IndicatorVar::StrengthScore => Value::Number(f.strength_score),
+            IndicatorVar::WeaknessScore => Value::Number(f.weakness_score),
+            IndicatorVar::Themes => n(self.themes as u64),
+            IndicatorVar::ThemesEvidenced => n(f.themes_evidenced.iter().filter(|&&t| t).count() as u64),
+            IndicatorVar::Respondents => n(f.respondents),
+            IndicatorVar::Agreeing => n(f.agreeing),
+            IndicatorVar::Agreement => {
+                if f.respondents > 0 {
+                    Value::Number(100.0 * f.agreeing as f64 / f.respondents as f64)
+                } else {
+                    Value::Unknown
+                }
+            }
+            IndicatorVar::Measure(m) => f
+                .measures
+                .get(m.index())
+                .and_then(Option::as_ref)
+                .map_or(Value::Unknown, |s| Value::Series(s.clone())),
+            IndicatorVar::Claimed => f.claimed.map_or(Value::Unknown, Value::Level),
+            IndicatorVar::Derived => self.derived.map_or(Value::Unknown, Value::Level),
+            IndicatorVar::Final => self.final_grade.map_or(Value::Unknown, Value::Level),
+        }
+    }
+}
+
+struct PlanEnv<'a> {
+    program: &'a Program,
+    finals: &'a [Option<Rank>],
+    secure: &'a [bool],
+    areas: Vec<Option<Rank>>,
+    questions: Vec<Option<Rank>>,
+    contexts: &'a [bool],
+}
+
+impl<'a> PlanEnv<'a> {
+    fn new(
+        program: &'a Program,
+        finals: &'a [Option<Rank>],
+        secure: &'a [bool],
+        contexts: &'a [bool],
+    ) -> Result<Self, Diagnostic> {
+        let (areas, questions) = aggregate_tree(program, finals)?;
+        Ok(Self {
+            program,
+            finals,
+            secure,
+            areas,
+            questions,
+            contexts,
+        })
+    }
+
+    /// An area is secure when all its graded indicators are.
+    fn area_secure(&self, a: AreaId) -> Option<bool> {
+        let area = self.program.areas.get(a.index())?;
+        let graded: Vec<bool> = area
+            .indicators
+            .iter()
+            .filter(|i| self.finals.get(i.index()).copied().flatten().is_some())
+            .map(|i| self.secure.get(i.index()).copied().unwrap_or(false))
+            .collect();
+        (!graded.is_empty()).then(|| graded.iter().all(|&s| s))
+    }
+}
+
+impl expr::Env for PlanEnv<'_> {
+    fn context(&self, c: ContextId) -> Value {
+        Value::Bool(self.contexts.get(c.index()).copied().unwrap_or(false))
+    }
+
+    fn node(&self, n: NodeId) -> Option<Rank> {
+        match n {
+            NodeId::Indicator(i) => self.finals.get(i.index()).copied().flatten(),
+            NodeId::Area(a) => self.areas.get(a.index()).copied().flatten(),
+            NodeId::Question(q) => self.questions.get(q.index()).copied().flatten(),
+        }
+    }
+
+    fn node_secure(&self, n: NodeId) -> Option<bool> {
+        match n {
+            NodeId::Indicator(i) => {
+                self.finals.get(i.index()).copied().flatten()?;
+                self.secure.get(i.index()).copied()
+            }
+            NodeId::Area(a) => self.area_secure(a),
+            NodeId::Question(q) => {
+                let question = self.program.questions.get(q.index())?;
+                let all: Vec<bool> = question.areas.iter().filter_map(|a| self.area_secure(*a)).collect();
+                (!all.is_empty()).then(|| all.iter().all(|&s| s))
+            }
+        }
+    }
+}
+
+struct ComponentEnv<'a> {
+    c: &'a ComponentOutcome,
+}
+
+impl expr::Env for ComponentEnv<'_> {
+    fn component(&self, v: ComponentVar) -> Value {
+        let n = |x: usize| Value::Number(x as f64);
+        match v {
+            ComponentVar::Examined => n(self.c.examined),
+            ComponentVar::Graded => n(self.c.graded),
+            ComponentVar::Secure => n(self.c.secure),
+            ComponentVar::Coverage => {
+                if self.c.examined == 0 {
+                    Value::Unknown
+                } else {
+                    Value::Number(100.0 * self.c.secure as f64 / self.c.examined as f64)
+                }
+            }
+            ComponentVar::Grade => self.c.grade.map_or(Value::Unknown, Value::Level),
+        }
+    }
+}
+
+/// Grades of areas and of questions, by id.
+type TreeGrades = (Vec<Option<Rank>>, Vec<Option<Rank>>);
+
+/// Area and question grades from indicator grades.
+fn aggregate_tree(p: &Program, finals: &[Option<Rank>]) -> Result<TreeGrades, Diagnostic> {
+    let scale = p.grading_scale();
+    let mut areas = Vec::with_capacity(p.areas.len());
+    for a in &p.areas {
+        let ranks: Vec<Rank> = a
+            .indicators
+            .iter()
+            .filter_map(|i| finals.get(i.index()).copied().flatten())
+            .collect();
+        areas.push(expr::aggregate(p, p.area_agg, scale, &ranks)?);
+    }
+    let mut questions = Vec::with_capacity(p.questions.len());
+    for q in &p.questions {
+        let ranks: Vec<Rank> = q
+            .areas
+            .iter()
+            .filter_map(|a| areas.get(a.index()).copied().flatten())
+            .collect();
+        questions.push(expr::aggregate(p, p.question_agg, scale, &ranks)?);
+    }
+    Ok((areas, questions))
+}
+
+/// Renders a template for messages and statements.
+fn render(p: &Program, t: &Template, env: &dyn expr::Env, ind: Option<&IndicatorIr>, org: &str, confidence: Option<&str>) -> String {
+    let mut out = String::new();
+    for piece in &t.0 {
+        match piece {
+            Piece::Text(s) => out.push_str(s),
+            Piece::IndicatorId => out.push_str(ind.map_or("", |i| i.id.as_str())),
+            Piece::IndicatorTitle => out.push_str(ind.map_or("", |i| i.title.as_str())),
+            Piece::Organisation => out.push_str(org),
+            Piece::Confidence => out.push_str(confidence.unwrap_or("unknown")),
+            Piece::Value(e, ty) => {
+                let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);
+                out.push_str(&show(p, &v, *ty));
+            }
+        }
+    }
+    out
+}
+
+/// A value as a person reads it.
+pub fn show(p: &Program, v: &Value, ty: Type) -> String {
+    match v {
+        Value::Unknown => "unknown".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => fmt_number(*n),
+        Value::Level(r) => match ty {
+            Type::Level(s) => p.scales.get(s.index()).map_or("?", |s| s.level_name(*r)).to_string(),
+            _ => p.level_name(*r).to_string(),
+        },
+        Value::Series(s) => format!("[{}]", s.iter().map(|x| fmt_number(*x)).collect::<Vec<_>>().join(", ")),
+        Value::Levels(l) => format!("[{}]", l.iter().map(|r| p.level_name(*r)).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+pub fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A finding in the data file, with the rule that raised it in the ruleset.
+struct Finding<'a> {
+    code: Code,
+    severity: Severity,
+    message: String,
+    /// Where in the data file.
+    at: Span,
+    /// Where the rule is in the ruleset, and what to call it.
+    rule: Span,
+    rule_label: &'a str,
+    help: Option<String>,
+}
+
+impl Finding<'_> {
+    fn into_diagnostic(self, p: &Program, data: &SourceFile) -> Diagnostic {
+        Diagnostic::new(self.code, self.severity, self.message)
+            .in_file(data)
+            .label(self.at, "in this evaluation")
+            .with_help(self.help)
+            .related(
+                Diagnostic::new(self.code, Severity::Advice, self.rule_label.to_string())
+                    .in_file(&p.file)
+                    .label(self.rule, self.rule_label.to_string()),
+            )
+    }
+}
+
+fn grade_indicator(p: &Program, b: &Bound, id: IndicatorId, facts: &Arc<Facts>, findings: &mut Vec<Diagnostic>) -> Result<IndicatorOutcome, Diagnostic> {
+    let ind = &p.indicators[id.index()];
+    let mut env = IndicatorEnv {
+        facts,
+        themes: ind.themes.len(),
+        derived: None,
+        final_grade: None,
+    };
+    let mut out = IndicatorOutcome {
+        scope: Scope::First,
+        has_evidence: true,
+        claimed: facts.claimed,
+        derived: None,
+        final_grade: None,
+        secure: true,
+        decided_by: None,
+        judgement: None,
+        unmet: Vec::new(),
+        facts: facts.clone(),
+    };
+    match ind.grade_block.and_then(|g| p.grade_blocks.get(g.index())) {
+        Some(block) => {
+            for (k, rule) in block.rules.iter().enumerate() {
+                let fires = match &rule.guard {
+                    None => true,
+                    Some(g) => expr::eval(p, g, &env)? == Value::Bool(true),
+                };
+                if fires {
+                    out.decided_by = Some(k);
+                    match &rule.outcome {
+                        OutcomeIr::Level(r) => out.derived = Some(*r),
+                        OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
+                    }
+                    break;
+                }
+            }
+            if out.decided_by.is_none() {
+                out.judgement = Some("no grade rule matched".into());
+            }
+        }
+        None => out.judgement = Some("no grade rules cover this indicator".into()),
+    }
+    env.derived = out.derived;
+    let mut final_grade = out.derived;
+    for rid in &ind.requirements {
+        let req = &p.requirements[rid.index()];
+        if req.reads_final {
+            env.final_grade = final_grade;
+        }
+        if expr::eval(p, &req.expect, &env)? != Value::Bool(false) {
+            continue;
+        }
+        if let (Some(cap), Some(f)) = (req.cap, final_grade) {
+            final_grade = Some(f.min(cap));
+        }
+        if req.not_secure {
+            out.secure = false;
+        }
+        let message = render(p, &req.message, &env, Some(ind), &b.organisation, None);
+        findings.push(Finding {
+            code: Code::EvalRequirement,
+            severity: req.severity,
+            message: format!("{} {}: {message}", ind.id, req.name),
+            at: facts.span,
+            rule: req.span,
+            rule_label: "required here",
+            help: req.help.clone(),
+        }
+        .into_diagnostic(p, &b.file));
+        out.unmet.push(Unmet {
+            requirement: *rid,
+            message,
+        });
+    }
+    out.final_grade = final_grade;
+    if let Some(why) = &out.judgement {
+        out.secure = false;
+        let rule_span = ind
+            .grade_block
+            .and_then(|g| p.grade_blocks.get(g.index()))
+            .map_or(ind.span, |blk| {
+                out.decided_by
+                    .and_then(|k| blk.rules.get(k))
+                    .map_or(blk.span, |r| r.span)
+            });
+        findings.push(Finding {
+            code: Code::EvalJudgement,
+            severity: Severity::Warning,
+            message: format!("{} needs professional judgement: {why}", ind.id),
+            at: facts.span,
+            rule: rule_span,
+            rule_label: "no rule decides here",
+            help: Some("record the evaluator's judgement and its evidence; the rules give no grade".into()),
+        }
+        .into_diagnostic(p, &b.file));
+    }
+    Ok(out)
+}
+
+/// Evaluates one bound data file. An error (an extension failing) stops
+/// this evaluation: a partial result could carry a wrong grade.
+pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
+    let mut findings = Vec::new();
+    let empty = Arc::new(Facts::default());
+    let mut indicators = Vec::with_capacity(p.indicators.len());
+    for (i, f) in b.facts.iter().enumerate() {
+        let id = IndicatorId(i as u32);
+        indicators.push(match f {
+            Some(f) => grade_indicator(p, b, id, f, &mut findings)?,
+            None => IndicatorOutcome {
+                scope: Scope::First,
+                has_evidence: false,
+                claimed: None,
+                derived: None,
+                final_grade: None,
+                secure: false,
+                decided_by: None,
+                judgement: None,
+                unmet: Vec::new(),
+                facts: empty.clone(),
+            },
+        });
+    }
+
+    let plan = match &p.proportionality {
+        Some(prop) => Some(plan(p, b, prop, &mut indicators)?),
+        None => None,
+    };
+
+    // Missing evidence where the plan expects it.
+    for (i, o) in indicators.iter().enumerate() {
+        if o.has_evidence {
+            if o.scope == Scope::Skipped {
+                let ind = &p.indicators[i];
+                let area = p.areas.get(ind.area.index()).map_or(0, |a| a.number);
+                findings.push(
+                    Diagnostic::new(
+                        Code::EvalNotEvaluated,
+                        Severity::Advice,
+                        format!("evidence for {} was not used: key area {area} is skipped", ind.id),
+                    )
+                    .in_file(&b.file)
+                    .label(o.facts.span, "not graded")
+                    .help("proportionality skipped this area; the evidence stays on record"),
+                );
+            }
+            continue;
+        }
+        let ind = &p.indicators[i];
+        let at = b.indicators_span;
+        match &o.scope {
+            Scope::First => findings.push(
+                Diagnostic::warning(Code::EvalNotEvaluated, format!("no evidence for {} {}", ind.id, ind.title))
+                    .in_file(&b.file)
+                    .label(at, "not among these indicators")
+                    .help(format!("add `\"{}\":` with its evidence, or record why it was not evaluated", ind.id)),
+            ),
+            Scope::Triggered(rules) => {
+                let because = rules
+                    .iter()
+                    .filter_map(|k| p.proportionality.as_ref()?.examines.get(*k))
+                    .map(|e| e.because.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let span = rules
+                    .first()
+                    .and_then(|k| p.proportionality.as_ref()?.examines.get(*k))
+                    .map_or(ind.span, |e| e.span);
+                findings.push(Finding {
+                    code: Code::EvalExamineGap,
+                    severity: Severity::Warning,
+                    message: format!("{} is called for ({because}) but has no evidence", ind.id),
+                    at,
+                    rule: span,
+                    rule_label: "called for here",
+                    help: Some(format!("gather evidence for {} {} and evaluate it", ind.id, ind.title)),
+                }
+                .into_diagnostic(p, &b.file));
+            }
+            Scope::InScope | Scope::Skipped => {}
+        }
+    }
+
+    let finals: Vec<Option<Rank>> = indicators.iter().map(IndicatorOutcome::grade).collect();
+    let (areas, questions) = aggregate_tree(p, &finals)?;
+    let capacity = match &p.capacity {
+        Some(cap) => Some(capacity(p, b, cap, &indicators, &mut findings)?),
+        None => None,
+    };
+    let mut sorted = crate::diag::Diagnostics(findings);
+    sorted.sort();
+    Ok(Outcome {
+        indicators,
+        areas,
+        questions,
+        plan,
+        capacity,
+        findings: sorted.0,
+    })
+}
+
+fn plan(p: &Program, b: &Bound, prop: &ProportionalityIr, indicators: &mut [IndicatorOutcome]) -> Result<PlanOutcome, Diagnostic> {
+    let mut out = PlanOutcome::default();
+    for o in indicators.iter_mut() {
+        o.scope = Scope::InScope;
+    }
+    for a in &prop.first {
+        for i in &p.areas[a.index()].indicators {
+            indicators[i.index()].scope = Scope::First;
+        }
+    }
+    let finals: Vec<Option<Rank>> = indicators.iter().map(|o| o.final_grade).collect();
+    let secure: Vec<bool> = indicators.iter().map(|o| o.secure).collect();
+    let env = PlanEnv::new(p, &finals, &secure, &b.contexts)?;
+    for (k, rule) in prop.skips.iter().enumerate() {
+        if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
+            out.skips_fired.push(k);
+            for a in &rule.areas {
+                if !prop.first.contains(a) && !out.skipped_areas.contains(a) {
+                    out.skipped_areas.push(*a);
+                }
+            }
+        }
+    }
+    for a in &out.skipped_areas {
+        for i in &p.areas[a.index()].indicators {
+            indicators[i.index()].scope = Scope::Skipped;
+        }
+    }
+    // Triggers read the plan after skipping: a skipped indicator has no grade.
+    let finals: Vec<Option<Rank>> = indicators.iter().map(IndicatorOutcome::grade).collect();
+    let env = PlanEnv::new(p, &finals, &secure, &b.contexts)?;
+    for (k, rule) in prop.examines.iter().enumerate() {
+        if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
+            out.examines_fired.push(k);
+            for i in &rule.indicators {
+                let o = &mut indicators[i.index()];
+                match &mut o.scope {
+                    Scope::Triggered(rules) => rules.push(k),
+                    s => *s = Scope::Triggered(vec![k]),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn capacity(p: &Program, b: &Bound, cap: &CapacityIr, indicators: &[IndicatorOutcome], findings: &mut Vec<Diagnostic>) -> Result<CapacityOutcome, Diagnostic> {
+    let grading = p.grading_scale();
+    let conf_scale = &p.scales[cap.scale.index()];
+    let mut components = Vec::with_capacity(cap.components.len());
+    for (ci, comp) in cap.components.iter().enumerate() {
+        let mut c = ComponentOutcome {
+            examined: 0,
+            graded: 0,
+            secure: 0,
+            grade: None,
+            base: None,
+            confidence: None,
+            lowered_by: Vec::new(),
+            caveats: Vec::new(),
+        };
+        let mut ranks = Vec::new();
+        for i in &comp.indicators {
+            let o = &indicators[i.index()];
+            if !o.examined() {
+                continue;
+            }
+            c.examined += 1;
+            match o.grade() {
+                Some(r) => {
+                    c.graded += 1;
+                    ranks.push(r);
+                    if o.secure {
+                        c.secure += 1;
+                    } else {
+                        c.caveats.push(*i);
+                    }
+                }
+                None => c.caveats.push(*i),
+            }
+        }
+        c.grade = expr::aggregate(p, p.area_agg, grading, &ranks)?;
+        for rule in &cap.rules {
+            let fires = match &rule.guard {
+                None => true,
+                Some(g) => expr::eval(p, g, &ComponentEnv { c: &c })? == Value::Bool(true),
+            };
+            if fires {
+                if let OutcomeIr::Level(r) = rule.outcome {
+                    c.base = Some(r);
+                }
+                break;
+            }
+        }
+        let mut conf = c.base;
+        for (k, ctx) in cap.contexts.iter().enumerate() {
+            if b.contexts.get(k).copied().unwrap_or(false) && ctx.lowers.contains(&ComponentId(ci as u32)) {
+                c.lowered_by.push(ContextId(k as u32));
+                conf = conf.map(|r| r.saturating_sub(ctx.by.min(u32::from(Rank::MAX)) as Rank));
+            }
+        }
+        c.confidence = conf;
+        if c.base.is_none() {
+            findings.push(
+                Diagnostic::warning(
+                    Code::EvalJudgement,
+                    format!("no confidence rule decides for component `{}`", comp.name),
+                )
+                .in_file(&b.file)
+                .label(b.indicators_span, "in this evaluation")
+                .help("its indicators may all be skipped or ungraded; the capacity statement needs an evaluator's view"),
+            );
+        }
+        components.push(c);
+    }
+    let confs: Vec<Rank> = components.iter().filter_map(|c| c.confidence).collect();
+    let overall = if confs.len() == components.len() {
+        expr::aggregate(p, cap.overall, conf_scale, &confs)?
+    } else {
+        None
+    };
+    let name = overall.map(|r| conf_scale.level_name(r).to_string());
+    let statement = render(
+        p,
+        &cap.statement,
+        &NoEnv,
+        None,
+        &b.organisation,
+        name.as_deref(),
+    );
+    Ok(CapacityOutcome {
+        components,
+        overall,
+        statement,
+    })
+}
+
+struct NoEnv;
+impl expr::Env for NoEnv {}

@@ -1,0 +1,146 @@
+//! The report as a person reads it in a terminal: the tree with grades, the
+//! plan, the capacity judgement. Findings are rendered after it by miette.
+
+use std::fmt::Write;
+
+use super::{IndicatorReport, Report};
+
+fn grade(g: &Option<String>) -> String {
+    g.as_deref().unwrap_or("-").replace('_', " ")
+}
+
+fn indicator_line(out: &mut String, i: &IndicatorReport) {
+    let state = match (i.scope, i.evaluated) {
+        ("skipped", _) => "skipped".to_string(),
+        (_, false) => "no evidence".to_string(),
+        _ if i.judgement.is_some() => "judgement required".to_string(),
+        _ if i.secure => "secure".to_string(),
+        _ => "not secure".to_string(),
+    };
+    let claimed = i
+        .claimed
+        .as_ref()
+        .map(|c| format!("  claimed {}", c.replace('_', " ")))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "    {:<5} {:<44} {:<14} {}{}",
+        i.id,
+        truncate(&i.title, 44),
+        grade(&i.final_grade),
+        state,
+        claimed
+    );
+    if i.derived != i.final_grade && i.derived.is_some() {
+        let _ = writeln!(out, "          derived {}, capped", grade(&i.derived));
+    }
+    for why in &i.triggered_because {
+        let _ = writeln!(out, "          examined because {why}");
+    }
+    if let Some(j) = &i.judgement {
+        let _ = writeln!(out, "          judgement required: {j}");
+    }
+    for u in &i.unmet {
+        let _ = writeln!(out, "          {} ({}): {}", u.requirement, u.consequence.join(", "), u.message);
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// The report without findings.
+pub fn render_human(r: &Report) -> String {
+    let mut out = String::new();
+    let period = r.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
+    let _ = writeln!(out, "{}{} · {}", r.organisation, period, r.framework);
+    let _ = writeln!(out, "{}", r.file);
+    for q in &r.questions {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{:<64} {}", truncate(&q.title, 64), grade(&q.grade));
+        for a in &q.areas {
+            let status = match a.status {
+                "first" => " (looked at first)",
+                "skipped" => " (skipped)",
+                _ => "",
+            };
+            if a.status == "global" {
+                let _ = writeln!(out, "  {:>2} {} (global judgement, below)", a.number, a.title);
+                continue;
+            }
+            let title = format!("{}{}", a.title, status);
+            let _ = writeln!(out, "  {:>2} {:<59} {}", a.number, truncate(&title, 59), grade(&a.grade));
+            if a.status == "skipped" {
+                continue;
+            }
+            for i in &a.indicators {
+                if i.scope == "in_scope" && !i.evaluated {
+                    continue;
+                }
+                indicator_line(&mut out, i);
+            }
+        }
+    }
+    if let Some(plan) = &r.plan {
+        let _ = writeln!(out);
+        let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+        let _ = writeln!(out, "Proportionality: first {}", list(&plan.first));
+        if plan.skipped.is_empty() {
+            let _ = writeln!(out, "  no area skipped");
+        } else {
+            let _ = writeln!(out, "  skipped areas {}", list(&plan.skipped));
+        }
+        for t in &plan.triggered {
+            let _ = writeln!(
+                out,
+                "  examine {} because {} (rule at line {})",
+                t.indicators.join(", "),
+                t.because,
+                t.rule_line
+            );
+        }
+    }
+    if let Some(c) = &r.capacity {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Capacity for improvement (area {}): {} confidence", c.area, grade(&c.overall));
+        for comp in &c.components {
+            let lowered = if comp.lowered_by.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", lowered from {} by {}",
+                    grade(&comp.evidence_confidence),
+                    comp.lowered_by.join(", ")
+                )
+            };
+            let _ = writeln!(
+                out,
+                "  {:<44} grade {:<10} confidence {}{} ({} of {} examined secure)",
+                truncate(&comp.title, 44),
+                grade(&comp.grade),
+                grade(&comp.confidence),
+                lowered,
+                comp.secure,
+                comp.examined
+            );
+            if !comp.caveats.is_empty() {
+                let _ = writeln!(out, "      caveats: {} rest on insecure or missing evidence", comp.caveats.join(", "));
+            }
+        }
+        let _ = writeln!(out, "  {}", c.statement);
+    }
+    let s = &r.summary;
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{} indicators: {} examined, {} graded, {} secure, {} skipped, {} need judgement; {} warning(s), {} error(s)",
+        s.indicators, s.examined, s.graded, s.secure, s.skipped, s.judgement_required, s.warnings, s.errors
+    );
+    out
+}

@@ -1,0 +1,418 @@
+//! Stage 5: turn an [`Outcome`] (ids and ranks) into a [`Report`] (names),
+//! and render it for people (`human`) or machines (JSON, a stable shape
+//! versioned by `format`).
+
+mod human;
+
+use serde::Serialize;
+
+use crate::compile::ir::*;
+use crate::diag::{Diagnostic, Location, Severity};
+use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
+
+pub use human::render_human;
+
+/// The version of the JSON report's shape; bumped on any breaking change.
+pub const REPORT_FORMAT: &str = "sixpoint-report/1";
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub format: &'static str,
+    pub file: String,
+    pub framework: String,
+    pub framework_version: Option<String>,
+    pub organisation: String,
+    pub period: Option<String>,
+    pub summary: Summary,
+    pub questions: Vec<QuestionReport>,
+    pub plan: Option<PlanReport>,
+    pub capacity: Option<CapacityReport>,
+    pub findings: Vec<FindingReport>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub indicators: usize,
+    pub examined: usize,
+    pub graded: usize,
+    pub secure: usize,
+    pub skipped: usize,
+    pub judgement_required: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub advice: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuestionReport {
+    pub id: String,
+    pub title: String,
+    pub grade: Option<String>,
+    pub areas: Vec<AreaReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AreaReport {
+    pub number: u32,
+    pub title: String,
+    /// `first`, `examined`, `skipped`, or `global` for the capacity area.
+    pub status: &'static str,
+    pub grade: Option<String>,
+    pub indicators: Vec<IndicatorReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IndicatorReport {
+    pub id: String,
+    pub title: String,
+    /// `first`, `in_scope`, `skipped` or `triggered`.
+    pub scope: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub triggered_because: Vec<String>,
+    pub evaluated: bool,
+    pub claimed: Option<String>,
+    pub derived: Option<String>,
+    #[serde(rename = "final")]
+    pub final_grade: Option<String>,
+    pub secure: bool,
+    /// The line of the rule that decided the grade, in the ruleset.
+    pub decided_at_line: Option<usize>,
+    pub judgement: Option<String>,
+    pub unmet: Vec<UnmetReport>,
+    pub evidence: Option<EvidenceReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UnmetReport {
+    pub requirement: String,
+    pub message: String,
+    pub consequence: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EvidenceReport {
+    pub items: u32,
+    pub sources: Vec<String>,
+    pub strengths: u32,
+    pub weaknesses: u32,
+    pub themes_evidenced: Vec<String>,
+    pub themes_missing: Vec<String>,
+    pub agreement: Option<String>,
+    pub references: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanReport {
+    pub first: Vec<u32>,
+    pub skipped: Vec<u32>,
+    pub triggered: Vec<TriggerReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TriggerReport {
+    pub indicators: Vec<String>,
+    pub because: String,
+    pub rule_line: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CapacityReport {
+    pub area: u32,
+    pub components: Vec<ComponentReport>,
+    pub overall: Option<String>,
+    pub statement: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ComponentReport {
+    pub name: String,
+    pub title: String,
+    pub grade: Option<String>,
+    pub examined: usize,
+    pub graded: usize,
+    pub secure: usize,
+    /// Confidence from the evidence, before context.
+    pub evidence_confidence: Option<String>,
+    pub confidence: Option<String>,
+    pub lowered_by: Vec<String>,
+    /// Indicators whose grade is missing or not secure.
+    pub caveats: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FindingReport {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    pub help: Option<String>,
+    /// Where the rule behind the finding is, in the ruleset.
+    pub rule: Option<Location>,
+}
+
+impl FindingReport {
+    pub fn from_diagnostic(d: &Diagnostic) -> Self {
+        Self {
+            code: d.code.id().to_string(),
+            severity: d.severity,
+            message: d.message.clone(),
+            location: d.location(),
+            help: d.help.clone(),
+            rule: d.related.first().and_then(Diagnostic::location),
+        }
+    }
+}
+
+fn scope_name(s: &Scope) -> &'static str {
+    match s {
+        Scope::First => "first",
+        Scope::InScope => "in_scope",
+        Scope::Skipped => "skipped",
+        Scope::Triggered(_) => "triggered",
+    }
+}
+
+fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<IndicatorReport> {
+    let ind = p.indicators.get(id)?;
+    let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
+    let because = match &o.scope {
+        Scope::Triggered(rules) => rules
+            .iter()
+            .filter_map(|k| p.proportionality.as_ref()?.examines.get(*k))
+            .map(|e| e.because.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let decided_at_line = o.decided_by.and_then(|k| {
+        let block = p.grade_blocks.get(ind.grade_block?.index())?;
+        let rule = block.rules.get(k)?;
+        Some(p.file.line_col(rule.span.start).0)
+    });
+    let evidence = o.has_evidence.then(|| {
+        let f = &o.facts;
+        EvidenceReport {
+            items: f.evidence,
+            sources: p
+                .sources
+                .iter()
+                .zip(&f.source_counts)
+                .filter(|(_, c)| **c > 0)
+                .map(|(s, _)| s.name.clone())
+                .collect(),
+            strengths: f.strengths,
+            weaknesses: f.weaknesses,
+            themes_evidenced: ind
+                .themes
+                .iter()
+                .zip(&f.themes_evidenced)
+                .filter(|(_, e)| **e)
+                .map(|(t, _)| t.name.clone())
+                .collect(),
+            themes_missing: ind
+                .themes
+                .iter()
+                .zip(&f.themes_evidenced)
+                .filter(|(_, e)| !**e)
+                .map(|(t, _)| t.name.clone())
+                .collect(),
+            agreement: (f.respondents > 0).then(|| {
+                format!(
+                    "{} of {} ({}%)",
+                    f.agreeing,
+                    f.respondents,
+                    fmt_number(100.0 * f.agreeing as f64 / f.respondents as f64)
+                )
+            }),
+            references: f.references.clone(),
+        }
+    });
+    let skipped = o.scope == Scope::Skipped;
+    Some(IndicatorReport {
+        id: ind.id.clone(),
+        title: ind.title.clone(),
+        scope: scope_name(&o.scope),
+        triggered_because: because,
+        evaluated: o.has_evidence && !skipped,
+        claimed: level(o.claimed),
+        derived: if skipped { None } else { level(o.derived) },
+        final_grade: level(o.grade()),
+        secure: !skipped && o.has_evidence && o.secure,
+        decided_at_line: if skipped { None } else { decided_at_line },
+        judgement: if skipped { None } else { o.judgement.clone() },
+        unmet: if skipped {
+            Vec::new()
+        } else {
+            o.unmet
+                .iter()
+                .filter_map(|u| {
+                    let r = p.requirements.get(u.requirement.index())?;
+                    let mut consequence = Vec::new();
+                    if let Some(c) = r.cap {
+                        consequence.push(format!("cap at {}", p.level_name(c)));
+                    }
+                    if r.not_secure {
+                        consequence.push("not secure".into());
+                    }
+                    if consequence.is_empty() {
+                        consequence.push("flag".into());
+                    }
+                    Some(UnmetReport {
+                        requirement: r.name.clone(),
+                        message: u.message.clone(),
+                        consequence,
+                    })
+                })
+                .collect()
+        },
+        evidence,
+    })
+}
+
+/// Builds the report of one evaluated file.
+pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
+    let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
+    let skipped: Vec<AreaId> = o.plan.as_ref().map(|pl| pl.skipped_areas.clone()).unwrap_or_default();
+    let first: Vec<AreaId> = p.proportionality.as_ref().map(|pr| pr.first.clone()).unwrap_or_default();
+    let capacity_area = p.capacity.as_ref().map(|c| c.area);
+    let questions = p
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(qi, q)| QuestionReport {
+            id: q.id.clone(),
+            title: q.title.clone(),
+            grade: level(o.questions.get(qi).copied().flatten()),
+            areas: q
+                .areas
+                .iter()
+                .filter_map(|a| {
+                    let area = p.areas.get(a.index())?;
+                    let status = if Some(*a) == capacity_area {
+                        "global"
+                    } else if skipped.contains(a) {
+                        "skipped"
+                    } else if first.contains(a) {
+                        "first"
+                    } else {
+                        "examined"
+                    };
+                    Some(AreaReport {
+                        number: area.number,
+                        title: area.title.clone(),
+                        status,
+                        grade: level(o.areas.get(a.index()).copied().flatten()),
+                        indicators: area
+                            .indicators
+                            .iter()
+                            .filter_map(|i| indicator_report(p, i.index(), o.indicators.get(i.index())?))
+                            .collect(),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let plan = match (&p.proportionality, &o.plan) {
+        (Some(prop), Some(pl)) => Some(PlanReport {
+            first: prop.first.iter().filter_map(|a| p.areas.get(a.index())).map(|a| a.number).collect(),
+            skipped: pl.skipped_areas.iter().filter_map(|a| p.areas.get(a.index())).map(|a| a.number).collect(),
+            triggered: pl
+                .examines_fired
+                .iter()
+                .filter_map(|k| prop.examines.get(*k))
+                .map(|e| TriggerReport {
+                    indicators: e
+                        .indicators
+                        .iter()
+                        .filter_map(|i| p.indicators.get(i.index()))
+                        .map(|i| i.id.clone())
+                        .collect(),
+                    because: e.because.clone(),
+                    rule_line: p.file.line_col(e.span.start).0,
+                })
+                .collect(),
+        }),
+        _ => None,
+    };
+    let capacity = match (&p.capacity, &o.capacity) {
+        (Some(cap), Some(co)) => {
+            let cs = p.scales.get(cap.scale.index());
+            let conf = |r: Option<Rank>| r.and_then(|r| Some(cs?.level_name(r).to_string()));
+            Some(CapacityReport {
+                area: p.areas.get(cap.area.index()).map_or(0, |a| a.number),
+                components: cap
+                    .components
+                    .iter()
+                    .zip(&co.components)
+                    .map(|(c, r)| ComponentReport {
+                        name: c.name.clone(),
+                        title: c.title.clone(),
+                        grade: level(r.grade),
+                        examined: r.examined,
+                        graded: r.graded,
+                        secure: r.secure,
+                        evidence_confidence: conf(r.base),
+                        confidence: conf(r.confidence),
+                        lowered_by: r
+                            .lowered_by
+                            .iter()
+                            .filter_map(|k| cap.contexts.get(k.index()))
+                            .map(|c| c.name.clone())
+                            .collect(),
+                        caveats: r
+                            .caveats
+                            .iter()
+                            .filter_map(|i| p.indicators.get(i.index()))
+                            .map(|i| i.id.clone())
+                            .collect(),
+                    })
+                    .collect(),
+                overall: conf(co.overall),
+                statement: co.statement.clone(),
+            })
+        }
+        _ => None,
+    };
+    let findings: Vec<FindingReport> = o.findings.iter().map(FindingReport::from_diagnostic).collect();
+    let mut summary = Summary {
+        indicators: p.indicators.len(),
+        ..Summary::default()
+    };
+    for ind in &o.indicators {
+        if ind.scope == Scope::Skipped {
+            summary.skipped += 1;
+            continue;
+        }
+        if ind.examined() {
+            summary.examined += 1;
+        }
+        if ind.grade().is_some() {
+            summary.graded += 1;
+            if ind.secure {
+                summary.secure += 1;
+            }
+        }
+        if ind.has_evidence && ind.judgement.is_some() {
+            summary.judgement_required += 1;
+        }
+    }
+    for f in &o.findings {
+        match f.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Advice => summary.advice += 1,
+        }
+    }
+    Report {
+        format: REPORT_FORMAT,
+        file: b.file.name().to_string(),
+        framework: p.framework.name.clone(),
+        framework_version: p.framework.version.clone(),
+        organisation: b.organisation.clone(),
+        period: b.period.clone(),
+        summary,
+        questions,
+        plan,
+        capacity,
+        findings,
+    }
+}

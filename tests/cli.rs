@@ -1,0 +1,147 @@
+//! The `sixpoint` binary as a process: exit codes, formats, colour, batches.
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+fn sixpoint() -> Command {
+    let mut c = Command::cargo_bin("sixpoint").expect("the binary is built");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env_remove("NO_COLOR");
+    // A guard against hangs, not a speed test.
+    c.timeout(Duration::from_secs(60));
+    c
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_shipped_rulesets_exits_zero() {
+    let o = sixpoint().args(["check", "rulesets/generic-2006.six"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("24 indicators"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_broken_ruleset_exits_two_with_code() {
+    let o = sixpoint()
+        .args(["check", "--color", "never", "tests/corpus/rulesets/misspelt-indicator.six"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sixpoint::check::unknown-indicator"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains('\u{1b}'), "no colour when asked for none");
+}
+
+#[test]
+fn check_missing_file_exits_two() {
+    let o = sixpoint().args(["check", "no/such/ruleset.six"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sixpoint::io::read"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_json_has_spans() {
+    let o = sixpoint()
+        .args(["check", "--format", "json", "tests/corpus/rulesets/misspelt-indicator.six"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let d = &v["results"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "sixpoint::check::unknown-indicator");
+    assert!(d["location"]["line"].as_u64().unwrap() > 0);
+    assert!(d["location"]["column"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn color_always_colours_and_no_color_does_not() {
+    let args = ["check", "tests/corpus/rulesets/misspelt-indicator.six"];
+    let o = sixpoint().args(["--color", "always"]).args(args).output().unwrap();
+    assert!(stderr(&o).contains('\u{1b}'), "--color always must colour");
+    let o = sixpoint().env("NO_COLOR", "1").args(args).output().unwrap();
+    assert!(!stderr(&o).contains('\u{1b}'), "NO_COLOR must not colour");
+}
+
+#[test]
+fn eval_seed_reports_and_exits_with_findings_status() {
+    let o = sixpoint()
+        .args(["eval", "rulesets/generic-2006.six", "seeds/generic-2006/thin-evidence.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("not secure"), "{}", stdout(&o));
+}
+
+#[test]
+fn eval_batch_keeps_going_past_a_bad_file() {
+    let o = sixpoint()
+        .args([
+            "eval",
+            "--format",
+            "json",
+            "rulesets/generic-2006.six",
+            "tests/corpus/cli/unknown-source.yaml",
+            "seeds/generic-2006/strong-partnership.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "a bad file makes the batch fail");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "both files are reported");
+    assert_eq!(results[0]["status"], "failed");
+    assert_eq!(results[0]["diagnostics"][0]["code"], "sixpoint::data::unknown-source");
+    assert!(results[0]["diagnostics"][0]["location"]["line"].as_u64().unwrap() > 0);
+    assert_ne!(results[1]["status"], "failed");
+    assert!(results[1]["report"]["questions"].is_array());
+}
+
+#[test]
+fn eval_folder_evaluates_every_seed() {
+    let o = sixpoint()
+        .args(["eval", "--format", "jsonl", "rulesets/generic-2006.six", "seeds/generic-2006"])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert!(lines.len() >= 5, "{}", stdout(&o));
+    assert!(lines.iter().all(|l| l["status"] != "failed"), "{}", stdout(&o));
+}
+
+#[test]
+fn eval_with_broken_ruleset_exits_two() {
+    let o = sixpoint()
+        .args(["eval", "tests/corpus/rulesets/truncated.six", "seeds/generic-2006/strong-partnership.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sixpoint::parse::syntax"), "{}", stderr(&o));
+}
+
+#[test]
+fn runaway_extension_is_stopped_with_a_diagnostic() {
+    let o = sixpoint()
+        .args(["eval", "--color", "never", "tests/corpus/ext/runaway.six", "tests/corpus/ext/runaway.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("sixpoint::ext::limit"), "{err}");
+    assert!(err.contains("runaway.rhai"), "the label points into the script: {err}");
+}
+
+#[test]
+fn usage_errors_exit_two_and_help_exits_zero() {
+    assert_eq!(sixpoint().arg("frobnicate").output().unwrap().status.code(), Some(2));
+    assert_eq!(sixpoint().arg("--help").output().unwrap().status.code(), Some(0));
+    assert_eq!(sixpoint().args(["eval", "rulesets/generic-2006.six"]).output().unwrap().status.code(), Some(2));
+}

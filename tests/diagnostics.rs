@@ -1,0 +1,88 @@
+//! The diagnostic corpus: broken rulesets, data files and scripts, each with
+//! its diagnostics snapshotted as a user sees them (80 columns, no colour).
+//!
+//! - `tests/corpus/rulesets/*.six`: checked;
+//! - `tests/corpus/data/*.{yaml,json}`: evaluated against `tests/corpus/mini.six`;
+//! - `tests/corpus/ext/*.six`: checked, then evaluated with the `.yaml` of the same name if any.
+//!
+//! A new case is a new file plus `cargo insta review`.
+
+use std::path::{Path, PathBuf};
+
+use sixpoint::compile::compile_file;
+use sixpoint::diag::{self, Code, Diagnostic};
+
+const WIDTH: usize = 80;
+
+fn relative(path: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn codes(ds: &[Diagnostic]) -> String {
+    ds.iter().map(|d| d.code.id()).collect::<Vec<_>>().join("\n")
+}
+
+/// The rendered diagnostics, preceded by their codes so that a reviewer
+/// sees at a glance what a case produces.
+fn rendered(ds: &[Diagnostic]) -> String {
+    format!("{}\n\n{}", codes(ds), diag::render(ds, false, Some(WIDTH)))
+}
+
+#[test]
+fn broken_rulesets() {
+    insta::glob!("corpus/rulesets", "*.six", |path| {
+        let compiled = compile_file(&relative(path));
+        assert!(
+            !compiled.diagnostics.is_empty(),
+            "{} is in the broken corpus but gives no diagnostic",
+            path.display()
+        );
+        insta::assert_snapshot!(rendered(&compiled.diagnostics.0));
+    });
+}
+
+#[test]
+fn broken_data() {
+    let program = compile_file(Path::new("tests/corpus/mini.six"))
+        .program
+        .expect("the corpus ruleset compiles");
+    insta::glob!("corpus/data", "*.{yaml,json}", |path| {
+        let result = sixpoint::evaluate_path(&program, &relative(path));
+        assert!(
+            !result.diagnostics.is_empty(),
+            "{} is in the broken corpus but gives no diagnostic",
+            path.display()
+        );
+        insta::assert_snapshot!(rendered(&result.diagnostics));
+    });
+}
+
+#[test]
+fn broken_extensions() {
+    insta::glob!("corpus/ext", "*.six", |path| {
+        let path = relative(path);
+        let compiled = compile_file(&path);
+        let mut ds = compiled.diagnostics.0.clone();
+        let data = path.with_extension("yaml");
+        if let (Some(program), true) = (&compiled.program, data.exists()) {
+            ds.extend(sixpoint::evaluate_path(program, &data).diagnostics);
+        }
+        assert!(!ds.is_empty(), "{} gives no diagnostic", path.display());
+        insta::assert_snapshot!(rendered(&ds));
+    });
+}
+
+/// Every code in the registry is documented and shown by at least one case.
+#[test]
+fn every_code_is_documented_and_exercised() {
+    let docs = std::fs::read_to_string("docs/diagnostics.md").expect("docs/diagnostics.md exists");
+    let mut snapshots = String::new();
+    for entry in std::fs::read_dir("tests/snapshots").expect("snapshots exist").flatten() {
+        snapshots.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+    }
+    let undocumented: Vec<&str> = Code::ALL.iter().map(|c| c.id()).filter(|id| !docs.contains(&format!("`{id}`"))).collect();
+    assert!(undocumented.is_empty(), "codes missing from docs/diagnostics.md: {undocumented:?}");
+    let unexercised: Vec<&str> = Code::ALL.iter().map(|c| c.id()).filter(|id| !snapshots.contains(id)).collect();
+    assert!(unexercised.is_empty(), "codes no corpus case produces: {unexercised:?}");
+}
