@@ -86,3 +86,14 @@ fn every_code_is_documented_and_exercised() {
     let unexercised: Vec<&str> = Code::ALL.iter().map(|c| c.id()).filter(|id| !snapshots.contains(id)).collect();
     assert!(unexercised.is_empty(), "codes no corpus case produces: {unexercised:?}");
 }
+
+/// A data file that does not exist is an `io::read` diagnostic, not a panic.
+#[test]
+fn unreadable_data_file() {
+    let program = compile_file(Path::new("tests/corpus/mini.six"))
+        .program
+        .expect("the corpus ruleset compiles");
+    let result = sixpoint::evaluate_path(&program, Path::new("tests/corpus/data/no-such-file.yaml"));
+    assert_eq!(codes(&result.diagnostics), "sixpoint::io::read");
+    insta::assert_snapshot!(rendered(&result.diagnostics));
+}

@@ -27,7 +27,11 @@ pub fn compile_file(path: &Path) -> Compiled {
     match std::fs::read_to_string(path) {
         Ok(text) => {
             let file = SourceFile::new(path.display().to_string(), text);
-            let dir = path.parent().unwrap_or(Path::new("."));
+            // A bare file name has an empty parent; extensions resolve against ".".
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
             compile_source(&file, dir)
         }
         Err(e) => Compiled {
