@@ -1,1 +1,169 @@
-fn main(){}
+//! Benchmarks of the main jobs, each beside a baseline measured in the same
+//! run (machines are noisy; compare ratios, not absolute times):
+//!
+//! - `check`: parse, check and compile generic-2006, beside reading the same
+//!   text as a pest token stream only (the grammar's own floor);
+//! - `seed`: load and evaluate one seed, beside a plain `serde_json` parse of
+//!   the same file into an untyped value;
+//! - `corpus`: evaluate 10,000 generated evaluations, one by one and with
+//!   rayon as the CLI does, beside parsing them with `serde_json`.
+//!
+//! `cargo bench --bench engine`; figures are in the README.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rayon::prelude::*;
+use sixpoint::compile::compile_source;
+use sixpoint::data::{self, Format};
+use sixpoint::diag::SourceFile;
+
+const RULESET: &str = "rulesets/generic-2006.six";
+const SEED: &str = "seeds/generic-2006/trend-data.json";
+
+fn program() -> sixpoint::compile::ir::Program {
+    let text = std::fs::read_to_string(RULESET).expect("ruleset");
+    compile_source(&SourceFile::new(RULESET, text), Path::new("rulesets"))
+        .program
+        .expect("generic-2006 compiles")
+}
+
+fn check(c: &mut Criterion) {
+    let text = std::fs::read_to_string(RULESET).expect("ruleset");
+    let file = SourceFile::new(RULESET, text.clone());
+    let mut g = c.benchmark_group("check");
+    g.bench_function("baseline: pest tokens only", |b| {
+        b.iter(|| sixpoint::parse::tokens(black_box(&text)).expect("parses"))
+    });
+    g.bench_function("generic-2006: parse + check + compile", |b| {
+        b.iter(|| compile_source(black_box(&file), Path::new("rulesets")))
+    });
+    g.finish();
+}
+
+fn seed(c: &mut Criterion) {
+    let program = program();
+    let text = std::fs::read_to_string(SEED).expect("seed");
+    let file = SourceFile::new(SEED, text.clone());
+    let doc = data::load_str(&file, Format::Json).expect("seed loads");
+    let mut g = c.benchmark_group("seed");
+    g.bench_function("baseline: serde_json::Value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&text)).expect("json"))
+    });
+    g.bench_function("load", |b| b.iter(|| data::load_str(black_box(&file), Format::Json)));
+    g.bench_function("evaluate", |b| {
+        b.iter(|| sixpoint::evaluate_document(&program, Path::new(SEED), &file, black_box(&doc)))
+    });
+    g.bench_function("load + evaluate", |b| {
+        b.iter(|| {
+            let doc = data::load_str(black_box(&file), Format::Json).expect("loads");
+            sixpoint::evaluate_document(&program, Path::new(SEED), &file, &doc)
+        })
+    });
+    g.finish();
+}
+
+/// A small deterministic generator (xorshift), so every run measures the same corpus.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+/// One evaluation as JSON text: a random subset of the 24 indicators, each
+/// with one to five evidence items of random source, finding and weight.
+fn generated(rng: &mut Rng, program: &sixpoint::compile::ir::Program, k: usize) -> String {
+    let sources = ["performance_data", "documentation", "stakeholder_views", "observation"];
+    let findings = ["strength", "strength", "weakness"];
+    let weights = ["minor", "important", "major"];
+    let levels = ["excellent", "very_good", "good", "adequate", "weak", "unsatisfactory"];
+    let mut indicators = serde_json::Map::new();
+    for ind in &program.indicators {
+        if rng.next() % 4 == 0 {
+            continue;
+        }
+        let evidence: Vec<serde_json::Value> = (0..1 + rng.next() % 5)
+            .map(|_| {
+                let theme = &ind.themes[(rng.next() % ind.themes.len() as u64) as usize].name;
+                serde_json::json!({
+                    "source": rng.pick(&sources),
+                    "finding": rng.pick(&findings),
+                    "weight": rng.pick(&weights),
+                    "themes": [theme],
+                })
+            })
+            .collect();
+        indicators.insert(
+            ind.id.clone(),
+            serde_json::json!({ "claimed": rng.pick(&levels), "evidence": evidence }),
+        );
+    }
+    serde_json::json!({
+        "sixpoint": 1,
+        "framework": "generic_2006",
+        "organisation": format!("Generated partnership {k}"),
+        "indicators": indicators,
+    })
+    .to_string()
+}
+
+fn corpus(c: &mut Criterion) {
+    const N: usize = 10_000;
+    let program = program();
+    let mut rng = Rng(0x5158_7a1e_0000_2006);
+    let texts: Vec<String> = (0..N).map(|k| generated(&mut rng, &program, k)).collect();
+    let files: Vec<SourceFile> = texts
+        .iter()
+        .enumerate()
+        .map(|(k, t)| SourceFile::new(format!("generated/{k}.json"), t.clone()))
+        .collect();
+    let docs: Vec<data::Document> = files
+        .iter()
+        .map(|f| data::load_str(f, Format::Json).expect("generated data loads"))
+        .collect();
+    let path = Path::new("generated.json");
+    let mut g = c.benchmark_group("corpus-10k");
+    g.sample_size(10);
+    g.bench_function("baseline: serde_json::Value", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| serde_json::from_str::<serde_json::Value>(t).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("evaluate, one thread", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .zip(&docs)
+                .map(|(f, d)| sixpoint::evaluate_document(&program, path, f, d).report.is_some() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("load + evaluate, rayon", |b| {
+        b.iter(|| {
+            files
+                .par_iter()
+                .map(|f| {
+                    let d = data::load_str(f, Format::Json).expect("loads");
+                    sixpoint::evaluate_document(&program, path, f, &d).report.is_some() as usize
+                })
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, check, seed, corpus);
+criterion_main!(benches);

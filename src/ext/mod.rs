@@ -1,17 +1,831 @@
-use std::path::Path;
+//! Extension functions: rhai scripts, loaded from the ruleset's folder and run
+//! in a sandbox.
+//!
+//! A script is compiled once when the ruleset is checked; every call then runs
+//! on a fresh scope against the shared [`Sandbox`], whose limits stop endless
+//! loops, endless recursion and runaway data before they can hang or exhaust a
+//! run. Nothing in the sandbox can reach files, the network, processes, the
+//! clock or `eval`.
+//!
+//! Diagnostics about what a script does wrong (syntax, runtime errors, limits,
+//! return types) point into the `.rhai` file, with the ruleset side (the
+//! declaration or the call) attached as a related diagnostic. Diagnostics about
+//! the declaration itself (path, missing function) point into the ruleset.
+
+mod pool;
+mod scan;
+
+use std::fmt;
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use rhai::packages::{
+    ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage,
+    BasicMathPackage, BasicStringPackage, BitFieldPackage, LogicPackage, MoreStringPackage,
+    Package,
+};
+use rhai::{
+    AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, FLOAT, INT, ParseErrorType,
+    Position, Scope,
+};
+
 use crate::diag::*;
+
+use scan::FnSite;
+
+/// Largest script read, in bytes: extensions are small calculations.
+pub const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+const MAX_OPERATIONS: u64 = 100_000;
+const MAX_CALL_LEVELS: usize = 32;
+const MAX_EXPR_DEPTH: usize = 64;
+const MAX_FN_EXPR_DEPTH: usize = 32;
+const MAX_STRING: usize = 10_000;
+const MAX_ARRAY: usize = 10_000;
+const MAX_MAP: usize = 1_000;
+const MAX_VARIABLES: usize = 1_000;
+const MAX_FUNCTIONS: usize = 200;
+
+const PATH_HELP: &str = "extension scripts must live in the ruleset's folder or below it; write a path such as \"ext/trend.rhai\"";
+
+/// The type of an extension parameter or result, as declared in the ruleset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExtType { Number, Bool, Level, Series, Levels }
-impl ExtType { pub fn parse(_s: &str) -> Option<Self> { None } pub fn name(self) -> &'static str { "" } }
-#[derive(Clone, Debug, PartialEq)]
-pub enum ExtValue { Number(f64), Bool(bool), Level(i64), Series(Vec<f64>), Levels(Vec<i64>) }
-#[derive(Debug)]
-pub struct Sandbox;
-impl Sandbox { pub fn new() -> Self { Sandbox } }
-#[derive(Debug)]
-pub struct Script { pub file: SourceFile }
-pub fn load(_s: &Sandbox, _d: &Path, _r: &str, _f: &SourceFile, _sp: Span) -> Result<Script, Diagnostic> { todo!() }
-impl Script {
- pub fn check_function(&self, _n: &str, _a: usize, _f: &SourceFile, _s: Span) -> Result<(), Diagnostic> { Ok(()) }
- pub fn call(&self, _s: &Sandbox, _n: &str, _a: &[ExtValue], _r: ExtType, _f: &SourceFile, _sp: Span) -> Result<ExtValue, Diagnostic> { todo!() }
+pub enum ExtType {
+    Number,
+    Bool,
+    Level,
+    Series,
+    Levels,
 }
+
+impl ExtType {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "number" => Self::Number,
+            "bool" => Self::Bool,
+            "level" => Self::Level,
+            "series" => Self::Series,
+            "levels" => Self::Levels,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Number => "number",
+            Self::Bool => "bool",
+            Self::Level => "level",
+            Self::Series => "series",
+            Self::Levels => "levels",
+        }
+    }
+
+    /// How the script must build a value of this type, for help texts.
+    fn rhai_shape(self) -> &'static str {
+        match self {
+            Self::Number => "a number (an integer or a float)",
+            Self::Bool => "`true` or `false`",
+            Self::Level => "an integer (a level's value)",
+            Self::Series => "an array of numbers",
+            Self::Levels => "an array of integers (levels' values)",
+        }
+    }
+}
+
+/// A value crossing the boundary between the engine and a script. Levels
+/// travel as their values (integers).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExtValue {
+    Number(f64),
+    Bool(bool),
+    Level(i64),
+    Series(Vec<f64>),
+    Levels(Vec<i64>),
+}
+
+impl ExtValue {
+    fn into_dynamic(self) -> Dynamic {
+        match self {
+            Self::Number(n) => Dynamic::from_float(n),
+            Self::Bool(b) => Dynamic::from_bool(b),
+            Self::Level(l) => Dynamic::from_int(l),
+            Self::Series(s) => {
+                Dynamic::from_array(s.into_iter().map(Dynamic::from_float).collect())
+            }
+            Self::Levels(l) => Dynamic::from_array(l.into_iter().map(Dynamic::from_int).collect()),
+        }
+    }
+}
+
+/// The sandboxed rhai engine, shared by every script and every thread.
+pub struct Sandbox {
+    /// Shared with the pool's workers, which run every compile and call.
+    engine: Arc<Engine>,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        // `new_raw` starts with no functions, no module resolver and no
+        // print/debug output; only pure packages are added back. Left out on
+        // purpose: the language-core package (`sleep` would block a thread
+        // past the operations limit), time (`timestamp` breaks determinism)
+        // and blobs (not needed).
+        let mut engine = Engine::new_raw();
+        for module in [
+            ArithmeticPackage::new().as_shared_module(),
+            LogicPackage::new().as_shared_module(),
+            BasicMathPackage::new().as_shared_module(),
+            BitFieldPackage::new().as_shared_module(),
+            BasicStringPackage::new().as_shared_module(),
+            MoreStringPackage::new().as_shared_module(),
+            BasicIteratorPackage::new().as_shared_module(),
+            BasicFnPackage::new().as_shared_module(),
+            BasicArrayPackage::new().as_shared_module(),
+            BasicMapPackage::new().as_shared_module(),
+        ] {
+            engine.register_global_module(module);
+        }
+        engine.disable_symbol("eval");
+        engine.on_print(|_| {});
+        engine.on_debug(|_, _, _| {});
+        // Undefined variables are reported when the ruleset is checked, not
+        // at the first evaluation that reaches them.
+        engine.set_strict_variables(true);
+        engine
+            .set_max_operations(MAX_OPERATIONS)
+            .set_max_call_levels(MAX_CALL_LEVELS)
+            .set_max_expr_depths(MAX_EXPR_DEPTH, MAX_FN_EXPR_DEPTH)
+            .set_max_string_size(MAX_STRING)
+            .set_max_array_size(MAX_ARRAY)
+            .set_max_map_size(MAX_MAP)
+            .set_max_variables(MAX_VARIABLES)
+            .set_max_functions(MAX_FUNCTIONS);
+        Sandbox {
+            engine: Arc::new(engine),
+        }
+    }
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sandbox")
+    }
+}
+
+/// A compiled extension script.
+pub struct Script {
+    /// The script's text, named by its path as the ruleset gives it
+    /// (joined to the ruleset's folder), for diagnostics.
+    pub file: SourceFile,
+    ast: Arc<AST>,
+    /// Where each function is defined, found by scanning the text (rhai's
+    /// public AST does not keep function positions).
+    sites: Vec<FnSite>,
+}
+
+impl fmt::Debug for Script {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Script({})", self.file.name())
+    }
+}
+
+/// Reads and compiles the script at `rel`, relative to the ruleset's folder
+/// `dir`. `decl_span` is the path in the ruleset's declaration.
+pub fn load(
+    sandbox: &Sandbox,
+    dir: &Path,
+    rel: &str,
+    decl_file: &SourceFile,
+    decl_span: Span,
+) -> Result<Script, Diagnostic> {
+    let path_error = |msg: String, label: &str| {
+        Diagnostic::error(Code::ExtPath, msg)
+            .in_file(decl_file)
+            .label(decl_span, label.to_string())
+            .help(PATH_HELP)
+    };
+    let rel_path = Path::new(rel);
+    if rel.is_empty() {
+        return Err(path_error(
+            "the extension path is empty".into(),
+            "empty path",
+        ));
+    }
+    if rel_path.is_absolute() || rel_path.has_root() {
+        return Err(path_error(
+            format!("extension path `{rel}` is absolute"),
+            "absolute path",
+        ));
+    }
+    // A lexical check first, so that an escaping path is reported as such
+    // even when the file it names does not exist.
+    if escapes_lexically(rel_path) {
+        return Err(path_error(
+            format!("extension path `{rel}` leaves the ruleset's folder"),
+            "leaves the ruleset's folder",
+        ));
+    }
+    let shown = dir.join(rel_path);
+    let name = shown.display().to_string();
+    let base = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let io_error = |e: std::io::Error| {
+        path_error(
+            format!("cannot read extension script `{name}`: {e}"),
+            "cannot be read",
+        )
+    };
+    let base = fs::canonicalize(base).map_err(io_error)?;
+    let real: PathBuf = fs::canonicalize(&shown).map_err(io_error)?;
+    // Symlinks can lead out of the folder even when the text does not.
+    if !real.starts_with(&base) {
+        return Err(path_error(
+            format!("extension script `{name}` resolves outside the ruleset's folder"),
+            "leads outside the ruleset's folder",
+        ));
+    }
+    let meta = fs::metadata(&real).map_err(io_error)?;
+    if !meta.is_file() {
+        return Err(path_error(
+            format!("extension path `{name}` is not a file"),
+            "not a file",
+        ));
+    }
+    let too_large = || {
+        Diagnostic::error(
+            Code::ExtLimit,
+            format!("extension script `{name}` is larger than {MAX_SCRIPT_BYTES} bytes"),
+        )
+        .in_file(decl_file)
+        .label(decl_span, "too large")
+        .help("extensions should be small, pure calculations")
+    };
+    if meta.len() > MAX_SCRIPT_BYTES {
+        return Err(too_large());
+    }
+    let mut text = String::new();
+    fs::File::open(&real)
+        .and_then(|f| f.take(MAX_SCRIPT_BYTES + 1).read_to_string(&mut text))
+        .map_err(io_error)?;
+    // The file may have grown since `metadata`.
+    if text.len() as u64 > MAX_SCRIPT_BYTES {
+        return Err(too_large());
+    }
+    let file = SourceFile::new(&name, text);
+    let declared_here = || {
+        Diagnostic::new(Code::ExtSyntax, Severity::Advice, "declared here")
+            .in_file(decl_file)
+            .label(decl_span, "declared here")
+    };
+    let engine = Arc::clone(&sandbox.engine);
+    let source = file.text().to_string();
+    let compiled = pool::run(move || engine.compile(source)).ok_or_else(|| {
+        Diagnostic::error(
+            Code::ExtSyntax,
+            "the script engine crashed compiling this script",
+        )
+        .in_file(&file)
+        .label(Span::new(0, 0), "this script")
+        .help("please report this with the script")
+        .related(declared_here())
+    })?;
+    let mut ast = match compiled {
+        Ok(ast) => ast,
+        Err(e) => {
+            let span = span_at(file.text(), e.position());
+            let (code, help) = match e.err_type() {
+                ParseErrorType::ExprTooDeep => (
+                    Code::ExtLimit,
+                    format!(
+                        "expressions may nest {MAX_EXPR_DEPTH} deep ({MAX_FN_EXPR_DEPTH} inside functions); split this one"
+                    ),
+                ),
+                ParseErrorType::TooManyFunctions => (
+                    Code::ExtLimit,
+                    format!("a script may define at most {MAX_FUNCTIONS} functions"),
+                ),
+                ParseErrorType::LiteralTooLarge(..)
+                | ParseErrorType::BadInput(rhai::LexError::StringTooLong(_)) => (
+                    Code::ExtLimit,
+                    format!(
+                        "literals may hold {MAX_STRING} characters, {MAX_ARRAY} array items, {MAX_MAP} map entries"
+                    ),
+                ),
+                ParseErrorType::BadInput(rhai::LexError::ImproperSymbol(s, _))
+                | ParseErrorType::Reserved(s)
+                    if s == "eval" =>
+                (
+                    Code::ExtSyntax,
+                    "`eval` is disabled in the extension sandbox; write the code directly".into(),
+                ),
+                ParseErrorType::VariableUndefined(_) => (
+                    Code::ExtSyntax,
+                    "a function sees only its parameters and the variables it defines".into(),
+                ),
+                _ => (
+                    Code::ExtSyntax,
+                    "correct the script; an extension is a rhai function such as `fn trend(series) { … }`".into(),
+                ),
+            };
+            let mut related = declared_here();
+            related.code = code;
+            return Err(Diagnostic::error(
+                code,
+                format!(
+                    "extension script does not compile: {}",
+                    lower_first(&e.err_type().to_string())
+                ),
+            )
+            .in_file(&file)
+            .label(span, "here")
+            .help(help)
+            .related(related));
+        }
+    };
+    // Calls never run top-level statements (see `call`): drop them.
+    ast.clear_statements();
+    let sites = scan::fn_sites(file.text());
+    Ok(Script {
+        file,
+        ast: Arc::new(ast),
+        sites,
+    })
+}
+
+/// Whether `..` components take the path above its starting folder.
+fn escapes_lexically(p: &Path) -> bool {
+    let mut depth: usize = 0;
+    for c in p.components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return true,
+            },
+            Component::RootDir | Component::Prefix(_) => return true,
+        }
+    }
+    false
+}
+
+impl Script {
+    /// The functions the script defines, as (name, parameter names).
+    fn functions(&self) -> Vec<(String, Vec<String>)> {
+        let mut fns: Vec<(String, Vec<String>)> = self
+            .ast
+            .iter_functions()
+            .map(|f| {
+                (
+                    f.name.to_string(),
+                    f.params.iter().map(|p| p.to_string()).collect(),
+                )
+            })
+            .collect();
+        // Stable order for help texts, whatever rhai's internal order.
+        fns.sort();
+        fns
+    }
+
+    /// Where function `name` with `arity` parameters is defined.
+    fn site(&self, name: &str, arity: usize) -> Option<Span> {
+        self.sites
+            .iter()
+            .find(|s| s.name == name && s.arity == Some(arity))
+            .or_else(|| self.sites.iter().find(|s| s.name == name))
+            .map(|s| s.span)
+    }
+
+    /// Checks that the script defines `name` with `arity` parameters; `span`
+    /// is the declaration in the ruleset.
+    pub fn check_function(
+        &self,
+        name: &str,
+        arity: usize,
+        file: &SourceFile,
+        span: Span,
+    ) -> Result<(), Diagnostic> {
+        let fns = self.functions();
+        if fns.iter().any(|(n, p)| n == name && p.len() == arity) {
+            return Ok(());
+        }
+        let same_name: Vec<usize> = fns
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, p)| p.len())
+            .collect();
+        if let Some(&found) = same_name.first() {
+            let mut d = Diagnostic::error(
+                Code::ExtMissingFunction,
+                format!(
+                    "`{}` defines `{name}` with {}, declared with {arity}",
+                    self.file.name(),
+                    parameters(found)
+                ),
+            )
+            .in_file(file)
+            .label(span, format!("declared with {}", parameters(arity)))
+            .help(format!(
+                "declare `{name}` with {}, or change the script",
+                parameters(found)
+            ));
+            if let Some(site) = self.site(name, found) {
+                d = d.related(
+                    Diagnostic::new(
+                        Code::ExtMissingFunction,
+                        Severity::Advice,
+                        format!("`{name}` is defined here with {}", parameters(found)),
+                    )
+                    .in_file(&self.file)
+                    .label(site, format!("defined with {}", parameters(found))),
+                );
+            }
+            return Err(d);
+        }
+        const SHOWN: usize = 8;
+        let mut listed: Vec<String> = fns
+            .iter()
+            .take(SHOWN)
+            .map(|(n, p)| format!("`{n}({})`", p.join(", ")))
+            .collect();
+        if fns.len() > SHOWN {
+            listed.push(format!("and {} more", fns.len() - SHOWN));
+        }
+        let suggestion = suggest(name, fns.iter().map(|(n, _)| n.as_str()));
+        let help = match (suggestion, listed.is_empty()) {
+            (_, true) => format!(
+                "the script defines no functions; add `fn {name}(…) {{ … }}` with {}",
+                parameters(arity)
+            ),
+            (Some(s), false) => format!(
+                "did you mean `{s}`? the script defines {}",
+                listed.join(", ")
+            ),
+            (None, false) => format!("the script defines {}", listed.join(", ")),
+        };
+        Err(Diagnostic::error(
+            Code::ExtMissingFunction,
+            format!("`{}` does not define `{name}`", self.file.name()),
+        )
+        .in_file(file)
+        .label(span, "declared here")
+        .help(help))
+    }
+
+    /// Calls `name` with `args` and converts its result to `ret`. `call_span`
+    /// in `call_file` is where the ruleset calls it.
+    pub fn call(
+        &self,
+        sandbox: &Sandbox,
+        name: &str,
+        args: &[ExtValue],
+        ret: ExtType,
+        call_file: &SourceFile,
+        call_span: Span,
+    ) -> Result<ExtValue, Diagnostic> {
+        let arity = args.len();
+        let args: Vec<Dynamic> = args.iter().cloned().map(ExtValue::into_dynamic).collect();
+        // Top-level statements do not run: a call is the function alone, so
+        // it costs the same and means the same on every call.
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+        let engine = Arc::clone(&sandbox.engine);
+        let ast = Arc::clone(&self.ast);
+        let fn_name = name.to_string();
+        let result = pool::run(move || {
+            engine.call_fn_with_options::<Dynamic>(options, &mut Scope::new(), &ast, fn_name, args)
+        });
+        let called_here = |code: Code| {
+            Diagnostic::new(code, Severity::Advice, format!("`{name}` called here"))
+                .in_file(call_file)
+                .label(call_span, "called here")
+        };
+        let Some(result) = result else {
+            let site = self.site(name, arity).unwrap_or_default();
+            return Err(Diagnostic::error(
+                Code::ExtRuntime,
+                format!("the script engine crashed running `{name}`"),
+            )
+            .in_file(&self.file)
+            .label(site, "this function")
+            .help("please report this with the script and the data")
+            .related(called_here(Code::ExtRuntime)));
+        };
+        match result {
+            Ok(v) => convert(v, ret).map_err(|found| {
+                let site = self.site(name, arity).unwrap_or_default();
+                Diagnostic::error(
+                    Code::ExtReturn,
+                    format!(
+                        "`{name}` returned {found}, declared to return {}",
+                        ret.name()
+                    ),
+                )
+                .in_file(&self.file)
+                .label(site, format!("returns {found}"))
+                .help(return_help(ret, &found))
+                .related(called_here(Code::ExtReturn))
+            }),
+            Err(e) => Err(self.runtime_error(name, arity, e, called_here)),
+        }
+    }
+
+    fn runtime_error(
+        &self,
+        name: &str,
+        arity: usize,
+        err: Box<EvalAltResult>,
+        called_here: impl Fn(Code) -> Diagnostic,
+    ) -> Diagnostic {
+        let text = self.file.text();
+        // Errors inside nested calls come wrapped once per call; the
+        // innermost one is where the script failed.
+        let mut chain: Vec<(String, Position)> = Vec::new();
+        let mut err = err;
+        let mut inner = loop {
+            match *err {
+                EvalAltResult::ErrorInFunctionCall(f, _, e, pos) => {
+                    chain.push((f, pos));
+                    err = e;
+                }
+                EvalAltResult::ErrorInModule(_, e, _) => err = e,
+                other => break other,
+            }
+        };
+        let pos = inner.take_position();
+        let fallback = chain
+            .iter()
+            .rev()
+            .find(|(_, p)| !p.is_none())
+            .map(|(_, p)| span_at(text, *p))
+            .or_else(|| self.site(name, arity))
+            .unwrap_or_default();
+        // rhai reports sandbox limits at the outermost call, which for a call
+        // from here has no position: those land on the function.
+        let located = !pos.is_none();
+        let primary = if located {
+            span_at(text, pos)
+        } else {
+            fallback
+        };
+        let detail = lower_first(&inner.to_string());
+        let (code, message, label, help) = match &inner {
+            EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => (
+                Code::ExtLimit,
+                format!("extension `{name}` hit the sandbox's operations limit"),
+                "stopped here",
+                format!(
+                    "a call may run at most {MAX_OPERATIONS} operations; bound the loop, extensions should be small, pure calculations"
+                ),
+            ),
+            EvalAltResult::ErrorStackOverflow(_) => (
+                Code::ExtLimit,
+                format!("extension `{name}` hit the sandbox's call-depth limit"),
+                "stopped here",
+                format!("calls may nest at most {MAX_CALL_LEVELS} deep; bound the recursion"),
+            ),
+            EvalAltResult::ErrorDataTooLarge(..) => (
+                Code::ExtLimit,
+                format!("extension `{name}` hit the sandbox's size limit: {detail}"),
+                "stopped here",
+                format!(
+                    "strings may hold {MAX_STRING} characters, arrays {MAX_ARRAY} items, maps {MAX_MAP} entries"
+                ),
+            ),
+            EvalAltResult::ErrorTooManyVariables(_) | EvalAltResult::ErrorTooManyModules(_) => (
+                Code::ExtLimit,
+                format!("extension `{name}` hit the sandbox's variables limit"),
+                "stopped here",
+                format!("a call may define at most {MAX_VARIABLES} variables"),
+            ),
+            EvalAltResult::ErrorArrayBounds(..) | EvalAltResult::ErrorStringBounds(..) => (
+                Code::ExtRuntime,
+                format!("extension `{name}` failed: {detail}"),
+                "fails here",
+                "guard against short or empty series, e.g. `if series.len() < 2 { return 0.0; }`"
+                    .to_string(),
+            ),
+            EvalAltResult::ErrorMismatchDataType(..)
+            | EvalAltResult::ErrorFunctionNotFound(..)
+            | EvalAltResult::ErrorIndexingType(..) => (
+                Code::ExtRuntime,
+                format!("extension `{name}` failed: {detail}"),
+                "fails here",
+                "numbers arrive as floats, levels as integers, series and levels as arrays; convert with `to_float()` or `to_int()`"
+                    .to_string(),
+            ),
+            EvalAltResult::ErrorArithmetic(..) => (
+                Code::ExtRuntime,
+                format!("extension `{name}` failed: {detail}"),
+                "fails here",
+                "guard against division by zero and overflow".to_string(),
+            ),
+            EvalAltResult::ErrorRuntime(..) => (
+                Code::ExtRuntime,
+                format!("extension `{name}` failed: {detail}"),
+                "thrown here",
+                "the script threw this error; guard against the input that causes it".to_string(),
+            ),
+            _ => (
+                Code::ExtRuntime,
+                format!("extension `{name}` failed: {detail}"),
+                "fails here",
+                "correct the script".to_string(),
+            ),
+        };
+        let label = match (located, code) {
+            (true, _) => label,
+            (false, Code::ExtLimit) => "stopped while running this",
+            (false, _) => "fails while running this",
+        };
+        let mut d = Diagnostic::error(code, message)
+            .in_file(&self.file)
+            .label(primary, label)
+            .help(help);
+        // The calls that led there, once per place (endless recursion makes
+        // the same call many times), and only a few.
+        let mut seen = vec![primary];
+        for (f, p) in &chain {
+            if p.is_none() {
+                continue;
+            }
+            let s = span_at(text, *p);
+            if seen.contains(&s) {
+                continue;
+            }
+            seen.push(s);
+            d = d.label(s, format!("calls `{f}`"));
+            if seen.len() > 3 {
+                break;
+            }
+        }
+        d.related(called_here(code))
+    }
+}
+
+/// Converts a script's result to the declared type, or describes what was
+/// returned instead.
+fn convert(v: Dynamic, ret: ExtType) -> Result<ExtValue, String> {
+    let v = v.flatten();
+    match ret {
+        ExtType::Number => number(&v).map(ExtValue::Number),
+        ExtType::Bool => v.as_bool().map(ExtValue::Bool).map_err(|_| describe(&v)),
+        ExtType::Level => v.as_int().map(ExtValue::Level).map_err(|_| describe(&v)),
+        ExtType::Series => {
+            let items = array(v)?;
+            items
+                .iter()
+                .map(number)
+                .collect::<Result<Vec<f64>, String>>()
+                .map(ExtValue::Series)
+                .map_err(|found| format!("an array holding {found}"))
+        }
+        ExtType::Levels => {
+            let items = array(v)?;
+            items
+                .iter()
+                .map(|x| x.as_int().map_err(|_| describe(x)))
+                .collect::<Result<Vec<i64>, String>>()
+                .map(ExtValue::Levels)
+                .map_err(|found| format!("an array holding {found}"))
+        }
+    }
+}
+
+fn array(v: Dynamic) -> Result<Array, String> {
+    if v.is_array() {
+        let items = v.into_array().map_err(|t| format!("a {t}"))?;
+        Ok(items.into_iter().map(Dynamic::flatten).collect())
+    } else {
+        Err(describe(&v))
+    }
+}
+
+fn number(v: &Dynamic) -> Result<f64, String> {
+    let n = if let Ok(i) = v.as_int() {
+        i as f64
+    } else if let Ok(f) = v.as_float() {
+        f
+    } else {
+        return Err(describe(v));
+    };
+    if n.is_nan() {
+        Err("NaN (not a number)".into())
+    } else if n.is_infinite() {
+        Err(format!("{}infinity", if n < 0.0 { "-" } else { "" }))
+    } else {
+        Ok(n)
+    }
+}
+
+/// "a string", "an integer"…: what a value is, in a user's words.
+fn describe(v: &Dynamic) -> String {
+    match v.type_name() {
+        "()" => "nothing (`()`)".into(),
+        "bool" => "a bool".into(),
+        "string" => "a string".into(),
+        "char" => "a character".into(),
+        "array" => "an array".into(),
+        "map" => "a map".into(),
+        "Fn" => "a function pointer".into(),
+        t if t == std::any::type_name::<INT>() => "an integer".into(),
+        t if t == std::any::type_name::<FLOAT>() => "a float".into(),
+        t => format!("a value of type `{t}`"),
+    }
+}
+
+fn return_help(ret: ExtType, found: &str) -> String {
+    let base = format!(
+        "return {}, or declare the extension `-> …` with the type it returns",
+        ret.rhai_shape()
+    );
+    if found.starts_with("nothing") {
+        format!("{base}; a function's value is its last expression, or what `return` gives")
+    } else if found.contains("NaN") || found.contains("infinity") {
+        "guard against division by zero and empty series; a number must be finite".into()
+    } else if ret == ExtType::Level && found == "a float" {
+        format!("{base}; convert with `to_int()`")
+    } else {
+        base
+    }
+}
+
+fn parameters(n: usize) -> String {
+    if n == 1 {
+        "1 parameter".into()
+    } else {
+        format!("{n} parameters")
+    }
+}
+
+/// The closest candidate to `name`, when one is close enough to be a typo.
+fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Diagnostics messages start lowercase; rhai's start uppercase.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        // Keep acronyms and names (two capitals in a row) as they are.
+        Some(c) if !chars.next().is_some_and(char::is_uppercase) => {
+            c.to_lowercase().chain(s[c.len_utf8()..].chars()).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// The byte offset of a rhai position (1-based line, 1-based column in
+/// characters; no column means the start of the line), clamped to the text.
+fn offset_of(text: &str, pos: Position) -> usize {
+    let Some(line) = pos.line() else {
+        return 0;
+    };
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = text[start..].split('\n').next().unwrap_or("");
+    let col = pos.position().unwrap_or(1).saturating_sub(1);
+    start
+        + line_text
+            .char_indices()
+            .nth(col)
+            .map_or(line_text.trim_end_matches('\r').len(), |(i, _)| i)
+}
+
+/// A span for a rhai position: the identifier there, else one character.
+fn span_at(text: &str, pos: Position) -> Span {
+    let start = offset_of(text, pos);
+    let rest = &text[start..];
+    let ident = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(rest.len(), |(i, _)| i);
+    let len = if ident > 0 {
+        ident
+    } else {
+        rest.chars().next().map_or(0, char::len_utf8)
+    };
+    Span::new(start, start + len)
+}
+
+#[cfg(test)]
+mod tests;
