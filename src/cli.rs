@@ -13,7 +13,11 @@ use sixpoint::report::{self, FindingReport};
 use sixpoint::{FileResult, Status};
 
 #[derive(Parser)]
-#[command(name = "sixpoint", version, about = "Evidence-based quality evaluation: check rulesets, evaluate self-evaluations")]
+#[command(
+    name = "sixpoint",
+    version,
+    about = "Evidence-based quality evaluation: check rulesets, evaluate self-evaluations"
+)]
 struct Cli {
     /// When to colour diagnostics (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value = "auto", global = true)]
@@ -137,7 +141,11 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
                     (Some(p), _) => format!(
                         "{}: {} `{}`, {} indicators in {} key areas, {} warning(s)",
                         path.display(),
-                        if status == Status::Clean { "ok" } else { "ok with warnings" },
+                        if status == Status::Clean {
+                            "ok"
+                        } else {
+                            "ok with warnings"
+                        },
                         p.framework.name,
                         p.indicators.len(),
                         p.areas.len(),
@@ -204,10 +212,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = e.path();
         if path.is_dir() {
             collect(&path, out);
-        } else if matches!(
-            path.extension().and_then(|x| x.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
+        } else if matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")) {
             out.push(path);
         }
     }
@@ -250,10 +255,7 @@ fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) ->
         return Status::Failed.exit_code();
     }
     // Each file is independent: one that fails is reported and the rest go on.
-    let results: Vec<FileResult> = files
-        .par_iter()
-        .map(|f| sixpoint::evaluate_path(&program, f))
-        .collect();
+    let results: Vec<FileResult> = files.par_iter().map(|f| sixpoint::evaluate_path(&program, f)).collect();
     let worst = results.iter().map(FileResult::status).max().unwrap_or(Status::Clean);
     match format {
         Format::Human => {

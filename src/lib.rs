@@ -80,12 +80,7 @@ pub fn evaluate_path(program: &Program, path: &Path) -> FileResult {
 }
 
 /// Evaluates data already parsed (e.g. from memory, in benchmarks).
-pub fn evaluate_document(
-    program: &Program,
-    path: &Path,
-    file: &diag::SourceFile,
-    doc: &data::Document,
-) -> FileResult {
+pub fn evaluate_document(program: &Program, path: &Path, file: &diag::SourceFile, doc: &data::Document) -> FileResult {
     let bound = match eval::bind(program, file, doc) {
         Ok(b) => b,
         Err(d) => {

@@ -85,25 +85,34 @@ fn unknown_level_suggests_the_closest() {
         "{GRADE_ALL}require r for every indicator {{ expect sources >= 2 otherwise cap at adequat }}\n"
     ));
     let d = only(&c);
-    assert_eq!((d.code, d.location().map(|l| l.line)), (Code::CheckUnknownName, Some(11)));
+    assert_eq!(
+        (d.code, d.location().map(|l| l.line)),
+        (Code::CheckUnknownName, Some(11))
+    );
     assert!(d.help.as_deref().unwrap_or("").contains("adequate"), "{:?}", d.help);
 }
 
 #[test]
 fn unknown_indicator_in_a_selector() {
-    let c = compile(&format!("{GRADE_ALL}require r for indicators 1.1, 3.1 {{ expect sources >= 2 otherwise flag }}\n"));
+    let c = compile(&format!(
+        "{GRADE_ALL}require r for indicators 1.1, 3.1 {{ expect sources >= 2 otherwise flag }}\n"
+    ));
     assert_eq!(found(&c), [(Code::CheckUnknownIndicator, 11)]);
 }
 
 #[test]
 fn unknown_area_in_a_selector() {
-    let c = compile(&format!("{GRADE_ALL}require r for indicators in areas 1, 7 {{ expect sources >= 2 otherwise flag }}\n"));
+    let c = compile(&format!(
+        "{GRADE_ALL}require r for indicators in areas 1, 7 {{ expect sources >= 2 otherwise flag }}\n"
+    ));
     assert_eq!(found(&c), [(Code::CheckUnknownArea, 11)]);
 }
 
 #[test]
 fn unknown_source_in_a_condition() {
-    let c = compile(&format!("{GRADE_ALL}require r for every indicator {{ expect source.observaton >= 1 otherwise flag }}\n"));
+    let c = compile(&format!(
+        "{GRADE_ALL}require r for every indicator {{ expect source.observaton >= 1 otherwise flag }}\n"
+    ));
     let d = only(&c);
     assert_eq!(d.code, Code::CheckUnknownName);
     assert!(d.help.as_deref().unwrap_or("").contains("observation"));
@@ -129,9 +138,14 @@ fn derived_is_not_available_while_grading() {
 
 #[test]
 fn a_rule_after_otherwise_is_unreachable() {
-    let c = compile("grade for every indicator first match {\n  good when evidence > 2\n  poor otherwise\n  weak when evidence > 0\n}\n");
+    let c = compile(
+        "grade for every indicator first match {\n  good when evidence > 2\n  poor otherwise\n  weak when evidence > 0\n}\n",
+    );
     let d = only(&c);
-    assert_eq!((d.code, d.location().map(|l| l.line)), (Code::CheckUnreachable, Some(13)));
+    assert_eq!(
+        (d.code, d.location().map(|l| l.line)),
+        (Code::CheckUnreachable, Some(13))
+    );
 }
 
 #[test]
@@ -145,7 +159,11 @@ fn skip_rules_that_read_each_others_areas_are_a_cycle() {
     let c = compile(&format!(
         "{GRADE_ALL}proportionality {{\n  skip areas 1 when all indicators in area 2 >= good\n  skip areas 2 when all indicators in area 1 >= good\n}}\n"
     ));
-    assert!(found(&c).iter().any(|(code, _)| *code == Code::CheckCycle), "{:?}", found(&c));
+    assert!(
+        found(&c).iter().any(|(code, _)| *code == Code::CheckCycle),
+        "{:?}",
+        found(&c)
+    );
 }
 
 #[test]
@@ -168,13 +186,17 @@ fn an_extension_called_with_the_wrong_arity() {
 
 #[test]
 fn a_tag_no_indicator_carries_selects_nothing() {
-    let c = compile(&format!("{GRADE_ALL}require r for indicators tagged lead {{ expect sources >= 2 otherwise flag }}\n"));
+    let c = compile(&format!(
+        "{GRADE_ALL}require r for indicators tagged lead {{ expect sources >= 2 otherwise flag }}\n"
+    ));
     assert_eq!(found(&c), [(Code::CheckEmptySelection, 11)]);
 }
 
 #[test]
 fn overlapping_and_gapped_bands() {
-    let c = compile(&format!("{GRADE_ALL}quantifiers {{ few [0%, 30%] some [20%, 50%) most [60%, 100%] }}\n"));
+    let c = compile(&format!(
+        "{GRADE_ALL}quantifiers {{ few [0%, 30%] some [20%, 50%) most [60%, 100%] }}\n"
+    ));
     let codes: Vec<Code> = found(&c).into_iter().map(|(c, _)| c).collect();
     assert!(codes.contains(&Code::CheckBandOverlap), "{codes:?}");
     assert!(codes.contains(&Code::CheckBandGap), "{codes:?}");
@@ -182,7 +204,9 @@ fn overlapping_and_gapped_bands() {
 
 #[test]
 fn exact_gap_free_bands_are_clean() {
-    let c = compile(&format!("{GRADE_ALL}quantifiers {{ few [0%, 50%) most [50%, 100%] }}\n"));
+    let c = compile(&format!(
+        "{GRADE_ALL}quantifiers {{ few [0%, 50%) most [50%, 100%] }}\n"
+    ));
     assert!(c.diagnostics.is_empty(), "{:?}", found(&c));
 }
 

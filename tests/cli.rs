@@ -23,7 +23,10 @@ fn stderr(o: &std::process::Output) -> String {
 
 #[test]
 fn check_shipped_rulesets_exits_zero() {
-    let o = sixpoint().args(["check", "rulesets/generic-2006.six"]).output().unwrap();
+    let o = sixpoint()
+        .args(["check", "rulesets/generic-2006.six"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("24 indicators"), "{}", stdout(&o));
 }
@@ -31,11 +34,20 @@ fn check_shipped_rulesets_exits_zero() {
 #[test]
 fn check_broken_ruleset_exits_two_with_code() {
     let o = sixpoint()
-        .args(["check", "--color", "never", "tests/corpus/rulesets/misspelt-indicator.six"])
+        .args([
+            "check",
+            "--color",
+            "never",
+            "tests/corpus/rulesets/misspelt-indicator.six",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("sixpoint::check::unknown-indicator"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sixpoint::check::unknown-indicator"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!stderr(&o).contains('\u{1b}'), "no colour when asked for none");
 }
 
@@ -49,7 +61,12 @@ fn check_missing_file_exits_two() {
 #[test]
 fn check_json_has_spans() {
     let o = sixpoint()
-        .args(["check", "--format", "json", "tests/corpus/rulesets/misspelt-indicator.six"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "tests/corpus/rulesets/misspelt-indicator.six",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
@@ -72,7 +89,11 @@ fn color_always_colours_and_no_color_does_not() {
 #[test]
 fn eval_seed_reports_and_exits_with_findings_status() {
     let o = sixpoint()
-        .args(["eval", "rulesets/generic-2006.six", "seeds/generic-2006/thin-evidence.yaml"])
+        .args([
+            "eval",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/thin-evidence.yaml",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
@@ -106,7 +127,13 @@ fn eval_batch_keeps_going_past_a_bad_file() {
 #[test]
 fn eval_folder_evaluates_every_seed() {
     let o = sixpoint()
-        .args(["eval", "--format", "jsonl", "rulesets/generic-2006.six", "seeds/generic-2006"])
+        .args([
+            "eval",
+            "--format",
+            "jsonl",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006",
+        ])
         .output()
         .unwrap();
     let lines: Vec<serde_json::Value> = stdout(&o)
@@ -120,7 +147,11 @@ fn eval_folder_evaluates_every_seed() {
 #[test]
 fn eval_with_broken_ruleset_exits_two() {
     let o = sixpoint()
-        .args(["eval", "tests/corpus/rulesets/truncated.six", "seeds/generic-2006/strong-partnership.yaml"])
+        .args([
+            "eval",
+            "tests/corpus/rulesets/truncated.six",
+            "seeds/generic-2006/strong-partnership.yaml",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
@@ -130,7 +161,13 @@ fn eval_with_broken_ruleset_exits_two() {
 #[test]
 fn runaway_extension_is_stopped_with_a_diagnostic() {
     let o = sixpoint()
-        .args(["eval", "--color", "never", "tests/corpus/ext/runaway.six", "tests/corpus/ext/runaway.yaml"])
+        .args([
+            "eval",
+            "--color",
+            "never",
+            "tests/corpus/ext/runaway.six",
+            "tests/corpus/ext/runaway.yaml",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
@@ -143,5 +180,13 @@ fn runaway_extension_is_stopped_with_a_diagnostic() {
 fn usage_errors_exit_two_and_help_exits_zero() {
     assert_eq!(sixpoint().arg("frobnicate").output().unwrap().status.code(), Some(2));
     assert_eq!(sixpoint().arg("--help").output().unwrap().status.code(), Some(0));
-    assert_eq!(sixpoint().args(["eval", "rulesets/generic-2006.six"]).output().unwrap().status.code(), Some(2));
+    assert_eq!(
+        sixpoint()
+            .args(["eval", "rulesets/generic-2006.six"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
 }

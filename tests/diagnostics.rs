@@ -81,9 +81,20 @@ fn every_code_is_documented_and_exercised() {
     for entry in std::fs::read_dir("tests/snapshots").expect("snapshots exist").flatten() {
         snapshots.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
     }
-    let undocumented: Vec<&str> = Code::ALL.iter().map(|c| c.id()).filter(|id| !docs.contains(&format!("`{id}`"))).collect();
-    assert!(undocumented.is_empty(), "codes missing from docs/diagnostics.md: {undocumented:?}");
-    let unexercised: Vec<&str> = Code::ALL.iter().map(|c| c.id()).filter(|id| !snapshots.contains(id)).collect();
+    let undocumented: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.id())
+        .filter(|id| !docs.contains(&format!("`{id}`")))
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "codes missing from docs/diagnostics.md: {undocumented:?}"
+    );
+    let unexercised: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.id())
+        .filter(|id| !snapshots.contains(id))
+        .collect();
     assert!(unexercised.is_empty(), "codes no corpus case produces: {unexercised:?}");
 }
 

@@ -27,10 +27,13 @@ fn seeds() {
             .program
             .unwrap_or_else(|| panic!("{} must compile: {:?}", ruleset.display(), compiled.diagnostics));
         let result = sixpoint::evaluate_path(&program, &path);
-        let report = result
-            .report
-            .as_ref()
-            .unwrap_or_else(|| panic!("{} must evaluate: {}", path.display(), diag::render(&result.diagnostics, false, Some(100))));
+        let report = result.report.as_ref().unwrap_or_else(|| {
+            panic!(
+                "{} must evaluate: {}",
+                path.display(),
+                diag::render(&result.diagnostics, false, Some(100))
+            )
+        });
         insta::assert_json_snapshot!("json", report);
         let mut text = sixpoint::report::render_human(report);
         text.push('\n');

@@ -16,11 +16,7 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 fn list(candidates: &[&str]) -> String {
     const MAX: usize = 8;
-    let shown: Vec<String> = candidates
-        .iter()
-        .take(MAX)
-        .map(|c| format!("`{c}`"))
-        .collect();
+    let shown: Vec<String> = candidates.iter().take(MAX).map(|c| format!("`{c}`")).collect();
     let more = candidates.len().saturating_sub(MAX);
     if more > 0 {
         format!("{} and {more} more", shown.join(", "))
@@ -30,14 +26,7 @@ fn list(candidates: &[&str]) -> String {
 }
 
 /// `kind` is what the name should be, e.g. "source kind" or "level of `six_point`".
-pub fn unknown(
-    file: &SourceFile,
-    code: Code,
-    kind: &str,
-    name: &str,
-    span: Span,
-    candidates: &[&str],
-) -> Diagnostic {
+pub fn unknown(file: &SourceFile, code: Code, kind: &str, name: &str, span: Span, candidates: &[&str]) -> Diagnostic {
     let help = match suggest(name, candidates.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
         None if candidates.is_empty() => format!("declare the {kind} first"),
@@ -74,13 +63,10 @@ pub fn type_mismatch(
     found: &str,
     help: impl Into<String>,
 ) -> Diagnostic {
-    Diagnostic::error(
-        Code::CheckType,
-        format!("expected {expected}, found {found}"),
-    )
-    .in_file(file)
-    .label(span, format!("this is {found}"))
-    .help(help)
+    Diagnostic::error(Code::CheckType, format!("expected {expected}, found {found}"))
+        .in_file(file)
+        .label(span, format!("this is {found}"))
+        .help(help)
 }
 
 pub fn not_available(file: &SourceFile, what: &str, span: Span, help: &str) -> Diagnostic {

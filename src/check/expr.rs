@@ -207,7 +207,14 @@ impl Checker<'_> {
             return Some(id);
         }
         let names: Vec<&str> = self.bands.iter().map(|b| b.name.as_str()).collect();
-        let d = err::unknown(self.file(), Code::CheckUnknownName, "quantifier band", &band.node, band.span, &names);
+        let d = err::unknown(
+            self.file(),
+            Code::CheckUnknownName,
+            "quantifier band",
+            &band.node,
+            band.span,
+            &names,
+        );
         self.push(d);
         None
     }
@@ -321,7 +328,14 @@ impl Checker<'_> {
     fn call(&mut self, name: &Name, args: &[ast::Expr], span: Span, scope: Scope) -> Option<(Expr, Type)> {
         let Some(&id) = self.ext_idx.get(&name.node) else {
             let names: Vec<&str> = self.exts.iter().map(|e| e.name.as_str()).collect();
-            let mut d = err::unknown(self.file(), Code::CheckUnknownFunction, "function", &name.node, name.span, &names);
+            let mut d = err::unknown(
+                self.file(),
+                Code::CheckUnknownFunction,
+                "function",
+                &name.node,
+                name.span,
+                &names,
+            );
             if names.is_empty() {
                 d = d.help(format!(
                     "declare it as an extension, e.g. `extension {}(series) -> number = \"ext/{}.rhai\"`",
@@ -561,9 +575,9 @@ impl Checker<'_> {
             };
             let name = after.get(..close).unwrap_or("").trim();
             rest = after.get(close + 1..).unwrap_or("");
-            let at = raw
-                .find(&format!("{{{name}}}"))
-                .map_or(s.span, |o| Span::new(s.span.start + o, s.span.start + o + name.len() + 2));
+            let at = raw.find(&format!("{{{name}}}")).map_or(s.span, |o| {
+                Span::new(s.span.start + o, s.span.start + o + name.len() + 2)
+            });
             if !text.is_empty() {
                 pieces.push(Piece::Text(std::mem::take(&mut text)));
             }
@@ -578,10 +592,7 @@ impl Checker<'_> {
                 pieces.push(p);
                 continue;
             }
-            let path: Vec<Name> = name
-                .split('.')
-                .map(|seg| Name::new(seg.to_string(), at))
-                .collect();
+            let path: Vec<Name> = name.split('.').map(|seg| Name::new(seg.to_string(), at)).collect();
             let before = self.diags.0.len();
             match self.path(&path, at, scope, None) {
                 Some((e, t)) => pieces.push(Piece::Value(e, t)),
@@ -590,7 +601,9 @@ impl Checker<'_> {
                     // Replace the generic unknown-name with a placeholder diagnostic.
                     self.diags.0.truncate(before);
                     let mut known: Vec<&str> = match scope {
-                        Scope::Indicator { .. } => INDICATOR_VARS.iter().filter(|v| !v.ends_with('.')).copied().collect(),
+                        Scope::Indicator { .. } => {
+                            INDICATOR_VARS.iter().filter(|v| !v.ends_with('.')).copied().collect()
+                        }
                         Scope::Component => vec!["confidence", "organisation"],
                         Scope::Plan => vec![],
                     };
@@ -601,7 +614,11 @@ impl Checker<'_> {
                         Some(s) => format!("did you mean `{{{s}}}`?"),
                         None => format!(
                             "a message can show {}",
-                            known.iter().map(|k| format!("`{{{k}}}`")).collect::<Vec<_>>().join(", ")
+                            known
+                                .iter()
+                                .map(|k| format!("`{{{k}}}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     };
                     self.push(

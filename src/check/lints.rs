@@ -18,10 +18,13 @@ pub(super) fn bands(c: &mut Checker<'_>) {
         let empty = b.lo > b.hi || (b.lo == b.hi && !(b.lo_inclusive && b.hi_inclusive));
         if b.lo < 0.0 || b.hi > 100.0 || empty {
             c.diags.push(
-                Diagnostic::error(Code::CheckBandBounds, format!("band `{}` contains no percentage from 0% to 100%", b.name))
-                    .in_file(file)
-                    .label(span, "bounds out of order or out of range")
-                    .help("write bounds from 0% to 100%, lower first, e.g. `[50%, 75%)`"),
+                Diagnostic::error(
+                    Code::CheckBandBounds,
+                    format!("band `{}` contains no percentage from 0% to 100%", b.name),
+                )
+                .in_file(file)
+                .label(span, "bounds out of order or out of range")
+                .help("write bounds from 0% to 100%, lower first, e.g. `[50%, 75%)`"),
             );
         } else {
             order.push(i);
@@ -40,10 +43,13 @@ pub(super) fn bands(c: &mut Checker<'_>) {
         let b = &c.bands[first];
         if b.lo > 0.0 || !b.lo_inclusive {
             found.push(
-                Diagnostic::warning(Code::CheckBandGap, format!("no band covers the shares below `{}`", b.name))
-                    .in_file(file)
-                    .label(span_of(first), "the lowest band starts here")
-                    .help("start the lowest band at `[0%`"),
+                Diagnostic::warning(
+                    Code::CheckBandGap,
+                    format!("no band covers the shares below `{}`", b.name),
+                )
+                .in_file(file)
+                .label(span_of(first), "the lowest band starts here")
+                .help("start the lowest band at `[0%`"),
             );
         }
     }
@@ -51,10 +57,13 @@ pub(super) fn bands(c: &mut Checker<'_>) {
         let b = &c.bands[last];
         if b.hi < 100.0 || !b.hi_inclusive {
             found.push(
-                Diagnostic::warning(Code::CheckBandGap, format!("no band covers the shares above `{}`", b.name))
-                    .in_file(file)
-                    .label(span_of(last), "the highest band ends here")
-                    .help("end the highest band at `100%]`"),
+                Diagnostic::warning(
+                    Code::CheckBandGap,
+                    format!("no band covers the shares above `{}`", b.name),
+                )
+                .in_file(file)
+                .label(span_of(last), "the highest band ends here")
+                .help("end the highest band at `100%]`"),
             );
         }
     }
@@ -65,22 +74,31 @@ pub(super) fn bands(c: &mut Checker<'_>) {
         let gap = a.hi < b.lo || (a.hi == b.lo && !a.hi_inclusive && !b.lo_inclusive);
         if overlap {
             found.push(
-                Diagnostic::warning(Code::CheckBandOverlap, format!("bands `{}` and `{}` overlap", a.name, b.name))
-                    .in_file(file)
-                    .label(span_of(j), "starts inside the band before")
-                    .label(span_of(i), "this band")
-                    .help(format!(
-                        "make one end exclusive so each share has one word, e.g. `{} [{}%, …)` and `{} [{}%, …]`",
-                        a.name, a.lo, b.name, a.hi
-                    )),
+                Diagnostic::warning(
+                    Code::CheckBandOverlap,
+                    format!("bands `{}` and `{}` overlap", a.name, b.name),
+                )
+                .in_file(file)
+                .label(span_of(j), "starts inside the band before")
+                .label(span_of(i), "this band")
+                .help(format!(
+                    "make one end exclusive so each share has one word, e.g. `{} [{}%, …)` and `{} [{}%, …]`",
+                    a.name, a.lo, b.name, a.hi
+                )),
             );
         } else if gap {
             found.push(
-                Diagnostic::warning(Code::CheckBandGap, format!("no band covers the shares between `{}` and `{}`", a.name, b.name))
-                    .in_file(file)
-                    .label(span_of(j), "starts after a gap")
-                    .label(span_of(i), "this band ends before it")
-                    .help(format!("start `{}` where `{}` ends, with one of the two ends inclusive", b.name, a.name)),
+                Diagnostic::warning(
+                    Code::CheckBandGap,
+                    format!("no band covers the shares between `{}` and `{}`", a.name, b.name),
+                )
+                .in_file(file)
+                .label(span_of(j), "starts after a gap")
+                .label(span_of(i), "this band ends before it")
+                .help(format!(
+                    "start `{}` where `{}` ends, with one of the two ends inclusive",
+                    b.name, a.name
+                )),
             );
         }
     }

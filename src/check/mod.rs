@@ -40,10 +40,7 @@ pub struct RowHir {
 #[derive(Clone, Debug)]
 pub enum GradeHir {
     Rules(Vec<RuleIr>),
-    Table {
-        columns: Vec<Expr>,
-        rows: Vec<RowHir>,
-    },
+    Table { columns: Vec<Expr>, rows: Vec<RowHir> },
 }
 
 #[derive(Clone, Debug)]
@@ -224,13 +221,8 @@ pub fn check(
                     ast::AggTarget::Questions => &mut question_agg,
                 };
                 if let Some((_, first)) = slot {
-                    c.diags.push(err::duplicate(
-                        file,
-                        "aggregation",
-                        "aggregate",
-                        a.span,
-                        *first,
-                    ));
+                    c.diags
+                        .push(err::duplicate(file, "aggregation", "aggregate", a.span, *first));
                 } else if let Some(f) = c.agg_fn(&a.function, None) {
                     *slot = Some((f, a.span));
                 }
@@ -258,7 +250,11 @@ pub fn check(
         lints::skip_cycles(&mut c, ir, p);
     }
     lints::bands(&mut c);
-    c.check_uncovered(&grades);
+    // A grade block with errors is dropped, so its indicators would look
+    // uncovered: warn only when the blocks themselves are sound.
+    if !c.diags.has_errors() {
+        c.check_uncovered(&grades);
+    }
 
     let Checker {
         diags,
@@ -444,8 +440,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let id = MeasureId(self.measures.len() as u32);
-            self.measure_idx
-                .insert(d.name.node.clone(), (id, d.name.span));
+            self.measure_idx.insert(d.name.node.clone(), (id, d.name.span));
             self.measures.push(named(d));
         }
     }
@@ -459,10 +454,13 @@ impl<'a> Checker<'a> {
             }
             if d.name.node == "score" {
                 self.push(
-                    Diagnostic::error(Code::CheckDuplicate, "`score` is a built-in value and cannot name a weight")
-                        .in_file(self.file)
-                        .label(d.name.span, "reserved")
-                        .help("`strengths.score` is the sum of weights: pick another name"),
+                    Diagnostic::error(
+                        Code::CheckDuplicate,
+                        "`score` is a built-in value and cannot name a weight",
+                    )
+                    .in_file(self.file)
+                    .label(d.name.span, "reserved")
+                    .help("`strengths.score` is the sum of weights: pick another name"),
                 );
                 continue;
             }
@@ -504,7 +502,10 @@ impl<'a> Checker<'a> {
             self.push(
                 Diagnostic::error(
                     Code::CheckDuplicate,
-                    format!("`{}` is a built-in aggregation and cannot name an extension", e.name.node),
+                    format!(
+                        "`{}` is a built-in aggregation and cannot name an extension",
+                        e.name.node
+                    ),
                 )
                 .in_file(self.file)
                 .label(e.name.span, "reserved")
@@ -565,7 +566,14 @@ impl<'a> Checker<'a> {
                 Some((id, _)) => self.grading = Some(*id),
                 None => {
                     let names: Vec<&str> = self.scales.iter().map(|s| s.name.as_str()).collect();
-                    let d = err::unknown(self.file, Code::CheckUnknownName, "scale", &name.node, name.span, &names);
+                    let d = err::unknown(
+                        self.file,
+                        Code::CheckUnknownName,
+                        "scale",
+                        &name.node,
+                        name.span,
+                        &names,
+                    );
                     self.push(d);
                 }
             },
@@ -645,12 +653,7 @@ impl<'a> Checker<'a> {
                 }
                 let iid = IndicatorId(self.indicators.len() as u32);
                 self.indicator_idx.insert(i.id.node.clone(), iid);
-                let tags: HashSet<String> = a
-                    .tags
-                    .iter()
-                    .chain(&i.tags)
-                    .map(|t| t.node.clone())
-                    .collect();
+                let tags: HashSet<String> = a.tags.iter().chain(&i.tags).map(|t| t.node.clone()).collect();
                 self.indicator_tags.push(tags);
                 self.indicators.push(IndicatorIr {
                     id: i.id.node.clone(),
@@ -699,8 +702,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             spans.insert(comp.name.node.clone(), comp.name.span);
-            self.components
-                .insert(comp.name.node.clone(), ComponentId(i as u32));
+            self.components.insert(comp.name.node.clone(), ComponentId(i as u32));
         }
         let mut spans: HashMap<String, Span> = HashMap::new();
         for (i, ctx) in cap.contexts.iter().enumerate() {
@@ -722,10 +724,13 @@ impl<'a> Checker<'a> {
             let hi = r.hi.as_ref().map_or(r.lo.node, |h| h.node);
             if hi < r.lo.node {
                 self.push(
-                    Diagnostic::error(Code::CheckUnknownArea, format!("the range `{}..{}` is empty", r.lo.node, hi))
-                        .in_file(self.file)
-                        .label(r.span, "the end is below the start")
-                        .help(format!("write `{hi}..{}`", r.lo.node)),
+                    Diagnostic::error(
+                        Code::CheckUnknownArea,
+                        format!("the range `{}..{}` is empty", r.lo.node, hi),
+                    )
+                    .in_file(self.file)
+                    .label(r.span, "the end is below the start")
+                    .help(format!("write `{hi}..{}`", r.lo.node)),
                 );
                 continue;
             }
@@ -761,7 +766,14 @@ impl<'a> Checker<'a> {
             return Some(i);
         }
         let names: Vec<&str> = self.indicators.iter().map(|i| i.id.as_str()).collect();
-        let d = err::unknown(self.file, Code::CheckUnknownIndicator, "indicator", &id.node, id.span, &names);
+        let d = err::unknown(
+            self.file,
+            Code::CheckUnknownIndicator,
+            "indicator",
+            &id.node,
+            id.span,
+            &names,
+        );
         self.push(d);
         None
     }
@@ -972,7 +984,11 @@ impl<'a> Checker<'a> {
                 self.push(
                     Diagnostic::error(
                         Code::CheckTableShape,
-                        format!("this row has {} cells but the table has {} columns", row.cells.len(), t.columns.len()),
+                        format!(
+                            "this row has {} cells but the table has {} columns",
+                            row.cells.len(),
+                            t.columns.len()
+                        ),
                     )
                     .in_file(self.file)
                     .label(row.span, "wrong number of cells")
@@ -1063,7 +1079,13 @@ impl<'a> Checker<'a> {
             (ast::LiteralKind::Name(_), _) => "a name",
         };
         let expected = self.type_name(ty);
-        let d = err::type_mismatch(self.file, lit.span, &expected, found, "write a value of the column's type");
+        let d = err::type_mismatch(
+            self.file,
+            lit.span,
+            &expected,
+            found,
+            "write a value of the column's type",
+        );
         self.push(d);
         None
     }
@@ -1096,7 +1118,14 @@ impl<'a> Checker<'a> {
         }
         let mut names = vec!["lowest", "highest", "median", "mode"];
         names.extend(self.exts.iter().map(|e| e.name.as_str()));
-        let d = err::unknown(self.file, Code::CheckUnknownFunction, "aggregation", &name.node, name.span, &names);
+        let d = err::unknown(
+            self.file,
+            Code::CheckUnknownFunction,
+            "aggregation",
+            &name.node,
+            name.span,
+            &names,
+        );
         self.push(d);
         None
     }
@@ -1133,11 +1162,14 @@ impl<'a> Checker<'a> {
                 if let Some(a) = s.areas.iter().find(|a| first.contains(a)) {
                     let n = self.areas.get(a.index()).map_or(0, |a| a.number);
                     self.push(
-                        Diagnostic::error(Code::CheckCycle, format!("key area {n} is both looked at first and skipped"))
-                            .in_file(self.file)
-                            .label(s.span, "skipped here")
-                            .label(f.span, "looked at first here")
-                            .help("an area looked at first is always examined: remove it from the skip rule"),
+                        Diagnostic::error(
+                            Code::CheckCycle,
+                            format!("key area {n} is both looked at first and skipped"),
+                        )
+                        .in_file(self.file)
+                        .label(s.span, "skipped here")
+                        .label(f.span, "looked at first here")
+                        .help("an area looked at first is always examined: remove it from the skip rule"),
                     );
                 }
             }
@@ -1214,7 +1246,8 @@ impl<'a> Checker<'a> {
                         None => {
                             let mut names: Vec<&str> = components.iter().map(|c| c.name.as_str()).collect();
                             names.push("all");
-                            let d = err::unknown(self.file, Code::CheckUnknownName, "component", &n.node, n.span, &names);
+                            let d =
+                                err::unknown(self.file, Code::CheckUnknownName, "component", &n.node, n.span, &names);
                             self.push(d);
                         }
                     }
@@ -1293,7 +1326,11 @@ impl<'a> Checker<'a> {
             let ids: Vec<&str> = missing.iter().map(|i| i.id.as_str()).collect();
             let d = Diagnostic::warning(
                 Code::CheckMissing,
-                format!("no grade rules cover indicator{} {}", if ids.len() == 1 { "" } else { "s" }, ids.join(", ")),
+                format!(
+                    "no grade rules cover indicator{} {}",
+                    if ids.len() == 1 { "" } else { "s" },
+                    ids.join(", ")
+                ),
             )
             .in_file(self.file)
             .label(first.span, "never graded by a rule")

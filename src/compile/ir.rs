@@ -168,9 +168,7 @@ pub struct ScaleIr {
 
 impl ScaleIr {
     pub fn level_name(&self, rank: Rank) -> &str {
-        self.levels
-            .get(rank as usize)
-            .map_or("?", |l| l.name.as_str())
+        self.levels.get(rank as usize).map_or("?", |l| l.name.as_str())
     }
 
     /// The value passed to extensions: the declared number, or rank + 1.
@@ -216,16 +214,8 @@ pub struct BandIr {
 
 impl BandIr {
     pub fn contains(&self, x: f64) -> bool {
-        let above = if self.lo_inclusive {
-            x >= self.lo
-        } else {
-            x > self.lo
-        };
-        let below = if self.hi_inclusive {
-            x <= self.hi
-        } else {
-            x < self.hi
-        };
+        let above = if self.lo_inclusive { x >= self.lo } else { x > self.lo };
+        let below = if self.hi_inclusive { x <= self.hi } else { x < self.hi };
         above && below
     }
 }

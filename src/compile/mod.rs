@@ -198,10 +198,7 @@ fn row_guard(columns: &[Expr], cells: &[CellHir]) -> Option<Expr> {
         let test = match cell {
             CellHir::Any => continue,
             CellHir::Cmp(op, v) => cmp(*op, col, v),
-            CellHir::Range(lo, hi) => Expr::And(
-                Box::new(cmp(CmpOp::Ge, col, lo)),
-                Box::new(cmp(CmpOp::Le, col, hi)),
-            ),
+            CellHir::Range(lo, hi) => Expr::And(Box::new(cmp(CmpOp::Ge, col, lo)), Box::new(cmp(CmpOp::Le, col, hi))),
         };
         guard = Some(match guard {
             None => test,

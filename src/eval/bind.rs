@@ -45,12 +45,24 @@ pub struct Bound {
     pub indicators_span: Span,
 }
 
-fn unknown(file: &SourceFile, code: Code, kind: &str, name: &str, span: Span, candidates: &[&str], help_tail: &str) -> Diagnostic {
+fn unknown(
+    file: &SourceFile,
+    code: Code,
+    kind: &str,
+    name: &str,
+    span: Span,
+    candidates: &[&str],
+    help_tail: &str,
+) -> Diagnostic {
     let help = match suggest(name, candidates.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
         None if candidates.len() <= 12 => format!(
             "{help_tail}: {}",
-            candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         None => format!("{help_tail} ({} of them)", candidates.len()),
     };
@@ -126,11 +138,14 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
         };
         if let Some(first) = first_span.get(id.index()).copied().flatten() {
             diags.push(
-                Diagnostic::error(Code::DataDuplicate, format!("indicator {} is given twice", entry.id.value))
-                    .in_file(file)
-                    .label(entry.id.span, "given again here")
-                    .label(first, "first given here")
-                    .help("merge the two entries into one"),
+                Diagnostic::error(
+                    Code::DataDuplicate,
+                    format!("indicator {} is given twice", entry.id.value),
+                )
+                .in_file(file)
+                .label(entry.id.span, "given again here")
+                .label(first, "first given here")
+                .help("merge the two entries into one"),
             );
             continue;
         }
@@ -152,7 +167,15 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                 Some(&r) => f.claimed = Some(r),
                 None => {
                     let levels: Vec<&str> = p.grading_scale().levels.iter().rev().map(|l| l.name.as_str()).collect();
-                    diags.push(unknown(file, Code::DataUnknownLevel, "level", &c.value, c.span, &levels, "the levels are"));
+                    diags.push(unknown(
+                        file,
+                        Code::DataUnknownLevel,
+                        "level",
+                        &c.value,
+                        c.span,
+                        &levels,
+                        "the levels are",
+                    ));
                 }
             }
         }
@@ -202,7 +225,15 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                     Some(id) => Some(id.index()),
                     None => {
                         let names: Vec<&str> = p.weights.iter().map(|(n, _)| n.as_str()).collect();
-                        diags.push(unknown(file, Code::DataUnknownWeight, "weight", &w.value, w.span, &names, "the weights are"));
+                        diags.push(unknown(
+                            file,
+                            Code::DataUnknownWeight,
+                            "weight",
+                            &w.value,
+                            w.span,
+                            &names,
+                            "the weights are",
+                        ));
                         None
                     }
                 },
@@ -229,7 +260,15 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                     None => {
                         let names: Vec<&str> = ind.themes.iter().map(|t| t.name.as_str()).collect();
                         let kind = format!("theme of {}", ind.id);
-                        diags.push(unknown(file, Code::DataUnknownTheme, &kind, &t.value, t.span, &names, "its themes are"));
+                        diags.push(unknown(
+                            file,
+                            Code::DataUnknownTheme,
+                            &kind,
+                            &t.value,
+                            t.span,
+                            &names,
+                            "its themes are",
+                        ));
                     }
                 }
             }

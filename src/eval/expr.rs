@@ -161,7 +161,10 @@ pub(crate) fn not_a_level(p: &Program, x: &ExtensionIr, value: i64, span: crate:
         .collect();
     Diagnostic::error(
         Code::ExtReturn,
-        format!("extension `{}` returned {value}, which is not a level of `{}`", x.name, scale.name),
+        format!(
+            "extension `{}` returned {value}, which is not a level of `{}`",
+            x.name, scale.name
+        ),
     )
     .in_file(&p.file)
     .label(span, "called here")
@@ -239,9 +242,14 @@ pub fn aggregate(p: &Program, f: AggFn, scale: &ScaleIr, ranks: &[Rank]) -> Resu
                 return Ok(None);
             };
             let values: Vec<i64> = ranks.iter().map(|r| scale.level_value(*r)).collect();
-            let out = x
-                .script
-                .call(&p.sandbox, &x.name, &[ExtValue::Levels(values)], ExtType::Level, &p.file, x.span)?;
+            let out = x.script.call(
+                &p.sandbox,
+                &x.name,
+                &[ExtValue::Levels(values)],
+                ExtType::Level,
+                &p.file,
+                x.span,
+            )?;
             match out {
                 ExtValue::Level(l) => match scale.rank_of_value(l) {
                     Some(r) => Some(r),

@@ -279,7 +279,14 @@ fn aggregate_tree(p: &Program, finals: &[Option<Rank>]) -> Result<TreeGrades, Di
 }
 
 /// Renders a template for messages and statements.
-fn render(p: &Program, t: &Template, env: &dyn expr::Env, ind: Option<&IndicatorIr>, org: &str, confidence: Option<&str>) -> String {
+fn render(
+    p: &Program,
+    t: &Template,
+    env: &dyn expr::Env,
+    ind: Option<&IndicatorIr>,
+    org: &str,
+    confidence: Option<&str>,
+) -> String {
     let mut out = String::new();
     for piece in &t.0 {
         match piece {
@@ -308,7 +315,10 @@ pub fn show(p: &Program, v: &Value, ty: Type) -> String {
             _ => p.level_name(*r).to_string(),
         },
         Value::Series(s) => format!("[{}]", s.iter().map(|x| fmt_number(*x)).collect::<Vec<_>>().join(", ")),
-        Value::Levels(l) => format!("[{}]", l.iter().map(|r| p.level_name(*r)).collect::<Vec<_>>().join(", ")),
+        Value::Levels(l) => format!(
+            "[{}]",
+            l.iter().map(|r| p.level_name(*r)).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -348,7 +358,13 @@ impl Finding<'_> {
     }
 }
 
-fn grade_indicator(p: &Program, b: &Bound, id: IndicatorId, facts: &Arc<Facts>, findings: &mut Vec<Diagnostic>) -> Result<IndicatorOutcome, Diagnostic> {
+fn grade_indicator(
+    p: &Program,
+    b: &Bound,
+    id: IndicatorId,
+    facts: &Arc<Facts>,
+    findings: &mut Vec<Diagnostic>,
+) -> Result<IndicatorOutcome, Diagnostic> {
     let ind = &p.indicators[id.index()];
     let mut env = IndicatorEnv {
         facts,
@@ -407,16 +423,18 @@ fn grade_indicator(p: &Program, b: &Bound, id: IndicatorId, facts: &Arc<Facts>, 
             out.secure = false;
         }
         let message = render(p, &req.message, &env, Some(ind), &b.organisation, None);
-        findings.push(Finding {
-            code: Code::EvalRequirement,
-            severity: req.severity,
-            message: format!("{} {}: {message}", ind.id, req.name),
-            at: facts.span,
-            rule: req.span,
-            rule_label: "required here",
-            help: req.help.clone(),
-        }
-        .into_diagnostic(p, &b.file));
+        findings.push(
+            Finding {
+                code: Code::EvalRequirement,
+                severity: req.severity,
+                message: format!("{} {}: {message}", ind.id, req.name),
+                at: facts.span,
+                rule: req.span,
+                rule_label: "required here",
+                help: req.help.clone(),
+            }
+            .into_diagnostic(p, &b.file),
+        );
         out.unmet.push(Unmet {
             requirement: *rid,
             message,
@@ -433,16 +451,18 @@ fn grade_indicator(p: &Program, b: &Bound, id: IndicatorId, facts: &Arc<Facts>, 
                     .and_then(|k| blk.rules.get(k))
                     .map_or(blk.span, |r| r.span)
             });
-        findings.push(Finding {
-            code: Code::EvalJudgement,
-            severity: Severity::Warning,
-            message: format!("{} needs professional judgement: {why}", ind.id),
-            at: facts.span,
-            rule: rule_span,
-            rule_label: "no rule decides here",
-            help: Some("record the evaluator's judgement and its evidence; the rules give no grade".into()),
-        }
-        .into_diagnostic(p, &b.file));
+        findings.push(
+            Finding {
+                code: Code::EvalJudgement,
+                severity: Severity::Warning,
+                message: format!("{} needs professional judgement: {why}", ind.id),
+                at: facts.span,
+                rule: rule_span,
+                rule_label: "no rule decides here",
+                help: Some("record the evaluator's judgement and its evidence; the rules give no grade".into()),
+            }
+            .into_diagnostic(p, &b.file),
+        );
     }
     Ok(out)
 }
@@ -500,10 +520,16 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         let at = b.indicators_span;
         match &o.scope {
             Scope::First => findings.push(
-                Diagnostic::warning(Code::EvalNotEvaluated, format!("no evidence for {} {}", ind.id, ind.title))
-                    .in_file(&b.file)
-                    .label(at, "not among these indicators")
-                    .help(format!("add `\"{}\":` with its evidence, or record why it was not evaluated", ind.id)),
+                Diagnostic::warning(
+                    Code::EvalNotEvaluated,
+                    format!("no evidence for {} {}", ind.id, ind.title),
+                )
+                .in_file(&b.file)
+                .label(at, "not among these indicators")
+                .help(format!(
+                    "add `\"{}\":` with its evidence, or record why it was not evaluated",
+                    ind.id
+                )),
             ),
             Scope::Triggered(rules) => {
                 let because = rules
@@ -516,16 +542,18 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                     .first()
                     .and_then(|k| p.proportionality.as_ref()?.examines.get(*k))
                     .map_or(ind.span, |e| e.span);
-                findings.push(Finding {
-                    code: Code::EvalExamineGap,
-                    severity: Severity::Warning,
-                    message: format!("{} is called for ({because}) but has no evidence", ind.id),
-                    at,
-                    rule: span,
-                    rule_label: "called for here",
-                    help: Some(format!("gather evidence for {} {} and evaluate it", ind.id, ind.title)),
-                }
-                .into_diagnostic(p, &b.file));
+                findings.push(
+                    Finding {
+                        code: Code::EvalExamineGap,
+                        severity: Severity::Warning,
+                        message: format!("{} is called for ({because}) but has no evidence", ind.id),
+                        at,
+                        rule: span,
+                        rule_label: "called for here",
+                        help: Some(format!("gather evidence for {} {} and evaluate it", ind.id, ind.title)),
+                    }
+                    .into_diagnostic(p, &b.file),
+                );
             }
             Scope::InScope | Scope::Skipped => {}
         }
@@ -549,7 +577,12 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     })
 }
 
-fn plan(p: &Program, b: &Bound, prop: &ProportionalityIr, indicators: &mut [IndicatorOutcome]) -> Result<PlanOutcome, Diagnostic> {
+fn plan(
+    p: &Program,
+    b: &Bound,
+    prop: &ProportionalityIr,
+    indicators: &mut [IndicatorOutcome],
+) -> Result<PlanOutcome, Diagnostic> {
     let mut out = PlanOutcome::default();
     for o in indicators.iter_mut() {
         o.scope = Scope::InScope;
@@ -595,7 +628,13 @@ fn plan(p: &Program, b: &Bound, prop: &ProportionalityIr, indicators: &mut [Indi
     Ok(out)
 }
 
-fn capacity(p: &Program, b: &Bound, cap: &CapacityIr, indicators: &[IndicatorOutcome], findings: &mut Vec<Diagnostic>) -> Result<CapacityOutcome, Diagnostic> {
+fn capacity(
+    p: &Program,
+    b: &Bound,
+    cap: &CapacityIr,
+    indicators: &[IndicatorOutcome],
+    findings: &mut Vec<Diagnostic>,
+) -> Result<CapacityOutcome, Diagnostic> {
     let grading = p.grading_scale();
     let conf_scale = &p.scales[cap.scale.index()];
     let mut components = Vec::with_capacity(cap.components.len());
@@ -659,7 +698,9 @@ fn capacity(p: &Program, b: &Bound, cap: &CapacityIr, indicators: &[IndicatorOut
                 )
                 .in_file(&b.file)
                 .label(b.indicators_span, "in this evaluation")
-                .help("its indicators may all be skipped or ungraded; the capacity statement needs an evaluator's view"),
+                .help(
+                    "its indicators may all be skipped or ungraded; the capacity statement needs an evaluator's view",
+                ),
             );
         }
         components.push(c);
@@ -671,14 +712,7 @@ fn capacity(p: &Program, b: &Bound, cap: &CapacityIr, indicators: &[IndicatorOut
         None
     };
     let name = overall.map(|r| conf_scale.level_name(r).to_string());
-    let statement = render(
-        p,
-        &cap.statement,
-        &NoEnv,
-        None,
-        &b.organisation,
-        name.as_deref(),
-    );
+    let statement = render(p, &cap.statement, &NoEnv, None, &b.organisation, name.as_deref());
     Ok(CapacityOutcome {
         components,
         overall,

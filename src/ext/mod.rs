@@ -22,14 +22,10 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rhai::packages::{
-    ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage,
-    BasicMathPackage, BasicStringPackage, BitFieldPackage, LogicPackage, MoreStringPackage,
-    Package,
+    ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
+    BasicStringPackage, BitFieldPackage, LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{
-    AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, FLOAT, INT, ParseErrorType,
-    Position, Scope,
-};
+use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, FLOAT, INT, ParseErrorType, Position, Scope};
 
 use crate::diag::*;
 
@@ -47,7 +43,8 @@ const MAX_MAP: usize = 1_000;
 const MAX_VARIABLES: usize = 1_000;
 const MAX_FUNCTIONS: usize = 200;
 
-const PATH_HELP: &str = "extension scripts must live in the ruleset's folder or below it; write a path such as \"ext/trend.rhai\"";
+const PATH_HELP: &str =
+    "extension scripts must live in the ruleset's folder or below it; write a path such as \"ext/trend.rhai\"";
 
 /// The type of an extension parameter or result, as declared in the ruleset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,9 +107,7 @@ impl ExtValue {
             Self::Number(n) => Dynamic::from_float(n),
             Self::Bool(b) => Dynamic::from_bool(b),
             Self::Level(l) => Dynamic::from_int(l),
-            Self::Series(s) => {
-                Dynamic::from_array(s.into_iter().map(Dynamic::from_float).collect())
-            }
+            Self::Series(s) => Dynamic::from_array(s.into_iter().map(Dynamic::from_float).collect()),
             Self::Levels(l) => Dynamic::from_array(l.into_iter().map(Dynamic::from_int).collect()),
         }
     }
@@ -213,10 +208,7 @@ pub fn load(
     };
     let rel_path = Path::new(rel);
     if rel.is_empty() {
-        return Err(path_error(
-            "the extension path is empty".into(),
-            "empty path",
-        ));
+        return Err(path_error("the extension path is empty".into(), "empty path"));
     }
     if rel_path.is_absolute() || rel_path.has_root() {
         return Err(path_error(
@@ -239,12 +231,8 @@ pub fn load(
     } else {
         dir
     };
-    let io_error = |e: std::io::Error| {
-        path_error(
-            format!("cannot read extension script `{name}`: {e}"),
-            "cannot be read",
-        )
-    };
+    let io_error =
+        |e: std::io::Error| path_error(format!("cannot read extension script `{name}`: {e}"), "cannot be read");
     let base = fs::canonicalize(base).map_err(io_error)?;
     let real: PathBuf = fs::canonicalize(&shown).map_err(io_error)?;
     // Symlinks can lead out of the folder even when the text does not.
@@ -290,14 +278,11 @@ pub fn load(
     let engine = Arc::clone(&sandbox.engine);
     let source = file.text().to_string();
     let compiled = pool::run(move || engine.compile(source)).ok_or_else(|| {
-        Diagnostic::error(
-            Code::ExtSyntax,
-            "the script engine crashed compiling this script",
-        )
-        .in_file(&file)
-        .label(Span::new(0, 0), "this script")
-        .help("please report this with the script")
-        .related(declared_here())
+        Diagnostic::error(Code::ExtSyntax, "the script engine crashed compiling this script")
+            .in_file(&file)
+            .label(Span::new(0, 0), "this script")
+            .help("please report this with the script")
+            .related(declared_here())
     })?;
     let mut ast = match compiled {
         Ok(ast) => ast,
@@ -314,20 +299,20 @@ pub fn load(
                     Code::ExtLimit,
                     format!("a script may define at most {MAX_FUNCTIONS} functions"),
                 ),
-                ParseErrorType::LiteralTooLarge(..)
-                | ParseErrorType::BadInput(rhai::LexError::StringTooLong(_)) => (
+                ParseErrorType::LiteralTooLarge(..) | ParseErrorType::BadInput(rhai::LexError::StringTooLong(_)) => (
                     Code::ExtLimit,
                     format!(
                         "literals may hold {MAX_STRING} characters, {MAX_ARRAY} array items, {MAX_MAP} map entries"
                     ),
                 ),
-                ParseErrorType::BadInput(rhai::LexError::ImproperSymbol(s, _))
-                | ParseErrorType::Reserved(s)
+                ParseErrorType::BadInput(rhai::LexError::ImproperSymbol(s, _)) | ParseErrorType::Reserved(s)
                     if s == "eval" =>
-                (
-                    Code::ExtSyntax,
-                    "`eval` is disabled in the extension sandbox; write the code directly".into(),
-                ),
+                {
+                    (
+                        Code::ExtSyntax,
+                        "`eval` is disabled in the extension sandbox; write the code directly".into(),
+                    )
+                }
                 ParseErrorType::VariableUndefined(_) => (
                     Code::ExtSyntax,
                     "a function sees only its parameters and the variables it defines".into(),
@@ -385,12 +370,7 @@ impl Script {
         let mut fns: Vec<(String, Vec<String>)> = self
             .ast
             .iter_functions()
-            .map(|f| {
-                (
-                    f.name.to_string(),
-                    f.params.iter().map(|p| p.to_string()).collect(),
-                )
-            })
+            .map(|f| (f.name.to_string(), f.params.iter().map(|p| p.to_string()).collect()))
             .collect();
         // Stable order for help texts, whatever rhai's internal order.
         fns.sort();
@@ -408,22 +388,12 @@ impl Script {
 
     /// Checks that the script defines `name` with `arity` parameters; `span`
     /// is the declaration in the ruleset.
-    pub fn check_function(
-        &self,
-        name: &str,
-        arity: usize,
-        file: &SourceFile,
-        span: Span,
-    ) -> Result<(), Diagnostic> {
+    pub fn check_function(&self, name: &str, arity: usize, file: &SourceFile, span: Span) -> Result<(), Diagnostic> {
         let fns = self.functions();
         if fns.iter().any(|(n, p)| n == name && p.len() == arity) {
             return Ok(());
         }
-        let same_name: Vec<usize> = fns
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, p)| p.len())
-            .collect();
+        let same_name: Vec<usize> = fns.iter().filter(|(n, _)| n == name).map(|(_, p)| p.len()).collect();
         if let Some(&found) = same_name.first() {
             let mut d = Diagnostic::error(
                 Code::ExtMissingFunction,
@@ -467,10 +437,7 @@ impl Script {
                 "the script defines no functions; add `fn {name}(…) {{ … }}` with {}",
                 parameters(arity)
             ),
-            (Some(s), false) => format!(
-                "did you mean `{s}`? the script defines {}",
-                listed.join(", ")
-            ),
+            (Some(s), false) => format!("did you mean `{s}`? the script defines {}", listed.join(", ")),
             (None, false) => format!("the script defines {}", listed.join(", ")),
         };
         Err(Diagnostic::error(
@@ -501,9 +468,8 @@ impl Script {
         let engine = Arc::clone(&sandbox.engine);
         let ast = Arc::clone(&self.ast);
         let fn_name = name.to_string();
-        let result = pool::run(move || {
-            engine.call_fn_with_options::<Dynamic>(options, &mut Scope::new(), &ast, fn_name, args)
-        });
+        let result =
+            pool::run(move || engine.call_fn_with_options::<Dynamic>(options, &mut Scope::new(), &ast, fn_name, args));
         let called_here = |code: Code| {
             Diagnostic::new(code, Severity::Advice, format!("`{name}` called here"))
                 .in_file(call_file)
@@ -511,24 +477,20 @@ impl Script {
         };
         let Some(result) = result else {
             let site = self.site(name, arity).unwrap_or_default();
-            return Err(Diagnostic::error(
-                Code::ExtRuntime,
-                format!("the script engine crashed running `{name}`"),
-            )
-            .in_file(&self.file)
-            .label(site, "this function")
-            .help("please report this with the script and the data")
-            .related(called_here(Code::ExtRuntime)));
+            return Err(
+                Diagnostic::error(Code::ExtRuntime, format!("the script engine crashed running `{name}`"))
+                    .in_file(&self.file)
+                    .label(site, "this function")
+                    .help("please report this with the script and the data")
+                    .related(called_here(Code::ExtRuntime)),
+            );
         };
         match result {
             Ok(v) => convert(v, ret).map_err(|found| {
                 let site = self.site(name, arity).unwrap_or_default();
                 Diagnostic::error(
                     Code::ExtReturn,
-                    format!(
-                        "`{name}` returned {found}, declared to return {}",
-                        ret.name()
-                    ),
+                    format!("`{name}` returned {found}, declared to return {}", ret.name()),
                 )
                 .in_file(&self.file)
                 .label(site, format!("returns {found}"))
@@ -572,11 +534,7 @@ impl Script {
         // rhai reports sandbox limits at the outermost call, which for a call
         // from here has no position: those land on the function.
         let located = !pos.is_none();
-        let primary = if located {
-            span_at(text, pos)
-        } else {
-            fallback
-        };
+        let primary = if located { span_at(text, pos) } else { fallback };
         let detail = lower_first(&inner.to_string());
         let (code, message, label, help) = match &inner {
             EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => (

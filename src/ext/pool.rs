@@ -19,11 +19,7 @@ use std::thread;
 
 /// Estimated worst cases at the sandbox's limits are ~7 MiB (debug) and
 /// ~1 MiB (release); the stack is only reserved, not committed, until used.
-const STACK: usize = if cfg!(debug_assertions) {
-    64 << 20
-} else {
-    16 << 20
-};
+const STACK: usize = if cfg!(debug_assertions) { 64 << 20 } else { 16 << 20 };
 
 type Job = Box<dyn FnOnce() + Send>;
 

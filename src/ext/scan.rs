@@ -52,9 +52,7 @@ fn fn_site(text: &str, i: usize) -> Option<FnSite> {
     }
     let name = text.get(start..end)?.to_string();
     let span = Span::new(start, end);
-    let arity = (b.get(i) == Some(&b'('))
-        .then(|| params(b, i + 1))
-        .flatten();
+    let arity = (b.get(i) == Some(&b'(')).then(|| params(b, i + 1)).flatten();
     Some(FnSite { name, arity, span })
 }
 
@@ -113,10 +111,7 @@ fn skip_trivia(b: &[u8], mut i: usize) -> usize {
 /// Skips a `//` or (nested) `/* */` comment starting at `i`.
 fn skip_comment(b: &[u8], i: usize) -> usize {
     if b.get(i + 1) == Some(&b'/') {
-        return b[i..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(b.len(), |p| i + p + 1);
+        return b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p + 1);
     }
     let mut depth = 0usize;
     let mut j = i;

@@ -23,25 +23,12 @@ fn folder(script: &str) -> tempfile::TempDir {
 
 fn load_script(script: &str) -> Result<Script, Diagnostic> {
     let dir = folder(script);
-    load(
-        &Sandbox::new(),
-        dir.path(),
-        "trend.rhai",
-        &ruleset(),
-        decl_span(),
-    )
+    load(&Sandbox::new(), dir.path(), "trend.rhai", &ruleset(), decl_span())
 }
 
 fn call(script: &str, args: &[ExtValue], ret: ExtType) -> Result<ExtValue, Diagnostic> {
     let s = load_script(script).expect("the script loads");
-    s.call(
-        &Sandbox::new(),
-        "trend",
-        args,
-        ret,
-        &ruleset(),
-        Span::new(0, 9),
-    )
+    s.call(&Sandbox::new(), "trend", args, ret, &ruleset(), Span::new(0, 9))
 }
 
 fn series() -> ExtValue {
@@ -154,12 +141,7 @@ fn top_level_statements_do_not_run() {
 
 #[test]
 fn print_and_debug_are_silent() {
-    let v = call(
-        "fn trend(s) { print(s); debug(s); 1 }",
-        &[series()],
-        ExtType::Number,
-    )
-    .unwrap();
+    let v = call("fn trend(s) { print(s); debug(s); 1 }", &[series()], ExtType::Number).unwrap();
     assert_eq!(v, ExtValue::Number(1.0));
 }
 
@@ -179,14 +161,7 @@ fn rejects_a_path_that_escapes() {
     // Going down and back up stays inside.
     fs::create_dir(dir.join("ext")).unwrap();
     fs::write(dir.join("t.rhai"), "fn trend(s) { 1 }").unwrap();
-    load(
-        &Sandbox::new(),
-        &dir,
-        "ext/../t.rhai",
-        &ruleset(),
-        decl_span(),
-    )
-    .unwrap();
+    load(&Sandbox::new(), &dir, "ext/../t.rhai", &ruleset(), decl_span()).unwrap();
 }
 
 #[cfg(unix)]
@@ -221,14 +196,7 @@ fn rejects_an_absolute_path() {
 #[test]
 fn a_missing_file_is_a_path_error() {
     let dir = tempfile::tempdir().unwrap();
-    let d = load(
-        &Sandbox::new(),
-        dir.path(),
-        "nope.rhai",
-        &ruleset(),
-        decl_span(),
-    )
-    .unwrap_err();
+    let d = load(&Sandbox::new(), dir.path(), "nope.rhai", &ruleset(), decl_span()).unwrap_err();
     assert_eq!(d.code, Code::ExtPath);
     assert!(d.message.contains("cannot read"), "{}", d.message);
     let d = load(&Sandbox::new(), dir.path(), ".", &ruleset(), decl_span()).unwrap_err();
@@ -267,11 +235,8 @@ fn an_undefined_variable_is_caught_at_load() {
 #[test]
 fn a_missing_function_names_what_the_script_defines() {
     let s = load_script("fn trnd(series) { 1 }\nfn helper(a, b) { a }").unwrap();
-    s.check_function("trnd", 1, &ruleset(), Span::new(0, 5))
-        .unwrap();
-    let d = s
-        .check_function("trend", 1, &ruleset(), Span::new(0, 5))
-        .unwrap_err();
+    s.check_function("trnd", 1, &ruleset(), Span::new(0, 5)).unwrap();
+    let d = s.check_function("trend", 1, &ruleset(), Span::new(0, 5)).unwrap_err();
     assert_eq!(d.code, Code::ExtMissingFunction);
     assert_eq!(d.source.as_ref().unwrap().name(), "r.six");
     let help = d.help.as_deref().unwrap();
@@ -287,42 +252,24 @@ fn a_missing_function_names_what_the_script_defines() {
 #[test]
 fn a_wrong_arity_points_at_both_sides() {
     let s = load_script("/* fn f(x) */\nfn f(a, b) { a + b }").unwrap();
-    let d = s
-        .check_function("f", 1, &ruleset(), Span::new(0, 5))
-        .unwrap_err();
+    let d = s.check_function("f", 1, &ruleset(), Span::new(0, 5)).unwrap_err();
     assert_eq!(d.code, Code::ExtMissingFunction);
     assert!(
-        d.message
-            .ends_with("defines `f` with 2 parameters, declared with 1"),
+        d.message.ends_with("defines `f` with 2 parameters, declared with 1"),
         "{}",
         d.message
     );
     assert_eq!(d.source.as_ref().unwrap().name(), "r.six");
     let def = &d.related[0];
     assert_eq!(labelled(def), "f");
-    assert_eq!(
-        def.source
-            .as_ref()
-            .unwrap()
-            .line_col(def.labels[0].span.start),
-        (2, 4)
-    );
+    assert_eq!(def.source.as_ref().unwrap().line_col(def.labels[0].span.start), (2, 4));
 }
 
 #[test]
 fn an_endless_loop_is_stopped_quickly() {
     let start = Instant::now();
-    let d = call(
-        "fn trend(s) {\n    loop {}\n}",
-        &[series()],
-        ExtType::Number,
-    )
-    .unwrap_err();
-    assert!(
-        start.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        start.elapsed()
-    );
+    let d = call("fn trend(s) {\n    loop {}\n}", &[series()], ExtType::Number).unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
     assert_eq!(d.code, Code::ExtLimit);
     assert!(d.source.as_ref().unwrap().name().ends_with("trend.rhai"));
     assert!(d.help.as_deref().unwrap().contains("operations"));
@@ -333,8 +280,7 @@ fn an_endless_loop_is_stopped_quickly() {
 
 #[test]
 fn a_runtime_error_is_labelled_in_the_script() {
-    let script =
-        "fn trend(series) {\n    let last = series[series.len()];\n    last - series[0]\n}\n";
+    let script = "fn trend(series) {\n    let last = series[series.len()];\n    last - series[0]\n}\n";
     let d = call(script, &[series()], ExtType::Number).unwrap_err();
     assert_eq!(d.code, Code::ExtRuntime);
     let file = d.source.as_ref().unwrap();
@@ -358,33 +304,16 @@ fn an_error_in_a_helper_shows_the_call_chain() {
 
 #[test]
 fn a_wrong_return_type_is_reported() {
-    let d = call(
-        "fn trend(series) {\n    \"rising\"\n}",
-        &[series()],
-        ExtType::Number,
-    )
-    .unwrap_err();
+    let d = call("fn trend(series) {\n    \"rising\"\n}", &[series()], ExtType::Number).unwrap_err();
     assert_eq!(d.code, Code::ExtReturn);
-    assert_eq!(
-        d.message,
-        "`trend` returned a string, declared to return number"
-    );
+    assert_eq!(d.message, "`trend` returned a string, declared to return number");
     assert_eq!(labelled(&d), "trend");
     let d = call("fn trend(s) { 1.5 }", &[series()], ExtType::Level).unwrap_err();
     assert_eq!(d.code, Code::ExtReturn);
     assert!(d.help.as_deref().unwrap().contains("to_int()"));
     let d = call("fn trend(s) { [1, \"x\"] }", &[series()], ExtType::Series).unwrap_err();
-    assert!(
-        d.message.contains("an array holding a string"),
-        "{}",
-        d.message
-    );
-    let d = call(
-        "fn trend(s) { let n = s.len(); }",
-        &[series()],
-        ExtType::Number,
-    )
-    .unwrap_err();
+    assert!(d.message.contains("an array holding a string"), "{}", d.message);
+    let d = call("fn trend(s) { let n = s.len(); }", &[series()], ExtType::Number).unwrap_err();
     assert!(d.message.contains("nothing"), "{}", d.message);
 }
 
@@ -450,8 +379,7 @@ fn endless_recursion_hits_the_call_depth_limit() {
     let h = std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(|| {
-            let script =
-                "fn trend(s) {\n    ((((((((trend(s) + 1) + 1) + 1) + 1) + 1) + 1) + 1) + 1)\n}";
+            let script = "fn trend(s) {\n    ((((((((trend(s) + 1) + 1) + 1) + 1) + 1) + 1) + 1) + 1)\n}";
             call(script, &[series()], ExtType::Number).unwrap_err()
         })
         .unwrap();
@@ -494,10 +422,7 @@ fn positions_map_to_byte_offsets() {
     assert_eq!(offset_of(text, Position::new(9, 1)), text.len());
     assert_eq!(offset_of(text, Position::NONE), 0);
     assert_eq!(span_at(text, Position::new(1, 1)), Span::new(0, 2));
-    assert_eq!(
-        span_at(text, Position::new(9, 1)),
-        Span::new(text.len(), text.len())
-    );
+    assert_eq!(span_at(text, Position::new(9, 1)), Span::new(text.len(), text.len()));
 }
 
 /// Not an assertion: prints how the main shapes render, for review with
@@ -519,12 +444,7 @@ fn show() {
             ExtType::Number,
         )
         .unwrap_err(),
-        call(
-            "fn trend(series) {\n    \"rising\"\n}",
-            &[series()],
-            ExtType::Number,
-        )
-        .unwrap_err(),
+        call("fn trend(series) {\n    \"rising\"\n}", &[series()], ExtType::Number).unwrap_err(),
         load_script("fn f(a, b) { a }")
             .unwrap()
             .check_function("f", 1, &ruleset(), Span::new(0, RULESET.len() - 1))
@@ -542,13 +462,8 @@ fn show() {
 fn the_worst_recursion_at_the_limits_never_overflows_the_stack() {
     // Deeply nested native calls and closures around each recursive call,
     // from a thread with a small stack: the pool's stack must absorb it.
-    let wrap = |open: &str, close: &str, n: usize| {
-        format!(
-            "fn trend(s) {{ {}trend(s){} }}",
-            open.repeat(n),
-            close.repeat(n)
-        )
-    };
+    let wrap =
+        |open: &str, close: &str, n: usize| format!("fn trend(s) {{ {}trend(s){} }}", open.repeat(n), close.repeat(n));
     let scripts = [
         wrap("abs(", ")", 12),
         wrap("switch 1 { _ => ", " }", 12),

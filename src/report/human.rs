@@ -41,7 +41,13 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
         let _ = writeln!(out, "          judgement required: {j}");
     }
     for u in &i.unmet {
-        let _ = writeln!(out, "          {} ({}): {}", u.requirement, u.consequence.join(", "), u.message);
+        let _ = writeln!(
+            out,
+            "          {} ({}): {}",
+            u.requirement,
+            u.consequence.join(", "),
+            u.message
+        );
     }
 }
 
@@ -75,7 +81,13 @@ pub fn render_human(r: &Report) -> String {
                 continue;
             }
             let title = format!("{}{}", a.title, status);
-            let _ = writeln!(out, "  {:>2} {:<59} {}", a.number, truncate(&title, 59), grade(&a.grade));
+            let _ = writeln!(
+                out,
+                "  {:>2} {:<59} {}",
+                a.number,
+                truncate(&title, 59),
+                grade(&a.grade)
+            );
             if a.status == "skipped" {
                 continue;
             }
@@ -108,7 +120,12 @@ pub fn render_human(r: &Report) -> String {
     }
     if let Some(c) = &r.capacity {
         let _ = writeln!(out);
-        let _ = writeln!(out, "Capacity for improvement (area {}): {} confidence", c.area, grade(&c.overall));
+        let _ = writeln!(
+            out,
+            "Capacity for improvement (area {}): {} confidence",
+            c.area,
+            grade(&c.overall)
+        );
         for comp in &c.components {
             let lowered = if comp.lowered_by.is_empty() {
                 String::new()
@@ -130,7 +147,11 @@ pub fn render_human(r: &Report) -> String {
                 comp.examined
             );
             if !comp.caveats.is_empty() {
-                let _ = writeln!(out, "      caveats: {} rest on insecure or missing evidence", comp.caveats.join(", "));
+                let _ = writeln!(
+                    out,
+                    "      caveats: {} rest on insecure or missing evidence",
+                    comp.caveats.join(", ")
+                );
             }
         }
         let _ = writeln!(out, "  {}", c.statement);

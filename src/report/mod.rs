@@ -272,7 +272,11 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
 pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
     let skipped: Vec<AreaId> = o.plan.as_ref().map(|pl| pl.skipped_areas.clone()).unwrap_or_default();
-    let first: Vec<AreaId> = p.proportionality.as_ref().map(|pr| pr.first.clone()).unwrap_or_default();
+    let first: Vec<AreaId> = p
+        .proportionality
+        .as_ref()
+        .map(|pr| pr.first.clone())
+        .unwrap_or_default();
     let capacity_area = p.capacity.as_ref().map(|c| c.area);
     let questions = p
         .questions
@@ -313,8 +317,18 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
         .collect();
     let plan = match (&p.proportionality, &o.plan) {
         (Some(prop), Some(pl)) => Some(PlanReport {
-            first: prop.first.iter().filter_map(|a| p.areas.get(a.index())).map(|a| a.number).collect(),
-            skipped: pl.skipped_areas.iter().filter_map(|a| p.areas.get(a.index())).map(|a| a.number).collect(),
+            first: prop
+                .first
+                .iter()
+                .filter_map(|a| p.areas.get(a.index()))
+                .map(|a| a.number)
+                .collect(),
+            skipped: pl
+                .skipped_areas
+                .iter()
+                .filter_map(|a| p.areas.get(a.index()))
+                .map(|a| a.number)
+                .collect(),
             triggered: pl
                 .examines_fired
                 .iter()
