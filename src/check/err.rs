@@ -25,7 +25,7 @@ fn list(candidates: &[&str]) -> String {
     }
 }
 
-/// `kind` is what the name should be, e.g. "source kind" or "level of `six_point`".
+/// `kind` is what the name should be, e.g. "source kind" or "`six_point` level".
 pub fn unknown(file: &SourceFile, code: Code, kind: &str, name: &str, span: Span, candidates: &[&str]) -> Diagnostic {
     let help = match suggest(name, candidates.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),

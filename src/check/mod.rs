@@ -892,7 +892,7 @@ impl<'a> Checker<'a> {
             return Some(r as Rank);
         }
         let names: Vec<&str> = s.levels.iter().rev().map(|l| l.name.as_str()).collect();
-        let kind = format!("level of `{}`", s.name);
+        let kind = format!("`{}` level", s.name);
         let d = err::unknown(self.file, Code::CheckUnknownName, &kind, &name.node, name.span, &names);
         self.push(d);
         None
@@ -985,9 +985,9 @@ impl<'a> Checker<'a> {
                     Diagnostic::error(
                         Code::CheckTableShape,
                         format!(
-                            "this row has {} cells but the table has {} columns",
-                            row.cells.len(),
-                            t.columns.len()
+                            "this row has {} but the table has {}",
+                            plural(row.cells.len(), "cell"),
+                            plural(t.columns.len(), "column")
                         ),
                     )
                     .in_file(self.file)
@@ -1355,4 +1355,9 @@ fn named(d: &ast::Decl) -> Named {
         name: d.name.node.clone(),
         description: d.description.as_ref().map(|s| s.node.clone()),
     }
+}
+
+/// "1 cell", "2 cells".
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("{n} {noun}") } else { format!("{n} {noun}s") }
 }

@@ -1,8 +1,198 @@
+//! Evaluation data: one organisation's submission, in YAML or JSON (format
+//! version 1, docs/data-format.md), loaded into a [`Document`].
+//!
+//! Loading checks shape and types only, reporting every problem at its line
+//! and column; names (indicators, sources, levels…) are resolved against the
+//! ruleset by [`crate::eval::bind`].
+
+use std::io::Read;
 use std::path::Path;
+
 use crate::diag::*;
-pub struct At<T> { pub value: T, pub span: Span }
-pub enum Finding { Strength, Weakness }
-pub struct Document { pub version: At<u32>, pub framework: At<String>, pub organisation: At<String>, pub period: Option<At<String>>, pub context: Vec<At<String>>, pub indicators: Vec<IndicatorData>, pub indicators_span: Span }
-pub struct IndicatorData { pub id: At<String>, pub claimed: Option<At<String>>, pub measures: Vec<(At<String>, At<Vec<f64>>)>, pub evidence: Vec<EvidenceItem>, pub span: Span }
-pub struct EvidenceItem { pub span: Span, pub source: At<String>, pub reference: Option<At<String>>, pub finding: Option<At<Finding>>, pub weight: Option<At<String>>, pub themes: Vec<At<String>>, pub respondents: Option<At<u64>>, pub agreeing: Option<At<u64>>, pub note: Option<String> }
-pub fn load(_p: &Path) -> Result<(SourceFile, Document), Vec<Diagnostic>> { todo!() }
+
+mod tree;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+/// A value and where it is written in the data file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct At<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Finding {
+    Strength,
+    Weakness,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub version: At<u32>,
+    pub framework: At<String>,
+    pub organisation: At<String>,
+    pub period: Option<At<String>>,
+    pub context: Vec<At<String>>,
+    /// In the order of the file.
+    pub indicators: Vec<IndicatorData>,
+    /// The `indicators` key.
+    pub indicators_span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorData {
+    /// The id as written (an unquoted YAML `2.10` stays `2.10`).
+    pub id: At<String>,
+    pub claimed: Option<At<String>>,
+    /// Measure name → series, oldest first; the series' span is the list.
+    pub measures: Vec<(At<String>, At<Vec<f64>>)>,
+    pub evidence: Vec<EvidenceItem>,
+    /// The whole entry, from its id to the end of its value.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvidenceItem {
+    /// The whole item.
+    pub span: Span,
+    pub source: At<String>,
+    /// The `ref` field.
+    pub reference: Option<At<String>>,
+    pub finding: Option<At<Finding>>,
+    pub weight: Option<At<String>>,
+    pub themes: Vec<At<String>>,
+    /// Given together, with `agreeing <= respondents` and `respondents > 0`.
+    pub respondents: Option<At<u64>>,
+    pub agreeing: Option<At<u64>>,
+    pub note: Option<String>,
+}
+
+/// The syntax of a data file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+impl Format {
+    /// By extension: `.yaml`, `.yml` or `.json` (any case).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?;
+        if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") {
+            Some(Format::Yaml)
+        } else if ext.eq_ignore_ascii_case("json") {
+            Some(Format::Json)
+        } else {
+            None
+        }
+    }
+}
+
+/// The largest data file read. An evaluation is a few hundred kilobytes at
+/// most; beyond this a file is a mistake, or hostile.
+pub const MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// Most diagnostics reported for one file: past this, the rest are likely
+/// one mistake repeated, and hide the first ones.
+const MAX_DIAGNOSTICS: usize = 50;
+
+fn too_large(name: &str, bytes: u64) -> Diagnostic {
+    Diagnostic::error(
+        Code::IoRead,
+        format!(
+            "`{name}` is too large to be a data file ({:.1} MiB; the limit is {} MiB)",
+            bytes as f64 / (1024.0 * 1024.0),
+            MAX_BYTES / (1024 * 1024)
+        ),
+    )
+    .help("one file holds one organisation's evaluation; check that this is the right file")
+}
+
+/// Reads, parses and checks a data file; the format comes from the
+/// extension. The [`SourceFile`] is named by the path as given.
+pub fn load(path: &Path) -> Result<(SourceFile, Document), Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let Some(format) = Format::from_path(path) else {
+        let ext = path
+            .extension()
+            .map_or_else(|| "no extension".to_string(), |e| format!("`.{}`", e.to_string_lossy()));
+        // DataSyntax: the file is not (known to be) YAML or JSON.
+        return Err(vec![
+            Diagnostic::error(Code::DataSyntax, format!("unsupported data format {ext} for `{name}`"))
+                .help("data files are YAML (`.yaml`, `.yml`) or JSON (`.json`)"),
+        ]);
+    };
+    let cannot_read = |e: std::io::Error| {
+        vec![
+            Diagnostic::error(Code::IoRead, format!("cannot read `{name}`: {e}"))
+                .help("check the path and that the file is readable"),
+        ]
+    };
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let len = file.metadata().map_err(cannot_read)?.len();
+    if len > MAX_BYTES as u64 {
+        return Err(vec![too_large(&name, len)]);
+    }
+    // The size can change after the check, and special files report none:
+    // read at most one byte past the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() > MAX_BYTES {
+        return Err(vec![too_large(&name, bytes.len() as u64)]);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let file = SourceFile::new(&name, String::from_utf8_lossy(e.as_bytes()).into_owned());
+            return Err(vec![
+                Diagnostic::error(Code::DataSyntax, "the file is not UTF-8 text")
+                    .in_file(&file)
+                    .label(Span::new(at, at + 1), "not UTF-8")
+                    .help("save the file as UTF-8"),
+            ]);
+        }
+    };
+    let file = SourceFile::new(&name, text);
+    let doc = load_str(&file, format)?;
+    Ok((file, doc))
+}
+
+/// Parses and checks data already in memory. Diagnostics point into `file`.
+pub fn load_str(file: &SourceFile, format: Format) -> Result<Document, Vec<Diagnostic>> {
+    if file.text().len() > MAX_BYTES {
+        return Err(vec![too_large(file.name(), file.text().len() as u64)]);
+    }
+    let root = tree::parse(file, format).map_err(|d| vec![d])?;
+    let mut checker = validate::Checker::new(file, format);
+    let doc = checker.document(&root);
+    let mut diags = checker.diags;
+    match doc {
+        Some(doc) if diags.is_empty() => Ok(doc),
+        _ => {
+            if diags.is_empty() {
+                // Not expected: every `None` comes with a diagnostic.
+                diags.push(
+                    Diagnostic::error(Code::DataInvalid, "the data file could not be read as an evaluation")
+                        .in_file(file),
+                );
+            }
+            diags.sort_by_key(|d| d.labels.first().map(|l| l.span.start));
+            if diags.len() > MAX_DIAGNOSTICS {
+                let more = diags.len() - MAX_DIAGNOSTICS;
+                diags.truncate(MAX_DIAGNOSTICS);
+                diags.push(
+                    Diagnostic::error(Code::DataInvalid, format!("and {more} more problems in this file"))
+                        .in_file(file)
+                        .help("fix the problems above first; the rest are often the same mistake"),
+                );
+            }
+            Err(diags)
+        }
+    }
+}

@@ -1,0 +1,595 @@
+use std::time::{Duration, Instant};
+
+use super::*;
+
+fn yaml(text: &str) -> Result<Document, Vec<Diagnostic>> {
+    load_str(&SourceFile::new("test.yaml", text.to_string()), Format::Yaml)
+}
+
+fn json(text: &str) -> Result<Document, Vec<Diagnostic>> {
+    load_str(&SourceFile::new("test.json", text.to_string()), Format::Json)
+}
+
+/// The errors of a text that must not load.
+fn errors(r: Result<Document, Vec<Diagnostic>>) -> Vec<Diagnostic> {
+    match r {
+        Ok(d) => panic!("expected diagnostics, loaded {d:#?}"),
+        Err(ds) => ds,
+    }
+}
+
+/// The only error of a text that must not load.
+fn error(r: Result<Document, Vec<Diagnostic>>) -> Diagnostic {
+    let mut ds = errors(r);
+    assert_eq!(
+        ds.len(),
+        1,
+        "expected one diagnostic, got {}",
+        render(&ds, false, Some(100))
+    );
+    ds.remove(0)
+}
+
+/// Line and column of the primary label, and the labelled text.
+fn at(d: &Diagnostic) -> (usize, usize, String) {
+    let loc = d.location().expect("the diagnostic has a location");
+    let text = d
+        .source
+        .as_ref()
+        .map(|s| s.text()[loc.start..loc.end].to_string())
+        .unwrap_or_default();
+    (loc.line, loc.column, text)
+}
+
+const FULL_YAML: &str = r#"# A complete evaluation.
+sixpoint: 1
+framework: generic_2006
+organisation: "Northshore Children's Services Partnership"
+period: "2025-26"
+context: [senior_vacancies]
+indicators:
+  "2.1":
+    claimed: good
+    measures:
+      attendance: [91.0, 92.5, 93.1]
+      exclusions: [4, 3]
+    evidence:
+      - source: stakeholder_views
+        ref: "Pupil survey, May 2025"
+        finding: strength
+        weight: major
+        themes: [reported]
+        respondents: 240
+        agreeing: 221
+        note: "free text"
+      - source: documentation
+        finding: weakness
+  "1.1":
+    evidence: []
+"#;
+
+const FULL_JSON: &str = r#"{
+  "sixpoint": 1,
+  "framework": "generic_2006",
+  "organisation": "Northshore Children's Services Partnership",
+  "period": "2025-26",
+  "context": ["senior_vacancies"],
+  "indicators": {
+    "2.1": {
+      "claimed": "good",
+      "measures": {
+        "attendance": [91.0, 92.5, 93.1],
+        "exclusions": [4, 3]
+      },
+      "evidence": [
+        {
+          "source": "stakeholder_views",
+          "ref": "Pupil survey, May 2025",
+          "finding": "strength",
+          "weight": "major",
+          "themes": ["reported"],
+          "respondents": 240,
+          "agreeing": 221,
+          "note": "free text"
+        },
+        { "source": "documentation", "finding": "weakness" }
+      ]
+    },
+    "1.1": { "evidence": [] }
+  }
+}
+"#;
+
+/// The document with every span zeroed, to compare content only.
+fn content(mut d: Document) -> Document {
+    fn z<T>(a: &mut At<T>) {
+        a.span = Span::default();
+    }
+    z(&mut d.version);
+    z(&mut d.framework);
+    z(&mut d.organisation);
+    d.period.iter_mut().for_each(z);
+    d.context.iter_mut().for_each(z);
+    d.indicators_span = Span::default();
+    for i in &mut d.indicators {
+        i.span = Span::default();
+        z(&mut i.id);
+        i.claimed.iter_mut().for_each(z);
+        for (n, s) in &mut i.measures {
+            z(n);
+            z(s);
+        }
+        for e in &mut i.evidence {
+            e.span = Span::default();
+            z(&mut e.source);
+            e.reference.iter_mut().for_each(z);
+            e.finding.iter_mut().for_each(z);
+            e.weight.iter_mut().for_each(z);
+            e.themes.iter_mut().for_each(z);
+            e.respondents.iter_mut().for_each(z);
+            e.agreeing.iter_mut().for_each(z);
+        }
+    }
+    d
+}
+
+#[test]
+fn full_yaml_and_json_load_alike() {
+    let y = yaml(FULL_YAML).expect("the YAML loads");
+    let j = json(FULL_JSON).expect("the JSON loads");
+    assert_eq!(y.version.value, 1);
+    assert_eq!(y.indicators.len(), 2);
+    assert_eq!(y.indicators[0].id.value, "2.1", "document order is kept");
+    assert_eq!(y.indicators[1].id.value, "1.1");
+    let e = &y.indicators[0].evidence[0];
+    assert_eq!(e.finding.as_ref().map(|f| f.value), Some(Finding::Strength));
+    assert_eq!(e.respondents.as_ref().map(|r| r.value), Some(240));
+    assert_eq!(
+        e.reference.as_ref().map(|r| r.value.as_str()),
+        Some("Pupil survey, May 2025")
+    );
+    assert_eq!(y.indicators[0].measures[1].1.value, vec![4.0, 3.0]);
+    assert_eq!(content(y), content(j));
+}
+
+#[test]
+fn spans_point_at_values() {
+    let file = SourceFile::new("test.yaml", FULL_YAML.to_string());
+    let d = load_str(&file, Format::Yaml).expect("loads");
+    let text = |s: Span| &FULL_YAML[s.start..s.end];
+    assert_eq!(text(d.framework.span), "generic_2006");
+    assert_eq!(
+        text(d.organisation.span),
+        "\"Northshore Children's Services Partnership\""
+    );
+    assert_eq!(text(d.indicators_span), "indicators");
+    let ind = &d.indicators[0];
+    assert_eq!(text(ind.id.span), "\"2.1\"");
+    assert_eq!(text(ind.measures[0].1.span), "[91.0, 92.5, 93.1]");
+    assert!(text(ind.span).starts_with("\"2.1\":") && text(ind.span).ends_with("finding: weakness"));
+    let e = &ind.evidence[1];
+    assert_eq!(text(e.span), "source: documentation\n        finding: weakness");
+    assert_eq!(file.line_col(e.source.span.start), (22, 17));
+    let j = json(FULL_JSON).expect("loads");
+    assert_eq!(
+        &FULL_JSON[j.indicators[1].span.start..j.indicators[1].span.end],
+        r#""1.1": { "evidence": [] }"#
+    );
+}
+
+#[test]
+fn unquoted_yaml_ids_and_numbers_read_as_written() {
+    let d = yaml(
+        "sixpoint: 1\nframework: f\norganisation: 2025\nperiod: 2025\nindicators:\n  2.10:\n  3: {claimed: yes}\n",
+    )
+    .expect("loads");
+    assert_eq!(d.organisation.value, "2025");
+    assert_eq!(d.indicators[0].id.value, "2.10");
+    assert_eq!(d.indicators[1].id.value, "3");
+    assert_eq!(d.indicators[1].claimed.as_ref().map(|c| c.value.as_str()), Some("yes"));
+}
+
+#[test]
+fn unknown_field_is_located_with_a_suggestion() {
+    let d = error(yaml(
+        "sixpoint: 1\nframework: mini\norganisation: x\nindicators:\n  \"1.1\":\n    evidence:\n      - source: documentation\n        findings: strength\n",
+    ));
+    assert_eq!(d.code, Code::DataInvalid);
+    assert_eq!(at(&d), (8, 9, "findings".into()));
+    assert!(d.message.contains("unknown field `findings`"), "{}", d.message);
+    let help = d.help.unwrap_or_default();
+    assert!(help.starts_with("did you mean `finding`?"), "{help}");
+    assert!(help.contains("`respondents`"), "the help lists the fields: {help}");
+}
+
+#[test]
+fn wrong_type_names_the_field() {
+    let d = error(yaml(
+        "sixpoint: 1\nframework: mini\norganisation: x\nindicators:\n  \"2.1\":\n    evidence:\n      - source: stakeholder_views\n        respondents: \"about two hundred\"\n        agreeing: 150\n",
+    ));
+    assert_eq!(d.code, Code::DataInvalid);
+    assert_eq!(d.message, "`respondents` must be a whole number, found a string");
+    assert_eq!(at(&d), (8, 22, "\"about two hundred\"".into()));
+
+    let d = error(json(
+        r#"{"sixpoint": 1, "framework": "mini", "organisation": "x",
+  "indicators": {"1.1": {"claimed": 4, "evidence": []}}}"#,
+    ));
+    assert_eq!(d.message, "`claimed` must be a string, found a whole number");
+    assert_eq!(at(&d), (2, 37, "4".into()));
+}
+
+#[test]
+fn missing_framework() {
+    let d = error(yaml("# no framework\nsixpoint: 1\norganisation: x\nindicators: {}\n"));
+    assert_eq!(d.code, Code::DataInvalid);
+    assert_eq!(d.message, "the document has no `framework`");
+    assert_eq!(at(&d).0, 2);
+    assert_eq!(d.help.as_deref(), Some("add it, e.g. `framework: generic_2006`"));
+    let d = error(json(r#"{"sixpoint": 1, "organisation": "x", "indicators": {}}"#));
+    assert_eq!(d.help.as_deref(), Some(r#"add it, e.g. `"framework": "generic_2006"`"#));
+}
+
+#[test]
+fn bad_finding_value() {
+    let d = error(yaml(
+        "sixpoint: 1\nframework: mini\norganisation: x\nindicators:\n  \"1.1\":\n    evidence:\n      - source: documentation\n        finding: strong\n",
+    ));
+    assert_eq!(d.code, Code::DataInvalid);
+    assert_eq!(d.message, "`finding` must be `strength` or `weakness`, found `strong`");
+    assert_eq!(at(&d), (8, 18, "strong".into()));
+    assert!(d.help.unwrap_or_default().starts_with("did you mean `strength`?"));
+}
+
+fn survey(counts: &str) -> Result<Document, Vec<Diagnostic>> {
+    yaml(&format!(
+        "sixpoint: 1\nframework: mini\norganisation: x\nindicators:\n  \"2.1\":\n    evidence:\n      - source: stakeholder_views\n{counts}"
+    ))
+}
+
+#[test]
+fn survey_counts() {
+    let ok = survey("        respondents: 240\n        agreeing: 221\n").expect("counts load");
+    assert_eq!(
+        ok.indicators[0].evidence[0].agreeing.as_ref().map(|a| a.value),
+        Some(221)
+    );
+
+    let d = error(survey("        respondents: 120\n        agreeing: 140\n"));
+    assert_eq!(d.code, Code::DataSurvey);
+    assert_eq!(d.message, "140 agreeing out of 120 respondents");
+    assert_eq!(at(&d), (9, 19, "140".into()));
+    assert_eq!(d.labels.len(), 2);
+
+    let d = error(survey("        respondents: 120\n"));
+    assert_eq!(d.code, Code::DataSurvey);
+    assert_eq!(at(&d), (8, 22, "120".into()));
+
+    let d = error(survey("        agreeing: 12\n"));
+    assert_eq!(d.code, Code::DataSurvey);
+    assert_eq!(at(&d), (8, 19, "12".into()));
+
+    let d = error(survey("        respondents: 0\n        agreeing: 0\n"));
+    assert_eq!(d.code, Code::DataSurvey);
+
+    let d = error(survey("        respondents: -3\n        agreeing: 0\n"));
+    assert_eq!(
+        d.code,
+        Code::DataInvalid,
+        "a negative count is a type problem, not a survey one"
+    );
+    assert_eq!(d.message, "`respondents` must not be negative, found -3");
+}
+
+#[test]
+fn survey_counts_pass_when_written_as_whole_floats() {
+    assert!(survey("        respondents: 240.0\n        agreeing: 2.0e2\n").is_ok());
+    let d = error(survey("        respondents: 240.5\n        agreeing: 2\n"));
+    assert_eq!(d.message, "`respondents` must be a whole number, found 240.5");
+}
+
+#[test]
+fn counts_in_the_binder_example_overflow_check() {
+    // The binder sums counts; the largest count is u64::MAX, no more.
+    let d = error(survey(
+        "        respondents: 18446744073709551616\n        agreeing: 1\n",
+    ));
+    assert!(d.message.starts_with("`respondents` is too large"), "{}", d.message);
+}
+
+#[test]
+fn duplicate_indicator_id() {
+    let d = error(yaml(
+        "sixpoint: 1\nframework: mini\norganisation: x\nindicators:\n  \"1.1\":\n    evidence: []\n  \"1.1\":\n    evidence: []\n",
+    ));
+    assert_eq!(d.code, Code::DataDuplicate);
+    assert_eq!(d.message, "indicator 1.1 is given twice");
+    assert_eq!(at(&d), (7, 3, "\"1.1\"".into()));
+    assert_eq!(d.labels[1].span.start, 58, "the second label is the first entry");
+    assert!(d.help.is_some());
+
+    // Quoted or not, `1.1` is the same id.
+    let d = error(yaml(
+        "sixpoint: 1\nframework: mini\norganisation: x\nindicators:\n  \"1.1\": {}\n  1.1: {}\n",
+    ));
+    assert_eq!(d.code, Code::DataDuplicate);
+
+    let d = error(json(
+        r#"{"sixpoint": 1, "framework": "mini", "organisation": "x", "organisation": "y", "indicators": {}}"#,
+    ));
+    assert_eq!(d.code, Code::DataDuplicate);
+    assert_eq!(d.message, "`organisation` is given twice in the document");
+}
+
+#[test]
+fn other_version() {
+    let d = error(yaml(
+        "sixpoint: 2\nframework: mini\norganisation: x\nindicators: {}\nnew_field: 3\n",
+    ));
+    assert_eq!(d.code, Code::DataVersion);
+    assert_eq!(at(&d), (1, 11, "2".into()));
+    let d = error(yaml(
+        "sixpoint: \"1\"\nframework: mini\norganisation: x\nindicators: {}\n",
+    ));
+    assert_eq!(d.code, Code::DataInvalid);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("write the number without quotes: `sixpoint: 1`")
+    );
+}
+
+#[test]
+fn malformed_yaml() {
+    let d = error(yaml(
+        "sixpoint: 1\nframework: mini\norganisation: x\nindicators:\n  \"1.1\":\n    evidence:\n      - source: documentation\n        themes: [trends\n",
+    ));
+    assert_eq!(d.code, Code::DataSyntax);
+    assert_eq!(at(&d), (8, 17, "[".into()));
+    let d = error(yaml("a: 1\nb: 2\n  c: 3\n"));
+    assert_eq!(d.code, Code::DataSyntax);
+    assert_eq!(at(&d).0, 3);
+}
+
+#[test]
+fn malformed_json() {
+    let text = "{\n  \"sixpoint\": 1,\n  \"indicators\": { \"1.1\": { \"evidence\": [ { \"source\": \"documentation\", } ] } }\n}\n";
+    let d = error(json(text));
+    assert_eq!(d.code, Code::DataSyntax);
+    assert_eq!(d.message, "a comma after the last item");
+    assert_eq!(at(&d).0, 3);
+    let d = error(json("{\"sixpoint\": 1,"));
+    assert_eq!(d.code, Code::DataSyntax);
+    // YAML in a .json file is not JSON.
+    let d = error(json("sixpoint: 1\n"));
+    assert_eq!(d.code, Code::DataSyntax);
+    assert_eq!(at(&d), (1, 1, "s".into()));
+}
+
+#[test]
+fn alias_bomb_is_rejected_quickly() {
+    let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for i in 1..10u8 {
+        let (prev, this) = ((b'a' + i - 1) as char, (b'a' + i) as char);
+        text.push_str(&format!(
+            "{this}: &{this} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+    }
+    let start = Instant::now();
+    let d = error(yaml(&text));
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    assert_eq!(d.code, Code::DataInvalid);
+    assert!(d.location().is_some());
+}
+
+#[test]
+fn deep_nesting_is_rejected_without_overflow() {
+    for text in ["[".repeat(100_000), "{\"a\":".repeat(50_000)] {
+        assert!(!errors(yaml(&text)).is_empty());
+        assert!(!errors(json(&text)).is_empty());
+    }
+    let block: String = (0..500).map(|i| format!("{}a:\n", " ".repeat(i))).collect();
+    let d = error(yaml(&block));
+    assert_eq!(d.code, Code::DataInvalid);
+    assert!(d.message.contains("levels deep"), "{}", d.message);
+}
+
+#[test]
+fn empty_file() {
+    for text in ["", "\n\n", "# just a comment\n"] {
+        let d = error(yaml(text));
+        assert_eq!(d.code, Code::DataInvalid);
+        assert_eq!(d.message, "the data file is empty");
+    }
+    assert_eq!(error(json("")).code, Code::DataSyntax);
+}
+
+#[test]
+fn not_a_mapping() {
+    let d = error(yaml("- a\n- b\n"));
+    assert_eq!(d.message, "the data file must be a mapping of fields, found a list");
+    let d = error(yaml("a: 1\n---\nb: 2\n"));
+    assert_eq!(d.code, Code::DataSyntax);
+}
+
+#[test]
+fn every_problem_is_reported() {
+    let ds = errors(yaml(
+        "sixpoint: 1\nframework: [x]\nindicators:\n  \"1.1\":\n    claimd: good\n    evidence:\n      - finding: strength\n      - documentation\n    measures:\n      attendance: [1, .nan, \"3\"]\n",
+    ));
+    let lines: Vec<(Code, usize)> = ds
+        .iter()
+        .map(|d| (d.code, d.location().map_or(0, |l| l.line)))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (Code::DataInvalid, 1),  // no organisation (labelled at the first key)
+            (Code::DataInvalid, 2),  // framework is a list
+            (Code::DataInvalid, 5),  // claimd
+            (Code::DataInvalid, 7),  // item without source
+            (Code::DataInvalid, 8),  // item that is a string
+            (Code::DataInvalid, 10), // .nan
+            (Code::DataInvalid, 10), // "3"
+        ],
+        "{}",
+        render(&ds, false, Some(100))
+    );
+}
+
+#[test]
+fn evidence_fields_under_the_indicator_get_a_hint() {
+    let d = error(yaml(
+        "sixpoint: 1\nframework: f\norganisation: o\nindicators:\n  \"1.1\":\n    source: documentation\n",
+    ));
+    assert!(d.help.unwrap_or_default().contains("put it in an item of `evidence`"));
+}
+
+#[test]
+fn no_panic_on_odd_input() {
+    let cases = [
+        "? [a]\n: 1\n",
+        "sixpoint: 1\nframework: f\norganisation: o\nindicators:\n  ? [1]\n  : {}\n  ~: {}\n  true: {}\n",
+        "sixpoint: 1\nframework: f\norganisation: o\nindicators: [1, 2]\n",
+        "sixpoint: 1\nframework: f\norganisation: o\nindicators:\n  \"1.1\": [ {source: x} ]\n",
+        "sixpoint: 1\nframework: f\norganisation: o\nindicators:\n  \"1.1\": {evidence: {source: x}}\n",
+        "sixpoint: 1\nframework: f\norganisation: o\nindicators:\n  \"1.1\": {measures: {a: 1, a: [2]}}\n",
+        "sixpoint: 99999999999999999999999999999999999999999\n",
+        "sixpoint: !!binary aGVsbG8=\n",
+        "sixpoint: *nope\n",
+        "\u{feff}sixpoint: 1\nframework: 'a\n",
+        "x: \"\\ud800\"\n",
+        "\t\tsixpoint: 1\n",
+        "base: &b {source: x}\nsixpoint: 1\nframework: f\norganisation: o\nindicators: {\"1\": {evidence: [*b, {<<: *b, finding: strength}]}}\n",
+    ];
+    for text in cases {
+        let _ = yaml(text);
+        let _ = json(text);
+    }
+    let merged = yaml(cases[12]);
+    assert!(merged.is_err(), "`base` is not a field");
+}
+
+#[test]
+fn byte_order_mark() {
+    let d = yaml("\u{feff}sixpoint: 1\nframework: f\norganisation: o\nindicators: {}\n").expect("loads");
+    assert_eq!(d.framework.value, "f");
+    let d = json("\u{feff}{\"sixpoint\": 1, \"framework\": \"f\", \"organisation\": \"o\", \"indicators\": {}}")
+        .expect("loads");
+    assert_eq!(d.organisation.value, "o");
+    let d = error(json("\u{feff}{\"sixpoint\": 1,}"));
+    assert_eq!(at(&d).2, "}");
+}
+
+#[test]
+fn load_from_disk() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("e.yml");
+    std::fs::write(&good, FULL_YAML).expect("write");
+    let (file, doc) = load(&good).expect("loads");
+    assert_eq!(file.name(), good.display().to_string());
+    assert_eq!(doc.indicators.len(), 2);
+
+    let d = load(&dir.path().join("missing.yaml")).expect_err("no file");
+    assert_eq!(d[0].code, Code::IoRead);
+
+    let txt = dir.path().join("e.txt");
+    std::fs::write(&txt, FULL_YAML).expect("write");
+    let d = load(&txt).expect_err("not a data format");
+    assert_eq!(d[0].code, Code::DataSyntax);
+    assert_eq!(
+        d[0].message,
+        format!("unsupported data format `.txt` for `{}`", txt.display())
+    );
+
+    let big = dir.path().join("big.json");
+    let f = std::fs::File::create(&big).expect("create");
+    f.set_len(MAX_BYTES as u64 + 1).expect("grow");
+    let d = load(&big).expect_err("too large");
+    assert_eq!(d[0].code, Code::IoRead);
+
+    let latin1 = dir.path().join("l.yaml");
+    std::fs::write(&latin1, b"sixpoint: 1\norganisation: Caf\xe9\n").expect("write");
+    let d = load(&latin1).expect_err("not UTF-8");
+    assert_eq!(d[0].code, Code::DataSyntax);
+    assert_eq!(d[0].location().map(|l| (l.line, l.column)), Some((2, 18)));
+}
+
+/// The corpus files whose problems are found here, not by the binder.
+#[test]
+fn corpus_cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/data");
+    let expect = [
+        ("bad-finding.yaml", Some(Code::DataInvalid)),
+        ("duplicate-indicator.yaml", Some(Code::DataDuplicate)),
+        ("malformed.json", Some(Code::DataSyntax)),
+        ("malformed.yaml", Some(Code::DataSyntax)),
+        ("missing-field.yaml", Some(Code::DataInvalid)),
+        ("survey-counts.yaml", Some(Code::DataSurvey)),
+        ("unknown-field.yaml", Some(Code::DataInvalid)),
+        ("version.yaml", Some(Code::DataVersion)),
+        ("wrong-type.json", Some(Code::DataInvalid)),
+        ("wrong-type.yaml", Some(Code::DataInvalid)),
+        ("unknown-source.yaml", None),
+        ("unknown-level.yaml", None),
+        ("framework-mismatch.yaml", None),
+    ];
+    for (name, code) in expect {
+        let path = dir.join(name);
+        if !path.exists() {
+            continue;
+        }
+        match (load(&path), code) {
+            (Ok(_), None) => {}
+            (Err(ds), Some(c)) => assert_eq!(
+                ds.iter().map(|d| d.code).collect::<Vec<_>>(),
+                vec![c],
+                "{name}: {}",
+                render(&ds, false, Some(100))
+            ),
+            (Ok(_), Some(c)) => panic!("{name} loads but should give {c}"),
+            (Err(ds), None) => panic!("{name} should load: {}", render(&ds, false, Some(100))),
+        }
+    }
+}
+
+#[test]
+fn misspelt_required_field_is_reported_once() {
+    let d = error(yaml(
+        "sixpoint: 1\nframework: f\norganisation: o\nindicators:\n  \"1.1\": {evidence: [{sorce: x}]}\n",
+    ));
+    assert_eq!(d.message, "unknown field `sorce` in evidence item 1 of indicator 1.1");
+    let d = error(yaml("sixpoint: 1\nframwork: f\norganisation: o\nindicators: {}\n"));
+    assert_eq!(
+        d.help.as_deref().map(|h| h.starts_with("did you mean `framework`?")),
+        Some(true)
+    );
+}
+
+#[test]
+fn empty_items_and_entries_are_located() {
+    let d = error(yaml(
+        "sixpoint: 1\nframework: f\norganisation: o\nindicators:\n  \"1.1\":\n    evidence:\n      - source: x\n      -\n",
+    ));
+    assert_eq!(d.message, "evidence item 2 of indicator 1.1 is empty");
+    assert_eq!(d.location().map(|l| l.line), Some(8));
+    let doc =
+        yaml("sixpoint: 1\nframework: f\norganisation: o\nindicators:\n  \"1.1\":\n  \"1.2\": {}\n").expect("loads");
+    let text = "sixpoint: 1\nframework: f\norganisation: o\nindicators:\n  \"1.1\":\n  \"1.2\": {}\n";
+    assert_eq!(
+        &text[doc.indicators[0].span.start..doc.indicators[0].span.end],
+        "\"1.1\""
+    );
+    assert_eq!(
+        &text[doc.indicators[1].span.start..doc.indicators[1].span.end],
+        "\"1.2\": {}"
+    );
+}
+
+#[test]
+fn deep_valid_json_is_a_depth_error() {
+    let text = format!("{}{}", "[".repeat(30), "]".repeat(30));
+    let d = error(json(&text));
+    assert_eq!(d.code, Code::DataInvalid);
+    assert!(d.message.contains("levels deep"), "{}", d.message);
+}

@@ -1,0 +1,472 @@
+//! YAML and JSON text → a tree of values, each with where it is in the file.
+//!
+//! serde-saphyr parses into this untyped tree rather than straight into typed
+//! structs: a typed deserialiser stops at the first problem and its errors do
+//! not say which field was wrong, while validating a tree (see `validate`)
+//! reports every problem at once, in plain words, at the node's position.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::budget::BudgetBreach;
+use serde_saphyr::{DuplicateKeyPolicy, Location, MessageFormatter, NonFiniteFloatPolicy, Spanned};
+
+use super::Format;
+use crate::diag::{Code, Diagnostic, SourceFile, Span};
+
+/// Deepest nesting accepted. The format itself nests six levels (document,
+/// indicators, indicator, evidence, item, themes); the margin leaves room
+/// for mistakes to be reported as such, and the cap bounds every recursion
+/// over the tree (parsing, validating, dropping).
+pub(super) const MAX_DEPTH: usize = 20;
+
+/// One node: its value, where it is used and where it is written (the two
+/// differ only for YAML aliases, `*name`).
+#[derive(Debug)]
+pub(super) struct Node {
+    pub value: Value,
+    pub used: Location,
+    pub defined: Location,
+}
+
+#[derive(Debug)]
+pub(super) enum Value {
+    Null,
+    /// Its text is read from the source where a string is expected.
+    Bool,
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Entries in document order, duplicates kept (the validator reports them).
+    Map(Vec<(Node, Node)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<Value>::deserialize(d)?;
+        Ok(Node {
+            value: s.value,
+            used: s.referenced,
+            defined: s.defined,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML or JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Value, E> {
+        Ok(Value::Bool)
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Int(v.into()))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        // Beyond i128 no count is meaningful; keep it as a (huge) number.
+        Ok(i128::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+
+    fn visit_char<E>(self, v: char) -> Result<Value, E> {
+        Ok(Value::Str(v.to_string()))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(n) = a.next_element::<Node>()? {
+            items.push(n);
+        }
+        Ok(Value::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(k) = a.next_key::<Node>()? {
+            let v = a.next_value::<Node>()?;
+            entries.push((k, v));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+impl Value {
+    /// What the value is, in plain words, for "found …" in messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing (null)",
+            Value::Bool => "true/false",
+            Value::Int(_) => "a whole number",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Converts serde-saphyr locations to byte spans of one text.
+pub(super) struct Spans<'t> {
+    text: &'t str,
+}
+
+impl<'t> Spans<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self { text }
+    }
+
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// The byte span of a location. serde-saphyr gives byte offsets for
+    /// string input; when it does not (scanner errors), the character
+    /// offset is converted.
+    pub fn span(&self, loc: &Location) -> Span {
+        let s = loc.span();
+        let len = self.text.len();
+        if let (Some(start), Some(n)) = (s.byte_offset(), s.byte_len()) {
+            let start = self.floor(usize::try_from(start).unwrap_or(len));
+            let end = self.ceil(start.saturating_add(usize::try_from(n).unwrap_or(0)));
+            return Span::new(start, end.max(start));
+        }
+        if loc.line() == 0 {
+            return Span::new(len, len);
+        }
+        let chars = usize::try_from(s.offset()).unwrap_or(usize::MAX);
+        let start = self.char_to_byte(0, chars);
+        let n = usize::try_from(s.len()).unwrap_or(0).max(1);
+        let end = self.char_to_byte(start, n);
+        Span::new(start, end)
+    }
+
+    /// The byte offset `chars` characters after `from`, clamped to the end.
+    fn char_to_byte(&self, from: usize, chars: usize) -> usize {
+        let rest = self.text.get(from..).unwrap_or("");
+        rest.char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| from + i)
+    }
+
+    /// 1-based line and byte column (serde_json's convention) to a span of
+    /// the character there, or an empty span at the end of the text.
+    pub fn line_col(&self, line: usize, column: usize) -> Span {
+        let mut start = 0;
+        for _ in 1..line {
+            match self.text.get(start..).and_then(|r| r.find('\n')) {
+                Some(i) => start += i + 1,
+                None => break,
+            }
+        }
+        let line_end = self
+            .text
+            .get(start..)
+            .and_then(|r| r.find('\n'))
+            .map_or(self.text.len(), |i| start + i);
+        let at = self.floor((start + column.saturating_sub(1)).min(line_end));
+        let end = self
+            .text
+            .get(at..)
+            .and_then(|r| r.chars().next())
+            .map_or(at, |c| at + c.len_utf8());
+        Span::new(at, end)
+    }
+
+    fn floor(&self, mut i: usize) -> usize {
+        i = i.min(self.text.len());
+        while !self.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    fn ceil(&self, mut i: usize) -> usize {
+        i = i.min(self.text.len());
+        while !self.text.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    }
+
+    /// The span of a node where it is used.
+    pub fn of(&self, n: &Node) -> Span {
+        self.span(&n.used)
+    }
+
+    /// The text a scalar is written as (at its definition, through aliases).
+    pub fn source_text(&self, n: &Node) -> &'t str {
+        let s = self.span(&n.defined);
+        self.text.get(s.start..s.end).unwrap_or("")
+    }
+
+    /// The span of a whole node: for collections, up to the end of the last
+    /// item, and the closing bracket of a flow collection. Used for the spans
+    /// of indicator entries, evidence items and measure series.
+    pub fn extent(&self, n: &Node) -> Span {
+        let start = self.of(n);
+        let mut end = start.end;
+        match &n.value {
+            Value::Seq(items) => {
+                for i in items {
+                    end = end.max(self.extent(i).end);
+                }
+            }
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    end = end.max(self.of(k).end).max(self.extent(v).end);
+                }
+            }
+            _ => return start,
+        }
+        let close = match self.text.as_bytes().get(start.start) {
+            Some(b'[') => b']',
+            Some(b'{') => b'}',
+            _ => return Span::new(start.start, end),
+        };
+        // The closing bracket follows the last item after blanks, commas
+        // and comments; anything else means it was not found.
+        let bytes = self.text.as_bytes();
+        let mut i = end;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b' ' | b'\t' | b'\r' | b'\n' | b',' => i += 1,
+                b'#' => {
+                    while bytes.get(i).is_some_and(|&b| b != b'\n') {
+                        i += 1;
+                    }
+                }
+                _ if b == close => return Span::new(start.start, i + 1),
+                _ => break,
+            }
+        }
+        Span::new(start.start, end)
+    }
+}
+
+fn options() -> serde_saphyr::Options {
+    // Conservative limits: an evaluation is at most a few thousand values,
+    // so these only stop hostile or broken input (alias bombs, runaway
+    // nesting) before it costs memory, time or stack.
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
+            max_events: 2_000_000,
+            max_nodes: 500_000,
+            max_aliases: 10_000,
+            max_anchors: 10_000,
+            max_merge_keys: 1_000,
+            max_documents: 1,
+            max_total_scalar_bytes: super::MAX_BYTES,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+            max_replay_stack_depth: 16,
+            max_alias_expansions_per_anchor: 10_000,
+        },
+        // Duplicates reach the validator, which reports both places.
+        duplicate_keys: DuplicateKeyPolicy::PassThrough,
+        // Non-finite numbers reach the validator too, for a plain message.
+        non_finite_float_policy: NonFiniteFloatPolicy::PassThrough,
+        emit_comments: false,
+        with_snippet: false,
+    }
+}
+
+/// Parses the text of `file` into a tree.
+pub(super) fn parse(file: &SourceFile, format: Format) -> Result<Node, Diagnostic> {
+    let text = file.text();
+    let spans = Spans::new(text);
+    if format == Format::Json {
+        // YAML accepts more than JSON (trailing commas, comments, unquoted
+        // strings): a .json file must be JSON, so serde_json checks it first.
+        json_syntax(file, &spans)?;
+    }
+    serde_saphyr::from_str_with_options::<Node>(text, options()).map_err(|e| saphyr_error(file, &spans, format, &e))
+}
+
+fn json_syntax(file: &SourceFile, spans: &Spans) -> Result<(), Diagnostic> {
+    let text = spans.text();
+    // serde_json does not skip a byte order mark; YAML does.
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let Err(e) = serde_json::from_str::<de::IgnoredAny>(&text[bom..]) else {
+        return Ok(());
+    };
+    let mut span = spans.line_col(e.line(), e.column());
+    if e.line() <= 1 {
+        span = Span::new((span.start + bom).min(text.len()), (span.end + bom).min(text.len()));
+    }
+    let full = e.to_string();
+    // serde_json appends " at line L column C"; the label shows where.
+    let msg = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
+    // serde_json reports a comma before `}` as a key it expected.
+    let before = text[..span.start].trim_end();
+    let trailing = before.ends_with(',') && text[span.start..].starts_with(['}', ']']);
+    let (msg, help) = match msg {
+        _ if trailing => (
+            "a comma after the last item".to_string(),
+            "JSON allows no comma before `}` or `]`: remove it",
+        ),
+        "trailing comma" => (
+            "a comma after the last item".to_string(),
+            "JSON allows no comma before `}` or `]`: remove it",
+        ),
+        "recursion limit exceeded" => (
+            "the JSON nests too deeply".to_string(),
+            "the format nests at most six levels; check the brackets",
+        ),
+        m if m.starts_with("EOF while parsing") => (
+            "the JSON ends before it is complete".to_string(),
+            "close every `{` and `[`, and every string",
+        ),
+        m => (
+            format!("not valid JSON: {m}"),
+            "check the commas, quotes and brackets around this point",
+        ),
+    };
+    Err(Diagnostic::error(Code::DataSyntax, msg)
+        .in_file(file)
+        .label(span, "here")
+        .help(help))
+}
+
+/// The innermost error: serde-saphyr wraps errors met through aliases and
+/// errors with snippets.
+fn innermost(mut e: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    loop {
+        match e {
+            serde_saphyr::Error::WithSnippet { error, .. } | serde_saphyr::Error::AliasError { error, .. } => e = error,
+            _ => return e,
+        }
+    }
+}
+
+fn saphyr_error(file: &SourceFile, spans: &Spans, format: Format, outer: &serde_saphyr::Error) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    let e = innermost(outer);
+    let span = outer
+        .location()
+        .or_else(|| e.location())
+        .map_or(Span::new(spans.text().len(), spans.text().len()), |l| spans.span(&l));
+    let limit = |msg: String, help: &str| {
+        Diagnostic::error(Code::DataInvalid, msg)
+            .in_file(file)
+            .label(span, "here")
+            .help(help.to_string())
+    };
+    match e {
+        E::Budget { breach, .. } => match breach {
+            BudgetBreach::Depth { .. } => depth(file, span),
+            BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
+                limit(
+                    "the file uses too many YAML aliases".to_string(),
+                    "write the values out instead of repeating `*alias` references",
+                )
+            }
+            BudgetBreach::MergeKeys { .. } => limit(
+                "the file uses too many YAML merge keys (`<<`)".to_string(),
+                "write the fields out instead of merging them",
+            ),
+            BudgetBreach::Documents { .. } => multiple_documents(file, span),
+            _ => limit(
+                "the file is too large to evaluate".to_string(),
+                "one file holds one organisation's evaluation; split large collections into several files",
+            ),
+        },
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => limit(
+            "YAML aliases expand to too much data".to_string(),
+            "aliases (`*name`) may repeat a value, not multiply it; write the values out",
+        ),
+        E::MultipleDocuments { .. } => multiple_documents(file, span),
+        _ => {
+            let msg: String = serde_saphyr::UserMessageFormatter
+                .format_message(e)
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            // The scanner's flow nesting limit (MAX_DEPTH) reports itself so.
+            if msg == "recursion limit exceeded" {
+                return depth(file, span);
+            }
+            let (what, help) = match format {
+                Format::Yaml if msg.contains("tab") => ("YAML", "YAML indents with spaces, not tabs"),
+                Format::Yaml => ("YAML", "check the indentation, quotes and brackets around this point"),
+                Format::Json => ("JSON", "check the commas, quotes and brackets around this point"),
+            };
+            Diagnostic::error(Code::DataSyntax, format!("not valid {what}: {msg}"))
+                .in_file(file)
+                .label(span, "here")
+                .help(help)
+        }
+    }
+}
+
+fn depth(file: &SourceFile, span: Span) -> Diagnostic {
+    Diagnostic::error(Code::DataInvalid, format!("the data nests more than {MAX_DEPTH} levels deep"))
+        .in_file(file)
+        .label(span, "too deep")
+        .help("the format nests at most six levels (document, indicators, indicator, evidence, item, themes); check the indentation and brackets")
+}
+
+fn multiple_documents(file: &SourceFile, span: Span) -> Diagnostic {
+    Diagnostic::error(Code::DataSyntax, "more than one YAML document in one file")
+        .in_file(file)
+        .label(span, "a second document starts here")
+        .help("one file holds one evaluation: remove the `---` line, or split the file in two")
+}

@@ -1,0 +1,905 @@
+//! The tree of a data file → a [`Document`], checking the shape and types
+//! of docs/data-format.md. Every problem is reported, each at its node, in
+//! plain words with an example of what is expected. Names (indicators,
+//! sources, levels…) are not resolved here: the binder does that against
+//! the ruleset.
+
+use std::collections::HashMap;
+
+use super::tree::{Node, Spans, Value};
+use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData};
+use crate::check::suggest;
+use crate::diag::{Code, Diagnostic, SourceFile, Span};
+
+/// A field of the format, with an example line in each syntax.
+struct Field {
+    name: &'static str,
+    yaml: &'static str,
+    json: &'static str,
+}
+
+const fn field(name: &'static str, yaml: &'static str, json: &'static str) -> Field {
+    Field { name, yaml, json }
+}
+
+const DOCUMENT: &[Field] = &[
+    field("sixpoint", "sixpoint: 1", r#""sixpoint": 1"#),
+    field("framework", "framework: generic_2006", r#""framework": "generic_2006""#),
+    field(
+        "organisation",
+        r#"organisation: "Northshore Children's Services Partnership""#,
+        r#""organisation": "Northshore Children's Services Partnership""#,
+    ),
+    field("period", r#"period: "2025-26""#, r#""period": "2025-26""#),
+    field(
+        "context",
+        "context: [senior_vacancies]",
+        r#""context": ["senior_vacancies"]"#,
+    ),
+    field(
+        "indicators",
+        r#"indicators: {"2.1": {evidence: [{source: documentation}]}}"#,
+        r#""indicators": {"2.1": {"evidence": [{"source": "documentation"}]}}"#,
+    ),
+];
+
+const INDICATOR: &[Field] = &[
+    field("claimed", "claimed: good", r#""claimed": "good""#),
+    field(
+        "measures",
+        "measures: {attendance: [91.0, 92.5, 93.1]}",
+        r#""measures": {"attendance": [91.0, 92.5, 93.1]}"#,
+    ),
+    field(
+        "evidence",
+        "evidence: [{source: documentation, finding: strength}]",
+        r#""evidence": [{"source": "documentation", "finding": "strength"}]"#,
+    ),
+];
+
+const EVIDENCE: &[Field] = &[
+    field(
+        "source",
+        "source: stakeholder_views",
+        r#""source": "stakeholder_views""#,
+    ),
+    field(
+        "ref",
+        r#"ref: "Pupil survey, May 2025""#,
+        r#""ref": "Pupil survey, May 2025""#,
+    ),
+    field("finding", "finding: strength", r#""finding": "strength""#),
+    field("weight", "weight: major", r#""weight": "major""#),
+    field("themes", "themes: [reported]", r#""themes": ["reported"]"#),
+    field("respondents", "respondents: 240", r#""respondents": 240"#),
+    field("agreeing", "agreeing: 221", r#""agreeing": 221"#),
+    field("note", r#"note: "free text""#, r#""note": "free text""#),
+];
+
+fn spec(fields: &'static [Field], name: &str) -> &'static Field {
+    fields.iter().find(|f| f.name == name).unwrap_or(&fields[0])
+}
+
+fn names(fields: &[Field]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("`{}`", f.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One field found in a mapping.
+#[derive(Clone, Copy)]
+struct Entry<'n> {
+    key: &'n Node,
+    value: &'n Node,
+}
+
+/// The known fields of a mapping, first occurrence of each.
+struct Fields<'n> {
+    found: Vec<(&'static str, Entry<'n>)>,
+    /// Where to point when a field is missing.
+    at: Span,
+    /// Fields suggested for unknown ones: a misspelt required field is
+    /// reported once, as misspelt, not also as missing.
+    suggested: Vec<&'static str>,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, name: &str) -> Option<Entry<'n>> {
+        self.found.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
+    }
+}
+
+/// What a mapping is, for messages: `kind` in general ("an evidence item"),
+/// `this` in particular ("evidence item 2 of indicator 2.1").
+struct Mapping<'a> {
+    kind: &'a str,
+    this: &'a str,
+    fields: &'static [Field],
+}
+
+pub(super) struct Checker<'a> {
+    file: &'a SourceFile,
+    spans: Spans<'a>,
+    format: Format,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(file: &'a SourceFile, format: Format) -> Self {
+        Self {
+            file,
+            spans: Spans::new(file.text()),
+            format,
+            diags: Vec::new(),
+        }
+    }
+
+    fn error(&self, code: Code, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, msg).in_file(self.file)
+    }
+
+    fn example(&self, f: &Field) -> &'static str {
+        match self.format {
+            Format::Yaml => f.yaml,
+            Format::Json => f.json,
+        }
+    }
+
+    fn span(&self, n: &Node) -> Span {
+        self.spans.of(n)
+    }
+
+    /// Where to point at a value: the value, or its key when the value is
+    /// not written (`period:` with nothing after it).
+    fn value_span(&self, e: Entry) -> Span {
+        let s = self.span(e.value);
+        if s.is_empty() { self.span(e.key) } else { s }
+    }
+
+    /// The text of a scalar. In YAML an unquoted `2.1`, `2025` or `yes` is
+    /// read as written; JSON numbers and booleans are not strings.
+    fn scalar_text(&self, n: &Node) -> Option<String> {
+        match &n.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(_) | Value::Float(_) | Value::Bool if self.format == Format::Yaml => {
+                Some(self.spans.source_text(n).to_string())
+            }
+            _ => None,
+        }
+    }
+
+    fn type_error(&mut self, f: &Field, e: Entry, expected: &str) {
+        let found = e.value.value.kind();
+        let quoted_number = matches!(&e.value.value, Value::Str(s) if s.trim().parse::<f64>().is_ok());
+        let help = if quoted_number && expected.contains("number") {
+            format!("write the number without quotes: `{}`", self.example(f))
+        } else {
+            format!("for example: `{}`", self.example(f))
+        };
+        let d = self
+            .error(
+                Code::DataInvalid,
+                format!("`{}` must be {expected}, found {found}", f.name),
+            )
+            .label(self.value_span(e), format!("expected {expected}"))
+            .help(help);
+        self.diags.push(d);
+    }
+
+    /// The known fields of a mapping; unknown and repeated fields are
+    /// reported. The caller has checked that `node` is a mapping.
+    fn fields<'n>(&mut self, node: &'n Node, m: &Mapping) -> Fields<'n> {
+        let entries: &[(Node, Node)] = match &node.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        };
+        let mut at = self.span(node);
+        if at.is_empty() {
+            // A block mapping starts at its first key, with no width.
+            if let Some((k, _)) = entries.first() {
+                at = self.span(k);
+            }
+        }
+        let mut found: Vec<(&'static str, Entry<'n>)> = Vec::new();
+        let mut suggested = Vec::new();
+        for (key, value) in entries {
+            let Some(name) = self.scalar_text(key).filter(|n| !n.is_empty()) else {
+                let d = self
+                    .error(
+                        Code::DataInvalid,
+                        format!("a field name in {} must be a word, found {}", m.this, key.value.kind()),
+                    )
+                    .label(self.span(key), "expected a field name")
+                    .help(format!("the fields of {} are {}", m.kind, names(m.fields)));
+                self.diags.push(d);
+                continue;
+            };
+            let Some(f) = m.fields.iter().find(|f| f.name == name) else {
+                suggested.extend(self.unknown_field(&name, key, m));
+                continue;
+            };
+            if let Some((_, first)) = found.iter().find(|(n, _)| *n == f.name) {
+                let d = self
+                    .error(Code::DataDuplicate, format!("`{name}` is given twice in {}", m.this))
+                    .label(self.span(key), "given again here")
+                    .label(self.span(first.key), "first given here")
+                    .help("keep one of them: the second would silently replace the first");
+                self.diags.push(d);
+                continue;
+            }
+            found.push((f.name, Entry { key, value }));
+        }
+        Fields { found, at, suggested }
+    }
+
+    /// Reports an unknown field; returns the field suggested instead.
+    fn unknown_field(&mut self, name: &str, key: &Node, m: &Mapping) -> Option<&'static str> {
+        let list = names(m.fields);
+        let suggestion = suggest(name, m.fields.iter().map(|f| f.name));
+        let mut help = match suggestion {
+            Some(s) => format!("did you mean `{s}`? The fields of {} are {list}", m.kind),
+            None => format!("the fields of {} are {list}", m.kind),
+        };
+        if std::ptr::eq(m.fields, DOCUMENT) && name.starts_with(|c: char| c.is_ascii_digit()) {
+            help = "indicator entries go under `indicators:`, indented".to_string();
+        } else if std::ptr::eq(m.fields, INDICATOR) && EVIDENCE.iter().any(|f| f.name == name) {
+            help = format!(
+                "`{name}` is a field of an evidence item: put it in an item of `evidence`, e.g. `{}`",
+                self.example(spec(INDICATOR, "evidence"))
+            );
+        }
+        let d = self
+            .error(Code::DataInvalid, format!("unknown field `{name}` in {}", m.this))
+            .label(self.span(key), format!("not a field of {}", m.kind))
+            .help(help);
+        self.diags.push(d);
+        suggestion
+    }
+
+    fn missing(&mut self, fields: &Fields, m: &Mapping, name: &str) {
+        if fields.suggested.contains(&name) {
+            return;
+        }
+        let f = spec(m.fields, name);
+        let d = self
+            .error(Code::DataInvalid, format!("{} has no `{name}`", m.this))
+            .label(fields.at, format!("this mapping has no `{name}`"))
+            .help(format!("add it, e.g. `{}`", self.example(f)));
+        self.diags.push(d);
+    }
+
+    /// A string field; absent or null is `None`.
+    fn string(&mut self, f: &Field, e: Option<Entry>) -> Option<At<String>> {
+        let e = e?;
+        if matches!(e.value.value, Value::Null) {
+            return None;
+        }
+        match self.scalar_text(e.value) {
+            Some(value) => Some(At {
+                value,
+                span: self.span(e.value),
+            }),
+            None => {
+                self.type_error(f, e, "a string");
+                None
+            }
+        }
+    }
+
+    /// A list of strings; absent or null is empty.
+    fn strings(&mut self, f: &Field, e: Option<Entry>) -> Vec<At<String>> {
+        let Some(e) = e else { return Vec::new() };
+        let items = match &e.value.value {
+            Value::Null => return Vec::new(),
+            Value::Seq(items) => items,
+            _ => {
+                self.type_error(f, e, "a list of strings");
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match self.scalar_text(item) {
+                Some(value) => out.push(At {
+                    value,
+                    span: self.span(item),
+                }),
+                None => {
+                    let d = self
+                        .error(
+                            Code::DataInvalid,
+                            format!(
+                                "each item of `{}` must be a string, found {}",
+                                f.name,
+                                item.value.kind()
+                            ),
+                        )
+                        .label(
+                            self.value_span(Entry {
+                                key: e.key,
+                                value: item,
+                            }),
+                            "expected a string",
+                        )
+                        .help(format!("for example: `{}`", self.example(f)));
+                    self.diags.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    /// A survey count: a non-negative whole number; absent or null is `None`.
+    fn count(&mut self, f: &Field, e: Option<Entry>) -> Option<At<u64>> {
+        let e = e?;
+        let value = match e.value.value {
+            Value::Null => return None,
+            Value::Int(v) => v,
+            // JSON writers may emit 240.0 for 240; `as` saturates, and the
+            // range is checked below.
+            Value::Float(x) if x.is_finite() && x.fract() == 0.0 => x as i128,
+            Value::Float(x) if x.is_finite() => {
+                let d = self
+                    .error(
+                        Code::DataInvalid,
+                        format!("`{}` must be a whole number, found {x}", f.name),
+                    )
+                    .label(self.span(e.value), "not a whole number")
+                    .help(format!("counts are of people: for example `{}`", self.example(f)));
+                self.diags.push(d);
+                return None;
+            }
+            _ => {
+                self.type_error(f, e, "a whole number");
+                return None;
+            }
+        };
+        if value < 0 {
+            let d = self
+                .error(
+                    Code::DataInvalid,
+                    format!("`{}` must not be negative, found {value}", f.name),
+                )
+                .label(self.span(e.value), "a negative count")
+                .help(format!("for example: `{}`", self.example(f)));
+            self.diags.push(d);
+            return None;
+        }
+        match u64::try_from(value) {
+            Ok(value) => Some(At {
+                value,
+                span: self.span(e.value),
+            }),
+            Err(_) => {
+                let d = self
+                    .error(Code::DataInvalid, format!("`{}` is too large, found {value}", f.name))
+                    .label(self.span(e.value), "too large a count")
+                    .help(format!("for example: `{}`", self.example(f)));
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn finding(&mut self, f: &Field, e: Option<Entry>) -> Option<At<Finding>> {
+        let e = e?;
+        if matches!(e.value.value, Value::Null) {
+            return None;
+        }
+        let Some(text) = self.scalar_text(e.value) else {
+            self.type_error(f, e, "`strength` or `weakness`");
+            return None;
+        };
+        let span = self.span(e.value);
+        match text.as_str() {
+            "strength" => Some(At {
+                value: Finding::Strength,
+                span,
+            }),
+            "weakness" => Some(At {
+                value: Finding::Weakness,
+                span,
+            }),
+            _ => {
+                let tail = "leave `finding` out for evidence that is neither";
+                let help = match suggest(&text, ["strength", "weakness"]) {
+                    Some(s) => format!("did you mean `{s}`? Or {tail}"),
+                    None => format!("write `strength` or `weakness`, or {tail}"),
+                };
+                let d = self
+                    .error(
+                        Code::DataInvalid,
+                        format!("`finding` must be `strength` or `weakness`, found `{text}`"),
+                    )
+                    .label(span, "not a finding")
+                    .help(help);
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn outline(&self) -> String {
+        format!(
+            "start with `{}`, then give `framework`, `organisation` and `indicators` (see docs/data-format.md)",
+            self.example(&DOCUMENT[0])
+        )
+    }
+
+    /// The whole document. `None` when anything is wrong (see `diags`).
+    pub fn document(&mut self, root: &Node) -> Option<Document> {
+        let entries = match &root.value {
+            Value::Map(entries) => entries,
+            Value::Null => {
+                let d = self
+                    .error(Code::DataInvalid, "the data file is empty")
+                    .help(self.outline());
+                self.diags.push(d);
+                return None;
+            }
+            other => {
+                let d = self
+                    .error(
+                        Code::DataInvalid,
+                        format!("the data file must be a mapping of fields, found {}", other.kind()),
+                    )
+                    .label(self.span(root), "expected `field: value` entries")
+                    .help(self.outline());
+                self.diags.push(d);
+                return None;
+            }
+        };
+        // A file of another format version may differ in every field: say
+        // that, rather than everything else that looks wrong.
+        let version = entries
+            .iter()
+            .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == "sixpoint"));
+        if let Some((_, v)) = version
+            && let Value::Int(n) = v.value
+            && n != 1
+        {
+            let d = self
+                .error(Code::DataVersion, format!("data format version {n} is not one this build reads"))
+                .label(self.span(v), "this build reads version 1")
+                .help("write the file in format version 1 (`sixpoint: 1`, see docs/data-format.md), or use a newer sixpoint");
+            self.diags.push(d);
+            return None;
+        }
+
+        let m = Mapping {
+            kind: "the document",
+            this: "the document",
+            fields: DOCUMENT,
+        };
+        let f = self.fields(root, &m);
+        let sixpoint = spec(DOCUMENT, "sixpoint");
+        let version = match f.get("sixpoint") {
+            None => {
+                self.missing(&f, &m, "sixpoint");
+                None
+            }
+            Some(e) => match e.value.value {
+                Value::Int(1) => Some(At {
+                    value: 1u32,
+                    span: self.span(e.value),
+                }),
+                _ => {
+                    self.type_error(sixpoint, e, "a whole number (the format version, 1)");
+                    None
+                }
+            },
+        };
+        let required = |this: &mut Self, name: &str| {
+            let field = spec(DOCUMENT, name);
+            match f.get(name) {
+                None => {
+                    this.missing(&f, &m, name);
+                    None
+                }
+                Some(e) if matches!(e.value.value, Value::Null) => {
+                    this.type_error(field, e, "a string");
+                    None
+                }
+                e => this.string(field, e),
+            }
+        };
+        let framework = required(self, "framework");
+        let organisation = required(self, "organisation");
+        let period = self.string(spec(DOCUMENT, "period"), f.get("period"));
+        let context = self.strings(spec(DOCUMENT, "context"), f.get("context"));
+        let indicators = match f.get("indicators") {
+            None => {
+                self.missing(&f, &m, "indicators");
+                None
+            }
+            Some(e) => Some((self.indicators(e), self.span(e.key))),
+        };
+        if !self.diags.is_empty() {
+            return None;
+        }
+        let (indicators, indicators_span) = indicators?;
+        Some(Document {
+            version: version?,
+            framework: framework?,
+            organisation: organisation?,
+            period,
+            context,
+            indicators,
+            indicators_span,
+        })
+    }
+
+    fn indicators(&mut self, e: Entry) -> Vec<IndicatorData> {
+        let entries = match &e.value.value {
+            Value::Map(entries) => entries,
+            Value::Null => return Vec::new(),
+            _ => {
+                self.type_error(
+                    spec(DOCUMENT, "indicators"),
+                    e,
+                    "a mapping from indicator ids to their evidence",
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        let mut seen: HashMap<String, Span> = HashMap::with_capacity(entries.len());
+        for (key, value) in entries {
+            let key_span = self.span(key);
+            let id = match &key.value {
+                // An unquoted `2.1` is a number to YAML; its text is the id.
+                Value::Str(_) | Value::Int(_) | Value::Float(_) => self.scalar_text(key),
+                _ => None,
+            };
+            let Some(id) = id.filter(|id| !id.is_empty()) else {
+                let d = self
+                    .error(
+                        Code::DataInvalid,
+                        format!("an indicator id must be a string, found {}", key.value.kind()),
+                    )
+                    .label(key_span, "expected an indicator id")
+                    .help(match self.format {
+                        Format::Yaml => r#"quote indicator ids: "2.1":"#,
+                        Format::Json => r#"indicator ids are strings: "2.1":"#,
+                    });
+                self.diags.push(d);
+                continue;
+            };
+            if let Some(&first) = seen.get(&id) {
+                let d = self
+                    .error(Code::DataDuplicate, format!("indicator {id} is given twice"))
+                    .label(key_span, "given again here")
+                    .label(first, "first given here")
+                    .help("merge the two entries into one");
+                self.diags.push(d);
+                continue;
+            }
+            seen.insert(id.clone(), key_span);
+            // `"2.1":` with nothing after it: the entry is its id.
+            let extent = self.spans.extent(value);
+            let span = if extent.is_empty() {
+                key_span
+            } else {
+                key_span.to(extent)
+            };
+            let id = At {
+                value: id,
+                span: key_span,
+            };
+            if let Some(ind) = self.indicator(id, Entry { key, value }, span) {
+                out.push(ind);
+            }
+        }
+        out
+    }
+
+    fn indicator(&mut self, id: At<String>, e: Entry, span: Span) -> Option<IndicatorData> {
+        let empty = |id| IndicatorData {
+            id,
+            claimed: None,
+            measures: Vec::new(),
+            evidence: Vec::new(),
+            span,
+        };
+        match &e.value.value {
+            Value::Map(_) => {}
+            // `"2.1":` alone: named, nothing submitted yet.
+            Value::Null => return Some(empty(id)),
+            other => {
+                let help = if matches!(other, Value::Seq(_)) {
+                    format!(
+                        "put the items under `evidence:`, e.g. `{}`",
+                        self.example(spec(INDICATOR, "evidence"))
+                    )
+                } else {
+                    format!("for example: `{}`", self.example(spec(INDICATOR, "evidence")))
+                };
+                let d = self
+                    .error(
+                        Code::DataInvalid,
+                        format!(
+                            "indicator {} must be a mapping of `claimed`, `measures` and `evidence`, found {}",
+                            id.value,
+                            other.kind()
+                        ),
+                    )
+                    .label(self.value_span(e), "expected `field: value` entries")
+                    .help(help);
+                self.diags.push(d);
+                return None;
+            }
+        }
+        let this = format!("indicator {}", id.value);
+        let m = Mapping {
+            kind: "an indicator",
+            this: &this,
+            fields: INDICATOR,
+        };
+        let f = self.fields(e.value, &m);
+        let claimed = self.string(spec(INDICATOR, "claimed"), f.get("claimed"));
+        let measures = self.measures(&id.value, f.get("measures"));
+        let evidence = self.evidence(&id.value, f.get("evidence"));
+        Some(IndicatorData {
+            claimed,
+            measures,
+            evidence,
+            ..empty(id)
+        })
+    }
+
+    fn measures(&mut self, id: &str, e: Option<Entry>) -> Vec<(At<String>, At<Vec<f64>>)> {
+        let Some(e) = e else { return Vec::new() };
+        let f = spec(INDICATOR, "measures");
+        let entries = match &e.value.value {
+            Value::Map(entries) => entries,
+            Value::Null => return Vec::new(),
+            _ => {
+                self.type_error(f, e, "a mapping from measure names to lists of numbers");
+                return Vec::new();
+            }
+        };
+        let mut out: Vec<(At<String>, At<Vec<f64>>)> = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            let Some(name) = self.scalar_text(key).filter(|n| !n.is_empty()) else {
+                let d = self
+                    .error(
+                        Code::DataInvalid,
+                        format!("a measure name must be a string, found {}", key.value.kind()),
+                    )
+                    .label(self.span(key), "expected a measure name")
+                    .help(format!("for example: `{}`", self.example(f)));
+                self.diags.push(d);
+                continue;
+            };
+            if let Some((first, _)) = out.iter().find(|(n, _)| n.value == name) {
+                let d = self
+                    .error(
+                        Code::DataDuplicate,
+                        format!("measure `{name}` is given twice in indicator {id}"),
+                    )
+                    .label(self.span(key), "given again here")
+                    .label(first.span, "first given here")
+                    .help("keep one series: the second would silently replace the first");
+                self.diags.push(d);
+                continue;
+            }
+            if let Some(series) = self.series(&name, Entry { key, value }) {
+                out.push((
+                    At {
+                        value: name,
+                        span: self.span(key),
+                    },
+                    series,
+                ));
+            }
+        }
+        out
+    }
+
+    fn series(&mut self, name: &str, e: Entry) -> Option<At<Vec<f64>>> {
+        let example = match self.format {
+            Format::Yaml => format!("{name}: [91.0, 92.5, 93.1]"),
+            Format::Json => format!(r#""{name}": [91.0, 92.5, 93.1]"#),
+        };
+        let Value::Seq(items) = &e.value.value else {
+            let d = self
+                .error(
+                    Code::DataInvalid,
+                    format!(
+                        "measure `{name}` must be a list of numbers, oldest first, found {}",
+                        e.value.value.kind()
+                    ),
+                )
+                .label(self.value_span(e), "expected a list of numbers")
+                .help(format!("for example: `{example}` (a single value is a list of one)"));
+            self.diags.push(d);
+            return None;
+        };
+        let mut values = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for item in items {
+            let problem = match item.value {
+                Value::Int(v) => {
+                    values.push(v as f64);
+                    continue;
+                }
+                Value::Float(x) if x.is_finite() => {
+                    values.push(x);
+                    continue;
+                }
+                Value::Float(_) => format!(
+                    "the values of `{name}` must be finite numbers, found `{}`",
+                    self.spans.source_text(item)
+                ),
+                ref other => format!("the values of `{name}` must be numbers, found {}", other.kind()),
+            };
+            ok = false;
+            let quoted_number = matches!(&item.value, Value::Str(s) if s.trim().parse::<f64>().is_ok());
+            let help = if quoted_number {
+                format!("write numbers without quotes: `{example}`")
+            } else {
+                format!("for example: `{example}`")
+            };
+            let d = self
+                .error(Code::DataInvalid, problem)
+                .label(
+                    self.value_span(Entry {
+                        key: e.key,
+                        value: item,
+                    }),
+                    "expected a number",
+                )
+                .help(help);
+            self.diags.push(d);
+        }
+        ok.then(|| At {
+            value: values,
+            span: self.spans.extent(e.value),
+        })
+    }
+
+    fn evidence(&mut self, id: &str, e: Option<Entry>) -> Vec<EvidenceItem> {
+        let Some(e) = e else { return Vec::new() };
+        let items = match &e.value.value {
+            Value::Seq(items) => items,
+            Value::Null => return Vec::new(),
+            Value::Map(_) => {
+                let help = match self.format {
+                    Format::Yaml => "start each item with a dash: `- source: documentation`",
+                    Format::Json => r#"put the items in a list: `"evidence": [{"source": "documentation"}]`"#,
+                };
+                let d = self
+                    .error(
+                        Code::DataInvalid,
+                        "`evidence` must be a list of evidence items, found a mapping",
+                    )
+                    .label(self.value_span(e), "expected a list")
+                    .help(help);
+                self.diags.push(d);
+                return Vec::new();
+            }
+            _ => {
+                self.type_error(spec(INDICATOR, "evidence"), e, "a list of evidence items");
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let this = format!("evidence item {} of indicator {id}", i + 1);
+            if let Some(it) = self.item(
+                &this,
+                Entry {
+                    key: e.key,
+                    value: item,
+                },
+            ) {
+                out.push(it);
+            }
+        }
+        out
+    }
+
+    fn item(&mut self, this: &str, e: Entry) -> Option<EvidenceItem> {
+        let node = e.value;
+        if !matches!(node.value, Value::Map(_)) {
+            let (msg, label) = match &node.value {
+                Value::Null => (format!("{this} is empty"), "an empty item"),
+                other => (
+                    format!("{this} must be a mapping of fields, found {}", other.kind()),
+                    "expected `field: value` entries",
+                ),
+            };
+            let example = match self.format {
+                Format::Yaml => "- source: documentation",
+                Format::Json => r#"{"source": "documentation"}"#,
+            };
+            // An empty item has an empty span, but where the item is.
+            let d = self
+                .error(Code::DataInvalid, msg)
+                .label(self.span(node), label)
+                .help(format!("an evidence item gives at least its source: `{example}`"));
+            self.diags.push(d);
+            return None;
+        }
+        let m = Mapping {
+            kind: "an evidence item",
+            this,
+            fields: EVIDENCE,
+        };
+        let f = self.fields(node, &m);
+        let source = match f.get("source") {
+            None => {
+                self.missing(&f, &m, "source");
+                None
+            }
+            Some(e) if matches!(e.value.value, Value::Null) => {
+                self.type_error(spec(EVIDENCE, "source"), e, "a string");
+                None
+            }
+            e => self.string(spec(EVIDENCE, "source"), e),
+        };
+        let reference = self.string(spec(EVIDENCE, "ref"), f.get("ref"));
+        let finding = self.finding(spec(EVIDENCE, "finding"), f.get("finding"));
+        let weight = self.string(spec(EVIDENCE, "weight"), f.get("weight"));
+        let themes = self.strings(spec(EVIDENCE, "themes"), f.get("themes"));
+        let given = |name| f.get(name).is_some_and(|e| !matches!(e.value.value, Value::Null));
+        let (has_respondents, has_agreeing) = (given("respondents"), given("agreeing"));
+        let respondents = self.count(spec(EVIDENCE, "respondents"), f.get("respondents"));
+        let agreeing = self.count(spec(EVIDENCE, "agreeing"), f.get("agreeing"));
+        let note = self.string(spec(EVIDENCE, "note"), f.get("note")).map(|n| n.value);
+        match (&respondents, &agreeing) {
+            (Some(r), None) if !has_agreeing => {
+                let d = self
+                    .error(Code::DataSurvey, format!("`respondents` without `agreeing` in {this}"))
+                    .label(r.span, "respondents, but how many agreed?")
+                    .help(format!(
+                        "give both survey counts (e.g. `{}`) or neither",
+                        self.example(spec(EVIDENCE, "agreeing"))
+                    ));
+                self.diags.push(d);
+            }
+            (None, Some(a)) if !has_respondents => {
+                let d = self
+                    .error(Code::DataSurvey, format!("`agreeing` without `respondents` in {this}"))
+                    .label(a.span, "agreeing, but out of how many?")
+                    .help(format!(
+                        "give both survey counts (e.g. `{}`) or neither",
+                        self.example(spec(EVIDENCE, "respondents"))
+                    ));
+                self.diags.push(d);
+            }
+            (Some(r), Some(a)) if a.value > r.value => {
+                let d = self
+                    .error(
+                        Code::DataSurvey,
+                        format!("{} agreeing out of {} respondents", a.value, r.value),
+                    )
+                    .label(a.span, "more than were asked")
+                    .label(r.span, "respondents")
+                    .help("`agreeing` counts the respondents who agreed, so it cannot be more than `respondents`");
+                self.diags.push(d);
+            }
+            (Some(r), Some(_)) if r.value == 0 => {
+                let d = self
+                    .error(Code::DataSurvey, "a survey of 0 respondents gives no proportion")
+                    .label(r.span, "nobody asked")
+                    .help("leave both counts out when nobody was asked");
+                self.diags.push(d);
+            }
+            _ => {}
+        }
+        Some(EvidenceItem {
+            span: self.spans.extent(node),
+            source: source?,
+            reference,
+            finding,
+            weight,
+            themes,
+            respondents,
+            agreeing,
+            note,
+        })
+    }
+}
