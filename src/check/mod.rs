@@ -1359,5 +1359,9 @@ fn named(d: &ast::Decl) -> Named {
 
 /// "1 cell", "2 cells".
 fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("{n} {noun}") } else { format!("{n} {noun}s") }
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

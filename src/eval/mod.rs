@@ -473,10 +473,13 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     let mut findings = Vec::new();
     let empty = Arc::new(Facts::default());
     let mut indicators = Vec::with_capacity(p.indicators.len());
+    // Each indicator's findings, kept apart until the plan says whether it counts.
+    let mut own_findings: Vec<Vec<Diagnostic>> = Vec::with_capacity(p.indicators.len());
     for (i, f) in b.facts.iter().enumerate() {
         let id = IndicatorId(i as u32);
+        let mut mine = Vec::new();
         indicators.push(match f {
-            Some(f) => grade_indicator(p, b, id, f, &mut findings)?,
+            Some(f) => grade_indicator(p, b, id, f, &mut mine)?,
             None => IndicatorOutcome {
                 scope: Scope::First,
                 has_evidence: false,
@@ -490,12 +493,19 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                 facts: empty.clone(),
             },
         });
+        own_findings.push(mine);
     }
 
     let plan = match &p.proportionality {
         Some(prop) => Some(plan(p, b, prop, &mut indicators)?),
         None => None,
     };
+    // A skipped indicator is not graded, so its rules of evidence do not apply.
+    for (o, mine) in indicators.iter().zip(own_findings) {
+        if o.scope != Scope::Skipped {
+            findings.extend(mine);
+        }
+    }
 
     // Missing evidence where the plan expects it.
     for (i, o) in indicators.iter().enumerate() {

@@ -149,7 +149,7 @@ pub fn render_human(r: &Report) -> String {
             if !comp.caveats.is_empty() {
                 let _ = writeln!(
                     out,
-                    "      caveats: {} rest on insecure or missing evidence",
+                    "      caveats, on insecure or missing evidence: {}",
                     comp.caveats.join(", ")
                 );
             }
