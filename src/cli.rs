@@ -1,5 +1,27 @@
 //! Subcommands of the `sixpoint` binary.
 
+// Printing that never panics: `println!` panics when the reader of a pipe
+// goes away (`sixpoint eval … | head`). Then there is no one left to tell,
+// so the command stops quietly.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if write!(std::io::stdout().lock(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+macro_rules! outln {
+    () => { out!("\n") };
+    ($($arg:tt)*) => {{ out!($($arg)*); out!("\n"); }};
+}
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -157,7 +179,7 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
                         diagnostics.iter().filter(|d| d.is_error()).count()
                     ),
                 };
-                println!("{summary}");
+                outln!("{summary}");
             }
             Format::Json | Format::Jsonl => {
                 let e = Entry {
@@ -166,7 +188,7 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
                     diagnostics: diagnostics_json(&diagnostics.0),
                 };
                 if format == Format::Jsonl {
-                    println!("{}", serde_json::to_string(&e).unwrap_or_default());
+                    outln!("{}", serde_json::to_string(&e).unwrap_or_default());
                 } else {
                     entries.push(e);
                 }
@@ -183,7 +205,7 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
             format: "sixpoint-check/1",
             results: entries,
         };
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     }
     worst.exit_code()
 }
@@ -241,7 +263,7 @@ fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) ->
     let Compiled { program, diagnostics } = compile::compile_file(ruleset);
     let Some(program) = program else {
         print_diagnostics(&diagnostics.0, color_err, true);
-        eprintln!("{}: the ruleset has errors; nothing was evaluated", ruleset.display());
+        errln!("{}: the ruleset has errors; nothing was evaluated", ruleset.display());
         return Status::Failed.exit_code();
     };
     let files = expand(data);
@@ -262,26 +284,26 @@ fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) ->
             let mut first = true;
             for r in &results {
                 if !first {
-                    println!();
+                    outln!();
                 }
                 first = false;
                 match &r.report {
                     Some(rep) => {
-                        print!("{}", report::render_human(rep));
+                        out!("{}", report::render_human(rep));
                         if !r.diagnostics.is_empty() {
-                            println!();
+                            outln!();
                             print_diagnostics(&r.diagnostics, color_out, false);
                         }
                     }
                     None => {
                         print_diagnostics(&r.diagnostics, color_err, true);
-                        eprintln!("{}: could not be evaluated", r.path.display());
+                        errln!("{}: could not be evaluated", r.path.display());
                     }
                 }
             }
             if results.len() > 1 {
                 let count = |s| results.iter().filter(|r| r.status() == s).count();
-                println!(
+                outln!(
                     "\n{} file(s): {} clean, {} with findings, {} could not be evaluated",
                     results.len(),
                     count(Status::Clean),
@@ -292,7 +314,7 @@ fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) ->
         }
         Format::Jsonl => {
             for r in &results {
-                println!("{}", serde_json::to_string(&entry(r)).unwrap_or_default());
+                outln!("{}", serde_json::to_string(&entry(r)).unwrap_or_default());
             }
         }
         Format::Json => {
@@ -307,7 +329,7 @@ fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) ->
                 ruleset: ruleset.display().to_string(),
                 results: results.iter().map(entry).collect(),
             };
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     worst.exit_code()
