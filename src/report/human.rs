@@ -69,7 +69,13 @@ pub fn render_human(r: &Report) -> String {
     let _ = writeln!(out, "{}", r.file);
     for q in &r.questions {
         let _ = writeln!(out);
-        let _ = writeln!(out, "{:<64} {}", truncate(&q.title, 64), grade(&q.grade));
+        // The capacity question is answered by the global judgement, not by aggregation.
+        let global = q.areas.iter().any(|a| a.status == "global");
+        let shown = match r.capacity.as_ref().and_then(|c| c.overall.as_deref()) {
+            Some(overall) if global => format!("{} confidence", overall.replace('_', " ")),
+            _ => grade(&q.grade),
+        };
+        let _ = writeln!(out, "{:<64} {}", truncate(&q.title, 64), shown);
         for a in &q.areas {
             let status = match a.status {
                 "first" => " (looked at first)",
