@@ -15,6 +15,7 @@
 mod pool;
 mod scan;
 
+use crate::check::suggest;
 use std::fmt;
 use std::fs;
 use std::io::Read;
@@ -723,16 +724,6 @@ fn parameters(n: usize) -> String {
     } else {
         format!("{n} parameters")
     }
-}
-
-/// The closest candidate to `name`, when one is close enough to be a typo.
-fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// Diagnostics messages start lowercase; rhai's start uppercase.
