@@ -26,8 +26,18 @@ pub struct Ruleset {
     pub items: Vec<Item>,
 }
 
+/// What a file declares: a framework to evaluate against, or a library of
+/// declarations that frameworks import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderKind {
+    Framework,
+    Library,
+}
+
+/// The header of a ruleset or library file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Framework {
+    pub kind: HeaderKind,
     pub name: Name,
     pub title: Option<Name>,
     pub version: Option<Name>,
@@ -39,6 +49,7 @@ pub struct Framework {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
+    Import(Import),
     Scale(Scale),
     Sources(DeclList),
     Tags(DeclList),
@@ -52,6 +63,13 @@ pub enum Item {
     Proportionality(Proportionality),
     Capacity(Capacity),
     Extension(Extension),
+}
+
+/// `import "lib/evidence.six"`; the path is relative to the importing file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    pub path: Name,
+    pub span: Span,
 }
 
 /// `scale NAME { 6 excellent "…" … }`, best level first.

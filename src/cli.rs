@@ -147,8 +147,12 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
     let mut worst = Status::Clean;
     let mut entries = Vec::new();
     for path in rulesets {
-        let Compiled { program, diagnostics } = compile::compile_file(path);
-        let status = if program.is_none() {
+        let Compiled {
+            program,
+            library,
+            diagnostics,
+        } = compile::compile_file(path);
+        let status = if program.is_none() && library.is_none() {
             Status::Failed
         } else if diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
             Status::Findings
@@ -159,7 +163,13 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
         match format {
             Format::Human => {
                 print_diagnostics(&diagnostics.0, color, true);
-                let summary = match (&program, status) {
+                let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+                let ok = if status == Status::Clean {
+                    "ok"
+                } else {
+                    "ok with warnings"
+                };
+                let summary = match (&program, &library) {
                     (Some(p), _) => format!(
                         "{}: {} `{}`, {} indicators in {} key areas, {} warning(s)",
                         path.display(),
@@ -173,7 +183,8 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
                         p.areas.len(),
                         diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
                     ),
-                    (None, _) => format!(
+                    (None, Some(name)) => format!("{}: {ok} library `{name}`, {warnings} warning(s)", path.display()),
+                    (None, None) => format!(
                         "{}: {} error(s)",
                         path.display(),
                         diagnostics.iter().filter(|d| d.is_error()).count()
@@ -260,7 +271,9 @@ fn entry(r: &FileResult) -> EvalEntry<'_> {
 fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
     let color_err = use_color(color, std::io::stderr().is_terminal());
     let color_out = use_color(color, std::io::stdout().is_terminal());
-    let Compiled { program, diagnostics } = compile::compile_file(ruleset);
+    let Compiled {
+        program, diagnostics, ..
+    } = compile::compile_file(ruleset);
     let Some(program) = program else {
         print_diagnostics(&diagnostics.0, color_err, true);
         errln!("{}: the ruleset has errors; nothing was evaluated", ruleset.display());

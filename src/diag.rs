@@ -44,24 +44,98 @@ impl From<Span> for miette::SourceSpan {
 }
 
 /// A named source text (a ruleset, a data file, a script), cheap to clone.
+///
+/// A ruleset that imports libraries is a *source map*: each file gets its own
+/// range of one offset space (the ruleset first, each library after the
+/// previous one), so a [`Span`] names its file by its position alone, as in
+/// rustc. The checker, the IR and the evaluator then carry plain spans, and
+/// diagnostics and line numbers find the right file here.
 #[derive(Clone)]
-pub struct SourceFile(Arc<NamedSource<String>>);
+pub struct SourceFile(Arc<Source>);
+
+enum Source {
+    One(NamedSource<String>),
+    /// Files with the offset their text starts at, in increasing order; the
+    /// first is the root and starts at 0.
+    Map(Vec<(usize, SourceFile)>),
+}
 
 impl SourceFile {
     pub fn new(name: impl AsRef<str>, text: String) -> Self {
-        Self(Arc::new(NamedSource::new(name, text)))
+        Self(Arc::new(Source::One(NamedSource::new(name, text))))
     }
 
+    /// The offset the next file of a map would start at after `file`, which
+    /// starts at `base`: one past its end, so that an end-of-file span of one
+    /// file is never the start of the next.
+    pub fn next_base(base: usize, file: &SourceFile) -> usize {
+        base + file.text().len() + 1
+    }
+
+    /// A source map of single files, each with the offset its spans start at
+    /// (see [`SourceFile::next_base`]). The first file is the root.
+    pub fn map(files: Vec<(usize, SourceFile)>) -> Self {
+        if files.len() == 1
+            && let Some((0, only)) = files.first()
+        {
+            return only.clone();
+        }
+        Self(Arc::new(Source::Map(files)))
+    }
+
+    /// The single file an offset falls in, and the offset where it starts.
+    fn resolve(&self, offset: usize) -> (&SourceFile, usize) {
+        match &*self.0 {
+            Source::One(_) => (self, 0),
+            Source::Map(files) => {
+                let i = files.partition_point(|(base, _)| *base <= offset).saturating_sub(1);
+                match files.get(i) {
+                    Some((base, f)) => (f, *base),
+                    None => (self, 0),
+                }
+            }
+        }
+    }
+
+    /// The root file's name.
     pub fn name(&self) -> &str {
-        self.0.name()
+        match &*self.0 {
+            Source::One(s) => s.name(),
+            Source::Map(files) => files.first().map_or("", |(_, f)| f.name()),
+        }
     }
 
+    /// The root file's text.
     pub fn text(&self) -> &str {
-        self.0.inner()
+        match &*self.0 {
+            Source::One(s) => s.inner(),
+            Source::Map(files) => files.first().map_or("", |(_, f)| f.text()),
+        }
+    }
+
+    /// The text a span covers, in whichever file of a map it falls.
+    pub fn slice(&self, span: Span) -> &str {
+        let (f, base) = self.resolve(span.start);
+        f.text()
+            .get(span.start.saturating_sub(base)..span.end.saturating_sub(base))
+            .unwrap_or("")
+    }
+
+    /// The name of the file an offset falls in, with its 1-based line and
+    /// column (in characters) there.
+    pub fn locate(&self, offset: usize) -> (&str, usize, usize) {
+        let (f, base) = self.resolve(offset);
+        let (line, col) = f.line_col_local(offset.saturating_sub(base));
+        (f.name(), line, col)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let (_, line, col) = self.locate(offset);
+        (line, col)
+    }
+
+    fn line_col_local(&self, offset: usize) -> (usize, usize) {
         let text = self.text();
         let offset = offset.min(text.len());
         let before = text.get(..offset).unwrap_or("");
@@ -84,7 +158,25 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        self.0.read_span(span, context_lines_before, context_lines_after)
+        match &*self.0 {
+            Source::One(s) => s.read_span(span, context_lines_before, context_lines_after),
+            Source::Map(_) => {
+                // Read from the file the span falls in, then move the result
+                // back into the map's offsets, where the labels are.
+                let (f, base) = self.resolve(span.offset());
+                let local = miette::SourceSpan::new(span.offset().saturating_sub(base).into(), span.len());
+                let c = f.read_span(&local, context_lines_before, context_lines_after)?;
+                let at = miette::SourceSpan::new((c.span().offset() + base).into(), c.span().len());
+                Ok(Box::new(miette::MietteSpanContents::new_named(
+                    f.name().to_string(),
+                    c.data(),
+                    at,
+                    c.line(),
+                    c.column(),
+                    c.line_count(),
+                )))
+            }
+        }
     }
 }
 
@@ -219,6 +311,12 @@ codes! {
     ExtLimit = "sixpoint::ext::limit",
     /// An extension returned a value of the wrong type.
     ExtReturn = "sixpoint::ext::return-type",
+    /// An imported file that cannot be read.
+    ImportNotFound = "sixpoint::import::not-found",
+    /// A file that imports itself, directly or through others.
+    ImportCycle = "sixpoint::import::cycle",
+    /// An import of a framework rather than a library.
+    ImportNotLibrary = "sixpoint::import::not-library",
 }
 
 impl fmt::Display for Code {
@@ -312,13 +410,14 @@ impl Diagnostic {
     pub fn location(&self) -> Option<Location> {
         let source = self.source.as_ref()?;
         let span = self.labels.first()?.span;
-        let (line, column) = source.line_col(span.start);
+        let (file, line, column) = source.locate(span.start);
+        let (_, base) = source.resolve(span.start);
         Some(Location {
-            file: source.name().to_string(),
+            file: file.to_string(),
             line,
             column,
-            start: span.start,
-            end: span.end,
+            start: span.start - base,
+            end: span.end.saturating_sub(base),
         })
     }
 }

@@ -563,7 +563,7 @@ impl Checker<'_> {
         let mut pieces = Vec::new();
         let mut text = String::new();
         let mut rest = s.node.as_str();
-        let raw = self.file().text().get(s.span.start..s.span.end).unwrap_or("");
+        let raw = self.file().slice(s.span);
         let mut ok = true;
         while let Some(open) = rest.find('{') {
             text.push_str(rest.get(..open).unwrap_or(""));

@@ -11,13 +11,14 @@ mod expr;
 mod lints;
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::ast::{self, Item, Name, Outcome, SelectorKind};
 use crate::compile::ir::*;
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile, Span};
 use crate::ext::{self, ExtType, Sandbox, Script};
+use crate::parse::import::Unit;
 
 pub use err::suggest;
 pub(crate) use expr::Scope;
@@ -84,7 +85,10 @@ struct ExtSig {
 /// Symbol tables and the diagnostics found so far.
 pub(crate) struct Checker<'a> {
     file: &'a SourceFile,
-    dir: &'a Path,
+    /// Where each file of the source map starts, with its folder.
+    dirs: &'a [(usize, PathBuf)],
+    /// Checking a library alone: there is no structure to select from.
+    library: bool,
     sandbox: Arc<Sandbox>,
     diags: Diagnostics,
     scales: Vec<ScaleIr>,
@@ -114,18 +118,22 @@ pub(crate) struct Checker<'a> {
     contexts: HashMap<String, ContextId>,
 }
 
-/// Checks a parsed ruleset. `dir` is the ruleset's folder, against which
-/// extension paths resolve. Returns the checked ruleset when there are no
-/// errors, and every diagnostic (warnings too) either way.
+/// Checks a parsed ruleset over its source map. `dirs` gives each file's
+/// folder, against which the extension paths it names resolve. Returns the
+/// checked ruleset when there are no errors, and every diagnostic (warnings
+/// too) either way. A library alone checks its declarations and rules but
+/// gives no checked ruleset: there is nothing to evaluate.
 pub fn check(
     ruleset: &ast::Ruleset,
     file: &SourceFile,
-    dir: &Path,
+    dirs: &[(usize, PathBuf)],
     sandbox: Arc<Sandbox>,
 ) -> (Option<Checked>, Diagnostics) {
+    let library = ruleset.framework.kind == ast::HeaderKind::Library;
     let mut c = Checker {
         file,
-        dir,
+        dirs,
+        library,
         sandbox,
         diags: Diagnostics::default(),
         scales: Vec::new(),
@@ -169,7 +177,9 @@ pub fn check(
         }
     }
     c.resolve_grading(&ruleset.framework);
-    c.require_declarations(&ruleset.framework);
+    if !library {
+        c.require_declarations(&ruleset.framework);
+    }
     for item in &ruleset.items {
         if let Item::Question(q) = item {
             c.declare_question(q);
@@ -252,7 +262,7 @@ pub fn check(
     lints::bands(&mut c);
     // A grade block with errors is dropped, so its indicators would look
     // uncovered: warn only when the blocks themselves are sound.
-    if !c.diags.has_errors() {
+    if !c.diags.has_errors() && !library {
         c.check_uncovered(&grades);
     }
 
@@ -276,7 +286,7 @@ pub fn check(
     let Some(grading) = grading else {
         return (None, diags);
     };
-    if diags.has_errors() {
+    if diags.has_errors() || library {
         return (None, diags);
     }
     let extensions = exts
@@ -533,7 +543,13 @@ impl<'a> Checker<'a> {
         let params: Vec<ExtType> = e.params.iter().map(|p| parse_type(self, p)).collect();
         let ret = parse_type(self, &e.ret);
         let script = if ok {
-            match ext::load(&self.sandbox, self.dir, &e.path.node, self.file, e.path.span) {
+            match ext::load(
+                &self.sandbox,
+                Unit::dir_of(self.dirs, e.span),
+                &e.path.node,
+                self.file,
+                e.path.span,
+            ) {
                 Ok(s) => match s.check_function(&e.name.node, params.len(), self.file, e.span) {
                     Ok(()) => Some(Arc::new(s)),
                     Err(d) => {
@@ -578,7 +594,9 @@ impl<'a> Checker<'a> {
                 }
             },
             None => {
-                if self.scales.is_empty() {
+                if self.scales.is_empty() && self.library {
+                    // A library may share rules that name no level.
+                } else if self.scales.is_empty() {
                     self.push(
                         Diagnostic::error(Code::CheckMissing, "the ruleset declares no scale")
                             .in_file(self.file)
@@ -805,7 +823,7 @@ impl<'a> Checker<'a> {
         };
         out.sort();
         out.dedup();
-        if out.is_empty() && !matches!(sel.node, SelectorKind::List(_)) {
+        if out.is_empty() && !self.library && !matches!(sel.node, SelectorKind::List(_)) {
             self.push(
                 Diagnostic::warning(Code::CheckEmptySelection, "this selects no indicator")
                     .in_file(self.file)

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::ast::CmpOp;
+use crate::ast::{CmpOp, HeaderKind};
 use crate::check::{self, CellHir, Checked, GradeHir};
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::ext::Sandbox;
@@ -19,6 +19,9 @@ use ir::*;
 /// every diagnostic (warnings too).
 pub struct Compiled {
     pub program: Option<Program>,
+    /// The library's name when the file is a library that checked without
+    /// error: sound, but nothing to evaluate.
+    pub library: Option<String>,
     pub diagnostics: Diagnostics,
 }
 
@@ -36,6 +39,7 @@ pub fn compile_file(path: &Path) -> Compiled {
         }
         Err(e) => Compiled {
             program: None,
+            library: None,
             diagnostics: Diagnostics(vec![
                 Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
                     .help("check the path and that the file is readable"),
@@ -46,18 +50,22 @@ pub fn compile_file(path: &Path) -> Compiled {
 
 /// Parses, checks and compiles ruleset text; `dir` anchors extension paths.
 pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
-    let ast = match parse::parse(file) {
-        Ok(ast) => ast,
+    let unit = match parse::parse(file).and_then(|ast| parse::import::resolve(file, ast, dir)) {
+        Ok(unit) => unit,
         Err(diags) => {
             return Compiled {
                 program: None,
+                library: None,
                 diagnostics: Diagnostics(diags),
             };
         }
     };
-    let (checked, diagnostics) = check::check(&ast, file, dir, Arc::new(Sandbox::new()));
+    let (checked, diagnostics) = check::check(&unit.ruleset, &unit.file, &unit.dirs, Arc::new(Sandbox::new()));
+    let header = &unit.ruleset.framework;
+    let library = (header.kind == HeaderKind::Library && !diagnostics.has_errors()).then(|| header.name.node.clone());
     Compiled {
         program: checked.map(lower),
+        library,
         diagnostics,
     }
 }

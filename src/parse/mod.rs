@@ -8,6 +8,7 @@
 //! twice, and input nested so deeply that later stages could overflow the
 //! stack on it.
 
+pub mod import;
 mod syntax;
 #[cfg(test)]
 mod tests;
@@ -87,6 +88,21 @@ pub fn parse(file: &SourceFile) -> Result<Ruleset, Vec<Diagnostic>> {
     };
     let ruleset = b.ruleset(root);
     if b.diags.is_empty() { Ok(ruleset) } else { Err(b.diags) }
+}
+
+/// Parses a file that a source map places at `base` (see
+/// [`SourceFile::map`]), so that its spans are offsets in the map. Errors are
+/// reported in the file's own offsets, as they are found before the shift.
+pub fn parse_at(file: &SourceFile, base: usize) -> Result<Ruleset, Vec<Diagnostic>> {
+    let ruleset = parse(file)?;
+    if base == 0 {
+        return Ok(ruleset);
+    }
+    // Parsing again behind `base` spaces, which the grammar skips, makes
+    // every span a map offset without threading the base through each span
+    // the builder takes. Rulesets are small; the second parse costs little.
+    let padded = SourceFile::new(file.name(), " ".repeat(base) + file.text());
+    parse(&padded)
 }
 
 /// Runs pest alone over `text` and counts the pairs it yields, without
@@ -363,6 +379,11 @@ impl Builder<'_> {
         let mut items = Vec::new();
         for c in it {
             let item = match c.as_rule() {
+                Rule::import => {
+                    let s = span(&c);
+                    let path = self.string(&take_part(&mut parts(c)));
+                    Item::Import(Import { path, span: s })
+                }
                 Rule::scale => Item::Scale(self.scale(c)),
                 Rule::sources => Item::Sources(self.decl_list(c)),
                 Rule::tags => Item::Tags(self.decl_list(c)),
@@ -386,6 +407,10 @@ impl Builder<'_> {
 
     fn framework(&mut self, p: Pair<'_, Rule>) -> Framework {
         let s = span(&p);
+        let kind = match p.as_rule() {
+            Rule::library => HeaderKind::Library,
+            _ => HeaderKind::Framework,
+        };
         let mut it = parts(p);
         let name = name_of(&take_part(&mut it));
         let (mut title, mut version, mut source, mut scale) = (None, None, None, None);
@@ -393,7 +418,10 @@ impl Builder<'_> {
             let at = span(&field);
             let rule = field.as_rule();
             let value = take_part(&mut parts(field));
-            let block = "the framework header";
+            let block = match kind {
+                HeaderKind::Framework => "the framework header",
+                HeaderKind::Library => "the library header",
+            };
             match rule {
                 Rule::title_field => self.once(&mut title, self.string(&value), at, "`title`", block),
                 Rule::version_field => self.once(&mut version, self.string(&value), at, "`version`", block),
@@ -403,6 +431,7 @@ impl Builder<'_> {
             }
         }
         Framework {
+            kind,
             name,
             title: title.map(|t| t.0),
             version: version.map(|t| t.0),

@@ -225,6 +225,8 @@ const GROUPS: &[Group] = &[
     Group {
         name: "a declaration (`question`, `grade`, `require`, …)",
         members: &[
+            "`import`",
+            "an `import`",
             "`scale`",
             "`sources`",
             "`tags`",
@@ -443,6 +445,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::kw_framework
+            | Rule::kw_library
+            | Rule::kw_import
             | Rule::kw_title
             | Rule::kw_version
             | Rule::kw_source
@@ -529,6 +533,8 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::string_inner => "the text of a string",
         // keywords
         Rule::kw_framework => "`framework`",
+        Rule::kw_library => "`library`",
+        Rule::kw_import => "`import`",
         Rule::kw_title => "`title`",
         Rule::kw_version => "`version`",
         Rule::kw_source => "`source`",
@@ -592,9 +598,11 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_true => "`true`",
         Rule::kw_false => "`false`",
         // ruleset
-        Rule::ruleset => "a ruleset",
+        Rule::ruleset => "a `framework` or `library` header",
         Rule::item => "a declaration",
         Rule::framework => "the `framework` header",
+        Rule::library => "the `library` header",
+        Rule::import => "an `import`",
         Rule::framework_field => "`title`, `version`, `source` or `scale`",
         Rule::title_field => "`title`",
         Rule::version_field => "`version`",

@@ -586,7 +586,10 @@ fn a_truncated_ruleset_points_at_the_end() {
     );
 
     let d = one_err("");
-    assert_eq!(d.message, "expected `framework`, found end of file");
+    assert_eq!(
+        d.message,
+        "expected a `framework` or `library` header, found end of file"
+    );
     assert_eq!(d.labels[0].span, Span::new(0, 0));
 }
 

@@ -117,10 +117,10 @@ pub fn render_human(r: &Report) -> String {
         for t in &plan.triggered {
             let _ = writeln!(
                 out,
-                "  examine {} because {} (rule at line {})",
+                "  examine {} because {} (rule at {})",
                 t.indicators.join(", "),
                 t.because,
-                t.rule_line
+                t.rule_at
             );
         }
     }

@@ -13,7 +13,7 @@ use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
 pub use human::render_human;
 
 /// The version of the JSON report's shape; bumped on any breaking change.
-pub const REPORT_FORMAT: &str = "sixpoint-report/1";
+pub const REPORT_FORMAT: &str = "sixpoint-report/2";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -75,8 +75,9 @@ pub struct IndicatorReport {
     #[serde(rename = "final")]
     pub final_grade: Option<String>,
     pub secure: bool,
-    /// The line of the rule that decided the grade, in the ruleset.
-    pub decided_at_line: Option<usize>,
+    /// Where the rule that decided the grade is written, as `file:line`
+    /// (the ruleset or a library it imports).
+    pub decided_at: Option<String>,
     pub judgement: Option<String>,
     pub unmet: Vec<UnmetReport>,
     pub evidence: Option<EvidenceReport>,
@@ -112,7 +113,8 @@ pub struct PlanReport {
 pub struct TriggerReport {
     pub indicators: Vec<String>,
     pub because: String,
-    pub rule_line: usize,
+    /// Where the trigger is written, as `file:line`.
+    pub rule_at: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -183,10 +185,10 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
             .collect(),
         _ => Vec::new(),
     };
-    let decided_at_line = o.decided_by.and_then(|k| {
+    let decided_at = o.decided_by.and_then(|k| {
         let block = p.grade_blocks.get(ind.grade_block?.index())?;
         let rule = block.rules.get(k)?;
-        Some(p.file.line_col(rule.span.start).0)
+        Some(written_at(p, rule.span))
     });
     let evidence = o.has_evidence.then(|| {
         let f = &o.facts;
@@ -237,7 +239,7 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
         derived: if skipped { None } else { level(o.derived) },
         final_grade: level(o.grade()),
         secure: !skipped && o.has_evidence && o.secure,
-        decided_at_line: if skipped { None } else { decided_at_line },
+        decided_at: if skipped { None } else { decided_at },
         judgement: if skipped { None } else { o.judgement.clone() },
         unmet: if skipped {
             Vec::new()
@@ -341,7 +343,7 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
                         .map(|i| i.id.clone())
                         .collect(),
                     because: e.because.clone(),
-                    rule_line: p.file.line_col(e.span.start).0,
+                    rule_at: written_at(p, e.span),
                 })
                 .collect(),
         }),
@@ -429,4 +431,10 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
         capacity,
         findings,
     }
+}
+
+/// `file:line` of a span of the ruleset's source map.
+fn written_at(p: &Program, span: crate::diag::Span) -> String {
+    let (file, line, _) = p.file.locate(span.start);
+    format!("{file}:{line}")
 }

@@ -1,0 +1,201 @@
+//! Imports: a ruleset and the libraries it imports, read into one AST over
+//! one source map.
+//!
+//! Each library is read once however often it is imported (a diamond is
+//! fine), its own imports first. Its items follow the importing file's, so
+//! the blocks a ruleset writes itself come before the general ones it
+//! imports: the first grade block that selects an indicator grades it.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::ast::{HeaderKind, Item, Ruleset};
+use crate::diag::{Code, Diagnostic, SourceFile, Span};
+
+/// More files than any framework needs; a guard against generated chains.
+const MAX_FILES: usize = 64;
+
+/// A ruleset with its imports resolved.
+pub struct Unit {
+    /// The source map: the ruleset first, then each library.
+    pub file: SourceFile,
+    /// The ruleset's header, its own items, then the libraries' items.
+    pub ruleset: Ruleset,
+    /// Where each file of the map starts, with its folder, which the paths
+    /// it names (imports, extensions) are relative to.
+    pub dirs: Vec<(usize, PathBuf)>,
+}
+
+impl Unit {
+    /// The folder of the file a span falls in.
+    pub fn dir_of(dirs: &[(usize, PathBuf)], span: Span) -> &Path {
+        let i = dirs.partition_point(|(base, _)| *base <= span.start).saturating_sub(1);
+        dirs.get(i).map_or(Path::new("."), |(_, d)| d.as_path())
+    }
+}
+
+/// Reads the libraries `root` imports. `dir` is the root's folder.
+pub fn resolve(root: &SourceFile, ast: Ruleset, dir: &Path) -> Result<Unit, Vec<Diagnostic>> {
+    let mut r = Resolver {
+        files: vec![(0, root.clone())],
+        dirs: vec![(0, dir.to_path_buf())],
+        next_base: SourceFile::next_base(0, root),
+        seen: HashSet::new(),
+        stack: Vec::new(),
+        items: Vec::new(),
+        diags: Vec::new(),
+        root_is_library: ast.framework.kind == HeaderKind::Library,
+    };
+    if let Ok(canonical) = Path::new(root.name()).canonicalize() {
+        r.seen.insert(canonical.clone());
+        r.stack.push(canonical);
+    }
+    let Ruleset { framework, items } = ast;
+    r.visit(items, dir, root, 0);
+    if !r.diags.is_empty() {
+        return Err(r.diags);
+    }
+    Ok(Unit {
+        file: SourceFile::map(r.files.clone()),
+        ruleset: Ruleset {
+            framework,
+            items: r.items,
+        },
+        dirs: r.dirs,
+    })
+}
+
+struct Resolver {
+    files: Vec<(usize, SourceFile)>,
+    dirs: Vec<(usize, PathBuf)>,
+    next_base: usize,
+    /// Canonical paths already read.
+    seen: HashSet<PathBuf>,
+    /// Canonical paths of the files being read, importer first: a cycle.
+    stack: Vec<PathBuf>,
+    items: Vec<Item>,
+    diags: Vec<Diagnostic>,
+    root_is_library: bool,
+}
+
+impl Resolver {
+    /// Is the file at `base` a library? Every imported file is; the root may be.
+    fn library(&self, base: usize) -> bool {
+        base > 0 || self.root_is_library
+    }
+
+    /// A library declares rules, not the framework's structure.
+    fn structure(&mut self, file: &SourceFile, base: usize, span: Span, what: &str) {
+        self.diags.push(
+            Diagnostic::error(
+                Code::ImportNotLibrary,
+                format!("{what} cannot be declared in a library"),
+            )
+            .in_file(file)
+            .label(
+                Span::new(span.start - base, span.end - base),
+                "structure belongs to a framework",
+            )
+            .help("declare the questions, areas and the capacity judgement in the framework that imports this library"),
+        );
+    }
+
+    /// Takes the items of `file`, which starts at `base` in the map, and
+    /// reads what it imports.
+    fn visit(&mut self, items: Vec<Item>, dir: &Path, file: &SourceFile, base: usize) {
+        let mut imports = Vec::new();
+        for item in items {
+            match item {
+                Item::Import(i) => imports.push(i),
+                Item::Question(q) if self.library(base) => self.structure(file, base, q.span, "a question"),
+                Item::Capacity(c) if self.library(base) => self.structure(file, base, c.span, "a capacity judgement"),
+                other => self.items.push(other),
+            }
+        }
+        for import in imports {
+            // Diagnostics about an import point into the file that writes it.
+            let at = file;
+            let path_span = Span::new(import.path.span.start - base, import.path.span.end - base);
+            let path = dir.join(&import.path.node);
+            let canonical = match path.canonicalize() {
+                Ok(c) => c,
+                Err(e) => {
+                    self.diags.push(
+                        Diagnostic::error(Code::ImportNotFound, format!("cannot read `{}`: {e}", path.display()))
+                            .in_file(at)
+                            .label(path_span, "imported here")
+                            .help("the path is relative to the importing file; check its spelling"),
+                    );
+                    continue;
+                }
+            };
+            if self.stack.contains(&canonical) {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::ImportCycle,
+                        format!("importing `{}` closes a cycle", import.path.node),
+                    )
+                    .in_file(at)
+                    .label(path_span, "this import leads back to a file being read")
+                    .help("move what both files need into a library that neither imports"),
+                );
+                continue;
+            }
+            if !self.seen.insert(canonical.clone()) {
+                continue; // Read already: each library's items are taken once.
+            }
+            if self.files.len() >= MAX_FILES {
+                self.diags.push(
+                    Diagnostic::error(Code::ImportCycle, format!("more than {MAX_FILES} files are imported"))
+                        .in_file(at)
+                        .label(path_span, "one import too many")
+                        .help("import fewer, larger libraries"),
+                );
+                return;
+            }
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.diags.push(
+                        Diagnostic::error(Code::ImportNotFound, format!("cannot read `{}`: {e}", path.display()))
+                            .in_file(at)
+                            .label(path_span, "imported here")
+                            .help("the path is relative to the importing file; check its spelling"),
+                    );
+                    continue;
+                }
+            };
+            let lib = SourceFile::new(path.display().to_string(), text);
+            let lib_base = self.next_base;
+            let ast = match super::parse_at(&lib, lib_base) {
+                Ok(ast) => ast,
+                Err(ds) => {
+                    self.diags.extend(ds);
+                    continue;
+                }
+            };
+            if ast.framework.kind != HeaderKind::Library {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::ImportNotLibrary,
+                        format!("`{}` is a framework, not a library", import.path.node),
+                    )
+                    .in_file(at)
+                    .label(path_span, "only a `library` can be imported")
+                    .help(
+                        "move the declarations to share into a file that starts with `library NAME { … }` \
+                         and import that from both rulesets",
+                    ),
+                );
+                continue;
+            }
+            self.next_base = SourceFile::next_base(lib_base, &lib);
+            self.files.push((lib_base, lib.clone()));
+            let lib_dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            self.dirs.push((lib_base, lib_dir.clone()));
+            self.stack.push(canonical);
+            self.visit(ast.items, &lib_dir, &lib, lib_base);
+            self.stack.pop();
+        }
+    }
+}
