@@ -272,11 +272,19 @@ fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) ->
     let color_err = use_color(color, std::io::stderr().is_terminal());
     let color_out = use_color(color, std::io::stdout().is_terminal());
     let Compiled {
-        program, diagnostics, ..
+        program,
+        library,
+        diagnostics,
     } = compile::compile_file(ruleset);
     let Some(program) = program else {
         print_diagnostics(&diagnostics.0, color_err, true);
-        errln!("{}: the ruleset has errors; nothing was evaluated", ruleset.display());
+        match library {
+            Some(name) => errln!(
+                "{}: `{name}` is a library, not a framework; evaluate with a ruleset that imports it",
+                ruleset.display()
+            ),
+            None => errln!("{}: the ruleset has errors; nothing was evaluated", ruleset.display()),
+        }
         return Status::Failed.exit_code();
     };
     let files = expand(data);

@@ -190,3 +190,44 @@ fn usage_errors_exit_two_and_help_exits_zero() {
         Some(2)
     );
 }
+
+#[test]
+fn a_library_checks_on_its_own_but_is_not_evaluated() {
+    let o = sixpoint()
+        .args(["check", "rulesets/lib/hmie-evidence.six"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("library `hmie_evidence`"), "{}", stdout(&o));
+
+    let o = sixpoint()
+        .args([
+            "eval",
+            "rulesets/lib/hmie-evidence.six",
+            "seeds/generic-2006/weak-nurture.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is a library, not a framework"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_finding_from_an_imported_rule_points_into_the_library() {
+    let o = sixpoint()
+        .args([
+            "eval",
+            "--format",
+            "json",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/thin-evidence.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("\"decided_at\": \"rulesets/lib/hmie-evidence.six:"),
+        "{out}"
+    );
+}
