@@ -69,6 +69,16 @@ pub enum Item {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Import {
     pub path: Name,
+    pub renames: Vec<LevelRename>,
+    pub span: Span,
+}
+
+/// `level adequate as satisfactory`: an imported level under this
+/// framework's name; the library's name stays valid as an alias.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LevelRename {
+    pub from: Name,
+    pub to: Name,
     pub span: Span,
 }
 
@@ -84,6 +94,8 @@ pub struct Scale {
 pub struct LevelDecl {
     pub value: Option<Spanned<u32>>,
     pub name: Name,
+    /// Other names for the level: the library's, when an import renames it.
+    pub aliases: Vec<Name>,
     pub description: Option<Name>,
     pub span: Span,
 }

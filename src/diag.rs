@@ -317,6 +317,8 @@ codes! {
     ImportCycle = "sixpoint::import::cycle",
     /// An import of a framework rather than a library.
     ImportNotLibrary = "sixpoint::import::not-library",
+    /// A `level A as B` in an import that cannot apply.
+    ImportRename = "sixpoint::import::rename",
 }
 
 impl fmt::Display for Code {

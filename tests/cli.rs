@@ -231,3 +231,23 @@ fn a_finding_from_an_imported_rule_points_into_the_library() {
         "{out}"
     );
 }
+
+#[test]
+fn an_import_may_rename_levels_for_its_framework() {
+    let o = sixpoint()
+        .args([
+            "eval",
+            "--format",
+            "json",
+            "tests/fixtures/imports/renamed.six",
+            "tests/fixtures/imports/renamed.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    // The library caps at `adequate`; the framework calls that level `satisfactory`.
+    assert!(out.contains("\"final\": \"satisfactory\""), "{out}");
+    assert!(out.contains("\"claimed\": \"satisfactory\""), "{out}");
+    assert!(!out.contains("adequate\""), "{out}");
+}

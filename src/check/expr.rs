@@ -447,7 +447,7 @@ impl Checker<'_> {
             };
             if let Some(scale) = scale
                 && let Some(s) = self.scales.get(scale.index())
-                && let Some(r) = s.levels.iter().position(|l| l.name == *name)
+                && let Some(r) = s.levels.iter().position(|l| l.is(name))
             {
                 return Some((Expr::Const(Value::Level(r as Rank)), Type::Level(scale)));
             }

@@ -407,6 +407,7 @@ impl<'a> Checker<'a> {
             .rev()
             .map(|l| LevelIr {
                 name: l.name.node.clone(),
+                aliases: l.aliases.iter().map(|a| a.node.clone()).collect(),
                 value: l.value.as_ref().map(|v| v.node),
                 description: l.description.as_ref().map(|d| d.node.clone()),
             })
@@ -906,7 +907,7 @@ impl<'a> Checker<'a> {
 
     pub(crate) fn level(&mut self, scale: ScaleId, name: &Name) -> Option<Rank> {
         let s = self.scales.get(scale.index())?;
-        if let Some(r) = s.levels.iter().position(|l| l.name == name.node) {
+        if let Some(r) = s.levels.iter().position(|l| l.is(&name.node)) {
             return Some(r as Rank);
         }
         let names: Vec<&str> = s.levels.iter().rev().map(|l| l.name.as_str()).collect();

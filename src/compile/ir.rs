@@ -193,8 +193,17 @@ impl ScaleIr {
 #[derive(Clone, Debug)]
 pub struct LevelIr {
     pub name: String,
+    /// Other names rules and data may use (see `import … { level A as B }`).
+    pub aliases: Vec<String>,
     pub value: Option<u32>,
     pub description: Option<String>,
+}
+
+impl LevelIr {
+    /// Does `name` name this level?
+    pub fn is(&self, name: &str) -> bool {
+        self.name == name || self.aliases.iter().any(|a| a == name)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -166,10 +166,15 @@ fn lower(c: Checked) -> Program {
         levels: scales
             .get(grading.index())
             .map(|s| {
+                // Data may write a level by any of its names.
                 s.levels
                     .iter()
                     .enumerate()
-                    .map(|(r, l)| (l.name.clone(), r as Rank))
+                    .flat_map(|(r, l)| {
+                        std::iter::once(&l.name)
+                            .chain(&l.aliases)
+                            .map(move |n| (n.clone(), r as Rank))
+                    })
                     .collect()
             })
             .unwrap_or_default(),

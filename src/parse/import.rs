@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::ast::{HeaderKind, Item, Ruleset};
+use crate::ast::{HeaderKind, Item, LevelRename, Ruleset};
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
 
 /// More files than any framework needs; a guard against generated chains.
@@ -65,6 +65,27 @@ pub fn resolve(root: &SourceFile, ast: Ruleset, dir: &Path) -> Result<Unit, Vec<
     })
 }
 
+/// `a/b/../c` as `a/c`, so that diagnostics name a library by a short path.
+/// Lexical only: reading still goes through the file system.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
 struct Resolver {
     files: Vec<(usize, SourceFile)>,
     dirs: Vec<(usize, PathBuf)>,
@@ -100,6 +121,61 @@ impl Resolver {
         );
     }
 
+    /// Applies `level A as B` to the scales the import brought in (the items
+    /// from `first` on): each level takes its new name and keeps the old one
+    /// as an alias, so the library's rules still resolve.
+    fn rename_levels(&mut self, first: usize, renames: &[LevelRename], file: &SourceFile, base: usize) {
+        let local = |s: Span| Span::new(s.start - base, s.end - base);
+        for r in renames {
+            let mut found = false;
+            for item in self.items.iter_mut().skip(first) {
+                let Item::Scale(scale) = item else { continue };
+                if scale.levels.iter().any(|l| l.name.node == r.to.node) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::ImportRename,
+                            format!("scale `{}` already has a level `{}`", scale.name.node, r.to.node),
+                        )
+                        .in_file(file)
+                        .label(local(r.to.span), "taken")
+                        .help("choose a name the imported scale does not use"),
+                    );
+                    found = true;
+                    continue;
+                }
+                if let Some(level) = scale.levels.iter_mut().find(|l| l.name.node == r.from.node) {
+                    let old = std::mem::replace(&mut level.name, r.to.clone());
+                    level.aliases.push(old);
+                    found = true;
+                }
+            }
+            if !found {
+                let levels: Vec<String> = self.items[first..]
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Scale(s) => Some(s.levels.iter().map(|l| l.name.node.clone())),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect();
+                let help = match crate::check::suggest(&r.from.node, levels.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if levels.is_empty() => "the library declares no scale".to_string(),
+                    None => format!("its levels are {}", levels.join(", ")),
+                };
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::ImportRename,
+                        format!("the imported scales have no level `{}`", r.from.node),
+                    )
+                    .in_file(file)
+                    .label(local(r.from.span), "not a level of the library")
+                    .help(help),
+                );
+            }
+        }
+    }
+
     /// Takes the items of `file`, which starts at `base` in the map, and
     /// reads what it imports.
     fn visit(&mut self, items: Vec<Item>, dir: &Path, file: &SourceFile, base: usize) {
@@ -116,7 +192,7 @@ impl Resolver {
             // Diagnostics about an import point into the file that writes it.
             let at = file;
             let path_span = Span::new(import.path.span.start - base, import.path.span.end - base);
-            let path = dir.join(&import.path.node);
+            let path = normalize(&dir.join(&import.path.node));
             let canonical = match path.canonicalize() {
                 Ok(c) => c,
                 Err(e) => {
@@ -142,7 +218,20 @@ impl Resolver {
                 continue;
             }
             if !self.seen.insert(canonical.clone()) {
-                continue; // Read already: each library's items are taken once.
+                // Read already: each library's items are taken once, so they
+                // cannot take other names here.
+                if let Some(r) = import.renames.first() {
+                    self.diags.push(
+                        Diagnostic::error(Code::ImportRename, format!("`{}` is imported twice", import.path.node))
+                            .in_file(at)
+                            .label(
+                                Span::new(r.span.start - base, r.span.end - base),
+                                "renamed at a second import",
+                            )
+                            .help("rename the levels where the library is first imported"),
+                    );
+                }
+                continue;
             }
             if self.files.len() >= MAX_FILES {
                 self.diags.push(
@@ -194,8 +283,10 @@ impl Resolver {
             let lib_dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
             self.dirs.push((lib_base, lib_dir.clone()));
             self.stack.push(canonical);
+            let first = self.items.len();
             self.visit(ast.items, &lib_dir, &lib, lib_base);
             self.stack.pop();
+            self.rename_levels(first, &import.renames, at, base);
         }
     }
 }

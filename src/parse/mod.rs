@@ -381,8 +381,18 @@ impl Builder<'_> {
             let item = match c.as_rule() {
                 Rule::import => {
                     let s = span(&c);
-                    let path = self.string(&take_part(&mut parts(c)));
-                    Item::Import(Import { path, span: s })
+                    let mut it = parts(c);
+                    let path = self.string(&take_part(&mut it));
+                    let renames = it
+                        .map(|r| {
+                            let at = span(&r);
+                            let mut names = parts(r);
+                            let from = name_of(&take_part(&mut names));
+                            let to = name_of(&take_part(&mut names));
+                            LevelRename { from, to, span: at }
+                        })
+                        .collect();
+                    Item::Import(Import { path, renames, span: s })
                 }
                 Rule::scale => Item::Scale(self.scale(c)),
                 Rule::sources => Item::Sources(self.decl_list(c)),
@@ -462,6 +472,7 @@ impl Builder<'_> {
         }
         LevelDecl {
             value,
+            aliases: Vec::new(),
             name: name.expect("grammar: a level has a name"),
             description,
             span: s,

@@ -447,6 +447,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
         Rule::kw_framework
             | Rule::kw_library
             | Rule::kw_import
+            | Rule::kw_level
+            | Rule::kw_as
             | Rule::kw_title
             | Rule::kw_version
             | Rule::kw_source
@@ -535,6 +537,8 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_framework => "`framework`",
         Rule::kw_library => "`library`",
         Rule::kw_import => "`import`",
+        Rule::kw_level => "`level`",
+        Rule::kw_as => "`as`",
         Rule::kw_title => "`title`",
         Rule::kw_version => "`version`",
         Rule::kw_source => "`source`",
@@ -603,6 +607,7 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::framework => "the `framework` header",
         Rule::library => "the `library` header",
         Rule::import => "an `import`",
+        Rule::level_rename => "`level NAME as NAME`",
         Rule::framework_field => "`title`, `version`, `source` or `scale`",
         Rule::title_field => "`title`",
         Rule::version_field => "`version`",
