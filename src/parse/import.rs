@@ -193,15 +193,16 @@ impl Resolver {
             let at = file;
             let path_span = Span::new(import.path.span.start - base, import.path.span.end - base);
             let path = normalize(&dir.join(&import.path.node));
+            let not_found = |e: std::io::Error| {
+                Diagnostic::error(Code::ImportNotFound, format!("cannot read `{}`: {e}", path.display()))
+                    .in_file(at)
+                    .label(path_span, "imported here")
+                    .help("the path is relative to the importing file; check its spelling")
+            };
             let canonical = match path.canonicalize() {
                 Ok(c) => c,
                 Err(e) => {
-                    self.diags.push(
-                        Diagnostic::error(Code::ImportNotFound, format!("cannot read `{}`: {e}", path.display()))
-                            .in_file(at)
-                            .label(path_span, "imported here")
-                            .help("the path is relative to the importing file; check its spelling"),
-                    );
+                    self.diags.push(not_found(e));
                     continue;
                 }
             };
@@ -245,12 +246,7 @@ impl Resolver {
             let text = match std::fs::read_to_string(&path) {
                 Ok(t) => t,
                 Err(e) => {
-                    self.diags.push(
-                        Diagnostic::error(Code::ImportNotFound, format!("cannot read `{}`: {e}", path.display()))
-                            .in_file(at)
-                            .label(path_span, "imported here")
-                            .help("the path is relative to the importing file; check its spelling"),
-                    );
+                    self.diags.push(not_found(e));
                     continue;
                 }
             };
