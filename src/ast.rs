@@ -87,6 +87,16 @@ pub struct LevelRename {
 pub struct Scale {
     pub name: Name,
     pub levels: Vec<LevelDecl>,
+    pub travel: Option<Travel>,
+    pub span: Span,
+}
+
+/// `travel { improving "…", stable "…", declining "…" } by N`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Travel {
+    /// Direction name (`improving`, `stable`, `declining`) and its word.
+    pub words: Vec<(Name, Name)>,
+    pub by: Option<Spanned<u32>>,
     pub span: Span,
 }
 

@@ -67,6 +67,11 @@ enum Command {
         data: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// An earlier evaluation of the same organisation and framework: the
+        /// report shows each grade's previous level and direction of travel.
+        /// Takes one DATA file.
+        #[arg(long, value_name = "DATA")]
+        previous: Option<PathBuf>,
     },
 }
 
@@ -106,7 +111,12 @@ pub fn run() -> u8 {
     };
     match cli.command {
         Command::Check { rulesets, format } => check(&rulesets, format, cli.color),
-        Command::Eval { ruleset, data, format } => eval(&ruleset, &data, format, cli.color),
+        Command::Eval {
+            ruleset,
+            data,
+            format,
+            previous,
+        } => eval(&ruleset, &data, previous.as_deref(), format, cli.color),
     }
 }
 
@@ -268,7 +278,7 @@ fn entry(r: &FileResult) -> EvalEntry<'_> {
     }
 }
 
-fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
+fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Format, color: ColorChoice) -> u8 {
     let color_err = use_color(color, std::io::stderr().is_terminal());
     let color_out = use_color(color, std::io::stdout().is_terminal());
     let Compiled {
@@ -297,8 +307,18 @@ fn eval(ruleset: &Path, data: &[PathBuf], format: Format, color: ColorChoice) ->
         );
         return Status::Failed.exit_code();
     }
+    if previous.is_some() && files.len() != 1 {
+        errln!("error: `--previous` compares two periods of one evaluation; give exactly one DATA file");
+        return Status::Failed.exit_code();
+    }
     // Each file is independent: one that fails is reported and the rest go on.
-    let results: Vec<FileResult> = files.par_iter().map(|f| sixpoint::evaluate_path(&program, f)).collect();
+    let results: Vec<FileResult> = files
+        .par_iter()
+        .map(|f| match previous {
+            Some(prev) => sixpoint::evaluate_path_with_previous(&program, f, prev),
+            None => sixpoint::evaluate_path(&program, f),
+        })
+        .collect();
     let worst = results.iter().map(FileResult::status).max().unwrap_or(Status::Clean);
     match format {
         Format::Human => {

@@ -265,6 +265,8 @@ codes! {
     CheckTableShape = "sixpoint::check::table-shape",
     /// A selector that selects no indicator.
     CheckEmptySelection = "sixpoint::check::empty-selection",
+    /// A `travel` block without all three directions, or with an impossible step.
+    CheckTravel = "sixpoint::check::travel",
     /// The data file is not well-formed YAML or JSON.
     DataSyntax = "sixpoint::data::syntax",
     /// A field of the wrong type, a missing or an unknown field.
@@ -311,6 +313,10 @@ codes! {
     ExtLimit = "sixpoint::ext::limit",
     /// An extension returned a value of the wrong type.
     ExtReturn = "sixpoint::ext::return-type",
+    /// A previous period evaluated on another framework.
+    DataPeriodFramework = "sixpoint::data::period-framework",
+    /// A previous period of another organisation, or the same period twice.
+    DataPeriodMismatch = "sixpoint::data::period-mismatch",
     /// An imported file that cannot be read.
     ImportNotFound = "sixpoint::import::not-found",
     /// A file that imports itself, directly or through others.

@@ -79,34 +79,148 @@ pub fn evaluate_path(program: &Program, path: &Path) -> FileResult {
     evaluate_document(program, path, &file, &doc)
 }
 
+/// Evaluates `path` beside an earlier evaluation of the same organisation
+/// under the same framework: the report gains each grade's previous level
+/// and direction of travel. An earlier file that cannot be evaluated stops
+/// the run, with its own diagnostics.
+pub fn evaluate_path_with_previous(program: &Program, path: &Path, previous: &Path) -> FileResult {
+    let failed = |diagnostics| FileResult {
+        path: path.to_path_buf(),
+        report: None,
+        diagnostics,
+    };
+    let (file, doc) = match data::load(path) {
+        Ok(x) => x,
+        Err(d) => return failed(d),
+    };
+    let (prev_file, prev_doc) = match data::load(previous) {
+        Ok(x) => x,
+        Err(d) => return failed(d),
+    };
+    let mismatch = period_mismatch(&file, &doc, &prev_file, &prev_doc);
+    if mismatch.iter().any(Diagnostic::is_error) {
+        return failed(mismatch);
+    }
+    // The earlier period's own findings are not this report's; only what
+    // stops it from being evaluated is.
+    let (before_result, before) = run(program, previous, &prev_file, &prev_doc);
+    let Some(before) = before else {
+        return failed(before_result.diagnostics);
+    };
+    let (mut result, after) = run(program, path, &file, &doc);
+    let (Some(report), Some(after)) = (result.report.as_mut(), after) else {
+        return result;
+    };
+    let periods = eval::period::compare(program, &before, &after);
+    report::add_previous(
+        report,
+        program,
+        &periods,
+        report::PreviousReport {
+            file: previous.display().to_string(),
+            organisation: prev_doc.organisation.value.clone(),
+            period: prev_doc.period.as_ref().map(|p| p.value.clone()),
+        },
+    );
+    result.diagnostics.extend(mismatch);
+    result
+}
+
+/// Two periods must be of one framework; another organisation or the same
+/// period twice is likely a wrong file, but still comparable.
+fn period_mismatch(
+    file: &diag::SourceFile,
+    doc: &data::Document,
+    prev_file: &diag::SourceFile,
+    prev: &data::Document,
+) -> Vec<Diagnostic> {
+    use diag::Code;
+    let mut out = Vec::new();
+    if prev.framework.value != doc.framework.value {
+        out.push(
+            Diagnostic::error(
+                Code::DataPeriodFramework,
+                format!(
+                    "the previous period is evaluated on `{}`, this one on `{}`",
+                    prev.framework.value, doc.framework.value
+                ),
+            )
+            .in_file(prev_file)
+            .label(prev.framework.span, "framework of the previous period")
+            .help(format!(
+                "compare periods on one framework: map the previous evaluation with `sixpoint map` onto `{}` first",
+                doc.framework.value
+            ))
+            .related(
+                Diagnostic::new(Code::DataPeriodFramework, Severity::Advice, "the current period")
+                    .in_file(file)
+                    .label(doc.framework.span, "framework of the current period"),
+            ),
+        );
+    }
+    if prev.organisation.value != doc.organisation.value {
+        out.push(
+            Diagnostic::warning(
+                Code::DataPeriodMismatch,
+                format!(
+                    "the previous period is of `{}`, this one of `{}`",
+                    prev.organisation.value, doc.organisation.value
+                ),
+            )
+            .in_file(prev_file)
+            .label(prev.organisation.span, "organisation of the previous period")
+            .help("direction of travel compares one organisation with itself; check that the right file is given"),
+        );
+    }
+    if let (Some(a), Some(b)) = (&prev.period, &doc.period)
+        && a.value == b.value
+    {
+        out.push(
+            Diagnostic::warning(
+                Code::DataPeriodMismatch,
+                format!("both evaluations are for `{}`", a.value),
+            )
+            .in_file(prev_file)
+            .label(a.span, "the same period as the current evaluation")
+            .help("give the evaluation of the earlier period as `--previous`"),
+        );
+    }
+    out
+}
+
 /// Evaluates data already parsed (e.g. from memory, in benchmarks).
 pub fn evaluate_document(program: &Program, path: &Path, file: &diag::SourceFile, doc: &data::Document) -> FileResult {
+    run(program, path, file, doc).0
+}
+
+/// Evaluates a document, keeping the outcome for a later comparison.
+fn run(
+    program: &Program,
+    path: &Path,
+    file: &diag::SourceFile,
+    doc: &data::Document,
+) -> (FileResult, Option<eval::Outcome>) {
+    let failed = |diagnostics| FileResult {
+        path: path.to_path_buf(),
+        report: None,
+        diagnostics,
+    };
     let bound = match eval::bind(program, file, doc) {
         Ok(b) => b,
-        Err(d) => {
-            return FileResult {
-                path: path.to_path_buf(),
-                report: None,
-                diagnostics: d,
-            };
-        }
+        Err(d) => return (failed(d), None),
     };
     match eval::evaluate(program, &bound) {
-        Ok(outcome) => {
+        Ok(mut outcome) => {
             let report = report::build(program, &bound, &outcome);
-            let mut diagnostics = outcome.findings;
-            let mut sorted = diag::Diagnostics(std::mem::take(&mut diagnostics));
+            let mut sorted = diag::Diagnostics(std::mem::take(&mut outcome.findings));
             sorted.sort();
-            FileResult {
+            let result = FileResult {
                 path: path.to_path_buf(),
                 report: Some(report),
                 diagnostics: sorted.0,
-            }
+            };
+            (result, Some(outcome))
         }
-        Err(d) => FileResult {
-            path: path.to_path_buf(),
-            report: None,
-            diagnostics: vec![d],
-        },
+        Err(d) => (failed(vec![d]), None),
     }
 }

@@ -251,3 +251,77 @@ fn an_import_may_rename_levels_for_its_framework() {
     assert!(out.contains("\"claimed\": \"satisfactory\""), "{out}");
     assert!(!out.contains("adequate\""), "{out}");
 }
+
+#[test]
+fn previous_period_gives_direction_of_travel_in_the_scales_words() {
+    let o = sixpoint()
+        .args([
+            "eval",
+            "tests/fixtures/periods/rag.six",
+            "tests/fixtures/periods/current.yaml",
+            "--previous",
+            "tests/fixtures/periods/current.previous.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("was red, Improved"), "{out}");
+    assert!(out.contains("was green, Declined"), "{out}");
+    assert!(out.contains("was amber, Maintained"), "{out}");
+
+    let o = sixpoint()
+        .args([
+            "eval",
+            "--format",
+            "json",
+            "tests/fixtures/periods/rag.six",
+            "tests/fixtures/periods/current.yaml",
+            "--previous",
+            "tests/fixtures/periods/current.previous.yaml",
+        ])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(out.contains("\"direction\": \"Declined\""), "{out}");
+    assert!(out.contains("\"period\": \"2017-18\""), "{out}");
+}
+
+#[test]
+fn previous_period_on_another_framework_is_an_error() {
+    let o = sixpoint()
+        .args([
+            "eval",
+            "--color",
+            "never",
+            "tests/fixtures/periods/rag.six",
+            "tests/corpus/periods/other-framework.yaml",
+            "--previous",
+            "tests/corpus/periods/other-framework.previous.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("sixpoint::data::period-framework"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn previous_takes_one_data_file() {
+    let o = sixpoint()
+        .args([
+            "eval",
+            "tests/fixtures/periods/rag.six",
+            "tests/fixtures/periods/current.yaml",
+            "tests/corpus/periods/other-organisation.yaml",
+            "--previous",
+            "tests/fixtures/periods/current.previous.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("exactly one DATA file"), "{}", stderr(&o));
+}

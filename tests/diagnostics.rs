@@ -3,7 +3,9 @@
 //!
 //! - `tests/corpus/rulesets/*.six`: checked;
 //! - `tests/corpus/data/*.{yaml,json}`: evaluated against `tests/corpus/mini.six`;
-//! - `tests/corpus/ext/*.six`: checked, then evaluated with the `.yaml` of the same name if any.
+//! - `tests/corpus/ext/*.six`: checked, then evaluated with the `.yaml` of the same name if any;
+//! - `tests/corpus/periods/X.yaml`: evaluated against `tests/fixtures/periods/rag.six` with
+//!   `X.previous.yaml` as the previous period.
 //!
 //! A new case is a new file plus `cargo insta review`.
 
@@ -70,6 +72,24 @@ fn broken_extensions() {
         }
         assert!(!ds.is_empty(), "{} gives no diagnostic", path.display());
         insta::assert_snapshot!(rendered(&ds));
+    });
+}
+
+#[test]
+fn broken_periods() {
+    let program = compile_file(Path::new("tests/fixtures/periods/rag.six"))
+        .program
+        .expect("the periods fixture compiles");
+    insta::glob!("corpus/periods", "*.yaml", |path| {
+        let path = relative(path);
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if stem.ends_with(".previous") {
+            return;
+        }
+        let previous = path.with_file_name(format!("{stem}.previous.yaml"));
+        let result = sixpoint::evaluate_path_with_previous(&program, &path, &previous);
+        assert!(!result.diagnostics.is_empty(), "{} gives no diagnostic", path.display());
+        insta::assert_snapshot!(rendered(&result.diagnostics));
     });
 }
 

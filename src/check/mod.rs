@@ -412,11 +412,73 @@ impl<'a> Checker<'a> {
                 description: l.description.as_ref().map(|d| d.node.clone()),
             })
             .collect();
+        let travel = s
+            .travel
+            .as_ref()
+            .map_or_else(TravelIr::default, |t| self.travel(t, s.levels.len()));
         self.scale_idx.insert(s.name.node.clone(), (id, s.name.span));
         self.scales.push(ScaleIr {
             name: s.name.node.clone(),
             levels,
+            travel,
         });
+    }
+
+    /// A scale's `travel { … }`: each direction named once, `by` a move the
+    /// scale can make.
+    fn travel(&mut self, t: &ast::Travel, levels: usize) -> TravelIr {
+        let mut ir = TravelIr::default();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for (direction, word) in &t.words {
+            let Some(d) = Direction::ALL.iter().find(|d| d.keyword() == direction.node) else {
+                let names = Direction::ALL.map(Direction::keyword);
+                let d = err::unknown(
+                    self.file,
+                    Code::CheckUnknownName,
+                    "direction",
+                    &direction.node,
+                    direction.span,
+                    &names,
+                );
+                self.push(d);
+                continue;
+            };
+            if let Some(first) = seen.insert(&direction.node, direction.span) {
+                let d = err::duplicate(self.file, "direction", &direction.node, direction.span, first);
+                self.push(d);
+                continue;
+            }
+            ir.words[*d as usize] = word.node.clone();
+        }
+        if !t.words.is_empty()
+            && let Some(missing) = Direction::ALL.iter().find(|d| !seen.contains_key(d.keyword()))
+        {
+            self.push(
+                Diagnostic::error(
+                    Code::CheckTravel,
+                    format!("`travel` gives no word for `{}`", missing.keyword()),
+                )
+                .in_file(self.file)
+                .label(t.span, "incomplete")
+                .help("name all three directions: `improving \"…\", stable \"…\", declining \"…\"`"),
+            );
+        }
+        if let Some(by) = &t.by {
+            if by.node == 0 || by.node as usize >= levels {
+                self.push(
+                    Diagnostic::error(
+                        Code::CheckTravel,
+                        format!("a grade cannot move by {} on a scale of {levels} levels", by.node),
+                    )
+                    .in_file(self.file)
+                    .label(by.span, "not a possible move")
+                    .help(format!("use a number from 1 to {}", levels.saturating_sub(1).max(1))),
+                );
+            } else {
+                ir.by = by.node;
+            }
+        }
+        ir
     }
 
     fn declare_sources(&mut self, l: &ast::DeclList) {

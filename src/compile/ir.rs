@@ -164,6 +164,62 @@ pub struct ScaleIr {
     pub name: String,
     /// Lowest first, so that a level's index is its rank.
     pub levels: Vec<LevelIr>,
+    pub travel: TravelIr,
+}
+
+/// Which way a grade moved between two periods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Improving,
+    Stable,
+    Declining,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 3] = [Direction::Improving, Direction::Stable, Direction::Declining];
+
+    /// The name a ruleset writes in `travel { … }`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Direction::Improving => "improving",
+            Direction::Stable => "stable",
+            Direction::Declining => "declining",
+        }
+    }
+}
+
+/// A scale's direction of travel: its words, and how many levels a grade
+/// must move to count as a change.
+#[derive(Clone, Debug)]
+pub struct TravelIr {
+    /// Indexed by `Direction as usize`.
+    pub words: [String; 3],
+    pub by: u32,
+}
+
+impl Default for TravelIr {
+    fn default() -> Self {
+        Self {
+            words: Direction::ALL.map(|d| d.keyword().to_string()),
+            by: 1,
+        }
+    }
+}
+
+impl TravelIr {
+    /// From the grade of the earlier period to that of the later.
+    pub fn direction(&self, before: Rank, after: Rank) -> Direction {
+        let by = i64::from(self.by.max(1));
+        match i64::from(after) - i64::from(before) {
+            d if d >= by => Direction::Improving,
+            d if d <= -by => Direction::Declining,
+            _ => Direction::Stable,
+        }
+    }
+
+    pub fn word(&self, d: Direction) -> &str {
+        &self.words[d as usize]
+    }
 }
 
 impl ScaleIr {

@@ -7,6 +7,7 @@
 
 pub mod bind;
 mod expr;
+pub mod period;
 
 use std::sync::Arc;
 

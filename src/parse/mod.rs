@@ -455,8 +455,39 @@ impl Builder<'_> {
         let s = span(&p);
         let mut it = parts(p);
         let name = name_of(&take_part(&mut it));
-        let levels = it.map(|l| self.level_decl(l)).collect();
-        Scale { name, levels, span: s }
+        let mut levels = Vec::new();
+        let mut travel = None;
+        for c in it {
+            match c.as_rule() {
+                Rule::travel => travel = Some(self.travel(c)),
+                _ => levels.push(self.level_decl(c)),
+            }
+        }
+        Scale {
+            name,
+            levels,
+            travel,
+            span: s,
+        }
+    }
+
+    fn travel(&mut self, p: Pair<'_, Rule>) -> Travel {
+        let s = span(&p);
+        let mut words = Vec::new();
+        let mut by = None;
+        for c in parts(p) {
+            match c.as_rule() {
+                Rule::travel_word => {
+                    let mut w = c.into_inner();
+                    let direction = name_of(&take(&mut w));
+                    let word = self.string(&take(&mut w));
+                    words.push((direction, word));
+                }
+                Rule::int => by = Some(self.int(&c)),
+                other => unreachable!("grammar: {other:?} in `travel`"),
+            }
+        }
+        Travel { words, by, span: s }
     }
 
     fn level_decl(&mut self, p: Pair<'_, Rule>) -> LevelDecl {

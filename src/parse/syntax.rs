@@ -449,6 +449,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_import
             | Rule::kw_level
             | Rule::kw_as
+            | Rule::kw_travel
             | Rule::kw_title
             | Rule::kw_version
             | Rule::kw_source
@@ -539,6 +540,7 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_import => "`import`",
         Rule::kw_level => "`level`",
         Rule::kw_as => "`as`",
+        Rule::kw_travel => "`travel`",
         Rule::kw_title => "`title`",
         Rule::kw_version => "`version`",
         Rule::kw_source => "`source`",
@@ -608,6 +610,8 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::library => "the `library` header",
         Rule::import => "an `import`",
         Rule::level_rename => "`level NAME as NAME`",
+        Rule::travel => "`travel { … }`",
+        Rule::travel_word => "a direction and its word, e.g. `improving \"Improving\"`",
         Rule::framework_field => "`title`, `version`, `source` or `scale`",
         Rule::title_field => "`title`",
         Rule::version_field => "`version`",

@@ -3,10 +3,19 @@
 
 use std::fmt::Write;
 
-use super::{IndicatorReport, Report};
+use super::{IndicatorReport, Report, TravelReport};
 
 fn grade(g: &Option<String>) -> String {
     g.as_deref().unwrap_or("-").replace('_', " ")
+}
+
+/// `was adequate, improving`, when there is an earlier period.
+fn travel(t: &TravelReport) -> Option<String> {
+    match (&t.previous, &t.direction) {
+        (Some(p), Some(d)) => Some(format!("was {}, {d}", p.replace('_', " "))),
+        (Some(p), None) => Some(format!("was {}", p.replace('_', " "))),
+        (None, _) => None,
+    }
 }
 
 fn indicator_line(out: &mut String, i: &IndicatorReport) {
@@ -33,6 +42,9 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
     );
     if i.derived != i.final_grade && i.derived.is_some() {
         let _ = writeln!(out, "          derived {}, capped", grade(&i.derived));
+    }
+    if let Some(t) = travel(&i.travel) {
+        let _ = writeln!(out, "          {t}");
     }
     for why in &i.triggered_because {
         let _ = writeln!(out, "          examined because {why}");
@@ -67,6 +79,10 @@ pub fn render_human(r: &Report) -> String {
     let period = r.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
     let _ = writeln!(out, "{}{} · {}", r.organisation, period, r.framework);
     let _ = writeln!(out, "{}", r.file);
+    if let Some(p) = &r.previous {
+        let period = p.period.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+        let _ = writeln!(out, "compared with {}{}", p.file, period);
+    }
     for q in &r.questions {
         let _ = writeln!(out);
         // The capacity question is answered by the global judgement, not by aggregation.
@@ -76,6 +92,9 @@ pub fn render_human(r: &Report) -> String {
             _ => grade(&q.grade),
         };
         let _ = writeln!(out, "{:<64} {}", truncate(&q.title, 64), shown);
+        if let Some(t) = travel(&q.travel).filter(|_| !global) {
+            let _ = writeln!(out, "{:<64} {t}", "");
+        }
         for a in &q.areas {
             let status = match a.status {
                 "first" => " (looked at first)",
@@ -94,6 +113,9 @@ pub fn render_human(r: &Report) -> String {
                 truncate(&title, 59),
                 grade(&a.grade)
             );
+            if let Some(t) = travel(&a.travel) {
+                let _ = writeln!(out, "     {:<59} {t}", "");
+            }
             if a.status == "skipped" {
                 continue;
             }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::compile::ir::*;
 use crate::diag::{Diagnostic, Location, Severity};
+use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
 
 pub use human::render_human;
@@ -23,6 +24,9 @@ pub struct Report {
     pub framework_version: Option<String>,
     pub organisation: String,
     pub period: Option<String>,
+    /// The earlier evaluation set beside this one (`eval --previous`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<PreviousReport>,
     pub summary: Summary,
     pub questions: Vec<QuestionReport>,
     pub plan: Option<PlanReport>,
@@ -48,6 +52,8 @@ pub struct QuestionReport {
     pub id: String,
     pub title: String,
     pub grade: Option<String>,
+    #[serde(flatten)]
+    pub travel: TravelReport,
     pub areas: Vec<AreaReport>,
 }
 
@@ -58,6 +64,8 @@ pub struct AreaReport {
     /// `first`, `examined`, `skipped`, or `global` for the capacity area.
     pub status: &'static str,
     pub grade: Option<String>,
+    #[serde(flatten)]
+    pub travel: TravelReport,
     pub indicators: Vec<IndicatorReport>,
 }
 
@@ -74,6 +82,8 @@ pub struct IndicatorReport {
     pub derived: Option<String>,
     #[serde(rename = "final")]
     pub final_grade: Option<String>,
+    #[serde(flatten)]
+    pub travel: TravelReport,
     pub secure: bool,
     /// Where the rule that decided the grade is written, as `file:line`
     /// (the ruleset or a library it imports).
@@ -81,6 +91,23 @@ pub struct IndicatorReport {
     pub judgement: Option<String>,
     pub unmet: Vec<UnmetReport>,
     pub evidence: Option<EvidenceReport>,
+}
+
+/// The earlier period's grade and the direction of travel since, in the
+/// scale's words; both absent without a previous period.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct TravelReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PreviousReport {
+    pub file: String,
+    pub organisation: String,
+    pub period: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -238,6 +265,7 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
         claimed: level(o.claimed),
         derived: if skipped { None } else { level(o.derived) },
         final_grade: level(o.grade()),
+        travel: TravelReport::default(),
         secure: !skipped && o.has_evidence && o.secure,
         decided_at: if skipped { None } else { decided_at },
         judgement: if skipped { None } else { o.judgement.clone() },
@@ -288,6 +316,7 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
             id: q.id.clone(),
             title: q.title.clone(),
             grade: level(o.questions.get(qi).copied().flatten()),
+            travel: TravelReport::default(),
             areas: q
                 .areas
                 .iter()
@@ -307,6 +336,7 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
                         title: area.title.clone(),
                         status,
                         grade: level(o.areas.get(a.index()).copied().flatten()),
+                        travel: TravelReport::default(),
                         indicators: area
                             .indicators
                             .iter()
@@ -425,6 +455,7 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
         framework_version: p.framework.version.clone(),
         organisation: b.organisation.clone(),
         period: b.period.clone(),
+        previous: None,
         summary,
         questions,
         plan,
@@ -437,4 +468,30 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
 fn written_at(p: &Program, span: crate::diag::Span) -> String {
     let (file, line, _) = p.file.locate(span.start);
     format!("{file}:{line}")
+}
+
+/// Sets the earlier period beside a report built from the same program.
+pub fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: PreviousReport) {
+    let travel = &p.grading_scale().travel;
+    let show = |t: Option<&Travel>| {
+        let t = t.copied().unwrap_or_default();
+        TravelReport {
+            previous: t.previous.map(|r| p.level_name(r).to_string()),
+            direction: t.direction.map(|d| travel.word(d).to_string()),
+        }
+    };
+    // The report lists the program's questions in order; areas and
+    // indicators are found by their number and id.
+    for (qi, q) in r.questions.iter_mut().enumerate() {
+        q.travel = show(periods.questions.get(qi));
+        for a in &mut q.areas {
+            let ai = p.areas.iter().position(|x| x.number == a.number);
+            a.travel = show(ai.and_then(|i| periods.areas.get(i)));
+            for i in &mut a.indicators {
+                let ii = p.names.indicators.get(&i.id);
+                i.travel = show(ii.and_then(|i| periods.indicators.get(i.index())));
+            }
+        }
+    }
+    r.previous = Some(previous);
 }
