@@ -176,6 +176,8 @@ pub struct Indicator {
     pub title: Name,
     pub tags: Vec<Name>,
     pub themes: Vec<Theme>,
+    /// The evidence to consider, from every `consider { … }` of the indicator.
+    pub consider: Vec<Decl>,
     pub span: Span,
 }
 

@@ -283,6 +283,8 @@ codes! {
     DataUnknownLevel = "sixpoint::data::unknown-level",
     /// A theme the indicator does not have.
     DataUnknownTheme = "sixpoint::data::unknown-theme",
+    /// An item of evidence to consider the indicator does not list.
+    DataUnknownConsider = "sixpoint::data::unknown-consider",
     /// A finding weight the framework does not declare.
     DataUnknownWeight = "sixpoint::data::unknown-weight",
     /// A measure the framework does not declare.

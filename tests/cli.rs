@@ -264,9 +264,12 @@ fn previous_period_gives_direction_of_travel_in_the_scales_words() {
         ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // 1.1 offers one of the three items it lists, which its requirement finds.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("was red, Improved"), "{out}");
+    assert!(out.contains("evidence to consider: 1 of 3 offered; missing: tracking, inspection"), "{out}");
+    assert!(out.contains("1.1 offers 1 of the evidence it lists"), "{out}");
     assert!(out.contains("was green, Declined"), "{out}");
     assert!(out.contains("was amber, Maintained"), "{out}");
 
@@ -284,6 +287,7 @@ fn previous_period_gives_direction_of_travel_in_the_scales_words() {
         .unwrap();
     let out = stdout(&o);
     assert!(out.contains("\"direction\": \"Declined\""), "{out}");
+    assert!(out.contains("\"evidence_to_consider\""), "{out}");
     assert!(out.contains("\"period\": \"2017-18\""), "{out}");
 }
 

@@ -31,6 +31,8 @@ const INDICATOR_VARS: &[&str] = &[
     "respondents",
     "agreeing",
     "agreement",
+    "considered",
+    "unconsidered",
     "measure.",
     "claimed",
     "derived",
@@ -497,6 +499,8 @@ impl Checker<'_> {
             ["respondents"] => num(IndicatorVar::Respondents),
             ["agreeing"] => num(IndicatorVar::Agreeing),
             ["agreement"] => num(IndicatorVar::Agreement),
+            ["considered"] => num(IndicatorVar::Considered),
+            ["unconsidered"] => num(IndicatorVar::Unconsidered),
             ["claimed"] => Some(Some((Expr::Indicator(IndicatorVar::Claimed), Type::Level(grading)))),
             ["derived" | "final"] => {
                 let is_derived = segs == ["derived"];

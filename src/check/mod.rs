@@ -732,6 +732,22 @@ impl<'a> Checker<'a> {
                         description: Some(t.title.node.clone()),
                     });
                 }
+                let mut consider = Vec::new();
+                let mut seen: HashMap<&str, Span> = HashMap::new();
+                for c in &i.consider {
+                    if let Some(first) = seen.insert(&c.name.node, c.name.span) {
+                        let d = err::duplicate(
+                            self.file,
+                            "item of evidence to consider",
+                            &c.name.node,
+                            c.name.span,
+                            first,
+                        );
+                        self.push(d);
+                        continue;
+                    }
+                    consider.push(named(c));
+                }
                 let iid = IndicatorId(self.indicators.len() as u32);
                 self.indicator_idx.insert(i.id.node.clone(), iid);
                 let tags: HashSet<String> = a.tags.iter().chain(&i.tags).map(|t| t.node.clone()).collect();
@@ -741,6 +757,7 @@ impl<'a> Checker<'a> {
                     title: i.title.node.clone(),
                     area: aid,
                     themes,
+                    consider,
                     grade_block: None,
                     requirements: Vec::new(),
                     span: i.id.span,

@@ -80,6 +80,10 @@ pub enum IndicatorVar {
     Agreeing,
     Agreement,
     Measure(MeasureId),
+    /// How many of the indicator's evidence-to-consider items were offered.
+    Considered,
+    /// How many were not.
+    Unconsidered,
     Claimed,
     Derived,
     Final,
@@ -306,6 +310,8 @@ pub struct IndicatorIr {
     pub title: String,
     pub area: AreaId,
     pub themes: Vec<Named>,
+    /// The evidence the framework lists for this indicator.
+    pub consider: Vec<Named>,
     pub grade_block: Option<GradeBlockId>,
     /// Requirements in declaration order; those reading `final` run last.
     pub requirements: Vec<RequirementId>,

@@ -64,6 +64,8 @@ pub struct EvidenceItem {
     pub finding: Option<At<Finding>>,
     pub weight: Option<At<String>>,
     pub themes: Vec<At<String>>,
+    /// The items of the indicator's evidence to consider this evidence is.
+    pub consider: Vec<At<String>>,
     /// Given together, with `agreeing <= respondents` and `respondents > 0`.
     pub respondents: Option<At<u64>>,
     pub agreeing: Option<At<u64>>,

@@ -71,6 +71,7 @@ const EVIDENCE: &[Field] = &[
     field("finding", "finding: strength", r#""finding": "strength""#),
     field("weight", "weight: major", r#""weight": "major""#),
     field("themes", "themes: [reported]", r#""themes": ["reported"]"#),
+    field("consider", "consider: case_records", r#""consider": "case_records""#),
     field("respondents", "respondents: 240", r#""respondents": 240"#),
     field("agreeing", "agreeing: 221", r#""agreeing": 221"#),
     field("note", r#"note: "free text""#, r#""note": "free text""#),
@@ -289,6 +290,16 @@ impl<'a> Checker<'a> {
     }
 
     /// A list of strings; absent or null is empty.
+    /// One string, or a list of them.
+    fn string_or_strings(&mut self, f: &Field, e: Option<Entry>) -> Vec<At<String>> {
+        match e {
+            Some(entry) if !matches!(entry.value.value, Value::Null | Value::Seq(_)) => {
+                self.string(f, Some(entry)).into_iter().collect()
+            }
+            other => self.strings(f, other),
+        }
+    }
+
     fn strings(&mut self, f: &Field, e: Option<Entry>) -> Vec<At<String>> {
         let Some(e) = e else { return Vec::new() };
         let items = match &e.value.value {
@@ -844,6 +855,7 @@ impl<'a> Checker<'a> {
         let finding = self.finding(spec(EVIDENCE, "finding"), f.get("finding"));
         let weight = self.string(spec(EVIDENCE, "weight"), f.get("weight"));
         let themes = self.strings(spec(EVIDENCE, "themes"), f.get("themes"));
+        let consider = self.string_or_strings(spec(EVIDENCE, "consider"), f.get("consider"));
         let given = |name| f.get(name).is_some_and(|e| !matches!(e.value.value, Value::Null));
         let (has_respondents, has_agreeing) = (given("respondents"), given("agreeing"));
         let respondents = self.count(spec(EVIDENCE, "respondents"), f.get("respondents"));
@@ -897,6 +909,7 @@ impl<'a> Checker<'a> {
             finding,
             weight,
             themes,
+            consider,
             respondents,
             agreeing,
             note,

@@ -31,6 +31,9 @@ pub struct Facts {
     pub claimed: Option<Rank>,
     /// References of the evidence items, for reports.
     pub references: Vec<String>,
+    /// Per item of the indicator's evidence to consider, the references of
+    /// the evidence offered for it (an item without a reference counts too).
+    pub considered: Vec<Vec<String>>,
 }
 
 /// An evaluation ready to run: facts by indicator id, context flags by id.
@@ -159,6 +162,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             strengths_by: vec![0; p.weights.len()],
             weaknesses_by: vec![0; p.weights.len()],
             themes_evidenced: vec![false; ind.themes.len()],
+            considered: vec![Vec::new(); ind.consider.len()],
             measures: vec![None; p.measures.len()],
             ..Facts::default()
         };
@@ -269,6 +273,33 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                             &names,
                             "its themes are",
                         ));
+                    }
+                }
+            }
+            for c in &item.consider {
+                match ind.consider.iter().position(|x| x.name == c.value) {
+                    Some(k) => {
+                        if let Some(slot) = f.considered.get_mut(k) {
+                            slot.push(item.reference.as_ref().map_or_else(String::new, |r| r.value.clone()));
+                        }
+                    }
+                    None => {
+                        let names: Vec<&str> = ind.consider.iter().map(|t| t.name.as_str()).collect();
+                        let help = match suggest(&c.value, names.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None if names.is_empty() => {
+                                format!("{} lists no evidence to consider; leave `consider` out", ind.id)
+                            }
+                            None => format!("its list is: {}", names.join(", ")),
+                        };
+                        let d = Diagnostic::error(
+                            Code::DataUnknownConsider,
+                            format!("{} lists no evidence to consider named `{}`", ind.id, c.value),
+                        )
+                        .in_file(file)
+                        .label(c.span, format!("not in the `consider` list of {}", ind.id))
+                        .help(help);
+                        diags.push(d);
                     }
                 }
             }

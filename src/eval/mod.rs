@@ -129,6 +129,8 @@ impl expr::Env for IndicatorEnv<'_> {
         let at = |xs: &[u32], i: usize| n(u64::from(xs.get(i).copied().unwrap_or(0)));
         match v {
             IndicatorVar::Evidence => n(u64::from(f.evidence)),
+            IndicatorVar::Considered => n(f.considered.iter().filter(|c| !c.is_empty()).count() as u64),
+            IndicatorVar::Unconsidered => n(f.considered.iter().filter(|c| c.is_empty()).count() as u64),
             IndicatorVar::Sources => n(f.source_counts.iter().filter(|&&c| c > 0).count() as u64),
             IndicatorVar::Source(s) => at(&f.source_counts, s.index()),
             IndicatorVar::Strengths => n(u64::from(f.strengths)),

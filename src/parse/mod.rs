@@ -604,11 +604,12 @@ impl Builder<'_> {
         let mut it = parts(p);
         let id = name_of(&take_part(&mut it));
         let title = self.string(&take_part(&mut it));
-        let (mut tags, mut themes) = (Vec::new(), Vec::new());
+        let (mut tags, mut themes, mut consider) = (Vec::new(), Vec::new(), Vec::new());
         for c in it {
             match c.as_rule() {
                 Rule::tagged => tags = self.tagged(c),
                 Rule::theme => themes.push(self.theme(c)),
+                Rule::consider => consider.extend(parts(c).map(|d| self.decl(d))),
                 other => unreachable!("grammar: {other:?} in an indicator"),
             }
         }
@@ -617,6 +618,7 @@ impl Builder<'_> {
             title,
             tags,
             themes,
+            consider,
             span: s,
         }
     }

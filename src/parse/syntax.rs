@@ -450,6 +450,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_level
             | Rule::kw_as
             | Rule::kw_travel
+            | Rule::kw_consider
             | Rule::kw_title
             | Rule::kw_version
             | Rule::kw_source
@@ -541,6 +542,7 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_level => "`level`",
         Rule::kw_as => "`as`",
         Rule::kw_travel => "`travel`",
+        Rule::kw_consider => "`consider`",
         Rule::kw_title => "`title`",
         Rule::kw_version => "`version`",
         Rule::kw_source => "`source`",
@@ -611,6 +613,7 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::import => "an `import`",
         Rule::level_rename => "`level NAME as NAME`",
         Rule::travel => "`travel { … }`",
+        Rule::consider => "`consider { … }`",
         Rule::travel_word => "a direction and its word, e.g. `improving \"Improving\"`",
         Rule::framework_field => "`title`, `version`, `source` or `scale`",
         Rule::title_field => "`title`",

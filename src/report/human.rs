@@ -61,6 +61,20 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
             u.message
         );
     }
+    if let Some(c) = &i.evidence_to_consider {
+        let total = c.offered.len() + c.missing.len();
+        let missing: Vec<&str> = c.missing.iter().map(|m| m.id.as_str()).collect();
+        let tail = if missing.is_empty() {
+            String::new()
+        } else {
+            format!("; missing: {}", missing.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "          evidence to consider: {} of {total} offered{tail}",
+            c.offered.len()
+        );
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {

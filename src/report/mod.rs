@@ -91,6 +91,30 @@ pub struct IndicatorReport {
     pub judgement: Option<String>,
     pub unmet: Vec<UnmetReport>,
     pub evidence: Option<EvidenceReport>,
+    /// Which of the framework's evidence to consider was offered; absent
+    /// when the indicator lists none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence_to_consider: Option<ConsiderReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsiderReport {
+    pub offered: Vec<OfferedReport>,
+    pub missing: Vec<ConsiderItem>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OfferedReport {
+    pub id: String,
+    pub title: Option<String>,
+    /// References of the evidence offered for it (empty when unnamed).
+    pub refs: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsiderItem {
+    pub id: String,
+    pub title: Option<String>,
 }
 
 /// The earlier period's grade and the direction of travel since, in the
@@ -256,6 +280,28 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
         }
     });
     let skipped = o.scope == Scope::Skipped;
+    let evidence_to_consider = (!ind.consider.is_empty() && !skipped).then(|| {
+        let mut r = ConsiderReport {
+            offered: Vec::new(),
+            missing: Vec::new(),
+        };
+        for (k, item) in ind.consider.iter().enumerate() {
+            let refs: Vec<String> = o.facts.considered.get(k).cloned().unwrap_or_default();
+            if refs.is_empty() {
+                r.missing.push(ConsiderItem {
+                    id: item.name.clone(),
+                    title: item.description.clone(),
+                });
+            } else {
+                r.offered.push(OfferedReport {
+                    id: item.name.clone(),
+                    title: item.description.clone(),
+                    refs: refs.into_iter().filter(|r| !r.is_empty()).collect(),
+                });
+            }
+        }
+        r
+    });
     Some(IndicatorReport {
         id: ind.id.clone(),
         title: ind.title.clone(),
@@ -295,6 +341,7 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
                 .collect()
         },
         evidence,
+        evidence_to_consider,
     })
 }
 
