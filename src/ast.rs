@@ -63,6 +63,43 @@ pub enum Item {
     Proportionality(Proportionality),
     Capacity(Capacity),
     Extension(Extension),
+    Owners(DeclList),
+    Facts(DeclList),
+    Actions(DeclList),
+    Action(Action),
+}
+
+/// `action NAME [for SCOPE] [when COND] { … }`: something a result calls for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    pub name: Name,
+    pub scope: ActionScope,
+    pub when: Option<Expr>,
+    pub kind: Option<Name>,
+    pub owner: Option<Spanned<OwnerRef>>,
+    pub message: Option<Name>,
+    pub priority: Option<Spanned<u32>>,
+    pub timescale: Option<Name>,
+    pub evidence: Option<Name>,
+    pub impact: Option<Name>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActionScope {
+    /// No `for`: once for the whole evaluation.
+    Evaluation,
+    Indicators(Selector),
+    /// `areas 1, 3..5`; empty for `every area`.
+    Areas(Vec<AreaRange>, Span),
+    ThemesTagged(Vec<Name>, Span),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum OwnerRef {
+    Named(Name),
+    /// `owner by tags`: the owners of the tags of what the action is for.
+    ByTags,
 }
 
 /// `import "lib/evidence.six"`; the path is relative to the importing file.
@@ -115,6 +152,8 @@ pub struct LevelDecl {
 pub struct Decl {
     pub name: Name,
     pub description: Option<Name>,
+    /// `owner NAME`, on a tag.
+    pub owner: Option<Name>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

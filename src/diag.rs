@@ -267,6 +267,10 @@ codes! {
     CheckEmptySelection = "sixpoint::check::empty-selection",
     /// A `travel` block without all three directions, or with an impossible step.
     CheckTravel = "sixpoint::check::travel",
+    /// An action routed to an owner that is not declared, or to nobody.
+    CheckUnknownOwner = "sixpoint::check::unknown-owner",
+    /// An action whose kind the framework does not declare.
+    CheckUnknownActionKind = "sixpoint::check::unknown-action-kind",
     /// The data file is not well-formed YAML or JSON.
     DataSyntax = "sixpoint::data::syntax",
     /// A field of the wrong type, a missing or an unknown field.
@@ -285,6 +289,8 @@ codes! {
     DataUnknownTheme = "sixpoint::data::unknown-theme",
     /// An item of evidence to consider the indicator does not list.
     DataUnknownConsider = "sixpoint::data::unknown-consider",
+    /// A fact the framework does not declare.
+    DataUnknownFact = "sixpoint::data::unknown-fact",
     /// A finding weight the framework does not declare.
     DataUnknownWeight = "sixpoint::data::unknown-weight",
     /// A measure the framework does not declare.

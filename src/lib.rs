@@ -104,14 +104,19 @@ pub fn evaluate_path_with_previous(program: &Program, path: &Path, previous: &Pa
     // The earlier period's own findings are not this report's; only what
     // stops it from being evaluated is.
     let (before_result, before) = run(program, previous, &prev_file, &prev_doc);
-    let Some(before) = before else {
+    let Some((_, before)) = before else {
         return failed(before_result.diagnostics);
     };
     let (mut result, after) = run(program, path, &file, &doc);
-    let (Some(report), Some(after)) = (result.report.as_mut(), after) else {
+    let (Some(report), Some((bound, after))) = (result.report.as_mut(), after) else {
         return result;
     };
     let periods = eval::period::compare(program, &before, &after);
+    // Actions may read the direction of travel: run them again with it.
+    match eval::actions::run(program, &bound, &after, Some(&periods)) {
+        Ok(actions) => report::set_actions(report, program, &actions),
+        Err(d) => return failed(vec![d]),
+    }
     report::add_previous(
         report,
         program,
@@ -199,7 +204,7 @@ fn run(
     path: &Path,
     file: &diag::SourceFile,
     doc: &data::Document,
-) -> (FileResult, Option<eval::Outcome>) {
+) -> (FileResult, Option<(eval::Bound, eval::Outcome)>) {
     let failed = |diagnostics| FileResult {
         path: path.to_path_buf(),
         report: None,
@@ -211,7 +216,11 @@ fn run(
     };
     match eval::evaluate(program, &bound) {
         Ok(mut outcome) => {
-            let report = report::build(program, &bound, &outcome);
+            let mut report = report::build(program, &bound, &outcome);
+            match eval::actions::run(program, &bound, &outcome, None) {
+                Ok(actions) => report::set_actions(&mut report, program, &actions),
+                Err(d) => return (failed(vec![d]), None),
+            }
             let mut sorted = diag::Diagnostics(std::mem::take(&mut outcome.findings));
             sorted.sort();
             let result = FileResult {
@@ -219,7 +228,7 @@ fn run(
                 report: Some(report),
                 diagnostics: sorted.0,
             };
-            (result, Some(outcome))
+            (result, Some((bound, outcome)))
         }
         Err(d) => (failed(vec![d]), None),
     }

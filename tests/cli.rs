@@ -268,7 +268,10 @@ fn previous_period_gives_direction_of_travel_in_the_scales_words() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("was red, Improved"), "{out}");
-    assert!(out.contains("evidence to consider: 1 of 3 offered; missing: tracking, inspection"), "{out}");
+    assert!(
+        out.contains("evidence to consider: 1 of 3 offered; missing: tracking, inspection"),
+        "{out}"
+    );
     assert!(out.contains("1.1 offers 1 of the evidence it lists"), "{out}");
     assert!(out.contains("was green, Declined"), "{out}");
     assert!(out.contains("was amber, Maintained"), "{out}");
@@ -328,4 +331,43 @@ fn previous_takes_one_data_file() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("exactly one DATA file"), "{}", stderr(&o));
+}
+
+#[test]
+fn actions_are_routed_to_owners_and_make_plan_rows() {
+    let o = sixpoint()
+        .args([
+            "eval",
+            "tests/fixtures/periods/actions.six",
+            "tests/fixtures/periods/actions.yaml",
+            "--previous",
+            "tests/fixtures/periods/actions.previous.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // A weak theme tagged `included` goes to the lead officer of that tag.
+    assert!(
+        out.contains("1.1 inclusion: 1.1 Inclusion of pupils with additional support needs: weaknesses to discuss with Lead officer for Included"),
+        "{out}"
+    );
+    // A red area makes a priority-1 plan row; a declining indicator a priority-2 one.
+    assert!(out.contains("1. [priority 1] Recovery plan for Attendance"), "{out}");
+    assert!(out.contains("2. [priority 2] 2.1 has declined since green"), "{out}");
+    // A fact of the data.
+    assert!(out.contains("Set up a website for Fictional Council"), "{out}");
+
+    // Without the previous period, nothing is known to decline.
+    let o = sixpoint()
+        .args([
+            "eval",
+            "tests/fixtures/periods/actions.six",
+            "tests/fixtures/periods/actions.yaml",
+        ])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(!out.contains("has declined"), "{out}");
+    assert!(out.contains("Recovery plan for Attendance"), "{out}");
 }

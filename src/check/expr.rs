@@ -18,7 +18,11 @@ pub enum Scope {
     Plan,
     /// A confidence rule of the capacity judgement, per component.
     Component,
+    /// An action for a key area: its grade and direction of travel.
+    Area,
 }
+
+const AREA_VARS: &[&str] = &["grade", "previous", "improving", "stable", "declining"];
 
 const INDICATOR_VARS: &[&str] = &[
     "evidence",
@@ -105,6 +109,7 @@ impl Checker<'_> {
         match scope {
             Scope::Indicator { .. } => INDICATOR_VARS.contains(&name),
             Scope::Component => COMPONENT_VARS.contains(&name),
+            Scope::Area => AREA_VARS.contains(&name),
             Scope::Plan => false,
         }
     }
@@ -430,6 +435,47 @@ impl Checker<'_> {
                 return Some((Expr::Component(v), t));
             }
         }
+        if let ["fact", fact] = segs.as_slice() {
+            if !self.in_action {
+                let d = err::not_available(
+                    self.file(),
+                    "a fact of the data",
+                    span,
+                    "facts are read by `action` conditions",
+                );
+                self.push(d);
+                return None;
+            }
+            if let Some(&(id, _)) = self.fact_idx.get(*fact) {
+                return Some((Expr::Fact(id), Type::Bool));
+            }
+            let names: Vec<&str> = self.fact_idx.keys().map(String::as_str).collect();
+            let d = err::unknown(self.file(), Code::CheckUnknownName, "fact", fact, span, &names);
+            self.push(d);
+            return None;
+        }
+        let travel = |s: &str| Direction::ALL.into_iter().find(|d| d.keyword() == s);
+        if scope == Scope::Area {
+            let var = match segs.as_slice() {
+                ["grade"] => Some((AreaVar::Grade, Type::Level(self.grading?))),
+                ["previous"] => Some((AreaVar::Previous, Type::Level(self.grading?))),
+                [d] => travel(d).map(|d| (AreaVar::Travel(d), Type::Bool)),
+                _ => None,
+            };
+            if let Some((v, t)) = var {
+                return Some((Expr::Area(v), t));
+            }
+        }
+        if self.in_action && matches!(scope, Scope::Indicator { .. }) {
+            let var = match segs.as_slice() {
+                ["previous"] => Some((IndicatorVar::Previous, Type::Level(self.grading?))),
+                [d] => travel(d).map(|d| (IndicatorVar::Travel(d), Type::Bool)),
+                _ => None,
+            };
+            if let Some((v, t)) = var {
+                return Some((Expr::Indicator(v), t));
+            }
+        }
         if scope == Scope::Plan
             && let ["context", flag] = segs.as_slice()
         {
@@ -461,8 +507,12 @@ impl Checker<'_> {
                 .map(|v| v.to_string())
                 .collect(),
             Scope::Component => COMPONENT_VARS.iter().map(|v| v.to_string()).collect(),
+            Scope::Area => AREA_VARS.iter().map(|v| v.to_string()).collect(),
             Scope::Plan => self.contexts.keys().map(|c| format!("context.{c}")).collect(),
         };
+        if self.in_action {
+            candidates.extend(self.fact_idx.keys().map(|f| format!("fact.{f}")));
+        }
         if let Some(s) = self.grading.and_then(|g| self.scales.get(g.index())) {
             candidates.extend(s.levels.iter().map(|l| l.name.clone()));
         }
@@ -588,6 +638,10 @@ impl Checker<'_> {
             let special = match (name, scope) {
                 ("indicator", Scope::Indicator { .. }) => Some(Piece::IndicatorId),
                 ("title", Scope::Indicator { .. }) => Some(Piece::IndicatorTitle),
+                ("theme", Scope::Indicator { .. }) if self.in_theme => Some(Piece::ThemeTitle),
+                ("area", Scope::Area) => Some(Piece::AreaNumber),
+                ("title", Scope::Area) => Some(Piece::AreaTitle),
+                ("owner", _) if self.in_action => Some(Piece::Owner),
                 ("organisation", _) => Some(Piece::Organisation),
                 ("confidence", Scope::Component) => Some(Piece::Confidence),
                 _ => None,
@@ -609,8 +663,15 @@ impl Checker<'_> {
                             INDICATOR_VARS.iter().filter(|v| !v.ends_with('.')).copied().collect()
                         }
                         Scope::Component => vec!["confidence", "organisation"],
-                        Scope::Plan => vec![],
+                        Scope::Area => vec!["area", "title", "grade", "previous", "organisation"],
+                        Scope::Plan => vec!["organisation"],
                     };
+                    if self.in_action {
+                        known.push("owner");
+                    }
+                    if self.in_theme {
+                        known.push("theme");
+                    }
                     if matches!(scope, Scope::Indicator { .. }) {
                         known.extend(["indicator", "title", "organisation"]);
                     }

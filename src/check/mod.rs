@@ -6,6 +6,7 @@
 //! on its own, and an expression that fails to resolve is dropped while the
 //! rest goes on, so the author sees every error in one run.
 
+mod actions;
 mod err;
 mod expr;
 mod lints;
@@ -72,6 +73,10 @@ pub struct Checked {
     pub capacity: Option<CapacityIr>,
     pub extensions: Vec<ExtensionIr>,
     pub sandbox: Arc<Sandbox>,
+    pub owners: Vec<Named>,
+    pub facts: Vec<Named>,
+    pub action_kinds: Vec<Named>,
+    pub actions: Vec<ActionIr>,
 }
 
 struct ExtSig {
@@ -111,6 +116,21 @@ pub(crate) struct Checker<'a> {
     area_idx: HashMap<u32, AreaId>,
     indicators: Vec<IndicatorIr>,
     indicator_tags: Vec<HashSet<String>>,
+    /// Per indicator, per theme, the theme's own tags.
+    theme_tags: Vec<Vec<HashSet<String>>>,
+    area_tags: Vec<Vec<String>>,
+    owners: Vec<Named>,
+    owner_idx: HashMap<String, (OwnerId, Span)>,
+    /// Tag → the owner actions routed `by tags` go to.
+    tag_owner: HashMap<String, OwnerId>,
+    facts: Vec<Named>,
+    fact_idx: HashMap<String, (FactId, Span)>,
+    kinds: Vec<Named>,
+    kind_idx: HashMap<String, (KindId, Span)>,
+    /// Checking an action: facts and travel may be read.
+    in_action: bool,
+    /// Checking an action for themes: `{theme}` may be shown.
+    in_theme: bool,
     indicator_idx: HashMap<String, IndicatorId>,
     exts: Vec<ExtSig>,
     ext_idx: HashMap<String, ExtId>,
@@ -156,6 +176,17 @@ pub fn check(
         area_idx: HashMap::new(),
         indicators: Vec::new(),
         indicator_tags: Vec::new(),
+        theme_tags: Vec::new(),
+        area_tags: Vec::new(),
+        owners: Vec::new(),
+        owner_idx: HashMap::new(),
+        tag_owner: HashMap::new(),
+        facts: Vec::new(),
+        fact_idx: HashMap::new(),
+        kinds: Vec::new(),
+        kind_idx: HashMap::new(),
+        in_action: false,
+        in_theme: false,
         indicator_idx: HashMap::new(),
         exts: Vec::new(),
         ext_idx: HashMap::new(),
@@ -173,6 +204,20 @@ pub fn check(
             Item::Weights(w) => c.declare_weights(w),
             Item::Quantifiers(q) => c.declare_bands(q),
             Item::Extension(e) => c.declare_extension(e),
+            Item::Owners(l) => c.declare_owners(l),
+            Item::Facts(l) => c.declare_facts(l),
+            Item::Actions(l) => c.declare_kinds(l),
+            _ => {}
+        }
+    }
+    for item in &ruleset.items {
+        match item {
+            Item::Tags(l) => c.resolve_tag_owners(l),
+            Item::Sources(l) | Item::Measures(l) => {
+                for d in &l.decls {
+                    c.owner_on_other(d, "source kind or measure");
+                }
+            }
             _ => {}
         }
     }
@@ -213,8 +258,14 @@ pub fn check(
     let mut area_agg = None;
     let mut question_agg = None;
     let mut proportionality: Option<(ProportionalityIr, &ast::Proportionality)> = None;
+    let mut actions = Vec::new();
     for item in &ruleset.items {
         match item {
+            Item::Action(a) => {
+                if let Some(a) = c.action(a) {
+                    actions.push(a);
+                }
+            }
             Item::Requirement(r) => {
                 if let Some(req) = c.requirement(r) {
                     requirements.push(req);
@@ -279,6 +330,9 @@ pub fn check(
         indicators,
         exts,
         sandbox,
+        owners,
+        facts,
+        kinds,
         ..
     } = c;
     let mut diags = diags;
@@ -328,6 +382,10 @@ pub fn check(
         capacity,
         extensions,
         sandbox,
+        owners,
+        facts,
+        action_kinds: kinds,
+        actions,
     };
     (Some(checked), diags)
 }
@@ -752,6 +810,12 @@ impl<'a> Checker<'a> {
                 self.indicator_idx.insert(i.id.node.clone(), iid);
                 let tags: HashSet<String> = a.tags.iter().chain(&i.tags).map(|t| t.node.clone()).collect();
                 self.indicator_tags.push(tags);
+                self.theme_tags.push(
+                    i.themes
+                        .iter()
+                        .map(|t| t.tags.iter().map(|x| x.node.clone()).collect())
+                        .collect(),
+                );
                 self.indicators.push(IndicatorIr {
                     id: i.id.node.clone(),
                     title: i.title.node.clone(),
@@ -764,6 +828,7 @@ impl<'a> Checker<'a> {
                 });
                 ind_ids.push(iid);
             }
+            self.area_tags.push(a.tags.iter().map(|t| t.node.clone()).collect());
             self.areas.push(AreaIr {
                 number: a.id.node,
                 title: a.title.node.clone(),

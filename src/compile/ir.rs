@@ -34,7 +34,10 @@ ids!(
     GradeBlockId,
     ExtId,
     ComponentId,
-    ContextId
+    ContextId,
+    OwnerId,
+    FactId,
+    KindId
 );
 
 /// A level of a scale as its rank: 0 is the lowest level, higher is better.
@@ -84,6 +87,10 @@ pub enum IndicatorVar {
     Considered,
     /// How many were not.
     Unconsidered,
+    /// The final grade of the previous period (actions only).
+    Previous,
+    /// The direction of travel since the previous period (actions only).
+    Travel(Direction),
     Claimed,
     Derived,
     Final,
@@ -129,6 +136,10 @@ pub enum Expr {
     Indicator(IndicatorVar),
     Component(ComponentVar),
     Context(ContextId),
+    /// A yes/no fact of the data (actions only).
+    Fact(FactId),
+    /// A value of the key area an action is for.
+    Area(AreaVar),
     Node(NodeId),
     Quantified {
         quantifier: Quantifier,
@@ -161,6 +172,52 @@ pub enum Piece {
     IndicatorTitle,
     Organisation,
     Confidence,
+    /// The title of the theme an action is for.
+    ThemeTitle,
+    /// The number and title of the key area an action is for.
+    AreaNumber,
+    AreaTitle,
+    /// The title of the owner an action is routed to.
+    Owner,
+}
+
+/// A value of the key area an action is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AreaVar {
+    Grade,
+    Previous,
+    Travel(Direction),
+}
+
+/// `action NAME …`: something a result calls for, routed to an owner.
+#[derive(Clone, Debug)]
+pub struct ActionIr {
+    pub name: String,
+    pub when: Option<Expr>,
+    pub kind: KindId,
+    /// What the action is for, each with the owners it is routed to.
+    pub targets: Vec<(Target, Vec<OwnerId>)>,
+    pub message: Template,
+    /// Set when the action is an improvement-plan row.
+    pub plan: Option<PlanRowIr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Evaluation,
+    Indicator(IndicatorId),
+    /// An indicator's theme, by its index among the indicator's themes.
+    Theme(IndicatorId, u32),
+    Area(AreaId),
+}
+
+#[derive(Clone, Debug)]
+pub struct PlanRowIr {
+    pub priority: Option<u32>,
+    pub timescale: Option<Template>,
+    pub evidence: Option<Template>,
+    pub impact: Option<Template>,
 }
 
 #[derive(Clone, Debug)]
@@ -456,6 +513,13 @@ pub struct Program {
     pub extensions: Vec<ExtensionIr>,
     pub sandbox: Arc<Sandbox>,
     pub names: NameTables,
+    /// Who actions are routed to.
+    pub owners: Vec<Named>,
+    /// Yes/no facts the data may state.
+    pub facts: Vec<Named>,
+    /// The kinds of action the framework knows.
+    pub action_kinds: Vec<Named>,
+    pub actions: Vec<ActionIr>,
 }
 
 /// Name → id, used when binding a data file; never while evaluating.
@@ -466,6 +530,7 @@ pub struct NameTables {
     pub weights: HashMap<String, WeightId>,
     pub measures: HashMap<String, MeasureId>,
     pub contexts: HashMap<String, ContextId>,
+    pub facts: HashMap<String, FactId>,
     /// Levels of the grading scale.
     pub levels: HashMap<String, Rank>,
 }

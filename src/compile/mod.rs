@@ -91,6 +91,10 @@ fn lower(c: Checked) -> Program {
         capacity,
         extensions,
         sandbox,
+        owners,
+        facts,
+        action_kinds,
+        actions,
     } = c;
 
     let mut grade_blocks = Vec::new();
@@ -178,6 +182,11 @@ fn lower(c: Checked) -> Program {
                     .collect()
             })
             .unwrap_or_default(),
+        facts: facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), FactId(i as u32)))
+            .collect(),
     };
 
     Program {
@@ -201,6 +210,10 @@ fn lower(c: Checked) -> Program {
         extensions,
         sandbox,
         names,
+        owners,
+        facts,
+        action_kinds,
+        actions,
     }
 }
 

@@ -36,6 +36,8 @@ pub struct Document {
     pub organisation: At<String>,
     pub period: Option<At<String>>,
     pub context: Vec<At<String>>,
+    /// The facts (declared by the ruleset's `facts { … }`) that hold.
+    pub facts: Vec<At<String>>,
     /// In the order of the file.
     pub indicators: Vec<IndicatorData>,
     /// The `indicators` key.

@@ -36,6 +36,7 @@ const DOCUMENT: &[Field] = &[
         "context: [senior_vacancies]",
         r#""context": ["senior_vacancies"]"#,
     ),
+    field("facts", "facts: [no_website]", r#""facts": ["no_website"]"#),
     field(
         "indicators",
         r#"indicators: {"2.1": {evidence: [{source: documentation}]}}"#,
@@ -520,6 +521,7 @@ impl<'a> Checker<'a> {
         let organisation = required(self, "organisation");
         let period = self.string(spec(DOCUMENT, "period"), f.get("period"));
         let context = self.strings(spec(DOCUMENT, "context"), f.get("context"));
+        let facts = self.strings(spec(DOCUMENT, "facts"), f.get("facts"));
         let indicators = match f.get("indicators") {
             None => {
                 self.missing(&f, &m, "indicators");
@@ -537,6 +539,7 @@ impl<'a> Checker<'a> {
             organisation: organisation?,
             period,
             context,
+            facts,
             indicators,
             indicators_span,
         })

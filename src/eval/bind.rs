@@ -34,6 +34,19 @@ pub struct Facts {
     /// Per item of the indicator's evidence to consider, the references of
     /// the evidence offered for it (an item without a reference counts too).
     pub considered: Vec<Vec<String>>,
+    /// Per theme, the findings of the evidence citing it (for actions on themes).
+    pub theme_findings: Vec<ThemeFindings>,
+}
+
+/// Strengths and weaknesses of the evidence citing one theme.
+#[derive(Clone, Debug, Default)]
+pub struct ThemeFindings {
+    pub strengths: u32,
+    pub weaknesses: u32,
+    pub strengths_by: Vec<u32>,
+    pub weaknesses_by: Vec<u32>,
+    pub strength_score: f64,
+    pub weakness_score: f64,
 }
 
 /// An evaluation ready to run: facts by indicator id, context flags by id.
@@ -44,6 +57,8 @@ pub struct Bound {
     pub period: Option<String>,
     pub facts: Vec<Option<Arc<Facts>>>,
     pub contexts: Vec<bool>,
+    /// By `FactId`: whether the data states the fact.
+    pub facts_set: Vec<bool>,
     /// The `indicators` entry, where findings about missing ones point.
     pub indicators_span: Span,
 }
@@ -71,8 +86,17 @@ fn unknown(
     };
     Diagnostic::error(code, format!("unknown {kind} `{name}`"))
         .in_file(file)
-        .label(span, format!("not a {kind} of this framework"))
+        .label(span, format!("not {} {kind} of this framework", article(kind)))
         .help(help)
+}
+
+/// "a" or "an", by the sound of the first letter (enough for our nouns).
+fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
@@ -123,6 +147,25 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             )),
         }
     }
+    let mut facts_set = vec![false; p.facts.len()];
+    for f in &doc.facts {
+        match p.names.facts.get(&f.value) {
+            Some(id) => {
+                if let Some(slot) = facts_set.get_mut(id.index()) {
+                    *slot = true;
+                }
+            }
+            None => diags.push(unknown(
+                file,
+                Code::DataUnknownFact,
+                "fact",
+                &f.value,
+                f.span,
+                &sorted_keys(&p.names.facts),
+                "the ruleset declares",
+            )),
+        }
+    }
     let mut facts: Vec<Option<Arc<Facts>>> = vec![None; p.indicators.len()];
     let mut first_span: Vec<Option<Span>> = vec![None; p.indicators.len()];
     for entry in &doc.indicators {
@@ -163,6 +206,14 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             weaknesses_by: vec![0; p.weights.len()],
             themes_evidenced: vec![false; ind.themes.len()],
             considered: vec![Vec::new(); ind.consider.len()],
+            theme_findings: vec![
+                ThemeFindings {
+                    strengths_by: vec![0; p.weights.len()],
+                    weaknesses_by: vec![0; p.weights.len()],
+                    ..ThemeFindings::default()
+                };
+                ind.themes.len()
+            ],
             measures: vec![None; p.measures.len()],
             ..Facts::default()
         };
@@ -260,6 +311,18 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                         if let Some(slot) = f.themes_evidenced.get_mut(k) {
                             *slot = true;
                         }
+                        if let (Some(finding), Some(t)) = (&item.finding, f.theme_findings.get_mut(k)) {
+                            let value = weight.and_then(|w| p.weights.get(w)).map_or(1.0, |(_, v)| *v);
+                            let (count, by, score) = match finding.value {
+                                Finding::Strength => (&mut t.strengths, &mut t.strengths_by, &mut t.strength_score),
+                                Finding::Weakness => (&mut t.weaknesses, &mut t.weaknesses_by, &mut t.weakness_score),
+                            };
+                            *count += 1;
+                            *score += value;
+                            if let Some(slot) = weight.and_then(|w| by.get_mut(w)) {
+                                *slot += 1;
+                            }
+                        }
                     }
                     None => {
                         let names: Vec<&str> = ind.themes.iter().map(|t| t.name.as_str()).collect();
@@ -324,6 +387,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
         period: doc.period.as_ref().map(|p| p.value.clone()),
         facts,
         contexts,
+        facts_set,
         indicators_span: doc.indicators_span,
     })
 }

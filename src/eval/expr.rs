@@ -21,6 +21,12 @@ pub trait Env {
     fn context(&self, _c: ContextId) -> Value {
         Value::Unknown
     }
+    fn fact(&self, _f: FactId) -> Value {
+        Value::Unknown
+    }
+    fn area(&self, _v: AreaVar) -> Value {
+        Value::Unknown
+    }
     /// The final (or aggregated) grade of a node.
     fn node(&self, _n: NodeId) -> Option<Rank> {
         None
@@ -37,6 +43,8 @@ pub fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
         Expr::Indicator(v) => env.indicator(*v),
         Expr::Component(v) => env.component(*v),
         Expr::Context(c) => env.context(*c),
+        Expr::Fact(f) => env.fact(*f),
+        Expr::Area(v) => env.area(*v),
         Expr::Node(n) => env.node(*n).map_or(Value::Unknown, Value::Level),
         Expr::Quantified {
             quantifier,

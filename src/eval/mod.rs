@@ -5,6 +5,7 @@
 //! examined indicators up the tree; judge the capacity for improvement.
 //! Everything is read by id; the only strings touched are messages.
 
+pub mod actions;
 pub mod bind;
 mod expr;
 pub mod period;
@@ -131,6 +132,8 @@ impl expr::Env for IndicatorEnv<'_> {
             IndicatorVar::Evidence => n(u64::from(f.evidence)),
             IndicatorVar::Considered => n(f.considered.iter().filter(|c| !c.is_empty()).count() as u64),
             IndicatorVar::Unconsidered => n(f.considered.iter().filter(|c| c.is_empty()).count() as u64),
+            // Known only to actions, which run after both periods are graded.
+            IndicatorVar::Previous | IndicatorVar::Travel(_) => Value::Unknown,
             IndicatorVar::Sources => n(f.source_counts.iter().filter(|&&c| c > 0).count() as u64),
             IndicatorVar::Source(s) => at(&f.source_counts, s.index()),
             IndicatorVar::Strengths => n(u64::from(f.strengths)),
@@ -298,6 +301,8 @@ fn render(
             Piece::IndicatorTitle => out.push_str(ind.map_or("", |i| i.title.as_str())),
             Piece::Organisation => out.push_str(org),
             Piece::Confidence => out.push_str(confidence.unwrap_or("unknown")),
+            // Only action messages have a theme, area or owner; see `actions`.
+            Piece::ThemeTitle | Piece::AreaNumber | Piece::AreaTitle | Piece::Owner => {}
             Piece::Value(e, ty) => {
                 let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);
                 out.push_str(&show(p, &v, *ty));

@@ -397,6 +397,10 @@ impl Builder<'_> {
                 Rule::scale => Item::Scale(self.scale(c)),
                 Rule::sources => Item::Sources(self.decl_list(c)),
                 Rule::tags => Item::Tags(self.decl_list(c)),
+                Rule::owners => Item::Owners(self.decl_list(c)),
+                Rule::facts => Item::Facts(self.decl_list(c)),
+                Rule::actions => Item::Actions(self.decl_list(c)),
+                Rule::action => Item::Action(self.action(c)),
                 Rule::measures => Item::Measures(self.decl_list(c)),
                 Rule::weights => Item::Weights(self.weights(c)),
                 Rule::quantifiers => Item::Quantifiers(self.quantifiers(c)),
@@ -520,8 +524,113 @@ impl Builder<'_> {
     fn decl(&mut self, p: Pair<'_, Rule>) -> Decl {
         let mut it = p.into_inner();
         let name = name_of(&take(&mut it));
-        let description = it.next().map(|d| self.string(&d));
-        Decl { name, description }
+        let (mut description, mut owner) = (None, None);
+        for c in it {
+            match c.as_rule() {
+                Rule::string => description = Some(self.string(&c)),
+                Rule::decl_owner => owner = Some(name_of(&take_part(&mut parts(c)))),
+                other => unreachable!("grammar: {other:?} in a declaration"),
+            }
+        }
+        Decl {
+            name,
+            description,
+            owner,
+        }
+    }
+
+    fn action(&mut self, p: Pair<'_, Rule>) -> Action {
+        let s = span(&p);
+        let mut it = parts(p);
+        let name = name_of(&take_part(&mut it));
+        let mut a = Action {
+            name,
+            scope: ActionScope::Evaluation,
+            when: None,
+            kind: None,
+            owner: None,
+            message: None,
+            priority: None,
+            timescale: None,
+            evidence: None,
+            impact: None,
+            span: s,
+        };
+        let block = "an `action`";
+        let (mut kind, mut owner, mut message, mut priority) = (None, None, None, None);
+        let (mut timescale, mut evidence, mut impact) = (None, None, None);
+        for c in it {
+            let at = span(&c);
+            match c.as_rule() {
+                Rule::action_scope => {
+                    let inner = take(&mut c.into_inner());
+                    let is = span(&inner);
+                    a.scope = match inner.as_rule() {
+                        Rule::every_area => ActionScope::Areas(Vec::new(), is),
+                        Rule::areas_scope => {
+                            let list = take_part(&mut parts(inner));
+                            ActionScope::Areas(self.area_list(list), is)
+                        }
+                        Rule::themes_scope => {
+                            ActionScope::ThemesTagged(parts(inner).map(|t| name_of(&t)).collect(), is)
+                        }
+                        Rule::selector => ActionScope::Indicators(self.selector(inner)),
+                        other => unreachable!("grammar: {other:?} as an action scope"),
+                    };
+                }
+                Rule::expr => a.when = Some(self.expr(c)),
+                Rule::kind_field => self.once(&mut kind, name_of(&take_part(&mut parts(c))), at, "`kind`", block),
+                Rule::owner_field => {
+                    let v = take_part(&mut parts(c));
+                    let o = match v.as_rule() {
+                        Rule::owner_by_tags => OwnerRef::ByTags,
+                        _ => OwnerRef::Named(name_of(&v)),
+                    };
+                    self.once(&mut owner, Spanned::new(o, at), at, "`owner`", block);
+                }
+                Rule::message_field => self.once(
+                    &mut message,
+                    self.string(&take_part(&mut parts(c))),
+                    at,
+                    "`message`",
+                    block,
+                ),
+                Rule::priority_field => {
+                    let n = self.int(&take_part(&mut parts(c)));
+                    self.once(&mut priority, n, at, "`priority`", block);
+                }
+                Rule::timescale_field => self.once(
+                    &mut timescale,
+                    self.string(&take_part(&mut parts(c))),
+                    at,
+                    "`timescale`",
+                    block,
+                ),
+                Rule::evidence_field => self.once(
+                    &mut evidence,
+                    self.string(&take_part(&mut parts(c))),
+                    at,
+                    "`evidence`",
+                    block,
+                ),
+                Rule::impact_field => self.once(
+                    &mut impact,
+                    self.string(&take_part(&mut parts(c))),
+                    at,
+                    "`impact`",
+                    block,
+                ),
+                other => unreachable!("grammar: {other:?} in an action"),
+            }
+        }
+        a.kind = kind.map(|k| k.0);
+        a.owner = owner.map(|o| o.0);
+        a.message = message.map(|m| m.0);
+        a.priority = priority.map(|p| p.0);
+        a.timescale = timescale.map(|t| t.0);
+        a.evidence = evidence.map(|t| t.0);
+        a.impact = impact.map(|t| t.0);
+        a
     }
 
     fn weights(&mut self, p: Pair<'_, Rule>) -> Weights {

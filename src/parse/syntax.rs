@@ -227,6 +227,14 @@ const GROUPS: &[Group] = &[
         members: &[
             "`import`",
             "an `import`",
+            "`owners`",
+            "`facts`",
+            "`actions`",
+            "`action`",
+            "an `owners` declaration",
+            "a `facts` declaration",
+            "an `actions` declaration",
+            "an `action` block",
             "`scale`",
             "`sources`",
             "`tags`",
@@ -451,6 +459,17 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_as
             | Rule::kw_travel
             | Rule::kw_consider
+            | Rule::kw_owners
+            | Rule::kw_owner
+            | Rule::kw_facts
+            | Rule::kw_actions
+            | Rule::kw_action
+            | Rule::kw_kind
+            | Rule::kw_themes
+            | Rule::kw_priority
+            | Rule::kw_timescale
+            | Rule::kw_evidence
+            | Rule::kw_impact
             | Rule::kw_title
             | Rule::kw_version
             | Rule::kw_source
@@ -543,6 +562,17 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_as => "`as`",
         Rule::kw_travel => "`travel`",
         Rule::kw_consider => "`consider`",
+        Rule::kw_owners => "`owners`",
+        Rule::kw_owner => "`owner`",
+        Rule::kw_facts => "`facts`",
+        Rule::kw_actions => "`actions`",
+        Rule::kw_action => "`action`",
+        Rule::kw_kind => "`kind`",
+        Rule::kw_themes => "`themes`",
+        Rule::kw_priority => "`priority`",
+        Rule::kw_timescale => "`timescale`",
+        Rule::kw_evidence => "`evidence`",
+        Rule::kw_impact => "`impact`",
         Rule::kw_title => "`title`",
         Rule::kw_version => "`version`",
         Rule::kw_source => "`source`",
@@ -614,6 +644,23 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::level_rename => "`level NAME as NAME`",
         Rule::travel => "`travel { … }`",
         Rule::consider => "`consider { … }`",
+        Rule::decl_owner => "`owner NAME`",
+        Rule::owners => "an `owners` declaration",
+        Rule::facts => "a `facts` declaration",
+        Rule::actions => "an `actions` declaration",
+        Rule::action => "an `action` block",
+        Rule::action_scope => "what the action is for (indicators, `areas 1, 2`, `themes tagged …`)",
+        Rule::every_area => "`every area`",
+        Rule::areas_scope => "`areas 1, 2`",
+        Rule::themes_scope => "`themes tagged …`",
+        Rule::kind_field => "`kind NAME`",
+        Rule::owner_field => "`owner NAME` or `owner by tags`",
+        Rule::owner_by_tags => "`by tags`",
+        Rule::action_field => "a field of an action (`kind`, `owner`, `message`, `priority`, …)",
+        Rule::priority_field => "`priority N`",
+        Rule::timescale_field => "`timescale \"…\"`",
+        Rule::evidence_field => "`evidence \"…\"`",
+        Rule::impact_field => "`impact \"…\"`",
         Rule::travel_word => "a direction and its word, e.g. `improving \"Improving\"`",
         Rule::framework_field => "`title`, `version`, `source` or `scale`",
         Rule::title_field => "`title`",

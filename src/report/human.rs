@@ -198,6 +198,37 @@ pub fn render_human(r: &Report) -> String {
         }
         let _ = writeln!(out, "  {}", c.statement);
     }
+    if !r.actions.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Actions");
+        for a in &r.actions {
+            let target = a.target.as_deref().map(|t| format!("{t}: ")).unwrap_or_default();
+            let kind = a.kind_title.as_deref().unwrap_or(&a.kind);
+            let owner = a.owner_title.as_deref().unwrap_or(&a.owner);
+            let _ = writeln!(out, "  {target}{} ({kind}, with {owner})", a.message);
+        }
+    }
+    if !r.improvement_plan.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Improvement plan");
+        for (n, row) in r.improvement_plan.iter().enumerate() {
+            let priority = row
+                .priority
+                .map(|p| format!("priority {p}"))
+                .unwrap_or_else(|| "no priority".into());
+            let _ = writeln!(out, "  {}. [{priority}] {}", n + 1, row.action);
+            let _ = writeln!(out, "     accountable: {}", row.officer);
+            for (label, v) in [
+                ("timescale", &row.timescale),
+                ("evidence", &row.evidence),
+                ("impact", &row.impact),
+            ] {
+                if let Some(v) = v {
+                    let _ = writeln!(out, "     {label}: {v}");
+                }
+            }
+        }
+    }
     let s = &r.summary;
     let _ = writeln!(out);
     let _ = writeln!(

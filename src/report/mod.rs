@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::compile::ir::*;
 use crate::diag::{Diagnostic, Location, Severity};
+use crate::eval::actions::ActionOutcome;
 use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
 
@@ -31,7 +32,39 @@ pub struct Report {
     pub questions: Vec<QuestionReport>,
     pub plan: Option<PlanReport>,
     pub capacity: Option<CapacityReport>,
+    /// What the results call for, routed to owners, in rule order.
+    pub actions: Vec<ActionReport>,
+    /// The actions that are improvement-plan rows, by priority.
+    pub improvement_plan: Vec<PlanRowReport>,
     pub findings: Vec<FindingReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionReport {
+    pub rule: String,
+    pub kind: String,
+    pub kind_title: Option<String>,
+    pub owner: String,
+    pub owner_title: Option<String>,
+    /// `evaluation`, `indicator`, `theme` or `area`.
+    pub scope: &'static str,
+    /// The indicator id, `2.1 nurtured` for a theme, or `area 3`.
+    pub target: Option<String>,
+    pub message: String,
+}
+
+/// A row of an improvement plan: priority, action, accountable officer,
+/// timescale, evidence of progress, intended impact.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanRowReport {
+    pub priority: Option<u32>,
+    pub action: String,
+    pub officer: String,
+    pub timescale: Option<String>,
+    pub evidence: Option<String>,
+    pub impact: Option<String>,
+    pub rule: String,
+    pub target: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -507,6 +540,8 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
         questions,
         plan,
         capacity,
+        actions: Vec::new(),
+        improvement_plan: Vec::new(),
         findings,
     }
 }
@@ -541,4 +576,56 @@ pub fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: Pr
         }
     }
     r.previous = Some(previous);
+}
+
+/// Sets the actions a run called for, and the improvement plan they make.
+pub fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
+    let target = |t: Target| -> (&'static str, Option<String>) {
+        match t {
+            Target::Evaluation => ("evaluation", None),
+            Target::Indicator(i) => ("indicator", p.indicators.get(i.index()).map(|x| x.id.clone())),
+            Target::Theme(i, k) => (
+                "theme",
+                p.indicators.get(i.index()).map(|x| {
+                    let theme = x.themes.get(k as usize).map_or("?", |t| t.name.as_str());
+                    format!("{} {theme}", x.id)
+                }),
+            ),
+            Target::Area(a) => ("area", p.areas.get(a.index()).map(|x| format!("area {}", x.number))),
+        }
+    };
+    r.actions.clear();
+    r.improvement_plan.clear();
+    for a in actions {
+        let Some(rule) = p.actions.get(a.action) else { continue };
+        let kind = p.action_kinds.get(rule.kind.index());
+        let owner = p.owners.get(a.owner.index());
+        let (scope, target) = target(a.target);
+        let owner_name = owner.map_or_else(String::new, |o| o.name.clone());
+        let owner_title = owner.and_then(|o| o.description.clone());
+        if rule.plan.is_some() {
+            r.improvement_plan.push(PlanRowReport {
+                priority: rule.plan.as_ref().and_then(|x| x.priority),
+                action: a.message.clone(),
+                officer: owner_title.clone().unwrap_or_else(|| owner_name.clone()),
+                timescale: a.timescale.clone(),
+                evidence: a.evidence.clone(),
+                impact: a.impact.clone(),
+                rule: rule.name.clone(),
+                target: target.clone(),
+            });
+        }
+        r.actions.push(ActionReport {
+            rule: rule.name.clone(),
+            kind: kind.map_or_else(String::new, |k| k.name.clone()),
+            kind_title: kind.and_then(|k| k.description.clone()),
+            owner: owner_name,
+            owner_title,
+            scope,
+            target,
+            message: a.message.clone(),
+        });
+    }
+    // Stable: rows without a priority last, ties in rule and structure order.
+    r.improvement_plan.sort_by_key(|row| row.priority.unwrap_or(u32::MAX));
 }

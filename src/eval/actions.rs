@@ -1,0 +1,217 @@
+//! Actions: after grading (and, with an earlier period, after comparing
+//! the two), each `action` is tried on each of its targets; those whose
+//! condition holds are routed to their owners.
+
+use crate::compile::ir::*;
+use crate::diag::Diagnostic;
+
+use super::bind::ThemeFindings;
+use super::period::{Periods, Travel};
+use super::{Bound, IndicatorEnv, Outcome, PlanEnv, Scope, expr, show};
+
+/// One action called for: which rule, for what, routed to whom.
+#[derive(Clone, Debug)]
+pub struct ActionOutcome {
+    pub action: usize,
+    pub target: Target,
+    pub owner: OwnerId,
+    pub message: String,
+    pub timescale: Option<String>,
+    pub evidence: Option<String>,
+    pub impact: Option<String>,
+}
+
+/// Runs every action of the program, in declaration order, each over its
+/// targets in structure order. Unknown conditions do not fire.
+pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Result<Vec<ActionOutcome>, Diagnostic> {
+    let mut out = Vec::new();
+    if p.actions.is_empty() {
+        return Ok(out);
+    }
+    let finals: Vec<Option<Rank>> = o.indicators.iter().map(|i| i.grade()).collect();
+    let secure: Vec<bool> = o.indicators.iter().map(|i| i.secure).collect();
+    let plan = PlanEnv::new(p, &finals, &secure, &b.contexts)?;
+    let no_travel = Travel::default();
+    for (k, a) in p.actions.iter().enumerate() {
+        for (target, owners) in &a.targets {
+            let env: Box<dyn expr::Env + '_> = match *target {
+                Target::Evaluation => Box::new(EvaluationEnv {
+                    plan: &plan,
+                    facts: &b.facts_set,
+                }),
+                Target::Indicator(i) | Target::Theme(i, _) => {
+                    let Some(io) = o.indicators.get(i.index()) else {
+                        continue;
+                    };
+                    if io.scope == Scope::Skipped {
+                        continue;
+                    }
+                    let theme = match *target {
+                        Target::Theme(_, t) => io.facts.theme_findings.get(t as usize),
+                        _ => None,
+                    };
+                    // A theme without findings of its own calls for nothing.
+                    if let Some(t) = theme
+                        && t.strengths + t.weaknesses == 0
+                    {
+                        continue;
+                    }
+                    Box::new(IndicatorActionEnv {
+                        inner: IndicatorEnv {
+                            facts: &io.facts,
+                            themes: p.indicators.get(i.index()).map_or(0, |x| x.themes.len()),
+                            derived: io.derived,
+                            final_grade: io.grade(),
+                        },
+                        theme,
+                        travel: periods.and_then(|t| t.indicators.get(i.index())).unwrap_or(&no_travel),
+                        facts: &b.facts_set,
+                    })
+                }
+                Target::Area(area) => Box::new(AreaEnv {
+                    grade: o.areas.get(area.index()).copied().flatten(),
+                    travel: periods.and_then(|t| t.areas.get(area.index())).unwrap_or(&no_travel),
+                    facts: &b.facts_set,
+                }),
+            };
+            let fires = match &a.when {
+                None => true,
+                Some(c) => matches!(expr::eval(p, c, env.as_ref())?, Value::Bool(true)),
+            };
+            if !fires {
+                continue;
+            }
+            for &owner in owners {
+                let text = |t: &Template| render(p, t, env.as_ref(), *target, owner, &b.organisation);
+                out.push(ActionOutcome {
+                    action: k,
+                    target: *target,
+                    owner,
+                    message: text(&a.message),
+                    timescale: a.plan.as_ref().and_then(|r| r.timescale.as_ref()).map(text),
+                    evidence: a.plan.as_ref().and_then(|r| r.evidence.as_ref()).map(text),
+                    impact: a.plan.as_ref().and_then(|r| r.impact.as_ref()).map(text),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner: OwnerId, org: &str) -> String {
+    let mut out = String::new();
+    let ind = match target {
+        Target::Indicator(i) | Target::Theme(i, _) => p.indicators.get(i.index()),
+        _ => None,
+    };
+    let area = match target {
+        Target::Area(a) => p.areas.get(a.index()),
+        _ => None,
+    };
+    for piece in &t.0 {
+        match piece {
+            Piece::Text(s) => out.push_str(s),
+            Piece::IndicatorId => out.push_str(ind.map_or("", |i| i.id.as_str())),
+            Piece::IndicatorTitle => out.push_str(ind.map_or("", |i| i.title.as_str())),
+            Piece::Organisation => out.push_str(org),
+            Piece::Confidence => {}
+            Piece::ThemeTitle => {
+                if let (Some(i), Target::Theme(_, k)) = (ind, target)
+                    && let Some(th) = i.themes.get(k as usize)
+                {
+                    out.push_str(th.description.as_deref().unwrap_or(&th.name));
+                }
+            }
+            Piece::AreaNumber => out.push_str(&area.map_or(String::new(), |a| a.number.to_string())),
+            Piece::AreaTitle => out.push_str(area.map_or("", |a| a.title.as_str())),
+            Piece::Owner => {
+                let o = p.owners.get(owner.index());
+                out.push_str(o.map_or("", |o| o.description.as_deref().unwrap_or(&o.name)));
+            }
+            Piece::Value(e, ty) => {
+                let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);
+                out.push_str(&show(p, &v, *ty));
+            }
+        }
+    }
+    out
+}
+
+fn fact(facts: &[bool], f: FactId) -> Value {
+    Value::Bool(facts.get(f.index()).copied().unwrap_or(false))
+}
+
+fn travel_value(t: &Travel, v: Option<Direction>) -> Value {
+    match v {
+        None => t.previous.map_or(Value::Unknown, Value::Level),
+        Some(d) => t.direction.map_or(Value::Unknown, |x| Value::Bool(x == d)),
+    }
+}
+
+struct EvaluationEnv<'a> {
+    plan: &'a PlanEnv<'a>,
+    facts: &'a [bool],
+}
+
+impl expr::Env for EvaluationEnv<'_> {
+    fn context(&self, c: ContextId) -> Value {
+        self.plan.context(c)
+    }
+    fn node(&self, n: NodeId) -> Option<Rank> {
+        self.plan.node(n)
+    }
+    fn node_secure(&self, n: NodeId) -> Option<bool> {
+        self.plan.node_secure(n)
+    }
+    fn fact(&self, f: FactId) -> Value {
+        fact(self.facts, f)
+    }
+}
+
+struct IndicatorActionEnv<'a> {
+    inner: IndicatorEnv<'a>,
+    /// For an action on a theme: only the evidence citing it counts.
+    theme: Option<&'a ThemeFindings>,
+    travel: &'a Travel,
+    facts: &'a [bool],
+}
+
+impl expr::Env for IndicatorActionEnv<'_> {
+    fn indicator(&self, v: IndicatorVar) -> Value {
+        let n = |x: u32| Value::Number(f64::from(x));
+        let at = |xs: &[u32], i: usize| n(xs.get(i).copied().unwrap_or(0));
+        match (v, self.theme) {
+            (IndicatorVar::Previous, _) => travel_value(self.travel, None),
+            (IndicatorVar::Travel(d), _) => travel_value(self.travel, Some(d)),
+            (IndicatorVar::Strengths, Some(t)) => n(t.strengths),
+            (IndicatorVar::Weaknesses, Some(t)) => n(t.weaknesses),
+            (IndicatorVar::StrengthsOf(w), Some(t)) => at(&t.strengths_by, w.index()),
+            (IndicatorVar::WeaknessesOf(w), Some(t)) => at(&t.weaknesses_by, w.index()),
+            (IndicatorVar::StrengthScore, Some(t)) => Value::Number(t.strength_score),
+            (IndicatorVar::WeaknessScore, Some(t)) => Value::Number(t.weakness_score),
+            _ => self.inner.indicator(v),
+        }
+    }
+    fn fact(&self, f: FactId) -> Value {
+        fact(self.facts, f)
+    }
+}
+
+struct AreaEnv<'a> {
+    grade: Option<Rank>,
+    travel: &'a Travel,
+    facts: &'a [bool],
+}
+
+impl expr::Env for AreaEnv<'_> {
+    fn area(&self, v: AreaVar) -> Value {
+        match v {
+            AreaVar::Grade => self.grade.map_or(Value::Unknown, Value::Level),
+            AreaVar::Previous => travel_value(self.travel, None),
+            AreaVar::Travel(d) => travel_value(self.travel, Some(d)),
+        }
+    }
+    fn fact(&self, f: FactId) -> Value {
+        fact(self.facts, f)
+    }
+}
