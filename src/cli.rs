@@ -73,6 +73,21 @@ enum Command {
         #[arg(long, value_name = "DATA")]
         previous: Option<PathBuf>,
     },
+    /// Rewrite an evaluation onto another framework with a crosswalk, and
+    /// report what did not map (exit 0 all mapped, 1 something did not, 2 error).
+    Map {
+        /// The crosswalk (`*.six` starting with `crosswalk`).
+        crosswalk: PathBuf,
+        /// The evaluation, written for the crosswalk's source framework.
+        data: PathBuf,
+        /// Write the mapped evaluation here (atomically) instead of to standard output;
+        /// the report then goes to standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The report's format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,6 +132,12 @@ pub fn run() -> u8 {
             format,
             previous,
         } => eval(&ruleset, &data, previous.as_deref(), format, cli.color),
+        Command::Map {
+            crosswalk,
+            data,
+            output,
+            format,
+        } => map(&crosswalk, &data, output.as_deref(), format, cli.color),
     }
 }
 
@@ -146,6 +167,41 @@ fn print_diagnostics(ds: &[Diagnostic], color: bool, to_stderr: bool) {
     }
 }
 
+/// Checks a ruleset, library or crosswalk: what it is when sound, and the
+/// diagnostics either way.
+fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
+    let is_crosswalk = std::fs::read_to_string(path).is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
+    if is_crosswalk {
+        let c = sixpoint::crosswalk::compile_crosswalk(path);
+        let what = c.crosswalk.map(|cw| {
+            format!(
+                "crosswalk `{}` from `{}` to `{}`, {} source indicators mapped or retired",
+                cw.name,
+                cw.from,
+                cw.to.framework.name,
+                cw.fates.len()
+            )
+        });
+        return (what, c.diagnostics);
+    }
+    let Compiled {
+        program,
+        library,
+        diagnostics,
+    } = compile::compile_file(path);
+    let what = match (program, library) {
+        (Some(p), _) => Some(format!(
+            "`{}`, {} indicators in {} key areas",
+            p.framework.name,
+            p.indicators.len(),
+            p.areas.len()
+        )),
+        (None, Some(name)) => Some(format!("library `{name}`")),
+        (None, None) => None,
+    };
+    (what, diagnostics)
+}
+
 fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
     let color = use_color(color, std::io::stderr().is_terminal());
     #[derive(Serialize)]
@@ -157,12 +213,8 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
     let mut worst = Status::Clean;
     let mut entries = Vec::new();
     for path in rulesets {
-        let Compiled {
-            program,
-            library,
-            diagnostics,
-        } = compile::compile_file(path);
-        let status = if program.is_none() && library.is_none() {
+        let (what, diagnostics) = checked(path);
+        let status = if what.is_none() {
             Status::Failed
         } else if diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
             Status::Findings
@@ -179,22 +231,9 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
                 } else {
                     "ok with warnings"
                 };
-                let summary = match (&program, &library) {
-                    (Some(p), _) => format!(
-                        "{}: {} `{}`, {} indicators in {} key areas, {} warning(s)",
-                        path.display(),
-                        if status == Status::Clean {
-                            "ok"
-                        } else {
-                            "ok with warnings"
-                        },
-                        p.framework.name,
-                        p.indicators.len(),
-                        p.areas.len(),
-                        diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
-                    ),
-                    (None, Some(name)) => format!("{}: {ok} library `{name}`, {warnings} warning(s)", path.display()),
-                    (None, None) => format!(
+                let summary = match what {
+                    Some(what) => format!("{}: {ok} {what}, {warnings} warning(s)", path.display()),
+                    None => format!(
                         "{}: {} error(s)",
                         path.display(),
                         diagnostics.iter().filter(|d| d.is_error()).count()
@@ -374,4 +413,128 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
         }
     }
     worst.exit_code()
+}
+
+fn map(crosswalk: &Path, data: &Path, output: Option<&Path>, format: Format, color: ColorChoice) -> u8 {
+    let color_err = use_color(color, std::io::stderr().is_terminal());
+    let compiled = sixpoint::crosswalk::compile_crosswalk(crosswalk);
+    print_diagnostics(&compiled.diagnostics.0, color_err, true);
+    let Some(cw) = compiled.crosswalk else {
+        errln!("{}: the crosswalk has errors; nothing was mapped", crosswalk.display());
+        return Status::Failed.exit_code();
+    };
+    let mapped = match sixpoint::data::load(data).and_then(|(file, doc)| sixpoint::crosswalk::apply(&cw, &file, &doc)) {
+        Ok(m) => m,
+        Err(ds) => {
+            print_diagnostics(&ds, color_err, true);
+            errln!("{}: could not be mapped", data.display());
+            return Status::Failed.exit_code();
+        }
+    };
+    let report = match format {
+        Format::Human => render_map_report(&mapped.report),
+        Format::Json | Format::Jsonl => serde_json::to_string_pretty(&mapped.report).unwrap_or_default() + "\n",
+    };
+    match output {
+        Some(out) => {
+            if let Err(e) = write_atomically(out, &mapped.yaml) {
+                print_diagnostics(
+                    &[
+                        Diagnostic::error(Code::IoRead, format!("cannot write `{}`: {e}", out.display()))
+                            .help("check that the folder exists and is writable"),
+                    ],
+                    color_err,
+                    true,
+                );
+                return Status::Failed.exit_code();
+            }
+            out!("{report}");
+        }
+        None => {
+            out!("{}", mapped.yaml);
+            let _ = write!(std::io::stderr().lock(), "{report}");
+        }
+    }
+    if mapped.report.complete() {
+        Status::Clean.exit_code()
+    } else {
+        Status::Findings.exit_code()
+    }
+}
+
+/// A crash mid-write never leaves half a file: write beside it, then rename.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn render_map_report(r: &sixpoint::crosswalk::MapReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: `{}` → `{}` with crosswalk `{}`",
+        r.file, r.from, r.to, r.crosswalk
+    );
+    for m in &r.mapped {
+        let mut notes = Vec::new();
+        if let Some(old) = &m.renamed {
+            notes.push(format!("renamed from \"{old}\""));
+        }
+        if m.moved {
+            notes.push("moved".to_string());
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  {} → {}{notes}, {} evidence item(s)",
+            m.from.join(" + "),
+            m.to,
+            m.evidence
+        );
+    }
+    if r.complete() && r.new_without_data.is_empty() {
+        let _ = writeln!(out, "everything mapped");
+        return out;
+    }
+    if !r.unmapped.is_empty() {
+        let _ = writeln!(out, "not mapped:");
+        for u in &r.unmapped {
+            let _ = writeln!(out, "  {} ({} evidence item(s)): {}", u.id, u.evidence, u.reason);
+        }
+    }
+    for d in &r.dropped {
+        let what = if d.what == "theme" {
+            "theme"
+        } else {
+            "evidence to consider"
+        };
+        let _ = writeln!(out, "  dropped {what} `{}` of {} (not in {})", d.name, d.from, d.to);
+    }
+    for c in &r.claims_dropped {
+        let _ = writeln!(
+            out,
+            "  claim for {} dropped: {} ({})",
+            c.to,
+            c.reason,
+            c.claims.join(", ")
+        );
+    }
+    for f in &r.flags_dropped {
+        let _ = writeln!(out, "  dropped context or fact `{f}` (not declared by `{}`)", r.to);
+    }
+    for n in &r.new_without_data {
+        let _ = writeln!(out, "  new in `{}`, no data: {} ({})", r.to, n.id, n.because);
+    }
+    out
 }

@@ -325,6 +325,20 @@ codes! {
     DataPeriodFramework = "sixpoint::data::period-framework",
     /// A previous period of another organisation, or the same period twice.
     DataPeriodMismatch = "sixpoint::data::period-mismatch",
+    /// A crosswalk without `from` or `to`, or naming a ruleset that does not compile.
+    CrosswalkRuleset = "sixpoint::crosswalk::ruleset",
+    /// A crosswalk maps to an indicator the target framework does not have.
+    CrosswalkUnknownTarget = "sixpoint::crosswalk::unknown-target",
+    /// A crosswalk maps from an indicator the source ruleset does not have.
+    CrosswalkUnknownSource = "sixpoint::crosswalk::unknown-source",
+    /// A mapping into an indicator the same crosswalk retires.
+    CrosswalkRetiredTarget = "sixpoint::crosswalk::retired-target",
+    /// A source indicator given two fates (mapped twice, or mapped and retired).
+    CrosswalkConflict = "sixpoint::crosswalk::conflict",
+    /// A mapping from several indicators to several.
+    CrosswalkManyToMany = "sixpoint::crosswalk::many-to-many",
+    /// Data written for another framework than the crosswalk maps from.
+    CrosswalkFramework = "sixpoint::crosswalk::framework-mismatch",
     /// An imported file that cannot be read.
     ImportNotFound = "sixpoint::import::not-found",
     /// A file that imports itself, directly or through others.

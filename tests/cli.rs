@@ -371,3 +371,42 @@ fn actions_are_routed_to_owners_and_make_plan_rows() {
     assert!(!out.contains("has declined"), "{out}");
     assert!(out.contains("Recovery plan for Attendance"), "{out}");
 }
+
+#[test]
+fn map_rewrites_an_evaluation_that_evaluates_under_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v2.yaml");
+    let o = sixpoint()
+        .args([
+            "map",
+            "tests/fixtures/crosswalk/v1-to-v2.six",
+            "tests/fixtures/crosswalk/v1.yaml",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("3.1 → 6.5 (moved)"), "{}", stdout(&o));
+    let o = sixpoint()
+        .args(["eval", "tests/fixtures/crosswalk/v2.six"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.code() != Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("6.5   Self-evaluation"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_accepts_crosswalks() {
+    let o = sixpoint()
+        .args(["check", "tests/fixtures/crosswalk/v1-to-v2.six"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("crosswalk `v1_to_v2` from `mini_v1` to `mini_v2`"),
+        "{}",
+        stdout(&o)
+    );
+}
