@@ -514,10 +514,9 @@ fn render_map_report(r: &sixpoint::crosswalk::MapReport) -> String {
         }
     }
     for d in &r.dropped {
-        let what = if d.what == "theme" {
-            "theme"
-        } else {
-            "evidence to consider"
+        let what = match d.what {
+            "consider" => "evidence to consider",
+            other => other,
         };
         let _ = writeln!(out, "  dropped {what} `{}` of {} (not in {})", d.name, d.from, d.to);
     }

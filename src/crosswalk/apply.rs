@@ -65,7 +65,7 @@ pub struct Unmapped {
 pub struct Dropped {
     pub from: String,
     pub to: String,
-    /// `theme` or `consider`.
+    /// `theme`, `consider` or `measure`.
     pub what: &'static str,
     pub name: String,
 }
@@ -154,7 +154,14 @@ pub fn apply(cw: &Crosswalk, file: &SourceFile, doc: &Document) -> Result<Mapped
         let mut measures: Vec<(String, Vec<f64>)> = Vec::new();
         for s in sources {
             for (name, series) in &s.measures {
-                if !measures.iter().any(|(n, _)| *n == name.value) {
+                if !p.names.measures.contains_key(&name.value) {
+                    report.dropped.push(Dropped {
+                        from: s.id.value.clone(),
+                        to: ind.id.clone(),
+                        what: "measure",
+                        name: name.value.clone(),
+                    });
+                } else if !measures.iter().any(|(n, _)| *n == name.value) {
                     measures.push((name.value.clone(), series.value.clone()));
                 }
             }
@@ -253,12 +260,20 @@ fn carry(e: &EvidenceItem, from: &str, ind: &crate::compile::ir::IndicatorIr, re
         if ind.themes.iter().any(|x| x.name == t.value) {
             themes.push(t.value.clone());
         } else {
-            report.dropped.push(Dropped {
+            let d = Dropped {
                 from: from.to_string(),
                 to: ind.id.clone(),
                 what: "theme",
                 name: t.value.clone(),
-            });
+            };
+            // Once per source indicator and name, however many items cite it.
+            if !report
+                .dropped
+                .iter()
+                .any(|x| x.from == d.from && x.what == d.what && x.name == d.name)
+            {
+                report.dropped.push(d);
+            }
         }
     }
     let mut consider = Vec::new();
@@ -266,12 +281,20 @@ fn carry(e: &EvidenceItem, from: &str, ind: &crate::compile::ir::IndicatorIr, re
         if ind.consider.iter().any(|x| x.name == c.value) {
             consider.push(c.value.clone());
         } else {
-            report.dropped.push(Dropped {
+            let d = Dropped {
                 from: from.to_string(),
                 to: ind.id.clone(),
                 what: "consider",
                 name: c.value.clone(),
-            });
+            };
+            // Once per source indicator and name, however many items cite it.
+            if !report
+                .dropped
+                .iter()
+                .any(|x| x.from == d.from && x.what == d.what && x.name == d.name)
+            {
+                report.dropped.push(d);
+            }
         }
     }
     OutEvidence {
