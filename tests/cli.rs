@@ -468,3 +468,25 @@ fn diff_names_the_evaluations_and_indicators_a_threshold_moves() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("0 of 5 evaluations change"), "{}", stdout(&o));
 }
+
+#[test]
+fn editor_grammar_knows_every_keyword() {
+    let grammar = std::fs::read_to_string("grammar/sixpoint.pest").unwrap();
+    let textmate = std::fs::read_to_string("editors/textmate/sixpoint.tmLanguage.json").unwrap();
+    let _: serde_json::Value = serde_json::from_str(&textmate).expect("the TextMate grammar is JSON");
+    // Every `kw_x = @{ "x" … }` of the grammar is highlighted.
+    let missing: Vec<&str> = grammar
+        .lines()
+        .filter(|l| l.starts_with("kw_"))
+        .filter_map(|l| l.split('"').nth(1))
+        .filter(|kw| {
+            !textmate.contains(&format!("|{kw}|"))
+                && !textmate.contains(&format!("({kw}|"))
+                && !textmate.contains(&format!("|{kw})"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "keywords the editor grammar does not know: {missing:?}"
+    );
+}
