@@ -450,7 +450,7 @@ fn diff_names_the_evaluations_and_indicators_a_threshold_moves() {
     assert!(!out.contains("weak-nurture.yaml"), "{out}");
     assert!(out.contains("  2.1 very_good → good (down 1)"), "{out}");
     assert!(
-        out.contains("2 of 5 evaluations change; 0 indicator(s) move up a level or more, 6 down"),
+        out.contains("2 of 6 evaluations change; 0 indicator(s) move up a level or more, 6 down"),
         "{out}"
     );
     assert!(out.contains("before\\after"), "{out}");
@@ -466,7 +466,7 @@ fn diff_names_the_evaluations_and_indicators_a_threshold_moves() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).contains("0 of 5 evaluations change"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 of 6 evaluations change"), "{}", stdout(&o));
 }
 
 #[test]
