@@ -73,6 +73,19 @@ enum Command {
         #[arg(long, value_name = "DATA")]
         previous: Option<PathBuf>,
     },
+    /// The impact of a rule change: evaluate a corpus under two rulesets and
+    /// report every change (exit 0 nothing changed, 1 something did, 2 error).
+    Diff {
+        /// The ruleset before the change.
+        old: PathBuf,
+        /// The ruleset after the change.
+        new: PathBuf,
+        /// Evaluation data files or folders of them.
+        #[arg(required = true)]
+        data: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// Rewrite an evaluation onto another framework with a crosswalk, and
     /// report what did not map (exit 0 all mapped, 1 something did not, 2 error).
     Map {
@@ -132,6 +145,7 @@ pub fn run() -> u8 {
             format,
             previous,
         } => eval(&ruleset, &data, previous.as_deref(), format, cli.color),
+        Command::Diff { old, new, data, format } => diff(&old, &new, &data, format, cli.color),
         Command::Map {
             crosswalk,
             data,
@@ -536,4 +550,45 @@ fn render_map_report(r: &sixpoint::crosswalk::MapReport) -> String {
         let _ = writeln!(out, "  new in `{}`, no data: {} ({})", r.to, n.id, n.because);
     }
     out
+}
+
+fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
+    let color_err = use_color(color, std::io::stderr().is_terminal());
+    let mut programs = Vec::new();
+    for path in [old, new] {
+        let c = compile::compile_file(path);
+        print_diagnostics(&c.diagnostics.0, color_err, true);
+        match c.program {
+            Some(p) => programs.push(p),
+            None => {
+                errln!("{}: the ruleset has errors; nothing was compared", path.display());
+                return Status::Failed.exit_code();
+            }
+        }
+    }
+    let (Some(old_p), Some(new_p)) = (programs.first(), programs.get(1)) else {
+        return Status::Failed.exit_code();
+    };
+    let files = expand(data);
+    if files.is_empty() {
+        print_diagnostics(
+            &[Diagnostic::error(Code::IoRead, "no data files found")
+                .help("name YAML or JSON files, or folders that contain them")],
+            color_err,
+            true,
+        );
+        return Status::Failed.exit_code();
+    }
+    let run = |p| -> Vec<FileResult> { files.par_iter().map(|f| sixpoint::evaluate_path(p, f)).collect() };
+    let (before, after) = (run(old_p), run(new_p));
+    let d = sixpoint::diff::diff(old_p, new_p, &before, &after);
+    match format {
+        Format::Human => out!("{}", sixpoint::diff::render(&d)),
+        Format::Json | Format::Jsonl => outln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default()),
+    }
+    if d.changed.is_empty() {
+        Status::Clean.exit_code()
+    } else {
+        Status::Findings.exit_code()
+    }
 }

@@ -11,6 +11,7 @@ pub mod compile;
 pub mod crosswalk;
 pub mod data;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod ext;
 pub mod parse;
