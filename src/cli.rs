@@ -73,6 +73,17 @@ enum Command {
         #[arg(long, value_name = "DATA")]
         previous: Option<PathBuf>,
     },
+    /// Explain how each grade came about: evidence, rules tried, requirements,
+    /// and the smallest changes to the evidence that would move it.
+    Explain {
+        ruleset: PathBuf,
+        data: PathBuf,
+        /// Only this indicator (default: every indicator with evidence).
+        #[arg(long)]
+        indicator: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// Run the tests of rulesets (`*.test.yaml`; folders are searched, default `rulesets`)
     /// (exit 0 all pass, 1 a case fails, 2 a test file or ruleset has errors).
     Test {
@@ -156,6 +167,12 @@ pub fn run() -> u8 {
             previous,
         } => eval(&ruleset, &data, previous.as_deref(), format, cli.color),
         Command::Diff { old, new, data, format } => diff(&old, &new, &data, format, cli.color),
+        Command::Explain {
+            ruleset,
+            data,
+            indicator,
+            format,
+        } => explain(&ruleset, &data, indicator.as_deref(), format, cli.color),
         Command::Test {
             paths,
             coverage,
@@ -642,4 +659,67 @@ fn test(paths: &[PathBuf], coverage: bool, format: Format, color: ColorChoice) -
         Format::Json | Format::Jsonl => outln!("{}", serde_json::to_string_pretty(&outcomes).unwrap_or_default()),
     }
     worst.exit_code()
+}
+
+fn explain(ruleset: &Path, data: &Path, indicator: Option<&str>, format: Format, color: ColorChoice) -> u8 {
+    use sixpoint::eval;
+    let color_err = use_color(color, std::io::stderr().is_terminal());
+    let c = compile::compile_file(ruleset);
+    print_diagnostics(&c.diagnostics.0, color_err, true);
+    let Some(p) = c.program else {
+        errln!("{}: the ruleset has errors; nothing was explained", ruleset.display());
+        return Status::Failed.exit_code();
+    };
+    let run = sixpoint::data::load(data).and_then(|(file, doc)| {
+        let b = eval::bind(&p, &file, &doc)?;
+        let o = eval::evaluate(&p, &b).map_err(|d| vec![d])?;
+        Ok((doc, b, o))
+    });
+    let (doc, b, o) = match run {
+        Ok(x) => x,
+        Err(ds) => {
+            print_diagnostics(&ds, color_err, true);
+            errln!("{}: could not be evaluated", data.display());
+            return Status::Failed.exit_code();
+        }
+    };
+    let ids: Vec<sixpoint::compile::ir::IndicatorId> = match indicator {
+        Some(id) => match p.names.indicators.get(id) {
+            Some(&i) => vec![i],
+            None => {
+                let names: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
+                let hint = sixpoint::check::suggest(id, names.iter().copied())
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                errln!("error: `{}` has no indicator {id}{hint}", p.framework.name);
+                return Status::Failed.exit_code();
+            }
+        },
+        None => (0..p.indicators.len() as u32)
+            .map(sixpoint::compile::ir::IndicatorId)
+            .filter(|i| {
+                b.facts.get(i.index()).is_some_and(Option::is_some)
+                    || o.indicators
+                        .get(i.index())
+                        .is_some_and(|x| matches!(x.scope, eval::Scope::Triggered(_)))
+            })
+            .collect(),
+    };
+    let explanations: Vec<_> = ids
+        .iter()
+        .filter_map(|&i| eval::explain::explain(&p, &b, &o, i, &doc))
+        .collect();
+    if explanations.is_empty() {
+        errln!("error: {} gives no evidence for that indicator", data.display());
+        return Status::Failed.exit_code();
+    }
+    match format {
+        Format::Human => {
+            for e in &explanations {
+                outln!("{}", eval::explain::render(e));
+            }
+        }
+        Format::Json | Format::Jsonl => outln!("{}", serde_json::to_string_pretty(&explanations).unwrap_or_default()),
+    }
+    Status::Clean.exit_code()
 }

@@ -517,3 +517,42 @@ fn a_wrong_expectation_fails_with_expected_and_actual() {
         "{out}"
     );
 }
+
+#[test]
+fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
+    let o = sixpoint()
+        .args([
+            "explain",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/weak-nurture.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for id in ["5.1", "6.2", "7.2"] {
+        let block = out
+            .split("\n\n")
+            .find(|b| b.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} explained\n{out}"));
+        assert!(
+            block.contains("called for because impact on nurture or inclusion"),
+            "{block}"
+        );
+    }
+    insta::assert_snapshot!(out);
+
+    let o = sixpoint()
+        .args([
+            "explain",
+            "--indicator",
+            "2.1",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/weak-nurture.yaml",
+        ])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(out.contains("matched   adequate when"), "{out}");
+    assert!(out.contains("rises to good if the important weakness"), "{out}");
+}

@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod bind;
+pub mod explain;
 mod expr;
 pub mod period;
 
