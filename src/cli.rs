@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use sixpoint::compile::{self, Compiled};
+use sixpoint::crosswalk;
 use sixpoint::diag::{self, Code, Diagnostic, Severity};
 use sixpoint::report::{self, FindingReport};
 use sixpoint::{FileResult, Status};
@@ -73,6 +74,28 @@ enum Command {
         #[arg(long, value_name = "DATA")]
         previous: Option<PathBuf>,
     },
+    /// Rewrite an evaluation for another framework with a crosswalk: the
+    /// evaluation as YAML on stdout (or OUT), what did not map on stderr.
+    Map {
+        /// The crosswalk (`*.six` starting `crosswalk NAME { … }`).
+        crosswalk: PathBuf,
+        /// The evaluation (YAML or JSON), written for the crosswalk's `from` framework.
+        data: PathBuf,
+        /// Write the rewritten evaluation to OUT (replaced whole, never half-written).
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// The report of what did not map, on stderr: for people, or one JSON document.
+        #[arg(long, value_enum, default_value = "human")]
+        format: MapFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MapFormat {
+    /// For people.
+    Human,
+    /// One JSON document.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,6 +140,12 @@ pub fn run() -> u8 {
             format,
             previous,
         } => eval(&ruleset, &data, previous.as_deref(), format, cli.color),
+        Command::Map {
+            crosswalk,
+            data,
+            output,
+            format,
+        } => map(&crosswalk, &data, output.as_deref(), format, cli.color),
     }
 }
 
@@ -157,6 +186,27 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
     let mut worst = Status::Clean;
     let mut entries = Vec::new();
     for path in rulesets {
+        // A crosswalk (by its header) is checked as one, with its rulesets.
+        if crosswalk::is_crosswalk_file(path) {
+            let (status, diagnostics, summary) = check_crosswalk(path);
+            worst = worst.max(status);
+            if format == Format::Human {
+                print_diagnostics(&diagnostics, color, true);
+                outln!("{summary}");
+                continue;
+            }
+            let e = Entry {
+                file: path.display().to_string(),
+                status,
+                diagnostics: diagnostics_json(&diagnostics),
+            };
+            if format == Format::Jsonl {
+                outln!("{}", serde_json::to_string(&e).unwrap_or_default());
+            } else {
+                entries.push(e);
+            }
+            continue;
+        }
         let Compiled {
             program,
             library,
@@ -374,4 +424,115 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
         }
     }
     worst.exit_code()
+}
+
+// ---------------------------------------------------------------- crosswalks
+
+/// Checks one crosswalk: its status, diagnostics and one-line summary.
+fn check_crosswalk(path: &Path) -> (Status, Vec<Diagnostic>, String) {
+    let compiled = crosswalk::compile_file(path);
+    let diagnostics = compiled.diagnostics.0;
+    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let Some(cw) = compiled.crosswalk else {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        return (
+            Status::Failed,
+            diagnostics,
+            format!("{}: {errors} error(s)", path.display()),
+        );
+    };
+    let status = if warnings > 0 { Status::Findings } else { Status::Clean };
+    let retired = cw
+        .sources
+        .iter()
+        .filter(|s| matches!(s.fate, crosswalk::Fate::Retired { .. }))
+        .count();
+    let new = cw.targets.iter().filter(|t| t.new.is_some()).count();
+    let summary = format!(
+        "{}: {} crosswalk `{}` from `{}` to `{}`: {} source indicator(s) mapped, {retired} retired, {new} new, {warnings} warning(s)",
+        path.display(),
+        if status == Status::Clean {
+            "ok"
+        } else {
+            "ok with warnings"
+        },
+        cw.name,
+        cw.from.framework,
+        cw.to.program.framework.name,
+        cw.sources.len() - retired,
+    );
+    (status, diagnostics, summary)
+}
+
+/// `sixpoint map`: the rewritten evaluation on stdout (or OUT), the report
+/// of what did not map on stderr.
+fn map(crosswalk_path: &Path, data: &Path, output: Option<&Path>, format: MapFormat, color: ColorChoice) -> u8 {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        format: &'static str,
+        status: Status,
+        crosswalk: String,
+        /// Where the rewritten evaluation went; `null` for stdout.
+        output: Option<String>,
+        report: Option<&'a crosswalk::MapReport>,
+        diagnostics: Vec<DiagnosticJson>,
+    }
+    let color = use_color(color, std::io::stderr().is_terminal());
+    let finish = |status: Status, report: Option<&crosswalk::MapReport>, diagnostics: &[Diagnostic]| {
+        match format {
+            MapFormat::Human => {
+                print_diagnostics(diagnostics, color, true);
+                match report {
+                    Some(r) => errln!("{}", r.render_human().trim_end()),
+                    None => errln!("{}: could not be mapped", data.display()),
+                }
+            }
+            MapFormat::Json => {
+                let out = Out {
+                    format: "sixpoint-map/1",
+                    status,
+                    crosswalk: crosswalk_path.display().to_string(),
+                    output: output.map(|o| o.display().to_string()),
+                    report,
+                    diagnostics: diagnostics_json(diagnostics),
+                };
+                errln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            }
+        }
+        status.exit_code()
+    };
+    let compiled = crosswalk::compile_file(crosswalk_path);
+    let Some(cw) = compiled.crosswalk else {
+        return finish(Status::Failed, None, &compiled.diagnostics.0);
+    };
+    // The crosswalk's own warnings are for `sixpoint check`; here only the data counts.
+    let mapped = match crosswalk::map_path(&cw, data) {
+        Ok(m) => m,
+        Err(diagnostics) => return finish(Status::Failed, None, &diagnostics),
+    };
+    let mut comment = vec![format!(
+        "Mapped by sixpoint from `{}` ({}) to `{}` with crosswalk `{}`.",
+        cw.from.framework,
+        data.display(),
+        cw.to.program.framework.name,
+        cw.name
+    )];
+    if !mapped.report.complete {
+        comment.push("Not everything mapped: see the report of `sixpoint map`.".to_string());
+    }
+    let yaml = crosswalk::to_yaml(&mapped.document, &comment);
+    match output {
+        Some(out) => {
+            if let Err(d) = crosswalk::write_atomic(out, &yaml) {
+                return finish(Status::Failed, Some(&mapped.report), &[d]);
+            }
+        }
+        None => out!("{yaml}"),
+    }
+    let status = if mapped.report.complete {
+        Status::Clean
+    } else {
+        Status::Findings
+    };
+    finish(status, Some(&mapped.report), &[])
 }

@@ -333,6 +333,26 @@ codes! {
     ImportNotLibrary = "sixpoint::import::not-library",
     /// A `level A as B` in an import that cannot apply.
     ImportRename = "sixpoint::import::rename",
+    /// A crosswalk maps into an indicator the target framework does not have.
+    CrosswalkUnknownTarget = "sixpoint::crosswalk::unknown-target",
+    /// A crosswalk names an indicator its source ruleset does not have.
+    CrosswalkUnknownSource = "sixpoint::crosswalk::unknown-source",
+    /// A crosswalk maps into an indicator it retires.
+    CrosswalkRetiredTarget = "sixpoint::crosswalk::retired-target",
+    /// An indicator mapped twice, or mapped and retired.
+    CrosswalkConflict = "sixpoint::crosswalk::conflict",
+    /// A mapping from several indicators to several.
+    CrosswalkManyToMany = "sixpoint::crosswalk::many-to-many",
+    /// Data written for another framework than the crosswalk's `from`.
+    CrosswalkFramework = "sixpoint::crosswalk::framework-mismatch",
+    /// A `from` or `to` path that is not a usable framework ruleset.
+    CrosswalkRuleset = "sixpoint::crosswalk::ruleset",
+    /// Indicators of either side that no statement accounts for.
+    CrosswalkUnaccounted = "sixpoint::crosswalk::unaccounted",
+    /// A `renamed` title that does not fit the mapping.
+    CrosswalkRenamed = "sixpoint::crosswalk::renamed",
+    /// An output file could not be written.
+    IoWrite = "sixpoint::io::write",
 }
 
 impl fmt::Display for Code {

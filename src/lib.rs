@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod check;
 pub mod compile;
+pub mod crosswalk;
 pub mod data;
 pub mod diag;
 pub mod eval;

@@ -1345,3 +1345,51 @@ fn shorten(s: &str) -> String {
         None => s.to_string(),
     }
 }
+
+// ---------------------------------------------------------------- crosswalks
+
+/// What the crosswalk parser (`crate::crosswalk::parse`) shares with this
+/// one: the grammar's rules and the helpers that read pairs, so that both
+/// kinds of file are read, and their syntax errors worded, the same way.
+pub(crate) mod shared {
+    use pest::Parser as _;
+    use pest::iterators::Pair;
+
+    pub(crate) use super::grammar::Rule;
+    use crate::ast::Name;
+    use crate::diag::{Diagnostic, SourceFile, Span};
+
+    /// Parses `file` from the grammar's `crosswalk_file` rule.
+    pub(crate) fn crosswalk_pairs(file: &SourceFile) -> Result<Pair<'_, Rule>, Diagnostic> {
+        super::configure_pest();
+        if let Some(d) = super::check_parens(file) {
+            return Err(d);
+        }
+        let mut pairs = super::SixpointParser::parse(Rule::crosswalk_file, file.text())
+            .map_err(|e| super::syntax::from_pest(file, &e))?;
+        Ok(super::take(&mut pairs))
+    }
+
+    pub(crate) fn span(p: &Pair<'_, Rule>) -> Span {
+        super::span(p)
+    }
+
+    /// The children of a pair without keyword tokens.
+    pub(crate) fn parts<'i>(p: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
+        super::parts(p)
+    }
+
+    pub(crate) fn name_of(p: &Pair<'_, Rule>) -> Name {
+        super::name_of(p)
+    }
+
+    /// A `string` pair's text without quotes, escapes resolved.
+    pub(crate) fn string(p: &Pair<'_, Rule>) -> Name {
+        let inner = p.as_str();
+        let body = inner
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(inner);
+        Name::new(super::unescape(body), super::span(p))
+    }
+}

@@ -352,6 +352,12 @@ fn help(text: &str, pos: usize, found: &Found, rules: &[Rule], expected: &[Strin
     if found.text == "`=`" {
         return "compare with `==`".into();
     }
+    // A crosswalk given where a ruleset is read (`sixpoint eval`).
+    let at_start = Scanner::new(text.get(..pos).unwrap_or("").as_bytes()).all(|(_, b)| b.is_ascii_whitespace());
+    if at_start && found.word.as_deref() == Some("crosswalk") && !rules.contains(&Rule::crosswalk) {
+        return "this is a crosswalk, not a ruleset: check it with `sixpoint check`, apply it with `sixpoint map`"
+            .into();
+    }
     if found.word.as_deref() == Some("framework") {
         return "a ruleset has one `framework` header, at the top".into();
     }
@@ -532,6 +538,16 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_or
             | Rule::kw_true
             | Rule::kw_false
+            // crosswalks
+            | Rule::kw_crosswalk
+            | Rule::kw_to
+            | Rule::kw_map
+            | Rule::kw_renamed
+            | Rule::kw_moved
+            | Rule::kw_retired
+            | Rule::kw_new
+            | Rule::kw_unchanged
+            | Rule::kw_rest
     )
 }
 
@@ -774,5 +790,27 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::node_ref => "a node such as `area 1`",
         Rule::call => "a function call",
         Rule::path => "a value such as `sources`",
+        // crosswalks
+        Rule::kw_crosswalk => "`crosswalk`",
+        Rule::kw_to => "`to`",
+        Rule::kw_map => "`map`",
+        Rule::kw_renamed => "`renamed`",
+        Rule::kw_moved => "`moved`",
+        Rule::kw_retired => "`retired`",
+        Rule::kw_new => "`new`",
+        Rule::kw_unchanged => "`unchanged`",
+        Rule::kw_rest => "`rest`",
+        Rule::crosswalk_file => "the `crosswalk` header",
+        Rule::crosswalk => "the `crosswalk` header",
+        Rule::cw_from => "`from framework NAME` or `from \"ruleset.six\"`",
+        Rule::cw_from_framework => "`framework NAME`",
+        Rule::cw_to => "`to \"ruleset.six\"`",
+        Rule::cw_statement => "`map`, `retired`, `new` or `unchanged`",
+        Rule::cw_map => "`map`",
+        Rule::cw_renamed => "`renamed \"old title\"`",
+        Rule::cw_moved => "`moved`",
+        Rule::cw_retired => "`retired`",
+        Rule::cw_new => "`new`",
+        Rule::cw_unchanged => "`unchanged`",
     }
 }
