@@ -521,3 +521,46 @@ pub enum ExprKind {
     /// `agreement is most`
     IsBand(Box<Expr>, Name),
 }
+
+/// A crosswalk file: `crosswalk NAME { from … to "…" map … }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Crosswalk {
+    pub name: Name,
+    pub from: Option<CrosswalkFrom>,
+    /// The target ruleset's path, relative to the crosswalk.
+    pub to: Option<Name>,
+    pub rules: Vec<CrosswalkRule>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CrosswalkFrom {
+    /// A ruleset: source ids are checked against it.
+    Ruleset(Name),
+    /// A framework without a ruleset here, e.g. an older version.
+    Framework { name: Name, version: Option<Name> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CrosswalkRule {
+    Map {
+        from: Vec<Name>,
+        to: Vec<Name>,
+        renamed: Option<Name>,
+        moved: bool,
+        span: Span,
+    },
+    Retired {
+        ids: Vec<Name>,
+        because: Name,
+    },
+    New {
+        ids: Vec<Name>,
+        because: Name,
+    },
+    /// `unchanged rest` when `ids` is `None`.
+    Unchanged {
+        ids: Option<Vec<Name>>,
+        span: Span,
+    },
+}

@@ -175,6 +175,47 @@ fn print_diagnostics(ds: &[Diagnostic], color: bool, to_stderr: bool) {
     }
 }
 
+/// Checks a ruleset, library or crosswalk: what it is when sound, and the
+/// diagnostics either way.
+fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
+    let is_crosswalk = std::fs::read_to_string(path).is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
+    if is_crosswalk {
+        let c = crosswalk::compile_crosswalk(path);
+        let what = c.crosswalk.map(|cw| {
+            let retired = cw
+                .sources
+                .iter()
+                .filter(|s| matches!(s.fate, crosswalk::Fate::Retired { .. }))
+                .count();
+            format!(
+                "crosswalk `{}` from `{}` to `{}`, {} source indicators mapped, {retired} retired, {} new",
+                cw.name,
+                cw.from.framework,
+                cw.to.program.framework.name,
+                cw.sources.len() - retired,
+                cw.targets.iter().filter(|t| t.new.is_some()).count()
+            )
+        });
+        return (what, c.diagnostics);
+    }
+    let Compiled {
+        program,
+        library,
+        diagnostics,
+    } = compile::compile_file(path);
+    let what = match (program, library) {
+        (Some(p), _) => Some(format!(
+            "`{}`, {} indicators in {} key areas",
+            p.framework.name,
+            p.indicators.len(),
+            p.areas.len()
+        )),
+        (None, Some(name)) => Some(format!("library `{name}`")),
+        (None, None) => None,
+    };
+    (what, diagnostics)
+}
+
 fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
     let color = use_color(color, std::io::stderr().is_terminal());
     #[derive(Serialize)]
@@ -186,33 +227,8 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
     let mut worst = Status::Clean;
     let mut entries = Vec::new();
     for path in rulesets {
-        // A crosswalk (by its header) is checked as one, with its rulesets.
-        if crosswalk::is_crosswalk_file(path) {
-            let (status, diagnostics, summary) = check_crosswalk(path);
-            worst = worst.max(status);
-            if format == Format::Human {
-                print_diagnostics(&diagnostics, color, true);
-                outln!("{summary}");
-                continue;
-            }
-            let e = Entry {
-                file: path.display().to_string(),
-                status,
-                diagnostics: diagnostics_json(&diagnostics),
-            };
-            if format == Format::Jsonl {
-                outln!("{}", serde_json::to_string(&e).unwrap_or_default());
-            } else {
-                entries.push(e);
-            }
-            continue;
-        }
-        let Compiled {
-            program,
-            library,
-            diagnostics,
-        } = compile::compile_file(path);
-        let status = if program.is_none() && library.is_none() {
+        let (what, diagnostics) = checked(path);
+        let status = if what.is_none() {
             Status::Failed
         } else if diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
             Status::Findings
@@ -229,22 +245,9 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
                 } else {
                     "ok with warnings"
                 };
-                let summary = match (&program, &library) {
-                    (Some(p), _) => format!(
-                        "{}: {} `{}`, {} indicators in {} key areas, {} warning(s)",
-                        path.display(),
-                        if status == Status::Clean {
-                            "ok"
-                        } else {
-                            "ok with warnings"
-                        },
-                        p.framework.name,
-                        p.indicators.len(),
-                        p.areas.len(),
-                        diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
-                    ),
-                    (None, Some(name)) => format!("{}: {ok} library `{name}`, {warnings} warning(s)", path.display()),
-                    (None, None) => format!(
+                let summary = match what {
+                    Some(what) => format!("{}: {ok} {what}, {warnings} warning(s)", path.display()),
+                    None => format!(
                         "{}: {} error(s)",
                         path.display(),
                         diagnostics.iter().filter(|d| d.is_error()).count()
@@ -428,42 +431,6 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
 
 // ---------------------------------------------------------------- crosswalks
 
-/// Checks one crosswalk: its status, diagnostics and one-line summary.
-fn check_crosswalk(path: &Path) -> (Status, Vec<Diagnostic>, String) {
-    let compiled = crosswalk::compile_file(path);
-    let diagnostics = compiled.diagnostics.0;
-    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-    let Some(cw) = compiled.crosswalk else {
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        return (
-            Status::Failed,
-            diagnostics,
-            format!("{}: {errors} error(s)", path.display()),
-        );
-    };
-    let status = if warnings > 0 { Status::Findings } else { Status::Clean };
-    let retired = cw
-        .sources
-        .iter()
-        .filter(|s| matches!(s.fate, crosswalk::Fate::Retired { .. }))
-        .count();
-    let new = cw.targets.iter().filter(|t| t.new.is_some()).count();
-    let summary = format!(
-        "{}: {} crosswalk `{}` from `{}` to `{}`: {} source indicator(s) mapped, {retired} retired, {new} new, {warnings} warning(s)",
-        path.display(),
-        if status == Status::Clean {
-            "ok"
-        } else {
-            "ok with warnings"
-        },
-        cw.name,
-        cw.from.framework,
-        cw.to.program.framework.name,
-        cw.sources.len() - retired,
-    );
-    (status, diagnostics, summary)
-}
-
 /// `sixpoint map`: the rewritten evaluation on stdout (or OUT), the report
 /// of what did not map on stderr.
 fn map(crosswalk_path: &Path, data: &Path, output: Option<&Path>, format: MapFormat, color: ColorChoice) -> u8 {
@@ -478,13 +445,15 @@ fn map(crosswalk_path: &Path, data: &Path, output: Option<&Path>, format: MapFor
         diagnostics: Vec<DiagnosticJson>,
     }
     let color = use_color(color, std::io::stderr().is_terminal());
-    let finish = |status: Status, report: Option<&crosswalk::MapReport>, diagnostics: &[Diagnostic]| {
+    let finish = |status: Status, report: Option<&crosswalk::MapReport>, diagnostics: &[Diagnostic], why: &str| {
         match format {
             MapFormat::Human => {
                 print_diagnostics(diagnostics, color, true);
-                match report {
-                    Some(r) => errln!("{}", r.render_human().trim_end()),
-                    None => errln!("{}: could not be mapped", data.display()),
+                if let Some(r) = report {
+                    errln!("{}", r.render_human().trim_end());
+                }
+                if !why.is_empty() {
+                    errln!("{why}");
                 }
             }
             MapFormat::Json => {
@@ -501,31 +470,31 @@ fn map(crosswalk_path: &Path, data: &Path, output: Option<&Path>, format: MapFor
         }
         status.exit_code()
     };
-    let compiled = crosswalk::compile_file(crosswalk_path);
+    let compiled = crosswalk::compile_crosswalk(crosswalk_path);
     let Some(cw) = compiled.crosswalk else {
-        return finish(Status::Failed, None, &compiled.diagnostics.0);
+        let why = format!(
+            "{}: the crosswalk has errors; nothing was mapped",
+            crosswalk_path.display()
+        );
+        return finish(Status::Failed, None, &compiled.diagnostics.0, &why);
     };
     // The crosswalk's own warnings are for `sixpoint check`; here only the data counts.
     let mapped = match crosswalk::map_path(&cw, data) {
         Ok(m) => m,
-        Err(diagnostics) => return finish(Status::Failed, None, &diagnostics),
+        Err(diagnostics) => {
+            let why = format!("{}: could not be mapped", data.display());
+            return finish(Status::Failed, None, &diagnostics, &why);
+        }
     };
-    let mut comment = vec![format!(
-        "Mapped by sixpoint from `{}` ({}) to `{}` with crosswalk `{}`.",
-        cw.from.framework,
-        data.display(),
-        cw.to.program.framework.name,
-        cw.name
-    )];
-    if !mapped.report.complete {
-        comment.push("Not everything mapped: see the report of `sixpoint map`.".to_string());
-    }
-    let yaml = crosswalk::to_yaml(&mapped.document, &comment);
+    let yaml = mapped.to_yaml();
+    let mut wrote = String::new();
     match output {
         Some(out) => {
             if let Err(d) = crosswalk::write_atomic(out, &yaml) {
-                return finish(Status::Failed, Some(&mapped.report), &[d]);
+                let why = format!("{}: nothing was written", out.display());
+                return finish(Status::Failed, Some(&mapped.report), &[d], &why);
             }
+            wrote = format!("wrote {}", out.display());
         }
         None => out!("{yaml}"),
     }
@@ -534,5 +503,5 @@ fn map(crosswalk_path: &Path, data: &Path, output: Option<&Path>, format: MapFor
     } else {
         Status::Findings
     };
-    finish(status, Some(&mapped.report), &[])
+    finish(status, Some(&mapped.report), &[], &wrote)
 }

@@ -325,6 +325,20 @@ codes! {
     DataPeriodFramework = "sixpoint::data::period-framework",
     /// A previous period of another organisation, or the same period twice.
     DataPeriodMismatch = "sixpoint::data::period-mismatch",
+    /// A crosswalk without `from` or `to`, or naming a ruleset that does not compile.
+    CrosswalkRuleset = "sixpoint::crosswalk::ruleset",
+    /// A crosswalk maps to an indicator the target framework does not have.
+    CrosswalkUnknownTarget = "sixpoint::crosswalk::unknown-target",
+    /// A crosswalk maps from an indicator the source ruleset does not have.
+    CrosswalkUnknownSource = "sixpoint::crosswalk::unknown-source",
+    /// A mapping into an indicator the same crosswalk retires.
+    CrosswalkRetiredTarget = "sixpoint::crosswalk::retired-target",
+    /// A source indicator given two fates (mapped twice, or mapped and retired).
+    CrosswalkConflict = "sixpoint::crosswalk::conflict",
+    /// A mapping from several indicators to several.
+    CrosswalkManyToMany = "sixpoint::crosswalk::many-to-many",
+    /// Data written for another framework than the crosswalk maps from.
+    CrosswalkFramework = "sixpoint::crosswalk::framework-mismatch",
     /// An imported file that cannot be read.
     ImportNotFound = "sixpoint::import::not-found",
     /// A file that imports itself, directly or through others.
@@ -333,20 +347,6 @@ codes! {
     ImportNotLibrary = "sixpoint::import::not-library",
     /// A `level A as B` in an import that cannot apply.
     ImportRename = "sixpoint::import::rename",
-    /// A crosswalk maps into an indicator the target framework does not have.
-    CrosswalkUnknownTarget = "sixpoint::crosswalk::unknown-target",
-    /// A crosswalk names an indicator its source ruleset does not have.
-    CrosswalkUnknownSource = "sixpoint::crosswalk::unknown-source",
-    /// A crosswalk maps into an indicator it retires.
-    CrosswalkRetiredTarget = "sixpoint::crosswalk::retired-target",
-    /// An indicator mapped twice, or mapped and retired.
-    CrosswalkConflict = "sixpoint::crosswalk::conflict",
-    /// A mapping from several indicators to several.
-    CrosswalkManyToMany = "sixpoint::crosswalk::many-to-many",
-    /// Data written for another framework than the crosswalk's `from`.
-    CrosswalkFramework = "sixpoint::crosswalk::framework-mismatch",
-    /// A `from` or `to` path that is not a usable framework ruleset.
-    CrosswalkRuleset = "sixpoint::crosswalk::ruleset",
     /// Indicators of either side that no statement accounts for.
     CrosswalkUnaccounted = "sixpoint::crosswalk::unaccounted",
     /// A `renamed` title that does not fit the mapping.

@@ -69,6 +69,112 @@ fn generic_2006_has_the_whole_framework() {
 }
 
 #[test]
+fn care_inspectorate_2018_has_table_1_and_table_2() {
+    let c = compile_file(Path::new("rulesets/care-inspectorate-2018.six"));
+    assert!(c.diagnostics.is_empty(), "{:?}", found(&c));
+    let p = c.program.expect("compiles");
+    assert_eq!(p.questions.len(), 6);
+    assert_eq!(p.areas.len(), 10);
+    assert_eq!(p.indicators.len(), 22);
+    let ids: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "1.1", "2.1", "2.2", "3.1", "4.1", "5.1", "5.2", "5.3", "5.4", "6.1", "6.2", "6.3", "6.4", "6.5", "7.1",
+            "7.2", "8.1", "8.2", "9.1", "9.2", "9.3", "9.4"
+        ]
+    );
+    // Area 10 is the global judgement, with no indicators of its own.
+    let cap = p.capacity.as_ref().expect("the global judgement");
+    assert_eq!(p.areas[cap.area.index()].number, 10);
+    // Table 2 lists evidence to consider for every indicator but 6.3.
+    for i in &p.indicators {
+        assert_eq!(i.consider.is_empty(), i.id == "6.3", "{}", i.id);
+    }
+    // The shared rules of evidence come from the library, not a copy.
+    assert!(
+        p.requirements
+            .iter()
+            .any(|r| p.file.locate(r.span.start).0.ends_with("lib/hmie-evidence.six"))
+    );
+    assert_eq!(p.grading_scale().levels.len(), 6);
+}
+
+#[test]
+fn inverclyde_2012_routes_the_eight_wellbeing_outcomes() {
+    let c = compile_file(Path::new("rulesets/inverclyde-2012.six"));
+    assert!(c.diagnostics.is_empty(), "{:?}", found(&c));
+    let p = c.program.expect("compiles");
+    // QMIE2's four key questions, the fourth the global judgement.
+    assert_eq!(p.questions.len(), 4);
+    assert!(p.capacity.is_some());
+    // Level 3 is "satisfactory" (seed 001), renamed from the shared library's "adequate".
+    assert_eq!(p.level_name(2), "satisfactory");
+    // Six lead officers own the eight outcomes; the core functions are the kinds of action.
+    assert_eq!(p.owners.len(), 6);
+    let kinds: Vec<&str> = p.action_kinds.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "self_evaluation",
+            "requested_dialogue",
+            "targeted_dialogue",
+            "professional_learning",
+            "pastoral_support"
+        ]
+    );
+    let themes: Vec<&str> = p
+        .indicators
+        .iter()
+        .find(|i| i.id == "2.1")
+        .expect("2.1")
+        .themes
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(
+        themes,
+        [
+            "safe",
+            "healthy",
+            "achieving",
+            "nurtured",
+            "active",
+            "respected",
+            "responsible",
+            "included"
+        ]
+    );
+    assert_eq!(p.actions.len(), 5);
+}
+
+#[test]
+fn east_midlands_2018_rates_five_areas_red_amber_green() {
+    let c = compile_file(Path::new("rulesets/east-midlands-2018.six"));
+    assert!(c.diagnostics.is_empty(), "{:?}", found(&c));
+    let p = c.program.expect("compiles");
+    let scale = p.grading_scale();
+    let levels: Vec<&str> = scale.levels.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(levels, ["red", "amber", "green"]);
+    assert_eq!(scale.travel.words, ["Improving", "Maintained", "Declining"]);
+    let signature = &p.questions[0];
+    assert_eq!(signature.areas.len(), 5);
+    // CQC's five key questions for community health services.
+    let cqc: Vec<&str> = p
+        .indicators
+        .iter()
+        .filter(|i| i.id.starts_with("6."))
+        .map(|i| i.title.as_str())
+        .collect();
+    assert_eq!(cqc, ["Safe", "Effective", "Caring", "Responsive", "Well-led"]);
+    assert!(
+        p.actions
+            .iter()
+            .any(|a| a.plan.as_ref().is_some_and(|r| r.priority == Some(1)))
+    );
+}
+
+#[test]
 fn duplicate_indicator_points_at_the_second() {
     let file = SourceFile::new(
         "case.six",

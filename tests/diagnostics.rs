@@ -4,6 +4,7 @@
 //! - `tests/corpus/rulesets/*.six`: checked;
 //! - `tests/corpus/data/*.{yaml,json}`: evaluated against `tests/corpus/mini.six`;
 //! - `tests/corpus/ext/*.six`: checked, then evaluated with the `.yaml` of the same name if any;
+//! - `tests/corpus/crosswalks/*.six`: checked as crosswalks (their rulesets are fixtures);
 //! - `tests/corpus/periods/X.yaml`: evaluated against `tests/fixtures/periods/rag.six` with
 //!   `X.previous.yaml` as the previous period.
 //!
@@ -93,6 +94,31 @@ fn broken_periods() {
     });
 }
 
+#[test]
+fn broken_crosswalks() {
+    insta::glob!("corpus/crosswalks", "*.six", |path| {
+        let compiled = sixpoint::crosswalk::compile_crosswalk(&relative(path));
+        assert!(
+            !compiled.diagnostics.is_empty(),
+            "{} is in the broken corpus but gives no diagnostic",
+            path.display()
+        );
+        insta::assert_snapshot!(rendered(&compiled.diagnostics.0));
+    });
+}
+
+#[test]
+fn data_for_another_framework_is_not_mapped() {
+    let cw = sixpoint::crosswalk::compile_crosswalk(Path::new("tests/fixtures/crosswalk/v1-to-v2.six"))
+        .crosswalk
+        .expect("the fixture crosswalk compiles");
+    let (file, doc) = sixpoint::data::load(Path::new("tests/fixtures/periods/current.yaml")).expect("loads");
+    let Err(ds) = sixpoint::crosswalk::apply(&cw, &file, &doc) else {
+        panic!("data for rag_test is mapped by a crosswalk from mini_v1");
+    };
+    insta::assert_snapshot!(rendered(&ds));
+}
+
 /// Every code in the registry is documented and shown by at least one case.
 #[test]
 fn every_code_is_documented_and_exercised() {
@@ -127,4 +153,15 @@ fn unreadable_data_file() {
     let result = sixpoint::evaluate_path(&program, Path::new("tests/corpus/data/no-such-file.yaml"));
     assert_eq!(codes(&result.diagnostics), "sixpoint::io::read");
     insta::assert_snapshot!(rendered(&result.diagnostics));
+}
+
+/// `sixpoint map -o` into a folder that does not exist: `io::write`, and no file.
+#[test]
+fn unwritable_output() {
+    let out = Path::new("tests/corpus/no-such-folder/mapped.yaml");
+    let Err(d) = sixpoint::crosswalk::write_atomic(out, "sixpoint: 1\n") else {
+        panic!("wrote into a folder that does not exist");
+    };
+    assert!(!out.exists());
+    insta::assert_snapshot!(rendered(&[d]));
 }

@@ -66,3 +66,103 @@ fn seeds() {
         insta::assert_snapshot!("human", text);
     });
 }
+
+/// Each shipped crosswalk `rulesets/crosswalks/A-to-B.six` over the seeds written for its source:
+/// `seeds/A/*` and `seeds/crosswalks/A*`. Snapshots the mapped evaluation, what did not map, and
+/// the mapped evaluation's report under the target ruleset.
+#[test]
+fn crosswalk_seeds() {
+    let mut crosswalks: Vec<PathBuf> = std::fs::read_dir("rulesets/crosswalks")
+        .expect("rulesets/crosswalks exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "six"))
+        .collect();
+    crosswalks.sort();
+    assert!(!crosswalks.is_empty());
+    let mut mapped_any = false;
+    for path in crosswalks {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let source = stem.split("-to-").next().unwrap_or_default().to_string();
+        let compiled = sixpoint::crosswalk::compile_crosswalk(&path);
+        let cw = compiled
+            .crosswalk
+            .unwrap_or_else(|| panic!("{} must compile: {:?}", path.display(), compiled.diagnostics));
+        let mut seeds: Vec<PathBuf> = Vec::new();
+        for dir in [PathBuf::from("seeds").join(&source), PathBuf::from("seeds/crosswalks")] {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            seeds.extend(entries.flatten().map(|e| e.path()).filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                let ours = dir.ends_with(&source) || name.starts_with(&source);
+                ours && !is_previous(p) && ["yaml", "yml", "json"].iter().any(|x| name.ends_with(x))
+            }));
+        }
+        seeds.sort();
+        for seed in seeds {
+            let (file, doc) = sixpoint::data::load(&seed).expect("the seed loads");
+            let mapped = sixpoint::crosswalk::apply(&cw, &file, &doc).expect("the seed maps");
+            let yaml = mapped.to_yaml();
+            let target_file = diag::SourceFile::new(format!("{} (mapped)", seed.display()), yaml.clone());
+            let target_doc = sixpoint::data::load_str(&target_file, sixpoint::data::Format::Yaml).unwrap_or_else(|d| {
+                panic!(
+                    "the mapped {} loads: {}",
+                    seed.display(),
+                    diag::render(&d, false, Some(100))
+                )
+            });
+            let result = sixpoint::evaluate_document(&cw.to.program, &seed, &target_file, &target_doc);
+            let report = result.report.as_ref().unwrap_or_else(|| {
+                panic!(
+                    "the mapped {} evaluates: {}",
+                    seed.display(),
+                    diag::render(&result.diagnostics, false, Some(100))
+                )
+            });
+            let name = format!(
+                "{stem}@{}",
+                seed.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+            );
+            insta::assert_snapshot!(
+                name,
+                format!(
+                    "{}\n--- what did not map\n{}\n--- evaluated under {}\n{}",
+                    yaml,
+                    serde_json::to_string_pretty(&mapped.report).unwrap_or_default(),
+                    cw.to.program.framework.name,
+                    sixpoint::report::render_human(report)
+                )
+            );
+            mapped_any = true;
+        }
+    }
+    assert!(mapped_any, "no seed was mapped");
+}
+
+/// Each fixture crosswalk `tests/fixtures/crosswalk/A-to-B.six` over `A.yaml` beside it, when there
+/// is one: the rewritten evaluation and what did not map, for people and as JSON.
+#[test]
+fn crosswalk_fixtures() {
+    insta::glob!("fixtures/crosswalk", "*-to-*.six", |path| {
+        let path = relative(path);
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let data = path.with_file_name(format!("{}.yaml", stem.split("-to-").next().unwrap_or_default()));
+        if !data.exists() {
+            return;
+        }
+        let compiled = sixpoint::crosswalk::compile_crosswalk(&path);
+        let cw = compiled
+            .crosswalk
+            .unwrap_or_else(|| panic!("{} must compile: {:?}", path.display(), compiled.diagnostics));
+        let mapped = sixpoint::crosswalk::map_path(&cw, &data).expect("the fixture maps");
+        insta::assert_snapshot!(format!(
+            "{}\n--- for people\n{}\n--- as JSON\n{}",
+            mapped.to_yaml(),
+            mapped.report.render_human(),
+            serde_json::to_string_pretty(&mapped.report).unwrap_or_default()
+        ));
+    });
+}

@@ -17,6 +17,9 @@ macro_rules! ids {
         impl $name {
             pub fn index(self) -> usize { self.0 as usize }
         }
+        impl From<$name> for usize {
+            fn from(id: $name) -> usize { id.index() }
+        }
     )*};
 }
 

@@ -35,6 +35,22 @@ pub struct Mapped {
     pub report: MapReport,
 }
 
+impl Mapped {
+    /// The rewritten evaluation as YAML, headed by a comment saying where
+    /// it came from.
+    pub fn to_yaml(&self) -> String {
+        let r = &self.report;
+        let mut comment = vec![format!(
+            "Mapped by sixpoint from `{}` ({}) to `{}` with crosswalk `{}`.",
+            r.from, r.file, r.to, r.crosswalk
+        )];
+        if !r.complete {
+            comment.push("Not everything mapped: see the report of `sixpoint map`.".to_string());
+        }
+        super::to_yaml(&self.document, &comment)
+    }
+}
+
 /// What a mapping did, and every thing that did not carry over. Its JSON
 /// is part of `sixpoint map --format json` (versioned there).
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -46,7 +62,8 @@ pub struct MapReport {
     /// Framework names.
     pub from: String,
     pub to: String,
-    /// True when everything in the data carried over.
+    /// True when everything in the data carried over (a `new` indicator
+    /// that received nothing loses no data, so does not count).
     pub complete: bool,
     /// The mappings that carried something, in the order written.
     pub mapped: Vec<MappedRule>,
@@ -68,6 +85,7 @@ pub struct MapReport {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct MappedRule {
+    /// The sources of the mapping that the data has.
     pub from: Vec<String>,
     pub to: Vec<String>,
     /// Evidence items carried (per target for a one-to-many mapping).
@@ -146,7 +164,6 @@ impl MapReport {
             && self.themes_dropped.is_empty()
             && self.claims_disagreeing.is_empty()
             && self.measures_disagreeing.is_empty()
-            && self.new_without_evidence.is_empty()
             && self.not_in_target.is_empty();
     }
 
@@ -186,11 +203,19 @@ impl MapReport {
                 m.evidence
             );
         }
-        if self.complete {
+        if self.complete && self.new_without_evidence.is_empty() {
             let _ = writeln!(out, "Everything mapped.");
             return out;
         }
-        let _ = writeln!(out, "Did not map:");
+        let _ = writeln!(
+            out,
+            "{}",
+            if self.complete {
+                "Everything in the data mapped, but:"
+            } else {
+                "Did not map:"
+            }
+        );
         for l in &self.retired {
             let because = l.because.as_deref().map_or(String::new(), |b| format!(": {b}"));
             let _ = writeln!(
@@ -437,27 +462,14 @@ impl<'a> Rewriter<'a> {
             indicators.push(self.indicator(id, ind, &sources));
         }
         for rule in &cw.rules {
-            let carried: usize = rule
-                .sources
-                .iter()
-                .filter_map(|s| self.present[s.index()])
-                .map(|e| e.evidence.len())
-                .sum();
-            if rule.sources.iter().all(|s| self.present[s.index()].is_none()) {
+            let present: Vec<&IndicatorData> = rule.sources.iter().filter_map(|s| self.present[s.index()]).collect();
+            if present.is_empty() {
                 continue;
             }
             self.report.mapped.push(MappedRule {
-                from: rule
-                    .sources
-                    .iter()
-                    .map(|&s| self.cw.source_name(s).to_string())
-                    .collect(),
-                to: rule
-                    .targets
-                    .iter()
-                    .map(|&t| self.cw.target_name(t).to_string())
-                    .collect(),
-                evidence: carried,
+                from: present.iter().map(|e| e.id.value.clone()).collect(),
+                to: rule.targets.iter().map(|&t| cw.target_name(t).to_string()).collect(),
+                evidence: present.iter().map(|e| e.evidence.len()).sum(),
                 renamed: rule.renamed.clone(),
                 moved: rule.moved,
                 unchanged: rule.unchanged,

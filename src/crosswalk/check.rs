@@ -1,4 +1,4 @@
-//! [`CrosswalkAst`] → [`Crosswalk`]: compiles the rulesets that `from` and
+//! [`ast::Crosswalk`] → [`Crosswalk`]: compiles the rulesets that `from` and
 //! `to` name, resolves every id, and reports what cannot hold: ids that do
 //! not exist, an id used twice, a mapping into a retired id, many-to-many
 //! mappings, and (as warnings) indicators that nothing accounts for.
@@ -7,25 +7,50 @@
 //! every source indicator that no other statement names (or that is
 //! declared `new` in the target); without one, for every target indicator
 //! that no statement leads to, names as a source, or declares `new`.
+//!
+//! A mapping into a retired id is an error only between versions of one
+//! framework (`from framework NAME`, or a source ruleset of the target's
+//! framework name): there an id means the same thing on both sides. Between
+//! two frameworks the ids are unrelated, and retiring the source's 5.3 says
+//! nothing about the target's.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use super::{
-    Crosswalk, CrosswalkAst, Fate, FromAst, FromSide, MapAst, RuleId, RuleIr, SourceId, SourceIr, Statement, TargetIr,
-    ToSide, Unchanged, is_crosswalk,
-};
-use crate::ast::Name;
+use super::{Crosswalk, Fate, FromSide, RuleId, RuleIr, SourceId, SourceIr, TargetIr, ToSide};
+use crate::ast::{self, CrosswalkFrom, CrosswalkRule, Name};
 use crate::check::suggest;
 use crate::compile::{self, ir::IndicatorId, ir::Program};
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile, Span};
+use crate::parse::is_crosswalk;
 
-pub(super) fn check(ast: &CrosswalkAst, file: &SourceFile, dir: &Path) -> (Option<Crosswalk>, Diagnostics) {
+pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Option<Crosswalk>, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let target = load_ruleset(file, dir, &ast.to, Side::Target, &mut diags);
-    let source = match &ast.from {
-        FromAst::Ruleset { path, .. } => Some(load_ruleset(file, dir, path, Side::Source, &mut diags)),
-        FromAst::Framework { .. } => None,
+    let missing = |what: &str, example: &str| {
+        Diagnostic::error(Code::CrosswalkRuleset, format!("the crosswalk has no `{what}`"))
+            .in_file(file)
+            .label(
+                ast.name.span,
+                format!("maps {} what?", if what == "to" { "onto" } else { "from" }),
+            )
+            .help(format!("name it: `{what} {example}`"))
+    };
+    let (Some(to), Some(from)) = (&ast.to, &ast.from) else {
+        if ast.from.is_none() {
+            diags.push(missing(
+                "from",
+                "\"../generic-2006.six\"` or `from framework NAME version \"…\"",
+            ));
+        }
+        if ast.to.is_none() {
+            diags.push(missing("to", "\"../care-inspectorate-2018.six\""));
+        }
+        return (None, diags);
+    };
+    let target = load_ruleset(file, dir, to, Side::Target, &mut diags);
+    let source = match from {
+        CrosswalkFrom::Ruleset(path) => Some(load_ruleset(file, dir, path, Side::Source, &mut diags)),
+        CrosswalkFrom::Framework { .. } => None,
     };
     let Some((target, target_path)) = target else {
         return (None, diags);
@@ -34,11 +59,21 @@ pub(super) fn check(ast: &CrosswalkAst, file: &SourceFile, dir: &Path) -> (Optio
     // be checked, and nothing is produced.
     let source_failed = matches!(source, Some(None));
     let source = source.flatten().map(|(p, _)| p);
+    let same_ids = match (from, &source) {
+        (CrosswalkFrom::Framework { .. }, _) => true,
+        (CrosswalkFrom::Ruleset(_), Some(s)) => s.framework.name == target.framework.name,
+        (CrosswalkFrom::Ruleset(_), None) => false,
+    };
+    let from_span = match from {
+        CrosswalkFrom::Ruleset(path) => path.span,
+        CrosswalkFrom::Framework { name, .. } => name.span,
+    };
     let mut c = Checker {
         file,
         diags,
         target: &target,
         source: source.as_ref(),
+        same_ids,
         sources: Vec::new(),
         index: HashMap::new(),
         targets: vec![TargetIr::default(); target.indicators.len()],
@@ -48,38 +83,38 @@ pub(super) fn check(ast: &CrosswalkAst, file: &SourceFile, dir: &Path) -> (Optio
         new_use: HashMap::new(),
         retired: HashMap::new(),
     };
-    for s in &ast.statements {
-        if let Statement::Retired { ids, .. } = s {
+    for r in &ast.rules {
+        if let CrosswalkRule::Retired { ids, .. } = r {
             for id in ids {
                 c.retired.entry(id.node.clone()).or_insert(id.span);
             }
         }
     }
     let mut rest = None;
-    for s in &ast.statements {
-        match s {
-            Statement::Map(m) => c.map(m),
-            Statement::Retired { ids, because, .. } => c.retire(ids, because),
-            Statement::New { ids, because, .. } => c.new(ids, because),
-            Statement::Unchanged {
-                ids: Unchanged::List(ids),
-                ..
-            } => {
+    for r in &ast.rules {
+        match r {
+            CrosswalkRule::Map {
+                from,
+                to,
+                renamed,
+                moved,
+                span,
+            } => c.map(from, to, renamed.as_ref(), *moved, *span),
+            CrosswalkRule::Retired { ids, because } => c.retire(ids, because),
+            CrosswalkRule::New { ids, because } => c.declare_new(ids, because),
+            CrosswalkRule::Unchanged { ids: Some(ids), .. } => {
                 for id in ids {
                     c.unchanged(id);
                 }
             }
-            Statement::Unchanged {
-                ids: Unchanged::Rest(at),
-                ..
-            } => rest = rest.or(Some(*at)),
+            CrosswalkRule::Unchanged { ids: None, span } => rest = rest.or(Some(*span)),
         }
     }
     if let Some(at) = rest {
         c.rest(at);
     }
     if !c.diags.has_errors() && !source_failed {
-        c.unaccounted(ast);
+        c.unaccounted(to.span, from_span);
     }
     let Checker {
         diags,
@@ -92,20 +127,20 @@ pub(super) fn check(ast: &CrosswalkAst, file: &SourceFile, dir: &Path) -> (Optio
     if diags.has_errors() || source_failed {
         return (None, diags);
     }
-    let from = match &ast.from {
-        FromAst::Framework { name, version, span } => FromSide {
+    let from = match from {
+        CrosswalkFrom::Framework { name, version } => FromSide {
             framework: name.node.clone(),
             version: version.as_ref().map(|v| v.node.clone()),
             ruleset: None,
-            span: *span,
+            span: from_span,
         },
-        FromAst::Ruleset { span, .. } => {
+        CrosswalkFrom::Ruleset(_) => {
             let program = source.expect("a source ruleset that did not fail is present");
             FromSide {
                 framework: program.framework.name.clone(),
                 version: program.framework.version.clone(),
                 ruleset: Some(program),
-                span: *span,
+                span: from_span,
             }
         }
     };
@@ -116,7 +151,7 @@ pub(super) fn check(ast: &CrosswalkAst, file: &SourceFile, dir: &Path) -> (Optio
         to: ToSide {
             program: target,
             path: target_path,
-            span: ast.to.span,
+            span: to.span,
         },
         sources,
         source_index: index,
@@ -232,6 +267,8 @@ struct Checker<'a> {
     diags: Diagnostics,
     target: &'a Program,
     source: Option<&'a Program>,
+    /// Whether an id means the same on both sides (versions of one framework).
+    same_ids: bool,
     sources: Vec<SourceIr>,
     index: HashMap<String, SourceId>,
     targets: Vec<TargetIr>,
@@ -297,8 +334,15 @@ impl Checker<'_> {
             };
             let d = self
                 .error(Code::CrosswalkConflict, msg)
-                .label(id.span, format!("{what} here"))
-                .label(first.span, format!("{} here", first.what))
+                .label(
+                    id.span,
+                    if first.what == what {
+                        format!("{what} again here")
+                    } else {
+                        format!("{what} here")
+                    },
+                )
+                .label(first.span, format!("first {} here", first.what))
                 .help(format!(
                     "say once what becomes of {}: one `map` (listing all its targets), `retired` or `unchanged`",
                     id.node
@@ -320,7 +364,7 @@ impl Checker<'_> {
                     format!("{} is the target of two statements", id.node),
                 )
                 .label(id.span, format!("{what} here"))
-                .label(first.span, format!("{} here", first.what))
+                .label(first.span, format!("first {} here", first.what))
                 .help(format!(
                     "list every source of {} in one `map`: `map A, B -> {}`",
                     id.node, id.node
@@ -362,17 +406,17 @@ impl Checker<'_> {
         ok
     }
 
-    fn map(&mut self, m: &MapAst) {
-        let (Some(first_src), Some(first_tgt)) = (m.sources.first(), m.targets.first()) else {
+    fn map(&mut self, sources: &[Name], targets: &[Name], renamed: Option<&Name>, moved: bool, span: Span) {
+        let (Some(first_src), Some(first_tgt)) = (sources.first(), targets.first()) else {
             return;
         };
-        if m.sources.len() > 1 && m.targets.len() > 1 {
-            let last_src = m.sources.last().map_or(first_src.span, |n| n.span);
-            let last_tgt = m.targets.last().map_or(first_tgt.span, |n| n.span);
+        if sources.len() > 1 && targets.len() > 1 {
+            let last_src = sources.last().map_or(first_src.span, |n| n.span);
+            let last_tgt = targets.last().map_or(first_tgt.span, |n| n.span);
             let d = self
                 .error(
                     Code::CrosswalkManyToMany,
-                    format!("a mapping from {} indicators to {}", m.sources.len(), m.targets.len()),
+                    format!("a mapping from {} indicators to {}", sources.len(), targets.len()),
                 )
                 .label(first_src.span.to(last_src), "several sources")
                 .label(first_tgt.span.to(last_tgt), "several targets")
@@ -383,18 +427,20 @@ impl Checker<'_> {
             self.diags.push(d);
             return;
         }
-        let mut ok = self.repeated_in_list(&m.sources) & self.repeated_in_list(&m.targets);
-        for s in &m.sources {
+        let mut ok = self.repeated_in_list(sources) & self.repeated_in_list(targets);
+        // A repeated id is reported once, above; the rest is checked once.
+        let first = |list: &[Name], i: usize| !list[..i].iter().any(|x| x.node == list[i].node);
+        for (_, s) in sources.iter().enumerate().filter(|&(i, _)| first(sources, i)) {
             ok &= self.source_exists(s);
             ok &= self.use_source(s, "mapped");
         }
-        let mut targets = Vec::new();
-        for t in &m.targets {
-            if let Some(&retired) = self.retired.get(&t.node) {
+        let mut ids = Vec::new();
+        for (_, t) in targets.iter().enumerate().filter(|&(i, _)| first(targets, i)) {
+            if let Some(&retired) = self.retired.get(&t.node).filter(|_| self.same_ids) {
                 let d = self
                     .error(
                         Code::CrosswalkRetiredTarget,
-                        format!("{} is retired by this crosswalk but mapped into", t.node),
+                        format!("{} is retired by this crosswalk, yet a `map` leads into it", t.node),
                     )
                     .label(t.span, "mapped into here")
                     .label(retired, "retired here")
@@ -408,53 +454,52 @@ impl Checker<'_> {
                 continue;
             }
             match self.target_id(t) {
-                Some(id) => targets.push(id),
+                Some(id) => ids.push(id),
                 None => ok = false,
             }
             ok &= self.use_target(t, "mapped into");
         }
-        if let Some(title) = &m.renamed {
-            ok &= self.renamed(m, title, &targets);
+        if let Some(title) = renamed {
+            ok &= self.renamed(sources, title, &ids);
         }
         if !ok {
             return;
         }
         let rule = RuleId(self.rules.len() as u32);
-        let sources: Vec<SourceId> = m
-            .sources
+        let from: Vec<SourceId> = sources
             .iter()
             .map(|s| self.source_slot(&s.node, Fate::Mapped(rule)))
             .collect();
-        for &t in &targets {
+        for &t in &ids {
             if let Some(slot) = self.targets.get_mut(t.index()) {
-                slot.sources = sources.clone();
+                slot.sources = from.clone();
                 slot.rule = Some(rule);
             }
         }
         self.rules.push(RuleIr {
-            sources,
-            targets,
-            renamed: m.renamed.as_ref().map(|r| r.node.clone()),
-            moved: m.moved.is_some(),
+            sources: from,
+            targets: ids,
+            renamed: renamed.map(|r| r.node.clone()),
+            moved,
             unchanged: false,
-            span: m.span,
+            span,
         });
     }
 
     /// Checks a `renamed` title; false on an error (warnings pass).
-    fn renamed(&mut self, m: &MapAst, title: &Name, targets: &[IndicatorId]) -> bool {
-        if m.sources.len() > 1 {
+    fn renamed(&mut self, sources: &[Name], title: &Name, targets: &[IndicatorId]) -> bool {
+        if sources.len() > 1 {
             let d = self
                 .error(
                     Code::CrosswalkRenamed,
-                    format!("`renamed` on a merge of {} indicators", m.sources.len()),
+                    format!("`renamed` on a merge of {} indicators", sources.len()),
                 )
                 .label(title.span, "whose title was this?")
                 .help("give `renamed` on a one-to-one `map`; note the old titles of a merge in a comment");
             self.diags.push(d);
             return false;
         }
-        if let (Some(source), Some(s)) = (self.source, m.sources.first())
+        if let (Some(source), Some(s)) = (self.source, sources.first())
             && let Some(&id) = source.names.indicators.get(&s.node)
             && let Some(ind) = source.indicators.get(id.index())
             && ind.title != title.node
@@ -508,7 +553,7 @@ impl Checker<'_> {
         }
     }
 
-    fn new(&mut self, ids: &[Name], because: &Name) {
+    fn declare_new(&mut self, ids: &[Name], because: &Name) {
         self.repeated_in_list(ids);
         for id in ids {
             let Some(t) = self.target_id(id) else { continue };
@@ -608,7 +653,10 @@ impl Checker<'_> {
                     }
                     self.identity(id, t, at);
                 }
-                if !missing.is_empty() {
+                // An unknown source id usually means the rest was meant to
+                // be smaller: report that, not its echo here.
+                let unknown_source = self.diags.iter().any(|d| d.code == Code::CrosswalkUnknownSource);
+                if !missing.is_empty() && !unknown_source {
                     let d = self
                         .error(
                             Code::CrosswalkUnknownTarget,
@@ -650,7 +698,7 @@ impl Checker<'_> {
     /// Warnings for indicators no statement accounts for: target indicators
     /// that receive nothing and are not `new`, and (with a source ruleset)
     /// source indicators that are neither mapped nor retired.
-    fn unaccounted(&mut self, ast: &CrosswalkAst) {
+    fn unaccounted(&mut self, to: Span, from: Span) {
         let empty: Vec<&str> = self
             .targets
             .iter()
@@ -669,7 +717,7 @@ impl Checker<'_> {
                 ),
             )
             .in_file(self.file)
-            .label(ast.to.span, "the target")
+            .label(to, "the target")
             .help(format!(
                 "map something to them, declare them `new {} because \"…\"`, or add `unchanged rest`",
                 empty[0]
@@ -694,7 +742,7 @@ impl Checker<'_> {
                 ),
             )
             .in_file(self.file)
-            .label(ast.from.span(), "the source")
+            .label(from, "the source")
             .help(format!(
                 "map them, retire them (`retired {} because \"…\"`), or add `unchanged rest`",
                 loose[0]

@@ -6,7 +6,7 @@
 //! `crosswalk_file` rule) with its own pipeline beside the ruleset's:
 //!
 //! ```text
-//! crosswalk.six ──parse──▶ CrosswalkAst ──check──▶ Crosswalk (IR: ids into the
+//! crosswalk.six ──parse──▶ ast::Crosswalk ──check──▶ Crosswalk (IR: ids into the
 //!                           (spans)        (target ruleset compiled, ids checked)
 //! data.yaml ──data::load──▶ Document ──apply──▶ Mapped { document for the target,
 //!                                                        report of what did not map }
@@ -21,95 +21,21 @@
 mod apply;
 mod check;
 mod emit;
-mod parse;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::ast::Name;
 use crate::compile::ir::{IndicatorId, Program};
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, Span};
+use crate::parse;
 
 pub use apply::{
     ClaimDisagreement, ClaimOf, DroppedTheme, Lost, MapReport, Mapped, MappedRule, MeasureDisagreement, NewTarget,
     NotInTarget, apply, map_path,
 };
 pub use emit::to_yaml;
-
-// ---------------------------------------------------------------- AST
-
-/// A parsed crosswalk file, names still as written.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CrosswalkAst {
-    pub name: Name,
-    pub from: FromAst,
-    /// The path of the target ruleset, relative to the crosswalk.
-    pub to: Name,
-    pub statements: Vec<Statement>,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum FromAst {
-    /// `from framework NAME [version "…"]`: the source ids are not checked.
-    Framework {
-        name: Name,
-        version: Option<Name>,
-        span: Span,
-    },
-    /// `from "ruleset.six"`: the source ids are checked against it.
-    Ruleset { path: Name, span: Span },
-}
-
-impl FromAst {
-    pub fn span(&self) -> Span {
-        match self {
-            FromAst::Framework { span, .. } | FromAst::Ruleset { span, .. } => *span,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Statement {
-    Map(MapAst),
-    /// `retired A, B because "…"`: source indicators with no successor.
-    Retired {
-        ids: Vec<Name>,
-        because: Name,
-        span: Span,
-    },
-    /// `new A, B because "…"`: target indicators with no predecessor.
-    New {
-        ids: Vec<Name>,
-        because: Name,
-        span: Span,
-    },
-    /// `unchanged rest` or `unchanged A, B`.
-    Unchanged {
-        ids: Unchanged,
-        span: Span,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct MapAst {
-    pub sources: Vec<Name>,
-    pub targets: Vec<Name>,
-    /// `renamed "old title"`: the title the indicator had in the source.
-    pub renamed: Option<Name>,
-    /// `moved`: the indicator has a new place in the framework.
-    pub moved: Option<Span>,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Unchanged {
-    /// `rest`, at its span.
-    Rest(Span),
-    List(Vec<Name>),
-}
 
 // ---------------------------------------------------------------- IR
 
@@ -219,34 +145,14 @@ impl Crosswalk {
 
 /// What compiling a crosswalk gives: the crosswalk when there is no error,
 /// and every diagnostic (warnings too).
-pub struct CompiledCrosswalk {
+pub struct Compiled {
     pub crosswalk: Option<Crosswalk>,
     pub diagnostics: Diagnostics,
 }
 
-/// Whether `text` is a crosswalk: its first word (after blanks and `//`
-/// comments) is `crosswalk`. Lets `sixpoint check` take both kinds of file.
-pub fn is_crosswalk(text: &str) -> bool {
-    let mut rest = text.trim_start_matches('\u{feff}');
-    loop {
-        rest = rest.trim_start();
-        match rest.strip_prefix("//") {
-            Some(comment) => rest = comment.find('\n').map_or("", |i| &comment[i..]),
-            None => break,
-        }
-    }
-    rest.strip_prefix("crosswalk")
-        .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
-}
-
-/// Whether the file at `path` is a crosswalk (false when it cannot be read).
-pub fn is_crosswalk_file(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| is_crosswalk(&t))
-}
-
 /// Reads, parses and checks the crosswalk at `path`; the rulesets it names
 /// are compiled relative to its folder.
-pub fn compile_file(path: &Path) -> CompiledCrosswalk {
+pub fn compile_crosswalk(path: &Path) -> Compiled {
     match std::fs::read_to_string(path) {
         Ok(text) => {
             let file = SourceFile::new(path.display().to_string(), text);
@@ -256,7 +162,7 @@ pub fn compile_file(path: &Path) -> CompiledCrosswalk {
             };
             compile_source(&file, dir)
         }
-        Err(e) => CompiledCrosswalk {
+        Err(e) => Compiled {
             crosswalk: None,
             diagnostics: Diagnostics(vec![
                 Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
@@ -267,11 +173,11 @@ pub fn compile_file(path: &Path) -> CompiledCrosswalk {
 }
 
 /// Parses and checks crosswalk text; `dir` anchors the `from` and `to` paths.
-pub fn compile_source(file: &SourceFile, dir: &Path) -> CompiledCrosswalk {
-    let ast = match parse::parse(file) {
+pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
+    let ast = match parse::parse_crosswalk(file) {
         Ok(ast) => ast,
         Err(d) => {
-            return CompiledCrosswalk {
+            return Compiled {
                 crosswalk: None,
                 diagnostics: Diagnostics(d),
             };
@@ -279,7 +185,7 @@ pub fn compile_source(file: &SourceFile, dir: &Path) -> CompiledCrosswalk {
     };
     let (crosswalk, mut diagnostics) = check::check(&ast, file, dir);
     diagnostics.sort();
-    CompiledCrosswalk { crosswalk, diagnostics }
+    Compiled { crosswalk, diagnostics }
 }
 
 /// Writes `text` to `path` whole or not at all: into a temporary file in
@@ -287,8 +193,11 @@ pub fn compile_source(file: &SourceFile, dir: &Path) -> CompiledCrosswalk {
 /// never sees half a file.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), Diagnostic> {
     use std::io::Write as _;
-    let fail = |e: &dyn std::fmt::Display| {
-        Diagnostic::error(Code::IoWrite, format!("cannot write `{}`: {e}", path.display()))
+    let fail = |e: &std::io::Error| {
+        // tempfile appends the temporary file's (random) path; the cause is enough.
+        let full = e.to_string();
+        let cause = full.split(" at path \"").next().unwrap_or(&full);
+        Diagnostic::error(Code::IoWrite, format!("cannot write `{}`: {cause}", path.display()))
             .help("check that the folder exists and is writable")
     };
     let dir = match path.parent() {
@@ -300,9 +209,4 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), Diagnostic> {
     tmp.as_file().sync_all().map_err(|e| fail(&e))?;
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
-}
-
-/// Parses crosswalk text into its AST (for tests and tools).
-pub fn parse_source(file: &SourceFile) -> Result<CrosswalkAst, Vec<Diagnostic>> {
-    parse::parse(file)
 }

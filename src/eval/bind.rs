@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::check::suggest;
 use crate::compile::ir::*;
-use crate::data::{Document, Finding};
+use crate::data::{At, Document, Finding};
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
 
 /// What the rules of one indicator read, precomputed from its evidence.
@@ -90,6 +90,43 @@ fn unknown(
         .help(help)
 }
 
+/// Named yes/no flags of the data (context factors, facts), as a vector by id.
+struct Flags<'a> {
+    file: &'a SourceFile,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Flags<'_> {
+    fn set<I: Copy + Into<usize>>(
+        self,
+        given: &[At<String>],
+        names: &std::collections::HashMap<String, I>,
+        len: usize,
+        (code, kind, tail): (Code, &str, &str),
+    ) -> Vec<bool> {
+        let mut out = vec![false; len];
+        for g in given {
+            match names.get(&g.value) {
+                Some(&id) => {
+                    if let Some(slot) = out.get_mut(id.into()) {
+                        *slot = true;
+                    }
+                }
+                None => self.diags.push(unknown(
+                    self.file,
+                    code,
+                    kind,
+                    &g.value,
+                    g.span,
+                    &sorted_keys(names),
+                    tail,
+                )),
+            }
+        }
+        out
+    }
+}
+
 /// "a" or "an", by the sound of the first letter (enough for our nouns).
 fn article(noun: &str) -> &'static str {
     if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -128,44 +165,26 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
         return Err(diags);
     }
     let n_contexts = p.capacity.as_ref().map_or(0, |c| c.contexts.len());
-    let mut contexts = vec![false; n_contexts];
-    for c in &doc.context {
-        match p.names.contexts.get(&c.value) {
-            Some(id) => {
-                if let Some(slot) = contexts.get_mut(id.index()) {
-                    *slot = true;
-                }
-            }
-            None => diags.push(unknown(
-                file,
-                Code::DataUnknownContext,
-                "context",
-                &c.value,
-                c.span,
-                &sorted_keys(&p.names.contexts),
-                "the capacity judgement declares",
-            )),
-        }
-    }
-    let mut facts_set = vec![false; p.facts.len()];
-    for f in &doc.facts {
-        match p.names.facts.get(&f.value) {
-            Some(id) => {
-                if let Some(slot) = facts_set.get_mut(id.index()) {
-                    *slot = true;
-                }
-            }
-            None => diags.push(unknown(
-                file,
-                Code::DataUnknownFact,
-                "fact",
-                &f.value,
-                f.span,
-                &sorted_keys(&p.names.facts),
-                "the ruleset declares",
-            )),
-        }
-    }
+    let flags = Flags {
+        file,
+        diags: &mut diags,
+    };
+    let contexts = flags.set(
+        &doc.context,
+        &p.names.contexts,
+        n_contexts,
+        (Code::DataUnknownContext, "context", "the capacity judgement declares"),
+    );
+    let flags = Flags {
+        file,
+        diags: &mut diags,
+    };
+    let facts_set = flags.set(
+        &doc.facts,
+        &p.names.facts,
+        p.facts.len(),
+        (Code::DataUnknownFact, "fact", "the ruleset declares"),
+    );
     let mut facts: Vec<Option<Arc<Facts>>> = vec![None; p.indicators.len()];
     let mut first_span: Vec<Option<Span>> = vec![None; p.indicators.len()];
     for entry in &doc.indicators {

@@ -105,6 +105,38 @@ pub fn parse_at(file: &SourceFile, base: usize) -> Result<Ruleset, Vec<Diagnosti
     parse(&padded)
 }
 
+/// Parses a crosswalk file (`crosswalk NAME { … }`).
+pub fn parse_crosswalk(file: &SourceFile) -> Result<Crosswalk, Vec<Diagnostic>> {
+    configure_pest();
+    if let Some(d) = check_parens(file) {
+        return Err(vec![d]);
+    }
+    let mut pairs =
+        SixpointParser::parse(Rule::crosswalk_file, file.text()).map_err(|e| vec![syntax::from_pest(file, &e)])?;
+    let root = take(&mut take(&mut pairs).into_inner());
+    let mut b = Builder {
+        file,
+        diags: Vec::new(),
+    };
+    let cw = b.crosswalk(root);
+    if b.diags.is_empty() { Ok(cw) } else { Err(b.diags) }
+}
+
+/// Whether a file is a crosswalk rather than a ruleset or library: its first
+/// word after comments is `crosswalk`.
+pub fn is_crosswalk(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        match rest.strip_prefix("//") {
+            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, r)| r),
+            None => break,
+        }
+    }
+    rest.strip_prefix("crosswalk")
+        .is_some_and(|r| r.starts_with(|c: char| c.is_whitespace()))
+}
+
 /// Runs pest alone over `text` and counts the pairs it yields, without
 /// building the AST: the grammar's own cost, which the benchmark
 /// (`benches/engine.rs`) sets beside the whole pipeline.
@@ -536,6 +568,79 @@ impl Builder<'_> {
             name,
             description,
             owner,
+        }
+    }
+
+    fn crosswalk(&mut self, p: Pair<'_, Rule>) -> Crosswalk {
+        let s = span(&p);
+        let mut it = parts(p);
+        let name = name_of(&take_part(&mut it));
+        let (mut from, mut to) = (None, None);
+        let mut rules = Vec::new();
+        let block = "a crosswalk";
+        for c in it {
+            let at = span(&c);
+            match c.as_rule() {
+                Rule::cw_from => {
+                    let mut inner = parts(c);
+                    let first = take_part(&mut inner);
+                    let f = match first.as_rule() {
+                        Rule::string => CrosswalkFrom::Ruleset(self.string(&first)),
+                        _ => CrosswalkFrom::Framework {
+                            name: name_of(&first),
+                            version: inner.next().map(|v| self.string(&v)),
+                        },
+                    };
+                    self.once(&mut from, f, at, "`from`", block);
+                }
+                Rule::cw_to => {
+                    let t = self.string(&take_part(&mut parts(c)));
+                    self.once(&mut to, t, at, "`to`", block);
+                }
+                Rule::cw_map => {
+                    let mut inner = parts(c);
+                    let from_ids = qi_list(take_part(&mut inner));
+                    let to_ids = qi_list(take_part(&mut inner));
+                    let (mut renamed, mut moved) = (None, false);
+                    for note in inner {
+                        match note.as_rule() {
+                            Rule::cw_renamed => renamed = Some(self.string(&take_part(&mut parts(note)))),
+                            Rule::cw_moved => moved = true,
+                            other => unreachable!("grammar: {other:?} after a mapping"),
+                        }
+                    }
+                    rules.push(CrosswalkRule::Map {
+                        from: from_ids,
+                        to: to_ids,
+                        renamed,
+                        moved,
+                        span: at,
+                    });
+                }
+                Rule::cw_retired | Rule::cw_new => {
+                    let retired = c.as_rule() == Rule::cw_retired;
+                    let mut inner = parts(c);
+                    let ids = qi_list(take_part(&mut inner));
+                    let because = self.string(&take_part(&mut inner));
+                    rules.push(if retired {
+                        CrosswalkRule::Retired { ids, because }
+                    } else {
+                        CrosswalkRule::New { ids, because }
+                    });
+                }
+                Rule::cw_unchanged => {
+                    let ids = parts(c).next().map(qi_list);
+                    rules.push(CrosswalkRule::Unchanged { ids, span: at });
+                }
+                other => unreachable!("grammar: {other:?} in a crosswalk"),
+            }
+        }
+        Crosswalk {
+            name,
+            from: from.map(|f| f.0),
+            to: to.map(|t| t.0),
+            rules,
+            span: s,
         }
     }
 
@@ -1343,53 +1448,5 @@ fn shorten(s: &str) -> String {
     match s.char_indices().nth(MAX) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),
-    }
-}
-
-// ---------------------------------------------------------------- crosswalks
-
-/// What the crosswalk parser (`crate::crosswalk::parse`) shares with this
-/// one: the grammar's rules and the helpers that read pairs, so that both
-/// kinds of file are read, and their syntax errors worded, the same way.
-pub(crate) mod shared {
-    use pest::Parser as _;
-    use pest::iterators::Pair;
-
-    pub(crate) use super::grammar::Rule;
-    use crate::ast::Name;
-    use crate::diag::{Diagnostic, SourceFile, Span};
-
-    /// Parses `file` from the grammar's `crosswalk_file` rule.
-    pub(crate) fn crosswalk_pairs(file: &SourceFile) -> Result<Pair<'_, Rule>, Diagnostic> {
-        super::configure_pest();
-        if let Some(d) = super::check_parens(file) {
-            return Err(d);
-        }
-        let mut pairs = super::SixpointParser::parse(Rule::crosswalk_file, file.text())
-            .map_err(|e| super::syntax::from_pest(file, &e))?;
-        Ok(super::take(&mut pairs))
-    }
-
-    pub(crate) fn span(p: &Pair<'_, Rule>) -> Span {
-        super::span(p)
-    }
-
-    /// The children of a pair without keyword tokens.
-    pub(crate) fn parts<'i>(p: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
-        super::parts(p)
-    }
-
-    pub(crate) fn name_of(p: &Pair<'_, Rule>) -> Name {
-        super::name_of(p)
-    }
-
-    /// A `string` pair's text without quotes, escapes resolved.
-    pub(crate) fn string(p: &Pair<'_, Rule>) -> Name {
-        let inner = p.as_str();
-        let body = inner
-            .strip_prefix('"')
-            .and_then(|s| s.strip_suffix('"'))
-            .unwrap_or(inner);
-        Name::new(super::unescape(body), super::span(p))
     }
 }

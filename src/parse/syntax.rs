@@ -465,6 +465,15 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_as
             | Rule::kw_travel
             | Rule::kw_consider
+            | Rule::kw_crosswalk
+            | Rule::kw_to
+            | Rule::kw_map
+            | Rule::kw_renamed
+            | Rule::kw_moved
+            | Rule::kw_retired
+            | Rule::kw_new
+            | Rule::kw_unchanged
+            | Rule::kw_rest
             | Rule::kw_owners
             | Rule::kw_owner
             | Rule::kw_facts
@@ -538,16 +547,6 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_or
             | Rule::kw_true
             | Rule::kw_false
-            // crosswalks
-            | Rule::kw_crosswalk
-            | Rule::kw_to
-            | Rule::kw_map
-            | Rule::kw_renamed
-            | Rule::kw_moved
-            | Rule::kw_retired
-            | Rule::kw_new
-            | Rule::kw_unchanged
-            | Rule::kw_rest
     )
 }
 
@@ -578,6 +577,15 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_as => "`as`",
         Rule::kw_travel => "`travel`",
         Rule::kw_consider => "`consider`",
+        Rule::kw_crosswalk => "`crosswalk`",
+        Rule::kw_to => "`to`",
+        Rule::kw_map => "`map`",
+        Rule::kw_renamed => "`renamed`",
+        Rule::kw_moved => "`moved`",
+        Rule::kw_retired => "`retired`",
+        Rule::kw_new => "`new`",
+        Rule::kw_unchanged => "`unchanged`",
+        Rule::kw_rest => "`rest`",
         Rule::kw_owners => "`owners`",
         Rule::kw_owner => "`owner`",
         Rule::kw_facts => "`facts`",
@@ -660,6 +668,17 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::level_rename => "`level NAME as NAME`",
         Rule::travel => "`travel { … }`",
         Rule::consider => "`consider { … }`",
+        Rule::crosswalk_file => "a crosswalk file",
+        Rule::crosswalk => "a `crosswalk` header",
+        Rule::cw_item => "a mapping (`map`, `retired`, `new`, `unchanged`) or `from`/`to`",
+        Rule::cw_from => "`from \"ruleset.six\"` or `from framework NAME`",
+        Rule::cw_to => "`to \"ruleset.six\"`",
+        Rule::cw_map => "`map A -> B`",
+        Rule::cw_renamed => "`renamed \"old title\"`",
+        Rule::cw_moved => "`moved`",
+        Rule::cw_retired => "`retired A because \"…\"`",
+        Rule::cw_new => "`new B because \"…\"`",
+        Rule::cw_unchanged => "`unchanged rest` or `unchanged A, B`",
         Rule::decl_owner => "`owner NAME`",
         Rule::owners => "an `owners` declaration",
         Rule::facts => "a `facts` declaration",
@@ -790,27 +809,5 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::node_ref => "a node such as `area 1`",
         Rule::call => "a function call",
         Rule::path => "a value such as `sources`",
-        // crosswalks
-        Rule::kw_crosswalk => "`crosswalk`",
-        Rule::kw_to => "`to`",
-        Rule::kw_map => "`map`",
-        Rule::kw_renamed => "`renamed`",
-        Rule::kw_moved => "`moved`",
-        Rule::kw_retired => "`retired`",
-        Rule::kw_new => "`new`",
-        Rule::kw_unchanged => "`unchanged`",
-        Rule::kw_rest => "`rest`",
-        Rule::crosswalk_file => "the `crosswalk` header",
-        Rule::crosswalk => "the `crosswalk` header",
-        Rule::cw_from => "`from framework NAME` or `from \"ruleset.six\"`",
-        Rule::cw_from_framework => "`framework NAME`",
-        Rule::cw_to => "`to \"ruleset.six\"`",
-        Rule::cw_statement => "`map`, `retired`, `new` or `unchanged`",
-        Rule::cw_map => "`map`",
-        Rule::cw_renamed => "`renamed \"old title\"`",
-        Rule::cw_moved => "`moved`",
-        Rule::cw_retired => "`retired`",
-        Rule::cw_new => "`new`",
-        Rule::cw_unchanged => "`unchanged`",
     }
 }

@@ -61,7 +61,8 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
             u.message
         );
     }
-    if let Some(c) = &i.evidence_to_consider {
+    // Only where evidence was offered: an indicator not looked at misses everything.
+    if let Some(c) = i.evidence_to_consider.as_ref().filter(|_| i.evaluated) {
         let total = c.offered.len() + c.missing.len();
         let missing: Vec<&str> = c.missing.iter().map(|m| m.id.as_str()).collect();
         let tail = if missing.is_empty() {
