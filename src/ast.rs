@@ -67,6 +67,16 @@ pub enum Item {
     Facts(DeclList),
     Actions(DeclList),
     Action(Action),
+    Overrides(Overrides),
+}
+
+/// `overrides allowed within 1 level with evidence`, `overrides forbidden`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overrides {
+    pub allowed: bool,
+    pub within: Option<Spanned<u32>>,
+    pub with_evidence: bool,
+    pub span: Span,
 }
 
 /// `action NAME [for SCOPE] [when COND] { … }`: something a result calls for.

@@ -74,6 +74,19 @@ enum Command {
         #[arg(long, value_name = "DATA")]
         previous: Option<PathBuf>,
     },
+    /// The impact of a rule change: evaluate a corpus under two rulesets and
+    /// report every change (exit 0 nothing changed, 1 something did, 2 error).
+    Diff {
+        /// The ruleset before the change.
+        old: PathBuf,
+        /// The ruleset after the change.
+        new: PathBuf,
+        /// Evaluation data files or folders of them.
+        #[arg(required = true)]
+        data: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// Rewrite an evaluation for another framework with a crosswalk: the
     /// evaluation as YAML on stdout (or OUT), what did not map on stderr.
     Map {
@@ -140,6 +153,7 @@ pub fn run() -> u8 {
             format,
             previous,
         } => eval(&ruleset, &data, previous.as_deref(), format, cli.color),
+        Command::Diff { old, new, data, format } => diff(&old, &new, &data, format, cli.color),
         Command::Map {
             crosswalk,
             data,
@@ -504,4 +518,45 @@ fn map(crosswalk_path: &Path, data: &Path, output: Option<&Path>, format: MapFor
         Status::Findings
     };
     finish(status, Some(&mapped.report), &[], &wrote)
+}
+
+fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
+    let color_err = use_color(color, std::io::stderr().is_terminal());
+    let mut programs = Vec::new();
+    for path in [old, new] {
+        let c = compile::compile_file(path);
+        print_diagnostics(&c.diagnostics.0, color_err, true);
+        match c.program {
+            Some(p) => programs.push(p),
+            None => {
+                errln!("{}: the ruleset has errors; nothing was compared", path.display());
+                return Status::Failed.exit_code();
+            }
+        }
+    }
+    let (Some(old_p), Some(new_p)) = (programs.first(), programs.get(1)) else {
+        return Status::Failed.exit_code();
+    };
+    let files = expand(data);
+    if files.is_empty() {
+        print_diagnostics(
+            &[Diagnostic::error(Code::IoRead, "no data files found")
+                .help("name YAML or JSON files, or folders that contain them")],
+            color_err,
+            true,
+        );
+        return Status::Failed.exit_code();
+    }
+    let run = |p| -> Vec<FileResult> { files.par_iter().map(|f| sixpoint::evaluate_path(p, f)).collect() };
+    let (before, after) = (run(old_p), run(new_p));
+    let d = sixpoint::diff::diff(old_p, new_p, &before, &after);
+    match format {
+        Format::Human => out!("{}", sixpoint::diff::render(&d)),
+        Format::Json | Format::Jsonl => outln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default()),
+    }
+    if d.changed.is_empty() {
+        Status::Clean.exit_code()
+    } else {
+        Status::Findings.exit_code()
+    }
 }

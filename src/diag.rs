@@ -291,6 +291,8 @@ codes! {
     DataUnknownConsider = "sixpoint::data::unknown-consider",
     /// A fact the framework does not declare.
     DataUnknownFact = "sixpoint::data::unknown-fact",
+    /// An override that cites evidence the indicator does not have.
+    DataOverride = "sixpoint::data::override",
     /// A finding weight the framework does not declare.
     DataUnknownWeight = "sixpoint::data::unknown-weight",
     /// A measure the framework does not declare.
@@ -305,6 +307,8 @@ codes! {
     EvalRequirement = "sixpoint::eval::requirement",
     /// No grade rule decides: professional judgement is required.
     EvalJudgement = "sixpoint::eval::judgement-required",
+    /// An override the ruleset does not allow: forbidden, too far, or without evidence.
+    EvalOverride = "sixpoint::eval::override",
     /// An indicator in scope with no evidence.
     EvalNotEvaluated = "sixpoint::eval::not-evaluated",
     /// An indicator called for by proportionality has no evidence.

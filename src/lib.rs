@@ -11,6 +11,7 @@ pub mod compile;
 pub mod crosswalk;
 pub mod data;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod ext;
 pub mod parse;
@@ -55,7 +56,8 @@ pub struct FileResult {
 
 impl FileResult {
     pub fn status(&self) -> Status {
-        if self.report.is_none() {
+        // An error stops a result from being trusted, even when a report was made.
+        if self.report.is_none() || self.diagnostics.iter().any(Diagnostic::is_error) {
             Status::Failed
         } else if self.diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
             Status::Findings

@@ -1,5 +1,6 @@
 //! The `sixpoint` binary as a process: exit codes, formats, colour, batches.
 
+use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -566,5 +567,84 @@ fn check_takes_rulesets_and_crosswalks_together() {
     assert_eq!(
         v["results"][0]["diagnostics"][0]["code"],
         "sixpoint::crosswalk::unaccounted"
+    );
+}
+
+/// A copy of the shipped rulesets with one line of the shared library changed.
+fn changed_rulesets(from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["", "lib", "ext"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for e in std::fs::read_dir(Path::new("rulesets").join(sub)).unwrap().flatten() {
+            if e.path().is_file() {
+                std::fs::copy(e.path(), dir.path().join(sub).join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let lib = dir.path().join("lib/hmie-evidence.six");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    assert!(text.contains(from), "the library has `{from}`");
+    std::fs::write(&lib, text.replace(from, to)).unwrap();
+    dir
+}
+
+#[test]
+fn diff_names_the_evaluations_and_indicators_a_threshold_moves() {
+    // Very good needs two major strengths instead of one.
+    let dir = changed_rulesets(
+        "very_good when strengths.major >= 1 and",
+        "very_good when strengths.major >= 2 and",
+    );
+    let o = sixpoint()
+        .args(["diff", "rulesets/generic-2006.six"])
+        .arg(dir.path().join("generic-2006.six"))
+        .arg("seeds/generic-2006")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("seeds/generic-2006/leadership-changes.yaml"), "{out}");
+    assert!(out.contains("seeds/generic-2006/strong-partnership.yaml"), "{out}");
+    assert!(!out.contains("weak-nurture.yaml"), "{out}");
+    assert!(out.contains("  2.1 very_good → good (down 1)"), "{out}");
+    assert!(
+        out.contains("2 of 6 evaluations change; 0 indicator(s) move up a level or more, 6 down"),
+        "{out}"
+    );
+    assert!(out.contains("before\\after"), "{out}");
+
+    // The same rulesets: nothing changes, and the exit code says so.
+    let o = sixpoint()
+        .args([
+            "diff",
+            "rulesets/generic-2006.six",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 of 6 evaluations change"), "{}", stdout(&o));
+}
+
+#[test]
+fn editor_grammar_knows_every_keyword() {
+    let grammar = std::fs::read_to_string("grammar/sixpoint.pest").unwrap();
+    let textmate = std::fs::read_to_string("editors/textmate/sixpoint.tmLanguage.json").unwrap();
+    let _: serde_json::Value = serde_json::from_str(&textmate).expect("the TextMate grammar is JSON");
+    // Every `kw_x = @{ "x" … }` of the grammar is highlighted.
+    let missing: Vec<&str> = grammar
+        .lines()
+        .filter(|l| l.starts_with("kw_"))
+        .filter_map(|l| l.split('"').nth(1))
+        .filter(|kw| {
+            !textmate.contains(&format!("|{kw}|"))
+                && !textmate.contains(&format!("({kw}|"))
+                && !textmate.contains(&format!("|{kw})"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "keywords the editor grammar does not know: {missing:?}"
     );
 }

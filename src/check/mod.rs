@@ -77,6 +77,7 @@ pub struct Checked {
     pub facts: Vec<Named>,
     pub action_kinds: Vec<Named>,
     pub actions: Vec<ActionIr>,
+    pub overrides: OverridePolicy,
 }
 
 struct ExtSig {
@@ -259,8 +260,29 @@ pub fn check(
     let mut question_agg = None;
     let mut proportionality: Option<(ProportionalityIr, &ast::Proportionality)> = None;
     let mut actions = Vec::new();
+    let mut overrides: Option<OverridePolicy> = None;
     for item in &ruleset.items {
         match item {
+            Item::Overrides(o) => match &overrides {
+                Some(first) => {
+                    let d = err::duplicate(
+                        file,
+                        "override policy",
+                        "overrides",
+                        o.span,
+                        first.span.unwrap_or(o.span),
+                    );
+                    c.diags.push(d);
+                }
+                None => {
+                    overrides = Some(OverridePolicy {
+                        allowed: o.allowed,
+                        within: o.within.as_ref().map(|w| w.node),
+                        with_evidence: o.with_evidence,
+                        span: Some(o.span),
+                    })
+                }
+            },
             Item::Action(a) => {
                 if let Some(a) = c.action(a) {
                     actions.push(a);
@@ -386,6 +408,7 @@ pub fn check(
         facts,
         action_kinds: kinds,
         actions,
+        overrides: overrides.unwrap_or_default(),
     };
     (Some(checked), diags)
 }

@@ -523,6 +523,30 @@ pub struct Program {
     /// The kinds of action the framework knows.
     pub action_kinds: Vec<Named>,
     pub actions: Vec<ActionIr>,
+    pub overrides: OverridePolicy,
+}
+
+/// Whether an evaluator may replace a derived grade, and within what limits.
+#[derive(Clone, Debug)]
+pub struct OverridePolicy {
+    pub allowed: bool,
+    /// At most this many levels from the grade the rules give.
+    pub within: Option<u32>,
+    /// The override must cite evidence of the indicator.
+    pub with_evidence: bool,
+    /// Where the ruleset says so; `None` for the default (allowed, unlimited).
+    pub span: Option<Span>,
+}
+
+impl Default for OverridePolicy {
+    fn default() -> Self {
+        Self {
+            allowed: true,
+            within: None,
+            with_evidence: false,
+            span: None,
+        }
+    }
 }
 
 /// Name → id, used when binding a data file; never while evaluating.

@@ -95,6 +95,7 @@ fn lower(c: Checked) -> Program {
         facts,
         action_kinds,
         actions,
+        overrides,
     } = c;
 
     let mut grade_blocks = Vec::new();
@@ -214,6 +215,7 @@ fn lower(c: Checked) -> Program {
         facts,
         action_kinds,
         actions,
+        overrides,
     }
 }
 

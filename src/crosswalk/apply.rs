@@ -10,7 +10,10 @@
 //! - many to one: the evidence lists in the order the `map` names the
 //!   sources; the claimed grade only when every source present claims the
 //!   same; a measure only when every source giving it gives the same series;
-//! - one to many: the evidence and the claim copied to every target.
+//! - one to many: the evidence and the claim copied to every target;
+//! - an evaluator's override goes with its indicator like a claim (kept in
+//!   a merge only when every source gives the same one), and only while the
+//!   evidence it cites carries over.
 //!
 //! What the target cannot hold is dropped and reported, never guessed: a
 //! theme, source kind, weight, level, measure, context, fact or evidence to
@@ -25,7 +28,7 @@ use serde::Serialize;
 
 use super::{Crosswalk, Fate, SourceId};
 use crate::compile::ir::{IndicatorId, IndicatorIr, Program};
-use crate::data::{self, At, Document, EvidenceItem, IndicatorData};
+use crate::data::{self, At, Document, EvidenceItem, IndicatorData, Override};
 use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span};
 
 /// A rewritten evaluation and what did not map.
@@ -77,6 +80,8 @@ pub struct MapReport {
     pub claims_disagreeing: Vec<ClaimDisagreement>,
     /// Merges whose sources give one measure different series: dropped.
     pub measures_disagreeing: Vec<MeasureDisagreement>,
+    /// Evaluators' overrides that could not be carried over, and why.
+    pub overrides_dropped: Vec<OverrideDropped>,
     /// `new` target indicators that received nothing.
     pub new_without_evidence: Vec<NewTarget>,
     /// Names the target framework does not declare, dropped.
@@ -138,6 +143,14 @@ pub struct MeasureDisagreement {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct OverrideDropped {
+    pub to: String,
+    /// The sources whose overrides these were.
+    pub from: Vec<String>,
+    pub why: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct NewTarget {
     pub indicator: String,
     pub title: String,
@@ -164,6 +177,7 @@ impl MapReport {
             && self.themes_dropped.is_empty()
             && self.claims_disagreeing.is_empty()
             && self.measures_disagreeing.is_empty()
+            && self.overrides_dropped.is_empty()
             && self.not_in_target.is_empty();
     }
 
@@ -262,6 +276,15 @@ impl MapReport {
                 m.measure,
                 m.from.join(" and "),
                 m.to
+            );
+        }
+        for o in &self.overrides_dropped {
+            let _ = writeln!(
+                out,
+                "  the override of {} (from {}) is dropped: {}",
+                o.to,
+                o.from.join(", "),
+                o.why
             );
         }
         for n in &self.new_without_evidence {
@@ -412,6 +435,7 @@ impl<'a> Rewriter<'a> {
                 themes_dropped: Vec::new(),
                 claims_disagreeing: Vec::new(),
                 measures_disagreeing: Vec::new(),
+                overrides_dropped: Vec::new(),
                 new_without_evidence: Vec::new(),
                 not_in_target: Vec::new(),
             },
@@ -542,13 +566,86 @@ impl<'a> Rewriter<'a> {
                 }
             }
         }
+        let override_ = self.override_(id, sources, &evidence);
         IndicatorData {
             id: at(ind.id.clone()),
             claimed,
             measures,
             evidence,
+            override_,
             span: Span::default(),
         }
+    }
+
+    /// An evaluator's override, kept when it still judges the same thing:
+    /// one source (copied to every target of a split), or a merge whose
+    /// sources all give the same override. Its grade must be a level of the
+    /// target and the evidence it cites must have carried over.
+    fn override_(
+        &mut self,
+        id: IndicatorId,
+        sources: &[(SourceId, &IndicatorData)],
+        evidence: &[EvidenceItem],
+    ) -> Option<Override> {
+        let given: Vec<&str> = sources
+            .iter()
+            .filter(|(_, e)| e.override_.is_some())
+            .map(|(_, e)| e.id.value.as_str())
+            .collect();
+        let first = sources.first()?.1.override_.as_ref();
+        let mut drop = |why: String| {
+            self.report.overrides_dropped.push(OverrideDropped {
+                to: self.cw.target_name(id).to_string(),
+                from: given.iter().map(|s| s.to_string()).collect(),
+                why,
+            });
+            None
+        };
+        let same = |a: &Override, b: &Override| {
+            a.grade.value == b.grade.value
+                && a.reason.as_ref().map(|r| &r.value) == b.reason.as_ref().map(|r| &r.value)
+                && a.by.as_ref().map(|r| &r.value) == b.by.as_ref().map(|r| &r.value)
+        };
+        let agree = sources.iter().all(|(_, e)| match (first, e.override_.as_ref()) {
+            (Some(a), Some(b)) => same(a, b),
+            (None, None) => true,
+            _ => false,
+        });
+        if !agree {
+            return drop("the merged indicators' overrides differ".to_string());
+        }
+        let first = first?;
+        if !self.target.names.levels.contains_key(&first.grade.value) {
+            return drop(format!(
+                "`{}` is not a level of `{}`",
+                first.grade.value,
+                self.target.grading_scale().name
+            ));
+        }
+        // The references it cites, once each, from every source.
+        let mut cited: Vec<&At<String>> = Vec::new();
+        for (_, e) in sources {
+            for r in e.override_.iter().flat_map(|o| &o.evidence) {
+                if !cited.iter().any(|c| c.value == r.value) {
+                    cited.push(r);
+                }
+            }
+        }
+        let kept = |r: &str| {
+            evidence
+                .iter()
+                .any(|e| e.reference.as_ref().is_some_and(|x| x.value == r))
+        };
+        if let Some(lost) = cited.iter().find(|r| !kept(&r.value)) {
+            return drop(format!("the evidence it cites (`{}`) did not carry over", lost.value));
+        }
+        Some(Override {
+            grade: at(first.grade.value.clone()),
+            reason: first.reason.as_ref().map(|r| at(r.value.clone())),
+            evidence: cited.into_iter().map(|r| at(r.value.clone())).collect(),
+            by: first.by.as_ref().map(|r| at(r.value.clone())),
+            span: Span::default(),
+        })
     }
 
     fn claim(&mut self, id: IndicatorId, sources: &[(SourceId, &IndicatorData)]) -> Option<At<String>> {

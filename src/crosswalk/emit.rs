@@ -47,11 +47,25 @@ pub fn to_yaml(doc: &Document, comment: &[String]) -> String {
         }
         if ind.evidence.is_empty() {
             let _ = writeln!(out, "    evidence: []");
-            continue;
+        } else {
+            let _ = writeln!(out, "    evidence:");
+            for item in &ind.evidence {
+                evidence(&mut out, item);
+            }
         }
-        let _ = writeln!(out, "    evidence:");
-        for item in &ind.evidence {
-            evidence(&mut out, item);
+        if let Some(o) = &ind.override_ {
+            let _ = writeln!(out, "    override:");
+            let _ = writeln!(out, "      grade: {}", name(&o.grade.value));
+            if let Some(r) = &o.reason {
+                let _ = writeln!(out, "      reason: {}", quoted(&r.value));
+            }
+            if !o.evidence.is_empty() {
+                let refs: Vec<String> = o.evidence.iter().map(|r| quoted(&r.value)).collect();
+                let _ = writeln!(out, "      evidence: [{}]", refs.join(", "));
+            }
+            if let Some(b) = &o.by {
+                let _ = writeln!(out, "      by: {}", quoted(&b.value));
+            }
         }
     }
     out

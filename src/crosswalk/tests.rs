@@ -66,8 +66,14 @@ fn evaluates_under_target(cw: &Crosswalk, mapped: &Mapped) -> Document {
     doc
 }
 
-/// An indicator without positions: id, claim, measures, evidence items.
-type PlainIndicator = (String, Option<String>, Vec<(String, Vec<f64>)>, Vec<String>);
+/// An indicator without positions: id, claim, measures, evidence items, override.
+type PlainIndicator = (
+    String,
+    Option<String>,
+    Vec<(String, Vec<f64>)>,
+    Vec<String>,
+    Option<String>,
+);
 
 /// What a document says, without positions: indicators sorted by id, each
 /// with its claim, measures and evidence as written.
@@ -107,11 +113,21 @@ fn plain(doc: &Document) -> Plain {
                 .iter()
                 .map(|(n, s)| (n.value.clone(), s.value.clone()))
                 .collect();
+            let override_ = i.override_.as_ref().map(|o| {
+                format!(
+                    "{} {:?} {:?} {:?}",
+                    o.grade.value,
+                    o.reason.as_ref().map(|r| &r.value),
+                    o.evidence.iter().map(|r| &r.value).collect::<Vec<_>>(),
+                    o.by.as_ref().map(|r| &r.value)
+                )
+            });
             (
                 i.id.value.clone(),
                 i.claimed.as_ref().map(|c| c.value.clone()),
                 measures,
                 evidence,
+                override_,
             )
         })
         .collect();
@@ -195,6 +211,10 @@ fn merge_split_move_retire_and_new() {
             indicator(&doc, id).claimed.as_ref().map(|c| c.value.as_str()),
             Some("good")
         );
+    }
+    for id in ["5.2", "5.3"] {
+        let o = indicator(&doc, id).override_.as_ref().expect("the override is copied");
+        assert_eq!(o.grade.value, "very_good");
     }
     assert_eq!(indicator(&doc, "5.2").evidence[0].themes.len(), 1);
     assert!(indicator(&doc, "5.3").evidence[0].themes.is_empty());
@@ -283,6 +303,70 @@ indicators:
         indicator(&m.document, "2.1").claimed.as_ref().map(|c| c.value.as_str()),
         Some("weak")
     );
+}
+
+#[test]
+fn overrides_go_with_their_indicator_unless_a_merge_or_the_target_undoes_them() {
+    let cw = compiled("old-to-new.six");
+    let yaml = r#"
+sixpoint: 1
+framework: fw_old
+organisation: "Overrides"
+indicators:
+  "1.1":
+    evidence: [{ source: documentation, ref: "Report" }]
+    override: { grade: superb, reason: "r", evidence: ["Report"] }
+  "2.1":
+    evidence: [{ source: documentation, ref: "A" }]
+    override: { grade: good, reason: "r", evidence: ["A"] }
+  "2.2":
+    evidence: [{ source: documentation, ref: "B" }]
+    override: { grade: good, reason: "r", evidence: ["B"] }
+  "5.1":
+    evidence: [{ source: documentation, ref: "C" }]
+    override: { grade: weak, reason: "r" }
+"#;
+    let file = SourceFile::new("overrides.yaml", yaml.to_string());
+    let doc = data::load_str(&file, data::Format::Yaml).expect("loads");
+    // fw_old has no level `superb`: bind the rest through a crosswalk from the framework's name.
+    let (cw2, _) = check_text(
+        "crosswalk t {\n  from framework fw_old\n  to \"new.six\"\n  map 2.1, 2.2 -> 2.1\n  map 8.3 -> 6.5\n  unchanged rest\n}\n",
+    );
+    let cw2 = cw2.expect("compiles");
+    let m = apply(&cw2, &file, &doc).expect("maps");
+    // One source: the override carries over.
+    assert_eq!(
+        indicator(&m.document, "5.1")
+            .override_
+            .as_ref()
+            .map(|o| o.grade.value.as_str()),
+        Some("weak")
+    );
+    // The same grade from both sources of a merge: kept, citing both.
+    let merged = indicator(&m.document, "2.1")
+        .override_
+        .as_ref()
+        .expect("agreeing overrides are kept");
+    let cited: Vec<&str> = merged.evidence.iter().map(|r| r.value.as_str()).collect();
+    assert_eq!(cited, ["A", "B"]);
+    // A grade the target's scale does not have: dropped and reported.
+    assert!(indicator(&m.document, "1.1").override_.is_none());
+    assert_eq!(m.report.overrides_dropped.len(), 1);
+    assert!(m.report.overrides_dropped[0].why.contains("superb"));
+    evaluates_under_target(&cw2, &m);
+    // Different overrides in a merge: dropped.
+    let m = map_yaml(
+        &cw,
+        "differ.yaml",
+        &yaml.replace("superb", "good").replacen(
+            "override: { grade: good, reason: \"r\", evidence: [\"B\"] }",
+            "override: { grade: weak, reason: \"r\", evidence: [\"B\"] }",
+            1,
+        ),
+    );
+    assert!(indicator(&m.document, "2.1").override_.is_none());
+    assert_eq!(m.report.overrides_dropped[0].to, "2.1");
+    assert!(!m.report.complete);
 }
 
 #[test]
@@ -406,7 +490,12 @@ indicators:
     evidence:
       - { source: performance_data, finding: strength }
       - { source: documentation, finding: strength, weight: minor, themes: [trends] }
-  "2.1": { claimed: good, evidence: [{ source: stakeholder_views, weight: major }] }
+  "2.1":
+    claimed: good
+    evidence:
+      - { source: stakeholder_views, weight: major }
+      - { source: observation, ref: "Visits" }
+    override: { grade: good, reason: "seen on visits", evidence: ["Visits"] }
 "#;
     let m = map_yaml(&cw, "narrow.yaml", yaml);
     let doc = evaluates_under_target(&cw, &m);
@@ -429,8 +518,12 @@ indicators:
             ("measure", "attendance", None),
             ("source", "performance_data", Some(1)),
             ("weight", "minor", Some(1)),
+            ("source", "observation", Some(1)),
         ]
     );
+    // The override rested on the dropped item: it goes too.
+    assert!(indicator(&doc, "2.1").override_.is_none());
+    assert!(m.report.overrides_dropped[0].why.contains("`Visits`"));
     assert!(!m.report.complete);
 }
 

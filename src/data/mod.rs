@@ -52,7 +52,21 @@ pub struct IndicatorData {
     /// Measure name → series, oldest first; the series' span is the list.
     pub measures: Vec<(At<String>, At<Vec<f64>>)>,
     pub evidence: Vec<EvidenceItem>,
+    /// An evaluator's professional judgement replacing the derived grade.
+    pub override_: Option<Override>,
     /// The whole entry, from its id to the end of its value.
+    pub span: Span,
+}
+
+/// `override: { grade: good, reason: "…", evidence: ["ref"], by: "…" }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    pub grade: At<String>,
+    pub reason: Option<At<String>>,
+    /// References (`ref`) of this indicator's evidence items the judgement rests on.
+    pub evidence: Vec<At<String>>,
+    pub by: Option<At<String>>,
+    /// The `override` mapping.
     pub span: Span,
 }
 

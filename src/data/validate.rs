@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::tree::{Node, Spans, Value};
-use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData};
+use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData, Override};
 use crate::check::suggest;
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
 
@@ -44,8 +44,28 @@ const DOCUMENT: &[Field] = &[
     ),
 ];
 
+const OVERRIDE: &[Field] = &[
+    field("grade", "grade: good", r#""grade": "good""#),
+    field(
+        "reason",
+        r#"reason: "Inspection evidence shows sustained improvement""#,
+        r#""reason": "Inspection evidence shows sustained improvement""#,
+    ),
+    field(
+        "evidence",
+        r#"evidence: ["Pupil survey, May 2025"]"#,
+        r#""evidence": ["Pupil survey, May 2025"]"#,
+    ),
+    field("by", r#"by: "Lead inspector""#, r#""by": "Lead inspector""#),
+];
+
 const INDICATOR: &[Field] = &[
     field("claimed", "claimed: good", r#""claimed": "good""#),
+    field(
+        "override",
+        r#"override: {grade: good, reason: "…", evidence: ["…"], by: "…"}"#,
+        r#""override": {"grade": "good", "reason": "…", "evidence": ["…"], "by": "…"}"#,
+    ),
     field(
         "measures",
         "measures: {attendance: [91.0, 92.5, 93.1]}",
@@ -615,6 +635,7 @@ impl<'a> Checker<'a> {
             claimed: None,
             measures: Vec::new(),
             evidence: Vec::new(),
+            override_: None,
             span,
         };
         match &e.value.value {
@@ -655,11 +676,52 @@ impl<'a> Checker<'a> {
         let claimed = self.string(spec(INDICATOR, "claimed"), f.get("claimed"));
         let measures = self.measures(&id.value, f.get("measures"));
         let evidence = self.evidence(&id.value, f.get("evidence"));
+        let override_ = f.get("override").and_then(|e| self.override_(&id.value, e));
         Some(IndicatorData {
             claimed,
             measures,
             evidence,
+            override_,
             ..empty(id)
+        })
+    }
+
+    fn override_(&mut self, id: &str, e: Entry) -> Option<Override> {
+        if matches!(e.value.value, Value::Null) {
+            return None;
+        }
+        if !matches!(e.value.value, Value::Map(_)) {
+            self.type_error(
+                spec(INDICATOR, "override"),
+                e,
+                "a mapping with `grade`, `reason`, `evidence` and `by`",
+            );
+            return None;
+        }
+        let this = format!("the override of indicator {id}");
+        let m = Mapping {
+            kind: "an override",
+            this: &this,
+            fields: OVERRIDE,
+        };
+        let f = self.fields(e.value, &m);
+        let grade = self.string(spec(OVERRIDE, "grade"), f.get("grade"));
+        let reason = self.string(spec(OVERRIDE, "reason"), f.get("reason"));
+        let evidence = self.strings(spec(OVERRIDE, "evidence"), f.get("evidence"));
+        let by = self.string(spec(OVERRIDE, "by"), f.get("by"));
+        // A judgement without its grade or its reason is not a judgement anyone can review.
+        if grade.is_none() {
+            self.missing(&f, &m, "grade");
+        }
+        if reason.is_none() {
+            self.missing(&f, &m, "reason");
+        }
+        Some(Override {
+            grade: grade?,
+            reason,
+            evidence,
+            by,
+            span: self.value_span(e),
         })
     }
 

@@ -36,6 +36,18 @@ pub struct Facts {
     pub considered: Vec<Vec<String>>,
     /// Per theme, the findings of the evidence citing it (for actions on themes).
     pub theme_findings: Vec<ThemeFindings>,
+    pub override_: Option<OverrideFacts>,
+}
+
+/// An evaluator's override, resolved.
+#[derive(Clone, Debug)]
+pub struct OverrideFacts {
+    pub grade: Rank,
+    pub reason: Option<String>,
+    pub evidence: Vec<String>,
+    pub by: Option<String>,
+    /// The `override` mapping in the data file.
+    pub span: Span,
 }
 
 /// Strengths and weaknesses of the evidence citing one theme.
@@ -236,6 +248,56 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             measures: vec![None; p.measures.len()],
             ..Facts::default()
         };
+        if let Some(o) = &entry.override_ {
+            let refs: Vec<&str> = entry
+                .evidence
+                .iter()
+                .filter_map(|e| e.reference.as_ref().map(|r| r.value.as_str()))
+                .collect();
+            for r in &o.evidence {
+                if !refs.contains(&r.value.as_str()) {
+                    let help = match suggest(&r.value, refs.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if refs.is_empty() => {
+                            format!("give {}'s evidence items a `ref` and cite it", entry.id.value)
+                        }
+                        None => format!("cite the `ref` of one of {}'s evidence items", entry.id.value),
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            Code::DataOverride,
+                            format!("the override of {} cites evidence it does not have", entry.id.value),
+                        )
+                        .in_file(file)
+                        .label(r.span, "no evidence item of this indicator has this `ref`")
+                        .help(help),
+                    );
+                }
+            }
+            match p.names.levels.get(&o.grade.value) {
+                Some(&r) => {
+                    f.override_ = Some(OverrideFacts {
+                        grade: r,
+                        reason: o.reason.as_ref().map(|x| x.value.clone()),
+                        evidence: o.evidence.iter().map(|x| x.value.clone()).collect(),
+                        by: o.by.as_ref().map(|x| x.value.clone()),
+                        span: o.span,
+                    })
+                }
+                None => {
+                    let levels: Vec<&str> = p.grading_scale().levels.iter().rev().map(|l| l.name.as_str()).collect();
+                    diags.push(unknown(
+                        file,
+                        Code::DataUnknownLevel,
+                        "level",
+                        &o.grade.value,
+                        o.grade.span,
+                        &levels,
+                        "the levels are",
+                    ));
+                }
+            }
+        }
         if let Some(c) = &entry.claimed {
             match p.names.levels.get(&c.value) {
                 Some(&r) => f.claimed = Some(r),

@@ -53,6 +53,16 @@ pub struct IndicatorOutcome {
     pub judgement: Option<String>,
     pub unmet: Vec<Unmet>,
     pub facts: Arc<Facts>,
+    /// What became of an evaluator's override (the rationale is in `facts`).
+    pub overridden: Option<Overridden>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overridden {
+    /// The grade the rules gave, which the override replaces.
+    pub from: Option<Rank>,
+    /// Why the ruleset refused it; `None` when it was applied.
+    pub refused: Option<String>,
 }
 
 impl IndicatorOutcome {
@@ -390,6 +400,7 @@ fn grade_indicator(
         decided_by: None,
         judgement: None,
         unmet: Vec::new(),
+        overridden: None,
         facts: facts.clone(),
     };
     match ind.grade_block.and_then(|g| p.grade_blocks.get(g.index())) {
@@ -449,6 +460,40 @@ fn grade_indicator(
         });
     }
     out.final_grade = final_grade;
+    if let Some(o) = &facts.override_ {
+        let refused = refusal(&p.overrides, o, final_grade, p);
+        if let Some(why) = &refused {
+            findings.push(
+                Finding {
+                    code: Code::EvalOverride,
+                    severity: Severity::Error,
+                    message: format!("the override of {} is not allowed: {why}", ind.id),
+                    at: o.span,
+                    rule: p.overrides.span.unwrap_or(ind.span),
+                    rule_label: "the ruleset's limits on overrides",
+                    help: Some(match p.overrides.within {
+                        _ if !p.overrides.allowed => {
+                            "record the judgement in the evidence instead; this framework keeps the derived grade"
+                                .into()
+                        }
+                        Some(n) => format!(
+                            "move the grade at most {n} level(s), cite the evidence it rests on, or change the evidence"
+                        ),
+                        None => "cite the `ref` of the evidence the judgement rests on".into(),
+                    }),
+                }
+                .into_diagnostic(p, &b.file),
+            );
+        } else {
+            out.final_grade = Some(o.grade);
+            // The evaluator's judgement decides where no rule did.
+            out.judgement = None;
+        }
+        out.overridden = Some(Overridden {
+            from: final_grade,
+            refused,
+        });
+    }
     if let Some(why) = &out.judgement {
         out.secure = false;
         let rule_span = ind
@@ -475,6 +520,27 @@ fn grade_indicator(
     Ok(out)
 }
 
+/// Why the ruleset refuses an override, if it does.
+fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Rank>, p: &Program) -> Option<String> {
+    if !policy.allowed {
+        return Some("the ruleset forbids overrides".into());
+    }
+    if policy.with_evidence && o.evidence.is_empty() {
+        return Some("it cites no evidence".into());
+    }
+    if let (Some(n), Some(d)) = (policy.within, derived) {
+        let moved = (i32::from(o.grade) - i32::from(d)).unsigned_abs();
+        if moved > n {
+            return Some(format!(
+                "it moves {} to {}, {moved} levels, and the ruleset allows {n}",
+                p.level_name(d),
+                p.level_name(o.grade)
+            ));
+        }
+    }
+    None
+}
+
 /// Evaluates one bound data file. An error (an extension failing) stops
 /// this evaluation: a partial result could carry a wrong grade.
 pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
@@ -498,6 +564,7 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                 decided_by: None,
                 judgement: None,
                 unmet: Vec::new(),
+                overridden: None,
                 facts: empty.clone(),
             },
         });

@@ -433,6 +433,23 @@ impl Builder<'_> {
                 Rule::facts => Item::Facts(self.decl_list(c)),
                 Rule::actions => Item::Actions(self.decl_list(c)),
                 Rule::action => Item::Action(self.action(c)),
+                Rule::overrides => {
+                    let s = span(&c);
+                    let allowed = c.clone().into_inner().any(|k| k.as_rule() == Rule::kw_allowed);
+                    let (mut within, mut with_evidence) = (None, false);
+                    for limit in c.into_inner().filter(|k| k.as_rule() == Rule::override_limit) {
+                        match limit.clone().into_inner().find(|x| x.as_rule() == Rule::int) {
+                            Some(n) => within = Some(self.int(&n)),
+                            None => with_evidence = true,
+                        }
+                    }
+                    Item::Overrides(Overrides {
+                        allowed,
+                        within,
+                        with_evidence,
+                        span: s,
+                    })
+                }
                 Rule::measures => Item::Measures(self.decl_list(c)),
                 Rule::weights => Item::Weights(self.weights(c)),
                 Rule::quantifiers => Item::Quantifiers(self.quantifiers(c)),

@@ -231,6 +231,8 @@ const GROUPS: &[Group] = &[
             "`facts`",
             "`actions`",
             "`action`",
+            "`overrides`",
+            "an `overrides` declaration",
             "an `owners` declaration",
             "a `facts` declaration",
             "an `actions` declaration",
@@ -465,6 +467,12 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_as
             | Rule::kw_travel
             | Rule::kw_consider
+            | Rule::kw_overrides
+            | Rule::kw_forbidden
+            | Rule::kw_allowed
+            | Rule::kw_within
+            | Rule::kw_levels
+            | Rule::kw_with
             | Rule::kw_crosswalk
             | Rule::kw_to
             | Rule::kw_map
@@ -577,6 +585,12 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_as => "`as`",
         Rule::kw_travel => "`travel`",
         Rule::kw_consider => "`consider`",
+        Rule::kw_overrides => "`overrides`",
+        Rule::kw_forbidden => "`forbidden`",
+        Rule::kw_allowed => "`allowed`",
+        Rule::kw_within => "`within`",
+        Rule::kw_levels => "`levels`",
+        Rule::kw_with => "`with`",
         Rule::kw_crosswalk => "`crosswalk`",
         Rule::kw_to => "`to`",
         Rule::kw_map => "`map`",
@@ -668,6 +682,8 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::level_rename => "`level NAME as NAME`",
         Rule::travel => "`travel { … }`",
         Rule::consider => "`consider { … }`",
+        Rule::overrides => "an `overrides` declaration",
+        Rule::override_limit => "`within N levels` or `with evidence`",
         Rule::crosswalk_file => "a crosswalk file",
         Rule::crosswalk => "a `crosswalk` header",
         Rule::cw_item => "a mapping (`map`, `retired`, `new`, `unchanged`) or `from`/`to`",

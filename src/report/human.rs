@@ -40,8 +40,42 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
         state,
         claimed
     );
-    if i.derived != i.final_grade && i.derived.is_some() {
-        let _ = writeln!(out, "          derived {}, capped", grade(&i.derived));
+    match &i.override_ {
+        Some(o) => {
+            let by = o.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
+            let from = grade(&o.derived);
+            if o.applied && o.derived.is_none() {
+                let _ = writeln!(
+                    out,
+                    "          no rule decides; graded {}{by}",
+                    o.grade.replace('_', " ")
+                );
+            } else if o.applied {
+                let _ = writeln!(
+                    out,
+                    "          overridden from {from} to {}{by}",
+                    o.grade.replace('_', " ")
+                );
+            } else {
+                let why = o.refused.as_deref().unwrap_or("");
+                let _ = writeln!(
+                    out,
+                    "          override to {}{by} refused: {why}",
+                    o.grade.replace('_', " ")
+                );
+            }
+            if let Some(r) = &o.reason {
+                let _ = writeln!(out, "          rationale: {r}");
+            }
+            if !o.evidence.is_empty() {
+                let _ = writeln!(out, "          resting on: {}", o.evidence.join("; "));
+            }
+        }
+        None => {
+            if i.derived != i.final_grade && i.derived.is_some() {
+                let _ = writeln!(out, "          derived {}, capped", grade(&i.derived));
+            }
+        }
     }
     if let Some(t) = travel(&i.travel) {
         let _ = writeln!(out, "          {t}");

@@ -124,10 +124,26 @@ pub struct IndicatorReport {
     pub judgement: Option<String>,
     pub unmet: Vec<UnmetReport>,
     pub evidence: Option<EvidenceReport>,
+    /// An evaluator's override: the grade the rules gave and the judgement
+    /// that replaced it, or why the ruleset refused it.
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    pub override_: Option<OverrideReport>,
     /// Which of the framework's evidence to consider was offered; absent
     /// when the indicator lists none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence_to_consider: Option<ConsiderReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OverrideReport {
+    pub grade: String,
+    /// The grade the rules gave.
+    pub derived: Option<String>,
+    pub applied: bool,
+    pub refused: Option<String>,
+    pub reason: Option<String>,
+    pub evidence: Vec<String>,
+    pub by: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -374,6 +390,18 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
                 .collect()
         },
         evidence,
+        override_: match (&o.overridden, &o.facts.override_) {
+            (Some(ov), Some(f)) if !skipped => Some(OverrideReport {
+                grade: p.level_name(f.grade).to_string(),
+                derived: level(ov.from),
+                applied: ov.refused.is_none(),
+                refused: ov.refused.clone(),
+                reason: f.reason.clone(),
+                evidence: f.evidence.clone(),
+                by: f.by.clone(),
+            }),
+            _ => None,
+        },
         evidence_to_consider,
     })
 }

@@ -1,0 +1,245 @@
+//! The impact of a rule change: a corpus of evaluations under an old and a
+//! new ruleset, every change per evaluation, totals, and the transitions of
+//! indicator grades between levels.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::compile::ir::Program;
+use crate::report::{IndicatorReport, Report};
+use crate::{FileResult, Status};
+
+/// What changed for one evaluation.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EvaluationDiff {
+    pub file: String,
+    pub indicators: Vec<IndicatorChange>,
+    /// Areas whose place in the proportionality plan changed (`first`,
+    /// `examined`, `skipped`).
+    pub plan: Vec<String>,
+    /// The overall confidence in the capacity to improve, before → after.
+    pub confidence: Option<(Option<String>, Option<String>)>,
+    pub actions_added: Vec<String>,
+    pub actions_removed: Vec<String>,
+    /// The run's status (`clean`, `findings`, `failed`) when it changed.
+    pub status: Option<(Status, Status)>,
+}
+
+impl EvaluationDiff {
+    pub fn changed(&self) -> bool {
+        !self.indicators.is_empty()
+            || !self.plan.is_empty()
+            || self.confidence.is_some()
+            || !self.actions_added.is_empty()
+            || !self.actions_removed.is_empty()
+            || self.status.is_some()
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IndicatorChange {
+    pub id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub secure_before: bool,
+    pub secure_after: bool,
+    /// Levels moved: positive up, negative down; `None` when either side is ungraded.
+    pub levels: Option<i32>,
+}
+
+/// The whole comparison.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DiffReport {
+    pub old: String,
+    pub new: String,
+    pub evaluations: usize,
+    pub changed: Vec<EvaluationDiff>,
+    pub indicators_up: usize,
+    pub indicators_down: usize,
+    pub security_changes: usize,
+    /// Levels of the grading scale, best first, naming the matrix's rows and columns.
+    pub levels: Vec<String>,
+    /// `transitions[before][after]`: indicators graded `before` under the old
+    /// ruleset and `after` under the new, over the whole corpus ("-" ungraded last).
+    pub transitions: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// Compares the results of one corpus under two rulesets; `old` and `new`
+/// hold the results for the same files, in the same order.
+pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileResult]) -> DiffReport {
+    let mut levels: Vec<String> = new_p
+        .grading_scale()
+        .levels
+        .iter()
+        .rev()
+        .map(|l| l.name.clone())
+        .collect();
+    for l in old_p.grading_scale().levels.iter().rev() {
+        if !levels.contains(&l.name) {
+            levels.push(l.name.clone());
+        }
+    }
+    let rank = |name: &Option<String>| -> Option<i32> {
+        let n = name.as_ref()?;
+        let pos = levels.iter().position(|l| l == n)?;
+        Some(-(pos as i32))
+    };
+    let mut out = DiffReport {
+        old: old_p.file.name().to_string(),
+        new: new_p.file.name().to_string(),
+        evaluations: old.len(),
+        levels: levels.clone(),
+        ..DiffReport::default()
+    };
+    for (a, b) in old.iter().zip(new) {
+        let mut d = EvaluationDiff {
+            file: a.path.display().to_string(),
+            ..EvaluationDiff::default()
+        };
+        if a.status() != b.status() {
+            d.status = Some((a.status(), b.status()));
+        }
+        if let (Some(ra), Some(rb)) = (&a.report, &b.report) {
+            let before = indicators(ra);
+            let after = indicators(rb);
+            for (id, ia) in &before {
+                let Some(ib) = after.get(id) else { continue };
+                let key = |g: &Option<String>| g.clone().unwrap_or_else(|| "-".into());
+                *out.transitions
+                    .entry(key(&ia.final_grade))
+                    .or_default()
+                    .entry(key(&ib.final_grade))
+                    .or_default() += 1;
+                if ia.final_grade != ib.final_grade || ia.secure != ib.secure {
+                    let moved = rank(&ib.final_grade).zip(rank(&ia.final_grade)).map(|(x, y)| x - y);
+                    match moved {
+                        Some(m) if m > 0 => out.indicators_up += 1,
+                        Some(m) if m < 0 => out.indicators_down += 1,
+                        _ => {}
+                    }
+                    if ia.secure != ib.secure {
+                        out.security_changes += 1;
+                    }
+                    d.indicators.push(IndicatorChange {
+                        id: id.clone(),
+                        before: ia.final_grade.clone(),
+                        after: ib.final_grade.clone(),
+                        secure_before: ia.secure,
+                        secure_after: ib.secure,
+                        levels: moved.filter(|m| *m != 0),
+                    });
+                }
+            }
+            for (qa, qb) in ra.questions.iter().zip(&rb.questions) {
+                for (aa, ab) in qa.areas.iter().zip(&qb.areas) {
+                    if aa.status != ab.status {
+                        d.plan
+                            .push(format!("area {}: {} → {}", aa.number, aa.status, ab.status));
+                    }
+                }
+            }
+            let conf = |r: &Report| r.capacity.as_ref().and_then(|c| c.overall.clone());
+            if conf(ra) != conf(rb) {
+                d.confidence = Some((conf(ra), conf(rb)));
+            }
+            let acts = |r: &Report| -> Vec<String> {
+                r.actions
+                    .iter()
+                    .map(|x| format!("{} → {}: {}", x.rule, x.owner, x.message))
+                    .collect()
+            };
+            let (xa, xb) = (acts(ra), acts(rb));
+            d.actions_added = xb.iter().filter(|x| !xa.contains(x)).cloned().collect();
+            d.actions_removed = xa.iter().filter(|x| !xb.contains(x)).cloned().collect();
+        }
+        if d.changed() {
+            out.changed.push(d);
+        }
+    }
+    out
+}
+
+fn indicators(r: &Report) -> BTreeMap<String, &IndicatorReport> {
+    r.questions
+        .iter()
+        .flat_map(|q| &q.areas)
+        .flat_map(|a| &a.indicators)
+        .map(|i| (i.id.clone(), i))
+        .collect()
+}
+
+/// The comparison as a person reads it.
+pub fn render(d: &DiffReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} → {}", d.old, d.new);
+    for e in &d.changed {
+        let _ = writeln!(out, "\n{}", e.file);
+        if let Some((a, b)) = e.status {
+            let _ = writeln!(out, "  status {a:?} → {b:?}");
+        }
+        for i in &e.indicators {
+            let g = |x: &Option<String>| x.clone().unwrap_or_else(|| "-".into());
+            let sec = |s: bool| if s { "secure" } else { "not secure" };
+            let security = if i.secure_before == i.secure_after {
+                String::new()
+            } else {
+                format!(", {} → {}", sec(i.secure_before), sec(i.secure_after))
+            };
+            let moved = match i.levels {
+                Some(m) if m > 0 => format!(" (up {m})"),
+                Some(m) => format!(" (down {})", -m),
+                None => String::new(),
+            };
+            let grades = if i.before == i.after {
+                g(&i.after)
+            } else {
+                format!("{} → {}", g(&i.before), g(&i.after))
+            };
+            let _ = writeln!(out, "  {} {grades}{moved}{security}", i.id);
+        }
+        for p in &e.plan {
+            let _ = writeln!(out, "  plan: {p}");
+        }
+        if let Some((a, b)) = &e.confidence {
+            let g = |x: &Option<String>| x.clone().unwrap_or_else(|| "-".into());
+            let _ = writeln!(out, "  confidence {} → {}", g(a), g(b));
+        }
+        for a in &e.actions_added {
+            let _ = writeln!(out, "  + action {a}");
+        }
+        for a in &e.actions_removed {
+            let _ = writeln!(out, "  - action {a}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{} of {} evaluations change; {} indicator(s) move up a level or more, {} down; {} change security",
+        d.changed.len(),
+        d.evaluations,
+        d.indicators_up,
+        d.indicators_down,
+        d.security_changes
+    );
+    if d.changed.iter().any(|e| !e.indicators.is_empty()) {
+        let mut cols = d.levels.clone();
+        cols.push("-".into());
+        let width = cols.iter().map(String::len).max().unwrap_or(1).max(6);
+        let _ = write!(out, "{:>width$} │", "before\\after");
+        for c in &cols {
+            let _ = write!(out, " {c:>width$}");
+        }
+        let _ = writeln!(out);
+        for r in &cols {
+            let Some(row) = d.transitions.get(r) else { continue };
+            let _ = write!(out, "{r:>width$} │");
+            for c in &cols {
+                let n = row.get(c).copied().unwrap_or(0);
+                let cell = if n == 0 { ".".to_string() } else { n.to_string() };
+                let _ = write!(out, " {cell:>width$}");
+            }
+            let _ = writeln!(out);
+        }
+    }
+    out
+}
