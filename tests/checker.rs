@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use sixpoint::compile::ir::{OwnerId, Target};
 use sixpoint::compile::{Compiled, compile_file, compile_source};
 use sixpoint::diag::{Code, Diagnostic, SourceFile};
 
@@ -102,16 +103,83 @@ fn care_inspectorate_2018_has_table_1_and_table_2() {
 
 #[test]
 fn inverclyde_2012_routes_the_eight_wellbeing_outcomes() {
-    let c = compile_file(Path::new("rulesets/inverclyde-2012.six"));
+    let path = Path::new("rulesets/inverclyde-2012.six");
+    let c = compile_file(path);
     assert!(c.diagnostics.is_empty(), "{:?}", found(&c));
     let p = c.program.expect("compiles");
-    // QMIE2's four key questions, the fourth the global judgement.
-    assert_eq!(p.questions.len(), 4);
-    assert!(p.capacity.is_some());
-    // Level 3 is "satisfactory" (seed 001), renamed from the shared library's "adequate".
-    assert_eq!(p.level_name(2), "satisfactory");
-    // Six lead officers own the eight outcomes; the core functions are the kinds of action.
-    assert_eq!(p.owners.len(), 6);
+    // QMIE2's four key questions (seed 001 §2), the fourth the global judgement.
+    let questions: Vec<&str> = p.questions.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(questions, ["outcomes", "stakeholders", "leadership", "capacity"]);
+    let cap = p.capacity.as_ref().expect("the global judgement");
+    assert_eq!(p.areas[cap.area.index()].number, 10);
+    // The fewest indicators that carry what the seed names, on the 2006 model's ids.
+    let ids: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["1.1", "2.1", "3.1", "4.1", "5.3", "9.1", "9.4"]);
+    // Level 3 is "satisfactory" (seed 001 §5), renamed from the shared library's "adequate".
+    let levels: Vec<&str> = p.grading_scale().levels.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(
+        levels,
+        [
+            "unsatisfactory",
+            "weak",
+            "satisfactory",
+            "good",
+            "very_good",
+            "excellent"
+        ]
+    );
+
+    // The eight outcomes are the themes of the impact on learners, each tag owned by its lead
+    // officer: routing by tags reaches exactly that officer.
+    let owner = |id: OwnerId| p.owners[id.index()].name.as_str();
+    let concern = p
+        .actions
+        .iter()
+        .find(|a| a.name == "outcome_concern")
+        .expect("declared");
+    let routed: Vec<(&str, Vec<&str>)> = concern
+        .targets
+        .iter()
+        .map(|(t, owners)| match *t {
+            Target::Theme(i, k) => (
+                p.indicators[i.index()].themes[k as usize].name.as_str(),
+                owners.iter().map(|&o| owner(o)).collect(),
+            ),
+            _ => panic!("outcome_concern is for themes"),
+        })
+        .collect();
+    assert_eq!(
+        routed,
+        [
+            ("safe", vec!["lead_safe_healthy"]),
+            ("healthy", vec!["lead_safe_healthy"]),
+            ("achieving", vec!["lead_achieving"]),
+            ("nurtured", vec!["lead_nurtured"]),
+            ("active", vec!["lead_active"]),
+            ("respected", vec!["lead_respected_responsible"]),
+            ("responsible", vec!["lead_respected_responsible"]),
+            ("included", vec!["lead_included"]),
+        ]
+    );
+    // Meeting learning needs, evaluated satisfactory, goes to the lead for Included (§5).
+    let closer = p.actions.iter().find(|a| a.name == "closer_look").expect("declared");
+    let needs = closer
+        .targets
+        .iter()
+        .find(|(t, _)| matches!(*t, Target::Indicator(i) if p.indicators[i.index()].id == "5.3"))
+        .expect("5.3 is a target");
+    assert_eq!(needs.1.iter().map(|&o| owner(o)).collect::<Vec<_>>(), ["lead_included"]);
+
+    // Owners are roles, never the people who held them (seed 001 §4 names them).
+    let source = std::fs::read_to_string(path).expect("readable");
+    for name in [
+        "Beaton", "Varrie", "Wilkie", "Manson", "Allan", "Watson", "Hamilton", "Bain",
+    ] {
+        assert!(!source.contains(name), "the ruleset names {name}");
+    }
+    assert_eq!(p.owners.len(), 7);
+
+    // The four core functions, with professional dialogue in its three forms (§5, §6).
     let kinds: Vec<&str> = p.action_kinds.iter().map(|k| k.name.as_str()).collect();
     assert_eq!(
         kinds,
@@ -119,33 +187,26 @@ fn inverclyde_2012_routes_the_eight_wellbeing_outcomes() {
             "self_evaluation",
             "requested_dialogue",
             "targeted_dialogue",
+            "best_practice_dialogue",
             "professional_learning",
             "pastoral_support"
         ]
     );
-    let themes: Vec<&str> = p
-        .indicators
-        .iter()
-        .find(|i| i.id == "2.1")
-        .expect("2.1")
-        .themes
-        .iter()
-        .map(|t| t.name.as_str())
-        .collect();
+    // The seed's triggers; the data triggers and closer looks are improvement-plan rows.
+    let actions: Vec<(&str, bool)> = p.actions.iter().map(|a| (a.name.as_str(), a.plan.is_some())).collect();
     assert_eq!(
-        themes,
+        actions,
         [
-            "safe",
-            "healthy",
-            "achieving",
-            "nurtured",
-            "active",
-            "respected",
-            "responsible",
-            "included"
+            ("closer_look", true),
+            ("closer_look_linked", true),
+            ("outcome_concern", false),
+            ("exclusions_rising", true),
+            ("website", true),
+            ("good_practice", false),
         ]
     );
-    assert_eq!(p.actions.len(), 5);
+    let facts: Vec<&str> = p.facts.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(facts, ["no_website"]);
 }
 
 #[test]
