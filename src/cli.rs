@@ -74,6 +74,16 @@ enum Command {
         #[arg(long, value_name = "DATA")]
         previous: Option<PathBuf>,
     },
+    /// Run the tests of rulesets (`*.test.yaml`; folders are searched, default `rulesets`)
+    /// (exit 0 all pass, 1 a case fails, 2 a test file or ruleset has errors).
+    Test {
+        paths: Vec<PathBuf>,
+        /// List the grade rules, requirements, triggers and actions no case exercised.
+        #[arg(long)]
+        coverage: bool,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// The impact of a rule change: evaluate a corpus under two rulesets and
     /// report every change (exit 0 nothing changed, 1 something did, 2 error).
     Diff {
@@ -154,6 +164,11 @@ pub fn run() -> u8 {
             previous,
         } => eval(&ruleset, &data, previous.as_deref(), format, cli.color),
         Command::Diff { old, new, data, format } => diff(&old, &new, &data, format, cli.color),
+        Command::Test {
+            paths,
+            coverage,
+            format,
+        } => test(&paths, coverage, format, cli.color),
         Command::Map {
             crosswalk,
             data,
@@ -559,4 +574,40 @@ fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorCh
     } else {
         Status::Findings.exit_code()
     }
+}
+
+fn test(paths: &[PathBuf], coverage: bool, format: Format, color: ColorChoice) -> u8 {
+    let color_err = use_color(color, std::io::stderr().is_terminal());
+    let roots = if paths.is_empty() {
+        vec![PathBuf::from("rulesets")]
+    } else {
+        paths.to_vec()
+    };
+    let files = sixpoint::testing::discover(&roots);
+    if files.is_empty() {
+        errln!("error: no test files (`*.test.yaml`) found");
+        return Status::Failed.exit_code();
+    }
+    let mut outcomes = Vec::new();
+    let mut worst = Status::Clean;
+    for f in &files {
+        match sixpoint::testing::run(f) {
+            Ok(o) => {
+                if o.cases.iter().any(|c| !c.passed()) {
+                    worst = worst.max(Status::Findings);
+                }
+                outcomes.push(o);
+            }
+            Err(ds) => {
+                print_diagnostics(&ds, color_err, true);
+                errln!("{}: could not run", f.display());
+                worst = Status::Failed;
+            }
+        }
+    }
+    match format {
+        Format::Human => out!("{}", sixpoint::testing::render(&outcomes, coverage)),
+        Format::Json | Format::Jsonl => outln!("{}", serde_json::to_string_pretty(&outcomes).unwrap_or_default()),
+    }
+    worst.exit_code()
 }

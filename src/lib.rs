@@ -16,6 +16,7 @@ pub mod eval;
 pub mod ext;
 pub mod parse;
 pub mod report;
+pub mod testing;
 
 use std::path::{Path, PathBuf};
 

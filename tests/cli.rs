@@ -648,3 +648,30 @@ fn editor_grammar_knows_every_keyword() {
         "keywords the editor grammar does not know: {missing:?}"
     );
 }
+
+#[test]
+fn the_shipped_rulesets_pass_their_tests() {
+    let o = sixpoint().args(["test"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains(", 0 failed"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_wrong_expectation_fails_with_expected_and_actual() {
+    let o = sixpoint()
+        .args(["test", "--coverage", "tests/fixtures/ruleset-tests/wrong.test.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL  weak nurture (2.1 is adequate, not good)"), "{out}");
+    assert!(out.contains("grade of 2.1: expected good, got adequate"), "{out}");
+    // The expectations that hold are not reported.
+    assert!(!out.contains("grade of 1.1"), "{out}");
+    // One case exercises little: coverage names what it left untested.
+    assert!(out.contains("requirement not exercised:"), "{out}");
+    assert!(
+        out.contains("claim_supported") || out.contains("stakeholders_agree"),
+        "{out}"
+    );
+}

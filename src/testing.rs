@@ -1,0 +1,363 @@
+//! Tests for rulesets: cases of evaluation data with the outcomes a policy
+//! author expects, run by `sixpoint test`, with the coverage of the
+//! ruleset's rules across all cases.
+//!
+//! A test file (`*.test.yaml`, beside its ruleset) names the ruleset and
+//! lists cases; each gives its data by path (relative to the test file) and
+//! the expectations to hold. Only what a case names is checked.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::compile::compile_file;
+use crate::compile::ir::Program;
+use crate::diag::{Code, Diagnostic};
+use crate::report::Report;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestFile {
+    /// The ruleset, relative to the test file.
+    pub ruleset: String,
+    pub cases: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub name: String,
+    /// An evaluation data file, relative to the test file.
+    pub data: String,
+    /// An earlier period of it, for direction of travel.
+    #[serde(default)]
+    pub previous: Option<String>,
+    #[serde(default)]
+    pub expect: Expect,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Indicator id → final grade (`none` for ungraded).
+    #[serde(default)]
+    pub grades: BTreeMap<String, String>,
+    /// Indicator id → secure.
+    #[serde(default)]
+    pub secure: BTreeMap<String, bool>,
+    /// Indicators called for by proportionality.
+    #[serde(default)]
+    pub examined: Vec<String>,
+    /// Key areas proportionality skips (exactly these).
+    #[serde(default)]
+    pub skipped: Option<Vec<u32>>,
+    /// The overall confidence in the capacity to improve.
+    #[serde(default)]
+    pub confidence: Option<String>,
+    /// Action rules that fire (at least these).
+    #[serde(default)]
+    pub actions: Vec<String>,
+    /// Diagnostic codes the run gives (at least these).
+    #[serde(default)]
+    pub diagnostics: Vec<String>,
+}
+
+/// One expectation that did not hold.
+#[derive(Clone, Debug, Serialize)]
+pub struct Mismatch {
+    pub what: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseResult {
+    pub name: String,
+    pub mismatches: Vec<Mismatch>,
+    /// Set when the case could not run at all.
+    pub error: Option<String>,
+}
+
+impl CaseResult {
+    pub fn passed(&self) -> bool {
+        self.mismatches.is_empty() && self.error.is_none()
+    }
+}
+
+/// What no case exercised.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Coverage {
+    /// Grade rules (as `file:line`) that decided no indicator.
+    pub grade_rules: Vec<String>,
+    /// Requirements never unmet, so their consequence was never seen.
+    pub requirements: Vec<String>,
+    /// Proportionality triggers that never fired (`file:line`).
+    pub triggers: Vec<String>,
+    pub actions: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FileOutcome {
+    pub file: String,
+    pub ruleset: String,
+    pub cases: Vec<CaseResult>,
+    pub coverage: Coverage,
+}
+
+/// Runs one test file. Errors in the file or its ruleset come back as diagnostics.
+pub fn run(path: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![
+            Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
+                .help("check the path of the test file"),
+        ]
+    })?;
+    let tf: TestFile = serde_saphyr::from_str(&text).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                Code::DataInvalid,
+                format!("`{}` is not a valid test file: {e}", path.display()),
+            )
+            .help("a test file has `ruleset: NAME.six` and `cases:`, each with `name`, `data` and `expect`"),
+        ]
+    })?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let ruleset = dir.join(&tf.ruleset);
+    let compiled = compile_file(&ruleset);
+    let Some(p) = compiled.program else {
+        return Err(compiled.diagnostics.0);
+    };
+    let mut seen = Seen::default();
+    let cases = tf.cases.iter().map(|c| run_case(&p, dir, c, &mut seen)).collect();
+    Ok(FileOutcome {
+        file: path.display().to_string(),
+        ruleset: ruleset.display().to_string(),
+        cases,
+        coverage: coverage(&p, &seen),
+    })
+}
+
+#[derive(Default)]
+struct Seen {
+    decided_at: BTreeSet<String>,
+    unmet: BTreeSet<String>,
+    triggers: BTreeSet<String>,
+    actions: BTreeSet<String>,
+}
+
+fn run_case(p: &Program, dir: &Path, c: &Case, seen: &mut Seen) -> CaseResult {
+    let data = dir.join(&c.data);
+    let result = match &c.previous {
+        Some(prev) => crate::evaluate_path_with_previous(p, &data, &dir.join(prev)),
+        None => crate::evaluate_path(p, &data),
+    };
+    let mut out = CaseResult {
+        name: c.name.clone(),
+        mismatches: Vec::new(),
+        error: None,
+    };
+    let codes: BTreeSet<&str> = result.diagnostics.iter().map(|d| d.code.id()).collect();
+    let Some(report) = &result.report else {
+        // A case may expect the run to fail with a given code.
+        let missing: Vec<&String> = c
+            .expect
+            .diagnostics
+            .iter()
+            .filter(|d| !codes.contains(d.as_str()))
+            .collect();
+        if c.expect.diagnostics.is_empty() || !missing.is_empty() {
+            out.error = Some(format!(
+                "{} could not be evaluated: {}",
+                data.display(),
+                codes.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        return out;
+    };
+    record(report, seen);
+    let mut expect = |what: String, expected: String, actual: String| {
+        if expected != actual {
+            out.mismatches.push(Mismatch { what, expected, actual });
+        }
+    };
+    let indicators: BTreeMap<&str, &crate::report::IndicatorReport> = report
+        .questions
+        .iter()
+        .flat_map(|q| &q.areas)
+        .flat_map(|a| &a.indicators)
+        .map(|i| (i.id.as_str(), i))
+        .collect();
+    for (id, grade) in &c.expect.grades {
+        let actual = indicators.get(id.as_str()).map_or("no such indicator".into(), |i| {
+            i.final_grade.clone().unwrap_or_else(|| "none".into())
+        });
+        expect(format!("grade of {id}"), grade.clone(), actual);
+    }
+    for (id, secure) in &c.expect.secure {
+        let actual = indicators
+            .get(id.as_str())
+            .map_or("no such indicator".into(), |i| i.secure.to_string());
+        expect(format!("security of {id}"), secure.to_string(), actual);
+    }
+    for id in &c.expect.examined {
+        let actual = indicators.get(id.as_str()).map_or("no such indicator", |i| i.scope);
+        expect(format!("{id} called for"), "triggered".into(), actual.into());
+    }
+    if let Some(skipped) = &c.expect.skipped {
+        let actual = report.plan.as_ref().map(|pl| pl.skipped.clone()).unwrap_or_default();
+        expect("skipped areas".into(), format!("{skipped:?}"), format!("{actual:?}"));
+    }
+    if let Some(conf) = &c.expect.confidence {
+        let actual = report
+            .capacity
+            .as_ref()
+            .and_then(|c| c.overall.clone())
+            .unwrap_or_else(|| "none".into());
+        expect("confidence".into(), conf.clone(), actual);
+    }
+    let fired: BTreeSet<&str> = report.actions.iter().map(|a| a.rule.as_str()).collect();
+    for a in &c.expect.actions {
+        let actual = if fired.contains(a.as_str()) {
+            a.clone()
+        } else {
+            "not fired".into()
+        };
+        expect(format!("action {a}"), a.clone(), actual);
+    }
+    for d in &c.expect.diagnostics {
+        let actual = if codes.contains(d.as_str()) {
+            d.clone()
+        } else {
+            "not given".into()
+        };
+        expect(format!("diagnostic {d}"), d.clone(), actual);
+    }
+    out
+}
+
+fn record(r: &Report, seen: &mut Seen) {
+    for i in r.questions.iter().flat_map(|q| &q.areas).flat_map(|a| &a.indicators) {
+        if let Some(at) = &i.decided_at {
+            seen.decided_at.insert(at.clone());
+        }
+        for u in &i.unmet {
+            seen.unmet.insert(u.requirement.clone());
+        }
+    }
+    if let Some(pl) = &r.plan {
+        for t in &pl.triggered {
+            seen.triggers.insert(t.rule_at.clone());
+        }
+    }
+    for a in &r.actions {
+        seen.actions.insert(a.rule.clone());
+    }
+}
+
+fn coverage(p: &Program, seen: &Seen) -> Coverage {
+    let at = |span: crate::diag::Span| {
+        let (file, line, _) = p.file.locate(span.start);
+        format!("{file}:{line}")
+    };
+    let mut c = Coverage::default();
+    for b in &p.grade_blocks {
+        for r in &b.rules {
+            let where_ = at(r.span);
+            if !seen.decided_at.contains(&where_) && !c.grade_rules.contains(&where_) {
+                c.grade_rules.push(where_);
+            }
+        }
+    }
+    for r in &p.requirements {
+        if !seen.unmet.contains(&r.name) {
+            c.requirements.push(r.name.clone());
+        }
+    }
+    if let Some(prop) = &p.proportionality {
+        for e in &prop.examines {
+            let where_ = at(e.span);
+            if !seen.triggers.contains(&where_) {
+                c.triggers.push(where_);
+            }
+        }
+    }
+    for a in &p.actions {
+        if !seen.actions.contains(&a.name) {
+            c.actions.push(a.name.clone());
+        }
+    }
+    c
+}
+
+/// The test files under `paths` (files as given; folders searched for `*.test.yaml`).
+pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            while let Some(d) = stack.pop() {
+                let Ok(entries) = std::fs::read_dir(&d) else { continue };
+                for e in entries.flatten() {
+                    let path = e.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.to_string_lossy().ends_with(".test.yaml") {
+                        out.push(path);
+                    }
+                }
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The results as a person reads them.
+pub fn render(outcomes: &[FileOutcome], show_coverage: bool) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for f in outcomes {
+        let _ = writeln!(out, "{} ({})", f.file, f.ruleset);
+        for c in &f.cases {
+            if c.passed() {
+                let _ = writeln!(out, "  ok    {}", c.name);
+                continue;
+            }
+            let _ = writeln!(out, "  FAIL  {}", c.name);
+            if let Some(e) = &c.error {
+                let _ = writeln!(out, "        {e}");
+            }
+            for m in &c.mismatches {
+                let _ = writeln!(out, "        {}: expected {}, got {}", m.what, m.expected, m.actual);
+            }
+        }
+        if show_coverage {
+            let cv = &f.coverage;
+            let _ = writeln!(out, "  coverage:");
+            let list = |out: &mut String, what: &str, items: &[String]| {
+                if items.is_empty() {
+                    let _ = writeln!(out, "    every {what} exercised");
+                } else {
+                    let _ = writeln!(out, "    {what} not exercised: {}", items.join(", "));
+                }
+            };
+            list(&mut out, "grade rule", &cv.grade_rules);
+            list(&mut out, "requirement", &cv.requirements);
+            list(&mut out, "trigger", &cv.triggers);
+            list(&mut out, "action", &cv.actions);
+        }
+    }
+    let cases: usize = outcomes.iter().map(|f| f.cases.len()).sum();
+    let failed: usize = outcomes
+        .iter()
+        .map(|f| f.cases.iter().filter(|c| !c.passed()).count())
+        .sum();
+    let _ = writeln!(out, "{} case(s), {} passed, {failed} failed", cases, cases - failed);
+    out
+}
