@@ -127,22 +127,21 @@ pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Opt
     if diags.has_errors() || source_failed {
         return (None, diags);
     }
-    let from = match from {
-        CrosswalkFrom::Framework { name, version } => FromSide {
+    let from = match (from, source) {
+        (CrosswalkFrom::Framework { name, version }, _) => FromSide {
             framework: name.node.clone(),
             version: version.as_ref().map(|v| v.node.clone()),
             ruleset: None,
             span: from_span,
         },
-        CrosswalkFrom::Ruleset(_) => {
-            let program = source.expect("a source ruleset that did not fail is present");
-            FromSide {
-                framework: program.framework.name.clone(),
-                version: program.framework.version.clone(),
-                ruleset: Some(program),
-                span: from_span,
-            }
-        }
+        (CrosswalkFrom::Ruleset(_), Some(program)) => FromSide {
+            framework: program.framework.name.clone(),
+            version: program.framework.version.clone(),
+            ruleset: Some(program),
+            span: from_span,
+        },
+        // Not reached: a source ruleset that failed returned above.
+        (CrosswalkFrom::Ruleset(_), None) => return (None, diags),
     };
     let crosswalk = Crosswalk {
         file: file.clone(),

@@ -6,8 +6,9 @@
 //! `crosswalk_file` rule) with its own pipeline beside the ruleset's:
 //!
 //! ```text
-//! crosswalk.six ──parse──▶ ast::Crosswalk ──check──▶ Crosswalk (IR: ids into the
-//!                           (spans)        (target ruleset compiled, ids checked)
+//! crosswalk.six ──parse──▶ ast::Crosswalk ──check──▶ Crosswalk (IR: source ids,
+//!                 (parse::parse_crosswalk)  (rulesets     the target's indicator ids)
+//!                                            compiled)
 //! data.yaml ──data::load──▶ Document ──apply──▶ Mapped { document for the target,
 //!                                                        report of what did not map }
 //! ```
@@ -33,7 +34,7 @@ use crate::parse;
 
 pub use apply::{
     ClaimDisagreement, ClaimOf, DroppedTheme, Lost, MapReport, Mapped, MappedRule, MeasureDisagreement, NewTarget,
-    NotInTarget, apply, map_path,
+    NotInTarget, OverrideDropped, apply, map_path,
 };
 pub use emit::to_yaml;
 
