@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use sixpoint::compile::{self, Compiled};
+use sixpoint::crosswalk;
 use sixpoint::diag::{self, Code, Diagnostic, Severity};
 use sixpoint::report::{self, FindingReport};
 use sixpoint::{FileResult, Status};
@@ -107,21 +108,28 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
-    /// Rewrite an evaluation onto another framework with a crosswalk, and
-    /// report what did not map (exit 0 all mapped, 1 something did not, 2 error).
+    /// Rewrite an evaluation for another framework with a crosswalk: the
+    /// evaluation as YAML on stdout (or OUT), what did not map on stderr.
     Map {
-        /// The crosswalk (`*.six` starting with `crosswalk`).
+        /// The crosswalk (`*.six` starting `crosswalk NAME { … }`).
         crosswalk: PathBuf,
-        /// The evaluation, written for the crosswalk's source framework.
+        /// The evaluation (YAML or JSON), written for the crosswalk's `from` framework.
         data: PathBuf,
-        /// Write the mapped evaluation here (atomically) instead of to standard output;
-        /// the report then goes to standard output.
-        #[arg(short, long, value_name = "FILE")]
+        /// Write the rewritten evaluation to OUT (replaced whole, never half-written).
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
-        /// The report's format.
+        /// The report of what did not map, on stderr: for people, or one JSON document.
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: MapFormat,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MapFormat {
+    /// For people.
+    Human,
+    /// One JSON document.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -218,14 +226,20 @@ fn print_diagnostics(ds: &[Diagnostic], color: bool, to_stderr: bool) {
 fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
     let is_crosswalk = std::fs::read_to_string(path).is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
     if is_crosswalk {
-        let c = sixpoint::crosswalk::compile_crosswalk(path);
+        let c = crosswalk::compile_crosswalk(path);
         let what = c.crosswalk.map(|cw| {
+            let retired = cw
+                .sources
+                .iter()
+                .filter(|s| matches!(s.fate, crosswalk::Fate::Retired { .. }))
+                .count();
             format!(
-                "crosswalk `{}` from `{}` to `{}`, {} source indicators mapped or retired",
+                "crosswalk `{}` from `{}` to `{}`, {} source indicators mapped, {retired} retired, {} new",
                 cw.name,
-                cw.from,
-                cw.to.framework.name,
-                cw.fates.len()
+                cw.from.framework,
+                cw.to.program.framework.name,
+                cw.sources.len() - retired,
+                cw.targets.iter().filter(|t| t.new.is_some()).count()
             )
         });
         return (what, c.diagnostics);
@@ -461,127 +475,81 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
     worst.exit_code()
 }
 
-fn map(crosswalk: &Path, data: &Path, output: Option<&Path>, format: Format, color: ColorChoice) -> u8 {
-    let color_err = use_color(color, std::io::stderr().is_terminal());
-    let compiled = sixpoint::crosswalk::compile_crosswalk(crosswalk);
-    print_diagnostics(&compiled.diagnostics.0, color_err, true);
-    let Some(cw) = compiled.crosswalk else {
-        errln!("{}: the crosswalk has errors; nothing was mapped", crosswalk.display());
-        return Status::Failed.exit_code();
+// ---------------------------------------------------------------- crosswalks
+
+/// `sixpoint map`: the rewritten evaluation on stdout (or OUT), the report
+/// of what did not map on stderr.
+fn map(crosswalk_path: &Path, data: &Path, output: Option<&Path>, format: MapFormat, color: ColorChoice) -> u8 {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        format: &'static str,
+        status: Status,
+        crosswalk: String,
+        /// Where the rewritten evaluation went; `null` for stdout.
+        output: Option<String>,
+        report: Option<&'a crosswalk::MapReport>,
+        diagnostics: Vec<DiagnosticJson>,
+    }
+    let color = use_color(color, std::io::stderr().is_terminal());
+    let finish = |status: Status, report: Option<&crosswalk::MapReport>, diagnostics: &[Diagnostic], why: &str| {
+        match format {
+            MapFormat::Human => {
+                print_diagnostics(diagnostics, color, true);
+                if let Some(r) = report {
+                    errln!("{}", r.render_human().trim_end());
+                }
+                if !why.is_empty() {
+                    errln!("{why}");
+                }
+            }
+            MapFormat::Json => {
+                let out = Out {
+                    format: "sixpoint-map/1",
+                    status,
+                    crosswalk: crosswalk_path.display().to_string(),
+                    output: output.map(|o| o.display().to_string()),
+                    report,
+                    diagnostics: diagnostics_json(diagnostics),
+                };
+                errln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            }
+        }
+        status.exit_code()
     };
-    let mapped = match sixpoint::data::load(data).and_then(|(file, doc)| sixpoint::crosswalk::apply(&cw, &file, &doc)) {
+    let compiled = crosswalk::compile_crosswalk(crosswalk_path);
+    let Some(cw) = compiled.crosswalk else {
+        let why = format!(
+            "{}: the crosswalk has errors; nothing was mapped",
+            crosswalk_path.display()
+        );
+        return finish(Status::Failed, None, &compiled.diagnostics.0, &why);
+    };
+    // The crosswalk's own warnings are for `sixpoint check`; here only the data counts.
+    let mapped = match crosswalk::map_path(&cw, data) {
         Ok(m) => m,
-        Err(ds) => {
-            print_diagnostics(&ds, color_err, true);
-            errln!("{}: could not be mapped", data.display());
-            return Status::Failed.exit_code();
+        Err(diagnostics) => {
+            let why = format!("{}: could not be mapped", data.display());
+            return finish(Status::Failed, None, &diagnostics, &why);
         }
     };
-    let report = match format {
-        Format::Human => render_map_report(&mapped.report),
-        Format::Json | Format::Jsonl => serde_json::to_string_pretty(&mapped.report).unwrap_or_default() + "\n",
-    };
+    let yaml = mapped.to_yaml();
+    let mut wrote = String::new();
     match output {
         Some(out) => {
-            if let Err(e) = write_atomically(out, &mapped.yaml) {
-                print_diagnostics(
-                    &[
-                        Diagnostic::error(Code::IoRead, format!("cannot write `{}`: {e}", out.display()))
-                            .help("check that the folder exists and is writable"),
-                    ],
-                    color_err,
-                    true,
-                );
-                return Status::Failed.exit_code();
+            if let Err(d) = crosswalk::write_atomic(out, &yaml) {
+                let why = format!("{}: nothing was written", out.display());
+                return finish(Status::Failed, Some(&mapped.report), &[d], &why);
             }
-            out!("{report}");
+            wrote = format!("wrote {}", out.display());
         }
-        None => {
-            out!("{}", mapped.yaml);
-            let _ = write!(std::io::stderr().lock(), "{report}");
-        }
+        None => out!("{yaml}"),
     }
-    if mapped.report.complete() {
-        Status::Clean.exit_code()
+    let status = if mapped.report.complete {
+        Status::Clean
     } else {
-        Status::Findings.exit_code()
-    }
-}
-
-/// A crash mid-write never leaves half a file: write beside it, then rename.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
+        Status::Findings
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-fn render_map_report(r: &sixpoint::crosswalk::MapReport) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: `{}` → `{}` with crosswalk `{}`",
-        r.file, r.from, r.to, r.crosswalk
-    );
-    for m in &r.mapped {
-        let mut notes = Vec::new();
-        if let Some(old) = &m.renamed {
-            notes.push(format!("renamed from \"{old}\""));
-        }
-        if m.moved {
-            notes.push("moved".to_string());
-        }
-        let notes = if notes.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", notes.join(", "))
-        };
-        let _ = writeln!(
-            out,
-            "  {} → {}{notes}, {} evidence item(s)",
-            m.from.join(" + "),
-            m.to,
-            m.evidence
-        );
-    }
-    if r.complete() && r.new_without_data.is_empty() {
-        let _ = writeln!(out, "everything mapped");
-        return out;
-    }
-    if !r.unmapped.is_empty() {
-        let _ = writeln!(out, "not mapped:");
-        for u in &r.unmapped {
-            let _ = writeln!(out, "  {} ({} evidence item(s)): {}", u.id, u.evidence, u.reason);
-        }
-    }
-    for d in &r.dropped {
-        let what = match d.what {
-            "consider" => "evidence to consider",
-            other => other,
-        };
-        let _ = writeln!(out, "  dropped {what} `{}` of {} (not in {})", d.name, d.from, d.to);
-    }
-    for c in &r.claims_dropped {
-        let _ = writeln!(
-            out,
-            "  claim for {} dropped: {} ({})",
-            c.to,
-            c.reason,
-            c.claims.join(", ")
-        );
-    }
-    for f in &r.flags_dropped {
-        let _ = writeln!(out, "  dropped context or fact `{f}` (not declared by `{}`)", r.to);
-    }
-    for n in &r.new_without_data {
-        let _ = writeln!(out, "  new in `{}`, no data: {} ({})", r.to, n.id, n.because);
-    }
-    out
+    finish(status, Some(&mapped.report), &[], &wrote)
 }
 
 fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorChoice) -> u8 {

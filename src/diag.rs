@@ -351,6 +351,12 @@ codes! {
     ImportNotLibrary = "sixpoint::import::not-library",
     /// A `level A as B` in an import that cannot apply.
     ImportRename = "sixpoint::import::rename",
+    /// Indicators of either side that no statement accounts for.
+    CrosswalkUnaccounted = "sixpoint::crosswalk::unaccounted",
+    /// A `renamed` title that does not fit the mapping.
+    CrosswalkRenamed = "sixpoint::crosswalk::renamed",
+    /// An output file could not be written.
+    IoWrite = "sixpoint::io::write",
 }
 
 impl fmt::Display for Code {

@@ -388,7 +388,13 @@ fn map_rewrites_an_evaluation_that_evaluates_under_the_target() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("3.1 → 6.5 (moved)"), "{}", stdout(&o));
+    // The evaluation went to OUT; the report is on stderr, stdout stays empty.
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("3.1 -> 6.5: 1 evidence item(s) (moved)"),
+        "{}",
+        stderr(&o)
+    );
     let o = sixpoint()
         .args(["eval", "tests/fixtures/crosswalk/v2.six"])
         .arg(&out)
@@ -409,6 +415,158 @@ fn check_accepts_crosswalks() {
         stdout(&o).contains("crosswalk `v1_to_v2` from `mini_v1` to `mini_v2`"),
         "{}",
         stdout(&o)
+    );
+}
+
+#[test]
+fn map_writes_yaml_on_stdout_and_what_did_not_map_on_stderr() {
+    let o = sixpoint()
+        .args([
+            "map",
+            "--color",
+            "never",
+            "tests/fixtures/crosswalk/old-to-new.six",
+            "tests/fixtures/crosswalk/old.yaml",
+        ])
+        .output()
+        .unwrap();
+    // 8.4 is retired with evidence, a theme and a claim are lost: exit 1.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let yaml = stdout(&o);
+    assert!(yaml.contains("framework: fw_new"), "{yaml}");
+    let file = sixpoint::diag::SourceFile::new("stdout.yaml", yaml.clone());
+    let doc = sixpoint::data::load_str(&file, sixpoint::data::Format::Yaml).expect("stdout is an evaluation");
+    assert!(doc.indicators.iter().any(|i| i.id.value == "6.5"));
+    let err = stderr(&o);
+    assert!(err.contains("retired 8.4"), "{err}");
+    assert!(err.contains("theme `quality` of 5.2 is not a theme of 5.3"), "{err}");
+    assert!(err.contains("new 5.4"), "{err}");
+}
+
+#[test]
+fn map_json_report_is_one_document_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("renum.yaml");
+    let o = sixpoint()
+        .args([
+            "map",
+            "--format",
+            "json",
+            "tests/fixtures/crosswalk/old-to-renum.six",
+            "tests/fixtures/crosswalk/old.yaml",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stderr).expect("stderr is JSON");
+    assert_eq!(v["format"], "sixpoint-map/1");
+    assert_eq!(v["status"], "clean");
+    assert_eq!(v["report"]["complete"], true);
+    assert_eq!(v["report"]["to"], "fw_renum");
+    assert!(v["diagnostics"].as_array().unwrap().is_empty());
+    // There and back again with the inverse crosswalk gives the same evidence.
+    let back = dir.path().join("old.yaml");
+    let o = sixpoint()
+        .args(["map", "tests/fixtures/crosswalk/renum-to-old.six"])
+        .arg(&out)
+        .arg("-o")
+        .arg(&back)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = sixpoint()
+        .args(["eval", "--format", "json", "tests/fixtures/crosswalk/old.six"])
+        .arg(&back)
+        .arg("tests/fixtures/crosswalk/old.yaml")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(
+        results[0]["report"]["questions"], results[1]["report"]["questions"],
+        "the round trip grades as the original"
+    );
+}
+
+#[test]
+fn map_errors_exit_two_with_diagnostics() {
+    // Data for another framework.
+    let o = sixpoint()
+        .args([
+            "map",
+            "--color",
+            "never",
+            "tests/fixtures/crosswalk/old-to-new.six",
+            "tests/fixtures/crosswalk/v1.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty(), "nothing is written: {}", stdout(&o));
+    assert!(
+        stderr(&o).contains("sixpoint::crosswalk::framework-mismatch"),
+        "{}",
+        stderr(&o)
+    );
+    // A broken crosswalk.
+    let o = sixpoint()
+        .args([
+            "map",
+            "--format",
+            "json",
+            "tests/corpus/crosswalks/many-to-many.six",
+            "tests/fixtures/crosswalk/v1.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stderr).expect("stderr is JSON");
+    assert_eq!(v["status"], "failed");
+    assert_eq!(v["diagnostics"][0]["code"], "sixpoint::crosswalk::many-to-many");
+    // An output folder that does not exist.
+    let o = sixpoint()
+        .args([
+            "map",
+            "tests/fixtures/crosswalk/v1-to-v2.six",
+            "tests/fixtures/crosswalk/v1.yaml",
+            "-o",
+            "tests/no-such-folder/v2.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sixpoint::io::write"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_takes_rulesets_and_crosswalks_together() {
+    let o = sixpoint()
+        .args([
+            "check",
+            "rulesets/crosswalks/care-2014-to-2018.six",
+            "rulesets/crosswalks/generic-2006-to-qmie2.six",
+            "rulesets/generic-2006.six",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("ok crosswalk `care_2014_to_2018`"),
+        "{}",
+        stdout(&o)
+    );
+    // A crosswalk with warnings exits 1, like a ruleset with warnings.
+    let o = sixpoint()
+        .args(["check", "--format", "json", "tests/corpus/crosswalks/unaccounted.six"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(
+        v["results"][0]["diagnostics"][0]["code"],
+        "sixpoint::crosswalk::unaccounted"
     );
 }
 

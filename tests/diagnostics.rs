@@ -154,3 +154,14 @@ fn unreadable_data_file() {
     assert_eq!(codes(&result.diagnostics), "sixpoint::io::read");
     insta::assert_snapshot!(rendered(&result.diagnostics));
 }
+
+/// `sixpoint map -o` into a folder that does not exist: `io::write`, and no file.
+#[test]
+fn unwritable_output() {
+    let out = Path::new("tests/corpus/no-such-folder/mapped.yaml");
+    let Err(d) = sixpoint::crosswalk::write_atomic(out, "sixpoint: 1\n") else {
+        panic!("wrote into a folder that does not exist");
+    };
+    assert!(!out.exists());
+    insta::assert_snapshot!(rendered(&[d]));
+}

@@ -105,7 +105,8 @@ fn crosswalk_seeds() {
         for seed in seeds {
             let (file, doc) = sixpoint::data::load(&seed).expect("the seed loads");
             let mapped = sixpoint::crosswalk::apply(&cw, &file, &doc).expect("the seed maps");
-            let target_file = diag::SourceFile::new(format!("{} (mapped)", seed.display()), mapped.yaml.clone());
+            let yaml = mapped.to_yaml();
+            let target_file = diag::SourceFile::new(format!("{} (mapped)", seed.display()), yaml.clone());
             let target_doc = sixpoint::data::load_str(&target_file, sixpoint::data::Format::Yaml).unwrap_or_else(|d| {
                 panic!(
                     "the mapped {} loads: {}",
@@ -113,7 +114,7 @@ fn crosswalk_seeds() {
                     diag::render(&d, false, Some(100))
                 )
             });
-            let result = sixpoint::evaluate_document(&cw.to, &seed, &target_file, &target_doc);
+            let result = sixpoint::evaluate_document(&cw.to.program, &seed, &target_file, &target_doc);
             let report = result.report.as_ref().unwrap_or_else(|| {
                 panic!(
                     "the mapped {} evaluates: {}",
@@ -129,9 +130,9 @@ fn crosswalk_seeds() {
                 name,
                 format!(
                     "{}\n--- what did not map\n{}\n--- evaluated under {}\n{}",
-                    mapped.yaml,
+                    yaml,
                     serde_json::to_string_pretty(&mapped.report).unwrap_or_default(),
-                    cw.to.framework.name,
+                    cw.to.program.framework.name,
                     sixpoint::report::render_human(report)
                 )
             );
@@ -139,4 +140,29 @@ fn crosswalk_seeds() {
         }
     }
     assert!(mapped_any, "no seed was mapped");
+}
+
+/// Each fixture crosswalk `tests/fixtures/crosswalk/A-to-B.six` over `A.yaml` beside it, when there
+/// is one: the rewritten evaluation and what did not map, for people and as JSON.
+#[test]
+fn crosswalk_fixtures() {
+    insta::glob!("fixtures/crosswalk", "*-to-*.six", |path| {
+        let path = relative(path);
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let data = path.with_file_name(format!("{}.yaml", stem.split("-to-").next().unwrap_or_default()));
+        if !data.exists() {
+            return;
+        }
+        let compiled = sixpoint::crosswalk::compile_crosswalk(&path);
+        let cw = compiled
+            .crosswalk
+            .unwrap_or_else(|| panic!("{} must compile: {:?}", path.display(), compiled.diagnostics));
+        let mapped = sixpoint::crosswalk::map_path(&cw, &data).expect("the fixture maps");
+        insta::assert_snapshot!(format!(
+            "{}\n--- for people\n{}\n--- as JSON\n{}",
+            mapped.to_yaml(),
+            mapped.report.render_human(),
+            serde_json::to_string_pretty(&mapped.report).unwrap_or_default()
+        ));
+    });
 }

@@ -354,6 +354,12 @@ fn help(text: &str, pos: usize, found: &Found, rules: &[Rule], expected: &[Strin
     if found.text == "`=`" {
         return "compare with `==`".into();
     }
+    // A crosswalk given where a ruleset is read (`sixpoint eval`).
+    let at_start = Scanner::new(text.get(..pos).unwrap_or("").as_bytes()).all(|(_, b)| b.is_ascii_whitespace());
+    if at_start && found.word.as_deref() == Some("crosswalk") && !rules.contains(&Rule::crosswalk) {
+        return "this is a crosswalk, not a ruleset: check it with `sixpoint check`, apply it with `sixpoint map`"
+            .into();
+    }
     if found.word.as_deref() == Some("framework") {
         return "a ruleset has one `framework` header, at the top".into();
     }

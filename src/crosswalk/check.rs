@@ -1,0 +1,769 @@
+//! [`ast::Crosswalk`] → [`Crosswalk`]: compiles the rulesets that `from` and
+//! `to` name, resolves every id, and reports what cannot hold: ids that do
+//! not exist, an id used twice, a mapping into a retired id, many-to-many
+//! mappings, and (as warnings) indicators that nothing accounts for.
+//!
+//! `unchanged rest` is expanded here. With a source ruleset it stands for
+//! every source indicator that no other statement names (or that is
+//! declared `new` in the target); without one, for every target indicator
+//! that no statement leads to, names as a source, or declares `new`.
+//!
+//! A mapping into a retired id is an error only between versions of one
+//! framework (`from framework NAME`, or a source ruleset of the target's
+//! framework name): there an id means the same thing on both sides. Between
+//! two frameworks the ids are unrelated, and retiring the source's 5.3 says
+//! nothing about the target's.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use super::{Crosswalk, Fate, FromSide, RuleId, RuleIr, SourceId, SourceIr, TargetIr, ToSide};
+use crate::ast::{self, CrosswalkFrom, CrosswalkRule, Name};
+use crate::check::suggest;
+use crate::compile::{self, ir::IndicatorId, ir::Program};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile, Span};
+use crate::parse::is_crosswalk;
+
+pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Option<Crosswalk>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let missing = |what: &str, example: &str| {
+        Diagnostic::error(Code::CrosswalkRuleset, format!("the crosswalk has no `{what}`"))
+            .in_file(file)
+            .label(
+                ast.name.span,
+                format!("maps {} what?", if what == "to" { "onto" } else { "from" }),
+            )
+            .help(format!("name it: `{what} {example}`"))
+    };
+    let (Some(to), Some(from)) = (&ast.to, &ast.from) else {
+        if ast.from.is_none() {
+            diags.push(missing(
+                "from",
+                "\"../generic-2006.six\"` or `from framework NAME version \"…\"",
+            ));
+        }
+        if ast.to.is_none() {
+            diags.push(missing("to", "\"../care-inspectorate-2018.six\""));
+        }
+        return (None, diags);
+    };
+    let target = load_ruleset(file, dir, to, Side::Target, &mut diags);
+    let source = match from {
+        CrosswalkFrom::Ruleset(path) => Some(load_ruleset(file, dir, path, Side::Source, &mut diags)),
+        CrosswalkFrom::Framework { .. } => None,
+    };
+    let Some((target, target_path)) = target else {
+        return (None, diags);
+    };
+    // A source ruleset that failed is reported; the target side can still
+    // be checked, and nothing is produced.
+    let source_failed = matches!(source, Some(None));
+    let source = source.flatten().map(|(p, _)| p);
+    let same_ids = match (from, &source) {
+        (CrosswalkFrom::Framework { .. }, _) => true,
+        (CrosswalkFrom::Ruleset(_), Some(s)) => s.framework.name == target.framework.name,
+        (CrosswalkFrom::Ruleset(_), None) => false,
+    };
+    let from_span = match from {
+        CrosswalkFrom::Ruleset(path) => path.span,
+        CrosswalkFrom::Framework { name, .. } => name.span,
+    };
+    let mut c = Checker {
+        file,
+        diags,
+        target: &target,
+        source: source.as_ref(),
+        same_ids,
+        sources: Vec::new(),
+        index: HashMap::new(),
+        targets: vec![TargetIr::default(); target.indicators.len()],
+        rules: Vec::new(),
+        source_use: HashMap::new(),
+        target_use: HashMap::new(),
+        new_use: HashMap::new(),
+        retired: HashMap::new(),
+    };
+    for r in &ast.rules {
+        if let CrosswalkRule::Retired { ids, .. } = r {
+            for id in ids {
+                c.retired.entry(id.node.clone()).or_insert(id.span);
+            }
+        }
+    }
+    let mut rest = None;
+    for r in &ast.rules {
+        match r {
+            CrosswalkRule::Map {
+                from,
+                to,
+                renamed,
+                moved,
+                span,
+            } => c.map(from, to, renamed.as_ref(), *moved, *span),
+            CrosswalkRule::Retired { ids, because } => c.retire(ids, because),
+            CrosswalkRule::New { ids, because } => c.declare_new(ids, because),
+            CrosswalkRule::Unchanged { ids: Some(ids), .. } => {
+                for id in ids {
+                    c.unchanged(id);
+                }
+            }
+            CrosswalkRule::Unchanged { ids: None, span } => rest = rest.or(Some(*span)),
+        }
+    }
+    if let Some(at) = rest {
+        c.rest(at);
+    }
+    if !c.diags.has_errors() && !source_failed {
+        c.unaccounted(to.span, from_span);
+    }
+    let Checker {
+        diags,
+        sources,
+        index,
+        targets,
+        rules,
+        ..
+    } = c;
+    if diags.has_errors() || source_failed {
+        return (None, diags);
+    }
+    let from = match (from, source) {
+        (CrosswalkFrom::Framework { name, version }, _) => FromSide {
+            framework: name.node.clone(),
+            version: version.as_ref().map(|v| v.node.clone()),
+            ruleset: None,
+            span: from_span,
+        },
+        (CrosswalkFrom::Ruleset(_), Some(program)) => FromSide {
+            framework: program.framework.name.clone(),
+            version: program.framework.version.clone(),
+            ruleset: Some(program),
+            span: from_span,
+        },
+        // Not reached: a source ruleset that failed returned above.
+        (CrosswalkFrom::Ruleset(_), None) => return (None, diags),
+    };
+    let crosswalk = Crosswalk {
+        file: file.clone(),
+        name: ast.name.node.clone(),
+        from,
+        to: ToSide {
+            program: target,
+            path: target_path,
+            span: to.span,
+        },
+        sources,
+        source_index: index,
+        targets,
+        rules,
+    };
+    (Some(crosswalk), diags)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Source,
+    Target,
+}
+
+impl Side {
+    fn word(self) -> &'static str {
+        match self {
+            Side::Source => "source",
+            Side::Target => "target",
+        }
+    }
+}
+
+/// `a/b/../c` as `a/c`, so that diagnostics name a ruleset by a short path.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Compiles the ruleset a `from` or `to` path names. Its own errors are
+/// passed on (they point into it), with one at the path in the crosswalk.
+fn load_ruleset(
+    file: &SourceFile,
+    dir: &Path,
+    path: &Name,
+    side: Side,
+    diags: &mut Diagnostics,
+) -> Option<(Program, PathBuf)> {
+    let resolved = normalize(&dir.join(&path.node));
+    let shown = resolved.display().to_string();
+    let error = |msg: String, label: &str, help: String| {
+        Diagnostic::error(Code::CrosswalkRuleset, msg)
+            .in_file(file)
+            .label(path.span, label)
+            .help(help)
+    };
+    let text = match std::fs::read_to_string(&resolved) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(error(
+                format!("cannot read the {} ruleset `{shown}`: {e}", side.word()),
+                "not a readable file",
+                format!("the path is relative to the crosswalk's folder (`{}`)", dir.display()),
+            ));
+            return None;
+        }
+    };
+    if is_crosswalk(&text) {
+        diags.push(error(
+            format!("`{shown}` is a crosswalk, not a framework ruleset"),
+            "a crosswalk",
+            format!(
+                "name the ruleset of the framework the data is mapped {}; crosswalks do not chain",
+                if side == Side::Target { "to" } else { "from" }
+            ),
+        ));
+        return None;
+    }
+    let ruleset_dir = match resolved.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let compiled = compile::compile_source(&SourceFile::new(&shown, text), &ruleset_dir);
+    if let Some(program) = compiled.program {
+        return Some((program, resolved));
+    }
+    if let Some(name) = compiled.library {
+        diags.push(error(
+            format!("`{shown}` is the library `{name}`, not a framework ruleset"),
+            "a library",
+            "name a framework ruleset: a library has no indicators to map".to_string(),
+        ));
+        return None;
+    }
+    diags.extend(compiled.diagnostics.into_iter().filter(Diagnostic::is_error));
+    diags.push(error(
+        format!("the {} ruleset `{shown}` has errors", side.word()),
+        "has errors",
+        format!("fix the ruleset first: `sixpoint check {shown}`"),
+    ));
+    None
+}
+
+/// The first use of an id on one side, for conflict messages.
+#[derive(Clone, Copy)]
+struct Use {
+    span: Span,
+    what: &'static str,
+}
+
+struct Checker<'a> {
+    file: &'a SourceFile,
+    diags: Diagnostics,
+    target: &'a Program,
+    source: Option<&'a Program>,
+    /// Whether an id means the same on both sides (versions of one framework).
+    same_ids: bool,
+    sources: Vec<SourceIr>,
+    index: HashMap<String, SourceId>,
+    targets: Vec<TargetIr>,
+    rules: Vec<RuleIr>,
+    /// Source ids named so far (mapped, retired, unchanged).
+    source_use: HashMap<String, Use>,
+    /// Target ids led to so far (by `map` or `unchanged`).
+    target_use: HashMap<String, Use>,
+    new_use: HashMap<String, Span>,
+    /// Every retired id, collected before the statements are checked.
+    retired: HashMap<String, Span>,
+}
+
+fn id_list(ids: &[&str]) -> String {
+    const MAX: usize = 12;
+    let shown: Vec<String> = ids.iter().take(MAX).map(|c| format!("`{c}`")).collect();
+    match ids.len().saturating_sub(MAX) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+impl Checker<'_> {
+    fn error(&self, code: Code, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, msg).in_file(self.file)
+    }
+
+    fn target_name(&self) -> &str {
+        &self.target.framework.name
+    }
+
+    /// The target indicator `id`, or an error (with a suggestion).
+    fn target_id(&mut self, id: &Name) -> Option<IndicatorId> {
+        if let Some(&t) = self.target.names.indicators.get(&id.node) {
+            return Some(t);
+        }
+        let d = unknown(self.file, Code::CrosswalkUnknownTarget, self.target, "target", id);
+        self.diags.push(d);
+        None
+    }
+
+    /// Checks a source id against the source ruleset, when there is one.
+    fn source_exists(&mut self, id: &Name) -> bool {
+        let Some(source) = self.source else {
+            return true;
+        };
+        if source.names.indicators.contains_key(&id.node) {
+            return true;
+        }
+        let d = unknown(self.file, Code::CrosswalkUnknownSource, source, "source", id);
+        self.diags.push(d);
+        false
+    }
+
+    /// Records `id` as named on the source side; false (with an error) if it
+    /// already was.
+    fn use_source(&mut self, id: &Name, what: &'static str) -> bool {
+        if let Some(first) = self.source_use.get(&id.node).copied() {
+            let msg = if first.what == what {
+                format!("{} is {what} twice", id.node)
+            } else {
+                format!("{} is {} and also {what}", id.node, first.what)
+            };
+            let d = self
+                .error(Code::CrosswalkConflict, msg)
+                .label(
+                    id.span,
+                    if first.what == what {
+                        format!("{what} again here")
+                    } else {
+                        format!("{what} here")
+                    },
+                )
+                .label(first.span, format!("first {} here", first.what))
+                .help(format!(
+                    "say once what becomes of {}: one `map` (listing all its targets), `retired` or `unchanged`",
+                    id.node
+                ));
+            self.diags.push(d);
+            return false;
+        }
+        self.source_use.insert(id.node.clone(), Use { span: id.span, what });
+        true
+    }
+
+    /// Records `id` as led to on the target side; false (with an error) if
+    /// it already was.
+    fn use_target(&mut self, id: &Name, what: &'static str) -> bool {
+        if let Some(first) = self.target_use.get(&id.node).copied() {
+            let d = self
+                .error(
+                    Code::CrosswalkConflict,
+                    format!("{} is the target of two statements", id.node),
+                )
+                .label(id.span, format!("{what} here"))
+                .label(first.span, format!("first {} here", first.what))
+                .help(format!(
+                    "list every source of {} in one `map`: `map A, B -> {}`",
+                    id.node, id.node
+                ));
+            self.diags.push(d);
+            return false;
+        }
+        self.target_use.insert(id.node.clone(), Use { span: id.span, what });
+        true
+    }
+
+    /// The [`SourceId`] of a source indicator, created on first use.
+    fn source_slot(&mut self, id: &str, fate: Fate) -> SourceId {
+        let s = SourceId(self.sources.len() as u32);
+        self.sources.push(SourceIr {
+            id: id.to_string(),
+            fate,
+        });
+        self.index.insert(id.to_string(), s);
+        s
+    }
+
+    fn repeated_in_list(&mut self, ids: &[Name]) -> bool {
+        let mut ok = true;
+        for (i, id) in ids.iter().enumerate() {
+            if let Some(first) = ids[..i].iter().find(|x| x.node == id.node) {
+                let d = self
+                    .error(
+                        Code::CrosswalkConflict,
+                        format!("{} is listed twice in one statement", id.node),
+                    )
+                    .label(id.span, "listed again")
+                    .label(first.span, "first listed here")
+                    .help("remove the repeated id");
+                self.diags.push(d);
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    fn map(&mut self, sources: &[Name], targets: &[Name], renamed: Option<&Name>, moved: bool, span: Span) {
+        let (Some(first_src), Some(first_tgt)) = (sources.first(), targets.first()) else {
+            return;
+        };
+        if sources.len() > 1 && targets.len() > 1 {
+            let last_src = sources.last().map_or(first_src.span, |n| n.span);
+            let last_tgt = targets.last().map_or(first_tgt.span, |n| n.span);
+            let d = self
+                .error(
+                    Code::CrosswalkManyToMany,
+                    format!("a mapping from {} indicators to {}", sources.len(), targets.len()),
+                )
+                .label(first_src.span.to(last_src), "several sources")
+                .label(first_tgt.span.to(last_tgt), "several targets")
+                .help(
+                    "which source feeds which target is ambiguous: write one `map` per source \
+                     (one to many) or per target (many to one)",
+                );
+            self.diags.push(d);
+            return;
+        }
+        let mut ok = self.repeated_in_list(sources) & self.repeated_in_list(targets);
+        // A repeated id is reported once, above; the rest is checked once.
+        let first = |list: &[Name], i: usize| !list[..i].iter().any(|x| x.node == list[i].node);
+        for (_, s) in sources.iter().enumerate().filter(|&(i, _)| first(sources, i)) {
+            ok &= self.source_exists(s);
+            ok &= self.use_source(s, "mapped");
+        }
+        let mut ids = Vec::new();
+        for (_, t) in targets.iter().enumerate().filter(|&(i, _)| first(targets, i)) {
+            if let Some(&retired) = self.retired.get(&t.node).filter(|_| self.same_ids) {
+                let d = self
+                    .error(
+                        Code::CrosswalkRetiredTarget,
+                        format!("{} is retired by this crosswalk, yet a `map` leads into it", t.node),
+                    )
+                    .label(t.span, "mapped into here")
+                    .label(retired, "retired here")
+                    .help(format!(
+                        "a retired indicator has no successor: map into the indicator that replaces it, \
+                         or stop retiring {}",
+                        t.node
+                    ));
+                self.diags.push(d);
+                ok = false;
+                continue;
+            }
+            match self.target_id(t) {
+                Some(id) => ids.push(id),
+                None => ok = false,
+            }
+            ok &= self.use_target(t, "mapped into");
+        }
+        if let Some(title) = renamed {
+            ok &= self.renamed(sources, title, &ids);
+        }
+        if !ok {
+            return;
+        }
+        let rule = RuleId(self.rules.len() as u32);
+        let from: Vec<SourceId> = sources
+            .iter()
+            .map(|s| self.source_slot(&s.node, Fate::Mapped(rule)))
+            .collect();
+        for &t in &ids {
+            if let Some(slot) = self.targets.get_mut(t.index()) {
+                slot.sources = from.clone();
+                slot.rule = Some(rule);
+            }
+        }
+        self.rules.push(RuleIr {
+            sources: from,
+            targets: ids,
+            renamed: renamed.map(|r| r.node.clone()),
+            moved,
+            unchanged: false,
+            span,
+        });
+    }
+
+    /// Checks a `renamed` title; false on an error (warnings pass).
+    fn renamed(&mut self, sources: &[Name], title: &Name, targets: &[IndicatorId]) -> bool {
+        if sources.len() > 1 {
+            let d = self
+                .error(
+                    Code::CrosswalkRenamed,
+                    format!("`renamed` on a merge of {} indicators", sources.len()),
+                )
+                .label(title.span, "whose title was this?")
+                .help("give `renamed` on a one-to-one `map`; note the old titles of a merge in a comment");
+            self.diags.push(d);
+            return false;
+        }
+        if let (Some(source), Some(s)) = (self.source, sources.first())
+            && let Some(&id) = source.names.indicators.get(&s.node)
+            && let Some(ind) = source.indicators.get(id.index())
+            && ind.title != title.node
+        {
+            let d = Diagnostic::warning(
+                Code::CrosswalkRenamed,
+                format!(
+                    "`renamed` gives the old title of {} as \"{}\", but `{}` titles it \"{}\"",
+                    s.node, title.node, source.framework.name, ind.title
+                ),
+            )
+            .in_file(self.file)
+            .label(title.span, "not the source's title")
+            .help(format!("write the source's title: `renamed \"{}\"`", ind.title));
+            self.diags.push(d);
+        }
+        for &t in targets {
+            if let Some(ind) = self.target.indicators.get(t.index())
+                && ind.title == title.node
+            {
+                let d = Diagnostic::warning(
+                    Code::CrosswalkRenamed,
+                    format!(
+                        "{} is titled \"{}\" in `{}` too: that is not a rename",
+                        ind.id,
+                        ind.title,
+                        self.target_name()
+                    ),
+                )
+                .in_file(self.file)
+                .label(title.span, "the same title as the target's")
+                .help("give the title the indicator had before, or remove `renamed`");
+                self.diags.push(d);
+            }
+        }
+        true
+    }
+
+    fn retire(&mut self, ids: &[Name], because: &Name) {
+        self.repeated_in_list(ids);
+        for id in ids {
+            if self.source_exists(id) && self.use_source(id, "retired") {
+                self.source_slot(
+                    &id.node,
+                    Fate::Retired {
+                        because: because.node.clone(),
+                        span: id.span,
+                    },
+                );
+            }
+        }
+    }
+
+    fn declare_new(&mut self, ids: &[Name], because: &Name) {
+        self.repeated_in_list(ids);
+        for id in ids {
+            let Some(t) = self.target_id(id) else { continue };
+            if let Some(&first) = self.new_use.get(&id.node) {
+                let d = self
+                    .error(Code::CrosswalkConflict, format!("{} is declared new twice", id.node))
+                    .label(id.span, "declared new here")
+                    .label(first, "and here")
+                    .help("remove one of them");
+                self.diags.push(d);
+                continue;
+            }
+            if let Some(u) = self.target_use.get(&id.node).copied()
+                && u.what == "unchanged"
+            {
+                self.diags.push(self.new_and_unchanged(id, id.span, u.span));
+                continue;
+            }
+            self.new_use.insert(id.node.clone(), id.span);
+            if let Some(slot) = self.targets.get_mut(t.index()) {
+                slot.new = Some(because.node.clone());
+            }
+        }
+    }
+
+    fn new_and_unchanged(&self, id: &Name, new: Span, unchanged: Span) -> Diagnostic {
+        self.error(
+            Code::CrosswalkConflict,
+            format!("{} is declared new and also unchanged", id.node),
+        )
+        .label(new, "declared new here")
+        .label(unchanged, "unchanged here")
+        .help(format!(
+            "an unchanged indicator existed before; remove `{}` from one of the two statements",
+            id.node
+        ))
+    }
+
+    fn unchanged(&mut self, id: &Name) {
+        let exists = self.source_exists(id);
+        let target = self.target_id(id);
+        if let Some(&new) = self.new_use.get(&id.node) {
+            self.diags.push(self.new_and_unchanged(id, new, id.span));
+            return;
+        }
+        let used = self.use_source(id, "unchanged") & self.use_target(id, "unchanged");
+        if let (true, true, Some(t)) = (exists, used, target) {
+            self.identity(&id.node, t, id.span);
+        }
+    }
+
+    /// `unchanged`: `id` maps to the target indicator of the same id.
+    fn identity(&mut self, id: &str, t: IndicatorId, span: Span) {
+        let rule = RuleId(self.rules.len() as u32);
+        let s = self.source_slot(id, Fate::Mapped(rule));
+        if let Some(slot) = self.targets.get_mut(t.index()) {
+            slot.sources = vec![s];
+            slot.rule = Some(rule);
+        }
+        self.rules.push(RuleIr {
+            sources: vec![s],
+            targets: vec![t],
+            renamed: None,
+            moved: false,
+            unchanged: true,
+            span,
+        });
+    }
+
+    fn rest(&mut self, at: Span) {
+        match self.source {
+            Some(source) => {
+                let mut missing = Vec::new();
+                for ind in &source.indicators {
+                    let id = ind.id.as_str();
+                    if self.source_use.contains_key(id) || self.new_use.contains_key(id) {
+                        continue;
+                    }
+                    let Some(&t) = self.target.names.indicators.get(id) else {
+                        missing.push(id);
+                        continue;
+                    };
+                    if let Some(u) = self.target_use.get(id).copied() {
+                        let d = self
+                            .error(
+                                Code::CrosswalkConflict,
+                                format!("`unchanged rest` maps {id} to itself, but {id} is already a target"),
+                            )
+                            .label(at, format!("includes {id}"))
+                            .label(u.span, format!("{} here", u.what))
+                            .help(format!(
+                                "say what becomes of the source's {id}: merge it (`map {id}, … -> {id}`), \
+                                 map it elsewhere, or retire it"
+                            ));
+                        self.diags.push(d);
+                        continue;
+                    }
+                    self.identity(id, t, at);
+                }
+                // An unknown source id usually means the rest was meant to
+                // be smaller: report that, not its echo here.
+                let unknown_source = self.diags.iter().any(|d| d.code == Code::CrosswalkUnknownSource);
+                if !missing.is_empty() && !unknown_source {
+                    let d = self
+                        .error(
+                            Code::CrosswalkUnknownTarget,
+                            format!(
+                                "`unchanged rest` maps {} to {}, but `{}` has no such indicator",
+                                id_list(&missing),
+                                if missing.len() == 1 { "itself" } else { "themselves" },
+                                self.target_name()
+                            ),
+                        )
+                        .label(at, "not all of the rest is in the target")
+                        .help(format!(
+                            "map or retire each of them, e.g. `retired {} because \"…\"`",
+                            missing[0]
+                        ));
+                    self.diags.push(d);
+                }
+            }
+            None => {
+                let ids: Vec<(String, IndicatorId)> = self
+                    .target
+                    .indicators
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ind)| (ind.id.clone(), IndicatorId(i as u32)))
+                    .collect();
+                for (id, t) in ids {
+                    let taken = self.target_use.contains_key(&id)
+                        || self.new_use.contains_key(&id)
+                        || self.source_use.contains_key(&id);
+                    if !taken {
+                        self.identity(&id, t, at);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Warnings for indicators no statement accounts for: target indicators
+    /// that receive nothing and are not `new`, and (with a source ruleset)
+    /// source indicators that are neither mapped nor retired.
+    fn unaccounted(&mut self, to: Span, from: Span) {
+        let empty: Vec<&str> = self
+            .targets
+            .iter()
+            .zip(&self.target.indicators)
+            .filter(|(t, _)| t.sources.is_empty() && t.new.is_none())
+            .map(|(_, ind)| ind.id.as_str())
+            .collect();
+        if !empty.is_empty() {
+            let d = Diagnostic::warning(
+                Code::CrosswalkUnaccounted,
+                format!(
+                    "{} indicator(s) of `{}` receive nothing and are not declared new: {}",
+                    empty.len(),
+                    self.target_name(),
+                    id_list(&empty)
+                ),
+            )
+            .in_file(self.file)
+            .label(to, "the target")
+            .help(format!(
+                "map something to them, declare them `new {} because \"…\"`, or add `unchanged rest`",
+                empty[0]
+            ));
+            self.diags.push(d);
+        }
+        let Some(source) = self.source else { return };
+        let loose: Vec<&str> = source
+            .indicators
+            .iter()
+            .map(|i| i.id.as_str())
+            .filter(|id| !self.index.contains_key(*id))
+            .collect();
+        if !loose.is_empty() {
+            let d = Diagnostic::warning(
+                Code::CrosswalkUnaccounted,
+                format!(
+                    "{} indicator(s) of `{}` are neither mapped nor retired: {}",
+                    loose.len(),
+                    source.framework.name,
+                    id_list(&loose)
+                ),
+            )
+            .in_file(self.file)
+            .label(from, "the source")
+            .help(format!(
+                "map them, retire them (`retired {} because \"…\"`), or add `unchanged rest`",
+                loose[0]
+            ));
+            self.diags.push(d);
+        }
+    }
+}
+
+/// An id that one side's ruleset does not have, with the nearest as a hint.
+fn unknown(file: &SourceFile, code: Code, program: &Program, side: &str, id: &Name) -> Diagnostic {
+    let ids: Vec<&str> = program.indicators.iter().map(|i| i.id.as_str()).collect();
+    let help = match suggest(&id.node, ids.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("the indicators of `{}` are {}", program.framework.name, id_list(&ids)),
+    };
+    Diagnostic::new(
+        code,
+        Severity::Error,
+        format!("`{}` has no indicator {}", program.framework.name, id.node),
+    )
+    .in_file(file)
+    .label(id.span, format!("not an indicator of the {side} framework"))
+    .help(help)
+}
