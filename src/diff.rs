@@ -45,6 +45,9 @@ pub struct IndicatorChange {
     pub secure_after: bool,
     /// Levels moved: positive up, negative down; `None` when either side is ungraded.
     pub levels: Option<i32>,
+    /// An evaluator's override, when the rule change altered what became of it:
+    /// `applied` or `refused: …` before and after.
+    pub override_: Option<(String, String)>,
 }
 
 /// The whole comparison.
@@ -110,7 +113,14 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
                     .or_default()
                     .entry(key(&ib.final_grade))
                     .or_default() += 1;
-                if ia.final_grade != ib.final_grade || ia.secure != ib.secure {
+                let fate = |i: &IndicatorReport| {
+                    i.override_.as_ref().map_or_else(String::new, |o| match &o.refused {
+                        None => format!("override to {} applied", o.grade),
+                        Some(why) => format!("override to {} refused: {why}", o.grade),
+                    })
+                };
+                let (fa, fb) = (fate(ia), fate(ib));
+                if ia.final_grade != ib.final_grade || ia.secure != ib.secure || fa != fb {
                     let moved = rank(&ib.final_grade).zip(rank(&ia.final_grade)).map(|(x, y)| x - y);
                     match moved {
                         Some(m) if m > 0 => out.indicators_up += 1,
@@ -127,6 +137,7 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
                         secure_before: ia.secure,
                         secure_after: ib.secure,
                         levels: moved.filter(|m| *m != 0),
+                        override_: (fa != fb).then_some((fa, fb)),
                     });
                 }
             }
@@ -197,6 +208,11 @@ pub fn render(d: &DiffReport) -> String {
                 format!("{} → {}", g(&i.before), g(&i.after))
             };
             let _ = writeln!(out, "  {} {grades}{moved}{security}", i.id);
+            if let Some((a, b)) = &i.override_ {
+                let a = if a.is_empty() { "no override" } else { a };
+                let b = if b.is_empty() { "no override" } else { b };
+                let _ = writeln!(out, "      {a} → {b}");
+            }
         }
         for p in &e.plan {
             let _ = writeln!(out, "  plan: {p}");

@@ -58,6 +58,9 @@ pub struct Expect {
     /// Action rules that fire (at least these).
     #[serde(default)]
     pub actions: Vec<String>,
+    /// Indicator id → whether the evaluator's override is applied (`false`: refused).
+    #[serde(default)]
+    pub overridden: BTreeMap<String, bool>,
     /// Diagnostic codes the run gives (at least these).
     #[serde(default)]
     pub diagnostics: Vec<String>,
@@ -202,6 +205,13 @@ fn run_case(p: &Program, dir: &Path, c: &Case, seen: &mut Seen) -> CaseResult {
             .get(id.as_str())
             .map_or("no such indicator".into(), |i| i.secure.to_string());
         expect(format!("security of {id}"), secure.to_string(), actual);
+    }
+    for (id, applied) in &c.expect.overridden {
+        let actual = match indicators.get(id.as_str()).and_then(|i| i.override_.as_ref()) {
+            Some(o) => (o.refused.is_none()).to_string(),
+            None => "no override".into(),
+        };
+        expect(format!("override of {id} applied"), applied.to_string(), actual);
     }
     for id in &c.expect.examined {
         let actual = indicators.get(id.as_str()).map_or("no such indicator", |i| i.scope);

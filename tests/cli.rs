@@ -572,6 +572,11 @@ fn check_takes_rulesets_and_crosswalks_together() {
 
 /// A copy of the shipped rulesets with one line of the shared library changed.
 fn changed_rulesets(from: &str, to: &str) -> tempfile::TempDir {
+    changed_ruleset_file("lib/hmie-evidence.six", from, to)
+}
+
+/// A copy of the shipped rulesets with one line of `file` (relative to `rulesets/`) changed.
+fn changed_ruleset_file(file: &str, from: &str, to: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for sub in ["", "lib", "ext"] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
@@ -581,11 +586,34 @@ fn changed_rulesets(from: &str, to: &str) -> tempfile::TempDir {
             }
         }
     }
-    let lib = dir.path().join("lib/hmie-evidence.six");
-    let text = std::fs::read_to_string(&lib).unwrap();
-    assert!(text.contains(from), "the library has `{from}`");
-    std::fs::write(&lib, text.replace(from, to)).unwrap();
+    let changed = dir.path().join(file);
+    let text = std::fs::read_to_string(&changed).unwrap();
+    assert!(text.contains(from), "{file} has `{from}`");
+    std::fs::write(&changed, text.replace(from, to)).unwrap();
     dir
+}
+
+#[test]
+fn diff_shows_what_a_rule_change_does_to_overrides() {
+    let dir = changed_ruleset_file(
+        "generic-2006.six",
+        "overrides allowed within 1 level with evidence",
+        "overrides forbidden",
+    );
+    let o = sixpoint()
+        .args(["diff", "rulesets/generic-2006.six"])
+        .arg(dir.path().join("generic-2006.six"))
+        .arg("seeds/generic-2006")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("9.2 good → adequate (down 1)"), "{out}");
+    assert!(
+        out.contains("override to good applied → override to good refused: the ruleset forbids overrides"),
+        "{out}"
+    );
+    assert!(out.contains("1 of 6 evaluations change"), "{out}");
 }
 
 #[test]
