@@ -108,6 +108,17 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Lay out rulesets, libraries and crosswalks in the one canonical form,
+    /// comments kept (exit 0 done, 1 with --check when a file would change,
+    /// 2 a file cannot be read or parsed; it is then left alone).
+    Fmt {
+        /// Files, or folders searched for `*.six`; `-` formats standard input to standard output.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write nothing: show what would change as a diff, and exit 1 if anything would.
+        #[arg(long)]
+        check: bool,
+    },
     /// Rewrite an evaluation for another framework with a crosswalk: the
     /// evaluation as YAML on stdout (or OUT), what did not map on stderr.
     Map {
@@ -192,6 +203,7 @@ pub fn run() -> u8 {
             output,
             format,
         } => map(&crosswalk, &data, output.as_deref(), format, cli.color),
+        Command::Fmt { paths, check } => fmt(&paths, check, cli.color),
     }
 }
 
@@ -330,13 +342,17 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
     worst.exit_code()
 }
 
-/// Data files named directly, and the YAML/JSON files inside named folders.
-fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+/// The data files of a batch: YAML and JSON.
+const DATA_FILES: &[&str] = &["yaml", "yml", "json"];
+
+/// Files named directly, and the files with one of `extensions` inside
+/// named folders (searched whole, in name order).
+fn expand(paths: &[PathBuf], extensions: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            collect(p, &mut found);
+            collect(p, extensions, &mut found);
             found.sort();
             out.extend(found);
         } else {
@@ -346,15 +362,19 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let path = e.path();
         if path.is_dir() {
-            collect(&path, out);
-        } else if matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")) {
+            collect(&path, extensions, out);
+        } else if path
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| extensions.contains(&x))
+        {
             out.push(path);
         }
     }
@@ -396,7 +416,7 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
         }
         return Status::Failed.exit_code();
     };
-    let files = expand(data);
+    let files = expand(data, DATA_FILES);
     if files.is_empty() {
         print_diagnostics(
             &[Diagnostic::error(Code::IoRead, "no data files found")
@@ -569,7 +589,7 @@ fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorCh
     let (Some(old_p), Some(new_p)) = (programs.first(), programs.get(1)) else {
         return Status::Failed.exit_code();
     };
-    let files = expand(data);
+    let files = expand(data, DATA_FILES);
     if files.is_empty() {
         print_diagnostics(
             &[Diagnostic::error(Code::IoRead, "no data files found")
@@ -690,4 +710,99 @@ fn explain(ruleset: &Path, data: &Path, indicator: Option<&str>, format: Format,
         Format::Json | Format::Jsonl => outln!("{}", serde_json::to_string_pretty(&explanations).unwrap_or_default()),
     }
     Status::Clean.exit_code()
+}
+
+/// `sixpoint fmt`: each file is formatted on its own, so one that cannot be
+/// parsed is reported and the others still done.
+fn fmt(paths: &[PathBuf], check: bool, color: ColorChoice) -> u8 {
+    let color = use_color(color, std::io::stderr().is_terminal());
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        if paths.len() > 1 {
+            errln!("error: `-` (standard input) cannot be combined with other paths");
+            return 2;
+        }
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            errln!("error: cannot read standard input: {e}");
+            return 2;
+        }
+        let file = diag::SourceFile::new("<stdin>", text);
+        return match sixpoint::fmt::format(&file) {
+            Ok(out) if check && out != file.text() => {
+                out!("{}", unified_diff("<stdin>", file.text(), &out));
+                1
+            }
+            Ok(_) if check => 0,
+            Ok(out) => {
+                out!("{out}");
+                0
+            }
+            Err(ds) => {
+                print_diagnostics(&ds, color, true);
+                2
+            }
+        };
+    }
+    let files = expand(paths, &["six"]);
+    let (mut changed, mut failed) = (0, 0);
+    for path in &files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                let d = Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
+                    .help("check the path and that the file is readable text");
+                print_diagnostics(&[d], color, true);
+                failed += 1;
+                continue;
+            }
+        };
+        let file = diag::SourceFile::new(path.display().to_string(), text);
+        let out = match sixpoint::fmt::format(&file) {
+            Ok(out) => out,
+            Err(ds) => {
+                print_diagnostics(&ds, color, true);
+                failed += 1;
+                continue;
+            }
+        };
+        if out == file.text() {
+            continue;
+        }
+        changed += 1;
+        if check {
+            out!("{}", unified_diff(file.name(), file.text(), &out));
+        } else if let Err(d) = crosswalk::write_atomic(path, &out) {
+            print_diagnostics(&[d], color, true);
+            failed += 1;
+        } else {
+            outln!("formatted {}", path.display());
+        }
+    }
+    let verb = if check { "would be reformatted" } else { "reformatted" };
+    errln!(
+        "{changed} of {} file{} {verb}{}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        if failed > 0 {
+            format!(", {failed} with errors (left as they were)")
+        } else {
+            String::new()
+        }
+    );
+    if failed > 0 {
+        2
+    } else if check && changed > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// What formatting would change, as a unified diff.
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(name, &format!("{name} (formatted)"))
+        .to_string()
 }

@@ -357,6 +357,8 @@ codes! {
     CrosswalkRenamed = "sixpoint::crosswalk::renamed",
     /// An output file could not be written.
     IoWrite = "sixpoint::io::write",
+    /// The formatter's output would not say what its input says (a bug in `fmt`).
+    FmtUnstable = "sixpoint::fmt::unstable",
 }
 
 impl fmt::Display for Code {

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod ext;
+pub mod fmt;
 pub mod parse;
 pub mod report;
 pub mod testing;

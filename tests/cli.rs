@@ -742,3 +742,81 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     assert!(out.contains("matched   adequate when"), "{out}");
     assert!(out.contains("rises to good if the important weakness"), "{out}");
 }
+
+// ------------------------------------------------------------------ fmt
+
+/// A ruleset laid out carelessly, and a broken one beside it.
+fn unformatted_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.six"),
+        "// keep me\nframework  f {title \"F\"}\nscale s { 2 good, 1 bad }\nsources { a \"A\", b \"B\", }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("broken.six"), "framework f { title }\n").unwrap();
+    dir
+}
+
+#[test]
+fn fmt_check_shows_the_diff_and_changes_nothing() {
+    let dir = unformatted_folder();
+    let before = std::fs::read_to_string(dir.path().join("a.six")).unwrap();
+    let o = sixpoint()
+        .args(["fmt", "--check"])
+        .arg(dir.path().join("a.six"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("-framework  f {title \"F\"}"), "{out}");
+    assert!(out.contains("+framework f {\n+  title \"F\"\n+}"), "{out}");
+    assert!(
+        stderr(&o).contains("1 of 1 file would be reformatted"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("a.six")).unwrap(), before);
+}
+
+#[test]
+fn fmt_writes_the_canonical_layout_and_keeps_going_past_a_broken_file() {
+    let dir = unformatted_folder();
+    let o = sixpoint().arg("fmt").arg(dir.path()).output().unwrap();
+    // The broken file is reported and left alone; the other is formatted.
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("sixpoint::parse::syntax"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 with errors"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("broken.six")).unwrap(),
+        "framework f { title }\n"
+    );
+    let formatted = std::fs::read_to_string(dir.path().join("a.six")).unwrap();
+    assert_eq!(
+        formatted,
+        "// keep me\nframework f {\n  title \"F\"\n}\nscale s {\n  2 good\n  1 bad\n}\nsources {\n  a \"A\"\n  b \"B\"\n}\n"
+    );
+    // Nothing is left behind by the atomic write, and a second run changes nothing.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    let again = sixpoint()
+        .args(["fmt", "--check"])
+        .arg(dir.path().join("a.six"))
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+}
+
+#[test]
+fn fmt_reads_standard_input() {
+    let o = sixpoint()
+        .args(["fmt", "-"])
+        .write_stdin("framework f { title \"F\" } // why\n")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "framework f {\n  title \"F\"\n} // why\n");
+}

@@ -165,3 +165,14 @@ fn unwritable_output() {
     assert!(!out.exists());
     insta::assert_snapshot!(rendered(&[d]));
 }
+
+/// The formatter's own safety net: a layout that loses a comment or changes
+/// the tree is refused. (`verify` is what `fmt` runs on its output.)
+#[test]
+fn formatter_refuses_a_layout_that_changes_the_file() {
+    let file = diag::SourceFile::new("r.six", "// why\nframework f { }\n".to_string());
+    let lost_comment = sixpoint::fmt::verify(&file, "framework f {}\n").expect_err("a comment is lost");
+    let changed = sixpoint::fmt::verify(&file, "// why\nframework g {}\n").expect_err("the name changed");
+    assert!(sixpoint::fmt::verify(&file, "// why\nframework f {}\n").is_ok());
+    insta::assert_snapshot!(rendered(&[lost_comment, changed]));
+}

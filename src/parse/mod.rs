@@ -10,6 +10,7 @@
 
 pub mod import;
 mod syntax;
+pub(crate) use syntax::is_keyword;
 #[cfg(test)]
 mod tests;
 
@@ -23,16 +24,16 @@ use pest::pratt_parser::{Assoc, ConstPrattParser, Op};
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
 
-// In a private module so that the generated `Rule` enum stays an
-// implementation detail of the parser.
-mod grammar {
+// In a module of its own so that the generated `Rule` enum stays inside the
+// crate: the parser and the formatter read it, nothing outside does.
+pub(crate) mod grammar {
     // pest_derive looks for the path relative to the crate root first.
     #[derive(pest_derive::Parser)]
     #[grammar = "grammar/sixpoint.pest"]
     pub struct SixpointParser;
 }
 
-use grammar::{Rule, SixpointParser};
+pub(crate) use grammar::{Rule, SixpointParser};
 
 /// Deepest parenthesis nesting accepted. pest, the Pratt parser and every
 /// later stage recurse on nesting; 64 is far beyond any real condition.
@@ -120,6 +121,21 @@ pub fn parse_crosswalk(file: &SourceFile) -> Result<Crosswalk, Vec<Diagnostic>> 
     };
     let cw = b.crosswalk(root);
     if b.diags.is_empty() { Ok(cw) } else { Err(b.diags) }
+}
+
+/// The concrete tree of a ruleset, library or crosswalk, every token as
+/// written, for the formatter. The file must also parse to an AST, so that
+/// the formatter never lays out what the checker would refuse to read.
+pub(crate) fn concrete(file: &SourceFile) -> Result<Pair<'_, Rule>, Vec<Diagnostic>> {
+    let rule = if is_crosswalk(file.text()) {
+        parse_crosswalk(file)?;
+        Rule::crosswalk_file
+    } else {
+        parse(file)?;
+        Rule::ruleset
+    };
+    let mut pairs = SixpointParser::parse(rule, file.text()).map_err(|e| vec![syntax::from_pest(file, &e)])?;
+    Ok(take(&mut pairs))
 }
 
 /// Whether a file is a crosswalk rather than a ruleset or library: its first
@@ -246,7 +262,7 @@ impl Iterator for Scanner<'_> {
 /// The span of a pair, without trailing whitespace and comments. pest puts
 /// the whitespace skipped before a failed optional tail (`area 1 "A"` with
 /// no `{ … }`, an expression) inside the rule's span.
-fn span(p: &Pair<'_, Rule>) -> Span {
+pub(crate) fn span(p: &Pair<'_, Rule>) -> Span {
     let s = p.as_span();
     let text = s.as_str();
     if !text.ends_with(|c: char| c.is_ascii_whitespace()) {

@@ -457,7 +457,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Keyword tokens: their pairs carry no information beyond their rule.
-pub(super) fn is_keyword(rule: Rule) -> bool {
+pub(crate) fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::kw_framework
