@@ -117,6 +117,8 @@ pub enum OwnerRef {
 pub struct Import {
     pub path: Name,
     pub renames: Vec<LevelRename>,
+    /// Requirements and actions of the library to leave out.
+    pub without: Vec<Name>,
     pub span: Span,
 }
 

@@ -349,6 +349,8 @@ codes! {
     ImportCycle = "sixpoint::import::cycle",
     /// An import of a framework rather than a library.
     ImportNotLibrary = "sixpoint::import::not-library",
+    /// A `without NAME` in an import that names no rule of the library.
+    ImportWithout = "sixpoint::import::without",
     /// A `level A as B` in an import that cannot apply.
     ImportRename = "sixpoint::import::rename",
     /// Indicators of either side that no statement accounts for.

@@ -102,17 +102,32 @@ pub fn evaluate_path_with_previous(program: &Program, path: &Path, previous: &Pa
         Ok(x) => x,
         Err(d) => return failed(d),
     };
-    let mismatch = period_mismatch(&file, &doc, &prev_file, &prev_doc);
+    evaluate_with_previous(program, (path, &file, &doc), (previous, &prev_file, &prev_doc))
+}
+
+/// [`evaluate_path_with_previous`] for documents already loaded: each is
+/// (the path it is reported under, its text, the document).
+pub fn evaluate_with_previous(
+    program: &Program,
+    (path, file, doc): (&Path, &diag::SourceFile, &data::Document),
+    (previous, prev_file, prev_doc): (&Path, &diag::SourceFile, &data::Document),
+) -> FileResult {
+    let failed = |diagnostics| FileResult {
+        path: path.to_path_buf(),
+        report: None,
+        diagnostics,
+    };
+    let mismatch = period_mismatch(file, doc, prev_file, prev_doc);
     if mismatch.iter().any(Diagnostic::is_error) {
         return failed(mismatch);
     }
     // The earlier period's own findings are not this report's; only what
     // stops it from being evaluated is.
-    let (before_result, before) = run(program, previous, &prev_file, &prev_doc);
+    let (before_result, before) = run(program, previous, prev_file, prev_doc);
     let Some((_, before)) = before else {
         return failed(before_result.diagnostics);
     };
-    let (mut result, after) = run(program, path, &file, &doc);
+    let (mut result, after) = run(program, path, file, doc);
     let (Some(report), Some((bound, after))) = (result.report.as_mut(), after) else {
         return result;
     };

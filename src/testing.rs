@@ -3,8 +3,8 @@
 //! ruleset's rules across all cases.
 //!
 //! A test file (`*.test.yaml`, beside its ruleset) names the ruleset and
-//! lists cases; each gives its data by path (relative to the test file) and
-//! the expectations to hold. Only what a case names is checked.
+//! lists cases; each gives its data by path (relative to the test file) or
+//! inline, and the expectations to hold. Only what a case names is checked.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compile::compile_file;
 use crate::compile::ir::Program;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, SourceFile};
 use crate::report::Report;
 
 #[derive(Debug, Deserialize)]
@@ -28,13 +28,24 @@ pub struct TestFile {
 #[serde(deny_unknown_fields)]
 pub struct Case {
     pub name: String,
-    /// An evaluation data file, relative to the test file.
-    pub data: String,
+    /// The evaluation: a data file relative to the test file, or the
+    /// evaluation itself, written inline.
+    pub data: Data,
     /// An earlier period of it, for direction of travel.
     #[serde(default)]
-    pub previous: Option<String>,
+    pub previous: Option<Data>,
     #[serde(default)]
     pub expect: Expect,
+}
+
+/// Where a case's evaluation comes from.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Data {
+    /// A path, relative to the test file.
+    Path(String),
+    /// The evaluation document itself, as a mapping.
+    Inline(serde_json::Value),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,7 +146,7 @@ pub fn run(path: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
         return Err(compiled.diagnostics.0);
     };
     let mut seen = Seen::default();
-    let cases = tf.cases.iter().map(|c| run_case(&p, dir, c, &mut seen)).collect();
+    let cases = tf.cases.iter().map(|c| run_case(&p, path, dir, c, &mut seen)).collect();
     Ok(FileOutcome {
         file: path.display().to_string(),
         ruleset: ruleset.display().to_string(),
@@ -152,17 +163,52 @@ struct Seen {
     actions: BTreeSet<String>,
 }
 
-fn run_case(p: &Program, dir: &Path, c: &Case, seen: &mut Seen) -> CaseResult {
-    let data = dir.join(&c.data);
-    let result = match &c.previous {
-        Some(prev) => crate::evaluate_path_with_previous(p, &data, &dir.join(prev)),
-        None => crate::evaluate_path(p, &data),
-    };
+/// A case's evaluation, loaded: the file named, or the inline document as
+/// JSON text under the name `TEST#CASE` (so diagnostics say which case).
+fn load(test: &Path, dir: &Path, case: &str, which: &str, data: &Data) -> Result<Loaded, Vec<Diagnostic>> {
+    match data {
+        Data::Path(p) => {
+            let path = dir.join(p);
+            let (file, doc) = crate::data::load(&path)?;
+            Ok((path, file, doc))
+        }
+        Data::Inline(v) => {
+            let name = format!("{}#{case}{which}", test.display());
+            let text = serde_json::to_string_pretty(v).unwrap_or_default();
+            let file = SourceFile::new(&name, text);
+            let doc = crate::data::load_str(&file, crate::data::Format::Json)?;
+            Ok((PathBuf::from(name), file, doc))
+        }
+    }
+}
+
+type Loaded = (PathBuf, SourceFile, crate::data::Document);
+
+fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> CaseResult {
     let mut out = CaseResult {
         name: c.name.clone(),
         mismatches: Vec::new(),
         error: None,
     };
+    let loaded = load(test, dir, &c.name, "", &c.data).and_then(|current| {
+        let previous = match &c.previous {
+            Some(prev) => Some(load(test, dir, &c.name, " (previous)", prev)?),
+            None => None,
+        };
+        Ok((current, previous))
+    });
+    let result = match &loaded {
+        Err(diagnostics) => crate::FileResult {
+            path: test.to_path_buf(),
+            report: None,
+            diagnostics: diagnostics.clone(),
+        },
+        Ok(((path, file, doc), None)) => crate::evaluate_document(p, path, file, doc),
+        Ok(((path, file, doc), Some((prev, prev_file, prev_doc)))) => {
+            crate::evaluate_with_previous(p, (path, file, doc), (prev, prev_file, prev_doc))
+        }
+    };
+    let data = result.path.clone();
     let codes: BTreeSet<&str> = result.diagnostics.iter().map(|d| d.code.id()).collect();
     let Some(report) = &result.report else {
         // A case may expect the run to fail with a given code.
@@ -173,11 +219,18 @@ fn run_case(p: &Program, dir: &Path, c: &Case, seen: &mut Seen) -> CaseResult {
             .filter(|d| !codes.contains(d.as_str()))
             .collect();
         if c.expect.diagnostics.is_empty() || !missing.is_empty() {
-            out.error = Some(format!(
-                "{} could not be evaluated: {}",
-                data.display(),
-                codes.iter().copied().collect::<Vec<_>>().join(", ")
-            ));
+            let why: Vec<String> = result
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                // Inline data is read as JSON text of its own, whose
+                // lines are not the test file's: name the problem only.
+                .map(|d| match d.location().filter(|_| matches!(c.data, Data::Path(_))) {
+                    Some(at) => format!("{} at {}:{}: {}", d.code, at.line, at.column, d.message),
+                    None => format!("{}: {}", d.code, d.message),
+                })
+                .collect();
+            out.error = Some(format!("{} could not be evaluated: {}", data.display(), why.join("; ")));
         }
         return out;
     };

@@ -678,10 +678,16 @@ fn editor_grammar_knows_every_keyword() {
 }
 
 #[test]
-fn the_shipped_rulesets_pass_their_tests() {
-    let o = sixpoint().args(["test"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains(", 0 failed"), "{}", stdout(&o));
+fn the_shipped_rulesets_pass_their_tests_and_exercise_every_rule() {
+    let o = sixpoint().args(["test", "--coverage"]).output().unwrap();
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains(", 0 failed"), "{out}");
+    assert!(!out.contains("not exercised"), "{out}");
+    // One test file per shipped ruleset, each covering everything.
+    for what in ["grade rule", "requirement", "trigger", "action"] {
+        assert_eq!(out.matches(&format!("every {what} exercised")).count(), 4, "{out}");
+    }
 }
 
 #[test]
@@ -819,4 +825,31 @@ fn fmt_reads_standard_input() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "framework f {\n  title \"F\"\n} // why\n");
+}
+
+#[test]
+fn test_cases_take_inline_data_and_name_its_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let ruleset = std::fs::canonicalize("rulesets/generic-2006.six").unwrap();
+    let case = |source: &str, grade: &str| {
+        format!(
+            "  - name: {source}\n    data:\n      sixpoint: 1\n      framework: generic_2006\n      organisation: T\n      indicators:\n        \"9.1\":\n          evidence:\n            - {{ source: {source}, finding: strength, weight: major }}\n            - {{ source: documentation, finding: strength, weight: major }}\n            - {{ source: observation, finding: strength, weight: minor }}\n    expect:\n      grades: {{ \"9.1\": {grade} }}\n"
+        )
+    };
+    let text = format!(
+        "ruleset: {}\ncases:\n{}{}",
+        ruleset.display(),
+        case("performance_data", "excellent"),
+        case("perfomance_data", "excellent")
+    );
+    let path = dir.path().join("inline.test.yaml");
+    std::fs::write(&path, text).unwrap();
+    let o = sixpoint().arg("test").arg(&path).output().unwrap();
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(out.contains("ok    performance_data"), "{out}");
+    assert!(
+        out.contains("sixpoint::data::unknown-source: unknown source kind `perfomance_data`"),
+        "{out}"
+    );
 }

@@ -466,6 +466,7 @@ impl<'s> Printer<'s> {
             | Rule::themes_scope
             | Rule::indicators_tagged
             | Rule::component_list
+            | Rule::import_without
             | Rule::otherwise_clause
             | Rule::columns => {
                 let mut first = true;
@@ -768,6 +769,7 @@ fn is_member(rule: Rule) -> bool {
             | Rule::source_field
             | Rule::scale_field
             | Rule::level_rename
+            | Rule::import_without
             | Rule::level_decl
             | Rule::travel
             | Rule::decl

@@ -176,6 +176,42 @@ impl Resolver {
         }
     }
 
+    /// Applies `without NAME, …`: drops the named requirements and actions
+    /// from the items the import brought in (from `first` on).
+    fn leave_out(&mut self, first: usize, names: &[crate::ast::Name], file: &SourceFile, base: usize) {
+        let name_of = |item: &Item| match item {
+            Item::Requirement(r) => Some(r.name.node.clone()),
+            Item::Action(a) => Some(a.name.node.clone()),
+            _ => None,
+        };
+        let declared: Vec<String> = self.items[first..].iter().filter_map(name_of).collect();
+        for n in names {
+            if declared.contains(&n.node) {
+                continue;
+            }
+            let help = match crate::check::suggest(&n.node, declared.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if declared.is_empty() => "the library declares no requirements or actions".to_string(),
+                None => format!("its requirements and actions are {}", declared.join(", ")),
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    Code::ImportWithout,
+                    format!("the library has no requirement or action `{}`", n.node),
+                )
+                .in_file(file)
+                .label(Span::new(n.span.start - base, n.span.end - base), "not in the library")
+                .help(help),
+            );
+        }
+        let mut i = first;
+        self.items.retain(|item| {
+            let keep = i < first || name_of(item).is_none_or(|name| !names.iter().any(|n| n.node == name));
+            i += 1;
+            keep
+        });
+    }
+
     /// Takes the items of `file`, which starts at `base` in the map, and
     /// reads what it imports.
     fn visit(&mut self, items: Vec<Item>, dir: &Path, file: &SourceFile, base: usize) {
@@ -283,6 +319,7 @@ impl Resolver {
             self.visit(ast.items, &lib_dir, &lib, lib_base);
             self.stack.pop();
             self.rename_levels(first, &import.renames, at, base);
+            self.leave_out(first, &import.without, at, base);
         }
     }
 }

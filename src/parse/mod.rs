@@ -431,16 +431,24 @@ impl Builder<'_> {
                     let s = span(&c);
                     let mut it = parts(c);
                     let path = self.string(&take_part(&mut it));
-                    let renames = it
-                        .map(|r| {
-                            let at = span(&r);
-                            let mut names = parts(r);
-                            let from = name_of(&take_part(&mut names));
-                            let to = name_of(&take_part(&mut names));
-                            LevelRename { from, to, span: at }
-                        })
-                        .collect();
-                    Item::Import(Import { path, renames, span: s })
+                    let (mut renames, mut without) = (Vec::new(), Vec::new());
+                    for r in it {
+                        let at = span(&r);
+                        if r.as_rule() == Rule::import_without {
+                            without.extend(parts(r).map(|n| name_of(&n)));
+                            continue;
+                        }
+                        let mut names = parts(r);
+                        let from = name_of(&take_part(&mut names));
+                        let to = name_of(&take_part(&mut names));
+                        renames.push(LevelRename { from, to, span: at });
+                    }
+                    Item::Import(Import {
+                        path,
+                        renames,
+                        without,
+                        span: s,
+                    })
                 }
                 Rule::scale => Item::Scale(self.scale(c)),
                 Rule::sources => Item::Sources(self.decl_list(c)),

@@ -465,6 +465,7 @@ pub(crate) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_import
             | Rule::kw_level
             | Rule::kw_as
+            | Rule::kw_without
             | Rule::kw_travel
             | Rule::kw_consider
             | Rule::kw_overrides
@@ -583,6 +584,7 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_import => "`import`",
         Rule::kw_level => "`level`",
         Rule::kw_as => "`as`",
+        Rule::kw_without => "`without`",
         Rule::kw_travel => "`travel`",
         Rule::kw_consider => "`consider`",
         Rule::kw_overrides => "`overrides`",
@@ -680,6 +682,7 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::library => "the `library` header",
         Rule::import => "an `import`",
         Rule::level_rename => "`level NAME as NAME`",
+        Rule::import_without => "`without NAME`",
         Rule::travel => "`travel { … }`",
         Rule::consider => "`consider { … }`",
         Rule::overrides => "an `overrides` declaration",
