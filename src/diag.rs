@@ -263,6 +263,10 @@ codes! {
     CheckPlaceholder = "sixpoint::check::placeholder",
     /// A decision table row with the wrong number of cells.
     CheckTableShape = "sixpoint::check::table-shape",
+    /// Evidence that no row of a decision table grades.
+    CheckTableGap = "sixpoint::check::table-gap",
+    /// A row grading lower that takes cases from a later row grading higher.
+    CheckTableOverlap = "sixpoint::check::table-overlap",
     /// A selector that selects no indicator.
     CheckEmptySelection = "sixpoint::check::empty-selection",
     /// A `travel` block without all three directions, or with an impossible step.

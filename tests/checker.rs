@@ -393,3 +393,47 @@ fn indicators_without_grade_rules_are_a_warning() {
     assert_eq!(found(&c), [(Code::CheckMissing, 7)]);
     assert!(c.program.is_some(), "a warning does not stop compilation");
 }
+
+/// Tables are checked against the values their columns can take: counts are
+/// whole numbers from 0, scores any number from 0.
+#[test]
+fn table_lints_know_what_a_column_can_hold() {
+    let complete = compile(
+        "grade for every indicator table {
+  columns strengths, weaknesses.score
+  | > 0.5 | < 2  | -> good
+  | 0     | < 2  | -> adequate
+  | -     | >= 2 | -> poor
+}
+",
+    );
+    assert!(complete.diagnostics.is_empty(), "{:?}", found(&complete));
+
+    let gap = compile(
+        "grade for every indicator table {
+  columns strengths.score
+  | >= 3 | -> good
+  | <= 1 | -> poor
+}
+",
+    );
+    let d = only(&gap);
+    assert_eq!((d.code, d.location().map(|l| l.line)), (Code::CheckTableGap, Some(11)));
+    let rendered = format!("{:?}", d.labels);
+    assert!(rendered.contains("strengths.score = 2"), "{rendered}");
+
+    let inverted = compile(
+        "grade for every indicator table {
+  columns weaknesses
+  | <= 2 | -> adequate
+  | 0    | -> good
+  | -    | -> poor
+}
+",
+    );
+    let d = only(&inverted);
+    assert_eq!(
+        (d.code, d.location().map(|l| l.line)),
+        (Code::CheckTableOverlap, Some(12))
+    );
+}

@@ -10,6 +10,7 @@ mod actions;
 mod err;
 mod expr;
 mod lints;
+mod tables;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -1211,6 +1212,9 @@ impl<'a> Checker<'a> {
             } else {
                 ok = false;
             }
+        }
+        if ok {
+            tables::lint(self, t, grading, &columns, &types, &rows);
         }
         ok.then_some(GradeHir::Table { columns, rows })
     }
