@@ -260,7 +260,7 @@ fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
         program,
         library,
         diagnostics,
-    } = compile::compile_file(path);
+    } = compile::check_file(path);
     let what = match (program, library) {
         (Some(p), _) => Some(format!(
             "`{}`, {} indicators in {} key areas",

@@ -267,6 +267,8 @@ codes! {
     CheckTableGap = "sixpoint::check::table-gap",
     /// A row grading lower that takes cases from a later row grading higher.
     CheckTableOverlap = "sixpoint::check::table-overlap",
+    /// A rule or cap under which one more strength lowers a grade.
+    CheckMonotonic = "sixpoint::check::monotonic",
     /// A selector that selects no indicator.
     CheckEmptySelection = "sixpoint::check::empty-selection",
     /// A `travel` block without all three directions, or with an impossible step.

@@ -48,6 +48,17 @@ pub fn compile_file(path: &Path) -> Compiled {
     }
 }
 
+/// [`compile_file`] and the lints that probe the compiled rules on generated
+/// evidence (monotonicity). They run the rules thousands of times, so they are
+/// for `sixpoint check`, not for every evaluation.
+pub fn check_file(path: &Path) -> Compiled {
+    let mut compiled = compile_file(path);
+    if let Some(p) = &compiled.program {
+        compiled.diagnostics.0.extend(crate::eval::monotone::lint(p));
+    }
+    compiled
+}
+
 /// Parses, checks and compiles ruleset text; `dir` anchors extension paths.
 pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
     let unit = match parse::parse(file).and_then(|ast| parse::import::resolve(file, ast, dir)) {

@@ -39,6 +39,58 @@ pub struct Facts {
     pub override_: Option<OverrideFacts>,
 }
 
+impl Facts {
+    /// No evidence yet, shaped for indicator `ind` of `p`.
+    pub fn empty(p: &Program, ind: &IndicatorIr, span: Span) -> Self {
+        Facts {
+            span,
+            source_counts: vec![0; p.sources.len()],
+            strengths_by: vec![0; p.weights.len()],
+            weaknesses_by: vec![0; p.weights.len()],
+            themes_evidenced: vec![false; ind.themes.len()],
+            considered: vec![Vec::new(); ind.consider.len()],
+            theme_findings: vec![
+                ThemeFindings {
+                    strengths_by: vec![0; p.weights.len()],
+                    weaknesses_by: vec![0; p.weights.len()],
+                    ..ThemeFindings::default()
+                };
+                ind.themes.len()
+            ],
+            measures: vec![None; p.measures.len()],
+            ..Facts::default()
+        }
+    }
+
+    /// Counts one evidence item: its source kind and weight by index (`None`
+    /// when unknown), its finding if it states one. A finding counts at its
+    /// weight's value, or 1 when the weight is unknown.
+    pub fn tally(
+        &mut self,
+        weights: &[(String, f64)],
+        source: Option<usize>,
+        finding: Option<Finding>,
+        weight: Option<usize>,
+    ) {
+        self.evidence += 1;
+        if let Some(c) = source.and_then(|s| self.source_counts.get_mut(s)) {
+            *c += 1;
+        }
+        if let Some(finding) = finding {
+            let value = weight.and_then(|w| weights.get(w)).map_or(1.0, |(_, v)| *v);
+            let (count, by, score) = match finding {
+                Finding::Strength => (&mut self.strengths, &mut self.strengths_by, &mut self.strength_score),
+                Finding::Weakness => (&mut self.weaknesses, &mut self.weaknesses_by, &mut self.weakness_score),
+            };
+            *count += 1;
+            *score += value;
+            if let Some(slot) = weight.and_then(|w| by.get_mut(w)) {
+                *slot += 1;
+            }
+        }
+    }
+}
+
 /// An evaluator's override, resolved.
 #[derive(Clone, Debug)]
 pub struct OverrideFacts {
@@ -230,24 +282,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             *slot = Some(entry.id.span);
         }
         let ind = &p.indicators[id.index()];
-        let mut f = Facts {
-            span: entry.id.span,
-            source_counts: vec![0; p.sources.len()],
-            strengths_by: vec![0; p.weights.len()],
-            weaknesses_by: vec![0; p.weights.len()],
-            themes_evidenced: vec![false; ind.themes.len()],
-            considered: vec![Vec::new(); ind.consider.len()],
-            theme_findings: vec![
-                ThemeFindings {
-                    strengths_by: vec![0; p.weights.len()],
-                    weaknesses_by: vec![0; p.weights.len()],
-                    ..ThemeFindings::default()
-                };
-                ind.themes.len()
-            ],
-            measures: vec![None; p.measures.len()],
-            ..Facts::default()
-        };
+        let mut f = Facts::empty(p, ind, entry.id.span);
         if let Some(o) = &entry.override_ {
             let refs: Vec<&str> = entry
                 .evidence
@@ -334,25 +369,18 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             }
         }
         for item in &entry.evidence {
-            f.evidence += 1;
-            match p.names.sources.get(&item.source.value) {
-                Some(s) => {
-                    if let Some(c) = f.source_counts.get_mut(s.index()) {
-                        *c += 1;
-                    }
-                }
-                None => {
-                    let names: Vec<&str> = p.sources.iter().map(|s| s.name.as_str()).collect();
-                    diags.push(unknown(
-                        file,
-                        Code::DataUnknownSource,
-                        "source kind",
-                        &item.source.value,
-                        item.source.span,
-                        &names,
-                        "the source kinds are",
-                    ));
-                }
+            let source = p.names.sources.get(&item.source.value).map(|s| s.index());
+            if source.is_none() {
+                let names: Vec<&str> = p.sources.iter().map(|s| s.name.as_str()).collect();
+                diags.push(unknown(
+                    file,
+                    Code::DataUnknownSource,
+                    "source kind",
+                    &item.source.value,
+                    item.source.span,
+                    &names,
+                    "the source kinds are",
+                ));
             }
             // A finding without a weight counts at the first declared weight.
             let weight = match &item.weight {
@@ -374,18 +402,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                     }
                 },
             };
-            if let Some(finding) = &item.finding {
-                let value = weight.and_then(|w| p.weights.get(w)).map_or(1.0, |(_, v)| *v);
-                let (count, by, score) = match finding.value {
-                    Finding::Strength => (&mut f.strengths, &mut f.strengths_by, &mut f.strength_score),
-                    Finding::Weakness => (&mut f.weaknesses, &mut f.weaknesses_by, &mut f.weakness_score),
-                };
-                *count += 1;
-                *score += value;
-                if let Some(slot) = weight.and_then(|w| by.get_mut(w)) {
-                    *slot += 1;
-                }
-            }
+            f.tally(&p.weights, source, item.finding.as_ref().map(|f| f.value), weight);
             for t in &item.themes {
                 match ind.themes.iter().position(|th| th.name == t.value) {
                     Some(k) => {

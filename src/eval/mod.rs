@@ -9,6 +9,7 @@ pub mod actions;
 pub mod bind;
 pub mod explain;
 mod expr;
+pub mod monotone;
 pub mod period;
 
 use std::sync::Arc;
@@ -377,32 +378,30 @@ impl Finding<'_> {
     }
 }
 
-fn grade_indicator(
-    p: &Program,
-    b: &Bound,
-    id: IndicatorId,
-    facts: &Arc<Facts>,
-    findings: &mut Vec<Diagnostic>,
-) -> Result<IndicatorOutcome, Diagnostic> {
-    let ind = &p.indicators[id.index()];
+/// What an indicator's rules and requirements make of its facts, before any
+/// finding is written: the part of grading that generated evidence can probe.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Verdict {
+    pub decided_by: Option<usize>,
+    pub derived: Option<Rank>,
+    pub judgement: Option<String>,
+    /// After caps.
+    pub final_grade: Option<Rank>,
+    pub secure: bool,
+    /// Requirements not met, each with the grade so far when it was read.
+    pub failed: Vec<(RequirementId, Option<Rank>)>,
+}
+
+pub(crate) fn verdict(p: &Program, ind: &IndicatorIr, facts: &Facts) -> Result<Verdict, Diagnostic> {
     let mut env = IndicatorEnv {
         facts,
         themes: ind.themes.len(),
         derived: None,
         final_grade: None,
     };
-    let mut out = IndicatorOutcome {
-        scope: Scope::First,
-        has_evidence: true,
-        claimed: facts.claimed,
-        derived: None,
-        final_grade: None,
+    let mut out = Verdict {
         secure: true,
-        decided_by: None,
-        judgement: None,
-        unmet: Vec::new(),
-        overridden: None,
-        facts: facts.clone(),
+        ..Verdict::default()
     };
     match ind.grade_block.and_then(|g| p.grade_blocks.get(g.index())) {
         Some(block) => {
@@ -436,12 +435,49 @@ fn grade_indicator(
         if expr::eval(p, &req.expect, &env)? != Value::Bool(false) {
             continue;
         }
+        out.failed.push((*rid, env.final_grade));
         if let (Some(cap), Some(f)) = (req.cap, final_grade) {
             final_grade = Some(f.min(cap));
         }
         if req.not_secure {
             out.secure = false;
         }
+    }
+    out.final_grade = final_grade;
+    Ok(out)
+}
+
+fn grade_indicator(
+    p: &Program,
+    b: &Bound,
+    id: IndicatorId,
+    facts: &Arc<Facts>,
+    findings: &mut Vec<Diagnostic>,
+) -> Result<IndicatorOutcome, Diagnostic> {
+    let ind = &p.indicators[id.index()];
+    let v = verdict(p, ind, facts)?;
+    let mut out = IndicatorOutcome {
+        scope: Scope::First,
+        has_evidence: true,
+        claimed: facts.claimed,
+        derived: v.derived,
+        final_grade: None,
+        secure: v.secure,
+        decided_by: v.decided_by,
+        judgement: v.judgement,
+        unmet: Vec::new(),
+        overridden: None,
+        facts: facts.clone(),
+    };
+    let final_grade = v.final_grade;
+    for (rid, so_far) in v.failed {
+        let req = &p.requirements[rid.index()];
+        let env = IndicatorEnv {
+            facts,
+            themes: ind.themes.len(),
+            derived: v.derived,
+            final_grade: so_far,
+        };
         let message = render(p, &req.message, &env, Some(ind), &b.organisation, None);
         findings.push(
             Finding {
@@ -456,7 +492,7 @@ fn grade_indicator(
             .into_diagnostic(p, &b.file),
         );
         out.unmet.push(Unmet {
-            requirement: *rid,
+            requirement: rid,
             message,
         });
     }

@@ -1,0 +1,265 @@
+//! The monotonicity lint: one more strength in an indicator's evidence must
+//! never lower its grade, or the rules punish an organisation for evidence in
+//! its favour. A property no condition shows on its face (`strengths <= 2`,
+//! `weaknesses == strengths`, a cap on too many items), so it is probed: the
+//! compiled rules and caps run on generated evidence, smallest sets first,
+//! each extended by every kind of strength. Deterministic, within a budget.
+
+use std::collections::HashSet;
+
+use crate::compile::ir::{IndicatorIr, Program, Rank};
+use crate::data::Finding;
+use crate::diag::{Code, Diagnostic, Span};
+
+use super::{Facts, Verdict, verdict};
+
+/// Most evidence sets tried per kind of indicator.
+const MAX_SETS: usize = 1_500;
+/// Largest generated evidence set.
+const MAX_ITEMS: usize = 6;
+/// Most warnings per grade block: the first shows the problem.
+const MAX_PER_BLOCK: usize = 2;
+
+/// One kind of evidence item.
+#[derive(Clone, Copy)]
+struct Item {
+    source: usize,
+    finding: Option<Finding>,
+    weight: Option<usize>,
+}
+
+/// Warnings for every rule or cap under which a further strength lowers a grade.
+pub fn lint(p: &Program) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen_kinds = HashSet::new();
+    let mut reported: HashSet<(Span, Span)> = HashSet::new();
+    let mut per_block = vec![0usize; p.grade_blocks.len()];
+    for ind in &p.indicators {
+        let Some(block) = ind.grade_block else { continue };
+        // Indicators graded alike need probing once.
+        if !seen_kinds.insert((block, ind.requirements.clone(), ind.themes.len())) {
+            continue;
+        }
+        for d in probe(p, ind, &mut reported) {
+            if let Some(n) = per_block.get_mut(block.index())
+                && *n < MAX_PER_BLOCK
+            {
+                *n += 1;
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+fn kinds(p: &Program) -> (Vec<Item>, Vec<Item>) {
+    let weights: Vec<Option<usize>> = if p.weights.is_empty() {
+        vec![None]
+    } else {
+        (0..p.weights.len()).map(Some).collect()
+    };
+    let mut all = Vec::new();
+    let mut strengths = Vec::new();
+    for source in 0..p.sources.len() {
+        all.push(Item {
+            source,
+            finding: None,
+            weight: None,
+        });
+        for &weight in &weights {
+            let strength = Item {
+                source,
+                finding: Some(Finding::Strength),
+                weight,
+            };
+            strengths.push(strength);
+            all.push(strength);
+            all.push(Item {
+                finding: Some(Finding::Weakness),
+                ..strength
+            });
+        }
+    }
+    (all, strengths)
+}
+
+/// Evidence sets as indices into `kinds`: every set of up to two items, then
+/// larger ones drawn by a fixed generator, up to the budget.
+fn sets(kinds: usize) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new()];
+    for i in 0..kinds {
+        out.push(vec![i]);
+    }
+    for i in 0..kinds {
+        for j in i..kinds {
+            out.push(vec![i, j]);
+        }
+    }
+    out.truncate(MAX_SETS / 2);
+    // xorshift: the same sets on every run, so a warning never flickers.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    while out.len() < MAX_SETS && kinds > 0 {
+        let len = 3 + (next() % (MAX_ITEMS as u64 - 2)) as usize;
+        let mut set: Vec<usize> = (0..len).map(|_| (next() % kinds as u64) as usize).collect();
+        set.sort_unstable();
+        out.push(set);
+    }
+    out
+}
+
+fn probe(p: &Program, ind: &IndicatorIr, reported: &mut HashSet<(Span, Span)>) -> Vec<Diagnostic> {
+    let (kinds, strengths) = kinds(p);
+    let themes = ind.themes.len();
+    // Themes evidenced before the strength is added; it may evidence one more.
+    let mut theme_counts = vec![0];
+    if themes > 0 {
+        theme_counts.push(themes - 1);
+    }
+    theme_counts.dedup();
+    let mut out = Vec::new();
+    for set in sets(kinds.len()) {
+        let mut facts = Facts::empty(p, ind, Span::default());
+        for &k in &set {
+            let it = kinds[k];
+            facts.tally(&p.weights, Some(it.source), it.finding, it.weight);
+        }
+        for &evidenced in &theme_counts {
+            let mut base = facts.clone();
+            for t in base.themes_evidenced.iter_mut().take(evidenced) {
+                *t = true;
+            }
+            let Ok(before) = verdict(p, ind, &base) else { continue };
+            let Some(was) = before.final_grade else { continue };
+            for &s in &strengths {
+                for new_theme in [false, true] {
+                    if new_theme && evidenced >= themes {
+                        continue;
+                    }
+                    let mut more = base.clone();
+                    more.tally(&p.weights, Some(s.source), s.finding, s.weight);
+                    if new_theme && let Some(t) = more.themes_evidenced.get_mut(evidenced) {
+                        *t = true;
+                    }
+                    let Ok(after) = verdict(p, ind, &more) else { continue };
+                    let Some(now) = after.final_grade else { continue };
+                    if now >= was {
+                        continue;
+                    }
+                    let (cause, cause_label) = cause(p, ind, &before, &after, now, s, new_theme);
+                    let decided = rule_span(p, ind, &before);
+                    if !reported.insert((decided, cause)) {
+                        continue;
+                    }
+                    let witness = describe(p, ind, &set, &kinds, evidenced);
+                    out.push(
+                        Diagnostic::warning(
+                            Code::CheckMonotonic,
+                            format!(
+                                "one more strength can lower a grade from {} to {}",
+                                p.level_name(was),
+                                p.level_name(now)
+                            ),
+                        )
+                        .in_file(&p.file)
+                        .label(decided, format!("grades {} with {witness}", p.level_name(was)))
+                        .label(cause, cause_label)
+                        .help(
+                            "more evidence in the organisation's favour must not lower its grade: bound strengths, \
+                             evidence and sources from below (`>=`), not from above (`<`, `<=`, `==`), and put higher grades first",
+                        ),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The span of the rule that decided, or the block when none did.
+fn rule_span(p: &Program, ind: &IndicatorIr, v: &Verdict) -> Span {
+    let block = ind.grade_block.and_then(|g| p.grade_blocks.get(g.index()));
+    block.map_or(ind.span, |b| {
+        v.decided_by.and_then(|k| b.rules.get(k)).map_or(b.span, |r| r.span)
+    })
+}
+
+/// Where the fall comes from: a lower rule deciding, or a cap that now applies.
+fn cause(
+    p: &Program,
+    ind: &IndicatorIr,
+    before: &Verdict,
+    after: &Verdict,
+    now: Rank,
+    added: Item,
+    new_theme: bool,
+) -> (Span, String) {
+    let what = format!(
+        "{}{}",
+        item_text(p, added),
+        if new_theme { " citing a new theme" } else { "" }
+    );
+    if after.derived < before.derived {
+        return (
+            rule_span(p, ind, after),
+            format!("grades {} once {what} is added", p.level_name(now)),
+        );
+    }
+    let capped = after
+        .failed
+        .iter()
+        .map(|(r, _)| *r)
+        .find(|r| !before.failed.iter().any(|(b, _)| b == r) && p.requirements[r.index()].cap.is_some());
+    match capped {
+        Some(r) => (
+            p.requirements[r.index()].span,
+            format!("caps the grade at {} once {what} is added", p.level_name(now)),
+        ),
+        None => (
+            rule_span(p, ind, after),
+            format!("grades {} once {what} is added", p.level_name(now)),
+        ),
+    }
+}
+
+fn item_text(p: &Program, it: Item) -> String {
+    let source = p.sources.get(it.source).map_or("?", |s| s.name.as_str());
+    let weight = it
+        .weight
+        .and_then(|w| p.weights.get(w))
+        .map_or(String::new(), |(n, _)| format!("{n} "));
+    match it.finding {
+        Some(Finding::Strength) => format!("a {weight}strength from {source}"),
+        Some(Finding::Weakness) => format!("a {weight}weakness from {source}"),
+        None => format!("an item from {source}"),
+    }
+}
+
+fn describe(p: &Program, ind: &IndicatorIr, set: &[usize], kinds: &[Item], evidenced: usize) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < set.len() {
+        let n = set[i..].iter().take_while(|&&k| k == set[i]).count();
+        let text = item_text(p, kinds[set[i]]);
+        parts.push(if n == 1 {
+            text
+        } else {
+            // "a minor strength from x" → "2 × minor strength from x"
+            format!("{n} × {}", text.trim_start_matches("an ").trim_start_matches("a "))
+        });
+        i += n;
+    }
+    if parts.is_empty() {
+        parts.push("no evidence".into());
+    }
+    if !ind.themes.is_empty() {
+        parts.push(format!("{evidenced} of {} themes evidenced", ind.themes.len()));
+    }
+    parts.join(", ")
+}
