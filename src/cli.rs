@@ -703,8 +703,9 @@ fn explain(ruleset: &Path, data: &Path, indicator: Option<&str>, format: Format,
     }
     match format {
         Format::Human => {
+            let color_out = use_color(color, std::io::stdout().is_terminal());
             for e in &explanations {
-                outln!("{}", eval::explain::render(e));
+                outln!("{}", eval::explain::render(&p, &b, e, color_out, None));
             }
         }
         Format::Json | Format::Jsonl => outln!("{}", serde_json::to_string_pretty(&explanations).unwrap_or_default()),

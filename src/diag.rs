@@ -158,25 +158,29 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        match &*self.0 {
-            Source::One(s) => s.read_span(span, context_lines_before, context_lines_after),
-            Source::Map(_) => {
-                // Read from the file the span falls in, then move the result
-                // back into the map's offsets, where the labels are.
-                let (f, base) = self.resolve(span.offset());
-                let local = miette::SourceSpan::new(span.offset().saturating_sub(base).into(), span.len());
-                let c = f.read_span(&local, context_lines_before, context_lines_after)?;
-                let at = miette::SourceSpan::new((c.span().offset() + base).into(), c.span().len());
-                Ok(Box::new(miette::MietteSpanContents::new_named(
-                    f.name().to_string(),
-                    c.data(),
-                    at,
-                    c.line(),
-                    c.column(),
-                    c.line_count(),
-                )))
-            }
-        }
+        // Read from the file the span falls in, then move the result back
+        // into the map's offsets, where the labels are.
+        let (f, base) = self.resolve(span.offset());
+        let Source::One(named) = &*f.0 else {
+            return Err(miette::MietteError::OutOfBounds);
+        };
+        let local = miette::SourceSpan::new(span.offset().saturating_sub(base).into(), span.len());
+        let c = named.read_span(&local, context_lines_before, context_lines_after)?;
+        let at = miette::SourceSpan::new((c.span().offset() + base).into(), c.span().len());
+        // miette merges two labels' snippets when the first's line plus its
+        // line count reaches the second's line; the count `str` reports is
+        // of every line up to the snippet's end, which merges every label of
+        // a file into one long snippet. The snippet's own lines keep apart
+        // labels that are far apart.
+        let lines = c.data().split(|&b| b == b'\n').count();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            f.name().to_string(),
+            c.data(),
+            at,
+            c.line(),
+            c.column(),
+            lines,
+        )))
     }
 }
 
@@ -585,6 +589,11 @@ impl IntoIterator for Diagnostics {
 /// Renders diagnostics as a human reads them: miette's graphical report, in
 /// colour or not, at a fixed width when asked (tests use 80, no colour).
 pub fn render(diags: &[Diagnostic], color: bool, width: Option<usize>) -> String {
+    diags.iter().map(|d| render_report(d, color, width)).collect()
+}
+
+/// Renders any miette report the way diagnostics are rendered.
+pub fn render_report(report: &dyn miette::Diagnostic, color: bool, width: Option<usize>) -> String {
     use miette::{GraphicalReportHandler, GraphicalTheme};
     let theme = if color {
         GraphicalTheme::unicode()
@@ -596,9 +605,7 @@ pub fn render(diags: &[Diagnostic], color: bool, width: Option<usize>) -> String
         handler = handler.with_width(w);
     }
     let mut out = String::new();
-    for d in diags {
-        // Rendering into a String cannot fail; a failure would only lose text.
-        let _ = handler.render_report(&mut out, d);
-    }
+    // Rendering into a String cannot fail; a failure would only lose text.
+    let _ = handler.render_report(&mut out, report);
     out
 }

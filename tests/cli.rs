@@ -722,16 +722,24 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
+    // One report per indicator, each headed `☞ ID title: grade`.
+    let report = |id: &str| {
+        out.split("\n  ☞ ")
+            .find(|b| b.trim_start_matches("  ☞ ").starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} explained\n{out}"))
+            .to_string()
+    };
     for id in ["5.1", "6.2", "7.2"] {
-        let block = out
-            .split("\n\n")
-            .find(|b| b.starts_with(id))
-            .unwrap_or_else(|| panic!("{id} explained\n{out}"));
+        let block = report(id);
+        // The examine rule is shown where it is written, with its reason.
+        assert!(block.contains("rulesets/generic-2006.six:240:3"), "{block}");
         assert!(
-            block.contains("called for because impact on nurture or inclusion"),
+            block.contains(&format!("calls for {id}: impact on nurture or inclusion")),
             "{block}"
         );
     }
+    // A report that was not called for says nothing of triggers.
+    assert!(!report("1.1").contains("calls for"), "{}", report("1.1"));
     insta::assert_snapshot!(out);
 
     let o = sixpoint()
@@ -745,8 +753,33 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
         .output()
         .unwrap();
     let out = stdout(&o);
-    assert!(out.contains("matched   adequate when"), "{out}");
+    // The rule that matched, the ones that did not with the values that failed them,
+    // the triangulation check, the evidence counted and the aggregation.
+    assert!(out.contains("matched: grades adequate"), "{out}");
+    assert!(out.contains("no: strengths.major is 1, not >= 2"), "{out}");
+    assert!(out.contains("met: sources is 3"), "{out}");
+    assert!(out.contains("evidence: 4 items from performance_data"), "{out}");
+    assert!(out.contains("seeds/generic-2006/weak-nurture.yaml:45:3"), "{out}");
+    assert!(out.contains("key area 2 Impact on users"), "{out}");
     assert!(out.contains("rises to good if the important weakness"), "{out}");
+
+    let o = sixpoint()
+        .args([
+            "explain",
+            "--format",
+            "json",
+            "--indicator",
+            "2.1",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/weak-nurture.yaml",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("explain --format json is JSON");
+    let rules = &json[0]["rules"];
+    assert_eq!(rules[1]["result"], "no");
+    assert_eq!(rules[1]["why"], "strengths.major is 1, not >= 2");
+    assert_eq!(rules[1]["at"], "rulesets/lib/hmie-evidence.six:117:3");
 }
 
 // ------------------------------------------------------------------ fmt

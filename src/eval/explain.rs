@@ -19,44 +19,70 @@ pub struct Explanation {
     #[serde(rename = "final")]
     pub final_grade: Option<String>,
     pub secure: bool,
-    /// Why proportionality called for it, with where the trigger is written.
-    pub called_for: Vec<String>,
+    /// The `examine` rules that called for it: their reason, where written.
+    pub called_for: Vec<Step>,
     pub evidence: String,
+    /// Where the indicator's entry is in the data file.
+    #[serde(skip)]
+    pub evidence_span: Span,
+    /// The grade rules tried, in order, up to the one that decided.
     pub rules: Vec<Step>,
+    /// Every requirement of the indicator: the triangulation checks, caps.
     pub requirements: Vec<Step>,
+    /// How the grade counts upwards: the key area's and question's grades
+    /// and how they were combined.
+    pub aggregation: Vec<String>,
     /// The smallest single changes to the evidence that would raise the
     /// grade or make it secure.
     pub would_change: Vec<String>,
 }
 
-/// One rule or requirement: where it is written, its text, and how it went.
+/// One step of the trace: where it is written, its text, how it went and why.
 #[derive(Clone, Debug, Serialize)]
 pub struct Step {
+    /// `file:line:column` in the ruleset.
     pub at: String,
     pub rule: String,
-    /// `matched`, `no`, `unknown` for rules; `met`, `unmet`, `not applicable` for requirements.
+    /// `matched`, `no`, `unknown` for rules; `met`, `unmet`, `not applicable`
+    /// for requirements; `called for` for examine rules.
     pub result: &'static str,
+    /// What the evidence gave: the values a rule that did not match read,
+    /// the consequence of an unmet requirement.
+    pub why: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
 }
 
-fn written(p: &Program, span: Span) -> (String, String) {
-    let (file, line, _) = p.file.locate(span.start);
-    let text = p.file.slice(span).split_whitespace().collect::<Vec<_>>().join(" ");
-    (format!("{file}:{line}"), text)
+fn step(p: &Program, span: Span, rule: String, result: &'static str, why: Option<String>) -> Step {
+    let (file, line, col) = p.file.locate(span.start);
+    Step {
+        at: format!("{file}:{line}:{col}"),
+        rule,
+        result,
+        why,
+        span,
+    }
+}
+
+/// The text a span covers, on one line.
+fn written(p: &Program, span: Span) -> String {
+    p.file.slice(span).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Explains the grade of indicator `id` in an evaluated document.
 pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Document) -> Option<Explanation> {
     let ind = p.indicators.get(id.index())?;
     let io = o.indicators.get(id.index())?;
-    let called_for: Vec<String> = match &io.scope {
+    let called_for: Vec<Step> = match &io.scope {
         super::Scope::Triggered(ks) => ks
             .iter()
             .filter_map(|k| p.proportionality.as_ref()?.examines.get(*k))
-            .map(|e| format!("{} ({})", e.because, written(p, e.span).0))
+            .map(|e| step(p, e.span, e.because.clone(), "called for", Some(e.because.clone())))
             .collect(),
         _ => Vec::new(),
     };
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
+    let aggregation = aggregation(p, o, id);
     let Some(facts) = b.facts.get(id.index())?.as_ref() else {
         // Called for, but no evidence submitted: say so rather than nothing.
         return (!called_for.is_empty()).then(|| Explanation {
@@ -67,8 +93,10 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
             secure: false,
             called_for,
             evidence: "none submitted".into(),
+            evidence_span: b.indicators_span,
             rules: Vec::new(),
             requirements: Vec::new(),
+            aggregation,
             would_change: Vec::new(),
         });
     };
@@ -81,16 +109,19 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
     let mut rules = Vec::new();
     if let Some(block) = ind.grade_block.and_then(|g| p.grade_blocks.get(g.index())) {
         for (k, rule) in block.rules.iter().enumerate() {
-            let (at, text) = written(p, rule.span);
-            let result = match &rule.guard {
-                None => "matched",
+            let decides = match &rule.outcome {
+                OutcomeIr::Level(r) => format!("grades {}", p.level_name(*r)),
+                OutcomeIr::Judgement(why) => format!("calls for judgement: {why}"),
+            };
+            let (result, why) = match &rule.guard {
+                None => ("matched", Some(decides)),
                 Some(g) => match expr::eval(p, g, &env) {
-                    Ok(Value::Bool(true)) => "matched",
-                    Ok(Value::Bool(false)) => "no",
-                    _ => "unknown",
+                    Ok(Value::Bool(true)) => ("matched", Some(decides)),
+                    Ok(Value::Bool(false)) => ("no", Some(why_not(p, g, &env))),
+                    _ => ("unknown", Some(why_not(p, g, &env))),
                 },
             };
-            rules.push(Step { at, rule: text, result });
+            rules.push(step(p, rule.span, written(p, rule.span), result, why));
             if io.decided_by == Some(k) {
                 break;
             }
@@ -101,19 +132,31 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
     let requirements = ind
         .requirements
         .iter()
-        .filter_map(|r| p.requirements.get(r.index()))
-        .map(|r| {
-            let (at, _) = written(p, r.span);
-            let result = match expr::eval(p, &r.expect, &env) {
-                Ok(Value::Bool(true)) => "met",
-                Ok(Value::Bool(false)) => "unmet",
-                _ => "not applicable",
+        .filter_map(|rid| Some((*rid, p.requirements.get(rid.index())?)))
+        .map(|(rid, r)| {
+            let (result, why) = match expr::eval(p, &r.expect, &env) {
+                Ok(Value::Bool(true)) => ("met", reads(p, &r.expect, &env)),
+                Ok(Value::Bool(false)) => {
+                    let mut why = io
+                        .unmet
+                        .iter()
+                        .find(|u| u.requirement == rid)
+                        .map_or_else(|| why_not(p, &r.expect, &env), |u| u.message.clone());
+                    let mut then = Vec::new();
+                    if let Some(cap) = r.cap {
+                        then.push(format!("caps at {}", p.level_name(cap)));
+                    }
+                    if r.not_secure {
+                        then.push("not secure".to_string());
+                    }
+                    if !then.is_empty() {
+                        why = format!("{why}; {}", then.join(", "));
+                    }
+                    ("unmet", Some(why))
+                }
+                _ => ("not applicable", Some(why_not(p, &r.expect, &env))),
             };
-            Step {
-                at,
-                rule: r.name.clone(),
-                result,
-            }
+            step(p, r.span, r.name.clone(), result, why)
         })
         .collect();
     let sources: Vec<&str> = facts
@@ -131,20 +174,219 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
         secure: io.secure,
         called_for,
         evidence: format!(
-            "{} item(s) from {}; {} strength(s), {} weakness(es)",
-            facts.evidence,
+            "{} from {}; {}, {}",
+            plural(facts.evidence, "item", "items"),
             if sources.is_empty() {
                 "no source".to_string()
             } else {
                 sources.join(", ")
             },
-            facts.strengths,
-            facts.weaknesses
+            plural(facts.strengths, "strength", "strengths"),
+            plural(facts.weaknesses, "weakness", "weaknesses"),
         ),
+        evidence_span: facts.span,
         rules,
         requirements,
+        aggregation,
         would_change: counterfactuals(p, b, doc, id, io.grade(), io.secure),
     })
+}
+
+fn plural(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The key area's and question's grades the indicator counts towards.
+fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
+    let Some(ind) = p.indicators.get(id.index()) else {
+        return Vec::new();
+    };
+    let Some(area) = p.areas.get(ind.area.index()) else {
+        return Vec::new();
+    };
+    let level = |r: Option<Rank>| r.map_or("ungraded", |r| p.level_name(r)).to_string();
+    let how = |f: AggFn| match f {
+        AggFn::Lowest => "the lowest".to_string(),
+        AggFn::Highest => "the highest".to_string(),
+        AggFn::Median => "the median".to_string(),
+        AggFn::Mode => "the most common".to_string(),
+        AggFn::Extension(x) => format!("`{}`", p.extensions.get(x.index()).map_or("?", |x| x.name.as_str())),
+    };
+    let parts: Vec<String> = area
+        .indicators
+        .iter()
+        .filter_map(|i| Some((p.indicators.get(i.index())?, o.indicators.get(i.index())?)))
+        .map(|(i, io)| match io.grade() {
+            Some(g) => format!("{} {}", i.id, p.level_name(g)),
+            None if io.examined() => format!("{} ungraded", i.id),
+            None => format!("{} not examined", i.id),
+        })
+        .collect();
+    let mut out = vec![format!(
+        "key area {} {}: {}, {} of {}",
+        area.number,
+        area.title,
+        level(o.areas.get(ind.area.index()).copied().flatten()),
+        how(p.area_agg),
+        parts.join(", ")
+    )];
+    if let Some(q) = p.questions.get(area.question.index()) {
+        let areas: Vec<String> = q
+            .areas
+            .iter()
+            .filter_map(|a| Some((p.areas.get(a.index())?, o.areas.get(a.index())?)))
+            .map(|(a, g)| format!("{} {}", a.number, level(*g)))
+            .collect();
+        out.push(format!(
+            "question {} {}: {}, {} of key areas {}",
+            q.id,
+            q.title,
+            level(o.questions.get(area.question.index()).copied().flatten()),
+            how(p.question_agg),
+            areas.join(", ")
+        ));
+    }
+    out
+}
+
+/// Why a condition is not true, as the values it read: for a conjunction,
+/// its first part that is not true.
+fn why_not(p: &Program, e: &Expr, env: &IndicatorEnv<'_>) -> String {
+    let truth = |e: &Expr| expr::eval(p, e, env).ok();
+    match e {
+        Expr::And(a, b) => {
+            if truth(a) == Some(Value::Bool(true)) {
+                why_not(p, b, env)
+            } else {
+                why_not(p, a, env)
+            }
+        }
+        Expr::Or(a, b) => format!("{}; {}", why_not(p, a, env), why_not(p, b, env)),
+        Expr::Cmp(op, l, r) => {
+            let value = |e: &Expr| truth(e).map_or_else(|| "an error".into(), |v| super::show(p, &v, Type::Number));
+            let verdict = if truth(e) == Some(Value::Unknown) {
+                "unknown"
+            } else {
+                "false"
+            };
+            match &**r {
+                Expr::Const(_) if !matches!(&**l, Expr::Const(_)) => {
+                    format!(
+                        "{} is {}, not {} {}",
+                        show_expr(p, l),
+                        value(l),
+                        op.as_str(),
+                        show_expr(p, r)
+                    )
+                }
+                _ => format!(
+                    "`{}` is {verdict}: {} is {}, {} is {}",
+                    show_expr(p, e),
+                    show_expr(p, l),
+                    value(l),
+                    show_expr(p, r),
+                    value(r)
+                ),
+            }
+        }
+        _ => {
+            let v = truth(e).map_or_else(|| "an error".into(), |v| super::show(p, &v, Type::Bool));
+            format!("`{}` is {v}", show_expr(p, e))
+        }
+    }
+}
+
+/// The evidence values a condition read, as `name is value`.
+fn reads(p: &Program, e: &Expr, env: &IndicatorEnv<'_>) -> Option<String> {
+    fn collect(e: &Expr, out: &mut Vec<IndicatorVar>) {
+        match e {
+            Expr::Indicator(v) if !out.contains(v) => out.push(*v),
+            Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => collect(a, out),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                collect(a, out);
+                collect(b, out);
+            }
+            Expr::Call { args, .. } => args.iter().for_each(|a| collect(a, out)),
+            _ => {}
+        }
+    }
+    let mut vars = Vec::new();
+    collect(e, &mut vars);
+    let parts: Vec<String> = vars
+        .into_iter()
+        .map(|v| {
+            let value = expr::eval(p, &Expr::Indicator(v), env).unwrap_or(Value::Unknown);
+            format!("{} is {}", var_name(p, v), super::show(p, &value, Type::Number))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// An IR expression written back as a ruleset author would write it.
+fn show_expr(p: &Program, e: &Expr) -> String {
+    let nested = |e: &Expr| match e {
+        Expr::Arith(..) | Expr::And(..) | Expr::Or(..) | Expr::Cmp(..) => format!("({})", show_expr(p, e)),
+        _ => show_expr(p, e),
+    };
+    match e {
+        Expr::Const(v) => super::show(p, v, Type::Number),
+        Expr::Indicator(v) => var_name(p, *v),
+        Expr::Not(a) => format!("not {}", nested(a)),
+        Expr::Neg(a) => format!("-{}", nested(a)),
+        Expr::And(a, b) => format!("{} and {}", show_expr(p, a), show_expr(p, b)),
+        Expr::Or(a, b) => format!("{} or {}", nested(a), nested(b)),
+        Expr::Cmp(op, a, b) => format!("{} {} {}", show_expr(p, a), op.as_str(), show_expr(p, b)),
+        Expr::Arith(op, a, b) => {
+            let op = match op {
+                ArithOp::Add => "+",
+                ArithOp::Sub => "-",
+                ArithOp::Mul => "*",
+                ArithOp::Div => "/",
+            };
+            format!("{} {op} {}", nested(a), nested(b))
+        }
+        Expr::InBand(a, band) => format!(
+            "{} is {}",
+            nested(a),
+            p.bands.get(band.index()).map_or("?", |b| b.name.as_str())
+        ),
+        Expr::Call { ext, args, .. } => format!(
+            "{}({})",
+            p.extensions.get(ext.index()).map_or("?", |x| x.name.as_str()),
+            args.iter().map(|a| show_expr(p, a)).collect::<Vec<_>>().join(", ")
+        ),
+        // Not readable in an indicator's rules.
+        _ => "…".into(),
+    }
+}
+
+fn var_name(p: &Program, v: IndicatorVar) -> String {
+    let named = |xs: &[Named], i: usize| xs.get(i).map_or("?", |x| x.name.as_str()).to_string();
+    let weight = |i: usize| p.weights.get(i).map_or("?", |(n, _)| n.as_str()).to_string();
+    match v {
+        IndicatorVar::Evidence => "evidence".into(),
+        IndicatorVar::Sources => "sources".into(),
+        IndicatorVar::Source(s) => format!("source.{}", named(&p.sources, s.index())),
+        IndicatorVar::Strengths => "strengths".into(),
+        IndicatorVar::Weaknesses => "weaknesses".into(),
+        IndicatorVar::StrengthsOf(w) => format!("strengths.{}", weight(w.index())),
+        IndicatorVar::WeaknessesOf(w) => format!("weaknesses.{}", weight(w.index())),
+        IndicatorVar::StrengthScore => "strengths.score".into(),
+        IndicatorVar::WeaknessScore => "weaknesses.score".into(),
+        IndicatorVar::Themes => "themes".into(),
+        IndicatorVar::ThemesEvidenced => "themes.evidenced".into(),
+        IndicatorVar::Respondents => "respondents".into(),
+        IndicatorVar::Agreeing => "agreeing".into(),
+        IndicatorVar::Agreement => "agreement".into(),
+        IndicatorVar::Measure(m) => format!("measure.{}", named(&p.measures, m.index())),
+        IndicatorVar::Considered => "considered".into(),
+        IndicatorVar::Unconsidered => "unconsidered".into(),
+        IndicatorVar::Previous => "previous".into(),
+        IndicatorVar::Travel(d) => d.keyword().into(),
+        IndicatorVar::Claimed => "claimed".into(),
+        IndicatorVar::Derived => "derived".into(),
+        IndicatorVar::Final => "final".into(),
+    }
 }
 
 /// Tries each single change to the indicator's evidence (add a strength from
@@ -223,41 +465,132 @@ fn counterfactuals(
     raises.into_iter().take(4).chain(secures.into_iter().take(3)).collect()
 }
 
-/// The explanation as a person reads it.
-pub fn render(e: &Explanation) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
+/// An explanation laid out as a miette report: one per indicator, its
+/// ruleset's rules and requirements labelled with how they went, then the
+/// evidence in the data file and how the grade counts upwards.
+struct Report<'a> {
+    message: String,
+    source: Option<&'a SourceFile>,
+    labels: Vec<(Span, String)>,
+    help: Option<String>,
+    related: Vec<Report<'a>>,
+}
+
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.source?;
+        (!self.labels.is_empty()).then(|| {
+            Box::new(
+                self.labels
+                    .iter()
+                    .map(|(span, text)| miette::LabeledSpan::new_with_span(Some(text.clone()), *span)),
+            ) as Box<dyn Iterator<Item = miette::LabeledSpan>>
+        })
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<dyn Iterator<Item = _>>)
+    }
+}
+
+/// The first line of what a span covers: a label under a whole block would
+/// repeat the block.
+fn head(file: &SourceFile, span: Span) -> Span {
+    let text = file.slice(span);
+    let line = text.find('\n').map_or(text.len(), |n| text[..n].trim_end().len());
+    Span {
+        start: span.start,
+        end: span.start + line.max(1),
+    }
+}
+
+/// The explanation as a person reads it: a miette report, in colour or not,
+/// at a fixed width when asked.
+pub fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Option<usize>) -> String {
     let g = |x: &Option<String>| x.clone().unwrap_or_else(|| "ungraded".into());
     let secure = if e.secure { "secure" } else { "not secure" };
-    let _ = writeln!(out, "{} {}: {}, {secure}", e.indicator, e.title, g(&e.final_grade));
-    for why in &e.called_for {
-        let _ = writeln!(out, "  called for because {why}");
+    let mut message = format!("{} {}: {}, {secure}", e.indicator, e.title, g(&e.final_grade));
+    if e.derived != e.final_grade && e.derived.is_some() {
+        message.push_str(&format!(" (the rules give {})", g(&e.derived)));
     }
-    let _ = writeln!(out, "  evidence: {}", e.evidence);
-    if !e.rules.is_empty() {
-        let _ = writeln!(out, "  grade rules, in order:");
-        for r in &e.rules {
-            let _ = writeln!(out, "    {:<9} {}  ({})", r.result, r.rule, r.at);
-        }
-    }
-    if e.derived != e.final_grade {
-        let _ = writeln!(out, "  derived {}, final {}", g(&e.derived), g(&e.final_grade));
-    }
-    if !e.requirements.is_empty() {
-        let _ = writeln!(out, "  requirements:");
-        for r in &e.requirements {
-            let _ = writeln!(out, "    {:<9} {}  ({})", r.result, r.rule, r.at);
-        }
-    }
-    if e.final_grade.is_none() && e.rules.is_empty() {
-        // Nothing to change but the missing evidence itself.
+    let label = |s: &Step| {
+        let text = match &s.why {
+            Some(why) => format!("{}: {why}", s.result),
+            None => s.result.to_string(),
+        };
+        (head(&p.file, s.span), text)
+    };
+    let mut labels: Vec<(Span, String)> = e
+        .called_for
+        .iter()
+        .map(|s| (head(&p.file, s.span), format!("calls for {}: {}", e.indicator, s.rule)))
+        .collect();
+    labels.extend(e.rules.iter().map(label));
+    let help = if e.final_grade.is_none() && e.rules.is_empty() {
+        Some(format!("submit evidence for {}", e.indicator))
     } else if e.would_change.is_empty() {
-        let _ = writeln!(out, "  no single change to the evidence raises it or makes it secure");
+        Some("no single change to the evidence raises it or makes it secure".into())
     } else {
-        let _ = writeln!(out, "  what would change it:");
-        for w in &e.would_change {
-            let _ = writeln!(out, "    {w}");
-        }
+        Some(e.would_change.join("\n"))
+    };
+    let mut related = Vec::new();
+    if !e.requirements.is_empty() {
+        let unmet = e.requirements.iter().filter(|r| r.result == "unmet").count();
+        related.push(Report {
+            message: format!("requirements: {} of {} unmet", unmet, e.requirements.len()),
+            source: Some(&p.file),
+            labels: e.requirements.iter().map(label).collect(),
+            help: None,
+            related: Vec::new(),
+        });
     }
-    out
+    related.push(Report {
+        message: format!("evidence: {}", e.evidence),
+        source: Some(&b.file),
+        labels: vec![(head(&b.file, e.evidence_span), format!("{}'s evidence", e.indicator))],
+        help: None,
+        related: Vec::new(),
+    });
+    related.extend(e.aggregation.iter().map(|a| Report {
+        message: format!("counts towards {a}"),
+        source: None,
+        labels: Vec::new(),
+        help: None,
+        related: Vec::new(),
+    }));
+    let report = Report {
+        message,
+        source: Some(&p.file),
+        labels,
+        help,
+        related,
+    };
+    crate::diag::render_report(&report, color, width)
 }
