@@ -211,12 +211,26 @@ pub fn run() -> u8 {
 struct DiagnosticJson {
     #[serde(flatten)]
     finding: FindingReport,
+    /// Every label, the primary first: what an editor underlines.
+    labels: Vec<LabelJson>,
+}
+
+#[derive(Serialize)]
+struct LabelJson {
+    #[serde(flatten)]
+    location: diag::Location,
+    text: Option<String>,
 }
 
 fn diagnostics_json(ds: &[Diagnostic]) -> Vec<DiagnosticJson> {
     ds.iter()
         .map(|d| DiagnosticJson {
             finding: FindingReport::from_diagnostic(d),
+            labels: d
+                .located_labels()
+                .into_iter()
+                .map(|(location, text)| LabelJson { location, text })
+                .collect(),
         })
         .collect()
 }

@@ -462,8 +462,19 @@ impl Diagnostic {
 
     /// File, line and column of the primary label, for machine output.
     pub fn location(&self) -> Option<Location> {
+        self.locate(self.labels.first()?.span)
+    }
+
+    /// Every label with its location, for editors: the primary first.
+    pub fn located_labels(&self) -> Vec<(Location, Option<String>)> {
+        self.labels
+            .iter()
+            .filter_map(|l| Some((self.locate(l.span)?, l.text.clone())))
+            .collect()
+    }
+
+    fn locate(&self, span: Span) -> Option<Location> {
         let source = self.source.as_ref()?;
-        let span = self.labels.first()?.span;
         let (file, line, column) = source.locate(span.start);
         let (_, base) = source.resolve(span.start);
         Some(Location {

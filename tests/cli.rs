@@ -76,6 +76,21 @@ fn check_json_has_spans() {
     assert_eq!(d["code"], "sixpoint::check::unknown-indicator");
     assert!(d["location"]["line"].as_u64().unwrap() > 0);
     assert!(d["location"]["column"].as_u64().unwrap() > 0);
+
+    // Every label comes with its place and text, so an editor can show the witness of a lint.
+    let o = sixpoint()
+        .args(["check", "--format", "json", "tests/corpus/rulesets/table-overlap.six"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let d = &v["results"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "sixpoint::check::table-overlap");
+    let labels = d["labels"].as_array().expect("labels");
+    assert_eq!(labels.len(), 2);
+    assert_eq!(labels[0]["line"], 11);
+    assert_eq!(labels[0]["text"], "decides strengths = 3, weaknesses = 0 first");
+    assert_eq!(labels[1]["line"], 12);
 }
 
 #[test]
