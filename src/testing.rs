@@ -108,6 +108,8 @@ pub struct Coverage {
     pub requirements: Vec<String>,
     /// Proportionality triggers that never fired (`file:line`).
     pub triggers: Vec<String>,
+    /// Skip rules that never held (`file:line`).
+    pub skips: Vec<String>,
     pub actions: Vec<String>,
 }
 
@@ -160,6 +162,7 @@ struct Seen {
     decided_at: BTreeSet<String>,
     unmet: BTreeSet<String>,
     triggers: BTreeSet<String>,
+    skips: BTreeSet<String>,
     actions: BTreeSet<String>,
 }
 
@@ -315,6 +318,7 @@ fn record(r: &Report, seen: &mut Seen) {
         for t in &pl.triggered {
             seen.triggers.insert(t.rule_at.clone());
         }
+        seen.skips.extend(pl.skip_rules.iter().cloned());
     }
     for a in &r.actions {
         seen.actions.insert(a.rule.clone());
@@ -345,6 +349,12 @@ fn coverage(p: &Program, seen: &Seen) -> Coverage {
             let where_ = at(e.span);
             if !seen.triggers.contains(&where_) {
                 c.triggers.push(where_);
+            }
+        }
+        for sk in &prop.skips {
+            let where_ = at(sk.span);
+            if !seen.skips.contains(&where_) {
+                c.skips.push(where_);
             }
         }
     }
@@ -413,6 +423,7 @@ pub fn render(outcomes: &[FileOutcome], show_coverage: bool) -> String {
             list(&mut out, "grade rule", &cv.grade_rules);
             list(&mut out, "requirement", &cv.requirements);
             list(&mut out, "trigger", &cv.triggers);
+            list(&mut out, "skip rule", &cv.skips);
             list(&mut out, "action", &cv.actions);
         }
     }

@@ -700,7 +700,7 @@ fn the_shipped_rulesets_pass_their_tests_and_exercise_every_rule() {
     assert!(out.contains(", 0 failed"), "{out}");
     assert!(!out.contains("not exercised"), "{out}");
     // One test file per shipped ruleset, each covering everything.
-    for what in ["grade rule", "requirement", "trigger", "action"] {
+    for what in ["grade rule", "requirement", "trigger", "skip rule", "action"] {
         assert_eq!(out.matches(&format!("every {what} exercised")).count(), 4, "{out}");
     }
 }

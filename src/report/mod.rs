@@ -206,6 +206,8 @@ pub struct EvidenceReport {
 pub struct PlanReport {
     pub first: Vec<u32>,
     pub skipped: Vec<u32>,
+    /// Where the skip rules that held are written, as `file:line`.
+    pub skip_rules: Vec<String>,
     pub triggered: Vec<TriggerReport>,
 }
 
@@ -468,6 +470,12 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
                 .iter()
                 .filter_map(|a| p.areas.get(a.index()))
                 .map(|a| a.number)
+                .collect(),
+            skip_rules: pl
+                .skips_fired
+                .iter()
+                .filter_map(|k| prop.skips.get(*k))
+                .map(|sk| written_at(p, sk.span))
                 .collect(),
             triggered: pl
                 .examines_fired
