@@ -409,6 +409,17 @@ fn table_lints_know_what_a_column_can_hold() {
     );
     assert!(complete.diagnostics.is_empty(), "{:?}", found(&complete));
 
+    // No strengths but a major one cannot happen, so it is no gap.
+    let possible = compile(
+        "grade for every indicator table {
+  columns strengths, strengths.major
+  | 0    | 0 | -> poor
+  | >= 1 | - | -> good
+}
+",
+    );
+    assert!(possible.diagnostics.is_empty(), "{:?}", found(&possible));
+
     let gap = compile(
         "grade for every indicator table {
   columns strengths.score

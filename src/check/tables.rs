@@ -119,6 +119,49 @@ fn classes(ty: Type, column: &Expr, cells: &[&CellHir], levels: usize) -> Option
     }
 }
 
+fn number(v: &Value) -> f64 {
+    match v {
+        Value::Number(n) => *n,
+        _ => f64::NAN,
+    }
+}
+
+/// Whether `a` can never exceed `b`, whatever the evidence: a count of one
+/// kind against the count it is part of.
+fn at_most(a: &Expr, b: &Expr) -> bool {
+    use IndicatorVar as V;
+    // The weights a sum of `strengths.W` (or `weaknesses.W`) counts, each once.
+    fn weights(e: &Expr, strengths: bool, out: &mut Vec<u32>) -> bool {
+        match e {
+            Expr::Indicator(V::StrengthsOf(w)) if strengths => {
+                let fresh = !out.contains(&w.0);
+                out.push(w.0);
+                fresh
+            }
+            Expr::Indicator(V::WeaknessesOf(w)) if !strengths => {
+                let fresh = !out.contains(&w.0);
+                out.push(w.0);
+                fresh
+            }
+            Expr::Arith(ArithOp::Add, x, y) => weights(x, strengths, out) && weights(y, strengths, out),
+            _ => false,
+        }
+    }
+    match b {
+        Expr::Indicator(V::Strengths) => weights(a, true, &mut Vec::new()),
+        Expr::Indicator(V::Weaknesses) => weights(a, false, &mut Vec::new()),
+        Expr::Indicator(V::Evidence) => matches!(
+            a,
+            Expr::Indicator(
+                V::Strengths | V::Weaknesses | V::Sources | V::Source(_) | V::StrengthsOf(_) | V::WeaknessesOf(_)
+            )
+        ),
+        Expr::Indicator(V::Themes) => matches!(a, Expr::Indicator(V::ThemesEvidenced)),
+        Expr::Indicator(V::Respondents) => matches!(a, Expr::Indicator(V::Agreeing)),
+        _ => false,
+    }
+}
+
 fn matches(cell: &CellHir, v: &Value) -> bool {
     let ord = |a: &Value, b: &Value| match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.partial_cmp(y),
@@ -194,12 +237,25 @@ pub(super) fn lint(
     // (earlier row, later row) → a point where the earlier, lower row wins.
     let mut inverted: Vec<(usize, usize, Vec<Value>)> = Vec::new();
     let mut point: Vec<Value> = Vec::with_capacity(per_column.len());
+    let mut bounded = Vec::new();
+    for i in 0..columns.len() {
+        for j in 0..columns.len() {
+            if i != j && at_most(&columns[i], &columns[j]) {
+                bounded.push((i, j));
+            }
+        }
+    }
     for n in 0..total {
         point.clear();
         let mut rest = n;
         for values in &per_column {
             point.push(values[rest % values.len()].clone());
             rest /= values.len();
+        }
+        // Columns are enumerated independently; evidence cannot have more
+        // major strengths than strengths, so such points are not cases.
+        if bounded.iter().any(|&(i, j)| number(&point[i]) > number(&point[j])) {
+            continue;
         }
         let hit = |r: &RowHir| r.cells.iter().zip(&point).all(|(cell, v)| matches(cell, v));
         let Some(first) = rows.iter().position(hit) else {
