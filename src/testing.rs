@@ -102,15 +102,23 @@ impl CaseResult {
 /// What no case exercised.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Coverage {
-    /// Grade rules (as `file:line`) that decided no indicator.
-    pub grade_rules: Vec<String>,
+    /// Grade rules and table rows that decided no indicator.
+    pub grade_rules: Vec<Untested>,
     /// Requirements never unmet, so their consequence was never seen.
-    pub requirements: Vec<String>,
-    /// Proportionality triggers that never fired (`file:line`).
-    pub triggers: Vec<String>,
-    /// Skip rules that never held (`file:line`).
-    pub skips: Vec<String>,
-    pub actions: Vec<String>,
+    pub requirements: Vec<Untested>,
+    /// Proportionality triggers that never fired.
+    pub triggers: Vec<Untested>,
+    /// Skip rules that never held.
+    pub skips: Vec<Untested>,
+    pub actions: Vec<Untested>,
+}
+
+/// A rule no case exercised: where it is written and how it begins.
+#[derive(Clone, Debug, Serialize)]
+pub struct Untested {
+    /// `file:line` in the ruleset or a library it imports.
+    pub at: String,
+    pub rule: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -142,7 +150,7 @@ pub fn run(path: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let ruleset = dir.join(&tf.ruleset);
+    let ruleset = tidy(&dir.join(&tf.ruleset));
     let compiled = compile_file(&ruleset);
     let Some(p) = compiled.program else {
         return Err(compiled.diagnostics.0);
@@ -171,7 +179,7 @@ struct Seen {
 fn load(test: &Path, dir: &Path, case: &str, which: &str, data: &Data) -> Result<Loaded, Vec<Diagnostic>> {
     match data {
         Data::Path(p) => {
-            let path = dir.join(p);
+            let path = tidy(&dir.join(p));
             let (file, doc) = crate::data::load(&path)?;
             Ok((path, file, doc))
         }
@@ -330,40 +338,75 @@ fn coverage(p: &Program, seen: &Seen) -> Coverage {
         let (file, line, _) = p.file.locate(span.start);
         format!("{file}:{line}")
     };
+    // The first line of the rule, on one line: enough to recognise it.
+    let untested = |span: crate::diag::Span| {
+        let text = p.file.slice(span);
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches('{')
+            .trim_end();
+        Untested {
+            at: at(span),
+            rule: first.to_string(),
+        }
+    };
     let mut c = Coverage::default();
     for b in &p.grade_blocks {
         for r in &b.rules {
             let where_ = at(r.span);
-            if !seen.decided_at.contains(&where_) && !c.grade_rules.contains(&where_) {
-                c.grade_rules.push(where_);
+            if !seen.decided_at.contains(&where_) && !c.grade_rules.iter().any(|u| u.at == where_) {
+                c.grade_rules.push(untested(r.span));
             }
         }
     }
     for r in &p.requirements {
         if !seen.unmet.contains(&r.name) {
-            c.requirements.push(r.name.clone());
+            c.requirements.push(untested(r.span));
         }
     }
     if let Some(prop) = &p.proportionality {
         for e in &prop.examines {
-            let where_ = at(e.span);
-            if !seen.triggers.contains(&where_) {
-                c.triggers.push(where_);
+            if !seen.triggers.contains(&at(e.span)) {
+                c.triggers.push(untested(e.span));
             }
         }
         for sk in &prop.skips {
-            let where_ = at(sk.span);
-            if !seen.skips.contains(&where_) {
-                c.skips.push(where_);
+            if !seen.skips.contains(&at(sk.span)) {
+                c.skips.push(untested(sk.span));
             }
         }
     }
     for a in &p.actions {
         if !seen.actions.contains(&a.name) {
-            c.actions.push(a.name.clone());
+            c.actions.push(untested(a.span));
         }
     }
     c
+}
+
+/// `a/b/../c` as `a/c`, so that names in the output read as the author
+/// would write them; the path as joined when a symbolic link makes the two
+/// name different files.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    let same = match (std::fs::canonicalize(path), std::fs::canonicalize(&out)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same { out } else { path.to_path_buf() }
 }
 
 /// The test files under `paths` (files as given; folders searched for `*.test.yaml`).
@@ -413,11 +456,15 @@ pub fn render(outcomes: &[FileOutcome], show_coverage: bool) -> String {
         if show_coverage {
             let cv = &f.coverage;
             let _ = writeln!(out, "  coverage:");
-            let list = |out: &mut String, what: &str, items: &[String]| {
+            let list = |out: &mut String, what: &str, items: &[Untested]| {
                 if items.is_empty() {
                     let _ = writeln!(out, "    every {what} exercised");
-                } else {
-                    let _ = writeln!(out, "    {what} not exercised: {}", items.join(", "));
+                    return;
+                }
+                let _ = writeln!(out, "    {what} not exercised:");
+                let width = items.iter().map(|u| u.at.len()).max().unwrap_or(0);
+                for u in items {
+                    let _ = writeln!(out, "      {:<width$}  {}", u.at, u.rule);
                 }
             };
             list(&mut out, "grade rule", &cv.grade_rules);

@@ -720,9 +720,15 @@ fn a_wrong_expectation_fails_with_expected_and_actual() {
     // One case exercises little: coverage names what it left untested.
     assert!(out.contains("requirement not exercised:"), "{out}");
     assert!(
-        out.contains("claim_supported") || out.contains("stakeholders_agree"),
+        out.contains("rulesets/lib/hmie-evidence.six:94  stakeholders_agree"),
         "{out}"
     );
+    // Untested rules are named where they are written, with their text.
+    assert!(
+        out.contains("rulesets/generic-2006.six:210       | >= 2 | 0 | 0    | -> excellent"),
+        "{out}"
+    );
+    assert!(out.contains("rulesets/generic-2006.six:235  skip areas 3..8"), "{out}");
 }
 
 #[test]
