@@ -448,3 +448,35 @@ fn table_lints_know_what_a_column_can_hold() {
         (Code::CheckTableOverlap, Some(12))
     );
 }
+
+/// The monotonicity lint probes themes too: a grade that falls once a strength evidences
+/// another theme is found, and a ruleset whose grades only rise with evidence is left alone.
+#[test]
+fn monotonicity_lint_finds_grades_that_fall_with_more_evidence() {
+    let falls = compile(
+        "grade for every indicator first match {
+  good when themes.evidenced == 0 and strengths >= 1
+  adequate when strengths >= 1
+  poor otherwise
+}
+",
+    );
+    let p = falls.program.expect("compiles");
+    let ds = sixpoint::eval::monotone::lint(&p);
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!(
+        (ds[0].code, ds[0].location().map(|l| l.line)),
+        (Code::CheckMonotonic, Some(11))
+    );
+    let labels: Vec<&str> = ds[0].labels.iter().filter_map(|l| l.text.as_deref()).collect();
+    assert_eq!(
+        labels,
+        [
+            "grades good with a minor strength from documentation, 0 of 1 themes evidenced",
+            "grades adequate once a minor strength from documentation citing a new theme is added",
+        ]
+    );
+
+    let rises = compile(GRADE_ALL).program.expect("compiles");
+    assert!(sixpoint::eval::monotone::lint(&rises).is_empty());
+}

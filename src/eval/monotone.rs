@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::compile::ir::{IndicatorIr, Program, Rank};
+use crate::compile::ir::{Expr, IndicatorIr, IndicatorVar, Program, Rank};
 use crate::data::Finding;
 use crate::diag::{Code, Diagnostic, Span};
 
@@ -52,20 +52,79 @@ pub fn lint(p: &Program) -> Vec<Diagnostic> {
     out
 }
 
-fn kinds(p: &Program) -> (Vec<Item>, Vec<Item>) {
-    let weights: Vec<Option<usize>> = if p.weights.is_empty() {
-        vec![None]
+/// What a kind of indicator's final grade can depend on: the variables its
+/// grade rules and its capping requirements read. Evidence that differs only
+/// in what they do not read need not be generated twice.
+#[derive(Default)]
+struct Reads {
+    sources: bool,
+    weights: bool,
+    neutral: bool,
+    themes: bool,
+}
+
+fn reads(p: &Program, ind: &IndicatorIr) -> Reads {
+    fn walk(e: &Expr, r: &mut Reads) {
+        use IndicatorVar as V;
+        match e {
+            Expr::Indicator(v) => match v {
+                V::Sources | V::Source(_) => {
+                    r.sources = true;
+                    r.neutral = true;
+                }
+                V::Evidence => r.neutral = true,
+                V::StrengthsOf(_) | V::WeaknessesOf(_) | V::StrengthScore | V::WeaknessScore => r.weights = true,
+                V::ThemesEvidenced => r.themes = true,
+                _ => {}
+            },
+            Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => walk(a, r),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                walk(a, r);
+                walk(b, r);
+            }
+            Expr::Call { args, .. } => args.iter().for_each(|a| walk(a, r)),
+            _ => {}
+        }
+    }
+    let mut r = Reads::default();
+    if let Some(block) = ind.grade_block.and_then(|g| p.grade_blocks.get(g.index())) {
+        for rule in &block.rules {
+            if let Some(g) = &rule.guard {
+                walk(g, &mut r);
+            }
+        }
+    }
+    for rid in &ind.requirements {
+        if let Some(req) = p.requirements.get(rid.index())
+            && req.cap.is_some()
+        {
+            walk(&req.expect, &mut r);
+        }
+    }
+    r
+}
+
+fn kinds(p: &Program, r: &Reads) -> (Vec<Item>, Vec<Item>) {
+    let weights: Vec<Option<usize>> = match p.weights.len() {
+        0 => vec![None],
+        n if r.weights => (0..n).map(Some).collect(),
+        _ => vec![Some(0)],
+    };
+    let sources = if r.sources {
+        p.sources.len()
     } else {
-        (0..p.weights.len()).map(Some).collect()
+        p.sources.len().min(1)
     };
     let mut all = Vec::new();
     let mut strengths = Vec::new();
-    for source in 0..p.sources.len() {
-        all.push(Item {
-            source,
-            finding: None,
-            weight: None,
-        });
+    for source in 0..sources {
+        if r.neutral {
+            all.push(Item {
+                source,
+                finding: None,
+                weight: None,
+            });
+        }
         for &weight in &weights {
             let strength = Item {
                 source,
@@ -83,19 +142,36 @@ fn kinds(p: &Program) -> (Vec<Item>, Vec<Item>) {
     (all, strengths)
 }
 
-/// Evidence sets as indices into `kinds`: every set of up to two items, then
-/// larger ones drawn by a fixed generator, up to the budget.
+/// Evidence sets as sorted indices into `kinds`: every set, smallest first,
+/// while they fit half the budget; then larger ones drawn by a fixed
+/// generator, up to the budget.
 fn sets(kinds: usize) -> Vec<Vec<usize>> {
-    let mut out = vec![Vec::new()];
-    for i in 0..kinds {
-        out.push(vec![i]);
-    }
-    for i in 0..kinds {
-        for j in i..kinds {
-            out.push(vec![i, j]);
+    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut size_done = 0;
+    // Every multiset of the next size, built from those of the size before.
+    while size_done < MAX_ITEMS && kinds > 0 {
+        let next: Vec<Vec<usize>> = out
+            .iter()
+            .filter(|s| s.len() == size_done)
+            .flat_map(|s| {
+                let from = s.last().copied().unwrap_or(0);
+                (from..kinds).map(move |k| {
+                    let mut t = s.clone();
+                    t.push(k);
+                    t
+                })
+            })
+            .collect();
+        if out.len() + next.len() > MAX_SETS / 2 {
+            break;
         }
+        out.extend(next);
+        size_done += 1;
     }
-    out.truncate(MAX_SETS / 2);
+    if size_done == MAX_ITEMS || kinds == 0 {
+        return out;
+    }
+    let mut seen: HashSet<Vec<usize>> = out.iter().cloned().collect();
     // xorshift: the same sets on every run, so a warning never flickers.
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
@@ -104,18 +180,25 @@ fn sets(kinds: usize) -> Vec<Vec<usize>> {
         state ^= state << 17;
         state
     };
-    while out.len() < MAX_SETS && kinds > 0 {
-        let len = 3 + (next() % (MAX_ITEMS as u64 - 2)) as usize;
+    let larger = (MAX_ITEMS - size_done) as u64;
+    for _ in 0..MAX_SETS * 4 {
+        if out.len() >= MAX_SETS {
+            break;
+        }
+        let len = size_done + 1 + (next() % larger) as usize;
         let mut set: Vec<usize> = (0..len).map(|_| (next() % kinds as u64) as usize).collect();
         set.sort_unstable();
-        out.push(set);
+        if seen.insert(set.clone()) {
+            out.push(set);
+        }
     }
     out
 }
 
 fn probe(p: &Program, ind: &IndicatorIr, reported: &mut HashSet<(Span, Span)>) -> Vec<Diagnostic> {
-    let (kinds, strengths) = kinds(p);
-    let themes = ind.themes.len();
+    let r = reads(p, ind);
+    let (kinds, strengths) = kinds(p, &r);
+    let themes = if r.themes { ind.themes.len() } else { 0 };
     // Themes evidenced before the strength is added; it may evidence one more.
     let mut theme_counts = vec![0];
     if themes > 0 {
@@ -156,7 +239,7 @@ fn probe(p: &Program, ind: &IndicatorIr, reported: &mut HashSet<(Span, Span)>) -
                     if !reported.insert((decided, cause)) {
                         continue;
                     }
-                    let witness = describe(p, ind, &set, &kinds, evidenced);
+                    let witness = describe(p, &set, &kinds, (evidenced, themes));
                     out.push(
                         Diagnostic::warning(
                             Code::CheckMonotonic,
@@ -241,7 +324,8 @@ fn item_text(p: &Program, it: Item) -> String {
     }
 }
 
-fn describe(p: &Program, ind: &IndicatorIr, set: &[usize], kinds: &[Item], evidenced: usize) -> String {
+/// The evidence of a case; `themes` is (evidenced, of), (_, 0) when themes do not matter.
+fn describe(p: &Program, set: &[usize], kinds: &[Item], themes: (usize, usize)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
     while i < set.len() {
@@ -258,8 +342,8 @@ fn describe(p: &Program, ind: &IndicatorIr, set: &[usize], kinds: &[Item], evide
     if parts.is_empty() {
         parts.push("no evidence".into());
     }
-    if !ind.themes.is_empty() {
-        parts.push(format!("{evidenced} of {} themes evidenced", ind.themes.len()));
+    if themes.1 > 0 {
+        parts.push(format!("{} of {} themes evidenced", themes.0, themes.1));
     }
     parts.join(", ")
 }
