@@ -2,7 +2,8 @@
 //! run (machines are noisy; compare ratios, not absolute times):
 //!
 //! - `check`: parse, check and compile generic-2006, beside reading the same
-//!   text as a pest token stream only (the grammar's own floor);
+//!   text as a pest token stream only (the grammar's own floor), and the
+//!   monotonicity lint `sixpoint check` adds, beside evaluating one seed;
 //! - `seed`: load and evaluate one seed, beside a plain `serde_json` parse of
 //!   the same file into an untyped value;
 //! - `corpus`: evaluate 10,000 generated evaluations, one by one and with
@@ -38,6 +39,16 @@ fn check(c: &mut Criterion) {
     });
     g.bench_function("generic-2006: parse + check + compile", |b| {
         b.iter(|| compile_source(black_box(&file), Path::new("rulesets")))
+    });
+    // The lint runs the rules on generated evidence; one evaluation is its unit.
+    let p = program();
+    let seed = SourceFile::new(SEED, std::fs::read_to_string(SEED).expect("seed"));
+    let doc = data::load_str(&seed, Format::Json).expect("seed loads");
+    g.bench_function("baseline: evaluate one seed", |b| {
+        b.iter(|| sixpoint::evaluate_document(&p, Path::new(SEED), &seed, black_box(&doc)))
+    });
+    g.bench_function("generic-2006: monotonicity lint", |b| {
+        b.iter(|| sixpoint::eval::monotone::lint(black_box(&p)))
     });
     g.finish();
 }
