@@ -163,6 +163,32 @@ pub enum Expr {
     },
 }
 
+impl Expr {
+    /// The indicator values this expression reads, each once, in the order
+    /// written: what explains and lints look at.
+    pub fn indicator_vars(&self) -> Vec<IndicatorVar> {
+        fn walk(e: &Expr, out: &mut Vec<IndicatorVar>) {
+            match e {
+                Expr::Indicator(v) if !out.contains(v) => out.push(*v),
+                Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => walk(a, out),
+                Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                    walk(a, out);
+                    walk(b, out);
+                }
+                Expr::Call { args, .. } => args.iter().for_each(|a| walk(a, out)),
+                Expr::Quantified {
+                    predicate: Predicate::Cmp(_, rhs),
+                    ..
+                } => walk(rhs, out),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out
+    }
+}
+
 /// Text with `{value}` holes, filled at evaluation.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Template(pub Vec<Piece>);

@@ -298,20 +298,7 @@ fn why_not(p: &Program, e: &Expr, env: &IndicatorEnv<'_>) -> String {
 
 /// The evidence values a condition read, as `name is value`.
 fn reads(p: &Program, e: &Expr, env: &IndicatorEnv<'_>) -> Option<String> {
-    fn collect(e: &Expr, out: &mut Vec<IndicatorVar>) {
-        match e {
-            Expr::Indicator(v) if !out.contains(v) => out.push(*v),
-            Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => collect(a, out),
-            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
-                collect(a, out);
-                collect(b, out);
-            }
-            Expr::Call { args, .. } => args.iter().for_each(|a| collect(a, out)),
-            _ => {}
-        }
-    }
-    let mut vars = Vec::new();
-    collect(e, &mut vars);
+    let vars = e.indicator_vars();
     let parts: Vec<String> = vars
         .into_iter()
         .map(|v| {

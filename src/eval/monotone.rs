@@ -64,41 +64,29 @@ struct Reads {
 }
 
 fn reads(p: &Program, ind: &IndicatorIr) -> Reads {
-    fn walk(e: &Expr, r: &mut Reads) {
-        use IndicatorVar as V;
-        match e {
-            Expr::Indicator(v) => match v {
-                V::Sources | V::Source(_) => {
-                    r.sources = true;
-                    r.neutral = true;
-                }
-                V::Evidence => r.neutral = true,
-                V::StrengthsOf(_) | V::WeaknessesOf(_) | V::StrengthScore | V::WeaknessScore => r.weights = true,
-                V::ThemesEvidenced => r.themes = true,
-                _ => {}
-            },
-            Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => walk(a, r),
-            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
-                walk(a, r);
-                walk(b, r);
-            }
-            Expr::Call { args, .. } => args.iter().for_each(|a| walk(a, r)),
-            _ => {}
-        }
-    }
+    use IndicatorVar as V;
     let mut r = Reads::default();
-    if let Some(block) = ind.grade_block.and_then(|g| p.grade_blocks.get(g.index())) {
-        for rule in &block.rules {
-            if let Some(g) = &rule.guard {
-                walk(g, &mut r);
+    let block = ind.grade_block.and_then(|g| p.grade_blocks.get(g.index()));
+    let guards = block
+        .into_iter()
+        .flat_map(|b| &b.rules)
+        .filter_map(|rule| rule.guard.as_ref());
+    let caps = ind
+        .requirements
+        .iter()
+        .filter_map(|rid| p.requirements.get(rid.index()))
+        .filter(|req| req.cap.is_some())
+        .map(|req| &req.expect);
+    for v in guards.chain(caps).flat_map(Expr::indicator_vars) {
+        match v {
+            V::Sources | V::Source(_) => {
+                r.sources = true;
+                r.neutral = true;
             }
-        }
-    }
-    for rid in &ind.requirements {
-        if let Some(req) = p.requirements.get(rid.index())
-            && req.cap.is_some()
-        {
-            walk(&req.expect, &mut r);
+            V::Evidence => r.neutral = true,
+            V::StrengthsOf(_) | V::WeaknessesOf(_) | V::StrengthScore | V::WeaknessScore => r.weights = true,
+            V::ThemesEvidenced => r.themes = true,
+            _ => {}
         }
     }
     r
