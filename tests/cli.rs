@@ -798,9 +798,31 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("explain --format json is JSON");
     let rules = &json[0]["rules"];
+    assert_eq!(json[0]["skipped_by"], serde_json::Value::Null);
     assert_eq!(rules[1]["result"], "no");
     assert_eq!(rules[1]["why"], "strengths.major is 1, not >= 2");
     assert_eq!(rules[1]["at"], "rulesets/lib/hmie-evidence.six:117:3");
+
+    // An indicator proportionality leaves out: the skip rule that did it, even without evidence.
+    let o = sixpoint()
+        .args([
+            "explain",
+            "--indicator",
+            "3.1",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/strong-partnership.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("3.1 Impact on staff: not graded, its key area is skipped"),
+        "{out}"
+    );
+    assert!(out.contains("rulesets/generic-2006.six:235:3"), "{out}");
+    assert!(out.contains("skips key area 3, so 3.1 is not graded"), "{out}");
+    assert!(out.contains("no entry for 3.1 here"), "{out}");
 }
 
 // ------------------------------------------------------------------ fmt

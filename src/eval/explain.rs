@@ -21,6 +21,8 @@ pub struct Explanation {
     pub secure: bool,
     /// The `examine` rules that called for it: their reason, where written.
     pub called_for: Vec<Step>,
+    /// The skip rule that took its key area out of the evaluation, if one did.
+    pub skipped_by: Option<Step>,
     pub evidence: String,
     /// Where the indicator's entry is in the data file.
     #[serde(skip)]
@@ -81,17 +83,36 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
             .collect(),
         _ => Vec::new(),
     };
+    let skipped_by = match (&io.scope, &o.plan, &p.proportionality) {
+        (super::Scope::Skipped, Some(plan), Some(prop)) => plan
+            .skips_fired
+            .iter()
+            .filter_map(|k| prop.skips.get(*k))
+            .find(|sk| sk.areas.contains(&ind.area))
+            .map(|sk| {
+                let area = p.areas.get(ind.area.index()).map_or(0, |a| a.number);
+                step(
+                    p,
+                    sk.span,
+                    written(p, sk.span),
+                    "skipped",
+                    Some(format!("skips key area {area}, so {} is not graded", ind.id)),
+                )
+            }),
+        _ => None,
+    };
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
     let aggregation = aggregation(p, o, id);
     let Some(facts) = b.facts.get(id.index())?.as_ref() else {
-        // Called for, but no evidence submitted: say so rather than nothing.
-        return (!called_for.is_empty()).then(|| Explanation {
+        // No evidence: still say where the indicator stands in the plan.
+        return Some(Explanation {
             indicator: ind.id.clone(),
             title: ind.title.clone(),
             derived: None,
             final_grade: None,
             secure: false,
             called_for,
+            skipped_by,
             evidence: "none submitted".into(),
             evidence_span: b.indicators_span,
             rules: Vec::new(),
@@ -173,6 +194,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
         final_grade: level(io.grade()),
         secure: io.secure,
         called_for,
+        skipped_by,
         evidence: format!(
             "{} from {}; {}, {}",
             plural(facts.evidence, "item", "items"),
@@ -523,9 +545,14 @@ fn head(file: &SourceFile, span: Span) -> Span {
 pub fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Option<usize>) -> String {
     let g = |x: &Option<String>| x.clone().unwrap_or_else(|| "ungraded".into());
     let secure = if e.secure { "secure" } else { "not secure" };
-    let mut message = format!("{} {}: {}, {secure}", e.indicator, e.title, g(&e.final_grade));
+    let mut message = if e.skipped_by.is_some() {
+        format!("{} {}: not graded, its key area is skipped", e.indicator, e.title)
+    } else {
+        format!("{} {}: {}, {secure}", e.indicator, e.title, g(&e.final_grade))
+    };
     if e.derived != e.final_grade && e.derived.is_some() {
-        message.push_str(&format!(" (the rules give {})", g(&e.derived)));
+        let would = if e.skipped_by.is_some() { "would give" } else { "give" };
+        message.push_str(&format!(" (the rules {would} {})", g(&e.derived)));
     }
     let label = |s: &Step| {
         let text = match &s.why {
@@ -539,9 +566,23 @@ pub fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Optio
         .iter()
         .map(|s| (head(&p.file, s.span), format!("calls for {}: {}", e.indicator, s.rule)))
         .collect();
+    labels.extend(
+        e.skipped_by
+            .iter()
+            .map(|s| (head(&p.file, s.span), s.why.clone().unwrap_or_default())),
+    );
     labels.extend(e.rules.iter().map(label));
-    let help = if e.final_grade.is_none() && e.rules.is_empty() {
-        Some(format!("submit evidence for {}", e.indicator))
+    let help = if e.skipped_by.is_some() {
+        Some("proportionality leaves this key area out: its evidence is kept but not graded".into())
+    } else if e.final_grade.is_none() && e.rules.is_empty() {
+        Some(if e.called_for.is_empty() {
+            format!(
+                "no evidence for {} was submitted, and nothing calls for it; submit evidence to have it graded",
+                e.indicator
+            )
+        } else {
+            format!("submit evidence for {}: proportionality calls for it", e.indicator)
+        })
     } else if e.would_change.is_empty() {
         Some("no single change to the evidence raises it or makes it secure".into())
     } else {
@@ -561,7 +602,14 @@ pub fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Optio
     related.push(Report {
         message: format!("evidence: {}", e.evidence),
         source: Some(&b.file),
-        labels: vec![(head(&b.file, e.evidence_span), format!("{}'s evidence", e.indicator))],
+        labels: vec![(
+            head(&b.file, e.evidence_span),
+            if e.rules.is_empty() && e.evidence == "none submitted" {
+                format!("no entry for {} here", e.indicator)
+            } else {
+                format!("{}'s evidence", e.indicator)
+            },
+        )],
         help: None,
         related: Vec::new(),
     });
