@@ -187,7 +187,7 @@ pub fn render(d: &DiffReport) -> String {
     for e in &d.changed {
         let _ = writeln!(out, "\n{}", e.file);
         if let Some((a, b)) = e.status {
-            let _ = writeln!(out, "  status {a:?} → {b:?}");
+            let _ = writeln!(out, "  status {} → {}", a.word(), b.word());
         }
         for i in &e.indicators {
             let g = |x: &Option<String>| x.clone().unwrap_or_else(|| "-".into());

@@ -38,6 +38,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// The word reports use, as in JSON.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Clean => "clean",
+            Status::Findings => "findings",
+            Status::Failed => "failed",
+        }
+    }
+
     pub fn exit_code(self) -> u8 {
         match self {
             Status::Clean => 0,
