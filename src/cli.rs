@@ -376,6 +376,42 @@ fn expand(paths: &[PathBuf], extensions: &[&str]) -> Vec<PathBuf> {
     out
 }
 
+/// A batch's evaluations, each with its earlier period: `X.previous.EXT`
+/// beside `X.EXT` in the batch is X's earlier period, not an evaluation of
+/// its own. One with no current file beside it stays an evaluation.
+fn with_periods(files: Vec<PathBuf>) -> Vec<(PathBuf, Option<PathBuf>)> {
+    fn earlier_of(path: &Path) -> Option<PathBuf> {
+        let stem = path.file_stem()?.to_str()?;
+        let base = stem.strip_suffix(".previous")?;
+        Some(path.with_file_name(base))
+    }
+    let current = |f: &PathBuf| {
+        let base = f.with_extension("");
+        earlier_of(f).is_none().then_some(base)
+    };
+    let currents: Vec<Option<PathBuf>> = files.iter().map(current).collect();
+    let mut previous: Vec<Option<PathBuf>> = vec![None; files.len()];
+    let mut taken = vec![false; files.len()];
+    for (i, f) in files.iter().enumerate() {
+        let Some(base) = earlier_of(f) else { continue };
+        // The first current file of the same name takes it; a second
+        // `.previous` of one name (yaml and json) stays on its own.
+        if let Some(j) = currents.iter().position(|c| c.as_ref() == Some(&base))
+            && previous[j].is_none()
+        {
+            previous[j] = Some(f.clone());
+            taken[i] = true;
+        }
+    }
+    files
+        .into_iter()
+        .zip(previous)
+        .zip(taken)
+        .filter(|(_, taken)| !taken)
+        .map(|(pair, _)| pair)
+        .collect()
+}
+
 fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -444,10 +480,14 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
         errln!("error: `--previous` compares two periods of one evaluation; give exactly one DATA file");
         return Status::Failed.exit_code();
     }
+    let batch: Vec<(PathBuf, Option<PathBuf>)> = match previous {
+        Some(prev) => files.into_iter().map(|f| (f, Some(prev.to_path_buf()))).collect(),
+        None => with_periods(files),
+    };
     // Each file is independent: one that fails is reported and the rest go on.
-    let results: Vec<FileResult> = files
+    let results: Vec<FileResult> = batch
         .par_iter()
-        .map(|f| match previous {
+        .map(|(f, prev)| match prev {
             Some(prev) => sixpoint::evaluate_path_with_previous(&program, f, prev),
             None => sixpoint::evaluate_path(&program, f),
         })
@@ -478,7 +518,7 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
             if results.len() > 1 {
                 let count = |s| results.iter().filter(|r| r.status() == s).count();
                 outln!(
-                    "\n{} file(s): {} clean, {} with findings, {} could not be evaluated",
+                    "\n{} evaluation(s): {} clean, {} with findings, {} could not be evaluated",
                     results.len(),
                     count(Status::Clean),
                     count(Status::Findings),
@@ -613,7 +653,16 @@ fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorCh
         );
         return Status::Failed.exit_code();
     }
-    let run = |p| -> Vec<FileResult> { files.par_iter().map(|f| sixpoint::evaluate_path(p, f)).collect() };
+    let batch = with_periods(files);
+    let run = |p| -> Vec<FileResult> {
+        batch
+            .par_iter()
+            .map(|(f, prev)| match prev {
+                Some(prev) => sixpoint::evaluate_path_with_previous(p, f, prev),
+                None => sixpoint::evaluate_path(p, f),
+            })
+            .collect()
+    };
     let (before, after) = (run(old_p), run(new_p));
     let d = sixpoint::diff::diff(old_p, new_p, &before, &after);
     match format {

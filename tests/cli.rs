@@ -931,3 +931,50 @@ fn test_cases_take_inline_data_and_name_its_problems() {
         "{out}"
     );
 }
+
+/// In a batch, `X.previous.yaml` beside `X.yaml` is X's earlier period, not an evaluation.
+#[test]
+fn a_batch_reads_each_evaluation_with_its_earlier_period() {
+    let o = sixpoint()
+        .args(["eval", "rulesets/east-midlands-2018.six", "seeds/east-midlands-2018"])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(out.contains("3 evaluation(s): 0 clean, 3 with findings"), "{out}");
+    assert!(
+        out.contains(
+            "seeds/east-midlands-2018/declining-partnership.yaml\ncompared with seeds/east-midlands-2018/declining-partnership.previous.yaml (2017-18)"
+        ),
+        "{out}"
+    );
+    // An earlier period whose current file is not in the batch is evaluated on its own.
+    let o = sixpoint()
+        .args([
+            "eval",
+            "rulesets/east-midlands-2018.six",
+            "seeds/east-midlands-2018/improving-authority.previous.yaml",
+            "seeds/east-midlands-2018/community-health.json",
+        ])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(out.contains("2 evaluation(s)"), "{out}");
+    assert!(
+        !out.contains("compared with seeds/east-midlands-2018/improving"),
+        "{out}"
+    );
+
+    // diff pairs the same way, so actions that read the direction of travel are compared.
+    let o = sixpoint()
+        .args([
+            "diff",
+            "rulesets/east-midlands-2018.six",
+            "rulesets/east-midlands-2018.six",
+            "seeds/east-midlands-2018",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 of 3 evaluations change"), "{}", stdout(&o));
+}
