@@ -15,6 +15,13 @@ use super::{Facts, Verdict, verdict};
 
 /// Most evidence sets tried per kind of indicator.
 const MAX_SETS: usize = 1_500;
+/// Fewest, however large the ruleset: every set of up to two items of a
+/// small one.
+const MIN_SETS: usize = 60;
+/// Most probe evaluations for the whole ruleset, shared among its kinds of
+/// indicator, so that a ruleset with many sources, weights and grade blocks
+/// is checked in bounded time (about a second at worst in a release build).
+const MAX_PROBES: usize = 400_000;
 /// Largest generated evidence set.
 const MAX_ITEMS: usize = 6;
 /// Most warnings per grade block: the first shows the problem.
@@ -32,15 +39,21 @@ struct Item {
 pub fn lint(p: &Program) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen_kinds = HashSet::new();
+    // Indicators graded alike need probing once.
+    let probed: Vec<&IndicatorIr> = p
+        .indicators
+        .iter()
+        .filter(|ind| {
+            ind.grade_block
+                .is_some_and(|b| seen_kinds.insert((b, ind.requirements.clone(), ind.themes.len())))
+        })
+        .collect();
+    let budget = MAX_PROBES / probed.len().max(1);
     let mut reported: HashSet<(Span, Span)> = HashSet::new();
     let mut per_block = vec![0usize; p.grade_blocks.len()];
-    for ind in &p.indicators {
+    for ind in probed {
         let Some(block) = ind.grade_block else { continue };
-        // Indicators graded alike need probing once.
-        if !seen_kinds.insert((block, ind.requirements.clone(), ind.themes.len())) {
-            continue;
-        }
-        for d in probe(p, ind, &mut reported) {
+        for d in probe(p, ind, budget, &mut reported) {
             if let Some(n) = per_block.get_mut(block.index())
                 && *n < MAX_PER_BLOCK
             {
@@ -131,9 +144,9 @@ fn kinds(p: &Program, r: &Reads) -> (Vec<Item>, Vec<Item>) {
 }
 
 /// Evidence sets as sorted indices into `kinds`: every set, smallest first,
-/// while they fit half the budget; then larger ones drawn by a fixed
-/// generator, up to the budget.
-fn sets(kinds: usize) -> Vec<Vec<usize>> {
+/// while they fit in half of `max_sets`; then larger ones drawn by a fixed
+/// generator, up to `max_sets`.
+fn sets(kinds: usize, max_sets: usize) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> = vec![Vec::new()];
     let mut size_done = 0;
     // Every multiset of the next size, built from those of the size before.
@@ -150,7 +163,7 @@ fn sets(kinds: usize) -> Vec<Vec<usize>> {
                 })
             })
             .collect();
-        if out.len() + next.len() > MAX_SETS / 2 {
+        if out.len() + next.len() > max_sets / 2 {
             break;
         }
         out.extend(next);
@@ -169,8 +182,8 @@ fn sets(kinds: usize) -> Vec<Vec<usize>> {
         state
     };
     let larger = (MAX_ITEMS - size_done) as u64;
-    for _ in 0..MAX_SETS * 4 {
-        if out.len() >= MAX_SETS {
+    for _ in 0..max_sets * 4 {
+        if out.len() >= max_sets {
             break;
         }
         let len = size_done + 1 + (next() % larger) as usize;
@@ -183,7 +196,7 @@ fn sets(kinds: usize) -> Vec<Vec<usize>> {
     out
 }
 
-fn probe(p: &Program, ind: &IndicatorIr, reported: &mut HashSet<(Span, Span)>) -> Vec<Diagnostic> {
+fn probe(p: &Program, ind: &IndicatorIr, budget: usize, reported: &mut HashSet<(Span, Span)>) -> Vec<Diagnostic> {
     let r = reads(p, ind);
     let (kinds, strengths) = kinds(p, &r);
     let themes = if r.themes { ind.themes.len() } else { 0 };
@@ -193,8 +206,11 @@ fn probe(p: &Program, ind: &IndicatorIr, reported: &mut HashSet<(Span, Span)>) -
         theme_counts.push(themes - 1);
     }
     theme_counts.dedup();
+    // Each set costs a probe per strength added, per themes variant.
+    let per_set = (strengths.len() * theme_counts.len() * if themes > 0 { 2 } else { 1 }).max(1);
+    let max_sets = (budget / per_set).clamp(MIN_SETS, MAX_SETS);
     let mut out = Vec::new();
-    for set in sets(kinds.len()) {
+    for set in sets(kinds.len(), max_sets) {
         let mut facts = Facts::empty(p, ind, Span::default());
         for &k in &set {
             let it = kinds[k];
