@@ -593,3 +593,20 @@ fn deep_valid_json_is_a_depth_error() {
     assert_eq!(d.code, Code::DataInvalid);
     assert!(d.message.contains("levels deep"), "{}", d.message);
 }
+
+/// JSON positions are byte spans of the right text after non-ASCII text and a
+/// byte order mark, for scalars, keys and strings alike.
+#[test]
+fn json_positions_after_non_ascii_text() {
+    let d = error(json(
+        "\u{feff}{\"sixpoint\": 1, \"framework\": \"mini\", \"organisation\": \"Écoles — Süd\",\n  \"indicators\": {\"1.1\": {\"claimed\": 4, \"evidence\": []}}}",
+    ));
+    assert_eq!(d.message, "`claimed` must be a string, found a whole number");
+    assert_eq!(at(&d), (2, 37, "4".into()));
+    let r = json(
+        "{\"sixpoint\": 1, \"framework\": \"mini\", \"organisation\": \"Écoles — Süd\",\n  \"indicators\": {\"1.1\": {\"evidence\": [{\"source\": \"documentation\", \"ref\": \"Plan d’école\", \"size\": 2}]}}}",
+    );
+    let d = error(r);
+    assert_eq!(at(&d).2, "\"size\"");
+    assert_eq!(at(&d).0, 2);
+}
