@@ -1,6 +1,7 @@
 //! YAML and JSON text → a tree of values, each with where it is in the file.
 //!
-//! serde-saphyr parses into this untyped tree rather than straight into typed
+//! serde-saphyr (YAML) and jsonc-parser (JSON, once serde_json has checked
+//! it) parse into this untyped tree rather than straight into typed
 //! structs: a typed deserialiser stops at the first problem and its errors do
 //! not say which field was wrong, while validating a tree (see `validate`)
 //! reports every problem at once, in plain words, at the node's position.
