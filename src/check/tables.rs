@@ -212,8 +212,36 @@ pub(super) fn lint(
     for (i, (col, ty)) in columns.iter().zip(types).enumerate() {
         let cells: Vec<&CellHir> = rows.iter().filter_map(|r| r.cells.get(i)).collect();
         match classes(*ty, col, &cells, level_count(ty)) {
-            Some(values) => per_column.push(values),
+            Some(mut values) => {
+                // No more source kinds can be evidenced than are declared.
+                if matches!(col, Expr::Indicator(IndicatorVar::Sources)) {
+                    let declared = c.sources.len() as f64;
+                    values.retain(|v| !matches!(v, Value::Number(n) if *n > declared));
+                }
+                per_column.push(values);
+            }
             None => return,
+        }
+    }
+    let mut bounded = Vec::new();
+    for i in 0..columns.len() {
+        for j in 0..columns.len() {
+            if i != j && at_most(&columns[i], &columns[j]) {
+                bounded.push((i, j));
+            }
+        }
+    }
+    // A whole takes every value its parts do, or cases such as one weakness
+    // among one item would not be enumerated. Repeated for chains (major
+    // strengths within strengths within evidence).
+    for _ in 0..columns.len() {
+        for &(i, j) in &bounded {
+            let extra: Vec<Value> = per_column[i]
+                .iter()
+                .filter(|v| !per_column[j].contains(v))
+                .cloned()
+                .collect();
+            per_column[j].extend(extra);
         }
     }
     let total = per_column.iter().try_fold(1usize, |n, v| n.checked_mul(v.len()));
@@ -237,14 +265,6 @@ pub(super) fn lint(
     // (earlier row, later row) → a point where the earlier, lower row wins.
     let mut inverted: Vec<(usize, usize, Vec<Value>)> = Vec::new();
     let mut point: Vec<Value> = Vec::with_capacity(per_column.len());
-    let mut bounded = Vec::new();
-    for i in 0..columns.len() {
-        for j in 0..columns.len() {
-            if i != j && at_most(&columns[i], &columns[j]) {
-                bounded.push((i, j));
-            }
-        }
-    }
     for n in 0..total {
         point.clear();
         let mut rest = n;
