@@ -485,66 +485,70 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
         None => with_periods(files),
     };
     // Each file is independent: one that fails is reported and the rest go on.
-    let results: Vec<FileResult> = batch
-        .par_iter()
-        .map(|(f, prev)| match prev {
-            Some(prev) => sixpoint::evaluate_path_with_previous(&program, f, prev),
-            None => sixpoint::evaluate_path(&program, f),
-        })
-        .collect();
-    let worst = results.iter().map(FileResult::status).max().unwrap_or(Status::Clean);
-    match format {
-        Format::Human => {
-            let mut first = true;
-            for r in &results {
-                if !first {
-                    outln!();
-                }
-                first = false;
-                match &r.report {
-                    Some(rep) => {
-                        out!("{}", report::render_human(rep));
-                        if !r.diagnostics.is_empty() {
-                            outln!();
-                            print_diagnostics(&r.diagnostics, color_out, false);
+    // They are evaluated in parallel a chunk at a time and printed in order as
+    // each chunk completes, so that a corpus of any size streams through in
+    // bounded memory.
+    const CHUNK: usize = 256;
+    let mut worst = Status::Clean;
+    let mut counts = [0usize; 3];
+    let mut done = 0usize;
+    if matches!(format, Format::Json) {
+        // The document `{format, ruleset, results: […]}`, written as serde_json's
+        // pretty printer would write it whole.
+        let name = serde_json::to_string(&ruleset.display().to_string()).unwrap_or_default();
+        out!("{{\n  \"format\": \"sixpoint-eval/1\",\n  \"ruleset\": {name},\n  \"results\": [");
+    }
+    for chunk in batch.chunks(CHUNK) {
+        let results: Vec<FileResult> = chunk
+            .par_iter()
+            .map(|(f, prev)| match prev {
+                Some(prev) => sixpoint::evaluate_path_with_previous(&program, f, prev),
+                None => sixpoint::evaluate_path(&program, f),
+            })
+            .collect();
+        for r in &results {
+            let status = r.status();
+            worst = worst.max(status);
+            counts[status.exit_code() as usize] += 1;
+            match format {
+                Format::Human => {
+                    if done > 0 {
+                        outln!();
+                    }
+                    match &r.report {
+                        Some(rep) => {
+                            out!("{}", report::render_human(rep));
+                            if !r.diagnostics.is_empty() {
+                                outln!();
+                                print_diagnostics(&r.diagnostics, color_out, false);
+                            }
+                        }
+                        None => {
+                            print_diagnostics(&r.diagnostics, color_err, true);
+                            errln!("{}: could not be evaluated", r.path.display());
                         }
                     }
-                    None => {
-                        print_diagnostics(&r.diagnostics, color_err, true);
-                        errln!("{}: could not be evaluated", r.path.display());
-                    }
+                }
+                Format::Jsonl => outln!("{}", serde_json::to_string(&entry(r)).unwrap_or_default()),
+                Format::Json => {
+                    let pretty = serde_json::to_string_pretty(&entry(r)).unwrap_or_default();
+                    let indented: Vec<String> = pretty.lines().map(|l| format!("    {l}")).collect();
+                    out!("{}\n{}", if done > 0 { "," } else { "" }, indented.join("\n"));
                 }
             }
-            if results.len() > 1 {
-                let count = |s| results.iter().filter(|r| r.status() == s).count();
-                outln!(
-                    "\n{} evaluation(s): {} clean, {} with findings, {} could not be evaluated",
-                    results.len(),
-                    count(Status::Clean),
-                    count(Status::Findings),
-                    count(Status::Failed)
-                );
-            }
+            done += 1;
         }
-        Format::Jsonl => {
-            for r in &results {
-                outln!("{}", serde_json::to_string(&entry(r)).unwrap_or_default());
-            }
-        }
-        Format::Json => {
-            #[derive(Serialize)]
-            struct Out<'a> {
-                format: &'static str,
-                ruleset: String,
-                results: Vec<EvalEntry<'a>>,
-            }
-            let out = Out {
-                format: "sixpoint-eval/1",
-                ruleset: ruleset.display().to_string(),
-                results: results.iter().map(entry).collect(),
-            };
-            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-        }
+    }
+    match format {
+        Format::Human if done > 1 => outln!(
+            "\n{done} evaluation(s): {} clean, {} with findings, {} could not be evaluated",
+            counts[0],
+            counts[1],
+            counts[2]
+        ),
+        Format::Json if done == 0 => outln!("]\n}}"),
+        Format::Json => outln!("\n  ]\n}}"),
+        _ => {}
     }
     worst.exit_code()
 }

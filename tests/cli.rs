@@ -978,3 +978,36 @@ fn a_batch_reads_each_evaluation_with_its_earlier_period() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("0 of 3 evaluations change"), "{}", stdout(&o));
 }
+
+/// A batch is written as it is evaluated, in the order of the files: one JSON document with every
+/// result, or one line per result, the same results either way.
+#[test]
+fn a_batch_streams_its_results_in_file_order() {
+    let run = |format: &str| {
+        let o = sixpoint()
+            .args([
+                "eval",
+                "--format",
+                format,
+                "rulesets/generic-2006.six",
+                "seeds/generic-2006",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let doc: serde_json::Value = serde_json::from_str(&run("json")).expect("one JSON document");
+    assert_eq!(doc["format"], "sixpoint-eval/1");
+    let results = doc["results"].as_array().expect("results");
+    let lines: Vec<serde_json::Value> = run("jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(results.len(), 6);
+    assert_eq!(results, &lines);
+    let files: Vec<&str> = results.iter().filter_map(|r| r["file"].as_str()).collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+}
