@@ -376,6 +376,10 @@ fn expand(paths: &[PathBuf], extensions: &[&str]) -> Vec<PathBuf> {
     out
 }
 
+/// How many files of a batch are evaluated (in parallel) before their
+/// results are written: memory stays bounded however large the corpus.
+const CHUNK: usize = 256;
+
 /// A batch's evaluations, each with its earlier period: `X.previous.EXT`
 /// beside `X.EXT` in the batch is X's earlier period, not an evaluation of
 /// its own. One with no current file beside it stays an evaluation.
@@ -488,7 +492,6 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
     // They are evaluated in parallel a chunk at a time and printed in order as
     // each chunk completes, so that a corpus of any size streams through in
     // bounded memory.
-    const CHUNK: usize = 256;
     let mut worst = Status::Clean;
     let mut counts = [0usize; 3];
     let mut done = 0usize;
@@ -658,17 +661,21 @@ fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorCh
         return Status::Failed.exit_code();
     }
     let batch = with_periods(files);
-    let run = |p| -> Vec<FileResult> {
-        batch
-            .par_iter()
-            .map(|(f, prev)| match prev {
-                Some(prev) => sixpoint::evaluate_path_with_previous(p, f, prev),
-                None => sixpoint::evaluate_path(p, f),
-            })
-            .collect()
-    };
-    let (before, after) = (run(old_p), run(new_p));
-    let d = sixpoint::diff::diff(old_p, new_p, &before, &after);
+    // A chunk at a time, as `eval` does: only the changes are kept.
+    let mut d = sixpoint::diff::diff(old_p, new_p, &[], &[]);
+    for chunk in batch.chunks(CHUNK) {
+        let run = |p| -> Vec<FileResult> {
+            chunk
+                .par_iter()
+                .map(|(f, prev)| match prev {
+                    Some(prev) => sixpoint::evaluate_path_with_previous(p, f, prev),
+                    None => sixpoint::evaluate_path(p, f),
+                })
+                .collect()
+        };
+        let (before, after) = (run(old_p), run(new_p));
+        d.merge(sixpoint::diff::diff(old_p, new_p, &before, &after));
+    }
     match format {
         Format::Human => out!("{}", sixpoint::diff::render(&d)),
         Format::Json | Format::Jsonl => outln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default()),

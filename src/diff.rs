@@ -67,6 +67,29 @@ pub struct DiffReport {
     pub transitions: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
+impl DiffReport {
+    /// Adds the comparison of a further part of the same corpus, so that a
+    /// corpus can be compared a chunk at a time.
+    pub fn merge(&mut self, more: DiffReport) {
+        self.evaluations += more.evaluations;
+        self.changed.extend(more.changed);
+        self.indicators_up += more.indicators_up;
+        self.indicators_down += more.indicators_down;
+        self.security_changes += more.security_changes;
+        for l in more.levels {
+            if !self.levels.contains(&l) {
+                self.levels.push(l);
+            }
+        }
+        for (before, row) in more.transitions {
+            let mine = self.transitions.entry(before).or_default();
+            for (after, n) in row {
+                *mine.entry(after).or_default() += n;
+            }
+        }
+    }
+}
+
 /// Compares the results of one corpus under two rulesets; `old` and `new`
 /// hold the results for the same files, in the same order.
 pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileResult]) -> DiffReport {
