@@ -57,7 +57,7 @@ enum Command {
         #[arg(required = true)]
         rulesets: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: CheckFormat,
     },
     /// Evaluate data files (YAML or JSON; folders are searched) against a ruleset.
     Eval {
@@ -70,7 +70,8 @@ enum Command {
         format: Format,
         /// An earlier evaluation of the same organisation and framework: the
         /// report shows each grade's previous level and direction of travel.
-        /// Takes one DATA file.
+        /// Takes one DATA file; in a batch, `X.previous.yaml` beside `X.yaml`
+        /// is taken as X's earlier period without it.
         #[arg(long, value_name = "DATA")]
         previous: Option<PathBuf>,
     },
@@ -89,7 +90,7 @@ enum Command {
     /// (exit 0 all pass, 1 a case fails, 2 a test file or ruleset has errors).
     Test {
         paths: Vec<PathBuf>,
-        /// List the grade rules, requirements, triggers and actions no case exercised.
+        /// List the grade rules, requirements, triggers, skip rules and actions no case exercised.
         #[arg(long)]
         coverage: bool,
         #[arg(long, value_enum, default_value = "human")]
@@ -133,6 +134,18 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: MapFormat,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// For people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// One JSON object per file and line.
+    Jsonl,
+    /// SARIF 2.1.0, for code-scanning tools (GitHub, GitLab, editors).
+    Sarif,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -288,7 +301,7 @@ fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
     (what, diagnostics)
 }
 
-fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
+fn check(rulesets: &[PathBuf], format: CheckFormat, color: ColorChoice) -> u8 {
     let color = use_color(color, std::io::stderr().is_terminal());
     #[derive(Serialize)]
     struct Entry {
@@ -298,6 +311,7 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
     }
     let mut worst = Status::Clean;
     let mut entries = Vec::new();
+    let mut all = Vec::new();
     for path in rulesets {
         let (what, diagnostics) = checked(path);
         let status = if what.is_none() {
@@ -309,7 +323,8 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
         };
         worst = worst.max(status);
         match format {
-            Format::Human => {
+            CheckFormat::Sarif => all.extend(diagnostics.0),
+            CheckFormat::Human => {
                 print_diagnostics(&diagnostics.0, color, true);
                 let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
                 let ok = if status == Status::Clean {
@@ -327,13 +342,13 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
                 };
                 outln!("{summary}");
             }
-            Format::Json | Format::Jsonl => {
+            CheckFormat::Json | CheckFormat::Jsonl => {
                 let e = Entry {
                     file: path.display().to_string(),
                     status,
                     diagnostics: diagnostics_json(&diagnostics.0),
                 };
-                if format == Format::Jsonl {
+                if format == CheckFormat::Jsonl {
                     outln!("{}", serde_json::to_string(&e).unwrap_or_default());
                 } else {
                     entries.push(e);
@@ -341,7 +356,13 @@ fn check(rulesets: &[PathBuf], format: Format, color: ColorChoice) -> u8 {
             }
         }
     }
-    if format == Format::Json {
+    if format == CheckFormat::Sarif {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&report::sarif::log(&all)).unwrap_or_default()
+        );
+    }
+    if format == CheckFormat::Json {
         #[derive(Serialize)]
         struct Out {
             format: &'static str,

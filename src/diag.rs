@@ -220,6 +220,11 @@ macro_rules! codes {
             pub const fn id(self) -> &'static str {
                 match self { $( Code::$variant => $id, )* }
             }
+
+            /// What the code means, in one line (its doc comment).
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => concat!($($doc),*).trim_start(), )* }
+            }
         }
     };
 }
@@ -473,6 +478,27 @@ impl Diagnostic {
             .collect()
     }
 
+    /// Every label's place from start to end, as 1-based lines and columns
+    /// in characters (what SARIF and editors count), the primary first.
+    pub fn regions(&self) -> Vec<Region> {
+        let Some(source) = &self.source else {
+            return Vec::new();
+        };
+        self.labels
+            .iter()
+            .map(|l| {
+                let (file, line, column) = source.locate(l.span.start);
+                let (_, end_line, end_column) = source.locate(l.span.end);
+                Region {
+                    file: file.to_string(),
+                    start: (line, column),
+                    end: (end_line, end_column),
+                    text: l.text.clone(),
+                }
+            })
+            .collect()
+    }
+
     fn locate(&self, span: Span) -> Option<Location> {
         let source = self.source.as_ref()?;
         let (file, line, column) = source.locate(span.start);
@@ -485,6 +511,15 @@ impl Diagnostic {
             end: span.end.saturating_sub(base),
         })
     }
+}
+
+/// A label's place as lines and columns, start to end (see [`Diagnostic::regions`]).
+#[derive(Clone, Debug)]
+pub struct Region {
+    pub file: String,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    pub text: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

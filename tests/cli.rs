@@ -1011,3 +1011,57 @@ fn a_batch_streams_its_results_in_file_order() {
     sorted.sort();
     assert_eq!(files, sorted);
 }
+
+/// `check --format sarif` gives code-scanning tools every diagnostic: the code as the rule (with
+/// its meaning), the primary label as the location, the other labels as related locations.
+#[test]
+fn check_sarif_for_code_scanning() {
+    let o = sixpoint()
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            "tests/corpus/rulesets/table-overlap.six",
+            "rulesets/generic-2006.six",
+            "no/such/file.six",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "sixpoint");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let overlap = rules
+        .iter()
+        .find(|r| r["id"] == "sixpoint::check::table-overlap")
+        .expect("the rule is described");
+    assert_eq!(
+        overlap["shortDescription"]["text"],
+        "A row grading lower that takes cases from a later row grading higher."
+    );
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "two warnings and the unreadable file");
+    let first = &results[0];
+    assert_eq!(first["ruleId"], "sixpoint::check::table-overlap");
+    assert_eq!(first["level"], "warning");
+    let region = &first["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(11), Some(3))
+    );
+    assert_eq!(
+        first["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+        12
+    );
+    assert!(
+        first["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("\nhelp: order rows")
+    );
+    let unreadable = &results[2];
+    assert_eq!(unreadable["ruleId"], "sixpoint::io::read");
+    assert_eq!(unreadable["level"], "error");
+}

@@ -3,6 +3,7 @@
 //! versioned by `format`).
 
 mod human;
+pub mod sarif;
 
 use serde::Serialize;
 

@@ -1,0 +1,92 @@
+//! Diagnostics as SARIF 2.1.0, the format code-scanning tools read (GitHub
+//! code scanning, GitLab, editors): each diagnostic is a result whose rule is
+//! its code, located at its primary label, with its other labels (and the
+//! places of related diagnostics) as related locations.
+
+use serde_json::{Value, json};
+
+use crate::diag::{Diagnostic, Region, Severity};
+
+fn location(r: &Region) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": r.file.replace('\\', "/") },
+            "region": {
+                "startLine": r.start.0,
+                "startColumn": r.start.1,
+                "endLine": r.end.0,
+                "endColumn": r.end.1,
+            }
+        }
+    })
+}
+
+fn result(d: &Diagnostic) -> Value {
+    let regions = d.regions();
+    let mut related: Vec<Value> = Vec::new();
+    let mut add = |r: &Region| {
+        let mut l = location(r);
+        if let Some(text) = &r.text {
+            l["message"] = json!({ "text": text });
+        }
+        l["id"] = json!(related.len() + 1);
+        related.push(l);
+    };
+    regions.iter().skip(1).for_each(&mut add);
+    for other in &d.related {
+        other.regions().iter().take(1).for_each(&mut add);
+    }
+    let mut text = d.message.clone();
+    if let Some(label) = regions.first().and_then(|r| r.text.as_deref()) {
+        text.push_str(&format!(" ({label})"));
+    }
+    if let Some(help) = &d.help {
+        text.push_str(&format!("\nhelp: {help}"));
+    }
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Advice => "note",
+    };
+    let mut r = json!({
+        "ruleId": d.code.id(),
+        "level": level,
+        "message": { "text": text },
+        "locations": regions.first().map(location).into_iter().collect::<Vec<_>>(),
+    });
+    if !related.is_empty() {
+        r["relatedLocations"] = json!(related);
+    }
+    r
+}
+
+/// One SARIF log with one run of sixpoint over `diagnostics`.
+pub fn log(diagnostics: &[Diagnostic]) -> Value {
+    let mut codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+    codes.sort();
+    codes.dedup();
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id(),
+                "shortDescription": { "text": c.summary() },
+            })
+        })
+        .collect();
+    json!({
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "sixpoint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": diagnostics.iter().map(result).collect::<Vec<_>>(),
+        }]
+    })
+}
