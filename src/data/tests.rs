@@ -610,3 +610,113 @@ fn json_positions_after_non_ascii_text() {
     assert_eq!(at(&d).2, "\"size\"");
     assert_eq!(at(&d).0, 2);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Whatever JSON-like text comes in, loading gives a document or diagnostics, never a
+    /// panic; and when it loads as JSON, every label of any later problem lies in the text.
+    #[test]
+    fn json_like_text_never_panics(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "{", "}", "[", "]", ",", ":", "\"sixpoint\"", "1", "\"framework\"", "\"f\"",
+                "\"organisation\"", "\"o\"", "\"indicators\"", "\"1.1\"", "\"evidence\"",
+                "\"source\"", "\"documentation\"", "\"\\ud800\"", "\"é—\"", "1e400", "-0",
+                "12345678901234567890123456789012345678901", "true", "null", " ", "\n",
+                "\u{feff}", "\"\\u00e9\"", "0.5",
+            ]),
+            0..40,
+        )
+    ) {
+        let text: String = parts.concat();
+        labels_within(&text)?;
+    }
+
+    /// The same for YAML-like text.
+    #[test]
+    fn yaml_like_text_never_panics(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "sixpoint: 1\n", "framework: f\n", "organisation: \"é—ü\"\n", "indicators:\n",
+                "  \"1.1\":\n", "    evidence:\n", "      - source: documentation\n", "        finding: strength\n",
+                "- ", ": ", "{", "}", "[", "]", ",", "&a ", "*a", "<<: *a\n", "\t", "  ", "\n", "\u{feff}",
+                "é—", "\"\\ud800\"", "'x", "---\n", "!!binary ", "1e400", "#c\n", "? ",
+            ]),
+            0..40,
+        )
+    ) {
+        let text: String = parts.concat();
+        if let Err(ds) = yaml(&text) {
+            for d in ds {
+                for l in &d.labels {
+                    proptest::prop_assert!(l.span.end <= text.len(), "{text:?}: {d:?}");
+                    proptest::prop_assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
+                }
+            }
+        }
+    }
+
+    /// Valid JSON of any shape, near the format or far from it.
+    #[test]
+    fn any_valid_json_never_panics(value in json_value(), pretty in proptest::bool::ANY) {
+        let text = if pretty {
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        } else {
+            serde_json::to_string(&value).unwrap_or_default()
+        };
+        labels_within(&text)?;
+    }
+}
+
+fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        (-1e6f64..1e6).prop_map(serde_json::Value::from),
+        proptest::sample::select(vec!["1.1", "documentation", "strength", "good", "é—ü", "", "\u{0}"])
+            .prop_map(serde_json::Value::from),
+    ];
+    let keys = proptest::sample::select(vec![
+        "sixpoint",
+        "framework",
+        "organisation",
+        "indicators",
+        "1.1",
+        "evidence",
+        "source",
+        "finding",
+        "weight",
+        "themes",
+        "claimed",
+        "override",
+        "grade",
+        "measures",
+        "é",
+    ]);
+    leaf.prop_recursive(8, 64, 6, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+            proptest::collection::vec((keys.clone(), inner), 0..6).prop_map(|kv| {
+                serde_json::Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            }),
+        ]
+    })
+}
+
+/// Loading `text` as JSON gives a document or diagnostics whose labels lie in the text.
+fn labels_within(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+    {
+        if let Err(ds) = json(text) {
+            for d in ds {
+                for l in &d.labels {
+                    proptest::prop_assert!(l.span.end <= text.len(), "{text:?}: {d:?}");
+                    proptest::prop_assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -458,10 +458,9 @@ fn json_syntax(file: &SourceFile, spans: &Spans) -> Result<(), Diagnostic> {
     let Err(e) = serde_json::from_str::<de::IgnoredAny>(&text[bom..]) else {
         return Ok(());
     };
-    let mut span = spans.line_col(e.line(), e.column());
-    if e.line() <= 1 {
-        span = Span::new((span.start + bom).min(text.len()), (span.end + bom).min(text.len()));
-    }
+    // serde_json counted the first line's columns after the byte order mark.
+    let column = if e.line() <= 1 { e.column() + bom } else { e.column() };
+    let span = spans.line_col(e.line(), column);
     let full = e.to_string();
     // serde_json appends " at line L column C"; the label shows where.
     let msg = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
