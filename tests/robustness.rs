@@ -1,0 +1,90 @@
+//! No ruleset, however broken, panics the pipeline: the shipped rulesets with lines dropped,
+//! repeated, swapped or cut short go through parse, check, compile, the lints and the formatter,
+//! and every label of every diagnostic lies in the text.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use sixpoint::compile::compile_source;
+use sixpoint::diag::SourceFile;
+
+/// One edit of a ruleset's lines: (kind, line, other line, cut).
+type Edit = (u8, usize, usize, usize);
+
+fn mutate(text: &str, edits: &[Edit]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for &(kind, a, b, cut) in edits {
+        if lines.is_empty() {
+            break;
+        }
+        let (a, b) = (a % lines.len(), b % lines.len());
+        match kind % 4 {
+            0 => {
+                lines.remove(a);
+            }
+            1 => {
+                let l = lines[a].clone();
+                lines.insert(b, l);
+            }
+            2 => lines.swap(a, b),
+            _ => {
+                let l = &lines[a];
+                let mut at = cut % (l.len() + 1);
+                while !l.is_char_boundary(at) {
+                    at -= 1;
+                }
+                lines[a] = l[..at].to_string();
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+fn labels_within(name: &str, text: &str, ds: &[sixpoint::diag::Diagnostic]) -> Result<(), TestCaseError> {
+    for d in ds {
+        // Labels in an imported library are in the library's part of the source map.
+        let own = d.source.as_ref().is_some_and(|s| s.name() == name);
+        if !own {
+            continue;
+        }
+        for l in &d.labels {
+            prop_assert!(l.span.end <= text.len() || l.span.start > text.len(), "{d:?}");
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn broken_rulesets_never_panic(
+        which in 0usize..4,
+        edits in prop::collection::vec((0u8..4, any::<usize>(), any::<usize>(), any::<usize>()), 1..6),
+    ) {
+        let shipped = [
+            "rulesets/generic-2006.six",
+            "rulesets/care-inspectorate-2018.six",
+            "rulesets/inverclyde-2012.six",
+            "rulesets/east-midlands-2018.six",
+        ][which];
+        let text = mutate(&std::fs::read_to_string(shipped).unwrap(), &edits);
+        let file = SourceFile::new(shipped, text.clone());
+        let compiled = compile_source(&file, Path::new("rulesets"));
+        labels_within(shipped, &text, &compiled.diagnostics.0)?;
+        if let Some(p) = &compiled.program {
+            let lints = sixpoint::eval::monotone::lint(p);
+            labels_within(shipped, &text, &lints)?;
+        }
+        // A file that parses can be laid out: the formatter checks its own output against the
+        // syntax tree and comments, and `fmt::unstable` here would be a formatter bug.
+        if sixpoint::parse::parse(&file).is_ok() {
+            let formatted = sixpoint::fmt::format(&file);
+            prop_assert!(
+                formatted.is_ok(),
+                "{}\n{text}",
+                sixpoint::diag::render(&formatted.err().unwrap_or_default(), false, Some(100))
+            );
+        }
+    }
+}
