@@ -88,3 +88,47 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Seeds with lines dropped, repeated, swapped or cut evaluate, explain and render without a
+    /// panic, whatever diagnostics they give.
+    #[test]
+    fn broken_evaluations_never_panic(
+        which in 0usize..4,
+        seed in any::<usize>(),
+        edits in prop::collection::vec((0u8..4, any::<usize>(), any::<usize>(), any::<usize>()), 1..6),
+    ) {
+        use sixpoint::eval;
+        let name = ["generic-2006", "care-inspectorate-2018", "inverclyde-2012", "east-midlands-2018"][which];
+        let program = sixpoint::compile::compile_file(Path::new(&format!("rulesets/{name}.six")))
+            .program
+            .expect("shipped rulesets compile");
+        let mut seeds: Vec<_> = std::fs::read_dir(format!("seeds/{name}"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        seeds.sort();
+        let path = &seeds[seed % seeds.len()];
+        let text = mutate(&std::fs::read_to_string(path).unwrap(), &edits);
+        let file = SourceFile::new(path.display().to_string(), text.clone());
+        let Ok(doc) = sixpoint::data::load_str(&file, sixpoint::data::Format::Yaml) else {
+            return Ok(());
+        };
+        let result = sixpoint::evaluate_document(&program, path, &file, &doc);
+        if let Some(report) = &result.report {
+            let _ = sixpoint::report::render_human(report);
+        }
+        let Ok(bound) = eval::bind(&program, &file, &doc) else { return Ok(()) };
+        let Ok(outcome) = eval::evaluate(&program, &bound) else { return Ok(()) };
+        for i in 0..program.indicators.len() {
+            let id = sixpoint::compile::ir::IndicatorId(i as u32);
+            if let Some(e) = eval::explain::explain(&program, &bound, &outcome, id, &doc) {
+                let _ = eval::explain::render(&program, &bound, &e, false, Some(100));
+            }
+        }
+    }
+}
