@@ -763,6 +763,17 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     }
     // A report that was not called for says nothing of triggers.
     assert!(!report("1.1").contains("calls for"), "{}", report("1.1"));
+    // The smallest changes that would move a grade or make it secure, an addition that works
+    // from every source said once.
+    let five_one = report("5.1");
+    assert!(
+        five_one.contains("rises to adequate if one important strength from any source is added"),
+        "{five_one}"
+    );
+    assert!(
+        five_one.contains("secure if one item from performance_data or observation is added"),
+        "{five_one}"
+    );
     insta::assert_snapshot!(out);
 
     let o = sixpoint()
@@ -804,6 +815,23 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     assert_eq!(rules[1]["result"], "no");
     assert_eq!(rules[1]["why"], "strengths.major is 1, not >= 2");
     assert_eq!(rules[1]["at"], "rulesets/lib/hmie-evidence.six:117:3");
+
+    // Where no single change does it, two changes together.
+    let o = sixpoint()
+        .args([
+            "explain",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/trend-data.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains(
+            "rises to good if one item from stakeholder_views is added and the minor weakness \"Young people's survey\" is resolved"
+        ),
+        "{}",
+        stdout(&o)
+    );
 
     // An indicator proportionality leaves out: the skip rule that did it, even without evidence.
     let o = sixpoint()

@@ -398,9 +398,23 @@ fn var_name(p: &Program, v: IndicatorVar) -> String {
     }
 }
 
-/// Tries each single change to the indicator's evidence (add a strength from
-/// each source at each weight; resolve each weakness) and keeps those that
-/// raise the grade or make it secure, the smallest first.
+/// One change to an indicator's evidence, as the counterfactuals try them.
+#[derive(Clone)]
+enum Change {
+    /// An item from a source: a strength at a weight, or with no finding.
+    Add { source: String, weight: Option<String> },
+    /// A weakness (by its index in the entry) removed.
+    Resolve(usize),
+}
+
+/// Most evaluations spent on pairs of changes for one indicator.
+const MAX_PAIRS: usize = 120;
+
+/// Tries each single change to the indicator's evidence (an item from each
+/// source, a strength from each source at each weight, each weakness
+/// resolved) and keeps those that raise the grade or make it secure; when no
+/// single change does, pairs of them. Additions that work from every source
+/// are said once.
 fn counterfactuals(
     p: &Program,
     b: &Bound,
@@ -415,63 +429,201 @@ fn counterfactuals(
     let Some(entry) = doc.indicators.iter().position(|e| e.id.value == ind.id) else {
         return Vec::new();
     };
+    let evidence = &doc.indicators[entry].evidence;
+    // Smaller changes first: an item with no finding, then strengths from the lightest weight.
+    let mut singles: Vec<Change> = Vec::new();
+    for weight in std::iter::once(None).chain(p.weights.iter().map(|(w, _)| Some(w.clone()))) {
+        for s in &p.sources {
+            singles.push(Change::Add {
+                source: s.name.clone(),
+                weight: weight.clone(),
+            });
+        }
+    }
+    for (k, e) in evidence.iter().enumerate() {
+        if e.finding.as_ref().is_some_and(|f| f.value == Finding::Weakness) {
+            singles.push(Change::Resolve(k));
+        }
+    }
+    let resolved = |k: usize| {
+        let e = &evidence[k];
+        let name = e
+            .reference
+            .as_ref()
+            .map_or_else(|| format!("item {}", k + 1), |r| format!("\"{}\"", r.value));
+        let w = e.weight.as_ref().map_or("", |w| w.value.as_str());
+        format!("the {w} weakness {name}")
+    };
+    // "one minor strength from a or b", "the important weakness \"x\"".
+    let noun = |c: &Change, n: usize, from: &str| match c {
+        Change::Add { weight: None, .. } => format!("{} from {from}", if n == 1 { "one item" } else { "two items" }),
+        Change::Add { weight: Some(w), .. } => {
+            format!(
+                "{} {w} {} from {from}",
+                if n == 1 { "one" } else { "two" },
+                if n == 1 { "strength" } else { "strengths" }
+            )
+        }
+        Change::Resolve(k) => resolved(*k),
+    };
+    let file = SourceFile::new(b.file.name(), b.file.text().to_string());
+    // The indicator's grade and security with the changes made.
+    let outcome = |changes: &[&Change]| -> Option<(Option<Rank>, bool)> {
+        let mut d = doc.clone();
+        let items = &mut d.indicators[entry].evidence;
+        let mut gone: Vec<usize> = Vec::new();
+        for c in changes {
+            match c {
+                Change::Add { source, weight } => items.push(added(source, weight.as_deref())),
+                Change::Resolve(k) => gone.push(*k),
+            }
+        }
+        gone.sort_unstable();
+        for k in gone.into_iter().rev() {
+            items.remove(k);
+        }
+        let nb = bind(p, &file, &d).ok()?;
+        let no = evaluate(p, &nb).ok()?;
+        let ni = no.indicators.get(id.index())?;
+        Some((ni.grade(), ni.secure))
+    };
+    // What a change achieves: "rises to good", "is graded adequate", "secure".
+    let effect = |(now, now_secure): (Option<Rank>, bool)| -> Option<(bool, String)> {
+        match (grade, now) {
+            (Some(g), Some(n)) if n > g => Some((true, format!("rises to {}", p.level_name(n)))),
+            (None, Some(n)) => Some((true, format!("is graded {}", p.level_name(n)))),
+            _ if !secure && now_secure && now >= grade => Some((false, "secure".into())),
+            _ => None,
+        }
+    };
+    // (raises?, effect, kind of change, sources) in the order found.
+    let mut found: Vec<(bool, String, String, Vec<String>)> = Vec::new();
+    for c in &singles {
+        let Some((raise, what)) = outcome(&[c]).and_then(effect) else {
+            continue;
+        };
+        let (kind, source) = match c {
+            Change::Add { source, .. } => (noun(c, 1, "{}"), Some(source.clone())),
+            Change::Resolve(_) => (noun(c, 1, ""), None),
+        };
+        match found.iter_mut().find(|f| f.1 == what && f.2 == kind) {
+            Some(f) => f.3.extend(source),
+            None => found.push((raise, what, kind, source.into_iter().collect())),
+        }
+    }
+    let sources_text = |from: &[String]| -> String {
+        if from.len() == p.sources.len() && from.len() > 1 {
+            "any source".into()
+        } else if let Some((last, rest)) = from.split_last()
+            && !rest.is_empty()
+        {
+            format!("{} or {last}", rest.join(", "))
+        } else {
+            from.first().cloned().unwrap_or_default()
+        }
+    };
+    // An addition implied by a smaller one with the same effect from the same sources (an
+    // important strength where a minor one does) is not said: singles run lightest first.
+    let found: Vec<_> = found
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, what, _, from))| {
+            from.is_empty()
+                || !found[..*i]
+                    .iter()
+                    .any(|(_, w, _, f)| w == what && !f.is_empty() && from.iter().all(|s| f.contains(s)))
+        })
+        .map(|(_, f)| f.clone())
+        .collect();
+    let mut said: Vec<(bool, String)> = found
+        .iter()
+        .map(|(raise, what, kind, from)| {
+            let change = if from.is_empty() {
+                format!("{kind} is resolved")
+            } else {
+                format!("{} is added", kind.replace("{}", &sources_text(from)))
+            };
+            let text = if what == "secure" {
+                format!("secure if {change}")
+            } else {
+                format!("{what} if {change}")
+            };
+            (*raise, text)
+        })
+        .collect();
+    let raised = said.iter().any(|s| s.0);
+    let secured = said.iter().any(|s| !s.0);
+    if !raised || (!secure && !secured) {
+        // Two changes; the same one twice counts (`i <= j`), a weakness resolved twice does not.
+        let pairs = (0..singles.len())
+            .flat_map(|i| (i..singles.len()).map(move |j| (i, j)))
+            .filter(|&(i, j)| i != j || !matches!(singles[i], Change::Resolve(_)));
+        let mut pairs_said = 0;
+        for (i, j) in pairs.take(MAX_PAIRS) {
+            let (a, c) = (&singles[i], &singles[j]);
+            let Some((raise, what)) = outcome(&[a, c]).and_then(effect) else {
+                continue;
+            };
+            if (raise && raised) || (!raise && secured) || pairs_said >= 2 {
+                continue;
+            }
+            let source = |c: &Change| match c {
+                Change::Add { source, .. } => source.clone(),
+                Change::Resolve(_) => String::new(),
+            };
+            let change = match (a, c) {
+                _ if i == j => format!("{} are added", noun(a, 2, &source(a))),
+                (Change::Add { .. }, Change::Add { .. }) => {
+                    format!("{} and {} are added", noun(a, 1, &source(a)), noun(c, 1, &source(c)))
+                }
+                (Change::Resolve(_), Change::Resolve(_)) => {
+                    format!("{} and {} are resolved", noun(a, 1, ""), noun(c, 1, ""))
+                }
+                (Change::Add { .. }, Change::Resolve(_)) => {
+                    format!("{} is added and {} is resolved", noun(a, 1, &source(a)), noun(c, 1, ""))
+                }
+                (Change::Resolve(_), Change::Add { .. }) => {
+                    format!("{} is resolved and {} is added", noun(a, 1, ""), noun(c, 1, &source(c)))
+                }
+            };
+            let text = if what == "secure" {
+                format!("secure if {change}")
+            } else {
+                format!("{what} if {change}")
+            };
+            said.push((raise, text));
+            pairs_said += 1;
+        }
+    }
+    let (raises, secures): (Vec<_>, Vec<_>) = said.into_iter().partition(|s| s.0);
+    raises
+        .into_iter()
+        .take(4)
+        .chain(secures.into_iter().take(3))
+        .map(|s| s.1)
+        .collect()
+}
+
+fn added(source: &str, weight: Option<&str>) -> EvidenceItem {
     let at = |s: &str| At {
         value: s.to_string(),
         span: Span::default(),
     };
-    let mut tries: Vec<(String, Document)> = Vec::new();
-    for s in &p.sources {
-        for (w, _) in p.weights.iter().take(2) {
-            let mut d = doc.clone();
-            d.indicators[entry].evidence.push(EvidenceItem {
-                span: Span::default(),
-                source: at(&s.name),
-                reference: None,
-                finding: Some(At {
-                    value: Finding::Strength,
-                    span: Span::default(),
-                }),
-                weight: Some(at(w)),
-                themes: Vec::new(),
-                consider: Vec::new(),
-                respondents: None,
-                agreeing: None,
-                note: None,
-            });
-            tries.push((format!("one {w} strength from {} is added", s.name), d));
-        }
+    EvidenceItem {
+        span: Span::default(),
+        source: at(source),
+        reference: None,
+        finding: weight.map(|_| At {
+            value: Finding::Strength,
+            span: Span::default(),
+        }),
+        weight: weight.map(at),
+        themes: Vec::new(),
+        consider: Vec::new(),
+        respondents: None,
+        agreeing: None,
+        note: None,
     }
-    for (k, e) in doc.indicators[entry].evidence.iter().enumerate() {
-        if e.finding.as_ref().is_some_and(|f| f.value == Finding::Weakness) {
-            let mut d = doc.clone();
-            d.indicators[entry].evidence.remove(k);
-            let name = e
-                .reference
-                .as_ref()
-                .map_or_else(|| format!("item {}", k + 1), |r| format!("\"{}\"", r.value));
-            let w = e.weight.as_ref().map_or("", |w| w.value.as_str());
-            tries.push((format!("the {w} weakness {name} is resolved"), d));
-        }
-    }
-    let file = SourceFile::new(b.file.name(), b.file.text().to_string());
-    let mut raises = Vec::new();
-    let mut secures = Vec::new();
-    for (what, d) in tries {
-        let Ok(nb) = bind(p, &file, &d) else { continue };
-        let Ok(no) = evaluate(p, &nb) else { continue };
-        let Some(ni) = no.indicators.get(id.index()) else {
-            continue;
-        };
-        match (grade, ni.grade()) {
-            (Some(g), Some(n)) if n > g => raises.push(format!("rises to {} if {what}", p.level_name(n))),
-            (None, Some(n)) => raises.push(format!("is graded {} if {what}", p.level_name(n))),
-            _ if !secure && ni.secure && ni.grade() >= grade => secures.push(format!("secure if {what}")),
-            _ => {}
-        }
-    }
-    raises.dedup();
-    secures.dedup();
-    raises.into_iter().take(4).chain(secures.into_iter().take(3)).collect()
 }
 
 /// An explanation laid out as a miette report: one per indicator, its
@@ -584,7 +736,7 @@ pub fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Optio
             format!("submit evidence for {}: proportionality calls for it", e.indicator)
         })
     } else if e.would_change.is_empty() {
-        Some("no single change to the evidence raises it or makes it secure".into())
+        Some("no change of one or two items of evidence raises it or makes it secure".into())
     } else {
         Some(e.would_change.join("\n"))
     };
