@@ -67,7 +67,7 @@ enum Command {
         #[arg(required = true)]
         data: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: EvalFormat,
         /// An earlier evaluation of the same organisation and framework: the
         /// report shows each grade's previous level and direction of travel.
         /// Takes one DATA file; in a batch, `X.previous.yaml` beside `X.yaml`
@@ -134,6 +134,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: MapFormat,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EvalFormat {
+    /// For people, in a terminal.
+    Human,
+    /// One JSON document.
+    Json,
+    /// One JSON object per data file and line, written as each finishes in order.
+    Jsonl,
+    /// Markdown, for the documents an evaluation ends in.
+    Markdown,
+    /// The findings as SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -472,7 +486,7 @@ fn entry(r: &FileResult) -> EvalEntry<'_> {
     }
 }
 
-fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Format, color: ColorChoice) -> u8 {
+fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: EvalFormat, color: ColorChoice) -> u8 {
     let color_err = use_color(color, std::io::stderr().is_terminal());
     let color_out = use_color(color, std::io::stdout().is_terminal());
     let Compiled {
@@ -516,7 +530,8 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
     let mut worst = Status::Clean;
     let mut counts = [0usize; 3];
     let mut done = 0usize;
-    if matches!(format, Format::Json) {
+    let mut findings: Vec<Diagnostic> = Vec::new();
+    if matches!(format, EvalFormat::Json) {
         // The document `{format, ruleset, results: […]}`, written as serde_json's
         // pretty printer would write it whole.
         let name = serde_json::to_string(&ruleset.display().to_string()).unwrap_or_default();
@@ -535,11 +550,13 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
             worst = worst.max(status);
             counts[status.exit_code() as usize] += 1;
             match format {
-                Format::Human => {
+                EvalFormat::Sarif => findings.extend(r.diagnostics.iter().cloned()),
+                EvalFormat::Human | EvalFormat::Markdown => {
                     if done > 0 {
                         outln!();
                     }
                     match &r.report {
+                        Some(rep) if format == EvalFormat::Markdown => out!("{}", report::render_markdown(rep)),
                         Some(rep) => {
                             out!("{}", report::render_human(rep));
                             if !r.diagnostics.is_empty() {
@@ -553,8 +570,8 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
                         }
                     }
                 }
-                Format::Jsonl => outln!("{}", serde_json::to_string(&entry(r)).unwrap_or_default()),
-                Format::Json => {
+                EvalFormat::Jsonl => outln!("{}", serde_json::to_string(&entry(r)).unwrap_or_default()),
+                EvalFormat::Json => {
                     let pretty = serde_json::to_string_pretty(&entry(r)).unwrap_or_default();
                     let indented: Vec<String> = pretty.lines().map(|l| format!("    {l}")).collect();
                     out!("{}\n{}", if done > 0 { "," } else { "" }, indented.join("\n"));
@@ -564,14 +581,18 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: Forma
         }
     }
     match format {
-        Format::Human if done > 1 => outln!(
+        EvalFormat::Sarif => outln!(
+            "{}",
+            serde_json::to_string_pretty(&report::sarif::log(&findings)).unwrap_or_default()
+        ),
+        EvalFormat::Human if done > 1 => outln!(
             "\n{done} evaluation(s): {} clean, {} with findings, {} could not be evaluated",
             counts[0],
             counts[1],
             counts[2]
         ),
-        Format::Json if done == 0 => outln!("]\n}}"),
-        Format::Json => outln!("\n  ]\n}}"),
+        EvalFormat::Json if done == 0 => outln!("]\n}}"),
+        EvalFormat::Json => outln!("\n  ]\n}}"),
         _ => {}
     }
     worst.exit_code()

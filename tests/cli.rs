@@ -1093,3 +1093,52 @@ fn check_sarif_for_code_scanning() {
     assert_eq!(unreadable["ruleId"], "sixpoint::io::read");
     assert_eq!(unreadable["level"], "error");
 }
+
+/// `eval --format markdown` writes each report as a document; `--format sarif` the findings
+/// of a whole batch as one SARIF log, located in the data files.
+#[test]
+fn eval_as_markdown_and_as_sarif() {
+    let o = sixpoint()
+        .args([
+            "eval",
+            "--format",
+            "markdown",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/professional-judgement.yaml",
+        ])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("# Riverside Children's Services Partnership · 2025-26\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| Indicator | Grade | Secure | Claimed | Notes |"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| 9.2 Leadership and direction | good | yes |  | overridden from adequate to good by Lead inspector; rationale:"),
+        "{out}"
+    );
+
+    let o = sixpoint()
+        .args([
+            "eval",
+            "--format",
+            "sarif",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() > 5, "{results:?}");
+    let uri = &results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert!(
+        uri.as_str().is_some_and(|u| u.starts_with("seeds/generic-2006/")),
+        "{uri}"
+    );
+}

@@ -64,6 +64,7 @@ fn seeds() {
         text.push('\n');
         text.push_str(&diag::render(&result.diagnostics, false, Some(100)));
         insta::assert_snapshot!("human", text);
+        insta::assert_snapshot!("markdown", sixpoint::report::render_markdown(report));
     });
 }
 

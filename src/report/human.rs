@@ -5,12 +5,12 @@ use std::fmt::Write;
 
 use super::{IndicatorReport, Report, TravelReport};
 
-fn grade(g: &Option<String>) -> String {
+pub(super) fn grade(g: &Option<String>) -> String {
     g.as_deref().unwrap_or("-").replace('_', " ")
 }
 
 /// `was adequate, improving`, when there is an earlier period.
-fn travel(t: &TravelReport) -> Option<String> {
+pub(super) fn travel(t: &TravelReport) -> Option<String> {
     match (&t.previous, &t.direction) {
         (Some(p), Some(d)) => Some(format!("was {}, {d}", p.replace('_', " "))),
         (Some(p), None) => Some(format!("was {}", p.replace('_', " "))),
@@ -40,60 +40,55 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
         state,
         claimed
     );
+    for note in notes(i) {
+        let _ = writeln!(out, "          {note}");
+    }
+}
+
+/// What an indicator's line needs said beneath it: an override and its
+/// rationale, a cap, travel, why it was examined, judgement required,
+/// requirements not met, evidence to consider. Shared with the Markdown report.
+pub(super) fn notes(i: &IndicatorReport) -> Vec<String> {
+    let mut out = Vec::new();
     match &i.override_ {
         Some(o) => {
             let by = o.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
             let from = grade(&o.derived);
-            if o.applied && o.derived.is_none() {
-                let _ = writeln!(
-                    out,
-                    "          no rule decides; graded {}{by}",
-                    o.grade.replace('_', " ")
-                );
+            let to = o.grade.replace('_', " ");
+            out.push(if o.applied && o.derived.is_none() {
+                format!("no rule decides; graded {to}{by}")
             } else if o.applied {
-                let _ = writeln!(
-                    out,
-                    "          overridden from {from} to {}{by}",
-                    o.grade.replace('_', " ")
-                );
+                format!("overridden from {from} to {to}{by}")
             } else {
-                let why = o.refused.as_deref().unwrap_or("");
-                let _ = writeln!(
-                    out,
-                    "          override to {}{by} refused: {why}",
-                    o.grade.replace('_', " ")
-                );
-            }
+                format!("override to {to}{by} refused: {}", o.refused.as_deref().unwrap_or(""))
+            });
             if let Some(r) = &o.reason {
-                let _ = writeln!(out, "          rationale: {r}");
+                out.push(format!("rationale: {r}"));
             }
             if !o.evidence.is_empty() {
-                let _ = writeln!(out, "          resting on: {}", o.evidence.join("; "));
+                out.push(format!("resting on: {}", o.evidence.join("; ")));
             }
         }
         None => {
             if i.derived != i.final_grade && i.derived.is_some() {
-                let _ = writeln!(out, "          derived {}, capped", grade(&i.derived));
+                out.push(format!("derived {}, capped", grade(&i.derived)));
             }
         }
     }
-    if let Some(t) = travel(&i.travel) {
-        let _ = writeln!(out, "          {t}");
-    }
+    out.extend(travel(&i.travel));
     for why in &i.triggered_because {
-        let _ = writeln!(out, "          examined because {why}");
+        out.push(format!("examined because {why}"));
     }
     if let Some(j) = &i.judgement {
-        let _ = writeln!(out, "          judgement required: {j}");
+        out.push(format!("judgement required: {j}"));
     }
     for u in &i.unmet {
-        let _ = writeln!(
-            out,
-            "          {} ({}): {}",
+        out.push(format!(
+            "{} ({}): {}",
             u.requirement,
             u.consequence.join(", "),
             u.message
-        );
+        ));
     }
     // Only where evidence was offered: an indicator not looked at misses everything.
     if let Some(c) = i.evidence_to_consider.as_ref().filter(|_| i.evaluated) {
@@ -104,12 +99,12 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
         } else {
             format!("; missing: {}", missing.join(", "))
         };
-        let _ = writeln!(
-            out,
-            "          evidence to consider: {} of {total} offered{tail}",
+        out.push(format!(
+            "evidence to consider: {} of {total} offered{tail}",
             c.offered.len()
-        );
+        ));
     }
+    out
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -3,6 +3,7 @@
 //! versioned by `format`).
 
 mod human;
+mod markdown;
 pub mod sarif;
 
 use serde::Serialize;
@@ -14,6 +15,7 @@ use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
 
 pub use human::render_human;
+pub use markdown::render_markdown;
 
 /// The version of the JSON report's shape; bumped on any breaking change.
 pub const REPORT_FORMAT: &str = "sixpoint-report/2";
