@@ -45,6 +45,18 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
     }
 }
 
+/// `lowered from high by vacancies`: how context lowered a component's
+/// confidence, if it did. Shared with the Markdown report.
+pub(super) fn lowered(comp: &super::ComponentReport) -> Option<String> {
+    (!comp.lowered_by.is_empty()).then(|| {
+        format!(
+            "lowered from {} by {}",
+            grade(&comp.evidence_confidence),
+            comp.lowered_by.join(", ")
+        )
+    })
+}
+
 /// What an indicator's line needs said beneath it: an override and its
 /// rationale, a cap, travel, why it was examined, judgement required,
 /// requirements not met, evidence to consider. Shared with the Markdown report.
@@ -199,15 +211,7 @@ pub fn render_human(r: &Report) -> String {
             grade(&c.overall)
         );
         for comp in &c.components {
-            let lowered = if comp.lowered_by.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", lowered from {} by {}",
-                    grade(&comp.evidence_confidence),
-                    comp.lowered_by.join(", ")
-                )
-            };
+            let lowered = lowered(comp).map(|l| format!(", {l}")).unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  {:<44} grade {:<10} confidence {}{} ({} of {} examined secure)",

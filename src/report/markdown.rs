@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::human::{grade, notes, travel};
+use super::human::{grade, lowered, notes, travel};
 use super::{FindingReport, Report};
 
 /// Text safe in a table cell: no pipe ends the cell, no newline the row.
@@ -109,15 +109,7 @@ pub fn render_markdown(r: &Report) -> String {
         let _ = writeln!(out, "| Component | Grade | Confidence | Secure | Caveats |");
         let _ = writeln!(out, "|---|---|---|---|---|");
         for comp in &c.components {
-            let lowered = if comp.lowered_by.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " (from {}, lowered by {})",
-                    grade(&comp.evidence_confidence),
-                    comp.lowered_by.join(", ")
-                )
-            };
+            let lowered = lowered(comp).map(|l| format!(" ({l})")).unwrap_or_default();
             let _ = writeln!(
                 out,
                 "| {} | {} | {}{lowered} | {} of {} | {} |",
