@@ -46,9 +46,10 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
 }
 
 /// `lowered from high by vacancies`: how context lowered a component's
-/// confidence, if it did. Shared with the Markdown report.
+/// confidence, if it did (context cannot lower the lowest level further).
+/// Shared with the Markdown report.
 pub(super) fn lowered(comp: &super::ComponentReport) -> Option<String> {
-    (!comp.lowered_by.is_empty()).then(|| {
+    (!comp.lowered_by.is_empty() && comp.confidence != comp.evidence_confidence).then(|| {
         format!(
             "lowered from {} by {}",
             grade(&comp.evidence_confidence),
