@@ -1142,3 +1142,24 @@ fn eval_as_markdown_and_as_sarif() {
         "{uri}"
     );
 }
+
+/// The example in docs/testing.md is a test file that passes, so the reference cannot rot.
+#[test]
+fn the_documented_test_file_passes() {
+    let doc = std::fs::read_to_string("docs/testing.md").unwrap();
+    let start = doc.find("```yaml\n").expect("docs/testing.md has a YAML example") + "```yaml\n".len();
+    let example = &doc[start..start + doc[start..].find("```").unwrap()];
+    let here = std::env::current_dir().unwrap();
+    let example = example
+        .replace(
+            "ruleset: generic-2006.six",
+            &format!("ruleset: {}", here.join("rulesets/generic-2006.six").display()),
+        )
+        .replace("../seeds/", &format!("{}/seeds/", here.display()));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("example.test.yaml");
+    std::fs::write(&file, example).unwrap();
+    let o = sixpoint().arg("test").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("2 case(s), 2 passed, 0 failed"), "{}", stdout(&o));
+}
