@@ -451,6 +451,14 @@ fn with_periods(files: Vec<PathBuf>) -> Vec<(PathBuf, Option<PathBuf>)> {
         .collect()
 }
 
+/// One evaluation of a batch, with its earlier period when it has one.
+fn evaluate(program: &sixpoint::compile::ir::Program, (file, previous): &(PathBuf, Option<PathBuf>)) -> FileResult {
+    match previous {
+        Some(prev) => sixpoint::evaluate_path_with_previous(program, file, prev),
+        None => sixpoint::evaluate_path(program, file),
+    }
+}
+
 fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -538,13 +546,7 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: EvalF
         out!("{{\n  \"format\": \"sixpoint-eval/1\",\n  \"ruleset\": {name},\n  \"results\": [");
     }
     for chunk in batch.chunks(CHUNK) {
-        let results: Vec<FileResult> = chunk
-            .par_iter()
-            .map(|(f, prev)| match prev {
-                Some(prev) => sixpoint::evaluate_path_with_previous(&program, f, prev),
-                None => sixpoint::evaluate_path(&program, f),
-            })
-            .collect();
+        let results: Vec<FileResult> = chunk.par_iter().map(|e| evaluate(&program, e)).collect();
         for r in &results {
             let status = r.status();
             worst = worst.max(status);
@@ -706,15 +708,7 @@ fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorCh
     // A chunk at a time, as `eval` does: only the changes are kept.
     let mut d = sixpoint::diff::diff(old_p, new_p, &[], &[]);
     for chunk in batch.chunks(CHUNK) {
-        let run = |p| -> Vec<FileResult> {
-            chunk
-                .par_iter()
-                .map(|(f, prev)| match prev {
-                    Some(prev) => sixpoint::evaluate_path_with_previous(p, f, prev),
-                    None => sixpoint::evaluate_path(p, f),
-                })
-                .collect()
-        };
+        let run = |p| -> Vec<FileResult> { chunk.par_iter().map(|e| evaluate(p, e)).collect() };
         let (before, after) = (run(old_p), run(new_p));
         d.merge(sixpoint::diff::diff(old_p, new_p, &before, &after));
     }
