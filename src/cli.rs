@@ -256,7 +256,10 @@ fn diagnostics_json(ds: &[Diagnostic]) -> Vec<DiagnosticJson> {
             labels: d
                 .located_labels()
                 .into_iter()
-                .map(|(location, text)| LabelJson { location, text })
+                .map(|l| LabelJson {
+                    location: l.location,
+                    text: l.text,
+                })
                 .collect(),
         })
         .collect()

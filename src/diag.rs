@@ -470,31 +470,22 @@ impl Diagnostic {
         self.locate(self.labels.first()?.span)
     }
 
-    /// Every label with its location, for editors: the primary first.
-    pub fn located_labels(&self) -> Vec<(Location, Option<String>)> {
-        self.labels
-            .iter()
-            .filter_map(|l| Some((self.locate(l.span)?, l.text.clone())))
-            .collect()
-    }
-
-    /// Every label's place from start to end, as 1-based lines and columns
-    /// in characters (what SARIF and editors count), the primary first.
-    pub fn regions(&self) -> Vec<Region> {
+    /// Every label with its place, for editors and code-scanning tools: the
+    /// primary first.
+    pub fn located_labels(&self) -> Vec<LocatedLabel> {
         let Some(source) = &self.source else {
             return Vec::new();
         };
         self.labels
             .iter()
-            .map(|l| {
-                let (file, line, column) = source.locate(l.span.start);
+            .filter_map(|l| {
                 let (_, end_line, end_column) = source.locate(l.span.end);
-                Region {
-                    file: file.to_string(),
-                    start: (line, column),
-                    end: (end_line, end_column),
+                Some(LocatedLabel {
+                    location: self.locate(l.span)?,
+                    end_line,
+                    end_column,
                     text: l.text.clone(),
-                }
+                })
             })
             .collect()
     }
@@ -513,12 +504,13 @@ impl Diagnostic {
     }
 }
 
-/// A label's place as lines and columns, start to end (see [`Diagnostic::regions`]).
+/// A label with its place: where it starts (with its byte span) and the
+/// 1-based line and column (in characters) where it ends.
 #[derive(Clone, Debug)]
-pub struct Region {
-    pub file: String,
-    pub start: (usize, usize),
-    pub end: (usize, usize),
+pub struct LocatedLabel {
+    pub location: Location,
+    pub end_line: usize,
+    pub end_column: usize,
     pub text: Option<String>,
 }
 

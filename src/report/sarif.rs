@@ -5,26 +5,26 @@
 
 use serde_json::{Value, json};
 
-use crate::diag::{Diagnostic, Region, Severity};
+use crate::diag::{Diagnostic, LocatedLabel, Severity};
 
-fn location(r: &Region) -> Value {
+fn location(l: &LocatedLabel) -> Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": r.file.replace('\\', "/") },
+            "artifactLocation": { "uri": l.location.file.replace('\\', "/") },
             "region": {
-                "startLine": r.start.0,
-                "startColumn": r.start.1,
-                "endLine": r.end.0,
-                "endColumn": r.end.1,
+                "startLine": l.location.line,
+                "startColumn": l.location.column,
+                "endLine": l.end_line,
+                "endColumn": l.end_column,
             }
         }
     })
 }
 
 fn result(d: &Diagnostic) -> Value {
-    let regions = d.regions();
+    let regions = d.located_labels();
     let mut related: Vec<Value> = Vec::new();
-    let mut add = |r: &Region| {
+    let mut add = |r: &LocatedLabel| {
         let mut l = location(r);
         if let Some(text) = &r.text {
             l["message"] = json!({ "text": text });
@@ -34,7 +34,7 @@ fn result(d: &Diagnostic) -> Value {
     };
     regions.iter().skip(1).for_each(&mut add);
     for other in &d.related {
-        other.regions().iter().take(1).for_each(&mut add);
+        other.located_labels().iter().take(1).for_each(&mut add);
     }
     let mut text = d.message.clone();
     if let Some(label) = regions.first().and_then(|r| r.text.as_deref()) {
