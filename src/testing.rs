@@ -334,10 +334,8 @@ fn record(r: &Report, seen: &mut Seen) {
 }
 
 fn coverage(p: &Program, seen: &Seen) -> Coverage {
-    let at = |span: crate::diag::Span| {
-        let (file, line, _) = p.file.locate(span.start);
-        format!("{file}:{line}")
-    };
+    // As the report names rules (`decided_at`, `rule_at`), so that they match.
+    let at = |span| crate::report::written_at(p, span);
     // The first line of the rule, on one line: enough to recognise it.
     let untested = |span: crate::diag::Span| {
         let text = p.file.slice(span);

@@ -585,8 +585,9 @@ pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
     }
 }
 
-/// `file:line` of a span of the ruleset's source map.
-fn written_at(p: &Program, span: crate::diag::Span) -> String {
+/// `file:line` of a span of the ruleset's source map: how reports name
+/// rules, and how test coverage matches them.
+pub(crate) fn written_at(p: &Program, span: crate::diag::Span) -> String {
     let (file, line, _) = p.file.locate(span.start);
     format!("{file}:{line}")
 }

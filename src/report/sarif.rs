@@ -22,7 +22,7 @@ fn location(l: &LocatedLabel) -> Value {
 }
 
 fn result(d: &Diagnostic) -> Value {
-    let regions = d.located_labels();
+    let labels = d.located_labels();
     let mut related: Vec<Value> = Vec::new();
     let mut add = |r: &LocatedLabel| {
         let mut l = location(r);
@@ -32,12 +32,12 @@ fn result(d: &Diagnostic) -> Value {
         l["id"] = json!(related.len() + 1);
         related.push(l);
     };
-    regions.iter().skip(1).for_each(&mut add);
+    labels.iter().skip(1).for_each(&mut add);
     for other in &d.related {
         other.located_labels().iter().take(1).for_each(&mut add);
     }
     let mut text = d.message.clone();
-    if let Some(label) = regions.first().and_then(|r| r.text.as_deref()) {
+    if let Some(label) = labels.first().and_then(|r| r.text.as_deref()) {
         text.push_str(&format!(" ({label})"));
     }
     if let Some(help) = &d.help {
@@ -52,7 +52,7 @@ fn result(d: &Diagnostic) -> Value {
         "ruleId": d.code.id(),
         "level": level,
         "message": { "text": text },
-        "locations": regions.first().map(location).into_iter().collect::<Vec<_>>(),
+        "locations": labels.first().map(location).into_iter().collect::<Vec<_>>(),
     });
     if !related.is_empty() {
         r["relatedLocations"] = json!(related);
