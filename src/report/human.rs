@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{IndicatorReport, Report, TravelReport};
+use super::{AreaReport, IndicatorReport, QuestionReport, Report, TravelReport};
 
 pub(super) fn grade(g: &Option<String>) -> String {
     g.as_deref().unwrap_or("-").replace('_', " ")
@@ -18,14 +18,42 @@ pub(super) fn travel(t: &TravelReport) -> Option<String> {
     }
 }
 
-fn indicator_line(out: &mut String, i: &IndicatorReport) {
-    let state = match (i.scope, i.evaluated) {
-        ("skipped", _) => "skipped".to_string(),
-        (_, false) => "no evidence".to_string(),
-        _ if i.judgement.is_some() => "judgement required".to_string(),
-        _ if i.secure => "secure".to_string(),
-        _ => "not secure".to_string(),
+/// Where an indicator's grade stands, in `secure` and `not secure` words for a
+/// secure grade or not (the terminal says "secure", a Markdown column "yes").
+pub(super) fn state(i: &IndicatorReport, secure: &'static str, not_secure: &'static str) -> &'static str {
+    match (i.scope, i.evaluated) {
+        ("skipped", _) => "skipped",
+        (_, false) => "no evidence",
+        _ if i.judgement.is_some() => "judgement required",
+        _ if i.secure => secure,
+        _ => not_secure,
+    }
+}
+
+/// A question's grade as shown: the capacity question is answered by the
+/// global judgement's confidence, not by aggregation. Also whether it is that
+/// question.
+pub(super) fn question_grade(r: &Report, q: &QuestionReport) -> (String, bool) {
+    let global = q.areas.iter().any(|a| a.status == "global");
+    let shown = match r.capacity.as_ref().and_then(|c| c.overall.as_deref()) {
+        Some(overall) if global => format!("{} confidence", overall.replace('_', " ")),
+        _ => grade(&q.grade),
     };
+    (shown, global)
+}
+
+/// The indicators listed under a key area: none in a skipped area or the
+/// global one, and of those neither looked at first nor called for, only the
+/// ones with evidence.
+pub(super) fn listed(a: &AreaReport) -> impl Iterator<Item = &IndicatorReport> {
+    let shown = a.status != "skipped" && a.status != "global";
+    a.indicators
+        .iter()
+        .filter(move |i| shown && (i.scope != "in_scope" || i.evaluated))
+}
+
+fn indicator_line(out: &mut String, i: &IndicatorReport) {
+    let state = state(i, "secure", "not secure");
     let claimed = i
         .claimed
         .as_ref()
@@ -142,12 +170,7 @@ pub fn render_human(r: &Report) -> String {
     }
     for q in &r.questions {
         let _ = writeln!(out);
-        // The capacity question is answered by the global judgement, not by aggregation.
-        let global = q.areas.iter().any(|a| a.status == "global");
-        let shown = match r.capacity.as_ref().and_then(|c| c.overall.as_deref()) {
-            Some(overall) if global => format!("{} confidence", overall.replace('_', " ")),
-            _ => grade(&q.grade),
-        };
+        let (shown, global) = question_grade(r, q);
         let _ = writeln!(out, "{:<64} {}", truncate(&q.title, 64), shown);
         if let Some(t) = travel(&q.travel).filter(|_| !global) {
             let _ = writeln!(out, "{:<64} {t}", "");
@@ -173,13 +196,7 @@ pub fn render_human(r: &Report) -> String {
             if let Some(t) = travel(&a.travel) {
                 let _ = writeln!(out, "     {:<59} {t}", "");
             }
-            if a.status == "skipped" {
-                continue;
-            }
-            for i in &a.indicators {
-                if i.scope == "in_scope" && !i.evaluated {
-                    continue;
-                }
+            for i in listed(a) {
                 indicator_line(&mut out, i);
             }
         }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::human::{grade, lowered, notes, travel};
+use super::human::{grade, listed, lowered, notes, question_grade, state, travel};
 use super::{FindingReport, Report};
 
 /// Text safe in a table cell: no pipe ends the cell, no newline the row.
@@ -31,11 +31,7 @@ pub fn render_markdown(r: &Report) -> String {
     }
     let _ = writeln!(out, ".");
     for q in &r.questions {
-        let global = q.areas.iter().any(|a| a.status == "global");
-        let shown = match r.capacity.as_ref().and_then(|c| c.overall.as_deref()) {
-            Some(overall) if global => format!("{} confidence", overall.replace('_', " ")),
-            _ => grade(&q.grade),
-        };
+        let (shown, global) = question_grade(r, q);
         let _ = writeln!(out, "\n## {} — {shown}", q.title);
         if let Some(t) = travel(&q.travel).filter(|_| !global) {
             let _ = writeln!(out, "\n{t}.");
@@ -56,24 +52,14 @@ pub fn render_markdown(r: &Report) -> String {
             if let Some(t) = travel(&a.travel) {
                 let _ = writeln!(out, "\n{t}.");
             }
-            let shown: Vec<_> = a
-                .indicators
-                .iter()
-                .filter(|i| a.status != "skipped" && a.status != "global" && (i.scope != "in_scope" || i.evaluated))
-                .collect();
+            let shown: Vec<_> = listed(a).collect();
             if shown.is_empty() {
                 continue;
             }
             let _ = writeln!(out, "\n| Indicator | Grade | Secure | Claimed | Notes |");
             let _ = writeln!(out, "|---|---|---|---|---|");
             for i in shown {
-                let secure = match (i.scope, i.evaluated) {
-                    ("skipped", _) => "skipped",
-                    (_, false) => "no evidence",
-                    _ if i.judgement.is_some() => "judgement required",
-                    _ if i.secure => "yes",
-                    _ => "no",
-                };
+                let secure = state(i, "yes", "no");
                 let claimed = i.claimed.as_deref().map(|c| c.replace('_', " ")).unwrap_or_default();
                 let _ = writeln!(
                     out,
