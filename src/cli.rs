@@ -427,18 +427,19 @@ fn with_periods(files: Vec<PathBuf>) -> Vec<(PathBuf, Option<PathBuf>)> {
         let base = stem.strip_suffix(".previous")?;
         Some(path.with_file_name(base))
     }
-    let current = |f: &PathBuf| {
-        let base = f.with_extension("");
-        earlier_of(f).is_none().then_some(base)
-    };
-    let currents: Vec<Option<PathBuf>> = files.iter().map(current).collect();
+    // Each current file by its path without extension; the first of a name
+    // takes its earlier period, and a second `.previous` of one name (yaml
+    // and json) stays on its own.
+    let mut currents: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if earlier_of(f).is_none() {
+            currents.entry(f.with_extension("")).or_insert(i);
+        }
+    }
     let mut previous: Vec<Option<PathBuf>> = vec![None; files.len()];
     let mut taken = vec![false; files.len()];
     for (i, f) in files.iter().enumerate() {
-        let Some(base) = earlier_of(f) else { continue };
-        // The first current file of the same name takes it; a second
-        // `.previous` of one name (yaml and json) stays on its own.
-        if let Some(j) = currents.iter().position(|c| c.as_ref() == Some(&base))
+        if let Some(&j) = earlier_of(f).and_then(|base| currents.get(&base))
             && previous[j].is_none()
         {
             previous[j] = Some(f.clone());
