@@ -133,12 +133,9 @@ fn at_most(a: &Expr, b: &Expr) -> bool {
     // The weights a sum of `strengths.W` (or `weaknesses.W`) counts, each once.
     fn weights(e: &Expr, strengths: bool, out: &mut Vec<u32>) -> bool {
         match e {
-            Expr::Indicator(V::StrengthsOf(w)) if strengths => {
-                let fresh = !out.contains(&w.0);
-                out.push(w.0);
-                fresh
-            }
-            Expr::Indicator(V::WeaknessesOf(w)) if !strengths => {
+            Expr::Indicator(v @ (V::StrengthsOf(w) | V::WeaknessesOf(w)))
+                if matches!(v, V::StrengthsOf(_)) == strengths =>
+            {
                 let fresh = !out.contains(&w.0);
                 out.push(w.0);
                 fresh
