@@ -497,18 +497,25 @@ fn counterfactuals(
         }
     };
     // (raises?, effect, kind of change, sources) in the order found.
-    let mut found: Vec<(bool, String, String, Vec<String>)> = Vec::new();
+    // One change whatever the source: an item or a strength of one weight, or one weakness.
+    let same_kind = |a: &Change, b: &Change| match (a, b) {
+        (Change::Add { weight: x, .. }, Change::Add { weight: y, .. }) => x == y,
+        (Change::Resolve(i), Change::Resolve(j)) => i == j,
+        _ => false,
+    };
+    // (raises?, effect, the change, the sources it works from) in the order found.
+    let mut found: Vec<(bool, String, &Change, Vec<String>)> = Vec::new();
     for c in &singles {
         let Some((raise, what)) = outcome(&[c]).and_then(effect) else {
             continue;
         };
-        let (kind, source) = match c {
-            Change::Add { source, .. } => (noun(c, 1, "{}"), Some(source.clone())),
-            Change::Resolve(_) => (noun(c, 1, ""), None),
+        let source = match c {
+            Change::Add { source, .. } => Some(source.clone()),
+            Change::Resolve(_) => None,
         };
-        match found.iter_mut().find(|f| f.1 == what && f.2 == kind) {
+        match found.iter_mut().find(|f| f.1 == what && same_kind(f.2, c)) {
             Some(f) => f.3.extend(source),
-            None => found.push((raise, what, kind, source.into_iter().collect())),
+            None => found.push((raise, what, c, source.into_iter().collect())),
         }
     }
     let sources_text = |from: &[String]| -> String {
@@ -524,7 +531,7 @@ fn counterfactuals(
     };
     // An addition implied by a smaller one with the same effect from the same sources (an
     // important strength where a minor one does) is not said: singles run lightest first.
-    let found: Vec<_> = found
+    let mut said: Vec<(bool, String)> = found
         .iter()
         .enumerate()
         .filter(|(i, (_, what, _, from))| {
@@ -533,22 +540,12 @@ fn counterfactuals(
                     .iter()
                     .any(|(_, w, _, f)| w == what && !f.is_empty() && from.iter().all(|s| f.contains(s)))
         })
-        .map(|(_, f)| f.clone())
-        .collect();
-    let mut said: Vec<(bool, String)> = found
-        .iter()
-        .map(|(raise, what, kind, from)| {
-            let change = if from.is_empty() {
-                format!("{kind} is resolved")
-            } else {
-                format!("{} is added", kind.replace("{}", &sources_text(from)))
+        .map(|(_, (raise, what, change, from))| {
+            let change = match change {
+                Change::Add { .. } => format!("{} is added", noun(change, 1, &sources_text(from))),
+                Change::Resolve(_) => format!("{} is resolved", noun(change, 1, "")),
             };
-            let text = if what == "secure" {
-                format!("secure if {change}")
-            } else {
-                format!("{what} if {change}")
-            };
-            (*raise, text)
+            (*raise, format!("{what} if {change}"))
         })
         .collect();
     let raised = said.iter().any(|s| s.0);
@@ -586,12 +583,7 @@ fn counterfactuals(
                     format!("{} is resolved and {} is added", noun(a, 1, ""), noun(c, 1, &source(c)))
                 }
             };
-            let text = if what == "secure" {
-                format!("secure if {change}")
-            } else {
-                format!("{what} if {change}")
-            };
-            said.push((raise, text));
+            said.push((raise, format!("{what} if {change}")));
             pairs_said += 1;
         }
     }
