@@ -66,6 +66,15 @@ pub struct FileResult {
 }
 
 impl FileResult {
+    /// A file that could not be evaluated, and why.
+    pub fn failed(path: &Path, diagnostics: Vec<Diagnostic>) -> Self {
+        FileResult {
+            path: path.to_path_buf(),
+            report: None,
+            diagnostics,
+        }
+    }
+
     pub fn status(&self) -> Status {
         // An error stops a result from being trusted, even when a report was made.
         if self.report.is_none() || self.diagnostics.iter().any(Diagnostic::is_error) {
@@ -81,11 +90,7 @@ impl FileResult {
 /// Loads, binds and evaluates one data file. Never panics on bad input:
 /// every problem comes back as a diagnostic.
 pub fn evaluate_path(program: &Program, path: &Path) -> FileResult {
-    let failed = |diagnostics| FileResult {
-        path: path.to_path_buf(),
-        report: None,
-        diagnostics,
-    };
+    let failed = |diagnostics| FileResult::failed(path, diagnostics);
     let (file, doc) = match data::load(path) {
         Ok(x) => x,
         Err(d) => return failed(d),
@@ -98,11 +103,7 @@ pub fn evaluate_path(program: &Program, path: &Path) -> FileResult {
 /// and direction of travel. An earlier file that cannot be evaluated stops
 /// the run, with its own diagnostics.
 pub fn evaluate_path_with_previous(program: &Program, path: &Path, previous: &Path) -> FileResult {
-    let failed = |diagnostics| FileResult {
-        path: path.to_path_buf(),
-        report: None,
-        diagnostics,
-    };
+    let failed = |diagnostics| FileResult::failed(path, diagnostics);
     let (file, doc) = match data::load(path) {
         Ok(x) => x,
         Err(d) => return failed(d),
@@ -121,11 +122,7 @@ pub fn evaluate_with_previous(
     (path, file, doc): (&Path, &diag::SourceFile, &data::Document),
     (previous, prev_file, prev_doc): (&Path, &diag::SourceFile, &data::Document),
 ) -> FileResult {
-    let failed = |diagnostics| FileResult {
-        path: path.to_path_buf(),
-        report: None,
-        diagnostics,
-    };
+    let failed = |diagnostics| FileResult::failed(path, diagnostics);
     let mismatch = period_mismatch(file, doc, prev_file, prev_doc);
     if mismatch.iter().any(Diagnostic::is_error) {
         return failed(mismatch);
@@ -234,11 +231,7 @@ fn run(
     file: &diag::SourceFile,
     doc: &data::Document,
 ) -> (FileResult, Option<(eval::Bound, eval::Outcome)>) {
-    let failed = |diagnostics| FileResult {
-        path: path.to_path_buf(),
-        report: None,
-        diagnostics,
-    };
+    let failed = |diagnostics| FileResult::failed(path, diagnostics);
     let bound = match eval::bind(program, file, doc) {
         Ok(b) => b,
         Err(d) => return (failed(d), None),

@@ -209,11 +209,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         Ok((current, previous))
     });
     let result = match &loaded {
-        Err(diagnostics) => crate::FileResult {
-            path: test.to_path_buf(),
-            report: None,
-            diagnostics: diagnostics.clone(),
-        },
+        Err(diagnostics) => crate::FileResult::failed(test, diagnostics.clone()),
         Ok(((path, file, doc), None)) => crate::evaluate_document(p, path, file, doc),
         Ok(((path, file, doc), Some((prev, prev_file, prev_doc)))) => {
             crate::evaluate_with_previous(p, (path, file, doc), (prev, prev_file, prev_doc))
