@@ -155,14 +155,9 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
         .iter()
         .filter_map(|rid| Some((*rid, p.requirements.get(rid.index())?)))
         .map(|(rid, r)| {
-            let (result, why) = match expr::eval(p, &r.expect, &env) {
-                Ok(Value::Bool(true)) => ("met", reads(p, &r.expect, &env)),
-                Ok(Value::Bool(false)) => {
-                    let mut why = io
-                        .unmet
-                        .iter()
-                        .find(|u| u.requirement == rid)
-                        .map_or_else(|| why_not(p, &r.expect, &env), |u| u.message.clone());
+            // Unmet as the evaluation found it; the others read again to tell met from unknown.
+            let (result, why) = match io.unmet.iter().find(|u| u.requirement == rid) {
+                Some(u) => {
                     let mut then = Vec::new();
                     if let Some(cap) = r.cap {
                         then.push(format!("caps at {}", p.level_name(cap)));
@@ -170,12 +165,17 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
                     if r.not_secure {
                         then.push("not secure".to_string());
                     }
-                    if !then.is_empty() {
-                        why = format!("{why}; {}", then.join(", "));
-                    }
+                    let why = if then.is_empty() {
+                        u.message.clone()
+                    } else {
+                        format!("{}; {}", u.message, then.join(", "))
+                    };
                     ("unmet", Some(why))
                 }
-                _ => ("not applicable", Some(why_not(p, &r.expect, &env))),
+                None => match expr::eval(p, &r.expect, &env) {
+                    Ok(Value::Bool(_)) => ("met", reads(p, &r.expect, &env)),
+                    _ => ("not applicable", Some(why_not(p, &r.expect, &env))),
+                },
             };
             step(p, r.span, r.name.clone(), result, why)
         })
