@@ -23,7 +23,7 @@ use sixpoint::diag::SourceFile;
 const RULESET: &str = "rulesets/generic-2006.six";
 const SEED: &str = "seeds/generic-2006/trend-data.json";
 
-fn program() -> sixpoint::compile::ir::Program {
+fn program() -> sixpoint::ir::Program {
     let text = std::fs::read_to_string(RULESET).expect("ruleset");
     compile_source(&SourceFile::new(RULESET, text), Path::new("rulesets"))
         .program
@@ -93,7 +93,7 @@ impl Rng {
 
 /// One evaluation as JSON text: a random subset of the 24 indicators, each
 /// with one to five evidence items of random source, finding and weight.
-fn generated(rng: &mut Rng, program: &sixpoint::compile::ir::Program, k: usize) -> String {
+fn generated(rng: &mut Rng, program: &sixpoint::ir::Program, k: usize) -> String {
     let sources = ["performance_data", "documentation", "stakeholder_views", "observation"];
     let findings = ["strength", "strength", "weakness"];
     let weights = ["minor", "important", "major"];

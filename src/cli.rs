@@ -456,7 +456,7 @@ fn with_periods(files: Vec<PathBuf>) -> Vec<(PathBuf, Option<PathBuf>)> {
 }
 
 /// One evaluation of a batch, with its earlier period when it has one.
-fn evaluate(program: &sixpoint::compile::ir::Program, (file, previous): &(PathBuf, Option<PathBuf>)) -> FileResult {
+fn evaluate(program: &sixpoint::ir::Program, (file, previous): &(PathBuf, Option<PathBuf>)) -> FileResult {
     match previous {
         Some(prev) => sixpoint::evaluate_path_with_previous(program, file, prev),
         None => sixpoint::evaluate_path(program, file),
@@ -785,12 +785,12 @@ fn explain(ruleset: &Path, data: &Path, indicator: Option<&str>, format: Format,
             return Status::Failed.exit_code();
         }
     };
-    let ids: Vec<sixpoint::compile::ir::IndicatorId> = match indicator {
+    let ids: Vec<sixpoint::ir::IndicatorId> = match indicator {
         Some(id) => match p.names.indicators.get(id) {
             Some(&i) => vec![i],
             None => {
                 let names: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
-                let hint = sixpoint::check::suggest(id, names.iter().copied())
+                let hint = sixpoint::diag::suggest(id, names.iter().copied())
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 errln!("error: `{}` has no indicator {id}{hint}", p.framework.name);
@@ -798,7 +798,7 @@ fn explain(ruleset: &Path, data: &Path, indicator: Option<&str>, format: Format,
             }
         },
         None => (0..p.indicators.len() as u32)
-            .map(sixpoint::compile::ir::IndicatorId)
+            .map(sixpoint::ir::IndicatorId)
             .filter(|i| {
                 b.facts.get(i.index()).is_some_and(Option::is_some)
                     || o.indicators

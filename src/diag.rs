@@ -647,3 +647,13 @@ pub fn render_report(report: &dyn miette::Diagnostic, color: bool, width: Option
     let _ = handler.render_report(&mut out, report);
     out
 }
+
+/// The closest candidate to `name`, when one is close enough to be a typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

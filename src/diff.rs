@@ -5,7 +5,7 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use crate::compile::ir::Program;
+use crate::ir::Program;
 use crate::report::{IndicatorReport, Report};
 use crate::{FileResult, Status};
 

@@ -15,14 +15,15 @@ pub mod diff;
 pub mod eval;
 pub mod ext;
 pub mod fmt;
+pub mod ir;
 pub mod parse;
 pub mod report;
 pub mod testing;
 
 use std::path::{Path, PathBuf};
 
-use compile::ir::Program;
 use diag::{Diagnostic, Severity};
+use ir::Program;
 use report::Report;
 
 /// How one evaluation ended, which sets the exit code.

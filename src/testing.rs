@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::compile::compile_file;
-use crate::compile::ir::Program;
 use crate::diag::{Code, Diagnostic, SourceFile};
+use crate::ir::Program;
 use crate::report::Report;
 
 #[derive(Debug, Deserialize)]

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use sixpoint::compile::ir::{OwnerId, Target};
 use sixpoint::compile::{Compiled, compile_file, compile_source};
 use sixpoint::diag::{Code, Diagnostic, SourceFile};
+use sixpoint::ir::{OwnerId, Target};
 
 /// A valid preamble; cases append to it. Lines 1–9.
 const HEAD: &str = "framework t { scale s }

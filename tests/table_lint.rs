@@ -6,9 +6,9 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use sixpoint::compile::compile_source;
-use sixpoint::compile::ir::Program;
 use sixpoint::data::{self, Format};
 use sixpoint::diag::{Code, SourceFile};
+use sixpoint::ir::Program;
 
 const COLUMNS: [&str; 6] = [
     "strengths",

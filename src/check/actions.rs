@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use crate::ast::{self, ActionScope, OwnerRef};
-use crate::compile::ir::*;
 use crate::diag::{Code, Diagnostic, Span};
+use crate::ir::*;
 
 use super::expr::Scope;
 use super::{Checker, err, named};

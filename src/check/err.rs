@@ -1,18 +1,8 @@
 //! Diagnostics of the checker. Each constructor fixes the code, the message
 //! shape and the help, so that the same mistake always reads the same way.
 
-use crate::compile::ir::Type;
-use crate::diag::{Code, Diagnostic, SourceFile, Span};
-
-/// The closest candidate to `name`, when one is close enough to be a typo.
-pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+use crate::diag::{Code, Diagnostic, SourceFile, Span, suggest};
+use crate::ir::Type;
 
 fn list(candidates: &[&str]) -> String {
     const MAX: usize = 8;

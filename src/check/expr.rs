@@ -3,9 +3,9 @@
 //! so that the evaluator never sees one.
 
 use crate::ast::{self, BinOp, CmpOp, ExprKind, Name, NodeRef, UnOp};
-use crate::compile::ir::*;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::ext::ExtType;
+use crate::ir::*;
 
 use super::{Checker, err};
 
@@ -518,7 +518,7 @@ impl Checker<'_> {
         }
         let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
         let mut d = err::unknown(self.file(), Code::CheckUnknownName, "value", &full, span, &refs);
-        if scope == Scope::Plan && err::suggest(&full, refs.iter().copied()).is_none() {
+        if scope == Scope::Plan && crate::diag::suggest(&full, refs.iter().copied()).is_none() {
             d = d.help("proportionality reads grades: `area 1 >= good`, `indicator 2.1 <= weak`, `all indicators in areas 1, 2 secure`");
         }
         self.push(d);
@@ -675,7 +675,7 @@ impl Checker<'_> {
                     if matches!(scope, Scope::Indicator { .. }) {
                         known.extend(["indicator", "title", "organisation"]);
                     }
-                    let help = match err::suggest(name, known.iter().copied()) {
+                    let help = match crate::diag::suggest(name, known.iter().copied()) {
                         Some(s) => format!("did you mean `{{{s}}}`?"),
                         None => format!(
                             "a message can show {}",

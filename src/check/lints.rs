@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use crate::ast;
-use crate::compile::ir::*;
 use crate::diag::{Code, Diagnostic};
+use crate::ir::*;
 
 use super::Checker;
 

@@ -17,12 +17,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::ast::{self, Item, Name, Outcome, SelectorKind};
-use crate::compile::ir::*;
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile, Span};
 use crate::ext::{self, ExtType, Sandbox, Script};
+use crate::ir::*;
 use crate::parse::import::Unit;
 
-pub use err::suggest;
 pub(crate) use expr::Scope;
 
 /// A decision-table cell, resolved.

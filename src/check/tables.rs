@@ -8,8 +8,8 @@
 //! (an overlap against the scale, the usual sign of rows in the wrong order).
 
 use crate::ast::{self, CmpOp};
-use crate::compile::ir::{ArithOp, Expr, IndicatorVar, OutcomeIr, ScaleId, Type, Value};
 use crate::diag::{Code, Diagnostic};
+use crate::ir::{ArithOp, Expr, IndicatorVar, OutcomeIr, ScaleId, Type, Value};
 
 use super::{CellHir, Checker, RowHir};
 

@@ -2,8 +2,6 @@
 //! its grade block and requirement list by id, decision tables become
 //! first-match rules, and the name tables for binding data are built.
 
-pub mod ir;
-
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -12,8 +10,8 @@ use crate::ast::{CmpOp, HeaderKind};
 use crate::check::{self, CellHir, Checked, GradeHir};
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::ext::Sandbox;
+use crate::ir::*;
 use crate::parse;
-use ir::*;
 
 /// What compiling a ruleset gives: the program when there is no error, and
 /// every diagnostic (warnings too).

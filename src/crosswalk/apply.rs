@@ -27,9 +27,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{Crosswalk, Fate, SourceId};
-use crate::compile::ir::{IndicatorId, IndicatorIr, Program};
 use crate::data::{self, At, Document, EvidenceItem, IndicatorData, Override};
 use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span};
+use crate::ir::{IndicatorId, IndicatorIr, Program};
 
 /// A rewritten evaluation and what did not map.
 #[derive(Clone, Debug)]

@@ -19,9 +19,10 @@ use std::path::{Component, Path, PathBuf};
 
 use super::{Crosswalk, Fate, FromSide, RuleId, RuleIr, SourceId, SourceIr, TargetIr, ToSide};
 use crate::ast::{self, CrosswalkFrom, CrosswalkRule, Name};
-use crate::check::suggest;
-use crate::compile::{self, ir::IndicatorId, ir::Program};
+use crate::compile;
+use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile, Span};
+use crate::ir::{IndicatorId, Program};
 use crate::parse::is_crosswalk;
 
 pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Option<Crosswalk>, Diagnostics) {

@@ -28,8 +28,8 @@ mod tests;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::compile::ir::{IndicatorId, Program};
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, Span};
+use crate::ir::{IndicatorId, Program};
 use crate::parse;
 
 pub use apply::{

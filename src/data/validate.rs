@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::tree::{Node, Spans, Value};
 use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData, Override};
-use crate::check::suggest;
+use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
 
 /// A field of the format, with an example line in each syntax.

@@ -2,8 +2,8 @@
 //! the two), each `action` is tried on each of its targets; those whose
 //! condition holds are routed to their owners.
 
-use crate::compile::ir::*;
 use crate::diag::Diagnostic;
+use crate::ir::*;
 
 use super::bind::ThemeFindings;
 use super::period::{Periods, Travel};

@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
-use crate::check::suggest;
-use crate::compile::ir::*;
 use crate::data::{At, Document, Finding};
+use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
+use crate::ir::*;
 
 /// What the rules of one indicator read, precomputed from its evidence.
 #[derive(Clone, Debug, Default)]

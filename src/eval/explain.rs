@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
-use crate::compile::ir::*;
 use crate::data::{At, Document, EvidenceItem, Finding};
 use crate::diag::{SourceFile, Span};
+use crate::ir::*;
 
 use super::{Bound, IndicatorEnv, Outcome, bind, evaluate, expr};
 

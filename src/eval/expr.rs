@@ -5,9 +5,9 @@
 use std::cmp::Ordering;
 
 use crate::ast::{CmpOp, Quantifier};
-use crate::compile::ir::*;
 use crate::diag::{Code, Diagnostic};
 use crate::ext::{ExtType, ExtValue};
+use crate::ir::*;
 
 /// What an expression can read; each context answers its own part and
 /// leaves the rest unknown (the checker keeps other reads out).

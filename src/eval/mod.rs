@@ -14,8 +14,8 @@ pub mod period;
 
 use std::sync::Arc;
 
-use crate::compile::ir::*;
 use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span};
+use crate::ir::*;
 
 pub use bind::{Bound, Facts, bind};
 pub use expr::compare;

@@ -7,9 +7,9 @@
 
 use std::collections::HashSet;
 
-use crate::compile::ir::{Expr, IndicatorIr, IndicatorVar, Program, Rank};
 use crate::data::Finding;
 use crate::diag::{Code, Diagnostic, Span};
+use crate::ir::{Expr, IndicatorIr, IndicatorVar, Program, Rank};
 
 use super::{Facts, Verdict, verdict};
 

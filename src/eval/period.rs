@@ -2,7 +2,7 @@
 //! same program, and the direction of travel to the current one, in the
 //! words of the grading scale's `travel` declaration.
 
-use crate::compile::ir::{Direction, Program, Rank};
+use crate::ir::{Direction, Program, Rank};
 
 use super::Outcome;
 

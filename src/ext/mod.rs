@@ -15,7 +15,7 @@
 mod pool;
 mod scan;
 
-use crate::check::suggest;
+use crate::diag::suggest;
 use std::fmt;
 use std::fs;
 use std::io::Read;

@@ -158,7 +158,7 @@ impl Resolver {
                     })
                     .flatten()
                     .collect();
-                let help = match crate::check::suggest(&r.from.node, levels.iter().map(String::as_str)) {
+                let help = match crate::diag::suggest(&r.from.node, levels.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if levels.is_empty() => "the library declares no scale".to_string(),
                     None => format!("its levels are {}", levels.join(", ")),
@@ -189,7 +189,7 @@ impl Resolver {
             if declared.contains(&n.node) {
                 continue;
             }
-            let help = match crate::check::suggest(&n.node, declared.iter().map(String::as_str)) {
+            let help = match crate::diag::suggest(&n.node, declared.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None if declared.is_empty() => "the library declares no requirements or actions".to_string(),
                 None => format!("its requirements and actions are {}", declared.join(", ")),

@@ -8,11 +8,11 @@ pub mod sarif;
 
 use serde::Serialize;
 
-use crate::compile::ir::*;
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::eval::actions::ActionOutcome;
 use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
+use crate::ir::*;
 
 pub use human::render_human;
 pub use markdown::render_markdown;
