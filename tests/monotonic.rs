@@ -5,9 +5,10 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use sixpoint::compile::{compile_file, ir::Program};
+use sixpoint::compile::compile_file;
 use sixpoint::data::{self, Format};
 use sixpoint::diag::SourceFile;
+use sixpoint::ir::Program;
 
 /// (source index, strength?, weight index)
 type Item = (usize, bool, usize);

@@ -1,5 +1,3 @@
-use std::time::{Duration, Instant};
-
 use super::*;
 
 fn yaml(text: &str) -> Result<Document, Vec<Diagnostic>> {
@@ -366,7 +364,7 @@ fn malformed_json() {
 }
 
 #[test]
-fn alias_bomb_is_rejected_quickly() {
+fn alias_bomb_is_rejected_by_the_expansion_budget() {
     let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
     for i in 1..10u8 {
         let (prev, this) = ((b'a' + i - 1) as char, (b'a' + i) as char);
@@ -375,10 +373,11 @@ fn alias_bomb_is_rejected_quickly() {
             vec![format!("*{prev}"); 9].join(",")
         ));
     }
-    let start = Instant::now();
+    // Refused by the loader's alias budget (a count, not a clock), so the
+    // nine-billion-element expansion never happens.
     let d = error(yaml(&text));
-    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
     assert_eq!(d.code, Code::DataInvalid);
+    assert!(d.message.contains("aliases expand to too much"), "{}", d.message);
     assert!(d.location().is_some());
 }
 

@@ -1,5 +1,3 @@
-use std::time::{Duration, Instant};
-
 use super::*;
 
 const RULESET: &str = "extension trend(series) -> number = \"trend.rhai\"\n";
@@ -266,10 +264,10 @@ fn a_wrong_arity_points_at_both_sides() {
 }
 
 #[test]
-fn an_endless_loop_is_stopped_quickly() {
-    let start = Instant::now();
+fn an_endless_loop_is_stopped_by_the_operation_limit() {
+    // Stopped by counting operations, not by a clock: the test cannot hang,
+    // and it does not depend on how loaded the machine is.
     let d = call("fn trend(s) {\n    loop {}\n}", &[series()], ExtType::Number).unwrap_err();
-    assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
     assert_eq!(d.code, Code::ExtLimit);
     assert!(d.source.as_ref().unwrap().name().ends_with("trend.rhai"));
     assert!(d.help.as_deref().unwrap().contains("operations"));
