@@ -16,9 +16,9 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
-use sixpoint::compile::compile_source;
 use sixpoint::data::{self, Format};
 use sixpoint::diag::SourceFile;
+use sixpoint::driver::compile_source;
 
 const RULESET: &str = "rulesets/generic-2006.six";
 const SEED: &str = "seeds/generic-2006/trend-data.json";
@@ -45,7 +45,17 @@ fn check(c: &mut Criterion) {
     let seed = SourceFile::new(SEED, std::fs::read_to_string(SEED).expect("seed"));
     let doc = data::load_str(&seed, Format::Json).expect("seed loads");
     g.bench_function("baseline: evaluate one seed", |b| {
-        b.iter(|| sixpoint::evaluate_document(&p, Path::new(SEED), &seed, black_box(&doc)))
+        b.iter(|| {
+            sixpoint::driver::evaluate(
+                &p,
+                sixpoint::driver::Input {
+                    path: Path::new(SEED),
+                    file: &seed,
+                    doc: black_box(&doc),
+                },
+                None,
+            )
+        })
     });
     g.bench_function("generic-2006: monotonicity lint", |b| {
         b.iter(|| sixpoint::eval::monotone::lint(black_box(&p)))
@@ -64,12 +74,30 @@ fn seed(c: &mut Criterion) {
     });
     g.bench_function("load", |b| b.iter(|| data::load_str(black_box(&file), Format::Json)));
     g.bench_function("evaluate", |b| {
-        b.iter(|| sixpoint::evaluate_document(&program, Path::new(SEED), &file, black_box(&doc)))
+        b.iter(|| {
+            sixpoint::driver::evaluate(
+                &program,
+                sixpoint::driver::Input {
+                    path: Path::new(SEED),
+                    file: &file,
+                    doc: black_box(&doc),
+                },
+                None,
+            )
+        })
     });
     g.bench_function("load + evaluate", |b| {
         b.iter(|| {
             let doc = data::load_str(black_box(&file), Format::Json).expect("loads");
-            sixpoint::evaluate_document(&program, Path::new(SEED), &file, &doc)
+            sixpoint::driver::evaluate(
+                &program,
+                sixpoint::driver::Input {
+                    path: Path::new(SEED),
+                    file: &file,
+                    doc: &doc,
+                },
+                None,
+            )
         })
     });
     g.finish();
@@ -158,7 +186,11 @@ fn corpus(c: &mut Criterion) {
             files
                 .iter()
                 .zip(&docs)
-                .map(|(f, d)| sixpoint::evaluate_document(&program, path, f, d).report.is_some() as usize)
+                .map(|(f, d)| {
+                    sixpoint::driver::evaluate(&program, sixpoint::driver::Input { path, file: f, doc: d }, None)
+                        .report
+                        .is_some() as usize
+                })
                 .sum::<usize>()
         })
     });
@@ -168,7 +200,9 @@ fn corpus(c: &mut Criterion) {
                 .par_iter()
                 .map(|f| {
                     let d = data::load_str(f, Format::Json).expect("loads");
-                    sixpoint::evaluate_document(&program, path, f, &d).report.is_some() as usize
+                    sixpoint::driver::evaluate(&program, sixpoint::driver::Input { path, file: f, doc: &d }, None)
+                        .report
+                        .is_some() as usize
                 })
                 .sum::<usize>()
         })

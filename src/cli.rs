@@ -26,12 +26,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rayon::prelude::*;
 use serde::Serialize;
 
-use sixpoint::compile::{self, Compiled};
 use sixpoint::crosswalk;
 use sixpoint::diag::{self, Code, Diagnostic, Severity};
+use sixpoint::driver::{self, Compiled, Entry};
 use sixpoint::report::{self, FindingReport};
 use sixpoint::{FileResult, Status};
 
@@ -304,7 +303,7 @@ fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
         program,
         library,
         diagnostics,
-    } = compile::check_file(path);
+    } = driver::check_file(path);
     let what = match (program, library) {
         (Some(p), _) => Some(format!(
             "`{}`, {} indicators in {} key areas",
@@ -397,90 +396,6 @@ fn check(rulesets: &[PathBuf], format: CheckFormat, color: ColorChoice) -> u8 {
 /// The data files of a batch: YAML and JSON.
 const DATA_FILES: &[&str] = &["yaml", "yml", "json"];
 
-/// Files named directly, and the files with one of `extensions` inside
-/// named folders (searched whole, in name order).
-fn expand(paths: &[PathBuf], extensions: &[&str]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            collect(p, extensions, &mut found);
-            found.sort();
-            out.extend(found);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-/// How many files of a batch are evaluated (in parallel) before their
-/// results are written: memory stays bounded however large the corpus.
-const CHUNK: usize = 256;
-
-/// A batch's evaluations, each with its earlier period: `X.previous.EXT`
-/// beside `X.EXT` in the batch is X's earlier period, not an evaluation of
-/// its own. One with no current file beside it stays an evaluation.
-fn with_periods(files: Vec<PathBuf>) -> Vec<(PathBuf, Option<PathBuf>)> {
-    fn earlier_of(path: &Path) -> Option<PathBuf> {
-        let stem = path.file_stem()?.to_str()?;
-        let base = stem.strip_suffix(".previous")?;
-        Some(path.with_file_name(base))
-    }
-    // Each current file by its path without extension; the first of a name
-    // takes its earlier period, and a second `.previous` of one name (yaml
-    // and json) stays on its own.
-    let mut currents: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
-    for (i, f) in files.iter().enumerate() {
-        if earlier_of(f).is_none() {
-            currents.entry(f.with_extension("")).or_insert(i);
-        }
-    }
-    let mut previous: Vec<Option<PathBuf>> = vec![None; files.len()];
-    let mut taken = vec![false; files.len()];
-    for (i, f) in files.iter().enumerate() {
-        if let Some(&j) = earlier_of(f).and_then(|base| currents.get(&base))
-            && previous[j].is_none()
-        {
-            previous[j] = Some(f.clone());
-            taken[i] = true;
-        }
-    }
-    files
-        .into_iter()
-        .zip(previous)
-        .zip(taken)
-        .filter(|(_, taken)| !taken)
-        .map(|(pair, _)| pair)
-        .collect()
-}
-
-/// One evaluation of a batch, with its earlier period when it has one.
-fn evaluate(program: &sixpoint::ir::Program, (file, previous): &(PathBuf, Option<PathBuf>)) -> FileResult {
-    match previous {
-        Some(prev) => sixpoint::evaluate_path_with_previous(program, file, prev),
-        None => sixpoint::evaluate_path(program, file),
-    }
-}
-
-fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let path = e.path();
-        if path.is_dir() {
-            collect(&path, extensions, out);
-        } else if path
-            .extension()
-            .and_then(|x| x.to_str())
-            .is_some_and(|x| extensions.contains(&x))
-        {
-            out.push(path);
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct EvalEntry<'a> {
     file: String,
@@ -505,7 +420,7 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: EvalF
         program,
         library,
         diagnostics,
-    } = compile::compile_file(ruleset);
+    } = driver::compile_file(ruleset);
     let Some(program) = program else {
         print_diagnostics(&diagnostics.0, color_err, true);
         match library {
@@ -517,7 +432,7 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: EvalF
         }
         return Status::Failed.exit_code();
     };
-    let files = expand(data, DATA_FILES);
+    let files = driver::expand(data, DATA_FILES);
     if files.is_empty() {
         print_diagnostics(
             &[Diagnostic::error(Code::IoRead, "no data files found")
@@ -531,9 +446,15 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: EvalF
         errln!("error: `--previous` compares two periods of one evaluation; give exactly one DATA file");
         return Status::Failed.exit_code();
     }
-    let batch: Vec<(PathBuf, Option<PathBuf>)> = match previous {
-        Some(prev) => files.into_iter().map(|f| (f, Some(prev.to_path_buf()))).collect(),
-        None => with_periods(files),
+    let batch: Vec<Entry> = match previous {
+        Some(prev) => files
+            .into_iter()
+            .map(|path| Entry {
+                path,
+                previous: Some(prev.to_path_buf()),
+            })
+            .collect(),
+        None => driver::pair_periods(files),
     };
     // Each file is independent: one that fails is reported and the rest go on.
     // They are evaluated in parallel a chunk at a time and printed in order as
@@ -549,9 +470,9 @@ fn eval(ruleset: &Path, data: &[PathBuf], previous: Option<&Path>, format: EvalF
         let name = serde_json::to_string(&ruleset.display().to_string()).unwrap_or_default();
         out!("{{\n  \"format\": \"sixpoint-eval/1\",\n  \"ruleset\": {name},\n  \"results\": [");
     }
-    for chunk in batch.chunks(CHUNK) {
-        let results: Vec<FileResult> = chunk.par_iter().map(|e| evaluate(&program, e)).collect();
-        for r in &results {
+    {
+        for result in driver::evaluate_batch(&program, &batch) {
+            let r = &result;
             let status = r.status();
             worst = worst.max(status);
             counts[status.exit_code() as usize] += 1;
@@ -685,7 +606,7 @@ fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorCh
     let color_err = use_color(color, std::io::stderr().is_terminal());
     let mut programs = Vec::new();
     for path in [old, new] {
-        let c = compile::compile_file(path);
+        let c = driver::compile_file(path);
         print_diagnostics(&c.diagnostics.0, color_err, true);
         match c.program {
             Some(p) => programs.push(p),
@@ -698,7 +619,7 @@ fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorCh
     let (Some(old_p), Some(new_p)) = (programs.first(), programs.get(1)) else {
         return Status::Failed.exit_code();
     };
-    let files = expand(data, DATA_FILES);
+    let files = driver::expand(data, DATA_FILES);
     if files.is_empty() {
         print_diagnostics(
             &[Diagnostic::error(Code::IoRead, "no data files found")
@@ -708,11 +629,11 @@ fn diff(old: &Path, new: &Path, data: &[PathBuf], format: Format, color: ColorCh
         );
         return Status::Failed.exit_code();
     }
-    let batch = with_periods(files);
+    let batch = driver::pair_periods(files);
     // A chunk at a time, as `eval` does: only the changes are kept.
     let mut d = sixpoint::diff::diff(old_p, new_p, &[], &[]);
-    for chunk in batch.chunks(CHUNK) {
-        let run = |p| -> Vec<FileResult> { chunk.par_iter().map(|e| evaluate(p, e)).collect() };
+    for chunk in batch.chunks(driver::CHUNK) {
+        let run = |p| -> Vec<FileResult> { driver::evaluate_batch(p, chunk).collect() };
         let (before, after) = (run(old_p), run(new_p));
         d.merge(sixpoint::diff::diff(old_p, new_p, &before, &after));
     }
@@ -766,7 +687,7 @@ fn test(paths: &[PathBuf], coverage: bool, format: Format, color: ColorChoice) -
 fn explain(ruleset: &Path, data: &Path, indicator: Option<&str>, format: Format, color: ColorChoice) -> u8 {
     use sixpoint::eval;
     let color_err = use_color(color, std::io::stderr().is_terminal());
-    let c = compile::compile_file(ruleset);
+    let c = driver::compile_file(ruleset);
     print_diagnostics(&c.diagnostics.0, color_err, true);
     let Some(p) = c.program else {
         errln!("{}: the ruleset has errors; nothing was explained", ruleset.display());
@@ -858,7 +779,7 @@ fn fmt(paths: &[PathBuf], check: bool, color: ColorChoice) -> u8 {
             }
         };
     }
-    let files = expand(paths, &["six"]);
+    let files = driver::expand(paths, &["six"]);
     let (mut changed, mut failed) = (0, 0);
     for path in &files {
         let text = match std::fs::read_to_string(path) {

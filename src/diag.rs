@@ -230,6 +230,8 @@ macro_rules! codes {
 }
 
 codes! {
+    /// A bug in sixpoint: a stage broke its own invariant. Never a user's mistake.
+    Internal = "sixpoint::internal",
     /// A file could not be read.
     IoRead = "sixpoint::io::read",
     /// The ruleset text does not follow the grammar.

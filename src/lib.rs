@@ -1,9 +1,80 @@
 //! sixpoint: a rules engine for evidence-based quality evaluation.
 //!
-//! The pipeline, one module a stage: [`parse`] (text → AST), [`check`]
-//! (names, types, lints), [`compile`] (AST → IR with integer ids),
-//! [`eval`] (IR × data → outcome), [`report`] (outcome → text or JSON).
-//! [`data`] loads evaluation data and [`ext`] runs rhai extensions.
+//! A *ruleset* (a quality framework and its rules of evidence, written in
+//! the sixpoint language) is compiled once, then evaluates any number of
+//! *documents* (an organisation's self-evaluation, in YAML or JSON). Each
+//! evaluation gives a [`Report`]: grades, whether each is secure, the
+//! proportionality plan, the capacity for improvement, actions, and the
+//! findings that explain them.
+//!
+//! Embedding it takes three calls:
+//!
+//! ```
+//! use sixpoint::{Document, Format, Ruleset};
+//!
+//! # fn main() -> Result<(), sixpoint::Error> {
+//! let ruleset = Ruleset::from_path("rulesets/generic-2006.six")?;
+//! let doc = Document::from_str(include_str!("../seeds/generic-2006/weak-nurture.yaml"), Format::Yaml)?;
+//! let evaluation = ruleset.evaluate(&doc)?;
+//!
+//! let grade_of = |id: &str| {
+//!     evaluation.report().indicators().find(|i| i.id == id).and_then(|i| i.final_grade.clone())
+//! };
+//! assert_eq!(grade_of("2.1").as_deref(), Some("adequate"));
+//! assert!(!evaluation.findings().is_empty(), "the seed has findings: {}", evaluation.to_text());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Nothing needs to be a file: a ruleset that imports no library can be
+//! compiled from text, and a batch is evaluated in parallel, its results in
+//! the order of its documents:
+//!
+//! ```
+//! use sixpoint::{Document, Format, Ruleset};
+//!
+//! # fn main() -> Result<(), sixpoint::Error> {
+//! let ruleset = Ruleset::from_source(
+//!     "east-midlands-2018.six",
+//!     include_str!("../rulesets/east-midlands-2018.six"),
+//! )?;
+//! let docs = [
+//!     Document::from_str(include_str!("../seeds/east-midlands-2018/improving-authority.yaml"), Format::Yaml)?,
+//!     Document::from_str(include_str!("../seeds/east-midlands-2018/community-health.json"), Format::Json)?,
+//! ];
+//! let organisations: Vec<String> = ruleset
+//!     .evaluate_all(&docs)
+//!     .into_iter()
+//!     .map(|e| e.map(|e| e.report().organisation.clone()))
+//!     .collect::<Result<_, _>>()?;
+//! assert_eq!(organisations, [docs[0].organisation(), docs[1].organisation()]);
+//!
+//! // An earlier period adds each grade's direction of travel.
+//! let previous = Document::from_str(
+//!     include_str!("../seeds/east-midlands-2018/improving-authority.previous.yaml"),
+//!     Format::Yaml,
+//! )?;
+//! let evaluation = ruleset.evaluate_with_previous(&docs[0], &previous)?;
+//! assert!(evaluation.report().previous.is_some());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors are [`Error`]s: every diagnostic (with its stable code, its place
+//! and a help line) that stopped the ruleset or the document, never a panic.
+//!
+//! ```
+//! use sixpoint::{Document, Format};
+//!
+//! let err = Document::from_str("sixpoint: 1\nframework: [", Format::Yaml).unwrap_err();
+//! assert_eq!(err.diagnostics()[0].code.id(), "sixpoint::data::syntax");
+//! ```
+//!
+//! The pipeline, one module a stage: `parse` (text → AST), `check` (names,
+//! types, lints), `compile` (AST → IR with integer ids), `eval` (IR × data →
+//! outcome), `report` (outcome → text, JSON or Markdown), run in order by
+//! `driver`. Those modules are public for the command line, the tests and
+//! the benchmarks; the types above are the stable front door.
 
 pub mod ast;
 pub mod check;
@@ -12,6 +83,7 @@ pub mod crosswalk;
 pub mod data;
 pub mod diag;
 pub mod diff;
+pub mod driver;
 pub mod eval;
 pub mod ext;
 pub mod fmt;
@@ -22,237 +94,240 @@ pub mod testing;
 
 use std::path::{Path, PathBuf};
 
-use diag::{Diagnostic, Severity};
+pub use data::Format;
+pub use diag::Diagnostic;
+pub use driver::{FileResult, Status};
+pub use report::Report;
+
+use diag::{Severity, SourceFile};
+use driver::Input;
 use ir::Program;
-use report::Report;
 
-/// How one evaluation ended, which sets the exit code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Ran; nothing to report.
-    Clean,
-    /// Ran; warnings or findings to act on.
-    Findings,
-    /// Could not run: the input has errors.
-    Failed,
+/// A ruleset compiled and ready to evaluate documents. Immutable and `Sync`:
+/// one ruleset serves any number of threads.
+pub struct Ruleset {
+    program: Program,
+    warnings: Vec<Diagnostic>,
 }
 
-impl Status {
-    /// The word reports use, as in JSON.
-    pub fn word(self) -> &'static str {
-        match self {
-            Status::Clean => "clean",
-            Status::Findings => "findings",
-            Status::Failed => "failed",
+impl Ruleset {
+    /// Reads and compiles the ruleset at `path`, with the libraries it
+    /// imports and the extension scripts it names (relative to its folder).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Ruleset, Error> {
+        Self::from_compiled(driver::compile_file(path.as_ref()))
+    }
+
+    /// Compiles ruleset text; `name` is what diagnostics call it. Imports and
+    /// extensions, if it has any, are read relative to the current folder.
+    pub fn from_source(name: &str, text: &str) -> Result<Ruleset, Error> {
+        let file = SourceFile::new(name, text.to_string());
+        Self::from_compiled(driver::compile_source(&file, Path::new(".")))
+    }
+
+    fn from_compiled(c: driver::Compiled) -> Result<Ruleset, Error> {
+        let driver::Compiled {
+            program, diagnostics, ..
+        } = c;
+        match program {
+            Some(program) if !diagnostics.has_errors() => Ok(Ruleset {
+                program,
+                warnings: diagnostics.0,
+            }),
+            _ => Err(Error::new(diagnostics.0)),
         }
     }
 
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Status::Clean => 0,
-            Status::Findings => 1,
-            Status::Failed => 2,
-        }
+    /// The framework's name, as documents name it in `framework:`.
+    pub fn framework(&self) -> &str {
+        &self.program.framework.name
+    }
+
+    /// The checker's warnings (lints) about the ruleset, which did not stop it.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The compiled program, for the command line and tools built on the stages.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// Evaluates one document. A document with errors (a name the ruleset
+    /// does not know, an override it refuses, an extension that fails) gives
+    /// an [`Error`]: no grade is given that the errors would make wrong.
+    pub fn evaluate(&self, doc: &Document) -> Result<Evaluation, Error> {
+        Evaluation::from_result(driver::evaluate(&self.program, doc.input(), None))
+    }
+
+    /// Evaluates a document beside an earlier period of the same
+    /// organisation: the report gains each grade's previous level and
+    /// direction of travel, and actions may read them.
+    pub fn evaluate_with_previous(&self, doc: &Document, previous: &Document) -> Result<Evaluation, Error> {
+        Evaluation::from_result(driver::evaluate(&self.program, doc.input(), Some(previous.input())))
+    }
+
+    /// Evaluates documents in parallel; the results are in the order of `docs`.
+    pub fn evaluate_all(&self, docs: &[Document]) -> Vec<Result<Evaluation, Error>> {
+        use rayon::prelude::*;
+        docs.par_iter().map(|d| self.evaluate(d)).collect()
     }
 }
 
-/// The result of evaluating one data file.
+/// An evaluation document, loaded and checked for shape (its names are
+/// checked against a ruleset when it is evaluated).
 #[derive(Debug)]
-pub struct FileResult {
-    pub path: PathBuf,
-    pub report: Option<Report>,
-    /// Findings when it ran; the errors that stopped it when it did not.
-    pub diagnostics: Vec<Diagnostic>,
+pub struct Document {
+    path: PathBuf,
+    file: SourceFile,
+    doc: data::Document,
 }
 
-impl FileResult {
-    /// A file that could not be evaluated, and why.
-    pub fn failed(path: &Path, diagnostics: Vec<Diagnostic>) -> Self {
-        FileResult {
+impl Document {
+    /// Parses a document held in memory; diagnostics call it `evaluation.yaml`
+    /// or `evaluation.json`.
+    pub fn from_str(text: &str, format: Format) -> Result<Document, Error> {
+        let name = match format {
+            Format::Yaml => "evaluation.yaml",
+            Format::Json => "evaluation.json",
+        };
+        Self::from_named_str(name, text, format)
+    }
+
+    /// Parses a document held in memory; `name` is what diagnostics and the
+    /// report call it.
+    pub fn from_named_str(name: &str, text: &str, format: Format) -> Result<Document, Error> {
+        let file = SourceFile::new(name, text.to_string());
+        let doc = data::load_str(&file, format).map_err(Error::new)?;
+        Ok(Document {
+            path: PathBuf::from(name),
+            file,
+            doc,
+        })
+    }
+
+    /// Reads a YAML (`.yaml`, `.yml`) or JSON (`.json`) file.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Document, Error> {
+        let path = path.as_ref();
+        let (file, doc) = data::load(path).map_err(Error::new)?;
+        Ok(Document {
             path: path.to_path_buf(),
-            report: None,
-            diagnostics,
+            file,
+            doc,
+        })
+    }
+
+    /// The framework the document is an evaluation under.
+    pub fn framework(&self) -> &str {
+        &self.doc.framework.value
+    }
+
+    /// The organisation evaluated.
+    pub fn organisation(&self) -> &str {
+        &self.doc.organisation.value
+    }
+
+    fn input(&self) -> Input<'_> {
+        Input {
+            path: &self.path,
+            file: &self.file,
+            doc: &self.doc,
+        }
+    }
+}
+
+/// One document evaluated: its report and the findings behind it (grades
+/// not secure, claims the evidence does not support, missing evidence).
+#[derive(Debug)]
+pub struct Evaluation {
+    report: Report,
+    findings: Vec<Diagnostic>,
+}
+
+impl Evaluation {
+    fn from_result(r: FileResult) -> Result<Evaluation, Error> {
+        match (r.report, r.diagnostics) {
+            (Some(report), findings) if !findings.iter().any(Diagnostic::is_error) => {
+                Ok(Evaluation { report, findings })
+            }
+            (_, diagnostics) => Err(Error::new(diagnostics)),
         }
     }
 
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// Findings, each with its code and its place in the document (and in
+    /// the ruleset, as a related diagnostic).
+    pub fn findings(&self) -> &[Diagnostic] {
+        &self.findings
+    }
+
+    /// [`Status::Findings`] when any finding is a warning, else [`Status::Clean`].
     pub fn status(&self) -> Status {
-        // An error stops a result from being trusted, even when a report was made.
-        if self.report.is_none() || self.diagnostics.iter().any(Diagnostic::is_error) {
-            Status::Failed
-        } else if self.diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
+        if self.findings.iter().any(|d| d.severity >= Severity::Warning) {
             Status::Findings
         } else {
             Status::Clean
         }
     }
-}
 
-/// Loads, binds and evaluates one data file. Never panics on bad input:
-/// every problem comes back as a diagnostic.
-pub fn evaluate_path(program: &Program, path: &Path) -> FileResult {
-    let failed = |diagnostics| FileResult::failed(path, diagnostics);
-    let (file, doc) = match data::load(path) {
-        Ok(x) => x,
-        Err(d) => return failed(d),
-    };
-    evaluate_document(program, path, &file, &doc)
-}
-
-/// Evaluates `path` beside an earlier evaluation of the same organisation
-/// under the same framework: the report gains each grade's previous level
-/// and direction of travel. An earlier file that cannot be evaluated stops
-/// the run, with its own diagnostics.
-pub fn evaluate_path_with_previous(program: &Program, path: &Path, previous: &Path) -> FileResult {
-    let failed = |diagnostics| FileResult::failed(path, diagnostics);
-    let (file, doc) = match data::load(path) {
-        Ok(x) => x,
-        Err(d) => return failed(d),
-    };
-    let (prev_file, prev_doc) = match data::load(previous) {
-        Ok(x) => x,
-        Err(d) => return failed(d),
-    };
-    evaluate_with_previous(program, (path, &file, &doc), (previous, &prev_file, &prev_doc))
-}
-
-/// [`evaluate_path_with_previous`] for documents already loaded: each is
-/// (the path it is reported under, its text, the document).
-pub fn evaluate_with_previous(
-    program: &Program,
-    (path, file, doc): (&Path, &diag::SourceFile, &data::Document),
-    (previous, prev_file, prev_doc): (&Path, &diag::SourceFile, &data::Document),
-) -> FileResult {
-    let failed = |diagnostics| FileResult::failed(path, diagnostics);
-    let mismatch = period_mismatch(file, doc, prev_file, prev_doc);
-    if mismatch.iter().any(Diagnostic::is_error) {
-        return failed(mismatch);
+    /// The report as text for a terminal.
+    pub fn to_text(&self) -> String {
+        report::render_human(&self.report)
     }
-    // The earlier period's own findings are not this report's; only what
-    // stops it from being evaluated is.
-    let (before_result, before) = run(program, previous, prev_file, prev_doc);
-    let Some((_, before)) = before else {
-        return failed(before_result.diagnostics);
-    };
-    let (mut result, after) = run(program, path, file, doc);
-    let (Some(report), Some((bound, after))) = (result.report.as_mut(), after) else {
-        return result;
-    };
-    let periods = eval::period::compare(program, &before, &after);
-    // Actions may read the direction of travel: run them again with it.
-    match eval::actions::run(program, &bound, &after, Some(&periods)) {
-        Ok(actions) => report::set_actions(report, program, &actions),
-        Err(d) => return failed(vec![d]),
+
+    /// The report as a Markdown document.
+    pub fn to_markdown(&self) -> String {
+        report::render_markdown(&self.report)
     }
-    report::add_previous(
-        report,
-        program,
-        &periods,
-        report::PreviousReport {
-            file: previous.display().to_string(),
-            organisation: prev_doc.organisation.value.clone(),
-            period: prev_doc.period.as_ref().map(|p| p.value.clone()),
-        },
-    );
-    result.diagnostics.extend(mismatch);
-    result
+
+    /// The report as JSON (format `sixpoint-report/N`, its `format` field).
+    pub fn to_json(&self) -> String {
+        // A report is strings, numbers and lists: serialising it cannot fail.
+        serde_json::to_string_pretty(&self.report).unwrap_or_default()
+    }
 }
 
-/// Two periods must be of one framework; another organisation or the same
-/// period twice is likely a wrong file, but still comparable.
-fn period_mismatch(
-    file: &diag::SourceFile,
-    doc: &data::Document,
-    prev_file: &diag::SourceFile,
-    prev: &data::Document,
-) -> Vec<Diagnostic> {
-    use diag::Code;
-    let mut out = Vec::new();
-    if prev.framework.value != doc.framework.value {
-        out.push(
-            Diagnostic::error(
-                Code::DataPeriodFramework,
-                format!(
-                    "the previous period is evaluated on `{}`, this one on `{}`",
-                    prev.framework.value, doc.framework.value
-                ),
-            )
-            .in_file(prev_file)
-            .label(prev.framework.span, "framework of the previous period")
-            .help(format!(
-                "compare periods on one framework: map the previous evaluation with `sixpoint map` onto `{}` first",
-                doc.framework.value
-            ))
-            .related(
-                Diagnostic::new(Code::DataPeriodFramework, Severity::Advice, "the current period")
-                    .in_file(file)
-                    .label(doc.framework.span, "framework of the current period"),
-            ),
-        );
-    }
-    if prev.organisation.value != doc.organisation.value {
-        out.push(
-            Diagnostic::warning(
-                Code::DataPeriodMismatch,
-                format!(
-                    "the previous period is of `{}`, this one of `{}`",
-                    prev.organisation.value, doc.organisation.value
-                ),
-            )
-            .in_file(prev_file)
-            .label(prev.organisation.span, "organisation of the previous period")
-            .help("direction of travel compares one organisation with itself; check that the right file is given"),
-        );
-    }
-    if let (Some(a), Some(b)) = (&prev.period, &doc.period)
-        && a.value == b.value
-    {
-        out.push(
-            Diagnostic::warning(
-                Code::DataPeriodMismatch,
-                format!("both evaluations are for `{}`", a.value),
-            )
-            .in_file(prev_file)
-            .label(a.span, "the same period as the current evaluation")
-            .help("give the evaluation of the earlier period as `--previous`"),
-        );
-    }
-    out
+/// What stopped a ruleset from compiling or a document from being
+/// evaluated: one or more diagnostics, each with a stable code, its place
+/// and a help line. Never empty.
+#[derive(Debug)]
+pub struct Error {
+    diagnostics: Vec<Diagnostic>,
 }
 
-/// Evaluates data already parsed (e.g. from memory, in benchmarks).
-pub fn evaluate_document(program: &Program, path: &Path, file: &diag::SourceFile, doc: &data::Document) -> FileResult {
-    run(program, path, file, doc).0
-}
-
-/// Evaluates a document, keeping the outcome for a later comparison.
-fn run(
-    program: &Program,
-    path: &Path,
-    file: &diag::SourceFile,
-    doc: &data::Document,
-) -> (FileResult, Option<(eval::Bound, eval::Outcome)>) {
-    let failed = |diagnostics| FileResult::failed(path, diagnostics);
-    let bound = match eval::bind(program, file, doc) {
-        Ok(b) => b,
-        Err(d) => return (failed(d), None),
-    };
-    match eval::evaluate(program, &bound) {
-        Ok(mut outcome) => {
-            let mut report = report::build(program, &bound, &outcome);
-            match eval::actions::run(program, &bound, &outcome, None) {
-                Ok(actions) => report::set_actions(&mut report, program, &actions),
-                Err(d) => return (failed(vec![d]), None),
-            }
-            let mut sorted = diag::Diagnostics(std::mem::take(&mut outcome.findings));
-            sorted.sort();
-            let result = FileResult {
-                path: path.to_path_buf(),
-                report: Some(report),
-                diagnostics: sorted.0,
-            };
-            (result, Some((bound, outcome)))
+impl Error {
+    fn new(mut diagnostics: Vec<Diagnostic>) -> Error {
+        if diagnostics.is_empty() {
+            diagnostics.push(Diagnostic::error(
+                diag::Code::Internal,
+                "internal error: a run failed without saying why",
+            ));
         }
-        Err(d) => (failed(vec![d]), None),
+        Error { diagnostics }
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The diagnostics as miette renders them, without colour, at `width`
+    /// columns.
+    pub fn render(&self, width: usize) -> String {
+        diag::render(&self.diagnostics, false, Some(width))
     }
 }
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors: Vec<&Diagnostic> = self.diagnostics.iter().filter(|d| d.is_error()).collect();
+        match errors.as_slice() {
+            [] => write!(f, "no errors"),
+            [one] => write!(f, "{}", one.message),
+            [first, rest @ ..] => write!(f, "{} (and {} more errors)", first.message, rest.len()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::compile::compile_file;
 use crate::diag::{Code, Diagnostic, SourceFile};
+use crate::driver::{self, Input, compile_file};
 use crate::ir::Program;
 use crate::report::Report;
 
@@ -209,11 +209,12 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         Ok((current, previous))
     });
     let result = match &loaded {
-        Err(diagnostics) => crate::FileResult::failed(test, diagnostics.clone()),
-        Ok(((path, file, doc), None)) => crate::evaluate_document(p, path, file, doc),
-        Ok(((path, file, doc), Some((prev, prev_file, prev_doc)))) => {
-            crate::evaluate_with_previous(p, (path, file, doc), (prev, prev_file, prev_doc))
-        }
+        Err(diagnostics) => driver::FileResult::failed(test, diagnostics.clone()),
+        Ok(((path, file, doc), previous)) => driver::evaluate(
+            p,
+            Input { path, file, doc },
+            previous.as_ref().map(|(path, file, doc)| Input { path, file, doc }),
+        ),
     };
     let data = result.path.clone();
     let codes: BTreeSet<&str> = result.diagnostics.iter().map(|d| d.code.id()).collect();

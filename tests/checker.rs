@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use sixpoint::compile::{Compiled, compile_file, compile_source};
 use sixpoint::diag::{Code, Diagnostic, SourceFile};
+use sixpoint::driver::{Compiled, compile_file, compile_source};
 use sixpoint::ir::{OwnerId, Target};
 
 /// A valid preamble; cases append to it. Lines 1–9.

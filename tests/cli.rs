@@ -160,6 +160,36 @@ fn eval_folder_evaluates_every_seed() {
     assert!(lines.iter().all(|l| l["status"] != "failed"), "{}", stdout(&o));
 }
 
+/// A folder with a link back to itself, and a second link to one of its
+/// files: each file is evaluated once, and the walk ends.
+#[cfg(unix)]
+#[test]
+fn eval_folder_with_a_symlink_loop_evaluates_each_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("batch");
+    std::fs::create_dir(&batch).unwrap();
+    for seed in ["weak-nurture.yaml", "thin-evidence.yaml"] {
+        std::fs::copy(format!("seeds/generic-2006/{seed}"), batch.join(seed)).unwrap();
+    }
+    std::os::unix::fs::symlink(&batch, batch.join("loop")).unwrap();
+    std::os::unix::fs::symlink(batch.join("thin-evidence.yaml"), batch.join("again.yaml")).unwrap();
+    let o = sixpoint()
+        .args(["eval", "--format", "jsonl", "rulesets/generic-2006.six"])
+        .arg(&batch)
+        .output()
+        .unwrap();
+    let files: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("one JSON object per line")["file"].to_string())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}\n{}", stderr(&o));
+    assert!(files.iter().any(|f| f.contains("weak-nurture")), "{files:?}");
+    assert!(
+        files.iter().any(|f| f.contains("thin-evidence") || f.contains("again")),
+        "{files:?}"
+    );
+}
+
 #[test]
 fn eval_with_broken_ruleset_exits_two() {
     let o = sixpoint()

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use sixpoint::compile::{compile_file, compile_source};
 use sixpoint::diag::SourceFile;
 use sixpoint::diff::{DiffReport, diff};
+use sixpoint::driver::{compile_file, compile_source};
 
 #[test]
 fn merged_chunks_equal_the_whole() {
@@ -27,8 +27,14 @@ fn merged_chunks_equal_the_whole() {
         .map(|e| e.path())
         .collect();
     files.sort();
-    let before: Vec<_> = files.iter().map(|f| sixpoint::evaluate_path(&old, f)).collect();
-    let after: Vec<_> = files.iter().map(|f| sixpoint::evaluate_path(&new, f)).collect();
+    let before: Vec<_> = files
+        .iter()
+        .map(|f| sixpoint::driver::evaluate_path(&old, f, None))
+        .collect();
+    let after: Vec<_> = files
+        .iter()
+        .map(|f| sixpoint::driver::evaluate_path(&new, f, None))
+        .collect();
 
     let whole = diff(&old, &new, &before, &after);
     assert!(!whole.changed.is_empty(), "the change moves some evaluation");

@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use sixpoint::compile::compile_file;
 use sixpoint::data::{self, Format};
 use sixpoint::diag::SourceFile;
+use sixpoint::driver::compile_file;
 use sixpoint::ir::Program;
 
 /// (source index, strength?, weight index)
@@ -36,7 +36,15 @@ fn document(p: &Program, indicator: &str, items: &[Item]) -> String {
 fn grade(p: &Program, indicator: &str, items: &[Item]) -> Option<usize> {
     let file = SourceFile::new("generated.yaml", document(p, indicator, items));
     let doc = data::load_str(&file, Format::Yaml).expect("generated data loads");
-    let result = sixpoint::evaluate_document(p, Path::new("generated.yaml"), &file, &doc);
+    let result = sixpoint::driver::evaluate(
+        p,
+        sixpoint::driver::Input {
+            path: Path::new("generated.yaml"),
+            file: &file,
+            doc: &doc,
+        },
+        None,
+    );
     let report = result.report.expect("generated data evaluates");
     let i = report
         .questions

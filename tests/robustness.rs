@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use sixpoint::compile::compile_source;
 use sixpoint::diag::SourceFile;
+use sixpoint::driver::compile_source;
 
 /// One edit of a ruleset's lines: (kind, line, other line, cut).
 type Edit = (u8, usize, usize, usize);
@@ -102,7 +102,7 @@ proptest! {
     ) {
         use sixpoint::eval;
         let name = ["generic-2006", "care-inspectorate-2018", "inverclyde-2012", "east-midlands-2018"][which];
-        let program = sixpoint::compile::compile_file(Path::new(&format!("rulesets/{name}.six")))
+        let program = sixpoint::driver::compile_file(Path::new(&format!("rulesets/{name}.six")))
             .program
             .expect("shipped rulesets compile");
         let mut seeds: Vec<_> = std::fs::read_dir(format!("seeds/{name}"))
@@ -118,7 +118,7 @@ proptest! {
         let Ok(doc) = sixpoint::data::load_str(&file, sixpoint::data::Format::Yaml) else {
             return Ok(());
         };
-        let result = sixpoint::evaluate_document(&program, path, &file, &doc);
+        let result = sixpoint::driver::evaluate(&program, sixpoint::driver::Input { path, file: &file, doc: &doc }, None);
         if let Some(report) = &result.report {
             let _ = sixpoint::report::render_human(report);
         }

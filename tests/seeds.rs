@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use sixpoint::compile::compile_file;
 use sixpoint::diag;
+use sixpoint::driver::compile_file;
 
 fn relative(path: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -48,10 +48,7 @@ fn seeds() {
         let program = compiled
             .program
             .unwrap_or_else(|| panic!("{} must compile: {:?}", ruleset.display(), compiled.diagnostics));
-        let result = match previous_of(&path) {
-            Some(prev) => sixpoint::evaluate_path_with_previous(&program, &path, &prev),
-            None => sixpoint::evaluate_path(&program, &path),
-        };
+        let result = sixpoint::driver::evaluate_path(&program, &path, previous_of(&path).as_deref());
         let report = result.report.as_ref().unwrap_or_else(|| {
             panic!(
                 "{} must evaluate: {}",
@@ -115,7 +112,15 @@ fn crosswalk_seeds() {
                     diag::render(&d, false, Some(100))
                 )
             });
-            let result = sixpoint::evaluate_document(&cw.to.program, &seed, &target_file, &target_doc);
+            let result = sixpoint::driver::evaluate(
+                &cw.to.program,
+                sixpoint::driver::Input {
+                    path: &seed,
+                    file: &target_file,
+                    doc: &target_doc,
+                },
+                None,
+            );
             let report = result.report.as_ref().unwrap_or_else(|| {
                 panic!(
                     "the mapped {} evaluates: {}",

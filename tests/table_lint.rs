@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use sixpoint::compile::compile_source;
 use sixpoint::data::{self, Format};
 use sixpoint::diag::{Code, SourceFile};
+use sixpoint::driver::compile_source;
 use sixpoint::ir::Program;
 
 const COLUMNS: [&str; 6] = [
@@ -81,7 +81,15 @@ fn data(items: &[Item]) -> String {
 fn deciding_row(p: &Program, items: &[Item]) -> Option<usize> {
     let file = SourceFile::new("generated.yaml", data(items));
     let doc = data::load_str(&file, Format::Yaml).expect("generated data loads");
-    let result = sixpoint::evaluate_document(p, Path::new("generated.yaml"), &file, &doc);
+    let result = sixpoint::driver::evaluate(
+        p,
+        sixpoint::driver::Input {
+            path: Path::new("generated.yaml"),
+            file: &file,
+            doc: &doc,
+        },
+        None,
+    );
     let report = result.report.expect("generated data evaluates");
     let i = &report.questions[0].areas[0].indicators[0];
     // `t.six:12`

@@ -3,83 +3,13 @@
 //! first-match rules, and the name tables for binding data are built.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::Arc;
 
-use crate::ast::{CmpOp, HeaderKind};
-use crate::check::{self, CellHir, Checked, GradeHir};
-use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile};
-use crate::ext::Sandbox;
+use crate::ast::CmpOp;
+use crate::check::{CellHir, Checked, GradeHir};
 use crate::ir::*;
-use crate::parse;
 
-/// What compiling a ruleset gives: the program when there is no error, and
-/// every diagnostic (warnings too).
-pub struct Compiled {
-    pub program: Option<Program>,
-    /// The library's name when the file is a library that checked without
-    /// error: sound, but nothing to evaluate.
-    pub library: Option<String>,
-    pub diagnostics: Diagnostics,
-}
-
-/// Reads, parses, checks and compiles the ruleset at `path`.
-pub fn compile_file(path: &Path) -> Compiled {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let file = SourceFile::new(path.display().to_string(), text);
-            // A bare file name has an empty parent; extensions resolve against ".".
-            let dir = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => Path::new("."),
-            };
-            compile_source(&file, dir)
-        }
-        Err(e) => Compiled {
-            program: None,
-            library: None,
-            diagnostics: Diagnostics(vec![
-                Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
-                    .help("check the path and that the file is readable"),
-            ]),
-        },
-    }
-}
-
-/// [`compile_file`] and the lints that probe the compiled rules on generated
-/// evidence (monotonicity). They run the rules thousands of times, so they are
-/// for `sixpoint check`, not for every evaluation.
-pub fn check_file(path: &Path) -> Compiled {
-    let mut compiled = compile_file(path);
-    if let Some(p) = &compiled.program {
-        compiled.diagnostics.0.extend(crate::eval::monotone::lint(p));
-    }
-    compiled
-}
-
-/// Parses, checks and compiles ruleset text; `dir` anchors extension paths.
-pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
-    let unit = match parse::parse(file).and_then(|ast| parse::import::resolve(file, ast, dir)) {
-        Ok(unit) => unit,
-        Err(diags) => {
-            return Compiled {
-                program: None,
-                library: None,
-                diagnostics: Diagnostics(diags),
-            };
-        }
-    };
-    let (checked, diagnostics) = check::check(&unit.ruleset, &unit.file, &unit.dirs, Arc::new(Sandbox::new()));
-    let header = &unit.ruleset.framework;
-    let library = (header.kind == HeaderKind::Library && !diagnostics.has_errors()).then(|| header.name.node.clone());
-    Compiled {
-        program: checked.map(lower),
-        library,
-        diagnostics,
-    }
-}
-
-fn lower(c: Checked) -> Program {
+/// Lays a checked ruleset out for evaluation.
+pub fn lower(c: Checked) -> Program {
     let Checked {
         file,
         framework,

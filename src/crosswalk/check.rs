@@ -19,7 +19,6 @@ use std::path::{Component, Path, PathBuf};
 
 use super::{Crosswalk, Fate, FromSide, RuleId, RuleIr, SourceId, SourceIr, TargetIr, ToSide};
 use crate::ast::{self, CrosswalkFrom, CrosswalkRule, Name};
-use crate::compile;
 use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile, Span};
 use crate::ir::{IndicatorId, Program};
@@ -234,7 +233,7 @@ fn load_ruleset(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let compiled = compile::compile_source(&SourceFile::new(&shown, text), &ruleset_dir);
+    let compiled = crate::driver::compile_source(&SourceFile::new(&shown, text), &ruleset_dir);
     if let Some(program) = compiled.program {
         return Some((program, resolved));
     }

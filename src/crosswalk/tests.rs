@@ -56,7 +56,15 @@ fn evaluates_under_target(cw: &Crosswalk, mapped: &Mapped) -> Document {
             crate::diag::render(&d, false, Some(100))
         )
     });
-    let result = crate::evaluate_document(&cw.to.program, Path::new("mapped.yaml"), &file, &doc);
+    let result = crate::driver::evaluate(
+        &cw.to.program,
+        crate::driver::Input {
+            path: Path::new("mapped.yaml"),
+            file: &file,
+            doc: &doc,
+        },
+        None,
+    );
     assert!(
         result.report.is_some(),
         "evaluates under `{}`:\n{yaml}\n{}",

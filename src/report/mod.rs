@@ -42,6 +42,13 @@ pub struct Report {
     pub findings: Vec<FindingReport>,
 }
 
+impl Report {
+    /// Every indicator of the report, in the framework's order.
+    pub fn indicators(&self) -> impl Iterator<Item = &IndicatorReport> {
+        self.questions.iter().flat_map(|q| &q.areas).flat_map(|a| &a.indicators)
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ActionReport {
     pub rule: String,
@@ -411,8 +418,24 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
     })
 }
 
-/// Builds the report of one evaluated file.
-pub fn build(p: &Program, b: &Bound, o: &Outcome) -> Report {
+/// Builds the report of one evaluated file, with the actions it called for
+/// and, when there is an earlier period, each grade's direction of travel.
+pub fn build(
+    p: &Program,
+    b: &Bound,
+    o: &Outcome,
+    actions: &[ActionOutcome],
+    previous: Option<(&Periods, PreviousReport)>,
+) -> Report {
+    let mut report = build_grades(p, b, o);
+    set_actions(&mut report, p, actions);
+    if let Some((periods, previous)) = previous {
+        add_previous(&mut report, p, periods, previous);
+    }
+    report
+}
+
+fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
     let skipped: Vec<AreaId> = o.plan.as_ref().map(|pl| pl.skipped_areas.clone()).unwrap_or_default();
     let first: Vec<AreaId> = p
@@ -593,7 +616,7 @@ pub(crate) fn written_at(p: &Program, span: crate::diag::Span) -> String {
 }
 
 /// Sets the earlier period beside a report built from the same program.
-pub fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: PreviousReport) {
+fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: PreviousReport) {
     let travel = &p.grading_scale().travel;
     let show = |t: Option<&Travel>| {
         let t = t.copied().unwrap_or_default();
@@ -619,7 +642,7 @@ pub fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: Pr
 }
 
 /// Sets the actions a run called for, and the improvement plan they make.
-pub fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
+fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
     let target = |t: Target| -> (&'static str, Option<String>) {
         match t {
             Target::Evaluation => ("evaluation", None),

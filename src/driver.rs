@@ -1,0 +1,403 @@
+//! The driver: the one place that runs the stages in order. Every command,
+//! the ruleset tests, `diff` and the library's front door go through it, so
+//! a ruleset is compiled one way and an evaluation is made one way.
+//!
+//! ```text
+//! compile: text ─parse─▶ AST ─import─▶ Unit ─check─▶ Checked ─compile─▶ Program
+//! evaluate: data ─load─▶ Document ─bind─▶ Bound ─eval─▶ Outcome ┐
+//!           [previous period, likewise ─▶ Outcome ─ period::compare ┘─▶ Periods]
+//!           ─actions─▶ ActionOutcomes ─report::build─▶ Report (once)
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::ast::HeaderKind;
+use crate::data::{self, Document};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile};
+use crate::eval;
+use crate::ext::Sandbox;
+use crate::ir::Program;
+use crate::report::{self, Report};
+use crate::{check, compile, parse};
+
+// ------------------------------------------------------------------ compile
+
+/// What compiling a ruleset gives: the program when there is no error, and
+/// every diagnostic (warnings too).
+pub struct Compiled {
+    pub program: Option<Program>,
+    /// The library's name when the file is a library that checked without
+    /// error: sound, but nothing to evaluate.
+    pub library: Option<String>,
+    pub diagnostics: Diagnostics,
+}
+
+impl Compiled {
+    fn failed(diagnostics: Vec<Diagnostic>) -> Self {
+        Compiled {
+            program: None,
+            library: None,
+            diagnostics: Diagnostics(diagnostics),
+        }
+    }
+}
+
+/// Reads, parses, checks and compiles the ruleset at `path`.
+pub fn compile_file(path: &Path) -> Compiled {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let file = SourceFile::new(path.display().to_string(), text);
+            compile_source(&file, folder_of(path))
+        }
+        Err(e) => Compiled::failed(vec![
+            Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
+                .help("check the path and that the file is readable"),
+        ]),
+    }
+}
+
+/// The folder a file's relative paths (imports, extensions) start from; a
+/// bare file name has an empty parent, which means ".".
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Parses, checks and compiles ruleset text; `dir` anchors the paths it
+/// names (imports, extensions).
+pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
+    let unit = match parse::parse(file).and_then(|ast| parse::import::resolve(file, ast, dir)) {
+        Ok(unit) => unit,
+        Err(diags) => return Compiled::failed(diags),
+    };
+    let (checked, diagnostics) = check::check(&unit.ruleset, &unit.file, &unit.dirs, Arc::new(Sandbox::new()));
+    let header = &unit.ruleset.framework;
+    let library = (header.kind == HeaderKind::Library && !diagnostics.has_errors()).then(|| header.name.node.clone());
+    Compiled {
+        program: checked.map(compile::lower),
+        library,
+        diagnostics,
+    }
+}
+
+/// [`compile_file`] and the lints that probe the compiled rules on generated
+/// evidence (monotonicity). They run the rules thousands of times, so they are
+/// for `sixpoint check`, not for every evaluation.
+pub fn check_file(path: &Path) -> Compiled {
+    let mut compiled = compile_file(path);
+    if let Some(p) = &compiled.program {
+        compiled.diagnostics.0.extend(eval::monotone::lint(p));
+    }
+    compiled
+}
+
+// ----------------------------------------------------------------- evaluate
+
+/// How one evaluation ended, which sets the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Ran; nothing to report.
+    Clean,
+    /// Ran; warnings or findings to act on.
+    Findings,
+    /// Could not run: the input has errors.
+    Failed,
+}
+
+impl Status {
+    /// The word reports use, as in JSON.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Clean => "clean",
+            Status::Findings => "findings",
+            Status::Failed => "failed",
+        }
+    }
+
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Status::Clean => 0,
+            Status::Findings => 1,
+            Status::Failed => 2,
+        }
+    }
+}
+
+/// The result of evaluating one data file.
+#[derive(Debug)]
+pub struct FileResult {
+    pub path: PathBuf,
+    pub report: Option<Report>,
+    /// Findings when it ran; the errors that stopped it when it did not.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileResult {
+    /// A file that could not be evaluated, and why.
+    pub fn failed(path: &Path, diagnostics: Vec<Diagnostic>) -> Self {
+        FileResult {
+            path: path.to_path_buf(),
+            report: None,
+            diagnostics,
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        // An error stops a result from being trusted, even when a report was made.
+        if self.report.is_none() || self.diagnostics.iter().any(Diagnostic::is_error) {
+            Status::Failed
+        } else if self.diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
+            Status::Findings
+        } else {
+            Status::Clean
+        }
+    }
+}
+
+/// A data document loaded, with the name it is reported under and its text.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub path: &'a Path,
+    pub file: &'a SourceFile,
+    pub doc: &'a Document,
+}
+
+/// Evaluates one document, beside its earlier period when given: grades,
+/// plan, capacity, then (with the direction of travel, when there is an
+/// earlier period) actions, and the report built once from all of them.
+/// Never panics on bad input: every problem comes back as a diagnostic. An
+/// earlier period that cannot be evaluated stops the run with its own
+/// diagnostics; its findings are not this report's.
+pub fn evaluate(program: &Program, current: Input<'_>, previous: Option<Input<'_>>) -> FileResult {
+    let failed = |diagnostics| FileResult::failed(current.path, diagnostics);
+    let mut notes = Vec::new();
+    let before = match previous {
+        None => None,
+        Some(prev) => {
+            notes = period_mismatch(current, prev);
+            if notes.iter().any(Diagnostic::is_error) {
+                return failed(notes);
+            }
+            match outcome(program, prev) {
+                Ok((_, o)) => Some((prev, o)),
+                Err(d) => return failed(d),
+            }
+        }
+    };
+    let (bound, mut after) = match outcome(program, current) {
+        Ok(x) => x,
+        Err(d) => return failed(d),
+    };
+    let periods = before.as_ref().map(|(_, b)| eval::period::compare(program, b, &after));
+    let actions = match eval::actions::run(program, &bound, &after, periods.as_ref()) {
+        Ok(a) => a,
+        Err(d) => return failed(vec![d]),
+    };
+    let previous = match (&before, &periods) {
+        (Some((prev, _)), Some(periods)) => Some((
+            periods,
+            report::PreviousReport {
+                file: prev.path.display().to_string(),
+                organisation: prev.doc.organisation.value.clone(),
+                period: prev.doc.period.as_ref().map(|p| p.value.clone()),
+            },
+        )),
+        _ => None,
+    };
+    let report = report::build(program, &bound, &after, &actions, previous);
+    let mut findings = Diagnostics(std::mem::take(&mut after.findings));
+    findings.sort();
+    findings.extend(notes);
+    FileResult {
+        path: current.path.to_path_buf(),
+        report: Some(report),
+        diagnostics: findings.0,
+    }
+}
+
+/// Binds and evaluates one document; the errors that stop it otherwise.
+fn outcome(program: &Program, input: Input<'_>) -> Result<(eval::Bound, eval::Outcome), Vec<Diagnostic>> {
+    let bound = eval::bind(program, input.file, input.doc)?;
+    let outcome = eval::evaluate(program, &bound).map_err(|d| vec![d])?;
+    Ok((bound, outcome))
+}
+
+/// Two periods must be of one framework; another organisation or the same
+/// period twice is likely a wrong file, but still comparable.
+fn period_mismatch(current: Input<'_>, previous: Input<'_>) -> Vec<Diagnostic> {
+    let (file, doc, prev_file, prev) = (current.file, current.doc, previous.file, previous.doc);
+    let mut out = Vec::new();
+    if prev.framework.value != doc.framework.value {
+        out.push(
+            Diagnostic::error(
+                Code::DataPeriodFramework,
+                format!(
+                    "the previous period is evaluated on `{}`, this one on `{}`",
+                    prev.framework.value, doc.framework.value
+                ),
+            )
+            .in_file(prev_file)
+            .label(prev.framework.span, "framework of the previous period")
+            .help(format!(
+                "compare periods on one framework: map the previous evaluation with `sixpoint map` onto `{}` first",
+                doc.framework.value
+            ))
+            .related(
+                Diagnostic::new(Code::DataPeriodFramework, Severity::Advice, "the current period")
+                    .in_file(file)
+                    .label(doc.framework.span, "framework of the current period"),
+            ),
+        );
+    }
+    if prev.organisation.value != doc.organisation.value {
+        out.push(
+            Diagnostic::warning(
+                Code::DataPeriodMismatch,
+                format!(
+                    "the previous period is of `{}`, this one of `{}`",
+                    prev.organisation.value, doc.organisation.value
+                ),
+            )
+            .in_file(prev_file)
+            .label(prev.organisation.span, "organisation of the previous period")
+            .help("direction of travel compares one organisation with itself; check that the right file is given"),
+        );
+    }
+    if let (Some(a), Some(b)) = (&prev.period, &doc.period)
+        && a.value == b.value
+    {
+        out.push(
+            Diagnostic::warning(
+                Code::DataPeriodMismatch,
+                format!("both evaluations are for `{}`", a.value),
+            )
+            .in_file(prev_file)
+            .label(a.span, "the same period as the current evaluation")
+            .help("give the evaluation of the earlier period as `--previous`"),
+        );
+    }
+    out
+}
+
+/// Loads and evaluates a data file, beside its earlier period when given.
+pub fn evaluate_path(program: &Program, path: &Path, previous: Option<&Path>) -> FileResult {
+    let current = match data::load(path) {
+        Ok(x) => x,
+        Err(d) => return FileResult::failed(path, d),
+    };
+    let earlier = match previous.map(|p| data::load(p).map(|loaded| (p, loaded))).transpose() {
+        Ok(x) => x,
+        Err(d) => return FileResult::failed(path, d),
+    };
+    fn input<'a>(path: &'a Path, (file, doc): &'a (SourceFile, Document)) -> Input<'a> {
+        Input { path, file, doc }
+    }
+    evaluate(
+        program,
+        input(path, &current),
+        earlier.as_ref().map(|(p, loaded)| input(p, loaded)),
+    )
+}
+
+// ------------------------------------------------------------------ batches
+
+/// One evaluation of a batch: a data file and its earlier period, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub previous: Option<PathBuf>,
+}
+
+/// How many files of a batch are evaluated (in parallel) before their
+/// results are handed on: memory stays bounded however large the corpus.
+pub const CHUNK: usize = 256;
+
+/// Evaluates a batch in parallel a chunk at a time, yielding the results in
+/// the order of `entries`. One file that fails is a failed result; the rest
+/// go on.
+pub fn evaluate_batch<'a>(program: &'a Program, entries: &'a [Entry]) -> impl Iterator<Item = FileResult> + 'a {
+    entries.chunks(CHUNK).flat_map(move |chunk| {
+        chunk
+            .par_iter()
+            .map(|e| evaluate_path(program, &e.path, e.previous.as_deref()))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// A batch's evaluations, each with its earlier period: `X.previous.EXT`
+/// beside `X.EXT` in the batch is X's earlier period, not an evaluation of
+/// its own. One with no current file beside it stays an evaluation.
+pub fn pair_periods(files: Vec<PathBuf>) -> Vec<Entry> {
+    fn earlier_of(path: &Path) -> Option<PathBuf> {
+        let stem = path.file_stem()?.to_str()?;
+        let base = stem.strip_suffix(".previous")?;
+        Some(path.with_file_name(base))
+    }
+    // Each current file by its path without extension; the first of a name
+    // takes its earlier period, and a second `.previous` of one name (yaml
+    // and json) stays on its own.
+    let mut currents: HashMap<PathBuf, usize> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if earlier_of(f).is_none() {
+            currents.entry(f.with_extension("")).or_insert(i);
+        }
+    }
+    let mut previous: HashMap<usize, PathBuf> = HashMap::new();
+    let mut taken: HashSet<usize> = HashSet::new();
+    for (i, f) in files.iter().enumerate() {
+        if let Some(&j) = earlier_of(f).and_then(|base| currents.get(&base))
+            && !previous.contains_key(&j)
+        {
+            previous.insert(j, f.clone());
+            taken.insert(i);
+        }
+    }
+    files
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !taken.contains(i))
+        .map(|(i, path)| Entry {
+            previous: previous.remove(&i),
+            path,
+        })
+        .collect()
+}
+
+/// Files named directly, and the files with one of `extensions` inside named
+/// folders (searched whole, in name order). Symbolic links are followed, but
+/// a link back to a folder already being walked is not entered again, and a
+/// file reached twice (by two links) is listed once.
+pub fn expand(paths: &[PathBuf], extensions: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(p).follow_links(true);
+        let mut found = Vec::new();
+        // A loop is an error entry from walkdir; it and unreadable entries are skipped.
+        for e in walk.into_iter().filter_map(Result::ok) {
+            let path = e.path();
+            let wanted = e.file_type().is_file()
+                && path
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| extensions.contains(&x));
+            if wanted && seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())) {
+                found.push(path.to_path_buf());
+            }
+        }
+        found.sort();
+        out.extend(found);
+    }
+    out
+}
