@@ -1,4 +1,5 @@
 use super::*;
+use crate::diag::Code;
 
 const HEAD: &str = "framework t { scale s }\n";
 
