@@ -157,6 +157,8 @@ fn pest_parse(file: &SourceFile, rule: Rule) -> Built<Pair<'_, Rule>> {
     let text = file.text();
     let mut pairs = match SixpointParser::parse(rule, text) {
         Ok(pairs) => pairs,
+        // Detail already on (an earlier failure turned it on): no need to parse again.
+        Err(e) if e.parse_attempts().is_some() => return Err(syntax::from_pest(file, &e)),
         Err(_) => {
             // Again with error detail, which records the literal tokens
             // (`}`, `,`) pest expected; its rule list leaves them out.
@@ -200,7 +202,9 @@ fn check_nesting(file: &SourceFile) -> Option<Diagnostic> {
     let mut in_word = false;
     for (i, b) in Scanner::new(file.text().as_bytes()) {
         let word = b == b'_' || b.is_ascii_alphanumeric() || b == b'.' || !b.is_ascii();
-        if !b.is_ascii_whitespace() && !(word && in_word) {
+        // A token starts at anything but whitespace or the rest of a word.
+        let continues = word && in_word;
+        if !(b.is_ascii_whitespace() || continues) {
             tokens += 1;
             if tokens > MAX_TOKENS {
                 let why = format!("more than {MAX_TOKENS} tokens");

@@ -666,7 +666,7 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
     assert!(one_err(&grade(&nots)).message.starts_with("condition too long"));
     let chain = vec!["a"; 10_000].join(" + ");
     assert!(one_err(&grade(&chain)).message.starts_with("condition too long"));
-    // Far beyond that, pest's call limit stops the parse itself.
+    // Far beyond that, the token limit stops the parse before pest reads it.
     let chain = vec!["a"; 200_000].join(" + ");
     let d = one_err(&grade(&chain));
     assert_eq!(d.code, Code::ParseSyntax);
