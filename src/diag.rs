@@ -378,6 +378,8 @@ codes! {
     IoWrite = "sixpoint::io::write",
     /// The formatter's output would not say what its input says (a bug in `fmt`).
     FmtUnstable = "sixpoint::fmt::unstable",
+    /// The parser's builder and its grammar disagree (a bug in sixpoint).
+    Internal = "sixpoint::internal",
 }
 
 impl fmt::Display for Code {

@@ -8,21 +8,23 @@
 //! twice, and input nested so deeply that later stages could overflow the
 //! stack on it.
 
+mod cursor;
+mod err;
 pub mod import;
 mod syntax;
 pub(crate) use syntax::is_keyword;
 #[cfg(test)]
 mod tests;
 
-use std::num::NonZeroUsize;
 use std::sync::Once;
 
 use pest::Parser as _;
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, ConstPrattParser, Op};
 
 use crate::ast::*;
-use crate::diag::{Code, Diagnostic, SourceFile, Span};
+use crate::diag::{Diagnostic, SourceFile, Span};
+use cursor::{Built, Children};
 
 // In a module of its own so that the generated `Rule` enum stays inside the
 // crate: the parser and the formatter read it, nothing outside does.
@@ -43,12 +45,10 @@ const MAX_PARENS: usize = 64;
 const MAX_OPERATORS: usize = 256;
 /// Deepest expression tree accepted: the checker and evaluator recurse on it.
 const MAX_EXPR_DEPTH: usize = 256;
-/// pest's budget of parser calls, so that no input can make it run for long.
-/// Real rulesets need a small fraction of this.
-const CALL_LIMIT: NonZeroUsize = match NonZeroUsize::new(10_000_000) {
-    Some(n) => n,
-    None => panic!("the call limit is not zero"),
-};
+/// Most tokens in one file. pest's time grows with the input, and with no
+/// process-wide call limit set this bounds it; the largest shipped ruleset
+/// has a few thousand.
+const MAX_TOKENS: usize = 100_000;
 
 /// Operator precedence, loosest first (see `docs/language.md`).
 /// Comparisons are left-associative: `a < b < c` parses and the checker
@@ -75,20 +75,13 @@ static PRATT: ConstPrattParser<Rule, 15> = ConstPrattParser::new_const([
 /// error stops at the first problem (pest cannot recover), while number and
 /// duplicate errors are collected over the whole file.
 pub fn parse(file: &SourceFile) -> Result<Ruleset, Vec<Diagnostic>> {
-    configure_pest();
-    let text = file.text();
-    // Before pest, which would recurse once per level.
-    if let Some(d) = check_parens(file) {
-        return Err(vec![d]);
-    }
-    let mut pairs = SixpointParser::parse(Rule::ruleset, text).map_err(|e| vec![syntax::from_pest(file, &e)])?;
-    let root = take(&mut pairs);
+    let root = pest_parse(file, Rule::ruleset).map_err(|d| vec![d])?;
     let mut b = Builder {
         file,
         diags: Vec::new(),
     };
     let ruleset = b.ruleset(root);
-    if b.diags.is_empty() { Ok(ruleset) } else { Err(b.diags) }
+    b.finish(ruleset)
 }
 
 /// Parses a file that a source map places at `base` (see
@@ -108,19 +101,13 @@ pub fn parse_at(file: &SourceFile, base: usize) -> Result<Ruleset, Vec<Diagnosti
 
 /// Parses a crosswalk file (`crosswalk NAME { … }`).
 pub fn parse_crosswalk(file: &SourceFile) -> Result<Crosswalk, Vec<Diagnostic>> {
-    configure_pest();
-    if let Some(d) = check_parens(file) {
-        return Err(vec![d]);
-    }
-    let mut pairs =
-        SixpointParser::parse(Rule::crosswalk_file, file.text()).map_err(|e| vec![syntax::from_pest(file, &e)])?;
-    let root = take(&mut take(&mut pairs).into_inner());
+    let root = pest_parse(file, Rule::crosswalk_file).map_err(|d| vec![d])?;
     let mut b = Builder {
         file,
         diags: Vec::new(),
     };
-    let cw = b.crosswalk(root);
-    if b.diags.is_empty() { Ok(cw) } else { Err(b.diags) }
+    let cw = b.crosswalk_file(root);
+    b.finish(cw)
 }
 
 /// The concrete tree of a ruleset, library or crosswalk, every token as
@@ -134,8 +121,7 @@ pub(crate) fn concrete(file: &SourceFile) -> Result<Pair<'_, Rule>, Vec<Diagnost
         parse(file)?;
         Rule::ruleset
     };
-    let mut pairs = SixpointParser::parse(rule, file.text()).map_err(|e| vec![syntax::from_pest(file, &e)])?;
-    Ok(take(&mut pairs))
+    pest_parse(file, rule).map_err(|d| vec![d])
 }
 
 /// Whether a file is a crosswalk rather than a ruleset or library: its first
@@ -157,45 +143,80 @@ pub fn is_crosswalk(text: &str) -> bool {
 /// building the AST: the grammar's own cost, which the benchmark
 /// (`benches/engine.rs`) sets beside the whole pipeline.
 pub fn tokens(text: &str) -> Result<usize, Diagnostic> {
-    configure_pest();
-    match SixpointParser::parse(Rule::ruleset, text) {
-        Ok(pairs) => Ok(pairs.flatten().count()),
-        Err(e) => {
-            let file = SourceFile::new("<text>", text.to_string());
-            Err(syntax::from_pest(&file, &e))
+    let file = SourceFile::new("<text>", text.to_string());
+    let root = pest_parse(&file, Rule::ruleset)?;
+    Ok(root.into_inner().flatten().count() + 1)
+}
+
+/// The one pair of `rule` over the whole file, after the pre-scan bounds
+/// what pest would recurse or spend time on.
+fn pest_parse(file: &SourceFile, rule: Rule) -> Built<Pair<'_, Rule>> {
+    if let Some(d) = check_nesting(file) {
+        return Err(d);
+    }
+    let text = file.text();
+    let mut pairs = match SixpointParser::parse(rule, text) {
+        Ok(pairs) => pairs,
+        // Detail already on (an earlier failure turned it on): no need to parse again.
+        Err(e) if e.parse_attempts().is_some() => return Err(syntax::from_pest(file, &e)),
+        Err(_) => {
+            // Again with error detail, which records the literal tokens
+            // (`}`, `,`) pest expected; its rule list leaves them out.
+            enable_error_detail();
+            match SixpointParser::parse(rule, text) {
+                Ok(pairs) => pairs,
+                Err(e) => return Err(syntax::from_pest(file, &e)),
+            }
         }
+    };
+    match pairs.next() {
+        Some(root) if root.as_rule() == rule => Ok(root),
+        _ => Err(err::internal(
+            file,
+            Span::new(0, 0),
+            &format!("pest gave no `{rule:?}` for the file"),
+        )),
     }
 }
 
-/// pest's settings are process-wide; set them once. Error detail makes pest
-/// record the literal tokens (`}`, `,`) it expected, which its rule list
-/// leaves out; rulesets are small, so the cost does not matter.
-fn configure_pest() {
+/// pest's error detail is a process-wide switch, read when a parse starts;
+/// there is no per-parse one. It is turned on only once a parse has failed,
+/// so that a program that embeds sixpoint and only parses valid rulesets
+/// never has its pest settings changed, and it is never turned off again,
+/// so that no parse of ours races another into losing the detail. Nothing
+/// else of pest's is set (the call limit is replaced by [`check_nesting`]).
+fn enable_error_detail() {
     static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        pest::set_call_limit(Some(CALL_LIMIT));
-        pest::set_error_detail(true);
-    });
+    ONCE.call_once(|| pest::set_error_detail(true));
 }
 
-/// Rejects parentheses nested deeper than [`MAX_PARENS`], ignoring those in
-/// strings and comments. Points at the first parenthesis too many.
-fn check_parens(file: &SourceFile) -> Option<Diagnostic> {
+/// Rejects input that would make pest or a later stage recurse deeply or
+/// run for long, before pest reads it: parentheses nested deeper than
+/// [`MAX_PARENS`] (the only brackets the grammar recurses on; braces and
+/// square brackets nest a fixed number of levels) and more than
+/// [`MAX_TOKENS`] tokens. Strings and comments do not count. Points at the
+/// first parenthesis or token too many.
+fn check_nesting(file: &SourceFile) -> Option<Diagnostic> {
     let mut depth = 0usize;
+    let mut tokens = 0usize;
+    let mut in_word = false;
     for (i, b) in Scanner::new(file.text().as_bytes()) {
+        let word = b == b'_' || b.is_ascii_alphanumeric() || b == b'.' || !b.is_ascii();
+        // A token starts at anything but whitespace or the rest of a word.
+        let continues = word && in_word;
+        if !(b.is_ascii_whitespace() || continues) {
+            tokens += 1;
+            if tokens > MAX_TOKENS {
+                let why = format!("more than {MAX_TOKENS} tokens");
+                return Some(err::too_complex(file, Span::new(i, i + 1), &why));
+            }
+        }
+        in_word = word;
         match b {
             b'(' => {
                 depth += 1;
                 if depth > MAX_PARENS {
-                    return Some(
-                        Diagnostic::error(
-                            Code::ParseSyntax,
-                            format!("too deeply nested: more than {MAX_PARENS} levels of parentheses"),
-                        )
-                        .in_file(file)
-                        .label(Span::new(i, i + 1), format!("level {depth}"))
-                        .help("split the condition into simpler parts or remove redundant parentheses"),
-                    );
+                    return Some(err::too_many_parens(file, Span::new(i, i + 1), MAX_PARENS));
                 }
             }
             // An unmatched `)` is pest's to report.
@@ -230,7 +251,7 @@ impl Iterator for Scanner<'_> {
             let i = self.pos;
             let c = *b.get(i)?;
             if c == b'/' && b.get(i + 1) == Some(&b'/') {
-                while self.pos < b.len() && b[self.pos] != b'\n' {
+                while b.get(self.pos).is_some_and(|&d| d != b'\n') {
                     self.pos += 1;
                 }
                 continue;
@@ -275,25 +296,6 @@ pub(crate) fn span(p: &Pair<'_, Rule>) -> Span {
     Span::new(s.start(), s.start() + end)
 }
 
-/// The next child of a pair. The grammar guarantees it exists; a panic here
-/// is a mismatch between this file and `grammar/sixpoint.pest`.
-#[track_caller]
-fn take<'i>(pairs: &mut Pairs<'i, Rule>) -> Pair<'i, Rule> {
-    pairs.next().expect("grammar: a required child is present")
-}
-
-/// The children of a pair without keyword tokens, for rules whose keywords
-/// carry no information beyond the rule itself.
-fn parts<'i>(p: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
-    p.into_inner().filter(|c| !syntax::is_keyword(c.as_rule()))
-}
-
-/// The next non-keyword child; see [`take`].
-#[track_caller]
-fn take_part<'i>(it: &mut impl Iterator<Item = Pair<'i, Rule>>) -> Pair<'i, Rule> {
-    it.next().expect("grammar: a required child is present")
-}
-
 /// `\"` and `\\` are escapes; any other backslash is kept as written, so
 /// that e.g. a Windows-style path reads as it looks.
 fn unescape(s: &str) -> String {
@@ -316,29 +318,58 @@ fn unescape(s: &str) -> String {
     out
 }
 
-fn cmp_op(p: &Pair<'_, Rule>) -> CmpOp {
-    match p.as_str() {
-        "<=" => CmpOp::Le,
-        ">=" => CmpOp::Ge,
-        "!=" => CmpOp::Ne,
-        "==" => CmpOp::Eq,
-        "<" => CmpOp::Lt,
-        ">" => CmpOp::Gt,
-        other => unreachable!("grammar: cmp_op is one of six operators, not {other:?}"),
-    }
-}
-
 /// Depth-tagged expression, so that depth is checked without walking trees.
 type Deep = (Expr, usize);
 
 /// Builds the AST and collects the diagnostics that do not stop parsing.
+/// Every function reads one grammar rule's children by shape; a child the
+/// grammar does not put there is an internal diagnostic (see [`cursor`]).
 struct Builder<'f> {
     file: &'f SourceFile,
     diags: Vec<Diagnostic>,
 }
 
-impl Builder<'_> {
+impl<'f> Builder<'f> {
     // ------------------------------------------------------------ helpers
+
+    /// The node, or every diagnostic found on the way to it.
+    fn finish<T>(mut self, built: Built<T>) -> Result<T, Vec<Diagnostic>> {
+        match built {
+            Ok(node) if self.diags.is_empty() => Ok(node),
+            Ok(_) => Err(self.diags),
+            Err(d) => {
+                self.diags.push(d);
+                Err(self.diags)
+            }
+        }
+    }
+
+    /// Every child of `p`, keywords included.
+    fn all<'i>(&self, p: Pair<'i, Rule>) -> Children<'f, 'i> {
+        Children::all(self.file, p)
+    }
+
+    /// The children of `p` without keyword tokens.
+    fn parts<'i>(&self, p: Pair<'i, Rule>) -> Children<'f, 'i> {
+        Children::parts(self.file, p)
+    }
+
+    /// The one non-keyword child of `p`, a `rule` (`title "…"`, `kind K`).
+    fn only<'i>(&self, p: Pair<'i, Rule>, rule: Rule) -> Built<Pair<'i, Rule>> {
+        let mut it = self.parts(p);
+        let child = it.next(rule)?;
+        it.end()?;
+        Ok(child)
+    }
+
+    /// The names that are the whole of `p` apart from its keywords
+    /// (`tagged a, b`, `without x`, a list of indicator ids).
+    fn names(&self, p: Pair<'_, Rule>, rule: Rule) -> Built<Vec<Name>> {
+        let mut it = self.parts(p);
+        let names = it.many(rule).iter().map(name_of).collect();
+        it.end()?;
+        Ok(names)
+    }
 
     fn string(&self, p: &Pair<'_, Rule>) -> Name {
         let inner = p.as_str();
@@ -356,15 +387,7 @@ impl Builder<'_> {
         match p.as_str().parse::<u32>() {
             Ok(n) => Spanned::new(n, s),
             Err(_) => {
-                self.diags.push(
-                    Diagnostic::error(
-                        Code::ParseNumber,
-                        format!("the number `{}` is too large", shorten(p.as_str())),
-                    )
-                    .in_file(self.file)
-                    .label(s, format!("more than {}", u32::MAX))
-                    .help("use a small whole number (`area 1`)"),
-                );
+                self.diags.push(err::int_too_large(self.file, s, p.as_str()));
                 Spanned::new(0, s)
             }
         }
@@ -375,15 +398,7 @@ impl Builder<'_> {
         match text.parse::<f64>() {
             Ok(x) if x.is_finite() => x,
             _ => {
-                self.diags.push(
-                    Diagnostic::error(
-                        Code::ParseNumber,
-                        format!("the number `{}` is too large", shorten(text)),
-                    )
-                    .in_file(self.file)
-                    .label(s, "too large to represent")
-                    .help("write a smaller number"),
-                );
+                self.diags.push(err::number_too_large(self.file, s, text));
                 0.0
             }
         }
@@ -408,116 +423,159 @@ impl Builder<'_> {
             None => *slot = Some((value, at)),
             Some((_, first)) => {
                 let first = *first;
-                self.diags.push(
-                    Diagnostic::error(Code::CheckDuplicate, format!("{what} is given twice in {block}"))
-                        .in_file(self.file)
-                        .label(at, format!("second {what}"))
-                        .label(first, "first given here")
-                        .help("remove one of them"),
-                );
+                self.diags.push(err::given_twice(self.file, what, block, at, first));
             }
         }
     }
 
+    fn cmp_op(&self, p: &Pair<'_, Rule>) -> Built<CmpOp> {
+        Ok(match p.as_str() {
+            "<=" => CmpOp::Le,
+            ">=" => CmpOp::Ge,
+            "!=" => CmpOp::Ne,
+            "==" => CmpOp::Eq,
+            "<" => CmpOp::Lt,
+            ">" => CmpOp::Gt,
+            other => {
+                let what = format!("`{other}` is not a comparison");
+                return Err(err::internal(self.file, span(p), &what));
+            }
+        })
+    }
+
     // ------------------------------------------------------------ ruleset
 
-    fn ruleset(&mut self, p: Pair<'_, Rule>) -> Ruleset {
-        let mut it = p.into_inner();
-        let framework = self.framework(take(&mut it));
+    fn ruleset(&mut self, p: Pair<'_, Rule>) -> Built<Ruleset> {
+        let mut it = self.all(p);
+        let header = it.any()?;
+        let framework = match header.as_rule() {
+            Rule::framework | Rule::library => self.framework(header)?,
+            _ => return Err(it.unexpected(&header)),
+        };
         let mut items = Vec::new();
-        for c in it {
+        while let Some(c) = it.more() {
             let item = match c.as_rule() {
-                Rule::import => {
-                    let s = span(&c);
-                    let mut it = parts(c);
-                    let path = self.string(&take_part(&mut it));
-                    let (mut renames, mut without) = (Vec::new(), Vec::new());
-                    for r in it {
-                        let at = span(&r);
-                        if r.as_rule() == Rule::import_without {
-                            without.extend(parts(r).map(|n| name_of(&n)));
-                            continue;
-                        }
-                        let mut names = parts(r);
-                        let from = name_of(&take_part(&mut names));
-                        let to = name_of(&take_part(&mut names));
-                        renames.push(LevelRename { from, to, span: at });
-                    }
-                    Item::Import(Import {
-                        path,
-                        renames,
-                        without,
-                        span: s,
-                    })
-                }
-                Rule::scale => Item::Scale(self.scale(c)),
-                Rule::sources => Item::Sources(self.decl_list(c)),
-                Rule::tags => Item::Tags(self.decl_list(c)),
-                Rule::owners => Item::Owners(self.decl_list(c)),
-                Rule::facts => Item::Facts(self.decl_list(c)),
-                Rule::actions => Item::Actions(self.decl_list(c)),
-                Rule::action => Item::Action(self.action(c)),
-                Rule::overrides => {
-                    let s = span(&c);
-                    let allowed = c.clone().into_inner().any(|k| k.as_rule() == Rule::kw_allowed);
-                    let (mut within, mut with_evidence) = (None, false);
-                    for limit in c.into_inner().filter(|k| k.as_rule() == Rule::override_limit) {
-                        match limit.clone().into_inner().find(|x| x.as_rule() == Rule::int) {
-                            Some(n) => within = Some(self.int(&n)),
-                            None => with_evidence = true,
-                        }
-                    }
-                    Item::Overrides(Overrides {
-                        allowed,
-                        within,
-                        with_evidence,
-                        span: s,
-                    })
-                }
-                Rule::measures => Item::Measures(self.decl_list(c)),
-                Rule::weights => Item::Weights(self.weights(c)),
-                Rule::quantifiers => Item::Quantifiers(self.quantifiers(c)),
-                Rule::question => Item::Question(self.question(c)),
-                Rule::requirement => Item::Requirement(self.requirement(c)),
-                Rule::grade => Item::Grade(self.grade(c)),
-                Rule::aggregate => Item::Aggregate(self.aggregate(c)),
-                Rule::proportionality => Item::Proportionality(self.proportionality(c)),
-                Rule::capacity => Item::Capacity(self.capacity(c)),
-                Rule::extension => Item::Extension(self.extension(c)),
+                Rule::import => Item::Import(self.import(c)?),
+                Rule::scale => Item::Scale(self.scale(c)?),
+                Rule::sources => Item::Sources(self.decl_list(c)?),
+                Rule::tags => Item::Tags(self.decl_list(c)?),
+                Rule::owners => Item::Owners(self.decl_list(c)?),
+                Rule::facts => Item::Facts(self.decl_list(c)?),
+                Rule::actions => Item::Actions(self.decl_list(c)?),
+                Rule::action => Item::Action(self.action(c)?),
+                Rule::overrides => Item::Overrides(self.overrides(c)?),
+                Rule::measures => Item::Measures(self.decl_list(c)?),
+                Rule::weights => Item::Weights(self.weights(c)?),
+                Rule::quantifiers => Item::Quantifiers(self.quantifiers(c)?),
+                Rule::question => Item::Question(self.question(c)?),
+                Rule::requirement => Item::Requirement(self.requirement(c)?),
+                Rule::grade => Item::Grade(self.grade(c)?),
+                Rule::aggregate => Item::Aggregate(self.aggregate(c)?),
+                Rule::proportionality => Item::Proportionality(self.proportionality(c)?),
+                Rule::capacity => Item::Capacity(self.capacity(c)?),
+                Rule::extension => Item::Extension(self.extension(c)?),
                 Rule::EOI => continue,
-                other => unreachable!("grammar: {other:?} is not an item"),
+                _ => return Err(it.unexpected(&c)),
             };
             items.push(item);
         }
-        Ruleset { framework, items }
+        Ok(Ruleset { framework, items })
     }
 
-    fn framework(&mut self, p: Pair<'_, Rule>) -> Framework {
+    fn import(&mut self, p: Pair<'_, Rule>) -> Built<Import> {
+        let s = span(&p);
+        let mut it = self.parts(p);
+        let path = self.string(&it.next(Rule::string)?);
+        let (mut renames, mut without) = (Vec::new(), Vec::new());
+        while let Some(r) = it.more() {
+            match r.as_rule() {
+                Rule::import_without => without.extend(self.names(r, Rule::ident)?),
+                Rule::level_rename => {
+                    let at = span(&r);
+                    let mut names = self.parts(r);
+                    let from = name_of(&names.next(Rule::ident)?);
+                    let to = name_of(&names.next(Rule::ident)?);
+                    names.end()?;
+                    renames.push(LevelRename { from, to, span: at });
+                }
+                _ => return Err(it.unexpected(&r)),
+            }
+        }
+        Ok(Import {
+            path,
+            renames,
+            without,
+            span: s,
+        })
+    }
+
+    fn overrides(&mut self, p: Pair<'_, Rule>) -> Built<Overrides> {
+        let s = span(&p);
+        let mut it = self.all(p);
+        it.next(Rule::kw_overrides)?;
+        let (mut within, mut with_evidence) = (None, false);
+        let setting = it.any()?;
+        let allowed = match setting.as_rule() {
+            Rule::kw_forbidden => false,
+            Rule::kw_allowed => {
+                for limit in it.many(Rule::override_limit) {
+                    // `within N levels` or `with evidence`.
+                    let mut parts = self.parts(limit);
+                    match parts.opt(Rule::int) {
+                        Some(n) => within = Some(self.int(&n)),
+                        None => with_evidence = true,
+                    }
+                    parts.end()?;
+                }
+                true
+            }
+            _ => return Err(it.unexpected(&setting)),
+        };
+        it.end()?;
+        Ok(Overrides {
+            allowed,
+            within,
+            with_evidence,
+            span: s,
+        })
+    }
+
+    fn framework(&mut self, p: Pair<'_, Rule>) -> Built<Framework> {
         let s = span(&p);
         let kind = match p.as_rule() {
             Rule::library => HeaderKind::Library,
             _ => HeaderKind::Framework,
         };
-        let mut it = parts(p);
-        let name = name_of(&take_part(&mut it));
+        let block = match kind {
+            HeaderKind::Framework => "the framework header",
+            HeaderKind::Library => "the library header",
+        };
+        let mut it = self.parts(p);
+        let name = name_of(&it.next(Rule::ident)?);
         let (mut title, mut version, mut source, mut scale) = (None, None, None, None);
-        for field in it {
+        while let Some(field) = it.more() {
             let at = span(&field);
-            let rule = field.as_rule();
-            let value = take_part(&mut parts(field));
-            let block = match kind {
-                HeaderKind::Framework => "the framework header",
-                HeaderKind::Library => "the library header",
-            };
-            match rule {
-                Rule::title_field => self.once(&mut title, self.string(&value), at, "`title`", block),
-                Rule::version_field => self.once(&mut version, self.string(&value), at, "`version`", block),
-                Rule::source_field => self.once(&mut source, self.string(&value), at, "`source`", block),
-                Rule::scale_field => self.once(&mut scale, name_of(&value), at, "`scale`", block),
-                other => unreachable!("grammar: {other:?} is not a framework field"),
+            match field.as_rule() {
+                Rule::title_field => {
+                    let v = self.string(&self.only(field, Rule::string)?);
+                    self.once(&mut title, v, at, "`title`", block);
+                }
+                Rule::version_field => {
+                    let v = self.string(&self.only(field, Rule::string)?);
+                    self.once(&mut version, v, at, "`version`", block);
+                }
+                Rule::source_field => {
+                    let v = self.string(&self.only(field, Rule::string)?);
+                    self.once(&mut source, v, at, "`source`", block);
+                }
+                Rule::scale_field => {
+                    let v = name_of(&self.only(field, Rule::ident)?);
+                    self.once(&mut scale, v, at, "`scale`", block);
+                }
+                _ => return Err(it.unexpected(&field)),
             }
         }
-        Framework {
+        Ok(Framework {
             kind,
             name,
             title: title.map(|t| t.0),
@@ -525,129 +583,143 @@ impl Builder<'_> {
             source: source.map(|t| t.0),
             scale: scale.map(|t| t.0),
             span: s,
-        }
+        })
     }
 
-    fn scale(&mut self, p: Pair<'_, Rule>) -> Scale {
+    fn scale(&mut self, p: Pair<'_, Rule>) -> Built<Scale> {
         let s = span(&p);
-        let mut it = parts(p);
-        let name = name_of(&take_part(&mut it));
-        let mut levels = Vec::new();
-        let mut travel = None;
-        for c in it {
-            match c.as_rule() {
-                Rule::travel => travel = Some(self.travel(c)),
-                _ => levels.push(self.level_decl(c)),
-            }
-        }
-        Scale {
+        let mut it = self.parts(p);
+        let name = name_of(&it.next(Rule::ident)?);
+        let levels = it
+            .many(Rule::level_decl)
+            .into_iter()
+            .map(|c| self.level_decl(c))
+            .collect::<Built<_>>()?;
+        let travel = it.opt(Rule::travel).map(|c| self.travel(c)).transpose()?;
+        it.end()?;
+        Ok(Scale {
             name,
             levels,
             travel,
             span: s,
-        }
+        })
     }
 
-    fn travel(&mut self, p: Pair<'_, Rule>) -> Travel {
+    fn travel(&mut self, p: Pair<'_, Rule>) -> Built<Travel> {
         let s = span(&p);
+        let mut it = self.parts(p);
         let mut words = Vec::new();
-        let mut by = None;
-        for c in parts(p) {
-            match c.as_rule() {
-                Rule::travel_word => {
-                    let mut w = c.into_inner();
-                    let direction = name_of(&take(&mut w));
-                    let word = self.string(&take(&mut w));
-                    words.push((direction, word));
-                }
-                Rule::int => by = Some(self.int(&c)),
-                other => unreachable!("grammar: {other:?} in `travel`"),
-            }
+        for c in it.many(Rule::travel_word) {
+            let mut w = self.all(c);
+            let direction = name_of(&w.next(Rule::ident)?);
+            let word = self.string(&w.next(Rule::string)?);
+            w.end()?;
+            words.push((direction, word));
         }
-        Travel { words, by, span: s }
+        let by = it.opt(Rule::int).map(|c| self.int(&c));
+        it.end()?;
+        Ok(Travel { words, by, span: s })
     }
 
-    fn level_decl(&mut self, p: Pair<'_, Rule>) -> LevelDecl {
+    fn level_decl(&mut self, p: Pair<'_, Rule>) -> Built<LevelDecl> {
         let s = span(&p);
-        let (mut value, mut name, mut description) = (None, None, None);
-        for c in p.into_inner() {
-            match c.as_rule() {
-                Rule::int => value = Some(self.int(&c)),
-                Rule::ident => name = Some(name_of(&c)),
-                Rule::string => description = Some(self.string(&c)),
-                other => unreachable!("grammar: {other:?} in a level"),
-            }
-        }
-        LevelDecl {
+        let mut it = self.all(p);
+        let value = it.opt(Rule::int).map(|c| self.int(&c));
+        let name = name_of(&it.next(Rule::ident)?);
+        let description = it.opt(Rule::string).map(|c| self.string(&c));
+        it.end()?;
+        Ok(LevelDecl {
             value,
             aliases: Vec::new(),
-            name: name.expect("grammar: a level has a name"),
+            name,
             description,
             span: s,
-        }
+        })
     }
 
-    /// `sources`, `tags` and `measures`.
-    fn decl_list(&mut self, p: Pair<'_, Rule>) -> DeclList {
+    /// `sources`, `tags`, `measures`, `owners`, `facts` and `actions`.
+    fn decl_list(&mut self, p: Pair<'_, Rule>) -> Built<DeclList> {
         let s = span(&p);
-        let decls = parts(p).map(|d| self.decl(d)).collect();
-        DeclList { decls, span: s }
+        let decls = self.decls(p)?;
+        Ok(DeclList { decls, span: s })
     }
 
-    fn decl(&mut self, p: Pair<'_, Rule>) -> Decl {
-        let mut it = p.into_inner();
-        let name = name_of(&take(&mut it));
-        let (mut description, mut owner) = (None, None);
-        for c in it {
-            match c.as_rule() {
-                Rule::string => description = Some(self.string(&c)),
-                Rule::decl_owner => owner = Some(name_of(&take_part(&mut parts(c)))),
-                other => unreachable!("grammar: {other:?} in a declaration"),
-            }
-        }
-        Decl {
+    /// The `decl`s of a rule made of a keyword and a `decl_list`.
+    fn decls(&mut self, p: Pair<'_, Rule>) -> Built<Vec<Decl>> {
+        let mut it = self.parts(p);
+        let decls = it
+            .many(Rule::decl)
+            .into_iter()
+            .map(|d| self.decl(d))
+            .collect::<Built<_>>()?;
+        it.end()?;
+        Ok(decls)
+    }
+
+    fn decl(&mut self, p: Pair<'_, Rule>) -> Built<Decl> {
+        let mut it = self.all(p);
+        let name = name_of(&it.next(Rule::ident)?);
+        let description = it.opt(Rule::string).map(|c| self.string(&c));
+        let owner = match it.opt(Rule::decl_owner) {
+            Some(c) => Some(name_of(&self.only(c, Rule::ident)?)),
+            None => None,
+        };
+        it.end()?;
+        Ok(Decl {
             name,
             description,
             owner,
-        }
+        })
     }
 
-    fn crosswalk(&mut self, p: Pair<'_, Rule>) -> Crosswalk {
+    // ------------------------------------------------------------ crosswalks
+
+    fn crosswalk_file(&mut self, p: Pair<'_, Rule>) -> Built<Crosswalk> {
+        let mut it = self.all(p);
+        let cw = self.crosswalk(it.next(Rule::crosswalk)?)?;
+        it.next(Rule::EOI)?;
+        it.end()?;
+        Ok(cw)
+    }
+
+    fn crosswalk(&mut self, p: Pair<'_, Rule>) -> Built<Crosswalk> {
         let s = span(&p);
-        let mut it = parts(p);
-        let name = name_of(&take_part(&mut it));
+        let mut it = self.parts(p);
+        let name = name_of(&it.next(Rule::ident)?);
         let (mut from, mut to) = (None, None);
         let mut rules = Vec::new();
         let block = "a crosswalk";
-        for c in it {
+        while let Some(c) = it.more() {
             let at = span(&c);
             match c.as_rule() {
                 Rule::cw_from => {
-                    let mut inner = parts(c);
-                    let first = take_part(&mut inner);
+                    let mut inner = self.parts(c);
+                    let first = inner.any()?;
                     let f = match first.as_rule() {
                         Rule::string => CrosswalkFrom::Ruleset(self.string(&first)),
-                        _ => CrosswalkFrom::Framework {
+                        Rule::ident => CrosswalkFrom::Framework {
                             name: name_of(&first),
-                            version: inner.next().map(|v| self.string(&v)),
+                            version: inner.opt(Rule::string).map(|v| self.string(&v)),
                         },
+                        _ => return Err(inner.unexpected(&first)),
                     };
+                    inner.end()?;
                     self.once(&mut from, f, at, "`from`", block);
                 }
                 Rule::cw_to => {
-                    let t = self.string(&take_part(&mut parts(c)));
+                    let t = self.string(&self.only(c, Rule::string)?);
                     self.once(&mut to, t, at, "`to`", block);
                 }
                 Rule::cw_map => {
-                    let mut inner = parts(c);
-                    let from_ids = qi_list(take_part(&mut inner));
-                    let to_ids = qi_list(take_part(&mut inner));
+                    let mut inner = self.parts(c);
+                    let from_ids = self.names(inner.next(Rule::qi_list)?, Rule::qi_id)?;
+                    let to_ids = self.names(inner.next(Rule::qi_list)?, Rule::qi_id)?;
                     let (mut renamed, mut moved) = (None, false);
-                    for note in inner {
+                    while let Some(note) = inner.more() {
                         match note.as_rule() {
-                            Rule::cw_renamed => renamed = Some(self.string(&take_part(&mut parts(note)))),
+                            Rule::cw_renamed => renamed = Some(self.string(&self.only(note, Rule::string)?)),
                             Rule::cw_moved => moved = true,
-                            other => unreachable!("grammar: {other:?} after a mapping"),
+                            _ => return Err(inner.unexpected(&note)),
                         }
                     }
                     rules.push(CrosswalkRule::Map {
@@ -660,9 +732,10 @@ impl Builder<'_> {
                 }
                 Rule::cw_retired | Rule::cw_new => {
                     let retired = c.as_rule() == Rule::cw_retired;
-                    let mut inner = parts(c);
-                    let ids = qi_list(take_part(&mut inner));
-                    let because = self.string(&take_part(&mut inner));
+                    let mut inner = self.parts(c);
+                    let ids = self.names(inner.next(Rule::qi_list)?, Rule::qi_id)?;
+                    let because = self.string(&inner.next(Rule::string)?);
+                    inner.end()?;
                     rules.push(if retired {
                         CrosswalkRule::Retired { ids, because }
                     } else {
@@ -670,25 +743,33 @@ impl Builder<'_> {
                     });
                 }
                 Rule::cw_unchanged => {
-                    let ids = parts(c).next().map(qi_list);
+                    // `unchanged rest` has no ids.
+                    let mut inner = self.parts(c);
+                    let ids = match inner.opt(Rule::qi_list) {
+                        Some(list) => Some(self.names(list, Rule::qi_id)?),
+                        None => None,
+                    };
+                    inner.end()?;
                     rules.push(CrosswalkRule::Unchanged { ids, span: at });
                 }
-                other => unreachable!("grammar: {other:?} in a crosswalk"),
+                _ => return Err(it.unexpected(&c)),
             }
         }
-        Crosswalk {
+        Ok(Crosswalk {
             name,
             from: from.map(|f| f.0),
             to: to.map(|t| t.0),
             rules,
             span: s,
-        }
+        })
     }
 
-    fn action(&mut self, p: Pair<'_, Rule>) -> Action {
+    // ------------------------------------------------------------ actions
+
+    fn action(&mut self, p: Pair<'_, Rule>) -> Built<Action> {
         let s = span(&p);
-        let mut it = parts(p);
-        let name = name_of(&take_part(&mut it));
+        let mut it = self.parts(p);
+        let name = name_of(&it.next(Rule::ident)?);
         let mut a = Action {
             name,
             scope: ActionScope::Evaluation,
@@ -702,71 +783,54 @@ impl Builder<'_> {
             impact: None,
             span: s,
         };
+        if let Some(scope) = it.opt(Rule::action_scope) {
+            a.scope = self.action_scope(scope)?;
+        }
+        if let Some(when) = it.opt(Rule::expr) {
+            a.when = Some(self.expr(when)?);
+        }
         let block = "an `action`";
         let (mut kind, mut owner, mut message, mut priority) = (None, None, None, None);
         let (mut timescale, mut evidence, mut impact) = (None, None, None);
-        for c in it {
+        while let Some(c) = it.more() {
             let at = span(&c);
             match c.as_rule() {
-                Rule::action_scope => {
-                    let inner = take(&mut c.into_inner());
-                    let is = span(&inner);
-                    a.scope = match inner.as_rule() {
-                        Rule::every_area => ActionScope::Areas(Vec::new(), is),
-                        Rule::areas_scope => {
-                            let list = take_part(&mut parts(inner));
-                            ActionScope::Areas(self.area_list(list), is)
-                        }
-                        Rule::themes_scope => {
-                            ActionScope::ThemesTagged(parts(inner).map(|t| name_of(&t)).collect(), is)
-                        }
-                        Rule::selector => ActionScope::Indicators(self.selector(inner)),
-                        other => unreachable!("grammar: {other:?} as an action scope"),
-                    };
+                Rule::kind_field => {
+                    let k = name_of(&self.only(c, Rule::ident)?);
+                    self.once(&mut kind, k, at, "`kind`", block);
                 }
-                Rule::expr => a.when = Some(self.expr(c)),
-                Rule::kind_field => self.once(&mut kind, name_of(&take_part(&mut parts(c))), at, "`kind`", block),
                 Rule::owner_field => {
-                    let v = take_part(&mut parts(c));
+                    let mut inner = self.parts(c);
+                    let v = inner.any()?;
                     let o = match v.as_rule() {
                         Rule::owner_by_tags => OwnerRef::ByTags,
-                        _ => OwnerRef::Named(name_of(&v)),
+                        Rule::ident => OwnerRef::Named(name_of(&v)),
+                        _ => return Err(inner.unexpected(&v)),
                     };
+                    inner.end()?;
                     self.once(&mut owner, Spanned::new(o, at), at, "`owner`", block);
                 }
-                Rule::message_field => self.once(
-                    &mut message,
-                    self.string(&take_part(&mut parts(c))),
-                    at,
-                    "`message`",
-                    block,
-                ),
+                Rule::message_field => {
+                    let m = self.string(&self.only(c, Rule::string)?);
+                    self.once(&mut message, m, at, "`message`", block);
+                }
                 Rule::priority_field => {
-                    let n = self.int(&take_part(&mut parts(c)));
+                    let n = self.int(&self.only(c, Rule::int)?);
                     self.once(&mut priority, n, at, "`priority`", block);
                 }
-                Rule::timescale_field => self.once(
-                    &mut timescale,
-                    self.string(&take_part(&mut parts(c))),
-                    at,
-                    "`timescale`",
-                    block,
-                ),
-                Rule::evidence_field => self.once(
-                    &mut evidence,
-                    self.string(&take_part(&mut parts(c))),
-                    at,
-                    "`evidence`",
-                    block,
-                ),
-                Rule::impact_field => self.once(
-                    &mut impact,
-                    self.string(&take_part(&mut parts(c))),
-                    at,
-                    "`impact`",
-                    block,
-                ),
-                other => unreachable!("grammar: {other:?} in an action"),
+                Rule::timescale_field => {
+                    let t = self.string(&self.only(c, Rule::string)?);
+                    self.once(&mut timescale, t, at, "`timescale`", block);
+                }
+                Rule::evidence_field => {
+                    let e = self.string(&self.only(c, Rule::string)?);
+                    self.once(&mut evidence, e, at, "`evidence`", block);
+                }
+                Rule::impact_field => {
+                    let i = self.string(&self.only(c, Rule::string)?);
+                    self.once(&mut impact, i, at, "`impact`", block);
+                }
+                _ => return Err(it.unexpected(&c)),
             }
         }
         a.kind = kind.map(|k| k.0);
@@ -776,178 +840,232 @@ impl Builder<'_> {
         a.timescale = timescale.map(|t| t.0);
         a.evidence = evidence.map(|t| t.0);
         a.impact = impact.map(|t| t.0);
-        a
+        Ok(a)
     }
 
-    fn weights(&mut self, p: Pair<'_, Rule>) -> Weights {
+    fn action_scope(&mut self, p: Pair<'_, Rule>) -> Built<ActionScope> {
+        let mut it = self.all(p);
+        let inner = it.any()?;
+        let is = span(&inner);
+        let scope = match inner.as_rule() {
+            Rule::every_area => ActionScope::Areas(Vec::new(), is),
+            Rule::areas_scope => {
+                let list = self.only(inner, Rule::area_list)?;
+                ActionScope::Areas(self.area_list(list)?, is)
+            }
+            Rule::themes_scope => ActionScope::ThemesTagged(self.names(inner, Rule::ident)?, is),
+            Rule::selector => ActionScope::Indicators(self.selector(inner)?),
+            _ => return Err(it.unexpected(&inner)),
+        };
+        it.end()?;
+        Ok(scope)
+    }
+
+    fn weights(&mut self, p: Pair<'_, Rule>) -> Built<Weights> {
         let s = span(&p);
-        let weights = parts(p).map(|w| self.weight_decl(w)).collect();
-        Weights { weights, span: s }
+        let mut it = self.parts(p);
+        let mut weights = Vec::new();
+        for w in it.many(Rule::weight_decl) {
+            let mut inner = self.all(w);
+            let name = name_of(&inner.next(Rule::ident)?);
+            let value = self.number(&inner.next(Rule::number)?);
+            inner.end()?;
+            weights.push(WeightDecl { name, value });
+        }
+        it.end()?;
+        Ok(Weights { weights, span: s })
     }
 
-    fn weight_decl(&mut self, p: Pair<'_, Rule>) -> WeightDecl {
-        let mut it = p.into_inner();
-        let name = name_of(&take(&mut it));
-        let value = self.number(&take(&mut it));
-        WeightDecl { name, value }
-    }
-
-    fn quantifiers(&mut self, p: Pair<'_, Rule>) -> Quantifiers {
+    fn quantifiers(&mut self, p: Pair<'_, Rule>) -> Built<Quantifiers> {
         let s = span(&p);
-        let bands = parts(p).map(|b| self.band(b)).collect();
-        Quantifiers { bands, span: s }
+        let mut it = self.parts(p);
+        let bands = it
+            .many(Rule::band)
+            .into_iter()
+            .map(|b| self.band(b))
+            .collect::<Built<_>>()?;
+        it.end()?;
+        Ok(Quantifiers { bands, span: s })
     }
 
-    fn band(&mut self, p: Pair<'_, Rule>) -> Band {
+    fn band(&mut self, p: Pair<'_, Rule>) -> Built<Band> {
         let s = span(&p);
-        let mut it = p.into_inner();
-        let name = name_of(&take(&mut it));
-        let lo_inclusive = take(&mut it).as_str() == "[";
-        let lo = self.percent(&take(&mut it));
-        let hi = self.percent(&take(&mut it));
-        let hi_inclusive = take(&mut it).as_str() == "]";
-        Band {
+        let mut it = self.all(p);
+        let name = name_of(&it.next(Rule::field)?);
+        let lo_inclusive = it.next(Rule::bound_open)?.as_str() == "[";
+        let lo = self.percent(&it.next(Rule::percent)?);
+        let hi = self.percent(&it.next(Rule::percent)?);
+        let hi_inclusive = it.next(Rule::bound_close)?.as_str() == "]";
+        it.end()?;
+        Ok(Band {
             name,
             lo,
             lo_inclusive,
             hi,
             hi_inclusive,
             span: s,
-        }
+        })
     }
 
     // ------------------------------------------------------------ structure
 
-    fn question(&mut self, p: Pair<'_, Rule>) -> Question {
+    fn question(&mut self, p: Pair<'_, Rule>) -> Built<Question> {
         let s = span(&p);
-        let mut it = parts(p);
-        let id = name_of(&take_part(&mut it));
-        let title = self.string(&take_part(&mut it));
-        let areas = it.map(|a| self.area(a)).collect();
-        Question {
+        let mut it = self.parts(p);
+        let id = name_of(&it.next(Rule::ident)?);
+        let title = self.string(&it.next(Rule::string)?);
+        let areas = it
+            .many(Rule::area)
+            .into_iter()
+            .map(|a| self.area(a))
+            .collect::<Built<_>>()?;
+        it.end()?;
+        Ok(Question {
             id,
             title,
             areas,
             span: s,
-        }
+        })
     }
 
-    fn area(&mut self, p: Pair<'_, Rule>) -> Area {
+    fn area(&mut self, p: Pair<'_, Rule>) -> Built<Area> {
         let s = span(&p);
-        let mut it = parts(p);
-        let id = self.int(&take_part(&mut it));
-        let title = self.string(&take_part(&mut it));
-        let (mut tags, mut indicators) = (Vec::new(), Vec::new());
-        for c in it {
-            match c.as_rule() {
-                Rule::tagged => tags = self.tagged(c),
-                Rule::indicator => indicators.push(self.indicator(c)),
-                other => unreachable!("grammar: {other:?} in an area"),
-            }
-        }
-        Area {
+        let mut it = self.parts(p);
+        let id = self.int(&it.next(Rule::int)?);
+        let title = self.string(&it.next(Rule::string)?);
+        let tags = self.tags_of(&mut it)?;
+        let indicators = it
+            .many(Rule::indicator)
+            .into_iter()
+            .map(|i| self.indicator(i))
+            .collect::<Built<_>>()?;
+        it.end()?;
+        Ok(Area {
             id,
             title,
             tags,
             indicators,
             span: s,
-        }
+        })
     }
 
-    fn indicator(&mut self, p: Pair<'_, Rule>) -> Indicator {
+    fn indicator(&mut self, p: Pair<'_, Rule>) -> Built<Indicator> {
         let s = span(&p);
-        let mut it = parts(p);
-        let id = name_of(&take_part(&mut it));
-        let title = self.string(&take_part(&mut it));
-        let (mut tags, mut themes, mut consider) = (Vec::new(), Vec::new(), Vec::new());
-        for c in it {
+        let mut it = self.parts(p);
+        let id = name_of(&it.next(Rule::qi_id)?);
+        let title = self.string(&it.next(Rule::string)?);
+        let tags = self.tags_of(&mut it)?;
+        let (mut themes, mut consider) = (Vec::new(), Vec::new());
+        while let Some(c) = it.more() {
             match c.as_rule() {
-                Rule::tagged => tags = self.tagged(c),
-                Rule::theme => themes.push(self.theme(c)),
-                Rule::consider => consider.extend(parts(c).map(|d| self.decl(d))),
-                other => unreachable!("grammar: {other:?} in an indicator"),
+                Rule::theme => themes.push(self.theme(c)?),
+                Rule::consider => consider.extend(self.decls(c)?),
+                _ => return Err(it.unexpected(&c)),
             }
         }
-        Indicator {
+        Ok(Indicator {
             id,
             title,
             tags,
             themes,
             consider,
             span: s,
-        }
+        })
     }
 
-    fn theme(&mut self, p: Pair<'_, Rule>) -> Theme {
+    fn theme(&mut self, p: Pair<'_, Rule>) -> Built<Theme> {
         let s = span(&p);
-        let mut it = parts(p);
-        let id = name_of(&take_part(&mut it));
-        let title = self.string(&take_part(&mut it));
-        let tags = it.next().map(|t| self.tagged(t)).unwrap_or_default();
-        Theme {
+        let mut it = self.parts(p);
+        let id = name_of(&it.next(Rule::ident)?);
+        let title = self.string(&it.next(Rule::string)?);
+        let tags = self.tags_of(&mut it)?;
+        it.end()?;
+        Ok(Theme {
             id,
             title,
             tags,
             span: s,
-        }
+        })
     }
 
-    fn tagged(&mut self, p: Pair<'_, Rule>) -> Vec<Name> {
-        parts(p).map(|t| name_of(&t)).collect()
+    /// The names of an optional `tagged a, b` next in `it`.
+    fn tags_of(&self, it: &mut Children<'_, '_>) -> Built<Vec<Name>> {
+        match it.opt(Rule::tagged) {
+            Some(t) => self.names(t, Rule::ident),
+            None => Ok(Vec::new()),
+        }
     }
 
     // ------------------------------------------------------------ selectors
 
     /// `selector` and `node_set`: a wrapper around one selector form.
-    fn selector(&mut self, p: Pair<'_, Rule>) -> Selector {
+    fn selector(&mut self, p: Pair<'_, Rule>) -> Built<Selector> {
         let s = span(&p);
-        let form = take(&mut p.into_inner());
+        let mut it = self.all(p);
+        let form = it.any()?;
         let kind = match form.as_rule() {
             Rule::every_indicator => SelectorKind::Every,
-            Rule::indicators_tagged => SelectorKind::Tagged(parts(form).map(|t| name_of(&t)).collect()),
-            Rule::indicators_in => SelectorKind::InAreas(self.area_list(take_part(&mut parts(form)))),
-            Rule::indicator_list => SelectorKind::List(qi_list(take_part(&mut parts(form)))),
-            Rule::area_set => SelectorKind::Areas(self.area_list(take_part(&mut parts(form)))),
-            other => unreachable!("grammar: {other:?} is not a selector"),
+            Rule::indicators_tagged => SelectorKind::Tagged(self.names(form, Rule::ident)?),
+            Rule::indicators_in => SelectorKind::InAreas(self.area_list(self.only(form, Rule::area_list)?)?),
+            Rule::indicator_list => SelectorKind::List(self.names(self.only(form, Rule::qi_list)?, Rule::qi_id)?),
+            Rule::area_set => SelectorKind::Areas(self.area_list(self.only(form, Rule::area_list)?)?),
+            _ => return Err(it.unexpected(&form)),
         };
-        Spanned::new(kind, s)
+        it.end()?;
+        Ok(Spanned::new(kind, s))
     }
 
-    fn area_list(&mut self, p: Pair<'_, Rule>) -> Vec<AreaRange> {
-        p.into_inner().map(|a| self.area_item(a)).collect()
-    }
-
-    fn area_item(&mut self, p: Pair<'_, Rule>) -> AreaRange {
-        let s = span(&p);
-        let mut it = p.into_inner();
-        let lo = self.int(&take(&mut it));
-        let hi = it.next().map(|h| self.int(&h));
-        AreaRange { lo, hi, span: s }
+    fn area_list(&mut self, p: Pair<'_, Rule>) -> Built<Vec<AreaRange>> {
+        let mut it = self.all(p);
+        let mut areas = Vec::new();
+        for a in it.many(Rule::area_item) {
+            let s = span(&a);
+            let mut inner = self.all(a);
+            let lo = self.int(&inner.next(Rule::int)?);
+            let hi = inner.opt(Rule::int).map(|h| self.int(&h));
+            inner.end()?;
+            areas.push(AreaRange { lo, hi, span: s });
+        }
+        it.end()?;
+        Ok(areas)
     }
 
     // ------------------------------------------------------------ requirements
 
-    fn requirement(&mut self, p: Pair<'_, Rule>) -> Requirement {
+    fn requirement(&mut self, p: Pair<'_, Rule>) -> Built<Requirement> {
         let s = span(&p);
-        let mut it = parts(p);
-        let name = name_of(&take_part(&mut it));
-        let selector = self.selector(take_part(&mut it));
-        let expect = self.expr(take_part(&mut parts(take_part(&mut it))));
-        let consequences = parts(take_part(&mut it)).map(|c| self.consequence(c)).collect();
+        let mut it = self.parts(p);
+        let name = name_of(&it.next(Rule::ident)?);
+        let selector = self.selector(it.next(Rule::selector)?)?;
+        let expect = self.expr(self.only(it.next(Rule::expect_clause)?, Rule::expr)?)?;
+        let mut otherwise = self.parts(it.next(Rule::otherwise_clause)?);
+        let consequences = otherwise
+            .many(Rule::consequence)
+            .into_iter()
+            .map(|c| self.consequence(c))
+            .collect::<Built<_>>()?;
+        otherwise.end()?;
         let (mut severity, mut message, mut help) = (None, None, None);
         let block = "a requirement";
-        for field in it {
+        while let Some(field) = it.more() {
             let at = span(&field);
-            let rule = field.as_rule();
-            let value = take_part(&mut parts(field));
-            match rule {
-                Rule::severity_field => self.once(&mut severity, name_of(&value), at, "`severity`", block),
-                Rule::message_field => self.once(&mut message, self.string(&value), at, "`message`", block),
-                Rule::help_field => self.once(&mut help, self.string(&value), at, "`help`", block),
-                other => unreachable!("grammar: {other:?} in a requirement"),
+            match field.as_rule() {
+                Rule::severity_field => {
+                    let v = name_of(&self.only(field, Rule::ident)?);
+                    self.once(&mut severity, v, at, "`severity`", block);
+                }
+                Rule::message_field => {
+                    let v = self.string(&self.only(field, Rule::string)?);
+                    self.once(&mut message, v, at, "`message`", block);
+                }
+                Rule::help_field => {
+                    let v = self.string(&self.only(field, Rule::string)?);
+                    self.once(&mut help, v, at, "`help`", block);
+                }
+                _ => return Err(it.unexpected(&field)),
             }
         }
-        Requirement {
+        Ok(Requirement {
             name,
             selector,
             expect,
@@ -956,172 +1074,214 @@ impl Builder<'_> {
             message: message.map(|t| t.0),
             help: help.map(|t| t.0),
             span: s,
-        }
+        })
     }
 
-    fn consequence(&mut self, p: Pair<'_, Rule>) -> Spanned<Consequence> {
+    fn consequence(&mut self, p: Pair<'_, Rule>) -> Built<Spanned<Consequence>> {
         let s = span(&p);
-        let form = take(&mut p.into_inner());
+        let mut it = self.all(p);
+        let form = it.any()?;
         let c = match form.as_rule() {
-            Rule::cap_at => Consequence::CapAt(name_of(&take_part(&mut parts(form)))),
+            Rule::cap_at => Consequence::CapAt(name_of(&self.only(form, Rule::ident)?)),
             Rule::not_secure => Consequence::NotSecure,
             Rule::flag => Consequence::Flag,
-            other => unreachable!("grammar: {other:?} is not a consequence"),
+            _ => return Err(it.unexpected(&form)),
         };
-        Spanned::new(c, s)
+        it.end()?;
+        Ok(Spanned::new(c, s))
     }
 
     // ------------------------------------------------------------ grading
 
-    fn grade(&mut self, p: Pair<'_, Rule>) -> Grade {
+    fn grade(&mut self, p: Pair<'_, Rule>) -> Built<Grade> {
         let s = span(&p);
-        let mut it = parts(p);
-        let selector = self.selector(take_part(&mut it));
-        let body = take_part(&mut it);
+        let mut it = self.parts(p);
+        let selector = self.selector(it.next(Rule::selector)?)?;
+        let body = it.any()?;
         let body = match body.as_rule() {
-            Rule::first_match => GradeBody::FirstMatch(parts(body).map(|r| self.grade_rule(r)).collect()),
-            Rule::table => GradeBody::Table(self.table(body)),
-            other => unreachable!("grammar: {other:?} is not a grade body"),
+            Rule::first_match => GradeBody::FirstMatch(self.grade_rules(body)?),
+            Rule::table => GradeBody::Table(self.table(body)?),
+            _ => return Err(it.unexpected(&body)),
         };
-        Grade {
+        it.end()?;
+        Ok(Grade {
             selector,
             body,
             span: s,
-        }
+        })
     }
 
-    fn grade_rule(&mut self, p: Pair<'_, Rule>) -> GradeRule {
+    /// The `grade_rule`s of `first match { … }` or `confidence { … }`.
+    fn grade_rules(&mut self, p: Pair<'_, Rule>) -> Built<Vec<GradeRule>> {
+        let mut it = self.parts(p);
+        let rules = it
+            .many(Rule::grade_rule)
+            .into_iter()
+            .map(|r| self.grade_rule(r))
+            .collect::<Built<_>>()?;
+        it.end()?;
+        Ok(rules)
+    }
+
+    fn grade_rule(&mut self, p: Pair<'_, Rule>) -> Built<GradeRule> {
         let s = span(&p);
-        let mut it = parts(p);
-        let outcome = self.outcome(take_part(&mut it));
-        let guard = take_part(&mut it);
+        let mut it = self.parts(p);
+        let outcome = self.outcome(it.next(Rule::outcome)?)?;
+        let guard = it.any()?;
         let guard = match guard.as_rule() {
-            Rule::expr => Some(self.expr(guard)),
+            Rule::expr => Some(self.expr(guard)?),
             Rule::otherwise_kw => None,
-            other => unreachable!("grammar: {other:?} is not a guard"),
+            _ => return Err(it.unexpected(&guard)),
         };
-        GradeRule {
+        it.end()?;
+        Ok(GradeRule {
             outcome,
             guard,
             span: s,
-        }
+        })
     }
 
-    fn outcome(&mut self, p: Pair<'_, Rule>) -> Outcome {
-        let form = take(&mut p.into_inner());
-        match form.as_rule() {
-            Rule::judgement => Outcome::Judgement(self.string(&take_part(&mut parts(form)))),
+    fn outcome(&mut self, p: Pair<'_, Rule>) -> Built<Outcome> {
+        let mut it = self.all(p);
+        let form = it.any()?;
+        let outcome = match form.as_rule() {
+            Rule::judgement => Outcome::Judgement(self.string(&self.only(form, Rule::string)?)),
             Rule::ident => Outcome::Level(name_of(&form)),
-            other => unreachable!("grammar: {other:?} is not an outcome"),
-        }
+            _ => return Err(it.unexpected(&form)),
+        };
+        it.end()?;
+        Ok(outcome)
     }
 
-    fn table(&mut self, p: Pair<'_, Rule>) -> Table {
+    fn table(&mut self, p: Pair<'_, Rule>) -> Built<Table> {
         let s = span(&p);
-        let mut it = parts(p);
-        let columns = parts(take_part(&mut it)).map(|e| self.expr(e)).collect();
-        let rows = it.map(|r| self.table_row(r)).collect();
-        Table { columns, rows, span: s }
+        let mut it = self.parts(p);
+        let mut cols = self.parts(it.next(Rule::columns)?);
+        let columns = cols
+            .many(Rule::expr)
+            .into_iter()
+            .map(|e| self.expr(e))
+            .collect::<Built<_>>()?;
+        cols.end()?;
+        let rows = it
+            .many(Rule::table_row)
+            .into_iter()
+            .map(|r| self.table_row(r))
+            .collect::<Built<_>>()?;
+        it.end()?;
+        Ok(Table { columns, rows, span: s })
     }
 
-    fn table_row(&mut self, p: Pair<'_, Rule>) -> TableRow {
+    fn table_row(&mut self, p: Pair<'_, Rule>) -> Built<TableRow> {
         let s = span(&p);
-        let mut cells = Vec::new();
-        let mut outcome = None;
-        for c in p.into_inner() {
-            match c.as_rule() {
-                Rule::cell => cells.push(self.cell(c)),
-                Rule::outcome => outcome = Some(self.outcome(c)),
-                other => unreachable!("grammar: {other:?} in a table row"),
-            }
-        }
-        TableRow {
+        let mut it = self.all(p);
+        let cells = it
+            .many(Rule::cell)
+            .into_iter()
+            .map(|c| self.cell(c))
+            .collect::<Built<_>>()?;
+        let outcome = self.outcome(it.next(Rule::outcome)?)?;
+        it.end()?;
+        Ok(TableRow {
             cells,
-            outcome: outcome.expect("grammar: a table row ends with an outcome"),
+            outcome,
             span: s,
-        }
+        })
     }
 
-    fn cell(&mut self, p: Pair<'_, Rule>) -> Cell {
+    fn cell(&mut self, p: Pair<'_, Rule>) -> Built<Cell> {
         let s = span(&p);
-        let form = take(&mut p.into_inner());
+        let mut it = self.all(p);
+        let form = it.any()?;
         let kind = match form.as_rule() {
             Rule::any_cell => CellKind::Any,
             Rule::range_cell => {
-                let mut it = form.into_inner();
-                let lo = self.literal(take(&mut it));
-                let hi = self.literal(take(&mut it));
+                let mut inner = self.all(form);
+                let lo = self.literal(inner.next(Rule::literal)?)?;
+                let hi = self.literal(inner.next(Rule::literal)?)?;
+                inner.end()?;
                 CellKind::Range(lo, hi)
             }
             Rule::cmp_cell => {
-                let mut it = form.into_inner();
-                let first = take(&mut it);
-                match first.as_rule() {
-                    Rule::cmp_op => CellKind::Cmp(cmp_op(&first), self.literal(take(&mut it))),
-                    // A bare value means equality.
-                    _ => CellKind::Cmp(CmpOp::Eq, self.literal(first)),
-                }
+                let mut inner = self.all(form);
+                // A bare value means equality.
+                let op = match inner.opt(Rule::cmp_op) {
+                    Some(op) => self.cmp_op(&op)?,
+                    None => CmpOp::Eq,
+                };
+                let value = self.literal(inner.next(Rule::literal)?)?;
+                inner.end()?;
+                CellKind::Cmp(op, value)
             }
-            other => unreachable!("grammar: {other:?} is not a cell"),
+            _ => return Err(it.unexpected(&form)),
         };
-        Spanned::new(kind, s)
+        it.end()?;
+        Ok(Spanned::new(kind, s))
     }
 
-    fn literal(&mut self, p: Pair<'_, Rule>) -> Literal {
+    fn literal(&mut self, p: Pair<'_, Rule>) -> Built<Literal> {
         let s = span(&p);
-        let form = take(&mut p.into_inner());
+        let mut it = self.all(p);
+        let form = it.any()?;
         let kind = match form.as_rule() {
             Rule::percent => LiteralKind::Percent(self.percent(&form).node),
             Rule::number => LiteralKind::Number(self.number(&form).node),
             Rule::kw_true => LiteralKind::Bool(true),
             Rule::kw_false => LiteralKind::Bool(false),
             Rule::ident => LiteralKind::Name(form.as_str().to_string()),
-            other => unreachable!("grammar: {other:?} is not a literal"),
+            _ => return Err(it.unexpected(&form)),
         };
-        Spanned::new(kind, s)
+        it.end()?;
+        Ok(Spanned::new(kind, s))
     }
 
-    fn aggregate(&mut self, p: Pair<'_, Rule>) -> Aggregate {
+    fn aggregate(&mut self, p: Pair<'_, Rule>) -> Built<Aggregate> {
         let s = span(&p);
         // Keywords matter here: `areas` or `questions`.
-        let mut it = p.into_inner().skip(1);
-        let target = take_part(&mut it);
+        let mut it = self.all(p);
+        it.next(Rule::kw_aggregate)?;
+        let target = it.any()?;
         let t = match target.as_rule() {
             Rule::kw_areas => AggTarget::Areas,
             Rule::kw_questions => AggTarget::Questions,
-            other => unreachable!("grammar: {other:?} is not an aggregation target"),
+            _ => return Err(it.unexpected(&target)),
         };
-        let function = take_part(&mut it.filter(|c| c.as_rule() == Rule::ident));
-        Aggregate {
+        it.next(Rule::kw_by)?;
+        let function = it.next(Rule::ident)?;
+        it.end()?;
+        Ok(Aggregate {
             target: Spanned::new(t, span(&target)),
             function: name_of(&function),
             span: s,
-        }
+        })
     }
 
     // ------------------------------------------------------------ proportionality
 
-    fn proportionality(&mut self, p: Pair<'_, Rule>) -> Proportionality {
+    fn proportionality(&mut self, p: Pair<'_, Rule>) -> Built<Proportionality> {
         let s = span(&p);
         let (mut first, mut skips, mut examines) = (Vec::new(), Vec::new(), Vec::new());
-        for c in parts(p) {
+        let mut it = self.parts(p);
+        while let Some(c) = it.more() {
             let cs = span(&c);
             match c.as_rule() {
                 Rule::first_areas => {
-                    let areas = self.area_list(take_part(&mut parts(c)));
+                    let areas = self.area_list(self.only(c, Rule::area_list)?)?;
                     first.push(FirstAreas { areas, span: cs });
                 }
                 Rule::skip_rule => {
-                    let mut it = parts(c);
-                    let areas = self.area_list(take_part(&mut it));
-                    let when = self.expr(take_part(&mut it));
+                    let mut inner = self.parts(c);
+                    let areas = self.area_list(inner.next(Rule::area_list)?)?;
+                    let when = self.expr(inner.next(Rule::expr)?)?;
+                    inner.end()?;
                     skips.push(SkipRule { areas, when, span: cs });
                 }
                 Rule::examine_rule => {
-                    let mut it = parts(c);
-                    let indicators = qi_list(take_part(&mut it));
-                    let when = self.expr(take_part(&mut it));
-                    let because = self.string(&take_part(&mut it));
+                    let mut inner = self.parts(c);
+                    let indicators = self.names(inner.next(Rule::qi_list)?, Rule::qi_id)?;
+                    let when = self.expr(inner.next(Rule::expr)?)?;
+                    let because = self.string(&inner.next(Rule::string)?);
+                    inner.end()?;
                     examines.push(ExamineRule {
                         indicators,
                         when,
@@ -1129,37 +1289,37 @@ impl Builder<'_> {
                         span: cs,
                     });
                 }
-                other => unreachable!("grammar: {other:?} in proportionality"),
+                _ => return Err(it.unexpected(&c)),
             }
         }
-        Proportionality {
+        Ok(Proportionality {
             first,
             skips,
             examines,
             span: s,
-        }
+        })
     }
 
     // ------------------------------------------------------------ capacity
 
-    fn capacity(&mut self, p: Pair<'_, Rule>) -> Capacity {
+    fn capacity(&mut self, p: Pair<'_, Rule>) -> Built<Capacity> {
         let s = span(&p);
-        let mut it = parts(p);
-        let area = self.int(&take_part(&mut it));
+        let mut it = self.parts(p);
+        let area = self.int(&it.next(Rule::int)?);
         let (mut confidence_scale, mut confidence, mut overall, mut statement) = (None, None, None, None);
         let (mut contexts, mut components) = (Vec::new(), Vec::new());
         let block = "the capacity block";
-        for c in it {
+        while let Some(c) = it.more() {
             let at = span(&c);
             match c.as_rule() {
                 Rule::confidence_scale => {
-                    let n = name_of(&take_part(&mut parts(c)));
+                    let n = name_of(&self.only(c, Rule::ident)?);
                     self.once(&mut confidence_scale, n, at, "`confidence scale`", block);
                 }
-                Rule::context_decl => contexts.push(self.context_decl(c)),
-                Rule::component => components.push(self.component(c)),
+                Rule::context_decl => contexts.push(self.context_decl(c)?),
+                Rule::component => components.push(self.component(c)?),
                 Rule::confidence_rules => {
-                    let rules = parts(c).map(|r| self.grade_rule(r)).collect();
+                    let rules = self.grade_rules(c)?;
                     self.once(
                         &mut confidence,
                         Spanned::new(rules, at),
@@ -1169,17 +1329,17 @@ impl Builder<'_> {
                     );
                 }
                 Rule::overall => {
-                    let n = name_of(&take_part(&mut parts(c)));
+                    let n = name_of(&self.only(c, Rule::ident)?);
                     self.once(&mut overall, n, at, "`overall`", block);
                 }
                 Rule::statement => {
-                    let n = self.string(&take_part(&mut parts(c)));
+                    let n = self.string(&self.only(c, Rule::string)?);
                     self.once(&mut statement, n, at, "`statement`", block);
                 }
-                other => unreachable!("grammar: {other:?} in the capacity block"),
+                _ => return Err(it.unexpected(&c)),
             }
         }
-        Capacity {
+        Ok(Capacity {
             area,
             confidence_scale: confidence_scale.map(|t| t.0),
             contexts,
@@ -1188,197 +1348,204 @@ impl Builder<'_> {
             overall: overall.map(|t| t.0),
             statement: statement.map(|t| t.0),
             span: s,
-        }
+        })
     }
 
-    fn context_decl(&mut self, p: Pair<'_, Rule>) -> ContextDecl {
+    fn context_decl(&mut self, p: Pair<'_, Rule>) -> Built<ContextDecl> {
         let s = span(&p);
-        let mut it = parts(p);
-        let name = name_of(&take_part(&mut it));
-        let description = self.string(&take_part(&mut it));
-        let list = take_part(&mut it);
+        let mut it = self.parts(p);
+        let name = name_of(&it.next(Rule::ident)?);
+        let description = self.string(&it.next(Rule::string)?);
+        let list = it.next(Rule::component_list)?;
         let lowers_span = span(&list);
         // `lowers all` is the only form with a keyword child: empty means all.
-        let lowers = parts(list).map(|c| name_of(&c)).collect();
-        let by = self.int(&take_part(&mut it));
-        ContextDecl {
+        let lowers = self.names(list, Rule::ident)?;
+        let by = self.int(&it.next(Rule::int)?);
+        it.end()?;
+        Ok(ContextDecl {
             name,
             description,
             lowers,
             lowers_span,
             by,
             span: s,
-        }
+        })
     }
 
-    fn component(&mut self, p: Pair<'_, Rule>) -> Component {
+    fn component(&mut self, p: Pair<'_, Rule>) -> Built<Component> {
         let s = span(&p);
-        let mut it = parts(p);
-        let name = name_of(&take_part(&mut it));
-        let title = self.string(&take_part(&mut it));
-        let from = self.selector(take_part(&mut it));
-        Component {
+        let mut it = self.parts(p);
+        let name = name_of(&it.next(Rule::ident)?);
+        let title = self.string(&it.next(Rule::string)?);
+        let from = self.selector(it.next(Rule::selector)?)?;
+        it.end()?;
+        Ok(Component {
             name,
             title,
             from,
             span: s,
-        }
+        })
     }
 
     // ------------------------------------------------------------ extensions
 
-    fn extension(&mut self, p: Pair<'_, Rule>) -> Extension {
+    fn extension(&mut self, p: Pair<'_, Rule>) -> Built<Extension> {
         let s = span(&p);
-        let mut it = parts(p);
-        let name = name_of(&take_part(&mut it));
-        let mut types = Vec::new();
-        let mut path = None;
-        for c in it {
-            match c.as_rule() {
-                Rule::type_name => types.push(Name::new(c.as_str().to_string(), span(&c))),
-                Rule::string => path = Some(self.string(&c)),
-                other => unreachable!("grammar: {other:?} in an extension"),
-            }
-        }
+        let mut it = self.parts(p);
+        let name = name_of(&it.next(Rule::ident)?);
+        let mut types: Vec<Name> = it.many(Rule::type_name).iter().map(name_of).collect();
+        let path = self.string(&it.next(Rule::string)?);
+        it.end()?;
         // The return type is the last one written.
-        let ret = types.pop().expect("grammar: an extension has a return type");
-        Extension {
+        let Some(ret) = types.pop() else {
+            return Err(err::internal(self.file, s, "an `extension` without a return type"));
+        };
+        Ok(Extension {
             name,
             params: types,
             ret,
-            path: path.expect("grammar: an extension has a path"),
+            path,
             span: s,
-        }
+        })
     }
 
     // ------------------------------------------------------------ expressions
 
-    fn expr(&mut self, p: Pair<'_, Rule>) -> Expr {
-        self.deep_expr(p).0
+    fn expr(&mut self, p: Pair<'_, Rule>) -> Built<Expr> {
+        Ok(self.deep_expr(p)?.0)
     }
 
     /// An `expr` pair, through the Pratt parser, with its tree depth.
-    fn deep_expr(&mut self, p: Pair<'_, Rule>) -> Deep {
+    fn deep_expr(&mut self, p: Pair<'_, Rule>) -> Built<Deep> {
         let s = span(&p);
         let placeholder = || {
-            (
+            Ok((
                 Expr {
                     kind: ExprKind::Bool(false),
                     span: s,
                 },
                 0,
-            )
+            ))
         };
+        let children = p.clone().into_inner();
+        // pest's Pratt parser panics on no pairs; the grammar never gives none.
+        if p.as_rule() != Rule::expr || children.peek().is_none() {
+            return Err(err::internal(self.file, s, "a condition with nothing in it"));
+        }
         // The Pratt parser recurses per prefix operator: bound the count first.
-        if let Some(op) = p
-            .clone()
-            .into_inner()
-            .filter(|c| is_operator(c.as_rule()))
-            .nth(MAX_OPERATORS)
-        {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::ParseSyntax,
-                    format!("condition too long: more than {MAX_OPERATORS} operators"),
-                )
-                .in_file(self.file)
-                .label(span(&op), format!("operator {}", MAX_OPERATORS + 1))
-                .help("split the condition into simpler parts"),
-            );
+        if let Some(op) = children.filter(|c| is_operator(c.as_rule())).nth(MAX_OPERATORS) {
+            self.diags
+                .push(err::too_many_operators(self.file, span(&op), MAX_OPERATORS));
             return placeholder();
         }
+        let file = self.file;
         let (e, depth) = PRATT
             .map_primary(|q| self.primary(q))
-            .map_prefix(|op, (rhs, d)| {
+            .map_prefix(|op, rhs| {
+                let (rhs, d) = rhs?;
                 let u = match op.as_rule() {
                     Rule::op_not => UnOp::Not,
                     Rule::op_neg => UnOp::Neg,
-                    other => unreachable!("grammar: {other:?} is not a prefix operator"),
+                    other => {
+                        let what = format!("`{other:?}` is not a prefix operator");
+                        return Err(err::internal(file, span(&op), &what));
+                    }
                 };
                 let span = span(&op).to(rhs.span);
                 let kind = ExprKind::Unary(u, Box::new(rhs));
-                (Expr { kind, span }, d + 1)
+                Ok((Expr { kind, span }, d + 1))
             })
-            .map_postfix(|(lhs, d), op| {
-                let band = name_of(&take_part(&mut parts(op.clone())));
+            .map_postfix(|lhs, op| {
+                let (lhs, d) = lhs?;
+                let mut it = Children::parts(file, op.clone());
+                let band = name_of(&it.next(Rule::field)?);
+                it.end()?;
                 let span = lhs.span.to(span(&op));
                 let kind = ExprKind::IsBand(Box::new(lhs), band);
-                (Expr { kind, span }, d + 1)
+                Ok((Expr { kind, span }, d + 1))
             })
-            .map_infix(|(lhs, dl), op, (rhs, dr)| {
-                let b = binop(op.as_rule());
+            .map_infix(|lhs, op, rhs| {
+                let ((lhs, dl), (rhs, dr)) = (lhs?, rhs?);
+                let b = binop(file, &op)?;
                 let span = lhs.span.to(rhs.span);
                 let kind = ExprKind::Binary(b, Box::new(lhs), Box::new(rhs));
-                (Expr { kind, span }, dl.max(dr) + 1)
+                Ok((Expr { kind, span }, dl.max(dr) + 1))
             })
-            .parse(p.into_inner());
+            .parse(p.into_inner())?;
         if depth > MAX_EXPR_DEPTH {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::ParseSyntax,
-                    format!("condition too deeply nested: more than {MAX_EXPR_DEPTH} levels"),
-                )
-                .in_file(self.file)
-                .label(s, "this condition")
-                .help("split the condition into simpler parts"),
-            );
+            self.diags.push(err::too_deep(self.file, s, MAX_EXPR_DEPTH));
             // Depth 0 so that enclosing conditions do not report it again.
             return placeholder();
         }
-        (e, depth)
+        Ok((e, depth))
     }
 
-    fn primary(&mut self, p: Pair<'_, Rule>) -> Deep {
+    fn primary(&mut self, p: Pair<'_, Rule>) -> Built<Deep> {
         let s = span(&p);
-        let leaf = |kind| (Expr { kind, span: s }, 1);
+        let leaf = |kind| Ok((Expr { kind, span: s }, 1));
         match p.as_rule() {
             Rule::expr => {
-                let (mut e, d) = self.deep_expr(p);
+                let (mut e, d) = self.deep_expr(p)?;
                 // Cover the parentheses, so that `(a or b) and c` underlines whole.
                 e.span = self.parenthesised(e.span);
-                (e, d)
+                Ok((e, d))
             }
             Rule::quantified => {
-                let mut it = p.into_inner();
-                let quantifier = match take(&mut take(&mut it).into_inner()).as_rule() {
+                let mut it = self.all(p);
+                let mut q = self.all(it.next(Rule::quantifier)?);
+                let word = q.any()?;
+                let quantifier = match word.as_rule() {
                     Rule::kw_all => Quantifier::All,
                     Rule::kw_any => Quantifier::Any,
                     Rule::kw_no => Quantifier::No,
-                    other => unreachable!("grammar: {other:?} is not a quantifier"),
+                    _ => return Err(q.unexpected(&word)),
                 };
-                let set = self.selector(take(&mut it));
-                let predicate = self.predicate(take(&mut it));
+                q.end()?;
+                let set = self.selector(it.next(Rule::node_set)?)?;
+                let predicate = self.predicate(it.next(Rule::predicate)?)?;
+                it.end()?;
                 leaf(ExprKind::Quantified {
                     quantifier,
                     set,
                     predicate,
                 })
             }
-            Rule::node_ref => leaf(ExprKind::Node(self.node_ref(p))),
+            Rule::node_ref => leaf(ExprKind::Node(self.node_ref(p)?)),
             Rule::call => {
-                let mut it = p.into_inner();
-                let f = name_of(&take(&mut it));
+                let mut it = self.all(p);
+                let f = name_of(&it.next(Rule::ident)?);
                 let mut depth = 0;
                 let mut args = Vec::new();
-                for a in it {
-                    let (e, d) = self.deep_expr(a);
+                for a in it.many(Rule::expr) {
+                    let (e, d) = self.deep_expr(a)?;
                     depth = depth.max(d);
                     args.push(e);
                 }
-                (
+                it.end()?;
+                Ok((
                     Expr {
                         kind: ExprKind::Call(f, args),
                         span: s,
                     },
                     depth + 1,
-                )
+                ))
             }
             Rule::percent => leaf(ExprKind::Percent(self.percent(&p).node)),
             Rule::number => leaf(ExprKind::Number(self.number(&p).node)),
             Rule::kw_true => leaf(ExprKind::Bool(true)),
             Rule::kw_false => leaf(ExprKind::Bool(false)),
-            Rule::path => leaf(ExprKind::Path(p.into_inner().map(|n| name_of(&n)).collect())),
-            other => unreachable!("grammar: {other:?} is not a primary"),
+            Rule::path => {
+                // `path` is compound-atomic: its name, then fields after `.`.
+                let mut it = self.all(p);
+                let mut names = vec![name_of(&it.next(Rule::ident)?)];
+                names.extend(it.many(Rule::field).iter().map(name_of));
+                it.end()?;
+                leaf(ExprKind::Path(names))
+            }
+            other => {
+                let what = format!("`{other:?}` is not a value in a condition");
+                Err(err::internal(self.file, s, &what))
+            }
         }
     }
 
@@ -1387,61 +1554,63 @@ impl Builder<'_> {
     /// to fall back to the inner span).
     fn parenthesised(&self, inner: Span) -> Span {
         let text = self.file.text().as_bytes();
-        let before = text[..inner.start].iter().rposition(|b| !b.is_ascii_whitespace());
-        let after = text[inner.end..]
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
+        let before = text
+            .get(..inner.start)
+            .and_then(|b| b.iter().rposition(|c| !c.is_ascii_whitespace()));
+        let after = text
+            .get(inner.end..)
+            .and_then(|b| b.iter().position(|c| !c.is_ascii_whitespace()))
             .map(|i| inner.end + i);
         match (before, after) {
-            (Some(open), Some(close)) if text[open] == b'(' && text[close] == b')' => Span::new(open, close + 1),
+            (Some(open), Some(close)) if text.get(open) == Some(&b'(') && text.get(close) == Some(&b')') => {
+                Span::new(open, close + 1)
+            }
             _ => inner,
         }
     }
 
-    fn predicate(&mut self, p: Pair<'_, Rule>) -> Spanned<Predicate> {
+    fn predicate(&mut self, p: Pair<'_, Rule>) -> Built<Spanned<Predicate>> {
         let s = span(&p);
-        let mut it = p.into_inner();
-        let first = take(&mut it);
+        let mut it = self.all(p);
+        let first = it.any()?;
         let pred = match first.as_rule() {
             Rule::cmp_op => {
-                let op = cmp_op(&first);
-                let target = take(&mut it);
+                let op = self.cmp_op(&first)?;
+                let target = it.any()?;
                 let ts = span(&target);
                 let kind = match target.as_rule() {
                     Rule::ident => ExprKind::Path(vec![name_of(&target)]),
-                    Rule::node_ref => ExprKind::Node(self.node_ref(target)),
-                    other => unreachable!("grammar: {other:?} after a comparison"),
+                    Rule::node_ref => ExprKind::Node(self.node_ref(target)?),
+                    _ => return Err(it.unexpected(&target)),
                 };
                 Predicate::Cmp(op, Box::new(Expr { kind, span: ts }))
             }
             Rule::pred_secure => Predicate::Secure,
             Rule::pred_not_secure => Predicate::NotSecure,
             Rule::pred_graded => Predicate::Graded,
-            other => unreachable!("grammar: {other:?} is not a predicate"),
+            _ => return Err(it.unexpected(&first)),
         };
-        Spanned::new(pred, s)
+        it.end()?;
+        Ok(Spanned::new(pred, s))
     }
 
-    fn node_ref(&mut self, p: Pair<'_, Rule>) -> NodeRef {
-        let mut it = p.into_inner();
-        let kw = take(&mut it);
-        let id = take(&mut it);
-        match kw.as_rule() {
-            Rule::kw_area => NodeRef::Area(self.int(&id)),
-            Rule::kw_indicator => NodeRef::Indicator(name_of(&id)),
-            Rule::kw_question => NodeRef::Question(name_of(&id)),
-            other => unreachable!("grammar: {other:?} does not start a node reference"),
-        }
+    fn node_ref(&mut self, p: Pair<'_, Rule>) -> Built<NodeRef> {
+        let mut it = self.all(p);
+        let kw = it.any()?;
+        let node = match kw.as_rule() {
+            Rule::kw_area => NodeRef::Area(self.int(&it.next(Rule::int)?)),
+            Rule::kw_indicator => NodeRef::Indicator(name_of(&it.next(Rule::qi_id)?)),
+            Rule::kw_question => NodeRef::Question(name_of(&it.next(Rule::ident)?)),
+            _ => return Err(it.unexpected(&kw)),
+        };
+        it.end()?;
+        Ok(node)
     }
 }
 
 /// An identifier, field or indicator id as written.
 fn name_of(p: &Pair<'_, Rule>) -> Name {
     Name::new(p.as_str().to_string(), span(p))
-}
-
-fn qi_list(p: Pair<'_, Rule>) -> Vec<Name> {
-    p.into_inner().map(|q| name_of(&q)).collect()
 }
 
 fn is_operator(rule: Rule) -> bool {
@@ -1465,8 +1634,8 @@ fn is_operator(rule: Rule) -> bool {
     )
 }
 
-fn binop(rule: Rule) -> BinOp {
-    match rule {
+fn binop(file: &SourceFile, op: &Pair<'_, Rule>) -> Built<BinOp> {
+    Ok(match op.as_rule() {
         Rule::op_and => BinOp::And,
         Rule::op_or => BinOp::Or,
         Rule::op_le => BinOp::Cmp(CmpOp::Le),
@@ -1479,15 +1648,18 @@ fn binop(rule: Rule) -> BinOp {
         Rule::op_sub => BinOp::Sub,
         Rule::op_mul => BinOp::Mul,
         Rule::op_div => BinOp::Div,
-        other => unreachable!("grammar: {other:?} is not an infix operator"),
-    }
+        other => {
+            let what = format!("`{other:?}` is not an infix operator");
+            return Err(err::internal(file, span(op), &what));
+        }
+    })
 }
 
 /// Text for a message, cut short so that a huge token cannot flood it.
 fn shorten(s: &str) -> String {
     const MAX: usize = 30;
-    match s.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}…", &s[..i]),
+    match s.char_indices().nth(MAX).and_then(|(i, _)| s.get(..i)) {
+        Some(short) => format!("{short}…"),
         None => s.to_string(),
     }
 }

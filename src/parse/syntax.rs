@@ -4,8 +4,8 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::grammar::Rule;
-use super::{Scanner, shorten};
-use crate::diag::{Code, Diagnostic, SourceFile, Span};
+use super::{Scanner, err, shorten};
+use crate::diag::{Diagnostic, SourceFile, Span};
 
 /// Longest list of alternatives spelt out in full; longer ones are cut.
 const MAX_LISTED: usize = 6;
@@ -17,19 +17,14 @@ pub(super) fn from_pest(file: &SourceFile, e: &Error<Rule>) -> Diagnostic {
         InputLocation::Span((start, _)) => start,
     };
     let ErrorVariant::ParsingError { positives, negatives } = &e.variant else {
-        // pest's call or stack limit: input built to be slow or deep.
+        // pest's stack guard (or a call limit an embedding program set):
+        // input built to be slow or deep.
         let message = match &e.variant {
             ErrorVariant::CustomError { message } => message.as_str(),
             ErrorVariant::ParsingError { .. } => "",
         };
         let found = Found::at(text, pest_pos.min(text.len()));
-        return Diagnostic::error(
-            Code::ParseSyntax,
-            format!("the ruleset is too complex to parse ({message})"),
-        )
-        .in_file(file)
-        .label(found.span, "parsing gave up here")
-        .help("split long or deeply nested conditions into simpler parts");
+        return err::too_complex(file, found.span, message);
     };
     // pest lists only rules, and only those tried furthest; a literal
     // (`}`, `->`, `|`) tried further still is only in its token record.
@@ -68,10 +63,8 @@ pub(super) fn from_pest(file: &SourceFile, e: &Error<Rule>) -> Diagnostic {
         (false, true) => "not valid here".to_string(),
         (false, false) => format!("expected {}", join(&expected)),
     };
-    Diagnostic::error(Code::ParseSyntax, message)
-        .in_file(file)
-        .label(found.span, label)
-        .help(help(text, pos, &found, &rules, &expected))
+    let help = help(text, pos, &found, &rules, &expected);
+    err::syntax(file, found.span, message, label, help)
 }
 
 /// A literal worth naming: not whitespace or a comment (they fit anywhere),
@@ -114,8 +107,8 @@ impl Found {
                 .map_or(rest.len(), |(i, _)| i)
         } else if first == '"' {
             // Up to the closing quote, or the end of the line if none.
-            match rest[1..].find(['"', '\n']) {
-                Some(i) if rest.as_bytes()[i + 1] == b'"' => i + 2,
+            match rest.get(1..).and_then(|r| r.find(['"', '\n'])) {
+                Some(i) if rest.as_bytes().get(i + 1) == Some(&b'"') => i + 2,
                 Some(i) => i + 1,
                 None => rest.len(),
             }
@@ -124,7 +117,7 @@ impl Found {
         } else {
             first.len_utf8()
         };
-        let token = &rest[..len];
+        let token = rest.get(..len).unwrap_or(rest);
         let (quoted, word) = match first {
             '\n' | '\r' => ("end of line".to_string(), None),
             c if c.is_whitespace() => ("whitespace".to_string(), None),
@@ -152,7 +145,7 @@ impl Found {
                 while !text.is_char_boundary(i) {
                     i -= 1;
                 }
-                let width = text[i..].chars().next().map_or(0, char::len_utf8);
+                let width = text.get(i..).and_then(|t| t.chars().next()).map_or(0, char::len_utf8);
                 Span::new(i, i + width)
             }
             None => Span::new(text.len(), text.len()),

@@ -1,4 +1,5 @@
 use super::*;
+use crate::diag::Code;
 
 const HEAD: &str = "framework t { scale s }\n";
 
@@ -665,7 +666,7 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
     assert!(one_err(&grade(&nots)).message.starts_with("condition too long"));
     let chain = vec!["a"; 10_000].join(" + ");
     assert!(one_err(&grade(&chain)).message.starts_with("condition too long"));
-    // Far beyond that, pest's call limit stops the parse itself.
+    // Far beyond that, the token limit stops the parse before pest reads it.
     let chain = vec!["a"; 200_000].join(" + ");
     let d = one_err(&grade(&chain));
     assert_eq!(d.code, Code::ParseSyntax);
@@ -745,4 +746,112 @@ fn tokens_runs_pest_alone() {
     let src = std::fs::read_to_string("rulesets/generic-2006.six").expect("readable");
     assert!(tokens(&src).expect("parses") > 1000);
     assert_eq!(tokens("framework").unwrap_err().code, Code::ParseSyntax);
+}
+
+/// The root pair of `src` parsed as a ruleset.
+fn root(f: &SourceFile) -> Pair<'_, Rule> {
+    SixpointParser::parse(Rule::ruleset, f.text())
+        .expect("parses")
+        .next()
+        .expect("a root")
+}
+
+#[test]
+fn a_builder_that_disagrees_with_the_grammar_gets_an_internal_diagnostic() {
+    let f = file("framework t { title \"T\" }\n");
+    let framework = Children::all(&f, root(&f)).next(Rule::framework).expect("a framework");
+
+    // The wrong rule, a missing child and a child left over: each is a
+    // coded diagnostic at the pair, never a panic.
+    let d = Children::all(&f, root(&f)).next(Rule::library).unwrap_err();
+    assert_eq!(d.code, Code::Internal);
+    assert_eq!(
+        d.message,
+        "internal error: expected `library` in `ruleset`, found `framework`"
+    );
+    assert_eq!(text(f.text(), d.labels[0].span), "framework t { title \"T\" }");
+
+    let mut it = Children::parts(&f, framework.clone());
+    assert_eq!(it.next(Rule::ident).expect("the name").as_str(), "t");
+    let d = it.next(Rule::scale_field).unwrap_err();
+    assert!(d.message.ends_with("found `title_field`"), "{}", d.message);
+    assert_eq!(it.any().unwrap_err().code, Code::Internal);
+
+    let mut it = Children::parts(&f, framework.clone());
+    it.next(Rule::ident).expect("the name");
+    let d = it.end().unwrap_err();
+    assert_eq!(
+        d.message,
+        "internal error: `title_field` is not expected in `framework`"
+    );
+    assert_eq!(text(f.text(), d.labels[0].span), "title \"T\"");
+
+    // `opt` and `many` take nothing that is not asked for.
+    let mut it = Children::parts(&f, framework.clone());
+    assert!(it.opt(Rule::string).is_none());
+    assert!(it.many(Rule::string).is_empty());
+    assert_eq!(it.many(Rule::ident).len(), 1);
+
+    // A builder function handed the wrong pair says so, and parsing goes on
+    // to return it with the others rather than a tree.
+    let mut b = Builder {
+        file: &f,
+        diags: Vec::new(),
+    };
+    let built = b.scale(framework);
+    let ds = b.finish(built).unwrap_err();
+    assert_eq!(codes(&ds), ["sixpoint::internal"]);
+    let rendered = format!("{}\n\n{}", ds[0].code.id(), crate::diag::render(&ds, false, Some(80)));
+    // Beside the corpus snapshots: no ruleset can produce this diagnostic.
+    insta::with_settings!({
+        snapshot_path => "../../tests/snapshots",
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!("parse__internal_builder_mismatch", rendered);
+    });
+}
+
+fn codes(ds: &[Diagnostic]) -> Vec<&'static str> {
+    ds.iter().map(|d| d.code.id()).collect()
+}
+
+#[test]
+fn nothing_nested_deeply_overflows_the_stack() {
+    let grade = |c: &str| format!("{HEAD}grade for every indicator first match {{ good when {c} }}\n");
+    let cases = [
+        // Braces do not nest in the grammar: pest stops at the second.
+        format!("{HEAD}{}{}", "question q \"Q\" {".repeat(10_000), "}".repeat(10_000)),
+        grade(&format!("{}a{}", "f(".repeat(10_000), ")".repeat(10_000))),
+        grade(&format!("{}a{}", "[".repeat(10_000), "]".repeat(10_000))),
+        grade(&format!("{}a", "not ".repeat(10_000))),
+        grade(&format!("{}a", "- ".repeat(10_000))),
+        grade(&format!("{}a", "not (".repeat(10_000))),
+        grade(&vec!["a is most"; 10_000].join(" and ")),
+    ];
+    for src in &cases {
+        let ds = err(src);
+        assert!(ds.iter().all(|d| d.code == Code::ParseSyntax), "{:?}", codes(&ds));
+    }
+    // The same limits hold for crosswalks.
+    let cw = format!("crosswalk c {{ {} }}\n", "(".repeat(1_000));
+    let d = parse_crosswalk(&file(&cw)).unwrap_err();
+    assert!(d[0].message.starts_with("too deeply nested"), "{}", d[0].message);
+}
+
+#[test]
+fn too_many_tokens_is_a_diagnostic_at_the_first_token_too_many() {
+    let body = vec!["a"; MAX_TOKENS].join(" + ");
+    let src = format!("{HEAD}grade for every indicator first match {{ good when {body} }}\n");
+    let d = one_err(&src);
+    assert_eq!(d.code, Code::ParseSyntax);
+    assert_eq!(
+        d.message,
+        format!("the ruleset is too complex to parse (more than {MAX_TOKENS} tokens)")
+    );
+    // Words in comments and strings do not count.
+    let comment = format!("// {}\n", vec!["w"; MAX_TOKENS].join(" "));
+    ok(&format!(
+        "{comment}{HEAD}scale s {{ 1 a \"{}\" }}\n",
+        "w ".repeat(MAX_TOKENS)
+    ));
 }
