@@ -230,8 +230,6 @@ macro_rules! codes {
 }
 
 codes! {
-    /// A bug in sixpoint: a stage broke its own invariant. Never a user's mistake.
-    Internal = "sixpoint::internal",
     /// A file could not be read.
     IoRead = "sixpoint::io::read",
     /// The ruleset text does not follow the grammar.
@@ -378,7 +376,7 @@ codes! {
     IoWrite = "sixpoint::io::write",
     /// The formatter's output would not say what its input says (a bug in `fmt`).
     FmtUnstable = "sixpoint::fmt::unstable",
-    /// The parser's builder and its grammar disagree (a bug in sixpoint).
+    /// A stage broke its own invariant, e.g. the parser's builder and its grammar disagree (a bug in sixpoint).
     Internal = "sixpoint::internal",
 }
 
