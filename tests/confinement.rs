@@ -54,10 +54,11 @@ impl Tree {
     }
 
     /// The diagnostics as a user sees them, with their codes first; the
-    /// temporary folder's path is `[tmp]`.
+    /// temporary folder's path is `[tmp]`. Wide, so that no line wraps at
+    /// a place that depends on the length of that path.
     fn rendered(&self, ds: &[Diagnostic]) -> String {
         let codes: Vec<&str> = ds.iter().map(|d| d.code.id()).collect();
-        let text = format!("{}\n\n{}", codes.join("\n"), diag::render(ds, false, Some(80)));
+        let text = format!("{}\n\n{}", codes.join("\n"), diag::render(ds, false, Some(400)));
         assert!(!text.contains(SECRET), "{text}");
         text.replace(&self.tmp.path().display().to_string(), "[tmp]")
     }
@@ -78,8 +79,10 @@ fn compile_errors(path: &Path) -> Vec<Diagnostic> {
 fn an_absolute_import_is_refused_before_reading() {
     let t = Tree::new();
     let ds = compile_errors(&t.importing(&t.tmp.path().join("outside.six").display().to_string()));
-    assert_eq!(ds.len(), 1);
-    insta::assert_snapshot!(t.rendered(&ds));
+    // The corpus snapshots `import "/etc/passwd"`; here the path's length varies.
+    let codes: Vec<_> = ds.iter().map(|d| d.code.id()).collect();
+    assert_eq!(codes, ["sixpoint::import::path"]);
+    assert!(t.rendered(&ds).contains("is absolute"));
 }
 
 #[test]
@@ -177,7 +180,7 @@ fn an_extension_script_that_is_a_fifo_is_not_opened() {
     let r = t.rules().join("r.six");
     fs::write(
         &r,
-        "framework f { scale s }\nscale s { 2 good 1 weak }\n\
+        "framework f { scale s }\nscale s { 2 good 1 weak }\nsources { documentation }\n\
          question q \"Q\" { area 1 \"A\" { indicator 1.1 \"I\" { } } }\n\
          extension trend(series) -> number = \"trend.rhai\"\n\
          grade for every indicator first match { good otherwise }\n",

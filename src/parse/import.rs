@@ -258,11 +258,10 @@ impl Resolver {
                         Diagnostic::error(Code::ImportPath, message)
                             .in_file(at)
                             .label(path_span, label)
-                            .help(format!(
-                                "libraries must live in the folder of the ruleset being read (`{}`) or below it; \
+                            .help(
+                                "libraries must live in the ruleset's folder or below it, as extension scripts do; \
                                  write a path such as \"lib/evidence.six\"",
-                                self.root_dir.display()
-                            )),
+                            ),
                     );
                     continue;
                 }
