@@ -232,6 +232,10 @@ macro_rules! codes {
 codes! {
     /// A file could not be read.
     IoRead = "sixpoint::io::read",
+    /// A path that names a folder, a device, a FIFO or a socket rather than a file.
+    IoNotAFile = "sixpoint::io::not-a-file",
+    /// A file larger than sixpoint reads for its kind.
+    IoTooLarge = "sixpoint::io::too-large",
     /// The ruleset text does not follow the grammar.
     ParseSyntax = "sixpoint::parse::syntax",
     /// A number that does not fit.
@@ -368,6 +372,8 @@ codes! {
     ImportWithout = "sixpoint::import::without",
     /// A `level A as B` in an import that cannot apply.
     ImportRename = "sixpoint::import::rename",
+    /// An import path that is absolute or leaves the root ruleset's folder.
+    ImportPath = "sixpoint::import::path",
     /// Indicators of either side that no statement accounts for.
     CrosswalkUnaccounted = "sixpoint::crosswalk::unaccounted",
     /// A `renamed` title that does not fit the mapping.

@@ -22,7 +22,7 @@ use crate::eval;
 use crate::ext::Sandbox;
 use crate::ir::Program;
 use crate::report::{self, Report};
-use crate::{check, compile, parse};
+use crate::{check, compile, parse, source_io};
 
 // ------------------------------------------------------------------ compile
 
@@ -48,15 +48,12 @@ impl Compiled {
 
 /// Reads, parses, checks and compiles the ruleset at `path`.
 pub fn compile_file(path: &Path) -> Compiled {
-    match std::fs::read_to_string(path) {
+    match source_io::read_text(path, source_io::Kind::Ruleset) {
         Ok(text) => {
             let file = SourceFile::new(path.display().to_string(), text);
             compile_source(&file, folder_of(path))
         }
-        Err(e) => Compiled::failed(vec![
-            Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
-                .help("check the path and that the file is readable"),
-        ]),
+        Err(d) => Compiled::failed(vec![d]),
     }
 }
 

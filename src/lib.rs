@@ -90,6 +90,7 @@ pub mod fmt;
 pub mod ir;
 pub mod parse;
 pub mod report;
+pub mod source_io;
 pub mod testing;
 
 use std::path::{Path, PathBuf};

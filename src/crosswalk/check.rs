@@ -23,6 +23,7 @@ use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile, Span};
 use crate::ir::{IndicatorId, Program};
 use crate::parse::is_crosswalk;
+use crate::source_io::{self, Kind, ReadError};
 
 pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Option<Crosswalk>, Diagnostics) {
     let mut diags = Diagnostics::default();
@@ -207,9 +208,16 @@ fn load_ruleset(
             .label(path.span, label)
             .help(help)
     };
-    let text = match std::fs::read_to_string(&resolved) {
+    let not_sixpoint = || {
+        error(
+            format!("`{shown}` is not a sixpoint ruleset"),
+            "not a ruleset",
+            "name a framework ruleset: a file that starts with `framework NAME { … }`".to_string(),
+        )
+    };
+    let text = match source_io::read(&resolved, Kind::Ruleset) {
         Ok(t) => t,
-        Err(e) => {
+        Err(ReadError::Io(e)) => {
             diags.push(error(
                 format!("cannot read the {} ruleset `{shown}`: {e}", side.word()),
                 "not a readable file",
@@ -217,7 +225,20 @@ fn load_ruleset(
             ));
             return None;
         }
+        Err(ReadError::NotUtf8) => {
+            diags.push(not_sixpoint());
+            return None;
+        }
+        Err(e) => {
+            diags.push(e.at(&resolved, Kind::Ruleset, file, path.span));
+            return None;
+        }
     };
+    // Parse errors quote the file: only for a file that is sixpoint's.
+    if source_io::header_keyword(&text).is_none() {
+        diags.push(not_sixpoint());
+        return None;
+    }
     if is_crosswalk(&text) {
         diags.push(error(
             format!("`{shown}` is a crosswalk, not a framework ruleset"),

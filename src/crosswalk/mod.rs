@@ -154,7 +154,7 @@ pub struct Compiled {
 /// Reads, parses and checks the crosswalk at `path`; the rulesets it names
 /// are compiled relative to its folder.
 pub fn compile_crosswalk(path: &Path) -> Compiled {
-    match std::fs::read_to_string(path) {
+    match crate::source_io::read_text(path, crate::source_io::Kind::Crosswalk) {
         Ok(text) => {
             let file = SourceFile::new(path.display().to_string(), text);
             let dir = match path.parent() {
@@ -163,12 +163,9 @@ pub fn compile_crosswalk(path: &Path) -> Compiled {
             };
             compile_source(&file, dir)
         }
-        Err(e) => Compiled {
+        Err(d) => Compiled {
             crosswalk: None,
-            diagnostics: Diagnostics(vec![
-                Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
-                    .help("check the path and that the file is readable"),
-            ]),
+            diagnostics: Diagnostics(vec![d]),
         },
     }
 }

@@ -5,10 +5,10 @@
 //! and column; names (indicators, sources, levels…) are resolved against the
 //! ruleset by [`crate::eval::bind`].
 
-use std::io::Read;
 use std::path::Path;
 
 use crate::diag::*;
+use crate::source_io::{Kind, ReadError, read_bytes};
 
 mod tree;
 mod validate;
@@ -143,26 +143,11 @@ pub fn load(path: &Path) -> Result<(SourceFile, Document), Vec<Diagnostic>> {
                 .help("data files are YAML (`.yaml`, `.yml`) or JSON (`.json`)"),
         ]);
     };
-    let cannot_read = |e: std::io::Error| {
-        vec![
-            Diagnostic::error(Code::IoRead, format!("cannot read `{name}`: {e}"))
-                .help("check the path and that the file is readable"),
-        ]
-    };
-    let file = std::fs::File::open(path).map_err(cannot_read)?;
-    let len = file.metadata().map_err(cannot_read)?.len();
-    if len > MAX_BYTES as u64 {
-        return Err(vec![too_large(&name, len)]);
-    }
-    // The size can change after the check, and special files report none:
-    // read at most one byte past the limit.
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.take(MAX_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
-    if bytes.len() > MAX_BYTES {
-        return Err(vec![too_large(&name, bytes.len() as u64)]);
-    }
+    // Data keeps its own wording for a file past the cap, with its size.
+    let bytes = read_bytes(path, Kind::Data).map_err(|e| match e {
+        ReadError::TooLarge { len, .. } => vec![too_large(&name, len)],
+        other => vec![other.diagnostic(path, Kind::Data)],
+    })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

@@ -17,9 +17,7 @@ mod scan;
 
 use crate::diag::suggest;
 use std::fmt;
-use std::fs;
-use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rhai::packages::{
@@ -29,6 +27,7 @@ use rhai::packages::{
 use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, FLOAT, INT, ParseErrorType, Position, Scope};
 
 use crate::diag::*;
+use crate::source_io::{self, Kind, ReadError};
 
 use scan::FnSite;
 
@@ -143,6 +142,10 @@ impl Sandbox {
             engine.register_global_module(module);
         }
         engine.disable_symbol("eval");
+        // `curry` appends to a function pointer's arguments, which the size
+        // limits do not count: a loop of it grows memory without bound.
+        // Closures still capture: rhai curries captured variables itself.
+        engine.disable_symbol("curry");
         engine.on_print(|_| {});
         engine.on_debug(|_, _, _| {});
         // Undefined variables are reported when the ruleset is checked, not
@@ -207,69 +210,17 @@ pub fn load(
             .label(decl_span, label.to_string())
             .help(PATH_HELP)
     };
-    let rel_path = Path::new(rel);
-    if rel.is_empty() {
-        return Err(path_error("the extension path is empty".into(), "empty path"));
-    }
-    if rel_path.is_absolute() || rel_path.has_root() {
-        return Err(path_error(
-            format!("extension path `{rel}` is absolute"),
-            "absolute path",
-        ));
-    }
-    // A lexical check first, so that an escaping path is reported as such
-    // even when the file it names does not exist.
-    if escapes_lexically(rel_path) {
-        return Err(path_error(
-            format!("extension path `{rel}` leaves the ruleset's folder"),
-            "leaves the ruleset's folder",
-        ));
-    }
-    let shown = dir.join(rel_path);
+    let shown = dir.join(rel);
     let name = shown.display().to_string();
-    let base = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let io_error =
-        |e: std::io::Error| path_error(format!("cannot read extension script `{name}`: {e}"), "cannot be read");
-    let base = fs::canonicalize(base).map_err(io_error)?;
-    let real: PathBuf = fs::canonicalize(&shown).map_err(io_error)?;
     // Symlinks can lead out of the folder even when the text does not.
-    if !real.starts_with(&base) {
-        return Err(path_error(
-            format!("extension script `{name}` resolves outside the ruleset's folder"),
-            "leads outside the ruleset's folder",
-        ));
-    }
-    let meta = fs::metadata(&real).map_err(io_error)?;
-    if !meta.is_file() {
-        return Err(path_error(
-            format!("extension path `{name}` is not a file"),
-            "not a file",
-        ));
-    }
-    let too_large = || {
-        Diagnostic::error(
-            Code::ExtLimit,
-            format!("extension script `{name}` is larger than {MAX_SCRIPT_BYTES} bytes"),
-        )
-        .in_file(decl_file)
-        .label(decl_span, "too large")
-        .help("extensions should be small, pure calculations")
-    };
-    if meta.len() > MAX_SCRIPT_BYTES {
-        return Err(too_large());
-    }
-    let mut text = String::new();
-    fs::File::open(&real)
-        .and_then(|f| f.take(MAX_SCRIPT_BYTES + 1).read_to_string(&mut text))
-        .map_err(io_error)?;
-    // The file may have grown since `metadata`.
-    if text.len() as u64 > MAX_SCRIPT_BYTES {
-        return Err(too_large());
-    }
+    let real = source_io::confine(dir, Path::new(rel)).map_err(|escape| {
+        let (message, label) = escape.describe("extension path", "extension script", rel, &name);
+        path_error(message, label)
+    })?;
+    let text = source_io::read(&real, Kind::Script).map_err(|e| match &e {
+        ReadError::Io(io) => path_error(format!("cannot read extension script `{name}`: {io}"), "cannot be read"),
+        _ => e.at(&shown, Kind::Script, decl_file, decl_span),
+    })?;
     let file = SourceFile::new(&name, text);
     let declared_here = || {
         Diagnostic::new(Code::ExtSyntax, Severity::Advice, "declared here")
@@ -289,6 +240,22 @@ pub fn load(
         Ok(ast) => ast,
         Err(e) => {
             let span = span_at(file.text(), e.position());
+            // rhai words a disabled `curry` by where it stands ("reserved
+            // keyword", "expecting name of a property"): found by its text.
+            if file.text().get(span.start..span.end) == Some("curry") {
+                let mut related = declared_here();
+                related.code = Code::ExtLimit;
+                return Err(
+                    Diagnostic::error(Code::ExtLimit, "`curry` is disabled in the extension sandbox")
+                        .in_file(&file)
+                        .label(span, "disabled")
+                        .help(
+                            "curried arguments escape the sandbox's size limits; pass the values as parameters, \
+                     or capture them in a closure",
+                        )
+                        .related(related),
+                );
+            }
             let (code, help) = match e.err_type() {
                 ParseErrorType::ExprTooDeep => (
                     Code::ExtLimit,
@@ -346,23 +313,6 @@ pub fn load(
         ast: Arc::new(ast),
         sites,
     })
-}
-
-/// Whether `..` components take the path above its starting folder.
-fn escapes_lexically(p: &Path) -> bool {
-    let mut depth: usize = 0;
-    for c in p.components() {
-        match c {
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-            Component::ParentDir => match depth.checked_sub(1) {
-                Some(d) => depth = d,
-                None => return true,
-            },
-            Component::RootDir | Component::Prefix(_) => return true,
-        }
-    }
-    false
 }
 
 impl Script {

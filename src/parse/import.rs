@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ast::{HeaderKind, Item, LevelRename, Ruleset};
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
+use crate::source_io::{self, Escape, Kind, ReadError};
 
 /// More files than any framework needs; a guard against generated chains.
 const MAX_FILES: usize = 64;
@@ -45,13 +46,14 @@ pub fn resolve(root: &SourceFile, ast: Ruleset, dir: &Path) -> Result<Unit, Vec<
         items: Vec::new(),
         diags: Vec::new(),
         root_is_library: ast.framework.kind == HeaderKind::Library,
+        root_dir: dir.to_path_buf(),
     };
     if let Ok(canonical) = Path::new(root.name()).canonicalize() {
         r.seen.insert(canonical.clone());
         r.stack.push(canonical);
     }
     let Ruleset { framework, items } = ast;
-    r.visit(items, dir, root, 0);
+    r.visit(items, dir, Path::new(""), root, 0);
     if !r.diags.is_empty() {
         return Err(r.diags);
     }
@@ -97,6 +99,8 @@ struct Resolver {
     items: Vec<Item>,
     diags: Vec<Diagnostic>,
     root_is_library: bool,
+    /// The root ruleset's folder: no import reads outside it.
+    root_dir: PathBuf,
 }
 
 impl Resolver {
@@ -150,8 +154,10 @@ impl Resolver {
                 }
             }
             if !found {
-                let levels: Vec<String> = self.items[first..]
+                let levels: Vec<String> = self
+                    .items
                     .iter()
+                    .skip(first)
                     .filter_map(|i| match i {
                         Item::Scale(s) => Some(s.levels.iter().map(|l| l.name.node.clone())),
                         _ => None,
@@ -184,7 +190,7 @@ impl Resolver {
             Item::Action(a) => Some(a.name.node.clone()),
             _ => None,
         };
-        let declared: Vec<String> = self.items[first..].iter().filter_map(name_of).collect();
+        let declared: Vec<String> = self.items.iter().skip(first).filter_map(name_of).collect();
         for n in names {
             if declared.contains(&n.node) {
                 continue;
@@ -213,8 +219,9 @@ impl Resolver {
     }
 
     /// Takes the items of `file`, which starts at `base` in the map, and
-    /// reads what it imports.
-    fn visit(&mut self, items: Vec<Item>, dir: &Path, file: &SourceFile, base: usize) {
+    /// reads what it imports. `dir` is its folder, `sub` the same folder
+    /// relative to the root's (empty for the root).
+    fn visit(&mut self, items: Vec<Item>, dir: &Path, sub: &Path, file: &SourceFile, base: usize) {
         let mut imports = Vec::new();
         for item in items {
             match item {
@@ -229,16 +236,33 @@ impl Resolver {
             let at = file;
             let path_span = Span::new(import.path.span.start - base, import.path.span.end - base);
             let path = normalize(&dir.join(&import.path.node));
-            let not_found = |e: std::io::Error| {
+            let not_found = |e: &std::io::Error| {
                 Diagnostic::error(Code::ImportNotFound, format!("cannot read `{}`: {e}", path.display()))
                     .in_file(at)
                     .label(path_span, "imported here")
                     .help("the path is relative to the importing file; check its spelling")
             };
-            let canonical = match path.canonicalize() {
+            // Relative to the root's folder, where every import must stay,
+            // as extension scripts do.
+            let within = sub.join(&import.path.node);
+            let canonical = match source_io::confine(&self.root_dir, &within) {
                 Ok(c) => c,
-                Err(e) => {
-                    self.diags.push(not_found(e));
+                Err(Escape::Io(e)) => {
+                    self.diags.push(not_found(&e));
+                    continue;
+                }
+                Err(escape) => {
+                    let shown = path.display().to_string();
+                    let (message, label) = escape.describe("import path", "library", &import.path.node, &shown);
+                    self.diags.push(
+                        Diagnostic::error(Code::ImportPath, message)
+                            .in_file(at)
+                            .label(path_span, label)
+                            .help(
+                                "libraries must live in the ruleset's folder or below it, as extension scripts do; \
+                                 write a path such as \"lib/evidence.six\"",
+                            ),
+                    );
                     continue;
                 }
             };
@@ -279,13 +303,43 @@ impl Resolver {
                 );
                 return;
             }
-            let text = match std::fs::read_to_string(&path) {
+            let not_library = |message: String| {
+                Diagnostic::error(Code::ImportNotLibrary, message)
+                    .in_file(at)
+                    .label(path_span, "only a `library` can be imported")
+                    .help("import a sixpoint library: a file that starts with `library NAME { … }`")
+            };
+            let not_sixpoint = || not_library(format!("`{}` is not a sixpoint file", import.path.node));
+            let text = match source_io::read(&canonical, Kind::Library) {
                 Ok(t) => t,
+                Err(ReadError::Io(e)) => {
+                    self.diags.push(not_found(&e));
+                    continue;
+                }
+                Err(ReadError::NotUtf8) => {
+                    self.diags.push(not_sixpoint());
+                    continue;
+                }
                 Err(e) => {
-                    self.diags.push(not_found(e));
+                    self.diags.push(e.at(&path, Kind::Library, at, path_span));
                     continue;
                 }
             };
+            // Parse errors quote the file: only for a file that is sixpoint's.
+            match source_io::header_keyword(&text) {
+                Some("framework" | "library") => {}
+                Some(_) => {
+                    self.diags.push(not_library(format!(
+                        "`{}` is a crosswalk, not a library",
+                        import.path.node
+                    )));
+                    continue;
+                }
+                None => {
+                    self.diags.push(not_sixpoint());
+                    continue;
+                }
+            }
             let lib = SourceFile::new(path.display().to_string(), text);
             let lib_base = self.next_base;
             let ast = match super::parse_at(&lib, lib_base) {
@@ -313,10 +367,11 @@ impl Resolver {
             self.next_base = SourceFile::next_base(lib_base, &lib);
             self.files.push((lib_base, lib.clone()));
             let lib_dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let lib_sub = normalize(&within).parent().map_or_else(PathBuf::new, Path::to_path_buf);
             self.dirs.push((lib_base, lib_dir.clone()));
             self.stack.push(canonical);
             let first = self.items.len();
-            self.visit(ast.items, &lib_dir, &lib, lib_base);
+            self.visit(ast.items, &lib_dir, &lib_sub, &lib, lib_base);
             self.stack.pop();
             self.rename_levels(first, &import.renames, at, base);
             self.leave_out(first, &import.without, at, base);
