@@ -10,8 +10,11 @@ use std::path::Path;
 
 use crate::diag::*;
 
+mod schema;
 mod tree;
 mod validate;
+
+pub use schema::json_schema;
 
 #[cfg(test)]
 mod tests;

@@ -6,100 +6,24 @@
 
 use std::collections::HashMap;
 
+use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, Ty};
 use super::tree::{Node, Spans, Value};
 use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData, Override};
 use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
 
-/// A field of the format, with an example line in each syntax.
-struct Field {
-    name: &'static str,
-    yaml: &'static str,
-    json: &'static str,
-}
-
-const fn field(name: &'static str, yaml: &'static str, json: &'static str) -> Field {
-    Field { name, yaml, json }
-}
-
-const DOCUMENT: &[Field] = &[
-    field("sixpoint", "sixpoint: 1", r#""sixpoint": 1"#),
-    field("framework", "framework: generic_2006", r#""framework": "generic_2006""#),
-    field(
-        "organisation",
-        r#"organisation: "Northshore Children's Services Partnership""#,
-        r#""organisation": "Northshore Children's Services Partnership""#,
-    ),
-    field("period", r#"period: "2025-26""#, r#""period": "2025-26""#),
-    field(
-        "context",
-        "context: [senior_vacancies]",
-        r#""context": ["senior_vacancies"]"#,
-    ),
-    field("facts", "facts: [no_website]", r#""facts": ["no_website"]"#),
-    field(
-        "indicators",
-        r#"indicators: {"2.1": {evidence: [{source: documentation}]}}"#,
-        r#""indicators": {"2.1": {"evidence": [{"source": "documentation"}]}}"#,
-    ),
-];
-
-const OVERRIDE: &[Field] = &[
-    field("grade", "grade: good", r#""grade": "good""#),
-    field(
-        "reason",
-        r#"reason: "Inspection evidence shows sustained improvement""#,
-        r#""reason": "Inspection evidence shows sustained improvement""#,
-    ),
-    field(
-        "evidence",
-        r#"evidence: ["Pupil survey, May 2025"]"#,
-        r#""evidence": ["Pupil survey, May 2025"]"#,
-    ),
-    field("by", r#"by: "Lead inspector""#, r#""by": "Lead inspector""#),
-];
-
-const INDICATOR: &[Field] = &[
-    field("claimed", "claimed: good", r#""claimed": "good""#),
-    field(
-        "override",
-        r#"override: {grade: good, reason: "…", evidence: ["…"], by: "…"}"#,
-        r#""override": {"grade": "good", "reason": "…", "evidence": ["…"], "by": "…"}"#,
-    ),
-    field(
-        "measures",
-        "measures: {attendance: [91.0, 92.5, 93.1]}",
-        r#""measures": {"attendance": [91.0, 92.5, 93.1]}"#,
-    ),
-    field(
-        "evidence",
-        "evidence: [{source: documentation, finding: strength}]",
-        r#""evidence": [{"source": "documentation", "finding": "strength"}]"#,
-    ),
-];
-
-const EVIDENCE: &[Field] = &[
-    field(
-        "source",
-        "source: stakeholder_views",
-        r#""source": "stakeholder_views""#,
-    ),
-    field(
-        "ref",
-        r#"ref: "Pupil survey, May 2025""#,
-        r#""ref": "Pupil survey, May 2025""#,
-    ),
-    field("finding", "finding: strength", r#""finding": "strength""#),
-    field("weight", "weight: major", r#""weight": "major""#),
-    field("themes", "themes: [reported]", r#""themes": ["reported"]"#),
-    field("consider", "consider: case_records", r#""consider": "case_records""#),
-    field("respondents", "respondents: 240", r#""respondents": 240"#),
-    field("agreeing", "agreeing: 221", r#""agreeing": 221"#),
-    field("note", r#"note: "free text""#, r#""note": "free text""#),
-];
-
+/// The field `name` of a table. Every name asked for is in its table (the
+/// tests load every field); a name that is not gets a blank description.
 fn spec(fields: &'static [Field], name: &str) -> &'static Field {
-    fields.iter().find(|f| f.name == name).unwrap_or(&fields[0])
+    static BLANK: Field = Field {
+        name: "",
+        yaml: "",
+        json: "",
+        ty: Ty::Text,
+        required: false,
+        about: "",
+    };
+    fields.iter().find(|f| f.name == name).unwrap_or(&BLANK)
 }
 
 fn names(fields: &[Field]) -> String {
@@ -280,6 +204,15 @@ impl<'a> Checker<'a> {
         suggestion
     }
 
+    /// Reports each required field of `m` that is not given.
+    fn require(&mut self, fields: &Fields, m: &Mapping) {
+        for f in m.fields.iter().filter(|f| f.required) {
+            if fields.get(f.name).is_none() {
+                self.missing(fields, m, f.name);
+            }
+        }
+    }
+
     fn missing(&mut self, fields: &Fields, m: &Mapping, name: &str) {
         if fields.suggested.contains(&name) {
             return;
@@ -456,7 +389,7 @@ impl<'a> Checker<'a> {
     fn outline(&self) -> String {
         format!(
             "start with `{}`, then give `framework`, `organisation` and `indicators` (see docs/data-format.md)",
-            self.example(&DOCUMENT[0])
+            self.example(spec(DOCUMENT, "sixpoint"))
         )
     }
 
@@ -506,12 +439,10 @@ impl<'a> Checker<'a> {
             fields: DOCUMENT,
         };
         let f = self.fields(root, &m);
+        self.require(&f, &m);
         let sixpoint = spec(DOCUMENT, "sixpoint");
         let version = match f.get("sixpoint") {
-            None => {
-                self.missing(&f, &m, "sixpoint");
-                None
-            }
+            None => None,
             Some(e) => match e.value.value {
                 Value::Int(1) => Some(At {
                     value: 1u32,
@@ -526,10 +457,7 @@ impl<'a> Checker<'a> {
         let required = |this: &mut Self, name: &str| {
             let field = spec(DOCUMENT, name);
             match f.get(name) {
-                None => {
-                    this.missing(&f, &m, name);
-                    None
-                }
+                None => None,
                 Some(e) if matches!(e.value.value, Value::Null) => {
                     this.type_error(field, e, "a string");
                     None
@@ -542,13 +470,7 @@ impl<'a> Checker<'a> {
         let period = self.string(spec(DOCUMENT, "period"), f.get("period"));
         let context = self.strings(spec(DOCUMENT, "context"), f.get("context"));
         let facts = self.strings(spec(DOCUMENT, "facts"), f.get("facts"));
-        let indicators = match f.get("indicators") {
-            None => {
-                self.missing(&f, &m, "indicators");
-                None
-            }
-            Some(e) => Some((self.indicators(e), self.span(e.key))),
-        };
+        let indicators = f.get("indicators").map(|e| (self.indicators(e), self.span(e.key)));
         if !self.diags.is_empty() {
             return None;
         }
@@ -905,11 +827,9 @@ impl<'a> Checker<'a> {
             fields: EVIDENCE,
         };
         let f = self.fields(node, &m);
+        self.require(&f, &m);
         let source = match f.get("source") {
-            None => {
-                self.missing(&f, &m, "source");
-                None
-            }
+            None => None,
             Some(e) if matches!(e.value.value, Value::Null) => {
                 self.type_error(spec(EVIDENCE, "source"), e, "a string");
                 None
