@@ -10,6 +10,7 @@ use std::path::Path;
 
 use crate::diag::*;
 
+mod err;
 mod schema;
 mod tree;
 mod validate;
