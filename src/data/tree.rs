@@ -12,7 +12,7 @@ use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{DuplicateKeyPolicy, Location, MessageFormatter, NonFiniteFloatPolicy, Spanned};
 
 use super::{Format, err};
-use crate::diag::{Code, Diagnostic, SourceFile, Span};
+use crate::diag::{Diagnostic, SourceFile, Span};
 
 /// Deepest nesting accepted. The format itself nests six levels (document,
 /// indicators, indicator, evidence, item, themes); the margin leaves room
@@ -556,28 +556,23 @@ fn saphyr_error(file: &SourceFile, spans: &Spans, format: Format, outer: &serde_
         .map_or(Span::new(spans.text().len(), spans.text().len()), |l| {
             spans.yaml_span(&l)
         });
-    let limit = |msg: String, help: &str| {
-        Diagnostic::error(Code::DataInvalid, msg)
-            .in_file(file)
-            .label(span, "here")
-            .help(help.to_string())
-    };
+    let limit = |msg: &str, help: &str| err::yaml_limit(file, span, msg, help);
     match e {
         E::Budget { breach, .. } => match breach {
             BudgetBreach::Depth { .. } => depth(file, span),
             BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
                 limit(
-                    "the file uses too many YAML aliases".to_string(),
+                    "the file uses too many YAML aliases",
                     "write the values out instead of repeating `*alias` references",
                 )
             }
             BudgetBreach::MergeKeys { .. } => limit(
-                "the file uses too many YAML merge keys (`<<`)".to_string(),
+                "the file uses too many YAML merge keys (`<<`)",
                 "write the fields out instead of merging them",
             ),
-            BudgetBreach::Documents { .. } => multiple_documents(file, span),
+            BudgetBreach::Documents { .. } => err::multiple_documents(file, span),
             _ => limit(
-                "the file is too large to evaluate".to_string(),
+                "the file is too large to evaluate",
                 "one file holds one organisation's evaluation; split large collections into several files",
             ),
         },
@@ -585,10 +580,10 @@ fn saphyr_error(file: &SourceFile, spans: &Spans, format: Format, outer: &serde_
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. }
         | E::AliasReplayCounterOverflow { .. } => limit(
-            "YAML aliases expand to too much data".to_string(),
+            "YAML aliases expand to too much data",
             "aliases (`*name`) may repeat a value, not multiply it; write the values out",
         ),
-        E::MultipleDocuments { .. } => multiple_documents(file, span),
+        E::MultipleDocuments { .. } => err::multiple_documents(file, span),
         _ => {
             let msg: String = serde_saphyr::UserMessageFormatter
                 .format_message(e)
@@ -604,24 +599,11 @@ fn saphyr_error(file: &SourceFile, spans: &Spans, format: Format, outer: &serde_
                 Format::Yaml => ("YAML", "check the indentation, quotes and brackets around this point"),
                 Format::Json => ("JSON", "check the commas, quotes and brackets around this point"),
             };
-            Diagnostic::error(Code::DataSyntax, format!("not valid {what}: {msg}"))
-                .in_file(file)
-                .label(span, "here")
-                .help(help)
+            err::parser_syntax(file, span, what, &msg, help)
         }
     }
 }
 
 fn depth(file: &SourceFile, span: Span) -> Diagnostic {
-    Diagnostic::error(Code::DataInvalid, format!("the data nests more than {MAX_DEPTH} levels deep"))
-        .in_file(file)
-        .label(span, "too deep")
-        .help("the format nests at most six levels (document, indicators, indicator, evidence, item, themes); check the indentation and brackets")
-}
-
-fn multiple_documents(file: &SourceFile, span: Span) -> Diagnostic {
-    Diagnostic::error(Code::DataSyntax, "more than one YAML document in one file")
-        .in_file(file)
-        .label(span, "a second document starts here")
-        .help("one file holds one evaluation: remove the `---` line, or split the file in two")
+    err::too_deep(file, span, MAX_DEPTH)
 }
