@@ -113,7 +113,10 @@ pub(super) fn json_control_character(file: &SourceFile, span: Span) -> Diagnosti
 pub(super) fn json_blank(file: &SourceFile, span: Span, c: char) -> Diagnostic {
     syntax(
         file,
-        format!("not valid JSON: a blank JSON does not allow (U+{:04X})", u32::from(c)),
+        format!(
+            "not valid JSON: a blank other than a space, tab or new line (U+{:04X})",
+            u32::from(c)
+        ),
         span,
         "here",
         "separate values with spaces, tabs or new lines only",

@@ -394,7 +394,7 @@ fn json_syntax_errors_say_what_and_where() {
         ),
         (
             "{\"a\":\u{a0}1}",
-            "not valid JSON: a blank JSON does not allow (U+00A0)",
+            "not valid JSON: a blank other than a space, tab or new line (U+00A0)",
             "\u{a0}",
         ),
         ("{\"a\": tru}", "not valid JSON: unexpected `tru`", "tru"),
