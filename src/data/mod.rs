@@ -10,8 +10,12 @@ use std::path::Path;
 use crate::diag::*;
 use crate::source_io::{Kind, ReadError, read_bytes};
 
+mod err;
+mod schema;
 mod tree;
 mod validate;
+
+pub use schema::json_schema;
 
 #[cfg(test)]
 mod tests;
@@ -118,15 +122,7 @@ pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 const MAX_DIAGNOSTICS: usize = 50;
 
 fn too_large(name: &str, bytes: u64) -> Diagnostic {
-    Diagnostic::error(
-        Code::IoRead,
-        format!(
-            "`{name}` is too large to be a data file ({:.1} MiB; the limit is {} MiB)",
-            bytes as f64 / (1024.0 * 1024.0),
-            MAX_BYTES / (1024 * 1024)
-        ),
-    )
-    .help("one file holds one organisation's evaluation; check that this is the right file")
+    err::too_large(name, bytes, MAX_BYTES)
 }
 
 /// Reads, parses and checks a data file; the format comes from the
@@ -137,11 +133,7 @@ pub fn load(path: &Path) -> Result<(SourceFile, Document), Vec<Diagnostic>> {
         let ext = path
             .extension()
             .map_or_else(|| "no extension".to_string(), |e| format!("`.{}`", e.to_string_lossy()));
-        // DataSyntax: the file is not (known to be) YAML or JSON.
-        return Err(vec![
-            Diagnostic::error(Code::DataSyntax, format!("unsupported data format {ext} for `{name}`"))
-                .help("data files are YAML (`.yaml`, `.yml`) or JSON (`.json`)"),
-        ]);
+        return Err(vec![err::unsupported_format(&name, &ext)]);
     };
     // Data keeps its own wording for a file past the cap, with its size.
     let bytes = read_bytes(path, Kind::Data).map_err(|e| match e {
@@ -180,20 +172,13 @@ pub fn load_str(file: &SourceFile, format: Format) -> Result<Document, Vec<Diagn
         _ => {
             if diags.is_empty() {
                 // Not expected: every `None` comes with a diagnostic.
-                diags.push(
-                    Diagnostic::error(Code::DataInvalid, "the data file could not be read as an evaluation")
-                        .in_file(file),
-                );
+                diags.push(err::unreadable(file));
             }
             diags.sort_by_key(|d| d.labels.first().map(|l| l.span.start));
             if diags.len() > MAX_DIAGNOSTICS {
                 let more = diags.len() - MAX_DIAGNOSTICS;
                 diags.truncate(MAX_DIAGNOSTICS);
-                diags.push(
-                    Diagnostic::error(Code::DataInvalid, format!("and {more} more problems in this file"))
-                        .in_file(file)
-                        .help("fix the problems above first; the rest are often the same mistake"),
-                );
+                diags.push(err::more_problems(file, more));
             }
             Err(diags)
         }

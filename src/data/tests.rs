@@ -360,7 +360,54 @@ fn malformed_json() {
     // YAML in a .json file is not JSON.
     let d = error(json("sixpoint: 1\n"));
     assert_eq!(d.code, Code::DataSyntax);
-    assert_eq!(at(&d), (1, 1, "s".into()));
+    assert_eq!(at(&d), (1, 1, "sixpoint".into()));
+    assert_eq!(d.message, "not valid JSON: unexpected `sixpoint`");
+}
+
+/// One parser reads JSON: what it lets through that JSON does not allow is
+/// refused too, and each syntax error says what is wrong where.
+#[test]
+fn json_syntax_errors_say_what_and_where() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("{\"sixpoint\": 1,\n", "the JSON ends before it is complete", "{"),
+        ("{\"a\": \"x", "the JSON ends before it is complete", "\""),
+        ("{\"a\": 1 \"b\": 2}", "not valid JSON: expected a comma", "\""),
+        ("{\"a\" 1}", "not valid JSON: expected `:` after a key", "1"),
+        ("{a: 1}", "not valid JSON: unexpected `a`", "a"),
+        ("{'a': 1}", "not valid JSON: a string in single quotes", "'"),
+        ("{\"a\": // c\n 1}", "not valid JSON: a comment", "// c"),
+        (
+            "{\"a\": 1} x",
+            "not valid JSON: more text after the end of the document",
+            "x",
+        ),
+        ("{\"a\": .5}", "not valid JSON: a number JSON cannot read", "."),
+        (
+            "{\"a\": \"\\x\"}",
+            "not valid JSON: an invalid escape in a string",
+            "\\x",
+        ),
+        (
+            "{\"a\": \"tab\there\"}",
+            "not valid JSON: a control character in a string",
+            "\t",
+        ),
+        (
+            "{\"a\":\u{a0}1}",
+            "not valid JSON: a blank other than a space, tab or new line (U+00A0)",
+            "\u{a0}",
+        ),
+        ("{\"a\": tru}", "not valid JSON: unexpected `tru`", "tru"),
+    ];
+    for (text, message, found) in cases {
+        let d = error(json(text));
+        assert_eq!(d.code, Code::DataSyntax, "{text:?}");
+        assert_eq!(&d.message, message, "{text:?}");
+        assert_eq!(at(&d).2, *found, "{text:?}");
+    }
+    // Escapes are not control characters.
+    json("{\"sixpoint\": 1, \"framework\": \"f\", \"organisation\": \"a\\tb\\\"\", \"indicators\": {}}")
+        .expect("loads");
 }
 
 #[test]
@@ -477,7 +524,7 @@ fn byte_order_mark() {
         .expect("loads");
     assert_eq!(d.organisation.value, "o");
     let d = error(json("\u{feff}{\"sixpoint\": 1,}"));
-    assert_eq!(at(&d).2, "}");
+    assert_eq!(at(&d).2, ",");
 }
 
 #[test]

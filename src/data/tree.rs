@@ -1,19 +1,18 @@
 //! YAML and JSON text → a tree of values, each with where it is in the file.
 //!
-//! serde-saphyr (YAML) and jsonc-parser (JSON, once serde_json has checked
-//! it) parse into this untyped tree rather than straight into typed
+//! serde-saphyr (YAML) and jsonc-parser (JSON, in strict mode) parse into this untyped tree rather than straight into typed
 //! structs: a typed deserialiser stops at the first problem and its errors do
 //! not say which field was wrong, while validating a tree (see `validate`)
 //! reports every problem at once, in plain words, at the node's position.
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{DuplicateKeyPolicy, Location, MessageFormatter, NonFiniteFloatPolicy, Spanned};
 
-use super::Format;
-use crate::diag::{Code, Diagnostic, SourceFile, Span};
+use super::{Format, err};
+use crate::diag::{Diagnostic, SourceFile, Span};
 
 /// Deepest nesting accepted. The format itself nests six levels (document,
 /// indicators, indicator, evidence, item, themes); the margin leaves room
@@ -213,28 +212,26 @@ impl<'t> Spans<'t> {
             .map_or(self.text.len(), |(i, _)| from + i)
     }
 
-    /// 1-based line and byte column (serde_json's convention) to a span of
-    /// the character there, or an empty span at the end of the text.
-    pub fn line_col(&self, line: usize, column: usize) -> Span {
-        let mut start = 0;
-        for _ in 1..line {
-            match self.text.get(start..).and_then(|r| r.find('\n')) {
-                Some(i) => start += i + 1,
-                None => break,
-            }
-        }
-        let line_end = self
-            .text
-            .get(start..)
-            .and_then(|r| r.find('\n'))
-            .map_or(self.text.len(), |i| start + i);
-        let at = self.floor((start + column.saturating_sub(1)).min(line_end));
+    /// The span of the character at `i`, or the next one after blanks
+    /// when `i` is blank or the span is empty; an empty span at the end of
+    /// the text when there is none.
+    pub fn char_at(&self, i: usize) -> Span {
+        let at = self.floor(i);
+        let rest = self.text.get(at..).unwrap_or("");
+        let skip = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+        let at = at + skip;
         let end = self
             .text
             .get(at..)
             .and_then(|r| r.chars().next())
             .map_or(at, |c| at + c.len_utf8());
         Span::new(at, end)
+    }
+
+    /// A span of whole characters within the text.
+    pub fn clamp(&self, start: usize, end: usize) -> Span {
+        let start = self.floor(start);
+        Span::new(start, self.ceil(end).max(start))
     }
 
     fn floor(&self, mut i: usize) -> usize {
@@ -343,11 +340,8 @@ pub(super) fn parse(file: &SourceFile, format: Format) -> Result<Node, Diagnosti
     let text = file.text();
     let spans = Spans::new(text);
     if format == Format::Json {
-        // A .json file must be JSON, which serde_json checks strictly and
-        // with the clearest messages; a JSON parser that keeps byte ranges
-        // then builds the tree, some fifteen times faster than reading the
-        // JSON as YAML.
-        json_syntax(file, &spans)?;
+        // A JSON parser that keeps byte ranges, some fifteen times faster
+        // than reading the JSON as YAML.
         return json_tree(file, &spans);
     }
     serde_saphyr::from_str_with_options::<Node>(text, options()).map_err(|e| saphyr_error(file, &spans, format, &e))
@@ -372,21 +366,116 @@ fn json_tree(file: &SourceFile, spans: &Spans) -> Result<Node, Diagnostic> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let end = Span::new(text.len(), text.len());
-    // serde_json accepted the text, so a failure here is the parsers
-    // disagreeing: still a diagnostic, never a panic.
-    let disagree = |what: String| {
-        Diagnostic::error(Code::DataSyntax, format!("not valid JSON: {what}"))
-            .in_file(file)
-            .label(end, "here")
-            .help("check the commas, quotes and brackets")
-    };
-    let parsed = jsonc_parser::parse_to_ast(&text[bom..], &Default::default(), &strict)
-        .map_err(|e| disagree(e.kind().to_string()))?;
+    let body = text.get(bom..).unwrap_or("");
+    let parsed = jsonc_parser::parse_to_ast(body, &Default::default(), &strict).map_err(|e| {
+        let r = e.range();
+        json_error(file, spans, e.kind(), spans.clamp(bom + r.start, bom + r.end))
+    })?;
     let Some(value) = parsed.value else {
-        return Err(disagree("no value".into()));
+        let end = Span::new(text.len(), text.len());
+        return Err(err::json_incomplete(file, end, "the file has no JSON value"));
     };
+    json_strictness(file, spans, bom)?;
     json_node(value, bom, 0).map_err(|at| depth(file, at))
+}
+
+/// What strict JSON refuses and jsonc-parser's strict mode lets through:
+/// control characters in strings, and blanks other than space, tab and
+/// new line between values. The text has parsed, so its strings are
+/// delimited by unescaped double quotes.
+fn json_strictness(file: &SourceFile, spans: &Spans, bom: usize) -> Result<(), Diagnostic> {
+    let text = spans.text();
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices().skip_while(|&(i, _)| i < bom) {
+        let span = Span::new(i, i + c.len_utf8());
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                c if u32::from(c) < 0x20 => return Err(err::json_control_character(file, span)),
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c.is_whitespace() && !matches!(c, ' ' | '\t' | '\r' | '\n') {
+            return Err(err::json_blank(file, span, c));
+        }
+    }
+    Ok(())
+}
+
+/// A JSON syntax error as a diagnostic at `span`, jsonc-parser's range.
+fn json_error(file: &SourceFile, spans: &Spans, kind: &jsonc_parser::errors::ParseErrorKind, span: Span) -> Diagnostic {
+    use jsonc_parser::ParseStringErrorKind as S;
+    use jsonc_parser::errors::ParseErrorKind as K;
+    let text = spans.text();
+    let first = |s: Span| spans.char_at(s.start);
+    // What was found, for the message: one line, not too long.
+    let found = |s: Span| -> String {
+        text.get(s.start..s.end)
+            .unwrap_or("")
+            .chars()
+            .take(24)
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    };
+    match kind {
+        K::TrailingCommasNotAllowed => err::json_trailing_comma(file, span),
+        K::UnterminatedObject | K::UnterminatedArray => {
+            let open = first(span);
+            err::json_incomplete(file, open, &format!("this `{}` is never closed", found(open)))
+        }
+        K::String(S::UnterminatedStringLiteral) => {
+            err::json_incomplete(file, first(span), "this string is never closed")
+        }
+        K::NestingDepthExceeded => depth(file, spans.char_at(span.start)),
+        K::ExpectedComma => err::json_expected(
+            file,
+            spans.char_at(span.start),
+            "a comma",
+            "`,`",
+            "separate the items of a list or mapping with commas",
+        ),
+        K::ExpectedColonAfterObjectKey => err::json_expected(
+            file,
+            spans.char_at(span.start),
+            "`:` after a key",
+            "`:`",
+            "write each field as `\"name\": value`",
+        ),
+        K::ExpectedObjectValue => err::json_expected(
+            file,
+            spans.char_at(span.start),
+            "a value after `:`",
+            "a value",
+            "write each field as `\"name\": value`",
+        ),
+        K::ExpectedStringObjectProperty | K::UnexpectedTokenInObject => err::json_unexpected(
+            file,
+            span,
+            &found(span),
+            "write each field as `\"name\": value`, separated by commas",
+        ),
+        K::SingleQuotedStringsNotAllowed => err::json_single_quotes(file, span),
+        K::CommentsNotAllowed | K::UnterminatedCommentBlock => err::json_comment(file, span),
+        K::MultipleRootJsonValues => err::json_after_end(file, span),
+        K::BareDecimalPointNumbersNotAllowed
+        | K::UnaryPlusNumbersNotAllowed
+        | K::ExpectedDigit
+        | K::ExpectedDigitFollowingNegativeSign
+        | K::ExpectedPlusMinusOrDigitInNumberLiteral
+        | K::HexadecimalNumbersNotAllowed
+        | K::NonFiniteNumbersNotAllowed => err::json_number(file, span),
+        K::String(_) => err::json_escape(file, span),
+        _ => err::json_unexpected(
+            file,
+            span,
+            &found(span),
+            "values are strings in double quotes, numbers, `true`, `false`, `null`, `[…]` or `{…}`",
+        ),
+    }
 }
 
 /// A JSON value as a node; `Err` with where it nests too deeply.
@@ -447,54 +536,6 @@ fn json_node(v: jsonc_parser::ast::Value<'_>, base: usize, level: usize) -> Resu
     })
 }
 
-fn json_syntax(file: &SourceFile, spans: &Spans) -> Result<(), Diagnostic> {
-    let text = spans.text();
-    // serde_json does not skip a byte order mark; YAML does.
-    let bom = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
-    let Err(e) = serde_json::from_str::<de::IgnoredAny>(&text[bom..]) else {
-        return Ok(());
-    };
-    // serde_json counted the first line's columns after the byte order mark.
-    let column = if e.line() <= 1 { e.column() + bom } else { e.column() };
-    let span = spans.line_col(e.line(), column);
-    let full = e.to_string();
-    // serde_json appends " at line L column C"; the label shows where.
-    let msg = full.rfind(" at line ").map_or(full.as_str(), |i| &full[..i]);
-    // serde_json reports a comma before `}` as a key it expected.
-    let before = text[..span.start].trim_end();
-    let trailing = before.ends_with(',') && text[span.start..].starts_with(['}', ']']);
-    let (msg, help) = match msg {
-        _ if trailing => (
-            "a comma after the last item".to_string(),
-            "JSON allows no comma before `}` or `]`: remove it",
-        ),
-        "trailing comma" => (
-            "a comma after the last item".to_string(),
-            "JSON allows no comma before `}` or `]`: remove it",
-        ),
-        "recursion limit exceeded" => (
-            "the JSON nests too deeply".to_string(),
-            "the format nests at most six levels; check the brackets",
-        ),
-        m if m.starts_with("EOF while parsing") => (
-            "the JSON ends before it is complete".to_string(),
-            "close every `{` and `[`, and every string",
-        ),
-        m => (
-            format!("not valid JSON: {m}"),
-            "check the commas, quotes and brackets around this point",
-        ),
-    };
-    Err(Diagnostic::error(Code::DataSyntax, msg)
-        .in_file(file)
-        .label(span, "here")
-        .help(help))
-}
-
 /// The innermost error: serde-saphyr wraps errors met through aliases and
 /// errors with snippets.
 fn innermost(mut e: &serde_saphyr::Error) -> &serde_saphyr::Error {
@@ -515,28 +556,23 @@ fn saphyr_error(file: &SourceFile, spans: &Spans, format: Format, outer: &serde_
         .map_or(Span::new(spans.text().len(), spans.text().len()), |l| {
             spans.yaml_span(&l)
         });
-    let limit = |msg: String, help: &str| {
-        Diagnostic::error(Code::DataInvalid, msg)
-            .in_file(file)
-            .label(span, "here")
-            .help(help.to_string())
-    };
+    let limit = |msg: &str, help: &str| err::yaml_limit(file, span, msg, help);
     match e {
         E::Budget { breach, .. } => match breach {
             BudgetBreach::Depth { .. } => depth(file, span),
             BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
                 limit(
-                    "the file uses too many YAML aliases".to_string(),
+                    "the file uses too many YAML aliases",
                     "write the values out instead of repeating `*alias` references",
                 )
             }
             BudgetBreach::MergeKeys { .. } => limit(
-                "the file uses too many YAML merge keys (`<<`)".to_string(),
+                "the file uses too many YAML merge keys (`<<`)",
                 "write the fields out instead of merging them",
             ),
-            BudgetBreach::Documents { .. } => multiple_documents(file, span),
+            BudgetBreach::Documents { .. } => err::multiple_documents(file, span),
             _ => limit(
-                "the file is too large to evaluate".to_string(),
+                "the file is too large to evaluate",
                 "one file holds one organisation's evaluation; split large collections into several files",
             ),
         },
@@ -544,10 +580,10 @@ fn saphyr_error(file: &SourceFile, spans: &Spans, format: Format, outer: &serde_
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. }
         | E::AliasReplayCounterOverflow { .. } => limit(
-            "YAML aliases expand to too much data".to_string(),
+            "YAML aliases expand to too much data",
             "aliases (`*name`) may repeat a value, not multiply it; write the values out",
         ),
-        E::MultipleDocuments { .. } => multiple_documents(file, span),
+        E::MultipleDocuments { .. } => err::multiple_documents(file, span),
         _ => {
             let msg: String = serde_saphyr::UserMessageFormatter
                 .format_message(e)
@@ -563,24 +599,11 @@ fn saphyr_error(file: &SourceFile, spans: &Spans, format: Format, outer: &serde_
                 Format::Yaml => ("YAML", "check the indentation, quotes and brackets around this point"),
                 Format::Json => ("JSON", "check the commas, quotes and brackets around this point"),
             };
-            Diagnostic::error(Code::DataSyntax, format!("not valid {what}: {msg}"))
-                .in_file(file)
-                .label(span, "here")
-                .help(help)
+            err::parser_syntax(file, span, what, &msg, help)
         }
     }
 }
 
 fn depth(file: &SourceFile, span: Span) -> Diagnostic {
-    Diagnostic::error(Code::DataInvalid, format!("the data nests more than {MAX_DEPTH} levels deep"))
-        .in_file(file)
-        .label(span, "too deep")
-        .help("the format nests at most six levels (document, indicators, indicator, evidence, item, themes); check the indentation and brackets")
-}
-
-fn multiple_documents(file: &SourceFile, span: Span) -> Diagnostic {
-    Diagnostic::error(Code::DataSyntax, "more than one YAML document in one file")
-        .in_file(file)
-        .label(span, "a second document starts here")
-        .help("one file holds one evaluation: remove the `---` line, or split the file in two")
+    err::too_deep(file, span, MAX_DEPTH)
 }

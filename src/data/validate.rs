@@ -6,100 +6,25 @@
 
 use std::collections::HashMap;
 
+use super::err;
+use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, Ty};
 use super::tree::{Node, Spans, Value};
 use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData, Override};
 use crate::diag::suggest;
-use crate::diag::{Code, Diagnostic, SourceFile, Span};
+use crate::diag::{Diagnostic, SourceFile, Span};
 
-/// A field of the format, with an example line in each syntax.
-struct Field {
-    name: &'static str,
-    yaml: &'static str,
-    json: &'static str,
-}
-
-const fn field(name: &'static str, yaml: &'static str, json: &'static str) -> Field {
-    Field { name, yaml, json }
-}
-
-const DOCUMENT: &[Field] = &[
-    field("sixpoint", "sixpoint: 1", r#""sixpoint": 1"#),
-    field("framework", "framework: generic_2006", r#""framework": "generic_2006""#),
-    field(
-        "organisation",
-        r#"organisation: "Northshore Children's Services Partnership""#,
-        r#""organisation": "Northshore Children's Services Partnership""#,
-    ),
-    field("period", r#"period: "2025-26""#, r#""period": "2025-26""#),
-    field(
-        "context",
-        "context: [senior_vacancies]",
-        r#""context": ["senior_vacancies"]"#,
-    ),
-    field("facts", "facts: [no_website]", r#""facts": ["no_website"]"#),
-    field(
-        "indicators",
-        r#"indicators: {"2.1": {evidence: [{source: documentation}]}}"#,
-        r#""indicators": {"2.1": {"evidence": [{"source": "documentation"}]}}"#,
-    ),
-];
-
-const OVERRIDE: &[Field] = &[
-    field("grade", "grade: good", r#""grade": "good""#),
-    field(
-        "reason",
-        r#"reason: "Inspection evidence shows sustained improvement""#,
-        r#""reason": "Inspection evidence shows sustained improvement""#,
-    ),
-    field(
-        "evidence",
-        r#"evidence: ["Pupil survey, May 2025"]"#,
-        r#""evidence": ["Pupil survey, May 2025"]"#,
-    ),
-    field("by", r#"by: "Lead inspector""#, r#""by": "Lead inspector""#),
-];
-
-const INDICATOR: &[Field] = &[
-    field("claimed", "claimed: good", r#""claimed": "good""#),
-    field(
-        "override",
-        r#"override: {grade: good, reason: "…", evidence: ["…"], by: "…"}"#,
-        r#""override": {"grade": "good", "reason": "…", "evidence": ["…"], "by": "…"}"#,
-    ),
-    field(
-        "measures",
-        "measures: {attendance: [91.0, 92.5, 93.1]}",
-        r#""measures": {"attendance": [91.0, 92.5, 93.1]}"#,
-    ),
-    field(
-        "evidence",
-        "evidence: [{source: documentation, finding: strength}]",
-        r#""evidence": [{"source": "documentation", "finding": "strength"}]"#,
-    ),
-];
-
-const EVIDENCE: &[Field] = &[
-    field(
-        "source",
-        "source: stakeholder_views",
-        r#""source": "stakeholder_views""#,
-    ),
-    field(
-        "ref",
-        r#"ref: "Pupil survey, May 2025""#,
-        r#""ref": "Pupil survey, May 2025""#,
-    ),
-    field("finding", "finding: strength", r#""finding": "strength""#),
-    field("weight", "weight: major", r#""weight": "major""#),
-    field("themes", "themes: [reported]", r#""themes": ["reported"]"#),
-    field("consider", "consider: case_records", r#""consider": "case_records""#),
-    field("respondents", "respondents: 240", r#""respondents": 240"#),
-    field("agreeing", "agreeing: 221", r#""agreeing": 221"#),
-    field("note", r#"note: "free text""#, r#""note": "free text""#),
-];
-
+/// The field `name` of a table. Every name asked for is in its table (the
+/// tests load every field); a name that is not gets a blank description.
 fn spec(fields: &'static [Field], name: &str) -> &'static Field {
-    fields.iter().find(|f| f.name == name).unwrap_or(&fields[0])
+    static BLANK: Field = Field {
+        name: "",
+        yaml: "",
+        json: "",
+        ty: Ty::Text,
+        required: false,
+        about: "",
+    };
+    fields.iter().find(|f| f.name == name).unwrap_or(&BLANK)
 }
 
 fn names(fields: &[Field]) -> String {
@@ -158,10 +83,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(&self, code: Code, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(code, msg).in_file(self.file)
-    }
-
     fn example(&self, f: &Field) -> &'static str {
         match self.format {
             Format::Yaml => f.yaml,
@@ -200,13 +121,7 @@ impl<'a> Checker<'a> {
         } else {
             format!("for example: `{}`", self.example(f))
         };
-        let d = self
-            .error(
-                Code::DataInvalid,
-                format!("`{}` must be {expected}, found {found}", f.name),
-            )
-            .label(self.value_span(e), format!("expected {expected}"))
-            .help(help);
+        let d = err::wrong_type(self.file, self.value_span(e), f.name, expected, found, help);
         self.diags.push(d);
     }
 
@@ -228,13 +143,8 @@ impl<'a> Checker<'a> {
         let mut suggested = Vec::new();
         for (key, value) in entries {
             let Some(name) = self.scalar_text(key).filter(|n| !n.is_empty()) else {
-                let d = self
-                    .error(
-                        Code::DataInvalid,
-                        format!("a field name in {} must be a word, found {}", m.this, key.value.kind()),
-                    )
-                    .label(self.span(key), "expected a field name")
-                    .help(format!("the fields of {} are {}", m.kind, names(m.fields)));
+                let help = format!("the fields of {} are {}", m.kind, names(m.fields));
+                let d = err::field_name(self.file, self.span(key), m.this, key.value.kind(), help);
                 self.diags.push(d);
                 continue;
             };
@@ -243,11 +153,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             if let Some((_, first)) = found.iter().find(|(n, _)| *n == f.name) {
-                let d = self
-                    .error(Code::DataDuplicate, format!("`{name}` is given twice in {}", m.this))
-                    .label(self.span(key), "given again here")
-                    .label(self.span(first.key), "first given here")
-                    .help("keep one of them: the second would silently replace the first");
+                let d = err::duplicate_field(self.file, self.span(key), self.span(first.key), &name, m.this);
                 self.diags.push(d);
                 continue;
             }
@@ -272,12 +178,18 @@ impl<'a> Checker<'a> {
                 self.example(spec(INDICATOR, "evidence"))
             );
         }
-        let d = self
-            .error(Code::DataInvalid, format!("unknown field `{name}` in {}", m.this))
-            .label(self.span(key), format!("not a field of {}", m.kind))
-            .help(help);
+        let d = err::unknown_field(self.file, self.span(key), name, m.this, m.kind, help);
         self.diags.push(d);
         suggestion
+    }
+
+    /// Reports each required field of `m` that is not given.
+    fn require(&mut self, fields: &Fields, m: &Mapping) {
+        for f in m.fields.iter().filter(|f| f.required) {
+            if fields.get(f.name).is_none() {
+                self.missing(fields, m, f.name);
+            }
+        }
     }
 
     fn missing(&mut self, fields: &Fields, m: &Mapping, name: &str) {
@@ -285,10 +197,7 @@ impl<'a> Checker<'a> {
             return;
         }
         let f = spec(m.fields, name);
-        let d = self
-            .error(Code::DataInvalid, format!("{} has no `{name}`", m.this))
-            .label(fields.at, format!("this mapping has no `{name}`"))
-            .help(format!("add it, e.g. `{}`", self.example(f)));
+        let d = err::missing_field(self.file, fields.at, m.this, name, self.example(f));
         self.diags.push(d);
     }
 
@@ -339,23 +248,11 @@ impl<'a> Checker<'a> {
                     span: self.span(item),
                 }),
                 None => {
-                    let d = self
-                        .error(
-                            Code::DataInvalid,
-                            format!(
-                                "each item of `{}` must be a string, found {}",
-                                f.name,
-                                item.value.kind()
-                            ),
-                        )
-                        .label(
-                            self.value_span(Entry {
-                                key: e.key,
-                                value: item,
-                            }),
-                            "expected a string",
-                        )
-                        .help(format!("for example: `{}`", self.example(f)));
+                    let span = self.value_span(Entry {
+                        key: e.key,
+                        value: item,
+                    });
+                    let d = err::list_item_type(self.file, span, f.name, item.value.kind(), self.example(f));
                     self.diags.push(d);
                 }
             }
@@ -373,13 +270,7 @@ impl<'a> Checker<'a> {
             // range is checked below.
             Value::Float(x) if x.is_finite() && x.fract() == 0.0 => x as i128,
             Value::Float(x) if x.is_finite() => {
-                let d = self
-                    .error(
-                        Code::DataInvalid,
-                        format!("`{}` must be a whole number, found {x}", f.name),
-                    )
-                    .label(self.span(e.value), "not a whole number")
-                    .help(format!("counts are of people: for example `{}`", self.example(f)));
+                let d = err::count_not_whole(self.file, self.span(e.value), f.name, x, self.example(f));
                 self.diags.push(d);
                 return None;
             }
@@ -389,13 +280,7 @@ impl<'a> Checker<'a> {
             }
         };
         if value < 0 {
-            let d = self
-                .error(
-                    Code::DataInvalid,
-                    format!("`{}` must not be negative, found {value}", f.name),
-                )
-                .label(self.span(e.value), "a negative count")
-                .help(format!("for example: `{}`", self.example(f)));
+            let d = err::count_negative(self.file, self.span(e.value), f.name, value, self.example(f));
             self.diags.push(d);
             return None;
         }
@@ -405,10 +290,7 @@ impl<'a> Checker<'a> {
                 span: self.span(e.value),
             }),
             Err(_) => {
-                let d = self
-                    .error(Code::DataInvalid, format!("`{}` is too large, found {value}", f.name))
-                    .label(self.span(e.value), "too large a count")
-                    .help(format!("for example: `{}`", self.example(f)));
+                let d = err::count_too_large(self.file, self.span(e.value), f.name, value, self.example(f));
                 self.diags.push(d);
                 None
             }
@@ -440,13 +322,7 @@ impl<'a> Checker<'a> {
                     Some(s) => format!("did you mean `{s}`? Or {tail}"),
                     None => format!("write `strength` or `weakness`, or {tail}"),
                 };
-                let d = self
-                    .error(
-                        Code::DataInvalid,
-                        format!("`finding` must be `strength` or `weakness`, found `{text}`"),
-                    )
-                    .label(span, "not a finding")
-                    .help(help);
+                let d = err::bad_finding(self.file, span, &text, help);
                 self.diags.push(d);
                 None
             }
@@ -456,7 +332,7 @@ impl<'a> Checker<'a> {
     fn outline(&self) -> String {
         format!(
             "start with `{}`, then give `framework`, `organisation` and `indicators` (see docs/data-format.md)",
-            self.example(&DOCUMENT[0])
+            self.example(spec(DOCUMENT, "sixpoint"))
         )
     }
 
@@ -465,20 +341,12 @@ impl<'a> Checker<'a> {
         let entries = match &root.value {
             Value::Map(entries) => entries,
             Value::Null => {
-                let d = self
-                    .error(Code::DataInvalid, "the data file is empty")
-                    .help(self.outline());
+                let d = err::empty(self.file, self.outline());
                 self.diags.push(d);
                 return None;
             }
             other => {
-                let d = self
-                    .error(
-                        Code::DataInvalid,
-                        format!("the data file must be a mapping of fields, found {}", other.kind()),
-                    )
-                    .label(self.span(root), "expected `field: value` entries")
-                    .help(self.outline());
+                let d = err::not_a_mapping(self.file, self.span(root), other.kind(), self.outline());
                 self.diags.push(d);
                 return None;
             }
@@ -492,10 +360,7 @@ impl<'a> Checker<'a> {
             && let Value::Int(n) = v.value
             && n != 1
         {
-            let d = self
-                .error(Code::DataVersion, format!("data format version {n} is not one this build reads"))
-                .label(self.span(v), "this build reads version 1")
-                .help("write the file in format version 1 (`sixpoint: 1`, see docs/data-format.md), or use a newer sixpoint");
+            let d = err::version(self.file, self.span(v), n);
             self.diags.push(d);
             return None;
         }
@@ -506,12 +371,10 @@ impl<'a> Checker<'a> {
             fields: DOCUMENT,
         };
         let f = self.fields(root, &m);
+        self.require(&f, &m);
         let sixpoint = spec(DOCUMENT, "sixpoint");
         let version = match f.get("sixpoint") {
-            None => {
-                self.missing(&f, &m, "sixpoint");
-                None
-            }
+            None => None,
             Some(e) => match e.value.value {
                 Value::Int(1) => Some(At {
                     value: 1u32,
@@ -526,10 +389,7 @@ impl<'a> Checker<'a> {
         let required = |this: &mut Self, name: &str| {
             let field = spec(DOCUMENT, name);
             match f.get(name) {
-                None => {
-                    this.missing(&f, &m, name);
-                    None
-                }
+                None => None,
                 Some(e) if matches!(e.value.value, Value::Null) => {
                     this.type_error(field, e, "a string");
                     None
@@ -542,13 +402,7 @@ impl<'a> Checker<'a> {
         let period = self.string(spec(DOCUMENT, "period"), f.get("period"));
         let context = self.strings(spec(DOCUMENT, "context"), f.get("context"));
         let facts = self.strings(spec(DOCUMENT, "facts"), f.get("facts"));
-        let indicators = match f.get("indicators") {
-            None => {
-                self.missing(&f, &m, "indicators");
-                None
-            }
-            Some(e) => Some((self.indicators(e), self.span(e.key))),
-        };
+        let indicators = f.get("indicators").map(|e| (self.indicators(e), self.span(e.key)));
         if !self.diags.is_empty() {
             return None;
         }
@@ -588,25 +442,16 @@ impl<'a> Checker<'a> {
                 _ => None,
             };
             let Some(id) = id.filter(|id| !id.is_empty()) else {
-                let d = self
-                    .error(
-                        Code::DataInvalid,
-                        format!("an indicator id must be a string, found {}", key.value.kind()),
-                    )
-                    .label(key_span, "expected an indicator id")
-                    .help(match self.format {
-                        Format::Yaml => r#"quote indicator ids: "2.1":"#,
-                        Format::Json => r#"indicator ids are strings: "2.1":"#,
-                    });
+                let help = match self.format {
+                    Format::Yaml => r#"quote indicator ids: "2.1":"#,
+                    Format::Json => r#"indicator ids are strings: "2.1":"#,
+                };
+                let d = err::indicator_id(self.file, key_span, key.value.kind(), help);
                 self.diags.push(d);
                 continue;
             };
             if let Some(&first) = seen.get(&id) {
-                let d = self
-                    .error(Code::DataDuplicate, format!("indicator {id} is given twice"))
-                    .label(key_span, "given again here")
-                    .label(first, "first given here")
-                    .help("merge the two entries into one");
+                let d = err::duplicate_indicator(self.file, key_span, first, &id);
                 self.diags.push(d);
                 continue;
             }
@@ -651,17 +496,7 @@ impl<'a> Checker<'a> {
                 } else {
                     format!("for example: `{}`", self.example(spec(INDICATOR, "evidence")))
                 };
-                let d = self
-                    .error(
-                        Code::DataInvalid,
-                        format!(
-                            "indicator {} must be a mapping of `claimed`, `measures` and `evidence`, found {}",
-                            id.value,
-                            other.kind()
-                        ),
-                    )
-                    .label(self.value_span(e), "expected `field: value` entries")
-                    .help(help);
+                let d = err::indicator_not_mapping(self.file, self.value_span(e), &id.value, other.kind(), help);
                 self.diags.push(d);
                 return None;
             }
@@ -739,25 +574,12 @@ impl<'a> Checker<'a> {
         let mut out: Vec<(At<String>, At<Vec<f64>>)> = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             let Some(name) = self.scalar_text(key).filter(|n| !n.is_empty()) else {
-                let d = self
-                    .error(
-                        Code::DataInvalid,
-                        format!("a measure name must be a string, found {}", key.value.kind()),
-                    )
-                    .label(self.span(key), "expected a measure name")
-                    .help(format!("for example: `{}`", self.example(f)));
+                let d = err::measure_name(self.file, self.span(key), key.value.kind(), self.example(f));
                 self.diags.push(d);
                 continue;
             };
             if let Some((first, _)) = out.iter().find(|(n, _)| n.value == name) {
-                let d = self
-                    .error(
-                        Code::DataDuplicate,
-                        format!("measure `{name}` is given twice in indicator {id}"),
-                    )
-                    .label(self.span(key), "given again here")
-                    .label(first.span, "first given here")
-                    .help("keep one series: the second would silently replace the first");
+                let d = err::duplicate_measure(self.file, self.span(key), first.span, &name, id);
                 self.diags.push(d);
                 continue;
             }
@@ -780,16 +602,7 @@ impl<'a> Checker<'a> {
             Format::Json => format!(r#""{name}": [91.0, 92.5, 93.1]"#),
         };
         let Value::Seq(items) = &e.value.value else {
-            let d = self
-                .error(
-                    Code::DataInvalid,
-                    format!(
-                        "measure `{name}` must be a list of numbers, oldest first, found {}",
-                        e.value.value.kind()
-                    ),
-                )
-                .label(self.value_span(e), "expected a list of numbers")
-                .help(format!("for example: `{example}` (a single value is a list of one)"));
+            let d = err::series_not_list(self.file, self.value_span(e), name, e.value.value.kind(), &example);
             self.diags.push(d);
             return None;
         };
@@ -818,16 +631,11 @@ impl<'a> Checker<'a> {
             } else {
                 format!("for example: `{example}`")
             };
-            let d = self
-                .error(Code::DataInvalid, problem)
-                .label(
-                    self.value_span(Entry {
-                        key: e.key,
-                        value: item,
-                    }),
-                    "expected a number",
-                )
-                .help(help);
+            let span = self.value_span(Entry {
+                key: e.key,
+                value: item,
+            });
+            let d = err::series_value(self.file, span, problem, help);
             self.diags.push(d);
         }
         ok.then(|| At {
@@ -846,13 +654,7 @@ impl<'a> Checker<'a> {
                     Format::Yaml => "start each item with a dash: `- source: documentation`",
                     Format::Json => r#"put the items in a list: `"evidence": [{"source": "documentation"}]`"#,
                 };
-                let d = self
-                    .error(
-                        Code::DataInvalid,
-                        "`evidence` must be a list of evidence items, found a mapping",
-                    )
-                    .label(self.value_span(e), "expected a list")
-                    .help(help);
+                let d = err::evidence_not_list(self.file, self.value_span(e), help);
                 self.diags.push(d);
                 return Vec::new();
             }
@@ -892,10 +694,7 @@ impl<'a> Checker<'a> {
                 Format::Json => r#"{"source": "documentation"}"#,
             };
             // An empty item has an empty span, but where the item is.
-            let d = self
-                .error(Code::DataInvalid, msg)
-                .label(self.span(node), label)
-                .help(format!("an evidence item gives at least its source: `{example}`"));
+            let d = err::item_not_mapping(self.file, self.span(node), msg, label, example);
             self.diags.push(d);
             return None;
         }
@@ -905,11 +704,9 @@ impl<'a> Checker<'a> {
             fields: EVIDENCE,
         };
         let f = self.fields(node, &m);
+        self.require(&f, &m);
         let source = match f.get("source") {
-            None => {
-                self.missing(&f, &m, "source");
-                None
-            }
+            None => None,
             Some(e) if matches!(e.value.value, Value::Null) => {
                 self.type_error(spec(EVIDENCE, "source"), e, "a string");
                 None
@@ -928,41 +725,19 @@ impl<'a> Checker<'a> {
         let note = self.string(spec(EVIDENCE, "note"), f.get("note")).map(|n| n.value);
         match (&respondents, &agreeing) {
             (Some(r), None) if !has_agreeing => {
-                let d = self
-                    .error(Code::DataSurvey, format!("`respondents` without `agreeing` in {this}"))
-                    .label(r.span, "respondents, but how many agreed?")
-                    .help(format!(
-                        "give both survey counts (e.g. `{}`) or neither",
-                        self.example(spec(EVIDENCE, "agreeing"))
-                    ));
+                let d = err::respondents_alone(self.file, r.span, this, self.example(spec(EVIDENCE, "agreeing")));
                 self.diags.push(d);
             }
             (None, Some(a)) if !has_respondents => {
-                let d = self
-                    .error(Code::DataSurvey, format!("`agreeing` without `respondents` in {this}"))
-                    .label(a.span, "agreeing, but out of how many?")
-                    .help(format!(
-                        "give both survey counts (e.g. `{}`) or neither",
-                        self.example(spec(EVIDENCE, "respondents"))
-                    ));
+                let d = err::agreeing_alone(self.file, a.span, this, self.example(spec(EVIDENCE, "respondents")));
                 self.diags.push(d);
             }
             (Some(r), Some(a)) if a.value > r.value => {
-                let d = self
-                    .error(
-                        Code::DataSurvey,
-                        format!("{} agreeing out of {} respondents", a.value, r.value),
-                    )
-                    .label(a.span, "more than were asked")
-                    .label(r.span, "respondents")
-                    .help("`agreeing` counts the respondents who agreed, so it cannot be more than `respondents`");
+                let d = err::more_agreeing(self.file, (a.span, a.value), (r.span, r.value));
                 self.diags.push(d);
             }
             (Some(r), Some(_)) if r.value == 0 => {
-                let d = self
-                    .error(Code::DataSurvey, "a survey of 0 respondents gives no proportion")
-                    .label(r.span, "nobody asked")
-                    .help("leave both counts out when nobody was asked");
+                let d = err::no_respondents(self.file, r.span);
                 self.diags.push(d);
             }
             _ => {}

@@ -1,0 +1,390 @@
+//! Every diagnostic of a data file is built here, one constructor each, so
+//! that a problem is worded, coded and labelled the same wherever it is met.
+
+use crate::diag::{Code, Diagnostic, SourceFile, Span};
+
+fn syntax(file: &SourceFile, msg: impl Into<String>, span: Span, label: &str, help: &str) -> Diagnostic {
+    Diagnostic::error(Code::DataSyntax, msg)
+        .in_file(file)
+        .label(span, label.to_string())
+        .help(help.to_string())
+}
+
+pub(super) fn json_trailing_comma(file: &SourceFile, span: Span) -> Diagnostic {
+    syntax(
+        file,
+        "a comma after the last item",
+        span,
+        "here",
+        "JSON allows no comma before `}` or `]`: remove it",
+    )
+}
+
+pub(super) fn json_incomplete(file: &SourceFile, span: Span, label: &str) -> Diagnostic {
+    syntax(
+        file,
+        "the JSON ends before it is complete",
+        span,
+        label,
+        "close every `{` and `[`, and every string",
+    )
+}
+
+/// `what` was expected before `span`; `short` is the label's word for it.
+pub(super) fn json_expected(file: &SourceFile, span: Span, what: &str, short: &str, help: &str) -> Diagnostic {
+    syntax(
+        file,
+        format!("not valid JSON: expected {what}"),
+        span,
+        &format!("expected {short} before this"),
+        help,
+    )
+}
+
+pub(super) fn json_unexpected(file: &SourceFile, span: Span, found: &str, help: &str) -> Diagnostic {
+    let msg = if found.trim().is_empty() {
+        "not valid JSON: unexpected text".to_string()
+    } else {
+        format!("not valid JSON: unexpected `{}`", found.trim())
+    };
+    syntax(file, msg, span, "not expected here", help)
+}
+
+pub(super) fn json_single_quotes(file: &SourceFile, span: Span) -> Diagnostic {
+    syntax(
+        file,
+        "not valid JSON: a string in single quotes",
+        span,
+        "here",
+        "JSON strings are in double quotes: `\"text\"`",
+    )
+}
+
+pub(super) fn json_comment(file: &SourceFile, span: Span) -> Diagnostic {
+    syntax(
+        file,
+        "not valid JSON: a comment",
+        span,
+        "here",
+        "JSON has no comments: remove it, or write the file in YAML, where `#` starts one",
+    )
+}
+
+pub(super) fn json_after_end(file: &SourceFile, span: Span) -> Diagnostic {
+    syntax(
+        file,
+        "not valid JSON: more text after the end of the document",
+        span,
+        "after the closing bracket",
+        "a file holds one JSON mapping: remove what follows it, or check the brackets before it",
+    )
+}
+
+pub(super) fn json_number(file: &SourceFile, span: Span) -> Diagnostic {
+    syntax(
+        file,
+        "not valid JSON: a number JSON cannot read",
+        span,
+        "here",
+        "write numbers in decimal with digits on both sides of the point: `12`, `-3`, `91.5`",
+    )
+}
+
+pub(super) fn json_escape(file: &SourceFile, span: Span) -> Diagnostic {
+    syntax(
+        file,
+        "not valid JSON: an invalid escape in a string",
+        span,
+        "here",
+        "escape with `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` or `\\u` and four hex digits",
+    )
+}
+
+pub(super) fn json_control_character(file: &SourceFile, span: Span) -> Diagnostic {
+    syntax(
+        file,
+        "not valid JSON: a control character in a string",
+        span,
+        "here",
+        "write it escaped: `\\n` for a new line, `\\t` for a tab",
+    )
+}
+
+pub(super) fn json_blank(file: &SourceFile, span: Span, c: char) -> Diagnostic {
+    syntax(
+        file,
+        format!(
+            "not valid JSON: a blank other than a space, tab or new line (U+{:04X})",
+            u32::from(c)
+        ),
+        span,
+        "here",
+        "separate values with spaces, tabs or new lines only",
+    )
+}
+
+fn invalid(file: &SourceFile, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(Code::DataInvalid, msg).in_file(file)
+}
+
+// Reading the file.
+
+pub(super) fn unsupported_format(name: &str, ext: &str) -> Diagnostic {
+    // DataSyntax: the file is not (known to be) YAML or JSON.
+    Diagnostic::error(Code::DataSyntax, format!("unsupported data format {ext} for `{name}`"))
+        .help("data files are YAML (`.yaml`, `.yml`) or JSON (`.json`)")
+}
+
+pub(super) fn too_large(name: &str, bytes: u64, limit: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::IoRead,
+        format!(
+            "`{name}` is too large to be a data file ({:.1} MiB; the limit is {} MiB)",
+            bytes as f64 / (1024.0 * 1024.0),
+            limit / (1024 * 1024)
+        ),
+    )
+    .help("one file holds one organisation's evaluation; check that this is the right file")
+}
+
+pub(super) fn unreadable(file: &SourceFile) -> Diagnostic {
+    invalid(file, "the data file could not be read as an evaluation")
+}
+
+pub(super) fn more_problems(file: &SourceFile, more: usize) -> Diagnostic {
+    invalid(file, format!("and {more} more problems in this file"))
+        .help("fix the problems above first; the rest are often the same mistake")
+}
+
+// YAML syntax and limits.
+
+pub(super) fn yaml_limit(file: &SourceFile, span: Span, msg: &str, help: &str) -> Diagnostic {
+    invalid(file, msg).label(span, "here").help(help.to_string())
+}
+
+/// A syntax error as the YAML parser words it; `what` is the syntax.
+pub(super) fn parser_syntax(file: &SourceFile, span: Span, what: &str, msg: &str, help: &str) -> Diagnostic {
+    syntax(file, format!("not valid {what}: {msg}"), span, "here", help)
+}
+
+pub(super) fn too_deep(file: &SourceFile, span: Span, max: usize) -> Diagnostic {
+    invalid(file, format!("the data nests more than {max} levels deep"))
+        .label(span, "too deep")
+        .help("the format nests at most six levels (document, indicators, indicator, evidence, item, themes); check the indentation and brackets")
+}
+
+pub(super) fn multiple_documents(file: &SourceFile, span: Span) -> Diagnostic {
+    syntax(
+        file,
+        "more than one YAML document in one file",
+        span,
+        "a second document starts here",
+        "one file holds one evaluation: remove the `---` line, or split the file in two",
+    )
+}
+
+// The document's shape.
+
+pub(super) fn empty(file: &SourceFile, outline: String) -> Diagnostic {
+    invalid(file, "the data file is empty").help(outline)
+}
+
+pub(super) fn not_a_mapping(file: &SourceFile, span: Span, found: &str, outline: String) -> Diagnostic {
+    invalid(
+        file,
+        format!("the data file must be a mapping of fields, found {found}"),
+    )
+    .label(span, "expected `field: value` entries")
+    .help(outline)
+}
+
+pub(super) fn version(file: &SourceFile, span: Span, n: i128) -> Diagnostic {
+    Diagnostic::error(
+        Code::DataVersion,
+        format!("data format version {n} is not one this build reads"),
+    )
+    .in_file(file)
+    .label(span, "this build reads version 1")
+    .help("write the file in format version 1 (`sixpoint: 1`, see docs/data-format.md), or use a newer sixpoint")
+}
+
+pub(super) fn wrong_type(
+    file: &SourceFile,
+    span: Span,
+    name: &str,
+    expected: &str,
+    found: &str,
+    help: String,
+) -> Diagnostic {
+    invalid(file, format!("`{name}` must be {expected}, found {found}"))
+        .label(span, format!("expected {expected}"))
+        .help(help)
+}
+
+pub(super) fn field_name(file: &SourceFile, span: Span, this: &str, found: &str, help: String) -> Diagnostic {
+    invalid(file, format!("a field name in {this} must be a word, found {found}"))
+        .label(span, "expected a field name")
+        .help(help)
+}
+
+pub(super) fn duplicate_field(file: &SourceFile, again: Span, first: Span, name: &str, this: &str) -> Diagnostic {
+    Diagnostic::error(Code::DataDuplicate, format!("`{name}` is given twice in {this}"))
+        .in_file(file)
+        .label(again, "given again here")
+        .label(first, "first given here")
+        .help("keep one of them: the second would silently replace the first")
+}
+
+pub(super) fn unknown_field(
+    file: &SourceFile,
+    span: Span,
+    name: &str,
+    this: &str,
+    kind: &str,
+    help: String,
+) -> Diagnostic {
+    invalid(file, format!("unknown field `{name}` in {this}"))
+        .label(span, format!("not a field of {kind}"))
+        .help(help)
+}
+
+pub(super) fn missing_field(file: &SourceFile, at: Span, this: &str, name: &str, example: &str) -> Diagnostic {
+    invalid(file, format!("{this} has no `{name}`"))
+        .label(at, format!("this mapping has no `{name}`"))
+        .help(format!("add it, e.g. `{example}`"))
+}
+
+pub(super) fn list_item_type(file: &SourceFile, span: Span, name: &str, found: &str, example: &str) -> Diagnostic {
+    invalid(file, format!("each item of `{name}` must be a string, found {found}"))
+        .label(span, "expected a string")
+        .help(format!("for example: `{example}`"))
+}
+
+pub(super) fn count_not_whole(file: &SourceFile, span: Span, name: &str, x: f64, example: &str) -> Diagnostic {
+    invalid(file, format!("`{name}` must be a whole number, found {x}"))
+        .label(span, "not a whole number")
+        .help(format!("counts are of people: for example `{example}`"))
+}
+
+pub(super) fn count_negative(file: &SourceFile, span: Span, name: &str, value: i128, example: &str) -> Diagnostic {
+    invalid(file, format!("`{name}` must not be negative, found {value}"))
+        .label(span, "a negative count")
+        .help(format!("for example: `{example}`"))
+}
+
+pub(super) fn count_too_large(file: &SourceFile, span: Span, name: &str, value: i128, example: &str) -> Diagnostic {
+    invalid(file, format!("`{name}` is too large, found {value}"))
+        .label(span, "too large a count")
+        .help(format!("for example: `{example}`"))
+}
+
+pub(super) fn bad_finding(file: &SourceFile, span: Span, text: &str, help: String) -> Diagnostic {
+    invalid(
+        file,
+        format!("`finding` must be `strength` or `weakness`, found `{text}`"),
+    )
+    .label(span, "not a finding")
+    .help(help)
+}
+
+// Indicators, measures and evidence.
+
+pub(super) fn indicator_id(file: &SourceFile, span: Span, found: &str, help: &str) -> Diagnostic {
+    invalid(file, format!("an indicator id must be a string, found {found}"))
+        .label(span, "expected an indicator id")
+        .help(help.to_string())
+}
+
+pub(super) fn duplicate_indicator(file: &SourceFile, again: Span, first: Span, id: &str) -> Diagnostic {
+    Diagnostic::error(Code::DataDuplicate, format!("indicator {id} is given twice"))
+        .in_file(file)
+        .label(again, "given again here")
+        .label(first, "first given here")
+        .help("merge the two entries into one")
+}
+
+pub(super) fn indicator_not_mapping(file: &SourceFile, span: Span, id: &str, found: &str, help: String) -> Diagnostic {
+    invalid(
+        file,
+        format!("indicator {id} must be a mapping of `claimed`, `measures` and `evidence`, found {found}"),
+    )
+    .label(span, "expected `field: value` entries")
+    .help(help)
+}
+
+pub(super) fn measure_name(file: &SourceFile, span: Span, found: &str, example: &str) -> Diagnostic {
+    invalid(file, format!("a measure name must be a string, found {found}"))
+        .label(span, "expected a measure name")
+        .help(format!("for example: `{example}`"))
+}
+
+pub(super) fn duplicate_measure(file: &SourceFile, again: Span, first: Span, name: &str, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::DataDuplicate,
+        format!("measure `{name}` is given twice in indicator {id}"),
+    )
+    .in_file(file)
+    .label(again, "given again here")
+    .label(first, "first given here")
+    .help("keep one series: the second would silently replace the first")
+}
+
+pub(super) fn series_not_list(file: &SourceFile, span: Span, name: &str, found: &str, example: &str) -> Diagnostic {
+    invalid(
+        file,
+        format!("measure `{name}` must be a list of numbers, oldest first, found {found}"),
+    )
+    .label(span, "expected a list of numbers")
+    .help(format!("for example: `{example}` (a single value is a list of one)"))
+}
+
+/// A value of a series that is not a finite number; `problem` says which.
+pub(super) fn series_value(file: &SourceFile, span: Span, problem: String, help: String) -> Diagnostic {
+    invalid(file, problem).label(span, "expected a number").help(help)
+}
+
+pub(super) fn evidence_not_list(file: &SourceFile, span: Span, help: &str) -> Diagnostic {
+    invalid(file, "`evidence` must be a list of evidence items, found a mapping")
+        .label(span, "expected a list")
+        .help(help.to_string())
+}
+
+pub(super) fn item_not_mapping(file: &SourceFile, span: Span, msg: String, label: &str, example: &str) -> Diagnostic {
+    invalid(file, msg)
+        .label(span, label.to_string())
+        .help(format!("an evidence item gives at least its source: `{example}`"))
+}
+
+// Survey counts.
+
+fn survey(file: &SourceFile, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(Code::DataSurvey, msg).in_file(file)
+}
+
+pub(super) fn respondents_alone(file: &SourceFile, span: Span, this: &str, example: &str) -> Diagnostic {
+    survey(file, format!("`respondents` without `agreeing` in {this}"))
+        .label(span, "respondents, but how many agreed?")
+        .help(format!("give both survey counts (e.g. `{example}`) or neither"))
+}
+
+pub(super) fn agreeing_alone(file: &SourceFile, span: Span, this: &str, example: &str) -> Diagnostic {
+    survey(file, format!("`agreeing` without `respondents` in {this}"))
+        .label(span, "agreeing, but out of how many?")
+        .help(format!("give both survey counts (e.g. `{example}`) or neither"))
+}
+
+pub(super) fn more_agreeing(file: &SourceFile, agreeing: (Span, u64), respondents: (Span, u64)) -> Diagnostic {
+    survey(
+        file,
+        format!("{} agreeing out of {} respondents", agreeing.1, respondents.1),
+    )
+    .label(agreeing.0, "more than were asked")
+    .label(respondents.0, "respondents")
+    .help("`agreeing` counts the respondents who agreed, so it cannot be more than `respondents`")
+}
+
+pub(super) fn no_respondents(file: &SourceFile, span: Span) -> Diagnostic {
+    survey(file, "a survey of 0 respondents gives no proportion")
+        .label(span, "nobody asked")
+        .help("leave both counts out when nobody was asked")
+}
