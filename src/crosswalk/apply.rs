@@ -466,8 +466,7 @@ impl<'a> Rewriter<'a> {
             }
         }
         let mut indicators = Vec::new();
-        for (i, (t, ind)) in cw.targets.iter().zip(&target.indicators).enumerate() {
-            let id = IndicatorId(i as u32);
+        for (t, (id, ind)) in cw.targets.iter().zip(target.indicators.iter_enumerated()) {
             let sources: Vec<(SourceId, &IndicatorData)> = t
                 .sources
                 .iter()

@@ -501,7 +501,7 @@ impl Checker<'_> {
         }
         if let (Some(source), Some(s)) = (self.source, sources.first())
             && let Some(&id) = source.names.indicators.get(&s.node)
-            && let Some(ind) = source.indicators.get(id.index())
+            && let Some(ind) = source.indicators.get(id)
             && ind.title != title.node
         {
             let d = Diagnostic::warning(
@@ -517,7 +517,7 @@ impl Checker<'_> {
             self.diags.push(d);
         }
         for &t in targets {
-            if let Some(ind) = self.target.indicators.get(t.index())
+            if let Some(ind) = self.target.indicators.get(t)
                 && ind.title == title.node
             {
                 let d = Diagnostic::warning(
@@ -679,9 +679,8 @@ impl Checker<'_> {
                 let ids: Vec<(String, IndicatorId)> = self
                     .target
                     .indicators
-                    .iter()
-                    .enumerate()
-                    .map(|(i, ind)| (ind.id.clone(), IndicatorId(i as u32)))
+                    .iter_enumerated()
+                    .map(|(i, ind)| (ind.id.clone(), i))
                     .collect();
                 for (id, t) in ids {
                     let taken = self.target_use.contains_key(&id)

@@ -108,12 +108,12 @@ pub fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
             }
             _ => Value::Unknown,
         },
-        Expr::InBand(a, band) => match (eval(p, a, env)?, p.bands.get(band.index())) {
+        Expr::InBand(a, band) => match (eval(p, a, env)?, p.bands.get(band)) {
             (Value::Number(x), Some(b)) => Value::Bool(b.contains(x)),
             _ => Value::Unknown,
         },
         Expr::Call { ext, args, span } => {
-            let Some(x) = p.extensions.get(ext.index()) else {
+            let Some(x) = p.extensions.get(ext) else {
                 return Ok(Value::Unknown);
             };
             let scale = p.grading_scale();
@@ -246,7 +246,7 @@ pub fn aggregate(p: &Program, f: AggFn, scale: &ScaleIr, ranks: &[Rank]) -> Resu
             best.map(|(_, r)| r)
         }
         AggFn::Extension(id) => {
-            let Some(x) = p.extensions.get(id.index()) else {
+            let Some(x) = p.extensions.get(id) else {
                 return Ok(None);
             };
             let values: Vec<i64> = ranks.iter().map(|r| scale.level_value(*r)).collect();
