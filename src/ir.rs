@@ -132,13 +132,11 @@ impl<I: Idx, T> IdVec<I, T> {
     }
 
     /// The item of an id that may belong to another vector (say of another
-    /// program); an id of this vector is better indexed.
-    pub fn get(&self, id: impl std::borrow::Borrow<I>) -> Option<&T> {
+    /// program, or one that does not have every kind of declaration); an id
+    /// of this vector is indexed. Not named `get`, so that clippy's
+    /// `indexing_slicing` knows indexing an `IdVec` cannot fail.
+    pub fn try_get(&self, id: impl std::borrow::Borrow<I>) -> Option<&T> {
         self.items.get(id.borrow().index())
-    }
-
-    pub fn get_mut(&mut self, id: impl std::borrow::Borrow<I>) -> Option<&mut T> {
-        self.items.get_mut(id.borrow().index())
     }
 
     /// A vector with the same ids, each item made from the one here,
@@ -511,6 +509,15 @@ impl TravelIr {
             d if d >= by => Direction::Improving,
             d if d <= -by => Direction::Declining,
             _ => Direction::Stable,
+        }
+    }
+
+    pub fn word_mut(&mut self, d: Direction) -> &mut String {
+        let [improving, stable, declining] = &mut self.words;
+        match d {
+            Direction::Improving => improving,
+            Direction::Stable => stable,
+            Direction::Declining => declining,
         }
     }
 

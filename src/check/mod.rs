@@ -558,7 +558,7 @@ impl<'a> Checker<'a> {
                 self.push(d);
                 continue;
             }
-            ir.words[*d as usize] = word.node.clone();
+            *ir.word_mut(*d) = word.node.clone();
         }
         if !t.words.is_empty()
             && let Some(missing) = Direction::ALL.iter().find(|d| !seen.contains_key(d.keyword()))

@@ -103,7 +103,9 @@ fn classes(ty: Type, column: &Expr, cells: &[&CellHir], levels: usize) -> Option
                         points.push(hi + 1.0);
                     }
                     for w in bounds.windows(2) {
-                        points.push((w[0] + w[1]) / 2.0);
+                        if let [a, b] = w {
+                            points.push((a + b) / 2.0);
+                        }
                     }
                     points.extend(&bounds);
                     if points.is_empty() {

@@ -99,11 +99,11 @@ pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Re
 fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner: OwnerId, org: &str) -> String {
     let mut out = String::new();
     let ind = match target {
-        Target::Indicator(i) | Target::Theme(i, _) => p.indicators.get(i),
+        Target::Indicator(i) | Target::Theme(i, _) => Some(&p.indicators[i]),
         _ => None,
     };
     let area = match target {
-        Target::Area(a) => p.areas.get(a),
+        Target::Area(a) => Some(&p.areas[a]),
         _ => None,
     };
     for piece in &t.0 {
@@ -123,8 +123,8 @@ fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner:
             Piece::AreaNumber => out.push_str(&area.map_or(String::new(), |a| a.number.to_string())),
             Piece::AreaTitle => out.push_str(area.map_or("", |a| a.title.as_str())),
             Piece::Owner => {
-                let o = p.owners.get(owner);
-                out.push_str(o.map_or("", |o| o.description.as_deref().unwrap_or(&o.name)));
+                let o = &p.owners[owner];
+                out.push_str(o.description.as_deref().unwrap_or(&o.name));
             }
             Piece::Value(e, ty) => {
                 let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);

@@ -73,8 +73,9 @@ fn written(p: &Program, span: Span) -> String {
 
 /// Explains the grade of indicator `id` in an evaluated document.
 pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Document) -> Option<Explanation> {
-    let ind = p.indicators.get(id)?;
-    let io = o.indicators.get(id)?;
+    // `id` comes from the caller: it may name no indicator of `p`.
+    let ind = p.indicators.try_get(id)?;
+    let io = o.indicators.try_get(id)?;
     let called_for: Vec<Step> = match &io.scope {
         super::Scope::Triggered(ks) => ks
             .iter()
@@ -103,7 +104,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
     };
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
     let aggregation = aggregation(p, o, id);
-    let Some(facts) = b.facts.get(id)?.as_ref() else {
+    let Some(facts) = b.facts.try_get(id)?.as_ref() else {
         // No evidence: still say where the indicator stands in the plan.
         return Some(Explanation {
             indicator: ind.id.clone(),
@@ -128,7 +129,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
         final_grade: None,
     };
     let mut rules = Vec::new();
-    if let Some(block) = ind.grade_block.and_then(|g| p.grade_blocks.get(g)) {
+    if let Some(block) = ind.grade_block.map(|g| &p.grade_blocks[g]) {
         for (k, rule) in block.rules.iter().enumerate() {
             let decides = match &rule.outcome {
                 OutcomeIr::Level(r) => format!("grades {}", p.level_name(*r)),
@@ -412,9 +413,7 @@ fn counterfactuals(
     grade: Option<Rank>,
     secure: bool,
 ) -> Vec<String> {
-    let Some(ind) = p.indicators.get(id) else {
-        return Vec::new();
-    };
+    let ind = &p.indicators[id];
     let Some((entry, evidence)) = doc
         .indicators
         .iter()
@@ -440,12 +439,12 @@ fn counterfactuals(
         }
     }
     let resolved = |k: usize| {
-        let e = &evidence[k];
+        // `k` is a position in `evidence`, from enumerating it above.
+        let e = evidence.get(k);
         let name = e
-            .reference
-            .as_ref()
+            .and_then(|e| e.reference.as_ref())
             .map_or_else(|| format!("item {}", k + 1), |r| format!("\"{}\"", r.value));
-        let w = e.weight.as_ref().map_or("", |w| w.value.as_str());
+        let w = e.and_then(|e| e.weight.as_ref()).map_or("", |w| w.value.as_str());
         format!("the {w} weakness {name}")
     };
     // "one minor strength from a or b", "the important weakness \"x\"".
@@ -478,7 +477,7 @@ fn counterfactuals(
         }
         let nb = bind(p, &file, &d).ok()?;
         let no = evaluate(p, &nb).ok()?;
-        let ni = no.indicators.get(id)?;
+        let ni = &no.indicators[id];
         Some((ni.grade(), ni.secure))
     };
     // What a change achieves: "rises to good", "is graded adequate", "secure".
@@ -530,8 +529,9 @@ fn counterfactuals(
         .enumerate()
         .filter(|(i, (_, what, _, from))| {
             from.is_empty()
-                || !found[..*i]
+                || !found
                     .iter()
+                    .take(*i)
                     .any(|(_, w, _, f)| w == what && !f.is_empty() && from.iter().all(|s| f.contains(s)))
         })
         .map(|(_, (raise, what, change, from))| {
@@ -546,12 +546,13 @@ fn counterfactuals(
     let secured = said.iter().any(|s| !s.0);
     if !raised || (!secure && !secured) {
         // Two changes; the same one twice counts (`i <= j`), a weakness resolved twice does not.
-        let pairs = (0..singles.len())
-            .flat_map(|i| (i..singles.len()).map(move |j| (i, j)))
-            .filter(|&(i, j)| i != j || !matches!(singles[i], Change::Resolve(_)));
+        let pairs = singles
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| singles.iter().enumerate().skip(i).map(move |(j, c)| (i, j, a, c)))
+            .filter(|&(i, j, a, _)| i != j || !matches!(a, Change::Resolve(_)));
         let mut pairs_said = 0;
-        for (i, j) in pairs.take(MAX_PAIRS) {
-            let (a, c) = (&singles[i], &singles[j]);
+        for (i, j, a, c) in pairs.take(MAX_PAIRS) {
             let Some((raise, what)) = outcome(&[a, c]).and_then(effect) else {
                 continue;
             };
@@ -671,7 +672,9 @@ impl miette::Diagnostic for Report<'_> {
 /// repeat the block.
 fn head(file: &SourceFile, span: Span) -> Span {
     let text = file.slice(span);
-    let line = text.find('\n').map_or(text.len(), |n| text[..n].trim_end().len());
+    let line = text
+        .split_once('\n')
+        .map_or(text.len(), |(first, _)| first.trim_end().len());
     Span {
         start: span.start,
         end: span.start + line.max(1),

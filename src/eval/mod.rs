@@ -215,8 +215,7 @@ impl<'a> PlanEnv<'a> {
 
 impl expr::Env for PlanEnv<'_> {
     fn context(&self, c: ContextId) -> Value {
-        // Data without a capacity judgement has no contexts to read.
-        Value::Bool(self.contexts.get(c).copied().unwrap_or(false))
+        Value::Bool(self.contexts[c])
     }
 
     fn node(&self, n: NodeId) -> Option<Rank> {
@@ -321,7 +320,7 @@ pub fn show(p: &Program, v: &Value, ty: Type) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => fmt_number(*n),
         Value::Level(r) => match ty {
-            Type::Level(s) => p.scales.get(s).map_or("?", |s| s.level_name(*r)).to_string(),
+            Type::Level(s) => p.scales[s].level_name(*r).to_string(),
             _ => p.level_name(*r).to_string(),
         },
         Value::Series(s) => format!("[{}]", s.iter().map(|x| fmt_number(*x)).collect::<Vec<_>>().join(", ")),
@@ -393,7 +392,7 @@ pub(crate) fn verdict(p: &Program, ind: &IndicatorIr, facts: &Facts) -> Result<V
         secure: true,
         ..Verdict::default()
     };
-    match ind.grade_block.and_then(|g| p.grade_blocks.get(g)) {
+    match ind.grade_block.map(|g| &p.grade_blocks[g]) {
         Some(block) => {
             for (k, rule) in block.rules.iter().enumerate() {
                 let fires = match &rule.guard {
@@ -523,14 +522,11 @@ fn grade_indicator(
     }
     if let Some(why) = &out.judgement {
         out.secure = false;
-        let rule_span = ind
-            .grade_block
-            .and_then(|g| p.grade_blocks.get(g))
-            .map_or(ind.span, |blk| {
-                out.decided_by
-                    .and_then(|k| blk.rules.get(k))
-                    .map_or(blk.span, |r| r.span)
-            });
+        let rule_span = ind.grade_block.map(|g| &p.grade_blocks[g]).map_or(ind.span, |blk| {
+            out.decided_by
+                .and_then(|k| blk.rules.get(k))
+                .map_or(blk.span, |r| r.span)
+        });
         findings.push(
             Finding {
                 code: Code::EvalJudgement,
@@ -578,7 +574,7 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     let mut own_findings: Vec<Vec<Diagnostic>> = Vec::with_capacity(p.indicators.len());
     let mut indicators = p.indicators.try_map(|id, _| {
         let mut mine = Vec::new();
-        let outcome = match b.facts.get(id).and_then(Option::as_ref) {
+        let outcome = match &b.facts[id] {
             Some(f) => grade_indicator(p, b, id, f, &mut mine)?,
             None => IndicatorOutcome {
                 scope: Scope::First,
@@ -794,7 +790,7 @@ fn capacity(
         }
         let mut conf = c.base;
         for (k, ctx) in cap.contexts.iter_enumerated() {
-            if b.contexts.get(k).copied().unwrap_or(false) && ctx.lowers.contains(&ci) {
+            if b.contexts[k] && ctx.lowers.contains(&ci) {
                 c.lowered_by.push(k);
                 conf = conf.map(|r| r.saturating_sub(ctx.by.min(u32::from(Rank::MAX)) as Rank));
             }

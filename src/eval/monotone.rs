@@ -78,7 +78,7 @@ struct Reads {
 fn reads(p: &Program, ind: &IndicatorIr) -> Reads {
     use IndicatorVar as V;
     let mut r = Reads::default();
-    let block = ind.grade_block.and_then(|g| p.grade_blocks.get(g));
+    let block = ind.grade_block.map(|g| &p.grade_blocks[g]);
     let guards = block
         .into_iter()
         .flat_map(|b| &b.rules)
@@ -86,7 +86,7 @@ fn reads(p: &Program, ind: &IndicatorIr) -> Reads {
     let caps = ind
         .requirements
         .iter()
-        .filter_map(|rid| p.requirements.get(rid))
+        .map(|&rid| &p.requirements[rid])
         .filter(|req| req.cap.is_some())
         .map(|req| &req.expect);
     for v in guards.chain(caps).flat_map(Expr::indicator_vars) {
@@ -267,7 +267,7 @@ fn probe(p: &Program, ind: &IndicatorIr, budget: usize, reported: &mut HashSet<(
 
 /// The span of the rule that decided, or the block when none did.
 fn rule_span(p: &Program, ind: &IndicatorIr, v: &Verdict) -> Span {
-    let block = ind.grade_block.and_then(|g| p.grade_blocks.get(g));
+    let block = ind.grade_block.map(|g| &p.grade_blocks[g]);
     block.map_or(ind.span, |b| {
         v.decided_by.and_then(|k| b.rules.get(k)).map_or(b.span, |r| r.span)
     })
@@ -324,17 +324,22 @@ fn item_text(p: &Program, it: Item) -> String {
 /// The evidence of a case; `themes` is (evidenced, of), (_, 0) when themes do not matter.
 fn describe(p: &Program, set: &[usize], kinds: &[Item], themes: (usize, usize)) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < set.len() {
-        let n = set[i..].iter().take_while(|&&k| k == set[i]).count();
-        let text = item_text(p, kinds[set[i]]);
-        parts.push(if n == 1 {
+    // `set` is sorted: each run is one kind, as many times as it is long.
+    for run in set.chunk_by(|a, b| a == b) {
+        let Some(&it) = run.first().and_then(|&k| kinds.get(k)) else {
+            continue;
+        };
+        let text = item_text(p, it);
+        parts.push(if run.len() == 1 {
             text
         } else {
             // "a minor strength from x" → "2 × minor strength from x"
-            format!("{n} × {}", text.trim_start_matches("an ").trim_start_matches("a "))
+            format!(
+                "{} × {}",
+                run.len(),
+                text.trim_start_matches("an ").trim_start_matches("a ")
+            )
         });
-        i += n;
     }
     if parts.is_empty() {
         parts.push("no evidence".into());

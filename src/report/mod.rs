@@ -374,8 +374,8 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
         } else {
             o.unmet
                 .iter()
-                .filter_map(|u| {
-                    let r = p.requirements.get(u.requirement)?;
+                .map(|u| {
+                    let r = &p.requirements[u.requirement];
                     let mut consequence = Vec::new();
                     if let Some(c) = r.cap {
                         consequence.push(format!("cap at {}", p.level_name(c)));
@@ -386,11 +386,11 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
                     if consequence.is_empty() {
                         consequence.push("flag".into());
                     }
-                    Some(UnmetReport {
+                    UnmetReport {
                         requirement: r.name.clone(),
                         message: u.message.clone(),
                         consequence,
-                    })
+                    }
                 })
                 .collect()
         },
@@ -579,13 +579,13 @@ pub fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: Pr
     // The report lists the program's questions in order; areas and
     // indicators are found by their number and id.
     for (q, qi) in r.questions.iter_mut().zip(p.questions.ids()) {
-        q.travel = show(periods.questions.get(qi));
+        q.travel = show(Some(&periods.questions[qi]));
         for a in &mut q.areas {
             let ai = p.areas.iter_enumerated().find(|(_, x)| x.number == a.number);
-            a.travel = show(ai.and_then(|(i, _)| periods.areas.get(i)));
+            a.travel = show(ai.map(|(i, _)| &periods.areas[i]));
             for i in &mut a.indicators {
                 let ii = p.names.indicators.get(&i.id);
-                i.travel = show(ii.and_then(|i| periods.indicators.get(i)));
+                i.travel = show(ii.map(|&i| &periods.indicators[i]));
             }
         }
     }
@@ -597,23 +597,23 @@ pub fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
     let target = |t: Target| -> (&'static str, Option<String>) {
         match t {
             Target::Evaluation => ("evaluation", None),
-            Target::Indicator(i) => ("indicator", p.indicators.get(i).map(|x| x.id.clone())),
+            Target::Indicator(i) => ("indicator", p.indicators.try_get(i).map(|x| x.id.clone())),
             Target::Theme(i, k) => (
                 "theme",
-                p.indicators.get(i).map(|x| {
+                p.indicators.try_get(i).map(|x| {
                     let theme = x.themes.get(k as usize).map_or("?", |t| t.name.as_str());
                     format!("{} {theme}", x.id)
                 }),
             ),
-            Target::Area(a) => ("area", p.areas.get(a).map(|x| format!("area {}", x.number))),
+            Target::Area(a) => ("area", p.areas.try_get(a).map(|x| format!("area {}", x.number))),
         }
     };
     r.actions.clear();
     r.improvement_plan.clear();
     for a in actions {
         let Some(rule) = p.actions.get(a.action) else { continue };
-        let kind = p.action_kinds.get(rule.kind);
-        let owner = p.owners.get(a.owner);
+        let kind = p.action_kinds.try_get(rule.kind);
+        let owner = p.owners.try_get(a.owner);
         let (scope, target) = target(a.target);
         let owner_name = owner.map_or_else(String::new, |o| o.name.clone());
         let owner_title = owner.and_then(|o| o.description.clone());
