@@ -718,14 +718,10 @@ fn explain(ruleset: &Path, data: &Path, indicator: Option<&str>, format: Format,
                 return Status::Failed.exit_code();
             }
         },
-        None => (0..p.indicators.len() as u32)
-            .map(sixpoint::ir::IndicatorId)
-            .filter(|i| {
-                b.facts.get(i.index()).is_some_and(Option::is_some)
-                    || o.indicators
-                        .get(i.index())
-                        .is_some_and(|x| matches!(x.scope, eval::Scope::Triggered(_)))
-            })
+        None => p
+            .indicators
+            .ids()
+            .filter(|&i| b.facts[i].is_some() || matches!(o.indicators[i].scope, eval::Scope::Triggered(_)))
             .collect(),
     };
     let explanations: Vec<_> = ids

@@ -10,17 +10,222 @@ use crate::ast::{CmpOp, Quantifier};
 use crate::diag::{Severity, SourceFile, Span};
 use crate::ext::{ExtType, Sandbox, Script};
 
+/// Proof that an id is being made inside this module: only [`IdVec`] (and
+/// tests) construct ids, so every id names an element that exists.
+#[derive(Clone, Copy)]
+pub struct Minted(());
+
+/// An id of an [`IdVec`]: a position in it that only the vector hands out.
+pub trait Idx: Copy + Eq + std::fmt::Debug {
+    /// Makes the id for a position; callable only here, where [`Minted`]
+    /// can be made.
+    fn mint(raw: u32, proof: Minted) -> Self;
+    fn index(self) -> usize;
+}
+
 macro_rules! ids {
     ($($name:ident),*) => {$(
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(pub u32);
+        pub struct $name(u32);
         impl $name {
             pub fn index(self) -> usize { self.0 as usize }
+            /// An id from nothing, for tests that need one; it may name
+            /// nothing, so indexing by it may panic.
+            #[cfg(test)]
+            pub fn from_raw(raw: u32) -> Self { Self(raw) }
+        }
+        impl Idx for $name {
+            fn mint(raw: u32, _: Minted) -> Self { Self(raw) }
+            fn index(self) -> usize { self.0 as usize }
         }
         impl From<$name> for usize {
             fn from(id: $name) -> usize { id.index() }
         }
     )*};
+}
+
+/// More items than an id can number (over four billion): the checker
+/// reports it rather than wrapping ids around.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooMany;
+
+/// A vector indexed by its own kind of id. Ids are made only by [`push`]
+/// and by iterating, and nothing is ever removed, so indexing by an id of
+/// this vector cannot go out of bounds.
+///
+/// [`push`]: IdVec::push
+#[derive(Clone, PartialEq)]
+pub struct IdVec<I, T> {
+    items: Vec<T>,
+    _id: std::marker::PhantomData<fn(I) -> I>,
+}
+
+impl<I, T: std::fmt::Debug> std::fmt::Debug for IdVec<I, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.items.fmt(f)
+    }
+}
+
+impl<I, T> Default for IdVec<I, T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<I, T> IdVec<I, T> {
+    pub fn new() -> Self {
+        Self {
+            items: Vec::new(),
+            _id: std::marker::PhantomData,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+        self.items.iter_mut()
+    }
+
+    /// The items in id order, for code that never needs their ids.
+    pub fn as_slice(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl<I: Idx, T> IdVec<I, T> {
+    /// Adds an item and returns its id, or [`TooMany`] when ids run out.
+    pub fn push(&mut self, item: T) -> Result<I, TooMany> {
+        let raw = u32::try_from(self.items.len()).map_err(|_| TooMany)?;
+        self.items.push(item);
+        Ok(I::mint(raw, Minted(())))
+    }
+
+    /// The id the next [`push`](Self::push) will return.
+    pub fn next_id(&self) -> Result<I, TooMany> {
+        let raw = u32::try_from(self.items.len()).map_err(|_| TooMany)?;
+        Ok(I::mint(raw, Minted(())))
+    }
+
+    /// Every id, in order.
+    pub fn ids(&self) -> impl DoubleEndedIterator<Item = I> + use<I, T> {
+        // A vector only grows through `push`, which refuses a length that
+        // does not fit in u32, so every position here fits.
+        (0..u32::try_from(self.items.len()).unwrap_or(u32::MAX)).map(|raw| I::mint(raw, Minted(())))
+    }
+
+    pub fn iter_enumerated(&self) -> impl Iterator<Item = (I, &T)> {
+        self.ids().zip(&self.items)
+    }
+
+    pub fn iter_enumerated_mut(&mut self) -> impl Iterator<Item = (I, &mut T)> {
+        self.ids().zip(&mut self.items)
+    }
+
+    /// The item of an id that may belong to another vector (say of another
+    /// program, or one that does not have every kind of declaration); an id
+    /// of this vector is indexed. Not named `get`, so that clippy's
+    /// `indexing_slicing` knows indexing an `IdVec` cannot fail.
+    pub fn try_get(&self, id: impl std::borrow::Borrow<I>) -> Option<&T> {
+        self.items.get(id.borrow().index())
+    }
+
+    /// A vector with the same ids, each item made from the one here,
+    /// which it consumes.
+    pub fn into_map<U>(self, f: impl FnMut(T) -> U) -> IdVec<I, U> {
+        IdVec {
+            items: self.items.into_iter().map(f).collect(),
+            _id: std::marker::PhantomData,
+        }
+    }
+
+    /// A vector with the same ids, each item made from the one here and
+    /// its id, or the first error.
+    pub fn try_map<U, E>(&self, mut f: impl FnMut(I, &T) -> Result<U, E>) -> Result<IdVec<I, U>, E> {
+        Ok(IdVec {
+            items: self.iter_enumerated().map(|(i, t)| f(i, t)).collect::<Result<_, E>>()?,
+            _id: std::marker::PhantomData,
+        })
+    }
+
+    /// A vector with the same ids, each item made from the one here.
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> IdVec<I, U> {
+        IdVec {
+            items: self.items.iter().map(f).collect(),
+            _id: std::marker::PhantomData,
+        }
+    }
+
+    /// A vector with the same ids as this one, each item made from its id.
+    pub fn map_ids<U>(&self, mut f: impl FnMut(I) -> U) -> IdVec<I, U> {
+        IdVec {
+            items: self.ids().map(&mut f).collect(),
+            _id: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<I: Idx, T> std::ops::Index<I> for IdVec<I, T> {
+    type Output = T;
+
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "ids are made only by `push` and iteration of a vector that never shrinks"
+    )]
+    fn index(&self, id: I) -> &T {
+        &self.items[id.index()]
+    }
+}
+
+impl<I: Idx, T> std::ops::IndexMut<I> for IdVec<I, T> {
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "ids are made only by `push` and iteration of a vector that never shrinks"
+    )]
+    fn index_mut(&mut self, id: I) -> &mut T {
+        &mut self.items[id.index()]
+    }
+}
+
+impl<I: Idx, T> std::ops::Index<&I> for IdVec<I, T> {
+    type Output = T;
+
+    fn index(&self, id: &I) -> &T {
+        &self[*id]
+    }
+}
+
+impl<I: Idx, T> std::ops::IndexMut<&I> for IdVec<I, T> {
+    fn index_mut(&mut self, id: &I) -> &mut T {
+        &mut self[*id]
+    }
+}
+
+impl<'a, I, T> IntoIterator for &'a IdVec<I, T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl<I, T> IntoIterator for IdVec<I, T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
 }
 
 ids!(
@@ -307,8 +512,22 @@ impl TravelIr {
         }
     }
 
+    pub fn word_mut(&mut self, d: Direction) -> &mut String {
+        let [improving, stable, declining] = &mut self.words;
+        match d {
+            Direction::Improving => improving,
+            Direction::Stable => stable,
+            Direction::Declining => declining,
+        }
+    }
+
     pub fn word(&self, d: Direction) -> &str {
-        &self.words[d as usize]
+        let [improving, stable, declining] = &self.words;
+        match d {
+            Direction::Improving => improving,
+            Direction::Stable => stable,
+            Direction::Declining => declining,
+        }
     }
 }
 
@@ -489,8 +708,8 @@ pub struct ContextIr {
 pub struct CapacityIr {
     pub area: AreaId,
     pub scale: ScaleId,
-    pub components: Vec<ComponentIr>,
-    pub contexts: Vec<ContextIr>,
+    pub components: IdVec<ComponentId, ComponentIr>,
+    pub contexts: IdVec<ContextId, ContextIr>,
     pub rules: Vec<RuleIr>,
     pub overall: AggFn,
     pub statement: Template,
@@ -525,29 +744,29 @@ pub struct Program {
     pub file: SourceFile,
     pub framework: FrameworkInfo,
     pub grading: ScaleId,
-    pub scales: Vec<ScaleIr>,
-    pub sources: Vec<Named>,
-    pub weights: Vec<(String, f64)>,
-    pub bands: Vec<BandIr>,
-    pub measures: Vec<Named>,
-    pub questions: Vec<QuestionIr>,
-    pub areas: Vec<AreaIr>,
-    pub indicators: Vec<IndicatorIr>,
-    pub requirements: Vec<RequirementIr>,
-    pub grade_blocks: Vec<GradeBlockIr>,
+    pub scales: IdVec<ScaleId, ScaleIr>,
+    pub sources: IdVec<SourceId, Named>,
+    pub weights: IdVec<WeightId, (String, f64)>,
+    pub bands: IdVec<BandId, BandIr>,
+    pub measures: IdVec<MeasureId, Named>,
+    pub questions: IdVec<QuestionId, QuestionIr>,
+    pub areas: IdVec<AreaId, AreaIr>,
+    pub indicators: IdVec<IndicatorId, IndicatorIr>,
+    pub requirements: IdVec<RequirementId, RequirementIr>,
+    pub grade_blocks: IdVec<GradeBlockId, GradeBlockIr>,
     pub area_agg: AggFn,
     pub question_agg: AggFn,
     pub proportionality: Option<ProportionalityIr>,
     pub capacity: Option<CapacityIr>,
-    pub extensions: Vec<ExtensionIr>,
+    pub extensions: IdVec<ExtId, ExtensionIr>,
     pub sandbox: Arc<Sandbox>,
     pub names: NameTables,
     /// Who actions are routed to.
-    pub owners: Vec<Named>,
+    pub owners: IdVec<OwnerId, Named>,
     /// Yes/no facts the data may state.
-    pub facts: Vec<Named>,
+    pub facts: IdVec<FactId, Named>,
     /// The kinds of action the framework knows.
-    pub action_kinds: Vec<Named>,
+    pub action_kinds: IdVec<KindId, Named>,
     pub actions: Vec<ActionIr>,
     pub overrides: OverridePolicy,
 }
@@ -590,8 +809,7 @@ pub struct NameTables {
 
 impl Program {
     pub fn grading_scale(&self) -> &ScaleIr {
-        // The checker guarantees the grading scale exists.
-        &self.scales[self.grading.index()]
+        &self.scales[self.grading]
     }
 
     pub fn level_name(&self, rank: Rank) -> &str {

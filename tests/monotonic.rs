@@ -22,8 +22,8 @@ fn document(p: &Program, indicator: &str, items: &[Item]) -> String {
         out.push_str("      []\n");
     }
     for (k, (s, strength, w)) in items.iter().enumerate() {
-        let source = &p.sources[s % p.sources.len()].name;
-        let weight = &p.weights[w % p.weights.len()].0;
+        let source = &p.sources.as_slice()[s % p.sources.len()].name;
+        let weight = &p.weights.as_slice()[w % p.weights.len()].0;
         let finding = if *strength { "strength" } else { "weakness" };
         out.push_str(&format!(
             "      - {{ source: {source}, ref: \"item {k}\", finding: {finding}, weight: {weight} }}\n"

@@ -124,8 +124,7 @@ proptest! {
         }
         let Ok(bound) = eval::bind(&program, &file, &doc) else { return Ok(()) };
         let Ok(outcome) = eval::evaluate(&program, &bound) else { return Ok(()) };
-        for i in 0..program.indicators.len() {
-            let id = sixpoint::ir::IndicatorId(i as u32);
+        for id in program.indicators.ids() {
             if let Some(e) = eval::explain::explain(&program, &bound, &outcome, id, &doc) {
                 let _ = eval::explain::render(&program, &bound, &e, false, Some(100));
             }

@@ -20,9 +20,11 @@ impl Checker<'_> {
                 continue;
             }
             self.owner_on_other(d, "owner");
-            let id = OwnerId(self.owners.len() as u32);
+            let pushed = self.owners.push(named(d));
+            let Some(id) = self.counted(pushed, "owners", d.name.span) else {
+                return;
+            };
             self.owner_idx.insert(d.name.node.clone(), (id, d.name.span));
-            self.owners.push(named(d));
         }
     }
 
@@ -34,9 +36,11 @@ impl Checker<'_> {
                 continue;
             }
             self.owner_on_other(d, "fact");
-            let id = FactId(self.facts.len() as u32);
+            let pushed = self.facts.push(named(d));
+            let Some(id) = self.counted(pushed, "facts", d.name.span) else {
+                return;
+            };
             self.fact_idx.insert(d.name.node.clone(), (id, d.name.span));
-            self.facts.push(named(d));
         }
     }
 
@@ -48,9 +52,11 @@ impl Checker<'_> {
                 continue;
             }
             self.owner_on_other(d, "kind of action");
-            let id = KindId(self.kinds.len() as u32);
+            let pushed = self.kinds.push(named(d));
+            let Some(id) = self.counted(pushed, "kinds of action", d.name.span) else {
+                return;
+            };
             self.kind_idx.insert(d.name.node.clone(), (id, d.name.span));
-            self.kinds.push(named(d));
         }
     }
 
@@ -111,8 +117,8 @@ impl Checker<'_> {
             }
             ActionScope::Indicators(sel) => {
                 for i in self.select(sel) {
-                    let tags = self.indicator_tags.get(i.index()).cloned().unwrap_or_default();
-                    targets.push((Target::Indicator(i), tags.into_iter().collect()));
+                    let tags = self.indicator_tags[i].iter().cloned().collect();
+                    targets.push((Target::Indicator(i), tags));
                 }
                 Scope::Indicator {
                     derived: true,
@@ -121,16 +127,16 @@ impl Checker<'_> {
             }
             ActionScope::Areas(ranges, _) => {
                 let areas = if ranges.is_empty() {
-                    (0..self.areas.len() as u32).map(AreaId).collect()
+                    self.areas.ids().collect()
                 } else {
                     self.area_ranges(ranges)
                 };
                 for id in areas {
                     // The capacity area is judged, not graded: no action is for it.
-                    if self.areas.get(id.index()).is_some_and(|x| x.indicators.is_empty()) {
+                    if self.areas[id].indicators.is_empty() {
                         continue;
                     }
-                    let tags = self.area_tags.get(id.index()).cloned().unwrap_or_default();
+                    let tags = self.area_tags[id].clone();
                     targets.push((Target::Area(id), tags));
                 }
                 Scope::Area
@@ -138,11 +144,11 @@ impl Checker<'_> {
             ActionScope::ThemesTagged(tags, span) => {
                 self.check_tags(tags);
                 let wanted: HashSet<&str> = tags.iter().map(|t| t.node.as_str()).collect();
-                for (i, themes) in self.theme_tags.iter().enumerate() {
-                    for (k, theme) in themes.iter().enumerate() {
+                for (i, themes) in self.theme_tags.iter_enumerated() {
+                    for (k, theme) in (0u32..).zip(themes) {
                         let hit: Vec<String> = theme.iter().filter(|t| wanted.contains(t.as_str())).cloned().collect();
                         if !hit.is_empty() {
-                            targets.push((Target::Theme(IndicatorId(i as u32), k as u32), hit));
+                            targets.push((Target::Theme(i, k), hit));
                         }
                     }
                 }
@@ -325,15 +331,13 @@ impl Checker<'_> {
     fn target_name(&self, t: Target) -> String {
         match t {
             Target::Evaluation => "the evaluation".into(),
-            Target::Indicator(i) => self.indicators.get(i.index()).map_or("?".into(), |x| x.id.clone()),
+            Target::Indicator(i) => self.indicators[i].id.clone(),
             Target::Theme(i, k) => {
-                let ind = self.indicators.get(i.index());
-                let theme = ind
-                    .and_then(|x| x.themes.get(k as usize))
-                    .map_or("?", |t| t.name.as_str());
-                format!("{} theme `{theme}`", ind.map_or("?", |x| x.id.as_str()))
+                let ind = &self.indicators[i];
+                let theme = ind.themes.get(k as usize).map_or("?", |t| t.name.as_str());
+                format!("{} theme `{theme}`", ind.id)
             }
-            Target::Area(a) => format!("area {}", self.areas.get(a.index()).map_or(0, |x| x.number)),
+            Target::Area(a) => format!("area {}", self.areas[a].number),
         }
     }
 }

@@ -65,3 +65,12 @@ pub fn not_available(file: &SourceFile, what: &str, span: Span, help: &str) -> D
         .label(span, "not available in this block")
         .help(help.to_string())
 }
+
+/// More declarations of a kind than ids can number. No real ruleset comes
+/// near; the check stops ids wrapping around to name other declarations.
+pub fn too_many(file: &SourceFile, kind: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(Code::ParseNumber, format!("more {kind} than can be numbered"))
+        .in_file(file)
+        .label(span, format!("one {} more than {} {kind}", "declaration", u32::MAX))
+        .help("split the ruleset into smaller frameworks")
+}

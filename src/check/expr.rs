@@ -210,7 +210,7 @@ impl Checker<'_> {
     }
 
     fn band(&mut self, band: &Name) -> Option<BandId> {
-        if let Some(&id) = self.band_idx.get(&band.node) {
+        if let Some(&(id, _)) = self.band_idx.get(&band.node) {
             return Some(id);
         }
         let names: Vec<&str> = self.bands.iter().map(|b| b.name.as_str()).collect();
@@ -353,7 +353,7 @@ impl Checker<'_> {
             return None;
         };
         let (params, ret, decl) = {
-            let sig = self.exts.get(id.index())?;
+            let sig = &self.exts[id];
             (sig.params.clone(), sig.ret, sig.span)
         };
         if params.len() != args.len() {
@@ -494,8 +494,7 @@ impl Checker<'_> {
                 _ => self.grading,
             };
             if let Some(scale) = scale
-                && let Some(s) = self.scales.get(scale.index())
-                && let Some(r) = s.levels.iter().position(|l| l.is(name))
+                && let Some(r) = self.scales[scale].levels.iter().position(|l| l.is(name))
             {
                 return Some((Expr::Const(Value::Level(r as Rank)), Type::Level(scale)));
             }
@@ -513,7 +512,7 @@ impl Checker<'_> {
         if self.in_action {
             candidates.extend(self.fact_idx.keys().map(|f| format!("fact.{f}")));
         }
-        if let Some(s) = self.grading.and_then(|g| self.scales.get(g.index())) {
+        if let Some(s) = self.grading.map(|g| &self.scales[g]) {
             candidates.extend(s.levels.iter().map(|l| l.name.clone()));
         }
         let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();

@@ -12,9 +12,9 @@ use super::Checker;
 /// Quantifier bands must tile 0–100% exactly: each percentage in one band.
 pub(super) fn bands(c: &mut Checker<'_>) {
     let file = c.file;
-    let mut order: Vec<usize> = Vec::new();
-    for (i, b) in c.bands.iter().enumerate() {
-        let span = c.band_spans.get(i).copied().unwrap_or_default();
+    let mut order: Vec<BandId> = Vec::new();
+    for (i, b) in c.bands.iter_enumerated() {
+        let span = c.band_spans[i];
         let empty = b.lo > b.hi || (b.lo == b.hi && !(b.lo_inclusive && b.hi_inclusive));
         if b.lo < 0.0 || b.hi > 100.0 || empty {
             c.diags.push(
@@ -37,7 +37,7 @@ pub(super) fn bands(c: &mut Checker<'_>) {
         let (x, y) = (&c.bands[a], &c.bands[b]);
         x.lo.total_cmp(&y.lo).then(y.lo_inclusive.cmp(&x.lo_inclusive))
     });
-    let span_of = |i: usize| c.band_spans.get(i).copied().unwrap_or_default();
+    let span_of = |i: BandId| c.band_spans[i];
     let mut found = Vec::new();
     if let Some(&first) = order.first() {
         let b = &c.bands[first];
@@ -67,8 +67,7 @@ pub(super) fn bands(c: &mut Checker<'_>) {
             );
         }
     }
-    for pair in order.windows(2) {
-        let [i, j] = [pair[0], pair[1]];
+    for (&i, &j) in order.iter().zip(order.iter().skip(1)) {
         let (a, b) = (&c.bands[i], &c.bands[j]);
         let overlap = a.hi > b.lo || (a.hi == b.lo && a.hi_inclusive && b.lo_inclusive);
         let gap = a.hi < b.lo || (a.hi == b.lo && !a.hi_inclusive && !b.lo_inclusive);
@@ -105,23 +104,25 @@ pub(super) fn bands(c: &mut Checker<'_>) {
     c.diags.extend(found);
 }
 
-fn areas_read(e: &Expr, areas: &[AreaIr], indicators: &[IndicatorIr], out: &mut HashSet<AreaId>) {
+fn areas_read(
+    e: &Expr,
+    areas: &IdVec<AreaId, AreaIr>,
+    indicators: &IdVec<IndicatorId, IndicatorIr>,
+    out: &mut HashSet<AreaId>,
+) {
     let node = |n: &NodeId, out: &mut HashSet<AreaId>| match n {
         NodeId::Area(a) => {
             out.insert(*a);
         }
         NodeId::Indicator(i) => {
-            if let Some(ind) = indicators.get(i.index()) {
-                out.insert(ind.area);
-            }
+            out.insert(indicators[*i].area);
         }
         NodeId::Question(q) => {
             out.extend(
                 areas
-                    .iter()
-                    .enumerate()
+                    .iter_enumerated()
                     .filter(|(_, a)| a.question == *q)
-                    .map(|(i, _)| AreaId(i as u32)),
+                    .map(|(i, _)| i),
             );
         }
     };
@@ -158,7 +159,7 @@ pub(super) fn skip_cycles(c: &mut Checker<'_>, ir: &ProportionalityIr, p: &ast::
         areas_read(&rule.when, &c.areas, &c.indicators, &mut read);
         for (other, other_ast) in ir.skips.iter().zip(&p.skips) {
             if let Some(a) = other.areas.iter().find(|a| read.contains(a)) {
-                let n = c.areas.get(a.index()).map_or(0, |a| a.number);
+                let n = c.areas[*a].number;
                 let mut d = Diagnostic::error(
                     Code::CheckCycle,
                     format!("whether key area {n} is skipped depends on key area {n} itself"),

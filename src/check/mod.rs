@@ -57,25 +57,26 @@ pub struct Checked {
     pub file: SourceFile,
     pub framework: FrameworkInfo,
     pub grading: ScaleId,
-    pub scales: Vec<ScaleIr>,
-    pub sources: Vec<Named>,
-    pub weights: Vec<(String, f64)>,
-    pub bands: Vec<BandIr>,
-    pub measures: Vec<Named>,
-    pub questions: Vec<QuestionIr>,
-    pub areas: Vec<AreaIr>,
-    pub indicators: Vec<IndicatorIr>,
-    pub requirements: Vec<(RequirementIr, Vec<IndicatorId>)>,
-    pub grades: Vec<GradeDecl>,
+    pub scales: IdVec<ScaleId, ScaleIr>,
+    pub sources: IdVec<SourceId, Named>,
+    pub weights: IdVec<WeightId, (String, f64)>,
+    pub bands: IdVec<BandId, BandIr>,
+    pub measures: IdVec<MeasureId, Named>,
+    pub questions: IdVec<QuestionId, QuestionIr>,
+    pub areas: IdVec<AreaId, AreaIr>,
+    pub indicators: IdVec<IndicatorId, IndicatorIr>,
+    pub requirements: IdVec<RequirementId, (RequirementIr, Vec<IndicatorId>)>,
+    /// Each becomes the grade block of the same id.
+    pub grades: IdVec<GradeBlockId, GradeDecl>,
     pub area_agg: AggFn,
     pub question_agg: AggFn,
     pub proportionality: Option<ProportionalityIr>,
     pub capacity: Option<CapacityIr>,
-    pub extensions: Vec<ExtensionIr>,
+    pub extensions: IdVec<ExtId, ExtensionIr>,
     pub sandbox: Arc<Sandbox>,
-    pub owners: Vec<Named>,
-    pub facts: Vec<Named>,
-    pub action_kinds: Vec<Named>,
+    pub owners: IdVec<OwnerId, Named>,
+    pub facts: IdVec<FactId, Named>,
+    pub action_kinds: IdVec<KindId, Named>,
     pub actions: Vec<ActionIr>,
     pub overrides: OverridePolicy,
 }
@@ -97,43 +98,47 @@ pub(crate) struct Checker<'a> {
     library: bool,
     sandbox: Arc<Sandbox>,
     diags: Diagnostics,
-    scales: Vec<ScaleIr>,
+    scales: IdVec<ScaleId, ScaleIr>,
     scale_idx: HashMap<String, (ScaleId, Span)>,
     grading: Option<ScaleId>,
-    sources: Vec<Named>,
+    sources: IdVec<SourceId, Named>,
     source_idx: HashMap<String, (SourceId, Span)>,
     tags: HashMap<String, Span>,
-    weights: Vec<(String, f64)>,
+    weights: IdVec<WeightId, (String, f64)>,
     weight_idx: HashMap<String, (WeightId, Span)>,
-    bands: Vec<BandIr>,
-    band_spans: Vec<Span>,
-    band_idx: HashMap<String, BandId>,
-    measures: Vec<Named>,
+    bands: IdVec<BandId, BandIr>,
+    band_idx: HashMap<String, (BandId, Span)>,
+    /// Beside `bands`, pushed in step with it.
+    band_spans: IdVec<BandId, Span>,
+    measures: IdVec<MeasureId, Named>,
     measure_idx: HashMap<String, (MeasureId, Span)>,
-    questions: Vec<QuestionIr>,
+    questions: IdVec<QuestionId, QuestionIr>,
     question_idx: HashMap<String, (QuestionId, Span)>,
-    areas: Vec<AreaIr>,
-    area_spans: Vec<Span>,
+    areas: IdVec<AreaId, AreaIr>,
+    /// Beside `areas`, pushed in step with it.
+    area_spans: IdVec<AreaId, Span>,
     area_idx: HashMap<u32, AreaId>,
-    indicators: Vec<IndicatorIr>,
-    indicator_tags: Vec<HashSet<String>>,
+    indicators: IdVec<IndicatorId, IndicatorIr>,
+    /// Beside `indicators`, pushed in step with it.
+    indicator_tags: IdVec<IndicatorId, HashSet<String>>,
     /// Per indicator, per theme, the theme's own tags.
-    theme_tags: Vec<Vec<HashSet<String>>>,
-    area_tags: Vec<Vec<String>>,
-    owners: Vec<Named>,
+    theme_tags: IdVec<IndicatorId, Vec<HashSet<String>>>,
+    /// Beside `areas`, pushed in step with it.
+    area_tags: IdVec<AreaId, Vec<String>>,
+    owners: IdVec<OwnerId, Named>,
     owner_idx: HashMap<String, (OwnerId, Span)>,
     /// Tag → the owner actions routed `by tags` go to.
     tag_owner: HashMap<String, OwnerId>,
-    facts: Vec<Named>,
+    facts: IdVec<FactId, Named>,
     fact_idx: HashMap<String, (FactId, Span)>,
-    kinds: Vec<Named>,
+    kinds: IdVec<KindId, Named>,
     kind_idx: HashMap<String, (KindId, Span)>,
     /// Checking an action: facts and travel may be read.
     in_action: bool,
     /// Checking an action for themes: `{theme}` may be shown.
     in_theme: bool,
     indicator_idx: HashMap<String, IndicatorId>,
-    exts: Vec<ExtSig>,
+    exts: IdVec<ExtId, ExtSig>,
     ext_idx: HashMap<String, ExtId>,
     components: HashMap<String, ComponentId>,
     contexts: HashMap<String, ContextId>,
@@ -157,39 +162,39 @@ pub fn check(
         library,
         sandbox,
         diags: Diagnostics::default(),
-        scales: Vec::new(),
+        scales: IdVec::new(),
         scale_idx: HashMap::new(),
         grading: None,
-        sources: Vec::new(),
+        sources: IdVec::new(),
         source_idx: HashMap::new(),
         tags: HashMap::new(),
-        weights: Vec::new(),
+        weights: IdVec::new(),
         weight_idx: HashMap::new(),
-        bands: Vec::new(),
-        band_spans: Vec::new(),
+        bands: IdVec::new(),
         band_idx: HashMap::new(),
-        measures: Vec::new(),
+        band_spans: IdVec::new(),
+        measures: IdVec::new(),
         measure_idx: HashMap::new(),
-        questions: Vec::new(),
+        questions: IdVec::new(),
         question_idx: HashMap::new(),
-        areas: Vec::new(),
-        area_spans: Vec::new(),
+        areas: IdVec::new(),
+        area_spans: IdVec::new(),
         area_idx: HashMap::new(),
-        indicators: Vec::new(),
-        indicator_tags: Vec::new(),
-        theme_tags: Vec::new(),
-        area_tags: Vec::new(),
-        owners: Vec::new(),
+        indicators: IdVec::new(),
+        indicator_tags: IdVec::new(),
+        theme_tags: IdVec::new(),
+        area_tags: IdVec::new(),
+        owners: IdVec::new(),
         owner_idx: HashMap::new(),
         tag_owner: HashMap::new(),
-        facts: Vec::new(),
+        facts: IdVec::new(),
         fact_idx: HashMap::new(),
-        kinds: Vec::new(),
+        kinds: IdVec::new(),
         kind_idx: HashMap::new(),
         in_action: false,
         in_theme: false,
         indicator_idx: HashMap::new(),
-        exts: Vec::new(),
+        exts: IdVec::new(),
         ext_idx: HashMap::new(),
         components: HashMap::new(),
         contexts: HashMap::new(),
@@ -254,8 +259,8 @@ pub fn check(
     }
 
     // Pass 2: bodies.
-    let mut requirements = Vec::new();
-    let mut grades = Vec::new();
+    let mut requirements = IdVec::new();
+    let mut grades = IdVec::new();
     let mut area_agg = None;
     let mut question_agg = None;
     let mut proportionality: Option<(ProportionalityIr, &ast::Proportionality)> = None;
@@ -290,12 +295,15 @@ pub fn check(
             }
             Item::Requirement(r) => {
                 if let Some(req) = c.requirement(r) {
-                    requirements.push(req);
+                    let pushed = requirements.push(req);
+                    c.counted(pushed, "requirements", r.name.span);
                 }
             }
             Item::Grade(g) => {
+                let span = g.span;
                 if let Some(g) = c.grade(g) {
-                    grades.push(g);
+                    let pushed = grades.push(g);
+                    c.counted(pushed, "grade blocks", span);
                 }
             }
             Item::Aggregate(a) => {
@@ -365,18 +373,26 @@ pub fn check(
     if diags.has_errors() || library {
         return (None, diags);
     }
-    let extensions = exts
-        .into_iter()
-        .filter_map(|e| {
-            Some(ExtensionIr {
+    // Every extension without a script had an error reported, so each
+    // keeps its id here; should one not, no program is made.
+    let mut extensions = IdVec::new();
+    for e in exts {
+        let Some(script) = e.script else {
+            return (None, diags);
+        };
+        if extensions
+            .push(ExtensionIr {
                 name: e.name,
                 params: e.params,
                 ret: e.ret,
-                script: e.script?,
+                script,
                 span: e.span,
             })
-        })
-        .collect();
+            .is_err()
+        {
+            return (None, diags);
+        }
+    }
     let fw = &ruleset.framework;
     let checked = Checked {
         file: file.clone(),
@@ -422,10 +438,21 @@ impl<'a> Checker<'a> {
         self.diags.push(d);
     }
 
+    /// The id a declaration got, or an error at it when ids ran out.
+    pub(crate) fn counted<I>(&mut self, id: Result<I, TooMany>, kind: &str, span: Span) -> Option<I> {
+        match id {
+            Ok(id) => Some(id),
+            Err(TooMany) => {
+                let d = err::too_many(self.file, kind, span);
+                self.push(d);
+                None
+            }
+        }
+    }
+
     // ------------------------------------------------------------ declarations
 
     fn declare_scale(&mut self, s: &ast::Scale) {
-        let id = ScaleId(self.scales.len() as u32);
         if let Some((_, first)) = self.scale_idx.get(&s.name.node) {
             let d = err::duplicate(self.file, "scale", &s.name.node, s.name.span, *first);
             self.push(d);
@@ -497,12 +524,14 @@ impl<'a> Checker<'a> {
             .travel
             .as_ref()
             .map_or_else(TravelIr::default, |t| self.travel(t, s.levels.len()));
-        self.scale_idx.insert(s.name.node.clone(), (id, s.name.span));
-        self.scales.push(ScaleIr {
+        let pushed = self.scales.push(ScaleIr {
             name: s.name.node.clone(),
             levels,
             travel,
         });
+        if let Some(id) = self.counted(pushed, "scales", s.name.span) {
+            self.scale_idx.insert(s.name.node.clone(), (id, s.name.span));
+        }
     }
 
     /// A scale's `travel { … }`: each direction named once, `by` a move the
@@ -529,7 +558,7 @@ impl<'a> Checker<'a> {
                 self.push(d);
                 continue;
             }
-            ir.words[*d as usize] = word.node.clone();
+            *ir.word_mut(*d) = word.node.clone();
         }
         if !t.words.is_empty()
             && let Some(missing) = Direction::ALL.iter().find(|d| !seen.contains_key(d.keyword()))
@@ -569,9 +598,11 @@ impl<'a> Checker<'a> {
                 self.push(e);
                 continue;
             }
-            let id = SourceId(self.sources.len() as u32);
+            let pushed = self.sources.push(named(d));
+            let Some(id) = self.counted(pushed, "source kinds", d.name.span) else {
+                return;
+            };
             self.source_idx.insert(d.name.node.clone(), (id, d.name.span));
-            self.sources.push(named(d));
         }
     }
 
@@ -593,9 +624,11 @@ impl<'a> Checker<'a> {
                 self.push(e);
                 continue;
             }
-            let id = MeasureId(self.measures.len() as u32);
+            let pushed = self.measures.push(named(d));
+            let Some(id) = self.counted(pushed, "measures", d.name.span) else {
+                return;
+            };
             self.measure_idx.insert(d.name.node.clone(), (id, d.name.span));
-            self.measures.push(named(d));
         }
     }
 
@@ -618,36 +651,40 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            let id = WeightId(self.weights.len() as u32);
+            let pushed = self.weights.push((d.name.node.clone(), d.value.node));
+            let Some(id) = self.counted(pushed, "weights", d.name.span) else {
+                return;
+            };
             self.weight_idx.insert(d.name.node.clone(), (id, d.name.span));
-            self.weights.push((d.name.node.clone(), d.value.node));
         }
     }
 
     fn declare_bands(&mut self, q: &ast::Quantifiers) {
         for b in &q.bands {
-            if let Some(&id) = self.band_idx.get(&b.name.node) {
-                let first = self.band_spans.get(id.index()).copied().unwrap_or(b.span);
+            if let Some(&(_, first)) = self.band_idx.get(&b.name.node) {
                 let e = err::duplicate(self.file, "quantifier band", &b.name.node, b.name.span, first);
                 self.push(e);
                 continue;
             }
-            let id = BandId(self.bands.len() as u32);
-            self.band_idx.insert(b.name.node.clone(), id);
-            self.band_spans.push(b.span);
-            self.bands.push(BandIr {
+            let pushed = self.bands.push(BandIr {
                 name: b.name.node.clone(),
                 lo: b.lo.node,
                 lo_inclusive: b.lo_inclusive,
                 hi: b.hi.node,
                 hi_inclusive: b.hi_inclusive,
             });
+            let Some(id) = self.counted(pushed, "quantifier bands", b.name.span) else {
+                return;
+            };
+            self.band_idx.insert(b.name.node.clone(), (id, b.span));
+            // In step with `bands`, which just gave the same id.
+            let _ = self.band_spans.push(b.span);
         }
     }
 
     fn declare_extension(&mut self, e: &ast::Extension) {
         if let Some(&id) = self.ext_idx.get(&e.name.node) {
-            let first = self.exts.get(id.index()).map_or(e.span, |x| x.span);
+            let first = self.exts[id].span;
             let d = err::duplicate(self.file, "extension", &e.name.node, e.name.span, first);
             self.push(d);
             return;
@@ -709,15 +746,16 @@ impl<'a> Checker<'a> {
         } else {
             None
         };
-        let id = ExtId(self.exts.len() as u32);
-        self.ext_idx.insert(e.name.node.clone(), id);
-        self.exts.push(ExtSig {
+        let pushed = self.exts.push(ExtSig {
             name: e.name.node.clone(),
             params,
             ret,
             span: e.span,
             script,
         });
+        if let Some(id) = self.counted(pushed, "extensions", e.name.span) {
+            self.ext_idx.insert(e.name.node.clone(), id);
+        }
     }
 
     fn resolve_grading(&mut self, fw: &ast::Framework) {
@@ -748,12 +786,12 @@ impl<'a> Checker<'a> {
                             .help("declare one, e.g. `scale six_point { 6 excellent … 1 unsatisfactory }`"),
                     );
                 } else {
-                    self.grading = Some(ScaleId(0));
+                    self.grading = self.scales.ids().next();
                 }
             }
         }
         if let Some(id) = self.grading
-            && self.scales.get(id.index()).is_some_and(|s| s.levels.is_empty())
+            && self.scales[id].levels.is_empty()
         {
             self.grading = None;
         }
@@ -776,24 +814,30 @@ impl<'a> Checker<'a> {
             self.push(d);
             return;
         }
-        let qid = QuestionId(self.questions.len() as u32);
+        // Areas name their question, so its id is taken before it is pushed.
+        let Some(qid) = self.counted(self.questions.next_id(), "questions", q.id.span) else {
+            return;
+        };
         self.question_idx.insert(q.id.node.clone(), (qid, q.id.span));
         let mut area_ids = Vec::new();
         for a in &q.areas {
             if let Some(&other) = self.area_idx.get(&a.id.node) {
-                let first = self.area_spans.get(other.index()).copied().unwrap_or(a.id.span);
+                let first = self.area_spans[other];
                 let d = err::duplicate(self.file, "key area", &a.id.node.to_string(), a.id.span, first);
                 self.push(d);
                 continue;
             }
-            let aid = AreaId(self.areas.len() as u32);
+            // Break rather than return, so that the question and area named
+            // by ids already handed out are still pushed.
+            let Some(aid) = self.counted(self.areas.next_id(), "key areas", a.id.span) else {
+                break;
+            };
             self.area_idx.insert(a.id.node, aid);
-            self.area_spans.push(a.id.span);
             self.check_tags(&a.tags);
             let mut ind_ids = Vec::new();
             for i in &a.indicators {
                 if let Some(&other) = self.indicator_idx.get(&i.id.node) {
-                    let first = self.indicators.get(other.index()).map_or(i.id.span, |x| x.span);
+                    let first = self.indicators[other].span;
                     let d = err::duplicate(self.file, "indicator", &i.id.node, i.id.span, first);
                     self.push(d);
                     continue;
@@ -829,17 +873,7 @@ impl<'a> Checker<'a> {
                     }
                     consider.push(named(c));
                 }
-                let iid = IndicatorId(self.indicators.len() as u32);
-                self.indicator_idx.insert(i.id.node.clone(), iid);
-                let tags: HashSet<String> = a.tags.iter().chain(&i.tags).map(|t| t.node.clone()).collect();
-                self.indicator_tags.push(tags);
-                self.theme_tags.push(
-                    i.themes
-                        .iter()
-                        .map(|t| t.tags.iter().map(|x| x.node.clone()).collect())
-                        .collect(),
-                );
-                self.indicators.push(IndicatorIr {
+                let pushed = self.indicators.push(IndicatorIr {
                     id: i.id.node.clone(),
                     title: i.title.node.clone(),
                     area: aid,
@@ -849,22 +883,42 @@ impl<'a> Checker<'a> {
                     requirements: Vec::new(),
                     span: i.id.span,
                 });
+                let Some(iid) = self.counted(pushed, "indicators", i.id.span) else {
+                    break;
+                };
+                self.indicator_idx.insert(i.id.node.clone(), iid);
+                let tags: HashSet<String> = a.tags.iter().chain(&i.tags).map(|t| t.node.clone()).collect();
+                let themes = i
+                    .themes
+                    .iter()
+                    .map(|t| t.tags.iter().map(|x| x.node.clone()).collect())
+                    .collect();
+                // In step with `indicators`, which just gave the same id.
+                let _ = (self.indicator_tags.push(tags), self.theme_tags.push(themes));
                 ind_ids.push(iid);
             }
-            self.area_tags.push(a.tags.iter().map(|t| t.node.clone()).collect());
-            self.areas.push(AreaIr {
+            // In step with `areas`, pushed just below with the same id.
+            let _ = (
+                self.area_spans.push(a.id.span),
+                self.area_tags.push(a.tags.iter().map(|t| t.node.clone()).collect()),
+            );
+            let pushed = self.areas.push(AreaIr {
                 number: a.id.node,
                 title: a.title.node.clone(),
                 question: qid,
                 indicators: ind_ids,
             });
-            area_ids.push(aid);
+            // `next_id` gave `aid` above, so this push cannot run out.
+            if pushed.is_ok() {
+                area_ids.push(aid);
+            }
         }
-        self.questions.push(QuestionIr {
+        let pushed = self.questions.push(QuestionIr {
             id: q.id.node.clone(),
             title: q.title.node.clone(),
             areas: area_ids,
         });
+        self.counted(pushed, "questions", q.id.span);
     }
 
     fn check_tags(&mut self, tags: &[Name]) {
@@ -881,24 +935,34 @@ impl<'a> Checker<'a> {
 
     fn declare_capacity_names(&mut self, cap: &ast::Capacity) {
         let mut spans: HashMap<String, Span> = HashMap::new();
-        for (i, comp) in cap.components.iter().enumerate() {
+        // Ids by position, as `capacity` pushes every component and context
+        // in this order.
+        let mut ids: IdVec<ComponentId, ()> = IdVec::new();
+        for comp in &cap.components {
+            let Some(id) = self.counted(ids.push(()), "components", comp.name.span) else {
+                return;
+            };
             if let Some(first) = spans.get(&comp.name.node) {
                 let d = err::duplicate(self.file, "component", &comp.name.node, comp.name.span, *first);
                 self.push(d);
                 continue;
             }
             spans.insert(comp.name.node.clone(), comp.name.span);
-            self.components.insert(comp.name.node.clone(), ComponentId(i as u32));
+            self.components.insert(comp.name.node.clone(), id);
         }
         let mut spans: HashMap<String, Span> = HashMap::new();
-        for (i, ctx) in cap.contexts.iter().enumerate() {
+        let mut ids: IdVec<ContextId, ()> = IdVec::new();
+        for ctx in &cap.contexts {
+            let Some(id) = self.counted(ids.push(()), "contexts", ctx.name.span) else {
+                return;
+            };
             if let Some(first) = spans.get(&ctx.name.node) {
                 let d = err::duplicate(self.file, "context", &ctx.name.node, ctx.name.span, *first);
                 self.push(d);
                 continue;
             }
             spans.insert(ctx.name.node.clone(), ctx.name.span);
-            self.contexts.insert(ctx.name.node.clone(), ContextId(i as u32));
+            self.contexts.insert(ctx.name.node.clone(), id);
         }
     }
 
@@ -967,24 +1031,20 @@ impl<'a> Checker<'a> {
     /// The indicators a selector names, in framework order.
     pub(crate) fn select(&mut self, sel: &ast::Selector) -> Vec<IndicatorId> {
         let mut out: Vec<IndicatorId> = match &sel.node {
-            SelectorKind::Every => (0..self.indicators.len() as u32).map(IndicatorId).collect(),
+            SelectorKind::Every => self.indicators.ids().collect(),
             SelectorKind::Tagged(tags) => {
                 self.check_tags(tags);
-                (0..self.indicators.len())
-                    .filter(|&i| {
-                        self.indicator_tags
-                            .get(i)
-                            .is_some_and(|set| tags.iter().any(|t| set.contains(&t.node)))
-                    })
-                    .map(|i| IndicatorId(i as u32))
+                self.indicator_tags
+                    .iter_enumerated()
+                    .filter(|(_, set)| tags.iter().any(|t| set.contains(&t.node)))
+                    .map(|(i, _)| i)
                     .collect()
             }
             SelectorKind::InAreas(ranges) | SelectorKind::Areas(ranges) => {
                 let areas = self.area_ranges(ranges);
                 areas
                     .iter()
-                    .filter_map(|a| self.areas.get(a.index()))
-                    .flat_map(|a| a.indicators.iter().copied())
+                    .flat_map(|&a| self.areas[a].indicators.iter().copied())
                     .collect()
             }
             SelectorKind::List(ids) => ids.iter().filter_map(|i| self.indicator(i)).collect(),
@@ -1073,7 +1133,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn level(&mut self, scale: ScaleId, name: &Name) -> Option<Rank> {
-        let s = self.scales.get(scale.index())?;
+        let s = &self.scales[scale];
         if let Some(r) = s.levels.iter().position(|l| l.is(&name.node)) {
             return Some(r as Rank);
         }
@@ -1288,7 +1348,7 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         if let Some(&id) = self.ext_idx.get(&name.node) {
-            let sig = self.exts.get(id.index())?;
+            let sig = &self.exts[id];
             if sig.params != [ExtType::Levels] || sig.ret != ExtType::Level {
                 let _ = scale;
                 self.push(
@@ -1349,7 +1409,7 @@ impl<'a> Checker<'a> {
         for (f, first) in p.first.iter().zip(std::iter::repeat(&ir.first)) {
             for s in &ir.skips {
                 if let Some(a) = s.areas.iter().find(|a| first.contains(a)) {
-                    let n = self.areas.get(a.index()).map_or(0, |a| a.number);
+                    let n = self.areas[*a].number;
                     self.push(
                         Diagnostic::error(
                             Code::CheckCycle,
@@ -1375,7 +1435,7 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        if self.areas.get(area.index()).is_some_and(|a| !a.indicators.is_empty()) {
+        if !self.areas[area].indicators.is_empty() {
             self.push(
                 Diagnostic::error(
                     Code::CheckEmptyArea,
@@ -1406,14 +1466,15 @@ impl<'a> Checker<'a> {
                 None
             }
         };
-        let mut components = Vec::new();
+        let mut components = IdVec::new();
         for comp in &cap.components {
             let indicators = self.select(&comp.from);
-            components.push(ComponentIr {
+            let pushed = components.push(ComponentIr {
                 name: comp.name.node.clone(),
                 title: comp.title.node.clone(),
                 indicators,
             });
+            self.counted(pushed, "components", comp.name.span)?;
         }
         if components.is_empty() {
             self.push(
@@ -1423,10 +1484,10 @@ impl<'a> Checker<'a> {
                     .help("add `component NAME \"title\" from indicators in areas …`"),
             );
         }
-        let mut contexts = Vec::new();
+        let mut contexts = IdVec::new();
         for ctx in &cap.contexts {
             let lowers = if ctx.lowers.is_empty() {
-                (0..components.len() as u32).map(ComponentId).collect()
+                components.ids().collect()
             } else {
                 let mut ids = Vec::new();
                 for n in &ctx.lowers {
@@ -1443,12 +1504,13 @@ impl<'a> Checker<'a> {
                 }
                 ids
             };
-            contexts.push(ContextIr {
+            let pushed = contexts.push(ContextIr {
                 name: ctx.name.node.clone(),
                 description: ctx.description.node.clone(),
                 lowers,
                 by: ctx.by.node,
             });
+            self.counted(pushed, "contexts", ctx.name.span)?;
         }
         let scale = scale?;
         let rules = match &cap.confidence {
@@ -1486,9 +1548,9 @@ impl<'a> Checker<'a> {
     }
 
     fn check_empty_areas(&mut self, capacity_area: Option<u32>) {
-        for (i, a) in self.areas.iter().enumerate() {
+        for (i, a) in self.areas.iter_enumerated() {
             if a.indicators.is_empty() && Some(a.number) != capacity_area {
-                let span = self.area_spans.get(i).copied().unwrap_or_default();
+                let span = self.area_spans[i];
                 let d = Diagnostic::error(Code::CheckEmptyArea, format!("key area {} has no indicators", a.number))
                     .in_file(self.file)
                     .label(span, "nothing to grade")
@@ -1502,13 +1564,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Warns once about indicators that no grade block covers.
-    fn check_uncovered(&mut self, grades: &[GradeDecl]) {
+    fn check_uncovered(&mut self, grades: &IdVec<GradeBlockId, GradeDecl>) {
         let covered: HashSet<IndicatorId> = grades.iter().flat_map(|g| g.selection.iter().copied()).collect();
         let missing: Vec<&IndicatorIr> = self
             .indicators
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !covered.contains(&IndicatorId(*i as u32)))
+            .iter_enumerated()
+            .filter(|(i, _)| !covered.contains(i))
             .map(|(_, ind)| ind)
             .collect();
         if let Some(first) = missing.first() {
@@ -1530,10 +1591,7 @@ impl<'a> Checker<'a> {
 
     pub(crate) fn type_name(&self, t: Type) -> String {
         err::type_name(t, &|t| match t {
-            Type::Level(s) | Type::Levels(s) => self
-                .scales
-                .get(s.index())
-                .map_or("a scale".into(), |s| format!("`{}`", s.name)),
+            Type::Level(s) | Type::Levels(s) => format!("`{}`", self.scales[s].name),
             _ => String::new(),
         })
     }

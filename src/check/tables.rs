@@ -9,7 +9,7 @@
 
 use crate::ast::{self, CmpOp};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{ArithOp, Expr, IndicatorVar, OutcomeIr, ScaleId, Type, Value};
+use crate::ir::{ArithOp, Expr, IndicatorVar, OutcomeIr, ScaleId, Type, Value, WeightId};
 
 use super::{CellHir, Checker, RowHir};
 
@@ -103,7 +103,9 @@ fn classes(ty: Type, column: &Expr, cells: &[&CellHir], levels: usize) -> Option
                         points.push(hi + 1.0);
                     }
                     for w in bounds.windows(2) {
-                        points.push((w[0] + w[1]) / 2.0);
+                        if let [a, b] = w {
+                            points.push((a + b) / 2.0);
+                        }
                     }
                     points.extend(&bounds);
                     if points.is_empty() {
@@ -131,13 +133,13 @@ fn number(v: &Value) -> f64 {
 fn at_most(a: &Expr, b: &Expr) -> bool {
     use IndicatorVar as V;
     // The weights a sum of `strengths.W` (or `weaknesses.W`) counts, each once.
-    fn weights(e: &Expr, strengths: bool, out: &mut Vec<u32>) -> bool {
+    fn weights(e: &Expr, strengths: bool, out: &mut Vec<WeightId>) -> bool {
         match e {
             Expr::Indicator(v @ (V::StrengthsOf(w) | V::WeaknessesOf(w)))
                 if matches!(v, V::StrengthsOf(_)) == strengths =>
             {
-                let fresh = !out.contains(&w.0);
-                out.push(w.0);
+                let fresh = !out.contains(w);
+                out.push(*w);
                 fresh
             }
             Expr::Arith(ArithOp::Add, x, y) => weights(x, strengths, out) && weights(y, strengths, out),
@@ -190,13 +192,13 @@ pub(super) fn lint(
     rows: &[RowHir],
 ) {
     let level_count = |ty: &Type| match ty {
-        Type::Level(s) => c.scales.get(s.0 as usize).map_or(0, |s| s.levels.len()),
+        Type::Level(s) => c.scales[*s].levels.len(),
         _ => 0,
     };
     let level_name = |scale: ScaleId, rank: u8| {
-        c.scales
-            .get(scale.0 as usize)
-            .and_then(|s| s.levels.get(usize::from(rank)))
+        c.scales[scale]
+            .levels
+            .get(usize::from(rank))
             .map_or_else(|| format!("level {rank}"), |l| l.name.clone())
     };
     let show = |ty: &Type, v: &Value| match (ty, v) {
@@ -221,9 +223,9 @@ pub(super) fn lint(
         }
     }
     let mut bounded = Vec::new();
-    for i in 0..columns.len() {
-        for j in 0..columns.len() {
-            if i != j && at_most(&columns[i], &columns[j]) {
+    for (i, a) in columns.iter().enumerate() {
+        for (j, b) in columns.iter().enumerate() {
+            if i != j && at_most(a, b) {
                 bounded.push((i, j));
             }
         }
@@ -233,12 +235,14 @@ pub(super) fn lint(
     // strengths within strengths within evidence).
     for _ in 0..columns.len() {
         for &(i, j) in &bounded {
-            let extra: Vec<Value> = per_column[i]
-                .iter()
-                .filter(|v| !per_column[j].contains(v))
-                .cloned()
-                .collect();
-            per_column[j].extend(extra);
+            // Both are columns, each with its values in `per_column`.
+            let (Some(part), Some(whole)) = (per_column.get(i), per_column.get(j)) else {
+                continue;
+            };
+            let extra: Vec<Value> = part.iter().filter(|v| !whole.contains(v)).cloned().collect();
+            if let Some(whole) = per_column.get_mut(j) {
+                whole.extend(extra);
+            }
         }
     }
     let total = per_column.iter().try_fold(1usize, |n, v| n.checked_mul(v.len()));
@@ -266,23 +270,27 @@ pub(super) fn lint(
         point.clear();
         let mut rest = n;
         for values in &per_column {
-            point.push(values[rest % values.len()].clone());
-            rest /= values.len();
+            // `total` is not zero, so no column is without values.
+            point.extend(rest.checked_rem(values.len()).and_then(|k| values.get(k)).cloned());
+            rest = rest.checked_div(values.len()).unwrap_or(0);
         }
         // Columns are enumerated independently; evidence cannot have more
         // major strengths than strengths, so such points are not cases.
-        if bounded.iter().any(|&(i, j)| number(&point[i]) > number(&point[j])) {
+        let at = |i: usize| point.get(i).map_or(f64::NAN, number);
+        if bounded.iter().any(|&(i, j)| at(i) > at(j)) {
             continue;
         }
         let hit = |r: &RowHir| r.cells.iter().zip(&point).all(|(cell, v)| matches(cell, v));
-        let Some(first) = rows.iter().position(hit) else {
+        let Some((first, first_row)) = rows.iter().enumerate().find(|(_, r)| hit(r)) else {
             if gap.is_none() {
                 gap = Some(point.clone());
             }
             continue;
         };
-        decides[first] = true;
-        let OutcomeIr::Level(won) = rows[first].outcome else {
+        if let Some(d) = decides.get_mut(first) {
+            *d = true;
+        }
+        let OutcomeIr::Level(won) = first_row.outcome else {
             continue;
         };
         for (later, row) in rows.iter().enumerate().skip(first + 1) {
@@ -309,9 +317,9 @@ pub(super) fn lint(
         .iter()
         .position(|r| r.cells.iter().all(|c| matches!(c, CellHir::Any)))
         .unwrap_or(rows.len());
-    for (i, row) in rows.iter().enumerate().take(catch_all) {
+    for ((i, row), &decided) in rows.iter().enumerate().zip(&decides).take(catch_all) {
         // A row a lower grade shadows is reported as the overlap, with its witness.
-        if !decides[i] && !inverted.iter().any(|(_, later, _)| *later == i) {
+        if !decided && !inverted.iter().any(|(_, later, _)| *later == i) {
             out.push(
                 Diagnostic::warning(Code::CheckUnreachable, "this row can never match")
                     .in_file(c.file)
@@ -321,6 +329,10 @@ pub(super) fn lint(
         }
     }
     for (earlier, later, p) in inverted {
+        // Both were found by enumerating `rows`.
+        let (Some(earlier), Some(later)) = (rows.get(earlier), rows.get(later)) else {
+            continue;
+        };
         let name = |r: &RowHir| match &r.outcome {
             OutcomeIr::Level(l) => level_name(grading, *l),
             OutcomeIr::Judgement(_) => "a judgement".into(),
@@ -330,13 +342,13 @@ pub(super) fn lint(
                 Code::CheckTableOverlap,
                 format!(
                     "a row grading {} comes before an overlapping row grading {}",
-                    name(&rows[earlier]),
-                    name(&rows[later])
+                    name(earlier),
+                    name(later)
                 ),
             )
             .in_file(c.file)
-            .label(rows[earlier].span, format!("decides {} first", describe(&p)))
-            .label(rows[later].span, "this higher grade also matches there")
+            .label(earlier.span, format!("decides {} first", describe(&p)))
+            .label(later.span, "this higher grade also matches there")
             .help("order rows from the highest grade down, or narrow the cells so that the rows do not overlap"),
         );
     }

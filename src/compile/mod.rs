@@ -37,17 +37,16 @@ pub fn lower(c: Checked) -> Program {
         overrides,
     } = c;
 
-    let mut grade_blocks = Vec::new();
-    for g in grades {
-        let id = GradeBlockId(grade_blocks.len() as u32);
-        for i in &g.selection {
+    for (id, g) in grades.iter_enumerated() {
+        for &i in &g.selection {
             // The first block that selects an indicator grades it.
-            if let Some(ind) = indicators.get_mut(i.index())
-                && ind.grade_block.is_none()
-            {
+            let ind = &mut indicators[i];
+            if ind.grade_block.is_none() {
                 ind.grade_block = Some(id);
             }
         }
+    }
+    let grade_blocks = grades.into_map(|g| {
         let rules = match g.body {
             GradeHir::Rules(rules) => rules,
             GradeHir::Table { columns, rows } => rows
@@ -59,74 +58,44 @@ pub fn lower(c: Checked) -> Program {
                 })
                 .collect(),
         };
-        grade_blocks.push(GradeBlockIr { rules, span: g.span });
-    }
+        GradeBlockIr { rules, span: g.span }
+    });
 
-    let mut reqs = Vec::new();
-    let mut late: HashMap<usize, Vec<RequirementId>> = HashMap::new();
-    for (r, selection) in requirements {
-        let id = RequirementId(reqs.len() as u32);
-        for i in selection {
+    let mut late: HashMap<IndicatorId, Vec<RequirementId>> = HashMap::new();
+    for (id, (r, selection)) in requirements.iter_enumerated() {
+        for &i in selection {
             if r.reads_final {
-                late.entry(i.index()).or_default().push(id);
-            } else if let Some(ind) = indicators.get_mut(i.index()) {
-                ind.requirements.push(id);
+                late.entry(i).or_default().push(id);
+            } else {
+                indicators[i].requirements.push(id);
             }
         }
-        reqs.push(r);
     }
     for (i, ids) in late {
-        if let Some(ind) = indicators.get_mut(i) {
-            ind.requirements.extend(ids);
-        }
+        indicators[i].requirements.extend(ids);
     }
+    let reqs = requirements.into_map(|(r, _)| r);
 
     let names = NameTables {
         indicators: indicators
-            .iter()
-            .enumerate()
-            .map(|(i, ind)| (ind.id.clone(), IndicatorId(i as u32)))
+            .iter_enumerated()
+            .map(|(i, ind)| (ind.id.clone(), i))
             .collect(),
-        sources: sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.name.clone(), SourceId(i as u32)))
-            .collect(),
-        weights: weights
-            .iter()
-            .enumerate()
-            .map(|(i, (n, _))| (n.clone(), WeightId(i as u32)))
-            .collect(),
-        measures: measures
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.name.clone(), MeasureId(i as u32)))
-            .collect(),
+        sources: sources.iter_enumerated().map(|(i, s)| (s.name.clone(), i)).collect(),
+        weights: weights.iter_enumerated().map(|(i, (n, _))| (n.clone(), i)).collect(),
+        measures: measures.iter_enumerated().map(|(i, m)| (m.name.clone(), i)).collect(),
         contexts: capacity
             .iter()
-            .flat_map(|c| c.contexts.iter().enumerate())
-            .map(|(i, c)| (c.name.clone(), ContextId(i as u32)))
+            .flat_map(|c| c.contexts.iter_enumerated())
+            .map(|(i, c)| (c.name.clone(), i))
             .collect(),
-        levels: scales
-            .get(grading.index())
-            .map(|s| {
-                // Data may write a level by any of its names.
-                s.levels
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(r, l)| {
-                        std::iter::once(&l.name)
-                            .chain(&l.aliases)
-                            .map(move |n| (n.clone(), r as Rank))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        facts: facts
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.name.clone(), FactId(i as u32)))
+        // Data may write a level by any of its names. A scale has at most
+        // 255 levels (the checker's limit), so each rank fits.
+        levels: (0..=Rank::MAX)
+            .zip(&scales[grading].levels)
+            .flat_map(|(r, l)| std::iter::once(&l.name).chain(&l.aliases).map(move |n| (n.clone(), r)))
             .collect(),
+        facts: facts.iter_enumerated().map(|(i, f)| (f.name.clone(), i)).collect(),
     };
 
     Program {

@@ -454,9 +454,18 @@ impl<'a> Rewriter<'a> {
                 claimed: entry.claimed.as_ref().map(|c| c.value.clone()),
                 because: None,
             };
-            match cw.source_index.get(&entry.id.value) {
-                Some(&s) => match &cw.sources[s.index()].fate {
-                    Fate::Mapped(_) => self.present[s.index()] = Some(entry),
+            // The index names positions of `sources`, which `present` shadows.
+            let source = cw
+                .source_index
+                .get(&entry.id.value)
+                .and_then(|s| Some((s.index(), cw.sources.get(s.index())?)));
+            match source {
+                Some((s, source)) => match &source.fate {
+                    Fate::Mapped(_) => {
+                        if let Some(slot) = self.present.get_mut(s) {
+                            *slot = Some(entry);
+                        }
+                    }
                     Fate::Retired { because, .. } => self.report.retired.push(Lost {
                         because: Some(because.clone()),
                         ..lost
@@ -466,12 +475,11 @@ impl<'a> Rewriter<'a> {
             }
         }
         let mut indicators = Vec::new();
-        for (i, (t, ind)) in cw.targets.iter().zip(&target.indicators).enumerate() {
-            let id = IndicatorId(i as u32);
+        for (t, (id, ind)) in cw.targets.iter().zip(target.indicators.iter_enumerated()) {
             let sources: Vec<(SourceId, &IndicatorData)> = t
                 .sources
                 .iter()
-                .filter_map(|&s| self.present[s.index()].map(|e| (s, e)))
+                .filter_map(|&s| Some((s, self.present.get(s.index()).copied().flatten()?)))
                 .collect();
             if sources.is_empty() {
                 if let Some(because) = &t.new {
@@ -486,7 +494,11 @@ impl<'a> Rewriter<'a> {
             indicators.push(self.indicator(id, ind, &sources));
         }
         for rule in &cw.rules {
-            let present: Vec<&IndicatorData> = rule.sources.iter().filter_map(|s| self.present[s.index()]).collect();
+            let present: Vec<&IndicatorData> = rule
+                .sources
+                .iter()
+                .filter_map(|s| self.present.get(s.index()).copied().flatten())
+                .collect();
             if present.is_empty() {
                 continue;
             }

@@ -410,7 +410,7 @@ impl Checker<'_> {
     fn repeated_in_list(&mut self, ids: &[Name]) -> bool {
         let mut ok = true;
         for (i, id) in ids.iter().enumerate() {
-            if let Some(first) = ids[..i].iter().find(|x| x.node == id.node) {
+            if let Some(first) = ids.iter().take(i).find(|x| x.node == id.node) {
                 let d = self
                     .error(
                         Code::CrosswalkConflict,
@@ -449,7 +449,10 @@ impl Checker<'_> {
         }
         let mut ok = self.repeated_in_list(sources) & self.repeated_in_list(targets);
         // A repeated id is reported once, above; the rest is checked once.
-        let first = |list: &[Name], i: usize| !list[..i].iter().any(|x| x.node == list[i].node);
+        let first = |list: &[Name], i: usize| {
+            list.get(i)
+                .is_some_and(|it| !list.iter().take(i).any(|x| x.node == it.node))
+        };
         for (_, s) in sources.iter().enumerate().filter(|&(i, _)| first(sources, i)) {
             ok &= self.source_exists(s);
             ok &= self.use_source(s, "mapped");
@@ -521,7 +524,7 @@ impl Checker<'_> {
         }
         if let (Some(source), Some(s)) = (self.source, sources.first())
             && let Some(&id) = source.names.indicators.get(&s.node)
-            && let Some(ind) = source.indicators.get(id.index())
+            && let ind = &source.indicators[id]
             && ind.title != title.node
         {
             let d = Diagnostic::warning(
@@ -537,9 +540,8 @@ impl Checker<'_> {
             self.diags.push(d);
         }
         for &t in targets {
-            if let Some(ind) = self.target.indicators.get(t.index())
-                && ind.title == title.node
-            {
+            let ind = &self.target.indicators[t];
+            if ind.title == title.node {
                 let d = Diagnostic::warning(
                     Code::CrosswalkRenamed,
                     format!(
@@ -676,7 +678,9 @@ impl Checker<'_> {
                 // An unknown source id usually means the rest was meant to
                 // be smaller: report that, not its echo here.
                 let unknown_source = self.diags.iter().any(|d| d.code == Code::CrosswalkUnknownSource);
-                if !missing.is_empty() && !unknown_source {
+                if let Some(first_missing) = missing.first()
+                    && !unknown_source
+                {
                     let d = self
                         .error(
                             Code::CrosswalkUnknownTarget,
@@ -690,7 +694,7 @@ impl Checker<'_> {
                         .label(at, "not all of the rest is in the target")
                         .help(format!(
                             "map or retire each of them, e.g. `retired {} because \"…\"`",
-                            missing[0]
+                            first_missing
                         ));
                     self.diags.push(d);
                 }
@@ -699,9 +703,8 @@ impl Checker<'_> {
                 let ids: Vec<(String, IndicatorId)> = self
                     .target
                     .indicators
-                    .iter()
-                    .enumerate()
-                    .map(|(i, ind)| (ind.id.clone(), IndicatorId(i as u32)))
+                    .iter_enumerated()
+                    .map(|(i, ind)| (ind.id.clone(), i))
                     .collect();
                 for (id, t) in ids {
                     let taken = self.target_use.contains_key(&id)
@@ -726,7 +729,7 @@ impl Checker<'_> {
             .filter(|(t, _)| t.sources.is_empty() && t.new.is_none())
             .map(|(_, ind)| ind.id.as_str())
             .collect();
-        if !empty.is_empty() {
+        if let Some(first_empty) = empty.first() {
             let d = Diagnostic::warning(
                 Code::CrosswalkUnaccounted,
                 format!(
@@ -740,7 +743,7 @@ impl Checker<'_> {
             .label(to, "the target")
             .help(format!(
                 "map something to them, declare them `new {} because \"…\"`, or add `unchanged rest`",
-                empty[0]
+                first_empty
             ));
             self.diags.push(d);
         }
@@ -751,7 +754,7 @@ impl Checker<'_> {
             .map(|i| i.id.as_str())
             .filter(|id| !self.index.contains_key(*id))
             .collect();
-        if !loose.is_empty() {
+        if let Some(first_loose) = loose.first() {
             let d = Diagnostic::warning(
                 Code::CrosswalkUnaccounted,
                 format!(
@@ -765,7 +768,7 @@ impl Checker<'_> {
             .label(from, "the source")
             .help(format!(
                 "map them, retire them (`retired {} because \"…\"`), or add `unchanged rest`",
-                loose[0]
+                first_loose
             ));
             self.diags.push(d);
         }

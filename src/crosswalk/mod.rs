@@ -138,7 +138,7 @@ impl Crosswalk {
 
     /// The target indicator's id.
     pub fn target_name(&self, t: IndicatorId) -> &str {
-        self.to.program.indicators.get(t.index()).map_or("?", |i| i.id.as_str())
+        self.to.program.indicators.try_get(t).map_or("?", |i| i.id.as_str())
     }
 }
 

@@ -7,7 +7,7 @@ use crate::ir::*;
 
 use super::bind::ThemeFindings;
 use super::period::{Periods, Travel};
-use super::{Bound, IndicatorEnv, Outcome, PlanEnv, Scope, expr, show};
+use super::{Bound, IndicatorEnv, IndicatorOutcome, Outcome, PlanEnv, Scope, expr, show};
 
 /// One action called for: which rule, for what, routed to whom.
 #[derive(Clone, Debug)]
@@ -28,8 +28,8 @@ pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Re
     if p.actions.is_empty() {
         return Ok(out);
     }
-    let finals: Vec<Option<Rank>> = o.indicators.iter().map(|i| i.grade()).collect();
-    let secure: Vec<bool> = o.indicators.iter().map(|i| i.secure).collect();
+    let finals = o.indicators.map(IndicatorOutcome::grade);
+    let secure = o.indicators.map(|i| i.secure);
     let plan = PlanEnv::new(p, &finals, &secure, &b.contexts)?;
     let no_travel = Travel::default();
     for (k, a) in p.actions.iter().enumerate() {
@@ -40,9 +40,7 @@ pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Re
                     facts: &b.facts_set,
                 }),
                 Target::Indicator(i) | Target::Theme(i, _) => {
-                    let Some(io) = o.indicators.get(i.index()) else {
-                        continue;
-                    };
+                    let io = &o.indicators[i];
                     if io.scope == Scope::Skipped {
                         continue;
                     }
@@ -59,18 +57,18 @@ pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Re
                     Box::new(IndicatorActionEnv {
                         inner: IndicatorEnv {
                             facts: &io.facts,
-                            themes: p.indicators.get(i.index()).map_or(0, |x| x.themes.len()),
+                            themes: p.indicators[i].themes.len(),
                             derived: io.derived,
                             final_grade: io.grade(),
                         },
                         theme,
-                        travel: periods.and_then(|t| t.indicators.get(i.index())).unwrap_or(&no_travel),
+                        travel: periods.map_or(&no_travel, |t| &t.indicators[i]),
                         facts: &b.facts_set,
                     })
                 }
                 Target::Area(area) => Box::new(AreaEnv {
-                    grade: o.areas.get(area.index()).copied().flatten(),
-                    travel: periods.and_then(|t| t.areas.get(area.index())).unwrap_or(&no_travel),
+                    grade: o.areas[area],
+                    travel: periods.map_or(&no_travel, |t| &t.areas[area]),
                     facts: &b.facts_set,
                 }),
             };
@@ -101,11 +99,11 @@ pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Re
 fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner: OwnerId, org: &str) -> String {
     let mut out = String::new();
     let ind = match target {
-        Target::Indicator(i) | Target::Theme(i, _) => p.indicators.get(i.index()),
+        Target::Indicator(i) | Target::Theme(i, _) => Some(&p.indicators[i]),
         _ => None,
     };
     let area = match target {
-        Target::Area(a) => p.areas.get(a.index()),
+        Target::Area(a) => Some(&p.areas[a]),
         _ => None,
     };
     for piece in &t.0 {
@@ -125,8 +123,8 @@ fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner:
             Piece::AreaNumber => out.push_str(&area.map_or(String::new(), |a| a.number.to_string())),
             Piece::AreaTitle => out.push_str(area.map_or("", |a| a.title.as_str())),
             Piece::Owner => {
-                let o = p.owners.get(owner.index());
-                out.push_str(o.map_or("", |o| o.description.as_deref().unwrap_or(&o.name)));
+                let o = &p.owners[owner];
+                out.push_str(o.description.as_deref().unwrap_or(&o.name));
             }
             Piece::Value(e, ty) => {
                 let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);
@@ -137,8 +135,8 @@ fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner:
     out
 }
 
-fn fact(facts: &[bool], f: FactId) -> Value {
-    Value::Bool(facts.get(f.index()).copied().unwrap_or(false))
+fn fact(facts: &IdVec<FactId, bool>, f: FactId) -> Value {
+    Value::Bool(facts[f])
 }
 
 fn travel_value(t: &Travel, v: Option<Direction>) -> Value {
@@ -150,7 +148,7 @@ fn travel_value(t: &Travel, v: Option<Direction>) -> Value {
 
 struct EvaluationEnv<'a> {
     plan: &'a PlanEnv<'a>,
-    facts: &'a [bool],
+    facts: &'a IdVec<FactId, bool>,
 }
 
 impl expr::Env for EvaluationEnv<'_> {
@@ -173,20 +171,19 @@ struct IndicatorActionEnv<'a> {
     /// For an action on a theme: only the evidence citing it counts.
     theme: Option<&'a ThemeFindings>,
     travel: &'a Travel,
-    facts: &'a [bool],
+    facts: &'a IdVec<FactId, bool>,
 }
 
 impl expr::Env for IndicatorActionEnv<'_> {
     fn indicator(&self, v: IndicatorVar) -> Value {
         let n = |x: u32| Value::Number(f64::from(x));
-        let at = |xs: &[u32], i: usize| n(xs.get(i).copied().unwrap_or(0));
         match (v, self.theme) {
             (IndicatorVar::Previous, _) => travel_value(self.travel, None),
             (IndicatorVar::Travel(d), _) => travel_value(self.travel, Some(d)),
             (IndicatorVar::Strengths, Some(t)) => n(t.strengths),
             (IndicatorVar::Weaknesses, Some(t)) => n(t.weaknesses),
-            (IndicatorVar::StrengthsOf(w), Some(t)) => at(&t.strengths_by, w.index()),
-            (IndicatorVar::WeaknessesOf(w), Some(t)) => at(&t.weaknesses_by, w.index()),
+            (IndicatorVar::StrengthsOf(w), Some(t)) => n(t.strengths_by[w]),
+            (IndicatorVar::WeaknessesOf(w), Some(t)) => n(t.weaknesses_by[w]),
             (IndicatorVar::StrengthScore, Some(t)) => Value::Number(t.strength_score),
             (IndicatorVar::WeaknessScore, Some(t)) => Value::Number(t.weakness_score),
             _ => self.inner.indicator(v),
@@ -200,7 +197,7 @@ impl expr::Env for IndicatorActionEnv<'_> {
 struct AreaEnv<'a> {
     grade: Option<Rank>,
     travel: &'a Travel,
-    facts: &'a [bool],
+    facts: &'a IdVec<FactId, bool>,
 }
 
 impl expr::Env for AreaEnv<'_> {

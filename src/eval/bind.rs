@@ -17,17 +17,17 @@ pub struct Facts {
     pub span: Span,
     pub evidence: u32,
     /// Items per source kind, by `SourceId`.
-    pub source_counts: Vec<u32>,
+    pub source_counts: IdVec<SourceId, u32>,
     pub strengths: u32,
     pub weaknesses: u32,
-    pub strengths_by: Vec<u32>,
-    pub weaknesses_by: Vec<u32>,
+    pub strengths_by: IdVec<WeightId, u32>,
+    pub weaknesses_by: IdVec<WeightId, u32>,
     pub strength_score: f64,
     pub weakness_score: f64,
     pub themes_evidenced: Vec<bool>,
     pub respondents: u64,
     pub agreeing: u64,
-    pub measures: Vec<Option<Arc<[f64]>>>,
+    pub measures: IdVec<MeasureId, Option<Arc<[f64]>>>,
     pub claimed: Option<Rank>,
     /// References of the evidence items, for reports.
     pub references: Vec<String>,
@@ -40,52 +40,64 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// No evidence yet, shaped for indicator `ind` of `p`.
-    pub fn empty(p: &Program, ind: &IndicatorIr, span: Span) -> Self {
+    /// An indicator without evidence: every count zero, by `p`'s ids, and
+    /// nothing per theme or item to consider (it offered none).
+    pub fn none(p: &Program) -> Self {
         Facts {
-            span,
-            source_counts: vec![0; p.sources.len()],
-            strengths_by: vec![0; p.weights.len()],
-            weaknesses_by: vec![0; p.weights.len()],
-            themes_evidenced: vec![false; ind.themes.len()],
-            considered: vec![Vec::new(); ind.consider.len()],
-            theme_findings: vec![
-                ThemeFindings {
-                    strengths_by: vec![0; p.weights.len()],
-                    weaknesses_by: vec![0; p.weights.len()],
-                    ..ThemeFindings::default()
-                };
-                ind.themes.len()
-            ],
-            measures: vec![None; p.measures.len()],
+            source_counts: p.sources.map(|_| 0),
+            strengths_by: p.weights.map(|_| 0),
+            weaknesses_by: p.weights.map(|_| 0),
+            measures: p.measures.map(|_| None),
             ..Facts::default()
         }
     }
 
-    /// Counts one evidence item: its source kind and weight by index (`None`
-    /// when unknown), its finding if it states one. A finding counts at its
+    /// No evidence yet, shaped for indicator `ind` of `p`.
+    pub fn empty(p: &Program, ind: &IndicatorIr, span: Span) -> Self {
+        Facts {
+            span,
+            source_counts: p.sources.map(|_| 0),
+            strengths_by: p.weights.map(|_| 0),
+            weaknesses_by: p.weights.map(|_| 0),
+            themes_evidenced: vec![false; ind.themes.len()],
+            considered: vec![Vec::new(); ind.consider.len()],
+            theme_findings: vec![
+                ThemeFindings {
+                    strengths_by: p.weights.map(|_| 0),
+                    weaknesses_by: p.weights.map(|_| 0),
+                    ..ThemeFindings::default()
+                };
+                ind.themes.len()
+            ],
+            measures: p.measures.map(|_| None),
+            ..Facts::default()
+        }
+    }
+
+    /// Counts one evidence item: its source kind and weight (`None` when
+    /// unknown), its finding if it states one. A finding counts at its
     /// weight's value, or 1 when the weight is unknown.
     pub fn tally(
         &mut self,
-        weights: &[(String, f64)],
-        source: Option<usize>,
+        weights: &IdVec<WeightId, (String, f64)>,
+        source: Option<SourceId>,
         finding: Option<Finding>,
-        weight: Option<usize>,
+        weight: Option<WeightId>,
     ) {
         self.evidence += 1;
-        if let Some(c) = source.and_then(|s| self.source_counts.get_mut(s)) {
-            *c += 1;
+        if let Some(s) = source {
+            self.source_counts[s] += 1;
         }
         if let Some(finding) = finding {
-            let value = weight.and_then(|w| weights.get(w)).map_or(1.0, |(_, v)| *v);
+            let value = weight.map_or(1.0, |w| weights[w].1);
             let (count, by, score) = match finding {
                 Finding::Strength => (&mut self.strengths, &mut self.strengths_by, &mut self.strength_score),
                 Finding::Weakness => (&mut self.weaknesses, &mut self.weaknesses_by, &mut self.weakness_score),
             };
             *count += 1;
             *score += value;
-            if let Some(slot) = weight.and_then(|w| by.get_mut(w)) {
-                *slot += 1;
+            if let Some(w) = weight {
+                by[w] += 1;
             }
         }
     }
@@ -107,8 +119,8 @@ pub struct OverrideFacts {
 pub struct ThemeFindings {
     pub strengths: u32,
     pub weaknesses: u32,
-    pub strengths_by: Vec<u32>,
-    pub weaknesses_by: Vec<u32>,
+    pub strengths_by: IdVec<WeightId, u32>,
+    pub weaknesses_by: IdVec<WeightId, u32>,
     pub strength_score: f64,
     pub weakness_score: f64,
 }
@@ -119,10 +131,10 @@ pub struct Bound {
     pub file: SourceFile,
     pub organisation: String,
     pub period: Option<String>,
-    pub facts: Vec<Option<Arc<Facts>>>,
-    pub contexts: Vec<bool>,
-    /// By `FactId`: whether the data states the fact.
-    pub facts_set: Vec<bool>,
+    pub facts: IdVec<IndicatorId, Option<Arc<Facts>>>,
+    pub contexts: IdVec<ContextId, bool>,
+    /// Whether the data states each fact.
+    pub facts_set: IdVec<FactId, bool>,
     /// The `indicators` entry, where findings about missing ones point.
     pub indicators_span: Span,
 }
@@ -161,21 +173,17 @@ struct Flags<'a> {
 }
 
 impl Flags<'_> {
-    fn set<I: Copy + Into<usize>>(
+    /// `names` are those of the declarations `out` has a flag for.
+    fn set<I: Idx>(
         self,
         given: &[At<String>],
         names: &std::collections::HashMap<String, I>,
-        len: usize,
+        mut out: IdVec<I, bool>,
         (code, kind, tail): (Code, &str, &str),
-    ) -> Vec<bool> {
-        let mut out = vec![false; len];
+    ) -> IdVec<I, bool> {
         for g in given {
             match names.get(&g.value) {
-                Some(&id) => {
-                    if let Some(slot) = out.get_mut(id.into()) {
-                        *slot = true;
-                    }
-                }
+                Some(&id) => out[id] = true,
                 None => self.diags.push(unknown(
                     self.file,
                     code,
@@ -228,7 +236,10 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
         );
         return Err(diags);
     }
-    let n_contexts = p.capacity.as_ref().map_or(0, |c| c.contexts.len());
+    let no_contexts = p
+        .capacity
+        .as_ref()
+        .map_or_else(IdVec::new, |c| c.contexts.map(|_| false));
     let flags = Flags {
         file,
         diags: &mut diags,
@@ -236,7 +247,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
     let contexts = flags.set(
         &doc.context,
         &p.names.contexts,
-        n_contexts,
+        no_contexts,
         (Code::DataUnknownContext, "context", "the capacity judgement declares"),
     );
     let flags = Flags {
@@ -246,11 +257,11 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
     let facts_set = flags.set(
         &doc.facts,
         &p.names.facts,
-        p.facts.len(),
+        p.facts.map(|_| false),
         (Code::DataUnknownFact, "fact", "the ruleset declares"),
     );
-    let mut facts: Vec<Option<Arc<Facts>>> = vec![None; p.indicators.len()];
-    let mut first_span: Vec<Option<Span>> = vec![None; p.indicators.len()];
+    let mut facts: IdVec<IndicatorId, Option<Arc<Facts>>> = p.indicators.map(|_| None);
+    let mut first_span: IdVec<IndicatorId, Option<Span>> = p.indicators.map(|_| None);
     for entry in &doc.indicators {
         let Some(&id) = p.names.indicators.get(&entry.id.value) else {
             let names: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
@@ -265,7 +276,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             ));
             continue;
         };
-        if let Some(first) = first_span.get(id.index()).copied().flatten() {
+        if let Some(first) = first_span[id] {
             diags.push(
                 Diagnostic::error(
                     Code::DataDuplicate,
@@ -278,10 +289,8 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             );
             continue;
         }
-        if let Some(slot) = first_span.get_mut(id.index()) {
-            *slot = Some(entry.id.span);
-        }
-        let ind = &p.indicators[id.index()];
+        first_span[id] = Some(entry.id.span);
+        let ind = &p.indicators[id];
         let mut f = Facts::empty(p, ind, entry.id.span);
         if let Some(o) = &entry.override_ {
             let refs: Vec<&str> = entry
@@ -352,11 +361,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
         }
         for (name, series) in &entry.measures {
             match p.names.measures.get(&name.value) {
-                Some(m) => {
-                    if let Some(slot) = f.measures.get_mut(m.index()) {
-                        *slot = Some(series.value.clone().into());
-                    }
-                }
+                Some(&m) => f.measures[m] = Some(series.value.clone().into()),
                 None => diags.push(unknown(
                     file,
                     Code::DataUnknownMeasure,
@@ -369,7 +374,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             }
         }
         for item in &entry.evidence {
-            let source = p.names.sources.get(&item.source.value).map(|s| s.index());
+            let source = p.names.sources.get(&item.source.value).copied();
             if source.is_none() {
                 let names: Vec<&str> = p.sources.iter().map(|s| s.name.as_str()).collect();
                 diags.push(unknown(
@@ -384,9 +389,9 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             }
             // A finding without a weight counts at the first declared weight.
             let weight = match &item.weight {
-                None => Some(0usize),
+                None => p.weights.ids().next(),
                 Some(w) => match p.names.weights.get(&w.value) {
-                    Some(id) => Some(id.index()),
+                    Some(&id) => Some(id),
                     None => {
                         let names: Vec<&str> = p.weights.iter().map(|(n, _)| n.as_str()).collect();
                         diags.push(unknown(
@@ -410,15 +415,15 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                             *slot = true;
                         }
                         if let (Some(finding), Some(t)) = (&item.finding, f.theme_findings.get_mut(k)) {
-                            let value = weight.and_then(|w| p.weights.get(w)).map_or(1.0, |(_, v)| *v);
+                            let value = weight.map_or(1.0, |w| p.weights[w].1);
                             let (count, by, score) = match finding.value {
                                 Finding::Strength => (&mut t.strengths, &mut t.strengths_by, &mut t.strength_score),
                                 Finding::Weakness => (&mut t.weaknesses, &mut t.weaknesses_by, &mut t.weakness_score),
                             };
                             *count += 1;
                             *score += value;
-                            if let Some(slot) = weight.and_then(|w| by.get_mut(w)) {
-                                *slot += 1;
+                            if let Some(w) = weight {
+                                by[w] += 1;
                             }
                         }
                     }
@@ -472,9 +477,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                 f.references.push(r.value.clone());
             }
         }
-        if let Some(slot) = facts.get_mut(id.index()) {
-            *slot = Some(Arc::new(f));
-        }
+        facts[id] = Some(Arc::new(f));
     }
     if !diags.is_empty() {
         return Err(diags);

@@ -73,8 +73,9 @@ fn written(p: &Program, span: Span) -> String {
 
 /// Explains the grade of indicator `id` in an evaluated document.
 pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Document) -> Option<Explanation> {
-    let ind = p.indicators.get(id.index())?;
-    let io = o.indicators.get(id.index())?;
+    // `id` comes from the caller: it may name no indicator of `p`.
+    let ind = p.indicators.try_get(id)?;
+    let io = o.indicators.try_get(id)?;
     let called_for: Vec<Step> = match &io.scope {
         super::Scope::Triggered(ks) => ks
             .iter()
@@ -90,7 +91,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
             .filter_map(|k| prop.skips.get(*k))
             .find(|sk| sk.areas.contains(&ind.area))
             .map(|sk| {
-                let area = p.areas.get(ind.area.index()).map_or(0, |a| a.number);
+                let area = p.areas[ind.area].number;
                 step(
                     p,
                     sk.span,
@@ -103,7 +104,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
     };
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
     let aggregation = aggregation(p, o, id);
-    let Some(facts) = b.facts.get(id.index())?.as_ref() else {
+    let Some(facts) = b.facts.try_get(id)?.as_ref() else {
         // No evidence: still say where the indicator stands in the plan.
         return Some(Explanation {
             indicator: ind.id.clone(),
@@ -128,7 +129,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
         final_grade: None,
     };
     let mut rules = Vec::new();
-    if let Some(block) = ind.grade_block.and_then(|g| p.grade_blocks.get(g.index())) {
+    if let Some(block) = ind.grade_block.map(|g| &p.grade_blocks[g]) {
         for (k, rule) in block.rules.iter().enumerate() {
             let decides = match &rule.outcome {
                 OutcomeIr::Level(r) => format!("grades {}", p.level_name(*r)),
@@ -153,7 +154,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
     let requirements = ind
         .requirements
         .iter()
-        .filter_map(|rid| Some((*rid, p.requirements.get(rid.index())?)))
+        .map(|&rid| (rid, &p.requirements[rid]))
         .map(|(rid, r)| {
             // Unmet as the evaluation found it; the others read again to tell met from unknown.
             let (result, why) = match io.unmet.iter().find(|u| u.requirement == rid) {
@@ -182,10 +183,9 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
         .collect();
     let sources: Vec<&str> = facts
         .source_counts
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter(|(_, c)| **c > 0)
-        .filter_map(|(i, _)| p.sources.get(i).map(|s| s.name.as_str()))
+        .map(|(i, _)| p.sources[i].name.as_str())
         .collect();
     Some(Explanation {
         indicator: ind.id.clone(),
@@ -220,24 +220,20 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 
 /// The key area's and question's grades the indicator counts towards.
 fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
-    let Some(ind) = p.indicators.get(id.index()) else {
-        return Vec::new();
-    };
-    let Some(area) = p.areas.get(ind.area.index()) else {
-        return Vec::new();
-    };
+    let ind = &p.indicators[id];
+    let area = &p.areas[ind.area];
     let level = |r: Option<Rank>| r.map_or("ungraded", |r| p.level_name(r)).to_string();
     let how = |f: AggFn| match f {
         AggFn::Lowest => "the lowest".to_string(),
         AggFn::Highest => "the highest".to_string(),
         AggFn::Median => "the median".to_string(),
         AggFn::Mode => "the most common".to_string(),
-        AggFn::Extension(x) => format!("`{}`", p.extensions.get(x.index()).map_or("?", |x| x.name.as_str())),
+        AggFn::Extension(x) => format!("`{}`", p.extensions[x].name),
     };
     let parts: Vec<String> = area
         .indicators
         .iter()
-        .filter_map(|i| Some((p.indicators.get(i.index())?, o.indicators.get(i.index())?)))
+        .map(|&i| (&p.indicators[i], &o.indicators[i]))
         .map(|(i, io)| match io.grade() {
             Some(g) => format!("{} {}", i.id, p.level_name(g)),
             None if io.examined() => format!("{} ungraded", i.id),
@@ -248,22 +244,22 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
         "key area {} {}: {}, {} of {}",
         area.number,
         area.title,
-        level(o.areas.get(ind.area.index()).copied().flatten()),
+        level(o.areas[ind.area]),
         how(p.area_agg),
         parts.join(", ")
     )];
-    if let Some(q) = p.questions.get(area.question.index()) {
+    {
+        let q = &p.questions[area.question];
         let areas: Vec<String> = q
             .areas
             .iter()
-            .filter_map(|a| Some((p.areas.get(a.index())?, o.areas.get(a.index())?)))
-            .map(|(a, g)| format!("{} {}", a.number, level(*g)))
+            .map(|&a| format!("{} {}", p.areas[a].number, level(o.areas[a])))
             .collect();
         out.push(format!(
             "question {} {}: {}, {} of key areas {}",
             q.id,
             q.title,
-            level(o.questions.get(area.question.index()).copied().flatten()),
+            level(o.questions[area.question]),
             how(p.question_agg),
             areas.join(", ")
         ));
@@ -354,14 +350,10 @@ fn show_expr(p: &Program, e: &Expr) -> String {
             };
             format!("{} {op} {}", nested(a), nested(b))
         }
-        Expr::InBand(a, band) => format!(
-            "{} is {}",
-            nested(a),
-            p.bands.get(band.index()).map_or("?", |b| b.name.as_str())
-        ),
+        Expr::InBand(a, band) => format!("{} is {}", nested(a), p.bands[band].name),
         Expr::Call { ext, args, .. } => format!(
             "{}({})",
-            p.extensions.get(ext.index()).map_or("?", |x| x.name.as_str()),
+            p.extensions[ext].name,
             args.iter().map(|a| show_expr(p, a)).collect::<Vec<_>>().join(", ")
         ),
         // Not readable in an indicator's rules.
@@ -370,16 +362,14 @@ fn show_expr(p: &Program, e: &Expr) -> String {
 }
 
 fn var_name(p: &Program, v: IndicatorVar) -> String {
-    let named = |xs: &[Named], i: usize| xs.get(i).map_or("?", |x| x.name.as_str()).to_string();
-    let weight = |i: usize| p.weights.get(i).map_or("?", |(n, _)| n.as_str()).to_string();
     match v {
         IndicatorVar::Evidence => "evidence".into(),
         IndicatorVar::Sources => "sources".into(),
-        IndicatorVar::Source(s) => format!("source.{}", named(&p.sources, s.index())),
+        IndicatorVar::Source(s) => format!("source.{}", p.sources[s].name),
         IndicatorVar::Strengths => "strengths".into(),
         IndicatorVar::Weaknesses => "weaknesses".into(),
-        IndicatorVar::StrengthsOf(w) => format!("strengths.{}", weight(w.index())),
-        IndicatorVar::WeaknessesOf(w) => format!("weaknesses.{}", weight(w.index())),
+        IndicatorVar::StrengthsOf(w) => format!("strengths.{}", p.weights[w].0),
+        IndicatorVar::WeaknessesOf(w) => format!("weaknesses.{}", p.weights[w].0),
         IndicatorVar::StrengthScore => "strengths.score".into(),
         IndicatorVar::WeaknessScore => "weaknesses.score".into(),
         IndicatorVar::Themes => "themes".into(),
@@ -387,7 +377,7 @@ fn var_name(p: &Program, v: IndicatorVar) -> String {
         IndicatorVar::Respondents => "respondents".into(),
         IndicatorVar::Agreeing => "agreeing".into(),
         IndicatorVar::Agreement => "agreement".into(),
-        IndicatorVar::Measure(m) => format!("measure.{}", named(&p.measures, m.index())),
+        IndicatorVar::Measure(m) => format!("measure.{}", p.measures[m].name),
         IndicatorVar::Considered => "considered".into(),
         IndicatorVar::Unconsidered => "unconsidered".into(),
         IndicatorVar::Previous => "previous".into(),
@@ -423,13 +413,16 @@ fn counterfactuals(
     grade: Option<Rank>,
     secure: bool,
 ) -> Vec<String> {
-    let Some(ind) = p.indicators.get(id.index()) else {
+    let ind = &p.indicators[id];
+    let Some((entry, evidence)) = doc
+        .indicators
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.id.value == ind.id)
+        .map(|(k, e)| (k, &e.evidence))
+    else {
         return Vec::new();
     };
-    let Some(entry) = doc.indicators.iter().position(|e| e.id.value == ind.id) else {
-        return Vec::new();
-    };
-    let evidence = &doc.indicators[entry].evidence;
     // Smaller changes first: an item with no finding, then strengths from the lightest weight.
     let mut singles: Vec<Change> = Vec::new();
     for weight in std::iter::once(None).chain(p.weights.iter().map(|(w, _)| Some(w.clone()))) {
@@ -446,12 +439,12 @@ fn counterfactuals(
         }
     }
     let resolved = |k: usize| {
-        let e = &evidence[k];
+        // `k` is a position in `evidence`, from enumerating it above.
+        let e = evidence.get(k);
         let name = e
-            .reference
-            .as_ref()
+            .and_then(|e| e.reference.as_ref())
             .map_or_else(|| format!("item {}", k + 1), |r| format!("\"{}\"", r.value));
-        let w = e.weight.as_ref().map_or("", |w| w.value.as_str());
+        let w = e.and_then(|e| e.weight.as_ref()).map_or("", |w| w.value.as_str());
         format!("the {w} weakness {name}")
     };
     // "one minor strength from a or b", "the important weakness \"x\"".
@@ -470,7 +463,7 @@ fn counterfactuals(
     // The indicator's grade and security with the changes made.
     let outcome = |changes: &[&Change]| -> Option<(Option<Rank>, bool)> {
         let mut d = doc.clone();
-        let items = &mut d.indicators[entry].evidence;
+        let items = &mut d.indicators.get_mut(entry)?.evidence;
         let mut gone: Vec<usize> = Vec::new();
         for c in changes {
             match c {
@@ -484,7 +477,7 @@ fn counterfactuals(
         }
         let nb = bind(p, &file, &d).ok()?;
         let no = evaluate(p, &nb).ok()?;
-        let ni = no.indicators.get(id.index())?;
+        let ni = &no.indicators[id];
         Some((ni.grade(), ni.secure))
     };
     // What a change achieves: "rises to good", "is graded adequate", "secure".
@@ -536,8 +529,9 @@ fn counterfactuals(
         .enumerate()
         .filter(|(i, (_, what, _, from))| {
             from.is_empty()
-                || !found[..*i]
+                || !found
                     .iter()
+                    .take(*i)
                     .any(|(_, w, _, f)| w == what && !f.is_empty() && from.iter().all(|s| f.contains(s)))
         })
         .map(|(_, (raise, what, change, from))| {
@@ -552,12 +546,13 @@ fn counterfactuals(
     let secured = said.iter().any(|s| !s.0);
     if !raised || (!secure && !secured) {
         // Two changes; the same one twice counts (`i <= j`), a weakness resolved twice does not.
-        let pairs = (0..singles.len())
-            .flat_map(|i| (i..singles.len()).map(move |j| (i, j)))
-            .filter(|&(i, j)| i != j || !matches!(singles[i], Change::Resolve(_)));
+        let pairs = singles
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| singles.iter().enumerate().skip(i).map(move |(j, c)| (i, j, a, c)))
+            .filter(|&(i, j, a, _)| i != j || !matches!(a, Change::Resolve(_)));
         let mut pairs_said = 0;
-        for (i, j) in pairs.take(MAX_PAIRS) {
-            let (a, c) = (&singles[i], &singles[j]);
+        for (i, j, a, c) in pairs.take(MAX_PAIRS) {
             let Some((raise, what)) = outcome(&[a, c]).and_then(effect) else {
                 continue;
             };
@@ -677,7 +672,9 @@ impl miette::Diagnostic for Report<'_> {
 /// repeat the block.
 fn head(file: &SourceFile, span: Span) -> Span {
     let text = file.slice(span);
-    let line = text.find('\n').map_or(text.len(), |n| text[..n].trim_end().len());
+    let line = text
+        .split_once('\n')
+        .map_or(text.len(), |(first, _)| first.trim_end().len());
     Span {
         start: span.start,
         end: span.start + line.max(1),

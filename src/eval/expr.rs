@@ -108,14 +108,12 @@ pub fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
             }
             _ => Value::Unknown,
         },
-        Expr::InBand(a, band) => match (eval(p, a, env)?, p.bands.get(band.index())) {
-            (Value::Number(x), Some(b)) => Value::Bool(b.contains(x)),
+        Expr::InBand(a, band) => match eval(p, a, env)? {
+            Value::Number(x) => Value::Bool(p.bands[*band].contains(x)),
             _ => Value::Unknown,
         },
         Expr::Call { ext, args, span } => {
-            let Some(x) = p.extensions.get(ext.index()) else {
-                return Ok(Value::Unknown);
-            };
+            let x = &p.extensions[*ext];
             let scale = p.grading_scale();
             let mut values = Vec::with_capacity(args.len());
             for a in args {
@@ -246,9 +244,7 @@ pub fn aggregate(p: &Program, f: AggFn, scale: &ScaleIr, ranks: &[Rank]) -> Resu
             best.map(|(_, r)| r)
         }
         AggFn::Extension(id) => {
-            let Some(x) = p.extensions.get(id.index()) else {
-                return Ok(None);
-            };
+            let x = &p.extensions[id];
             let values: Vec<i64> = ranks.iter().map(|r| scale.level_value(*r)).collect();
             let out = x.script.call(
                 &p.sandbox,

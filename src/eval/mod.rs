@@ -103,7 +103,7 @@ pub struct ComponentOutcome {
 
 #[derive(Clone, Debug)]
 pub struct CapacityOutcome {
-    pub components: Vec<ComponentOutcome>,
+    pub components: IdVec<ComponentId, ComponentOutcome>,
     pub overall: Option<Rank>,
     pub statement: String,
 }
@@ -120,9 +120,9 @@ pub struct PlanOutcome {
 /// Everything one evaluation gives, by id.
 #[derive(Clone, Debug)]
 pub struct Outcome {
-    pub indicators: Vec<IndicatorOutcome>,
-    pub areas: Vec<Option<Rank>>,
-    pub questions: Vec<Option<Rank>>,
+    pub indicators: IdVec<IndicatorId, IndicatorOutcome>,
+    pub areas: IdVec<AreaId, Option<Rank>>,
+    pub questions: IdVec<QuestionId, Option<Rank>>,
     pub plan: Option<PlanOutcome>,
     pub capacity: Option<CapacityOutcome>,
     pub findings: Vec<Diagnostic>,
@@ -139,7 +139,6 @@ impl expr::Env for IndicatorEnv<'_> {
     fn indicator(&self, v: IndicatorVar) -> Value {
         let f = self.facts;
         let n = |x: u64| Value::Number(x as f64);
-        let at = |xs: &[u32], i: usize| n(u64::from(xs.get(i).copied().unwrap_or(0)));
         match v {
             IndicatorVar::Evidence => n(u64::from(f.evidence)),
             IndicatorVar::Considered => n(f.considered.iter().filter(|c| !c.is_empty()).count() as u64),
@@ -147,11 +146,11 @@ impl expr::Env for IndicatorEnv<'_> {
             // Known only to actions, which run after both periods are graded.
             IndicatorVar::Previous | IndicatorVar::Travel(_) => Value::Unknown,
             IndicatorVar::Sources => n(f.source_counts.iter().filter(|&&c| c > 0).count() as u64),
-            IndicatorVar::Source(s) => at(&f.source_counts, s.index()),
+            IndicatorVar::Source(s) => n(u64::from(f.source_counts[s])),
             IndicatorVar::Strengths => n(u64::from(f.strengths)),
             IndicatorVar::Weaknesses => n(u64::from(f.weaknesses)),
-            IndicatorVar::StrengthsOf(w) => at(&f.strengths_by, w.index()),
-            IndicatorVar::WeaknessesOf(w) => at(&f.weaknesses_by, w.index()),
+            IndicatorVar::StrengthsOf(w) => n(u64::from(f.strengths_by[w])),
+            IndicatorVar::WeaknessesOf(w) => n(u64::from(f.weaknesses_by[w])),
             IndicatorVar::StrengthScore => Value::Number(f.strength_score),
             IndicatorVar::WeaknessScore => Value::Number(f.weakness_score),
             IndicatorVar::Themes => n(self.themes as u64),
@@ -165,10 +164,8 @@ impl expr::Env for IndicatorEnv<'_> {
                     Value::Unknown
                 }
             }
-            IndicatorVar::Measure(m) => f
-                .measures
-                .get(m.index())
-                .and_then(Option::as_ref)
+            IndicatorVar::Measure(m) => f.measures[m]
+                .as_ref()
                 .map_or(Value::Unknown, |s| Value::Series(s.clone())),
             IndicatorVar::Claimed => f.claimed.map_or(Value::Unknown, Value::Level),
             IndicatorVar::Derived => self.derived.map_or(Value::Unknown, Value::Level),
@@ -179,19 +176,19 @@ impl expr::Env for IndicatorEnv<'_> {
 
 struct PlanEnv<'a> {
     program: &'a Program,
-    finals: &'a [Option<Rank>],
-    secure: &'a [bool],
-    areas: Vec<Option<Rank>>,
-    questions: Vec<Option<Rank>>,
-    contexts: &'a [bool],
+    finals: &'a IdVec<IndicatorId, Option<Rank>>,
+    secure: &'a IdVec<IndicatorId, bool>,
+    areas: IdVec<AreaId, Option<Rank>>,
+    questions: IdVec<QuestionId, Option<Rank>>,
+    contexts: &'a IdVec<ContextId, bool>,
 }
 
 impl<'a> PlanEnv<'a> {
     fn new(
         program: &'a Program,
-        finals: &'a [Option<Rank>],
-        secure: &'a [bool],
-        contexts: &'a [bool],
+        finals: &'a IdVec<IndicatorId, Option<Rank>>,
+        secure: &'a IdVec<IndicatorId, bool>,
+        contexts: &'a IdVec<ContextId, bool>,
     ) -> Result<Self, Diagnostic> {
         let (areas, questions) = aggregate_tree(program, finals)?;
         Ok(Self {
@@ -206,12 +203,11 @@ impl<'a> PlanEnv<'a> {
 
     /// An area is secure when all its graded indicators are.
     fn area_secure(&self, a: AreaId) -> Option<bool> {
-        let area = self.program.areas.get(a.index())?;
-        let graded: Vec<bool> = area
+        let graded: Vec<bool> = self.program.areas[a]
             .indicators
             .iter()
-            .filter(|i| self.finals.get(i.index()).copied().flatten().is_some())
-            .map(|i| self.secure.get(i.index()).copied().unwrap_or(false))
+            .filter(|&&i| self.finals[i].is_some())
+            .map(|&i| self.secure[i])
             .collect();
         (!graded.is_empty()).then(|| graded.iter().all(|&s| s))
     }
@@ -219,27 +215,30 @@ impl<'a> PlanEnv<'a> {
 
 impl expr::Env for PlanEnv<'_> {
     fn context(&self, c: ContextId) -> Value {
-        Value::Bool(self.contexts.get(c.index()).copied().unwrap_or(false))
+        Value::Bool(self.contexts[c])
     }
 
     fn node(&self, n: NodeId) -> Option<Rank> {
         match n {
-            NodeId::Indicator(i) => self.finals.get(i.index()).copied().flatten(),
-            NodeId::Area(a) => self.areas.get(a.index()).copied().flatten(),
-            NodeId::Question(q) => self.questions.get(q.index()).copied().flatten(),
+            NodeId::Indicator(i) => self.finals[i],
+            NodeId::Area(a) => self.areas[a],
+            NodeId::Question(q) => self.questions[q],
         }
     }
 
     fn node_secure(&self, n: NodeId) -> Option<bool> {
         match n {
             NodeId::Indicator(i) => {
-                self.finals.get(i.index()).copied().flatten()?;
-                self.secure.get(i.index()).copied()
+                self.finals[i]?;
+                Some(self.secure[i])
             }
             NodeId::Area(a) => self.area_secure(a),
             NodeId::Question(q) => {
-                let question = self.program.questions.get(q.index())?;
-                let all: Vec<bool> = question.areas.iter().filter_map(|a| self.area_secure(*a)).collect();
+                let all: Vec<bool> = self.program.questions[q]
+                    .areas
+                    .iter()
+                    .filter_map(|a| self.area_secure(*a))
+                    .collect();
                 (!all.is_empty()).then(|| all.iter().all(|&s| s))
             }
         }
@@ -270,29 +269,19 @@ impl expr::Env for ComponentEnv<'_> {
 }
 
 /// Grades of areas and of questions, by id.
-type TreeGrades = (Vec<Option<Rank>>, Vec<Option<Rank>>);
+type TreeGrades = (IdVec<AreaId, Option<Rank>>, IdVec<QuestionId, Option<Rank>>);
 
 /// Area and question grades from indicator grades.
-fn aggregate_tree(p: &Program, finals: &[Option<Rank>]) -> Result<TreeGrades, Diagnostic> {
+fn aggregate_tree(p: &Program, finals: &IdVec<IndicatorId, Option<Rank>>) -> Result<TreeGrades, Diagnostic> {
     let scale = p.grading_scale();
-    let mut areas = Vec::with_capacity(p.areas.len());
-    for a in &p.areas {
-        let ranks: Vec<Rank> = a
-            .indicators
-            .iter()
-            .filter_map(|i| finals.get(i.index()).copied().flatten())
-            .collect();
-        areas.push(expr::aggregate(p, p.area_agg, scale, &ranks)?);
-    }
-    let mut questions = Vec::with_capacity(p.questions.len());
-    for q in &p.questions {
-        let ranks: Vec<Rank> = q
-            .areas
-            .iter()
-            .filter_map(|a| areas.get(a.index()).copied().flatten())
-            .collect();
-        questions.push(expr::aggregate(p, p.question_agg, scale, &ranks)?);
-    }
+    let areas = p.areas.try_map(|_, a| {
+        let ranks: Vec<Rank> = a.indicators.iter().filter_map(|&i| finals[i]).collect();
+        expr::aggregate(p, p.area_agg, scale, &ranks)
+    })?;
+    let questions = p.questions.try_map(|_, q| {
+        let ranks: Vec<Rank> = q.areas.iter().filter_map(|&a| areas[a]).collect();
+        expr::aggregate(p, p.question_agg, scale, &ranks)
+    })?;
     Ok((areas, questions))
 }
 
@@ -331,7 +320,7 @@ pub fn show(p: &Program, v: &Value, ty: Type) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => fmt_number(*n),
         Value::Level(r) => match ty {
-            Type::Level(s) => p.scales.get(s.index()).map_or("?", |s| s.level_name(*r)).to_string(),
+            Type::Level(s) => p.scales[s].level_name(*r).to_string(),
             _ => p.level_name(*r).to_string(),
         },
         Value::Series(s) => format!("[{}]", s.iter().map(|x| fmt_number(*x)).collect::<Vec<_>>().join(", ")),
@@ -403,7 +392,7 @@ pub(crate) fn verdict(p: &Program, ind: &IndicatorIr, facts: &Facts) -> Result<V
         secure: true,
         ..Verdict::default()
     };
-    match ind.grade_block.and_then(|g| p.grade_blocks.get(g.index())) {
+    match ind.grade_block.map(|g| &p.grade_blocks[g]) {
         Some(block) => {
             for (k, rule) in block.rules.iter().enumerate() {
                 let fires = match &rule.guard {
@@ -428,7 +417,7 @@ pub(crate) fn verdict(p: &Program, ind: &IndicatorIr, facts: &Facts) -> Result<V
     env.derived = out.derived;
     let mut final_grade = out.derived;
     for rid in &ind.requirements {
-        let req = &p.requirements[rid.index()];
+        let req = &p.requirements[rid];
         if req.reads_final {
             env.final_grade = final_grade;
         }
@@ -454,7 +443,7 @@ fn grade_indicator(
     facts: &Arc<Facts>,
     findings: &mut Vec<Diagnostic>,
 ) -> Result<IndicatorOutcome, Diagnostic> {
-    let ind = &p.indicators[id.index()];
+    let ind = &p.indicators[id];
     let v = verdict(p, ind, facts)?;
     let mut out = IndicatorOutcome {
         scope: Scope::First,
@@ -471,7 +460,7 @@ fn grade_indicator(
     };
     let final_grade = v.final_grade;
     for (rid, so_far) in v.failed {
-        let req = &p.requirements[rid.index()];
+        let req = &p.requirements[rid];
         let env = IndicatorEnv {
             facts,
             themes: ind.themes.len(),
@@ -533,14 +522,11 @@ fn grade_indicator(
     }
     if let Some(why) = &out.judgement {
         out.secure = false;
-        let rule_span = ind
-            .grade_block
-            .and_then(|g| p.grade_blocks.get(g.index()))
-            .map_or(ind.span, |blk| {
-                out.decided_by
-                    .and_then(|k| blk.rules.get(k))
-                    .map_or(blk.span, |r| r.span)
-            });
+        let rule_span = ind.grade_block.map(|g| &p.grade_blocks[g]).map_or(ind.span, |blk| {
+            out.decided_by
+                .and_then(|k| blk.rules.get(k))
+                .map_or(blk.span, |r| r.span)
+        });
         findings.push(
             Finding {
                 code: Code::EvalJudgement,
@@ -582,14 +568,13 @@ fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Ran
 /// this evaluation: a partial result could carry a wrong grade.
 pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     let mut findings = Vec::new();
-    let empty = Arc::new(Facts::default());
-    let mut indicators = Vec::with_capacity(p.indicators.len());
-    // Each indicator's findings, kept apart until the plan says whether it counts.
+    let empty = Arc::new(Facts::none(p));
+    // Each indicator's findings, in id order, kept apart until the plan
+    // says whether it counts.
     let mut own_findings: Vec<Vec<Diagnostic>> = Vec::with_capacity(p.indicators.len());
-    for (i, f) in b.facts.iter().enumerate() {
-        let id = IndicatorId(i as u32);
+    let mut indicators = p.indicators.try_map(|id, _| {
         let mut mine = Vec::new();
-        indicators.push(match f {
+        let outcome = match &b.facts[id] {
             Some(f) => grade_indicator(p, b, id, f, &mut mine)?,
             None => IndicatorOutcome {
                 scope: Scope::First,
@@ -604,9 +589,10 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                 overridden: None,
                 facts: empty.clone(),
             },
-        });
+        };
         own_findings.push(mine);
-    }
+        Ok(outcome)
+    })?;
 
     let plan = match &p.proportionality {
         Some(prop) => Some(plan(p, b, prop, &mut indicators)?),
@@ -620,11 +606,11 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     }
 
     // Missing evidence where the plan expects it.
-    for (i, o) in indicators.iter().enumerate() {
+    for (i, o) in indicators.iter_enumerated() {
+        let ind = &p.indicators[i];
         if o.has_evidence {
             if o.scope == Scope::Skipped {
-                let ind = &p.indicators[i];
-                let area = p.areas.get(ind.area.index()).map_or(0, |a| a.number);
+                let area = p.areas[ind.area].number;
                 findings.push(
                     Diagnostic::new(
                         Code::EvalNotEvaluated,
@@ -638,7 +624,6 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
             }
             continue;
         }
-        let ind = &p.indicators[i];
         let at = b.indicators_span;
         match &o.scope {
             Scope::First => findings.push(
@@ -681,7 +666,7 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         }
     }
 
-    let finals: Vec<Option<Rank>> = indicators.iter().map(IndicatorOutcome::grade).collect();
+    let finals = indicators.map(IndicatorOutcome::grade);
     let (areas, questions) = aggregate_tree(p, &finals)?;
     let capacity = match &p.capacity {
         Some(cap) => Some(capacity(p, b, cap, &indicators, &mut findings)?),
@@ -703,19 +688,19 @@ fn plan(
     p: &Program,
     b: &Bound,
     prop: &ProportionalityIr,
-    indicators: &mut [IndicatorOutcome],
+    indicators: &mut IdVec<IndicatorId, IndicatorOutcome>,
 ) -> Result<PlanOutcome, Diagnostic> {
     let mut out = PlanOutcome::default();
     for o in indicators.iter_mut() {
         o.scope = Scope::InScope;
     }
     for a in &prop.first {
-        for i in &p.areas[a.index()].indicators {
-            indicators[i.index()].scope = Scope::First;
+        for &i in &p.areas[*a].indicators {
+            indicators[i].scope = Scope::First;
         }
     }
-    let finals: Vec<Option<Rank>> = indicators.iter().map(|o| o.final_grade).collect();
-    let secure: Vec<bool> = indicators.iter().map(|o| o.secure).collect();
+    let finals = indicators.map(|o| o.final_grade);
+    let secure = indicators.map(|o| o.secure);
     let env = PlanEnv::new(p, &finals, &secure, &b.contexts)?;
     for (k, rule) in prop.skips.iter().enumerate() {
         if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
@@ -728,18 +713,18 @@ fn plan(
         }
     }
     for a in &out.skipped_areas {
-        for i in &p.areas[a.index()].indicators {
-            indicators[i.index()].scope = Scope::Skipped;
+        for &i in &p.areas[*a].indicators {
+            indicators[i].scope = Scope::Skipped;
         }
     }
     // Triggers read the plan after skipping: a skipped indicator has no grade.
-    let finals: Vec<Option<Rank>> = indicators.iter().map(IndicatorOutcome::grade).collect();
+    let finals = indicators.map(IndicatorOutcome::grade);
     let env = PlanEnv::new(p, &finals, &secure, &b.contexts)?;
     for (k, rule) in prop.examines.iter().enumerate() {
         if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
             out.examines_fired.push(k);
-            for i in &rule.indicators {
-                let o = &mut indicators[i.index()];
+            for &i in &rule.indicators {
+                let o = &mut indicators[i];
                 match &mut o.scope {
                     Scope::Triggered(rules) => rules.push(k),
                     s => *s = Scope::Triggered(vec![k]),
@@ -754,13 +739,12 @@ fn capacity(
     p: &Program,
     b: &Bound,
     cap: &CapacityIr,
-    indicators: &[IndicatorOutcome],
+    indicators: &IdVec<IndicatorId, IndicatorOutcome>,
     findings: &mut Vec<Diagnostic>,
 ) -> Result<CapacityOutcome, Diagnostic> {
     let grading = p.grading_scale();
-    let conf_scale = &p.scales[cap.scale.index()];
-    let mut components = Vec::with_capacity(cap.components.len());
-    for (ci, comp) in cap.components.iter().enumerate() {
+    let conf_scale = &p.scales[cap.scale];
+    let components = cap.components.try_map(|ci, comp| {
         let mut c = ComponentOutcome {
             examined: 0,
             graded: 0,
@@ -773,7 +757,7 @@ fn capacity(
         };
         let mut ranks = Vec::new();
         for i in &comp.indicators {
-            let o = &indicators[i.index()];
+            let o = &indicators[*i];
             if !o.examined() {
                 continue;
             }
@@ -805,9 +789,9 @@ fn capacity(
             }
         }
         let mut conf = c.base;
-        for (k, ctx) in cap.contexts.iter().enumerate() {
-            if b.contexts.get(k).copied().unwrap_or(false) && ctx.lowers.contains(&ComponentId(ci as u32)) {
-                c.lowered_by.push(ContextId(k as u32));
+        for (k, ctx) in cap.contexts.iter_enumerated() {
+            if b.contexts[k] && ctx.lowers.contains(&ci) {
+                c.lowered_by.push(k);
                 conf = conf.map(|r| r.saturating_sub(ctx.by.min(u32::from(Rank::MAX)) as Rank));
             }
         }
@@ -825,8 +809,8 @@ fn capacity(
                 ),
             );
         }
-        components.push(c);
-    }
+        Ok(c)
+    })?;
     let confs: Vec<Rank> = components.iter().filter_map(|c| c.confidence).collect();
     let overall = if confs.len() == components.len() {
         expr::aggregate(p, cap.overall, conf_scale, &confs)?

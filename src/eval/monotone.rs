@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use crate::data::Finding;
 use crate::diag::{Code, Diagnostic, Span};
-use crate::ir::{Expr, IndicatorIr, IndicatorVar, Program, Rank};
+use crate::ir::{Expr, IndicatorIr, IndicatorVar, Program, Rank, SourceId, WeightId};
 
 use super::{Facts, Verdict, verdict};
 
@@ -30,9 +30,9 @@ const MAX_PER_BLOCK: usize = 2;
 /// One kind of evidence item.
 #[derive(Clone, Copy)]
 struct Item {
-    source: usize,
+    source: SourceId,
     finding: Option<Finding>,
-    weight: Option<usize>,
+    weight: Option<WeightId>,
 }
 
 /// Warnings for every rule or cap under which a further strength lowers a grade.
@@ -50,13 +50,12 @@ pub fn lint(p: &Program) -> Vec<Diagnostic> {
         .collect();
     let budget = MAX_PROBES / probed.len().max(1);
     let mut reported: HashSet<(Span, Span)> = HashSet::new();
-    let mut per_block = vec![0usize; p.grade_blocks.len()];
+    let mut per_block = p.grade_blocks.map(|_| 0usize);
     for ind in probed {
         let Some(block) = ind.grade_block else { continue };
         for d in probe(p, ind, budget, &mut reported) {
-            if let Some(n) = per_block.get_mut(block.index())
-                && *n < MAX_PER_BLOCK
-            {
+            let n = &mut per_block[block];
+            if *n < MAX_PER_BLOCK {
                 *n += 1;
                 out.push(d);
             }
@@ -79,7 +78,7 @@ struct Reads {
 fn reads(p: &Program, ind: &IndicatorIr) -> Reads {
     use IndicatorVar as V;
     let mut r = Reads::default();
-    let block = ind.grade_block.and_then(|g| p.grade_blocks.get(g.index()));
+    let block = ind.grade_block.map(|g| &p.grade_blocks[g]);
     let guards = block
         .into_iter()
         .flat_map(|b| &b.rules)
@@ -87,7 +86,7 @@ fn reads(p: &Program, ind: &IndicatorIr) -> Reads {
     let caps = ind
         .requirements
         .iter()
-        .filter_map(|rid| p.requirements.get(rid.index()))
+        .map(|&rid| &p.requirements[rid])
         .filter(|req| req.cap.is_some())
         .map(|req| &req.expect);
     for v in guards.chain(caps).flat_map(Expr::indicator_vars) {
@@ -106,19 +105,17 @@ fn reads(p: &Program, ind: &IndicatorIr) -> Reads {
 }
 
 fn kinds(p: &Program, r: &Reads) -> (Vec<Item>, Vec<Item>) {
-    let weights: Vec<Option<usize>> = match p.weights.len() {
-        0 => vec![None],
-        n if r.weights => (0..n).map(Some).collect(),
-        _ => vec![Some(0)],
+    // Every weight when the rules read them, else the first (a finding
+    // without a weight counts at it), or none when none is declared.
+    let weights: Vec<Option<WeightId>> = match p.weights.ids().next() {
+        None => vec![None],
+        Some(_) if r.weights => p.weights.ids().map(Some).collect(),
+        first => vec![first],
     };
-    let sources = if r.sources {
-        p.sources.len()
-    } else {
-        p.sources.len().min(1)
-    };
+    let sources = p.sources.ids().take(if r.sources { usize::MAX } else { 1 });
     let mut all = Vec::new();
     let mut strengths = Vec::new();
-    for source in 0..sources {
+    for source in sources {
         if r.neutral {
             all.push(Item {
                 source,
@@ -212,8 +209,7 @@ fn probe(p: &Program, ind: &IndicatorIr, budget: usize, reported: &mut HashSet<(
     let mut out = Vec::new();
     for set in sets(kinds.len(), max_sets) {
         let mut facts = Facts::empty(p, ind, Span::default());
-        for &k in &set {
-            let it = kinds[k];
+        for it in set.iter().filter_map(|&k| kinds.get(k)) {
             facts.tally(&p.weights, Some(it.source), it.finding, it.weight);
         }
         for &evidenced in &theme_counts {
@@ -271,7 +267,7 @@ fn probe(p: &Program, ind: &IndicatorIr, budget: usize, reported: &mut HashSet<(
 
 /// The span of the rule that decided, or the block when none did.
 fn rule_span(p: &Program, ind: &IndicatorIr, v: &Verdict) -> Span {
-    let block = ind.grade_block.and_then(|g| p.grade_blocks.get(g.index()));
+    let block = ind.grade_block.map(|g| &p.grade_blocks[g]);
     block.map_or(ind.span, |b| {
         v.decided_by.and_then(|k| b.rules.get(k)).map_or(b.span, |r| r.span)
     })
@@ -302,10 +298,10 @@ fn cause(
         .failed
         .iter()
         .map(|(r, _)| *r)
-        .find(|r| !before.failed.iter().any(|(b, _)| b == r) && p.requirements[r.index()].cap.is_some());
+        .find(|r| !before.failed.iter().any(|(b, _)| b == r) && p.requirements[r].cap.is_some());
     match capped {
         Some(r) => (
-            p.requirements[r.index()].span,
+            p.requirements[r].span,
             format!("caps the grade at {} once {what} is added", p.level_name(now)),
         ),
         None => (
@@ -316,11 +312,8 @@ fn cause(
 }
 
 fn item_text(p: &Program, it: Item) -> String {
-    let source = p.sources.get(it.source).map_or("?", |s| s.name.as_str());
-    let weight = it
-        .weight
-        .and_then(|w| p.weights.get(w))
-        .map_or(String::new(), |(n, _)| format!("{n} "));
+    let source = &p.sources[it.source].name;
+    let weight = it.weight.map_or(String::new(), |w| format!("{} ", p.weights[w].0));
     match it.finding {
         Some(Finding::Strength) => format!("a {weight}strength from {source}"),
         Some(Finding::Weakness) => format!("a {weight}weakness from {source}"),
@@ -331,17 +324,22 @@ fn item_text(p: &Program, it: Item) -> String {
 /// The evidence of a case; `themes` is (evidenced, of), (_, 0) when themes do not matter.
 fn describe(p: &Program, set: &[usize], kinds: &[Item], themes: (usize, usize)) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < set.len() {
-        let n = set[i..].iter().take_while(|&&k| k == set[i]).count();
-        let text = item_text(p, kinds[set[i]]);
-        parts.push(if n == 1 {
+    // `set` is sorted: each run is one kind, as many times as it is long.
+    for run in set.chunk_by(|a, b| a == b) {
+        let Some(&it) = run.first().and_then(|&k| kinds.get(k)) else {
+            continue;
+        };
+        let text = item_text(p, it);
+        parts.push(if run.len() == 1 {
             text
         } else {
             // "a minor strength from x" → "2 × minor strength from x"
-            format!("{n} × {}", text.trim_start_matches("an ").trim_start_matches("a "))
+            format!(
+                "{} × {}",
+                run.len(),
+                text.trim_start_matches("an ").trim_start_matches("a ")
+            )
         });
-        i += n;
     }
     if parts.is_empty() {
         parts.push("no evidence".into());

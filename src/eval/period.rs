@@ -2,7 +2,7 @@
 //! same program, and the direction of travel to the current one, in the
 //! words of the grading scale's `travel` declaration.
 
-use crate::ir::{Direction, Program, Rank};
+use crate::ir::{AreaId, Direction, IdVec, IndicatorId, Program, QuestionId, Rank};
 
 use super::Outcome;
 
@@ -15,12 +15,12 @@ pub struct Travel {
     pub direction: Option<Direction>,
 }
 
-/// Travel per node, indexed like the program's ids.
+/// Travel per node, by the program's ids.
 #[derive(Clone, Debug, Default)]
 pub struct Periods {
-    pub indicators: Vec<Travel>,
-    pub areas: Vec<Travel>,
-    pub questions: Vec<Travel>,
+    pub indicators: IdVec<IndicatorId, Travel>,
+    pub areas: IdVec<AreaId, Travel>,
+    pub questions: IdVec<QuestionId, Travel>,
 }
 
 /// Compares the outcome of an earlier period with the current one. Both come
@@ -32,23 +32,12 @@ pub fn compare(p: &Program, before: &Outcome, after: &Outcome) -> Periods {
         direction: b.zip(a).map(|(b, a)| travel.direction(b, a)),
     };
     Periods {
-        indicators: before
+        indicators: after
             .indicators
-            .iter()
-            .zip(&after.indicators)
-            .map(|(b, a)| pair(b.grade(), a.grade()))
-            .collect(),
-        areas: before
-            .areas
-            .iter()
-            .zip(&after.areas)
-            .map(|(b, a)| pair(*b, *a))
-            .collect(),
-        questions: before
+            .map_ids(|i| pair(before.indicators[i].grade(), after.indicators[i].grade())),
+        areas: after.areas.map_ids(|a| pair(before.areas[a], after.areas[a])),
+        questions: after
             .questions
-            .iter()
-            .zip(&after.questions)
-            .map(|(b, a)| pair(*b, *a))
-            .collect(),
+            .map_ids(|q| pair(before.questions[q], after.questions[q])),
     }
 }

@@ -35,18 +35,24 @@ pub fn comments(text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut line_start = 0;
-    while i < b.len() {
-        match b[i] {
+    while let Some(&c) = b.get(i) {
+        match c {
             b'\n' => line_start = i + 1,
             b'"' => {
                 i += 1;
-                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
+                while let Some(&c) = b.get(i) {
+                    if c == b'"' || c == b'\n' {
+                        break;
+                    }
+                    i += if c == b'\\' { 2 } else { 1 };
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-                let own_line = text[line_start..i].trim().is_empty();
+                // `i` is at an ASCII `/`, so a char boundary, as is
+                // `line_start` (after a newline).
+                let rest = text.get(i..).unwrap_or_default();
+                let end = rest.find('\n').map_or(text.len(), |n| i + n);
+                let own_line = text.get(line_start..i).unwrap_or_default().trim().is_empty();
                 out.push(Comment {
                     start: i,
                     end,
@@ -164,8 +170,8 @@ impl<'s> Printer<'s> {
     }
 
     fn column(&self) -> usize {
-        let start = self.out.rfind('\n').map_or(0, |i| i + 1);
-        self.out[start..].chars().count()
+        let line = self.out.rsplit_once('\n').map_or(self.out.as_str(), |(_, line)| line);
+        line.chars().count()
     }
 
     /// Whether the source has a blank line between what was written last
@@ -197,7 +203,8 @@ impl<'s> Printer<'s> {
     fn comments_at(&mut self, pos: usize, indent: usize, blanks: bool) {
         while let Some(&c) = self.comments.get(self.next).filter(|c| c.start < pos) {
             self.next += 1;
-            let text = self.src[c.start..c.end].trim_end();
+            // Comments are found in `src`, at char boundaries.
+            let text = self.src.get(c.start..c.end).unwrap_or_default().trim_end();
             match self.line {
                 Line::Mid if !c.own_line => {
                     self.out.push(' ');
@@ -251,7 +258,7 @@ impl<'s> Printer<'s> {
                 Line::Start => self.pad(cont),
                 Line::Fresh => {}
                 Line::Mid => {
-                    if self.breaks(&pieces[i..], cont) {
+                    if self.breaks(pieces.get(i..).unwrap_or_default(), cont) {
                         self.newline();
                         self.pad(cont);
                     } else if p.space {
@@ -270,7 +277,7 @@ impl<'s> Printer<'s> {
     /// Whether to break the line before `pieces[0]`, where continuation
     /// lines start at column `cont`.
     fn breaks(&self, pieces: &[Piece<'_>], cont: usize) -> bool {
-        let Some(kind) = pieces[0].brk else {
+        let Some(kind) = pieces.first().and_then(|p| p.brk) else {
             return false;
         };
         let column = self.column();
@@ -494,20 +501,24 @@ impl<'s> Printer<'s> {
                 }
             }
             // `most [75%, 90%)`
-            Rule::band => {
-                let mut it = children.into_iter();
-                let (Some(name), Some(open), Some(lo), Some(hi), Some(close)) =
-                    (it.next(), it.next(), it.next(), it.next(), it.next())
-                else {
-                    unreachable!("grammar: a band has five parts")
-                };
-                out.push(word(&name));
-                out.push(word(&open));
-                self.glued(lo, out);
-                out.push(punct(",", false));
-                out.push(word(&hi));
-                self.glued(close, out);
-            }
+            Rule::band => match <[Pair<'s, Rule>; 5]>::try_from(children) {
+                Ok([name, open, lo, hi, close]) => {
+                    out.push(word(&name));
+                    out.push(word(&open));
+                    self.glued(lo, out);
+                    out.push(punct(",", false));
+                    out.push(word(&hi));
+                    self.glued(close, out);
+                }
+                // The grammar gives a band five parts. Were it to change,
+                // the parts go out as they come, and the check of the
+                // layout against the source refuses it if that is wrong.
+                Err(children) => {
+                    for c in children {
+                        self.inline(c, out);
+                    }
+                }
+            },
             // `f(a, b)`
             Rule::call => {
                 let mut it = children.into_iter();
@@ -752,7 +763,10 @@ fn is_block(rule: Rule) -> bool {
 /// `import "…"` may go without.
 fn has_body(p: &Pair<'_, Rule>) -> bool {
     let s = span(p);
-    p.as_str()[..s.end - p.as_span().start()].ends_with('}')
+    s.end
+        .checked_sub(p.as_span().start())
+        .and_then(|n| p.as_str().get(..n))
+        .is_some_and(|t| t.ends_with('}'))
 }
 
 /// The offset of the `}` that closes a block.

@@ -40,11 +40,10 @@ pub fn shape<T: Debug>(node: &T) -> String {
     let text = format!("{node:?}");
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
-    while let Some(i) = rest.find(SPAN) {
-        out.push_str(&rest[..i]);
+    while let Some((before, after)) = rest.split_once(SPAN) {
+        out.push_str(before);
         out.push_str("Span");
-        rest = &rest[i..];
-        rest = rest.find('}').map_or("", |j| &rest[j + 1..]);
+        rest = after.split_once('}').map_or("", |(_, r)| r);
     }
     out.push_str(rest);
     out
@@ -54,7 +53,8 @@ pub fn shape<T: Debug>(node: &T) -> String {
 pub fn comment_texts(text: &str) -> Vec<&str> {
     layout::comments(text)
         .into_iter()
-        .map(|c| text[c.start..c.end].trim_end())
+        // Comments are found in `text`, at char boundaries.
+        .map(|c| text.get(c.start..c.end).unwrap_or_default().trim_end())
         .collect()
 }
 

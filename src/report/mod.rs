@@ -286,8 +286,8 @@ fn scope_name(s: &Scope) -> &'static str {
     }
 }
 
-fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<IndicatorReport> {
-    let ind = p.indicators.get(id)?;
+fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> IndicatorReport {
+    let ind = &p.indicators[id];
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
     let because = match &o.scope {
         Scope::Triggered(rules) => rules
@@ -298,7 +298,7 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
         _ => Vec::new(),
     };
     let decided_at = o.decided_by.and_then(|k| {
-        let block = p.grade_blocks.get(ind.grade_block?.index())?;
+        let block = &p.grade_blocks[ind.grade_block?];
         let rule = block.rules.get(k)?;
         Some(written_at(p, rule.span))
     });
@@ -363,7 +363,7 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
         }
         r
     });
-    Some(IndicatorReport {
+    IndicatorReport {
         id: ind.id.clone(),
         title: ind.title.clone(),
         scope: scope_name(&o.scope),
@@ -381,8 +381,8 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
         } else {
             o.unmet
                 .iter()
-                .filter_map(|u| {
-                    let r = p.requirements.get(u.requirement.index())?;
+                .map(|u| {
+                    let r = &p.requirements[u.requirement];
                     let mut consequence = Vec::new();
                     if let Some(c) = r.cap {
                         consequence.push(format!("cap at {}", p.level_name(c)));
@@ -393,11 +393,11 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
                     if consequence.is_empty() {
                         consequence.push("flag".into());
                     }
-                    Some(UnmetReport {
+                    UnmetReport {
                         requirement: r.name.clone(),
                         message: u.message.clone(),
                         consequence,
-                    })
+                    }
                 })
                 .collect()
         },
@@ -415,7 +415,7 @@ fn indicator_report(p: &Program, id: usize, o: &IndicatorOutcome) -> Option<Indi
             _ => None,
         },
         evidence_to_consider,
-    })
+    }
 }
 
 /// Builds the report of one evaluated file, with the actions it called for
@@ -446,18 +446,17 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
     let capacity_area = p.capacity.as_ref().map(|c| c.area);
     let questions = p
         .questions
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(qi, q)| QuestionReport {
             id: q.id.clone(),
             title: q.title.clone(),
-            grade: level(o.questions.get(qi).copied().flatten()),
+            grade: level(o.questions[qi]),
             travel: TravelReport::default(),
             areas: q
                 .areas
                 .iter()
-                .filter_map(|a| {
-                    let area = p.areas.get(a.index())?;
+                .map(|a| {
+                    let area = &p.areas[a];
                     let status = if Some(*a) == capacity_area {
                         "global"
                     } else if skipped.contains(a) {
@@ -467,36 +466,26 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
                     } else {
                         "examined"
                     };
-                    Some(AreaReport {
+                    AreaReport {
                         number: area.number,
                         title: area.title.clone(),
                         status,
-                        grade: level(o.areas.get(a.index()).copied().flatten()),
+                        grade: level(o.areas[a]),
                         travel: TravelReport::default(),
                         indicators: area
                             .indicators
                             .iter()
-                            .filter_map(|i| indicator_report(p, i.index(), o.indicators.get(i.index())?))
+                            .map(|&i| indicator_report(p, i, &o.indicators[i]))
                             .collect(),
-                    })
+                    }
                 })
                 .collect(),
         })
         .collect();
     let plan = match (&p.proportionality, &o.plan) {
         (Some(prop), Some(pl)) => Some(PlanReport {
-            first: prop
-                .first
-                .iter()
-                .filter_map(|a| p.areas.get(a.index()))
-                .map(|a| a.number)
-                .collect(),
-            skipped: pl
-                .skipped_areas
-                .iter()
-                .filter_map(|a| p.areas.get(a.index()))
-                .map(|a| a.number)
-                .collect(),
+            first: prop.first.iter().map(|&a| p.areas[a].number).collect(),
+            skipped: pl.skipped_areas.iter().map(|&a| p.areas[a].number).collect(),
             skip_rules: pl
                 .skips_fired
                 .iter()
@@ -508,12 +497,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
                 .iter()
                 .filter_map(|k| prop.examines.get(*k))
                 .map(|e| TriggerReport {
-                    indicators: e
-                        .indicators
-                        .iter()
-                        .filter_map(|i| p.indicators.get(i.index()))
-                        .map(|i| i.id.clone())
-                        .collect(),
+                    indicators: e.indicators.iter().map(|&i| p.indicators[i].id.clone()).collect(),
                     because: e.because.clone(),
                     rule_at: written_at(p, e.span),
                 })
@@ -523,10 +507,10 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
     };
     let capacity = match (&p.capacity, &o.capacity) {
         (Some(cap), Some(co)) => {
-            let cs = p.scales.get(cap.scale.index());
-            let conf = |r: Option<Rank>| r.and_then(|r| Some(cs?.level_name(r).to_string()));
+            let cs = &p.scales[cap.scale];
+            let conf = |r: Option<Rank>| r.map(|r| cs.level_name(r).to_string());
             Some(CapacityReport {
-                area: p.areas.get(cap.area.index()).map_or(0, |a| a.number),
+                area: p.areas[cap.area].number,
                 components: cap
                     .components
                     .iter()
@@ -540,18 +524,8 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
                         secure: r.secure,
                         evidence_confidence: conf(r.base),
                         confidence: conf(r.confidence),
-                        lowered_by: r
-                            .lowered_by
-                            .iter()
-                            .filter_map(|k| cap.contexts.get(k.index()))
-                            .map(|c| c.name.clone())
-                            .collect(),
-                        caveats: r
-                            .caveats
-                            .iter()
-                            .filter_map(|i| p.indicators.get(i.index()))
-                            .map(|i| i.id.clone())
-                            .collect(),
+                        lowered_by: r.lowered_by.iter().map(|&k| cap.contexts[k].name.clone()).collect(),
+                        caveats: r.caveats.iter().map(|&i| p.indicators[i].id.clone()).collect(),
                     })
                     .collect(),
                 overall: conf(co.overall),
@@ -627,14 +601,14 @@ fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: Previo
     };
     // The report lists the program's questions in order; areas and
     // indicators are found by their number and id.
-    for (qi, q) in r.questions.iter_mut().enumerate() {
-        q.travel = show(periods.questions.get(qi));
+    for (q, qi) in r.questions.iter_mut().zip(p.questions.ids()) {
+        q.travel = show(Some(&periods.questions[qi]));
         for a in &mut q.areas {
-            let ai = p.areas.iter().position(|x| x.number == a.number);
-            a.travel = show(ai.and_then(|i| periods.areas.get(i)));
+            let ai = p.areas.iter_enumerated().find(|(_, x)| x.number == a.number);
+            a.travel = show(ai.map(|(i, _)| &periods.areas[i]));
             for i in &mut a.indicators {
                 let ii = p.names.indicators.get(&i.id);
-                i.travel = show(ii.and_then(|i| periods.indicators.get(i.index())));
+                i.travel = show(ii.map(|&i| &periods.indicators[i]));
             }
         }
     }
@@ -646,23 +620,23 @@ fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
     let target = |t: Target| -> (&'static str, Option<String>) {
         match t {
             Target::Evaluation => ("evaluation", None),
-            Target::Indicator(i) => ("indicator", p.indicators.get(i.index()).map(|x| x.id.clone())),
+            Target::Indicator(i) => ("indicator", p.indicators.try_get(i).map(|x| x.id.clone())),
             Target::Theme(i, k) => (
                 "theme",
-                p.indicators.get(i.index()).map(|x| {
+                p.indicators.try_get(i).map(|x| {
                     let theme = x.themes.get(k as usize).map_or("?", |t| t.name.as_str());
                     format!("{} {theme}", x.id)
                 }),
             ),
-            Target::Area(a) => ("area", p.areas.get(a.index()).map(|x| format!("area {}", x.number))),
+            Target::Area(a) => ("area", p.areas.try_get(a).map(|x| format!("area {}", x.number))),
         }
     };
     r.actions.clear();
     r.improvement_plan.clear();
     for a in actions {
         let Some(rule) = p.actions.get(a.action) else { continue };
-        let kind = p.action_kinds.get(rule.kind.index());
-        let owner = p.owners.get(a.owner.index());
+        let kind = p.action_kinds.try_get(rule.kind);
+        let owner = p.owners.try_get(a.owner);
         let (scope, target) = target(a.target);
         let owner_name = owner.map_or_else(String::new, |o| o.name.clone());
         let owner_title = owner.and_then(|o| o.description.clone());

@@ -26,10 +26,12 @@ fn result(d: &Diagnostic) -> Value {
     let mut related: Vec<Value> = Vec::new();
     let mut add = |r: &LocatedLabel| {
         let mut l = location(r);
-        if let Some(text) = &r.text {
-            l["message"] = json!({ "text": text });
+        if let Some(fields) = l.as_object_mut() {
+            if let Some(text) = &r.text {
+                fields.insert("message".into(), json!({ "text": text }));
+            }
+            fields.insert("id".into(), json!(related.len() + 1));
         }
-        l["id"] = json!(related.len() + 1);
         related.push(l);
     };
     labels.iter().skip(1).for_each(&mut add);
@@ -54,8 +56,10 @@ fn result(d: &Diagnostic) -> Value {
         "message": { "text": text },
         "locations": labels.first().map(location).into_iter().collect::<Vec<_>>(),
     });
-    if !related.is_empty() {
-        r["relatedLocations"] = json!(related);
+    if !related.is_empty()
+        && let Some(fields) = r.as_object_mut()
+    {
+        fields.insert("relatedLocations".into(), json!(related));
     }
     r
 }
