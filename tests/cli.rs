@@ -1193,3 +1193,78 @@ fn the_documented_test_file_passes() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("2 case(s), 2 passed, 0 failed"), "{}", stdout(&o));
 }
+
+/// The formats each command takes, as `--help` and a bad `--format` list them.
+const FORMATS: &[(&str, &[&str])] = &[
+    ("check", &["human", "json", "jsonl", "sarif"]),
+    ("eval", &["human", "json", "jsonl", "markdown", "sarif"]),
+    ("explain", &["human", "json", "jsonl"]),
+    ("test", &["human", "json", "jsonl"]),
+    ("diff", &["human", "json", "jsonl"]),
+    ("map", &["human", "json"]),
+];
+
+#[test]
+fn a_format_a_command_does_not_take_is_a_usage_error_listing_the_ones_it_does() {
+    for (command, formats) in FORMATS {
+        let o = sixpoint()
+            .args([command, "--format", "xyz", "a", "b", "c"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
+        let listed = format!("[possible values: {}]", formats.join(", "));
+        assert!(stderr(&o).contains(&listed), "{command}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{command}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn each_commands_help_describes_exactly_its_formats() {
+    for (command, formats) in FORMATS {
+        let o = sixpoint().args([command, "--help"]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{command}: {}", stderr(&o));
+        let help = stdout(&o);
+        let listed: Vec<&str> = help
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("- "))
+            .filter_map(|l| l.split(':').next())
+            .collect();
+        assert_eq!(&listed, formats, "{command}: {help}");
+        assert!(help.contains("[default: human]"), "{command}: {help}");
+    }
+    let o = sixpoint().args(["fmt", "--help"]).output().unwrap();
+    assert!(!stdout(&o).contains("--format"), "fmt has no formats: {}", stdout(&o));
+}
+
+#[test]
+fn jsonl_for_explain_test_and_diff_writes_the_same_document_as_json() {
+    let runs: &[&[&str]] = &[
+        &[
+            "explain",
+            "--indicator",
+            "5.1",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/weak-nurture.yaml",
+        ],
+        &["test", "rulesets/generic-2006.test.yaml"],
+        &[
+            "diff",
+            "rulesets/generic-2006.six",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/weak-nurture.yaml",
+        ],
+    ];
+    for args in runs {
+        let out = |format: &str| {
+            let o = sixpoint().args(*args).args(["--format", format]).output().unwrap();
+            (o.status.code(), stdout(&o))
+        };
+        let (json, jsonl) = (out("json"), out("jsonl"));
+        assert_eq!(json, jsonl, "{args:?}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&json.1).is_ok(),
+            "{args:?}: {}",
+            json.1
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! `sixpoint check`: rulesets, libraries and crosswalks, with lints.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use sixpoint::Status;
+use sixpoint::crosswalk;
+use sixpoint::diag::{self, Diagnostic, Severity};
+use sixpoint::driver::{self, Compiled};
+use sixpoint::report;
+
+use super::output::{
+    ColorChoice, DiagnosticJson, OutputFormat, Stream, diagnostics_json, print_diagnostics, print_json,
+};
+use super::{CheckArgs, Exit};
+
+#[derive(Serialize)]
+struct Entry {
+    file: String,
+    status: Status,
+    diagnostics: Vec<DiagnosticJson>,
+}
+
+pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
+    let color = color.stderr();
+    let format = args.format;
+    let mut worst = Status::Clean;
+    let mut entries = Vec::new();
+    let mut all: Vec<Diagnostic> = Vec::new();
+    for path in &args.rulesets {
+        let (what, diagnostics) = checked(path);
+        let status = if what.is_none() {
+            Status::Failed
+        } else if diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
+            Status::Findings
+        } else {
+            Status::Clean
+        };
+        worst = worst.max(status);
+        match format {
+            OutputFormat::Sarif => all.extend(diagnostics.0),
+            OutputFormat::Json | OutputFormat::Jsonl => {
+                let e = Entry {
+                    file: path.display().to_string(),
+                    status,
+                    diagnostics: diagnostics_json(&diagnostics.0),
+                };
+                if format == OutputFormat::Jsonl {
+                    outln!("{}", serde_json::to_string(&e).unwrap_or_default());
+                } else {
+                    entries.push(e);
+                }
+            }
+            // Markdown is not among check's formats; clap refuses it.
+            OutputFormat::Human | OutputFormat::Markdown => {
+                print_diagnostics(&diagnostics.0, color, Stream::Stderr);
+                outln!("{}", summary(path, what, status, &diagnostics));
+            }
+        }
+    }
+    if format == OutputFormat::Sarif {
+        print_json(&report::sarif::log(&all));
+    }
+    if format == OutputFormat::Json {
+        #[derive(Serialize)]
+        struct Out {
+            format: &'static str,
+            results: Vec<Entry>,
+        }
+        print_json(&Out {
+            format: "sixpoint-check/1",
+            results: entries,
+        });
+    }
+    worst.into()
+}
+
+/// The one line for a file: what it is and how many warnings, or how many errors.
+fn summary(path: &Path, what: Option<String>, status: Status, diagnostics: &diag::Diagnostics) -> String {
+    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let ok = if status == Status::Clean {
+        "ok"
+    } else {
+        "ok with warnings"
+    };
+    match what {
+        Some(what) => format!("{}: {ok} {what}, {warnings} warning(s)", path.display()),
+        None => format!(
+            "{}: {} error(s)",
+            path.display(),
+            diagnostics.iter().filter(|d| d.is_error()).count()
+        ),
+    }
+}
+
+/// Checks a ruleset, library or crosswalk: what it is when sound, and the
+/// diagnostics either way.
+fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
+    let is_crosswalk = std::fs::read_to_string(path).is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
+    if is_crosswalk {
+        let c = crosswalk::compile_crosswalk(path);
+        let what = c.crosswalk.map(|cw| {
+            let retired = cw
+                .sources
+                .iter()
+                .filter(|s| matches!(s.fate, crosswalk::Fate::Retired { .. }))
+                .count();
+            format!(
+                "crosswalk `{}` from `{}` to `{}`, {} source indicators mapped, {retired} retired, {} new",
+                cw.name,
+                cw.from.framework,
+                cw.to.program.framework.name,
+                cw.sources.len().saturating_sub(retired),
+                cw.targets.iter().filter(|t| t.new.is_some()).count()
+            )
+        });
+        return (what, c.diagnostics);
+    }
+    let Compiled {
+        program,
+        library,
+        diagnostics,
+    } = driver::check_file(path);
+    let what = match (program, library) {
+        (Some(p), _) => Some(format!(
+            "`{}`, {} indicators in {} key areas",
+            p.framework.name,
+            p.indicators.len(),
+            p.areas.len()
+        )),
+        (None, Some(name)) => Some(format!("library `{name}`")),
+        (None, None) => None,
+    };
+    (what, diagnostics)
+}
