@@ -10,6 +10,8 @@
 //!   rayon as the CLI does, beside parsing them with `serde_json`.
 //!
 //! `cargo bench --bench engine`; figures are in the README.
+// A test crate: an unwrap that fails is a failing test, not a panic path.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::hint::black_box;
 use std::path::Path;

@@ -1,4 +1,6 @@
 //! A corpus compared a chunk at a time gives the same report as compared whole.
+// A test crate: an unwrap that fails is a failing test, not a panic path.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::Path;
 

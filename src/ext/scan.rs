@@ -18,13 +18,13 @@ pub(super) fn fn_sites(text: &str) -> Vec<FnSite> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
+    while let Some(&c) = b.get(i) {
+        match c {
             b'/' if matches!(b.get(i + 1), Some(b'/' | b'*')) => i = skip_comment(b, i),
             q @ (b'"' | b'`' | b'\'') => i = skip_quoted(b, i, q),
             c if is_ident_start(c) => {
                 let end = ident_end(b, i);
-                if &b[i..end] == b"fn" {
+                if b.get(i..end) == Some(b"fn".as_slice()) {
                     if let Some(site) = fn_site(text, end) {
                         out.push(site);
                     }
@@ -84,7 +84,7 @@ fn is_ident(c: u8) -> bool {
 /// Non-ASCII bytes count as identifier bytes, so spans never split a character.
 fn ident_end(b: &[u8], i: usize) -> usize {
     let mut j = i;
-    while j < b.len() && is_ident(b[j]) {
+    while b.get(j).copied().is_some_and(is_ident) {
         j += 1;
     }
     j
@@ -111,12 +111,13 @@ fn skip_trivia(b: &[u8], mut i: usize) -> usize {
 /// Skips a `//` or (nested) `/* */` comment starting at `i`.
 fn skip_comment(b: &[u8], i: usize) -> usize {
     if b.get(i + 1) == Some(&b'/') {
-        return b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p + 1);
+        let rest = b.get(i..).unwrap_or_default();
+        return rest.iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p + 1);
     }
     let mut depth = 0usize;
     let mut j = i;
-    while j < b.len() {
-        match (b[j], b.get(j + 1)) {
+    while let Some(&c) = b.get(j) {
+        match (c, b.get(j + 1)) {
             (b'/', Some(b'*')) => {
                 depth += 1;
                 j += 2;
@@ -137,8 +138,8 @@ fn skip_comment(b: &[u8], i: usize) -> usize {
 /// Skips a literal opened by `q` at `i`, honouring backslash escapes.
 fn skip_quoted(b: &[u8], i: usize, q: u8) -> usize {
     let mut j = i + 1;
-    while j < b.len() {
-        match b[j] {
+    while let Some(&c) = b.get(j) {
+        match c {
             b'\\' => j += 2,
             c if c == q => return j + 1,
             _ => j += 1,
