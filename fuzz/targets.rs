@@ -25,7 +25,9 @@ pub fn root() -> &'static Path {
         if here.join("rulesets").is_dir() {
             here.to_path_buf()
         } else {
-            here.parent().expect("the fuzz crate is in the repository").to_path_buf()
+            here.parent()
+                .expect("the fuzz crate is in the repository")
+                .to_path_buf()
         }
     })
 }
@@ -210,7 +212,11 @@ pub fn fmt(bytes: &[u8]) {
         panic!("the formatted text does not parse:\n{once}");
     };
     assert_eq!(before, after, "formatting changed the syntax tree:\n{once}");
-    assert_eq!(comment_texts(text), comment_texts(&once), "formatting lost a comment:\n{once}");
+    assert_eq!(
+        comment_texts(text),
+        comment_texts(&once),
+        "formatting lost a comment:\n{once}"
+    );
     let twice = format(&formatted).expect("formatted text formats");
     assert_eq!(once, twice, "formatting is not idempotent");
 }

@@ -14,7 +14,10 @@ const KNOWN: &[(&str, &str)] = &[];
 
 /// The files of `fuzz/<kind>/<target>/`, sorted; none when the folder does not exist.
 fn files(kind: &str, target: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join(kind).join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz")
+        .join(kind)
+        .join(target);
     let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect())
         .unwrap_or_default();
@@ -39,7 +42,10 @@ fn replay(target: &str, body: fn(&[u8])) {
             .iter()
             .any(|&(t, f)| t == target && p.file_name().is_some_and(|n| n == f))
     };
-    for path in corpus.iter().chain(files("regressions", target).iter().filter(|p| !known(p))) {
+    for path in corpus
+        .iter()
+        .chain(files("regressions", target).iter().filter(|p| !known(p)))
+    {
         run(target, path, body);
     }
 }
@@ -47,7 +53,10 @@ fn replay(target: &str, body: fn(&[u8])) {
 /// One known bug's reproducer.
 #[allow(dead_code)]
 fn known_bug(target: &str, file: &str, body: fn(&[u8])) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target).join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target)
+        .join(file);
     run(target, &path, body);
 }
 
