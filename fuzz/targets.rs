@@ -128,7 +128,7 @@ pub fn compile(bytes: &[u8]) {
             return;
         }
     }
-    let compiled = sixpoint::compile::compile_source(&file, dir);
+    let compiled = sixpoint::driver::compile_source(&file, dir);
     report(&[(NAME, &text)], &compiled.diagnostics.0);
     if let Some(program) = &compiled.program {
         report(&[(NAME, &text)], &sixpoint::eval::monotone::lint(program));
@@ -141,7 +141,7 @@ pub fn compile(bytes: &[u8]) {
 fn generic_2006() -> &'static Program {
     static PROGRAM: OnceLock<Program> = OnceLock::new();
     PROGRAM.get_or_init(|| {
-        let compiled = sixpoint::compile::compile_file(&rulesets().join("generic-2006.six"));
+        let compiled = sixpoint::driver::compile_file(&rulesets().join("generic-2006.six"));
         compiled.program.expect("the shipped ruleset compiles")
     })
 }
@@ -160,7 +160,12 @@ pub fn data(bytes: &[u8]) {
                 continue;
             }
         };
-        let result = sixpoint::evaluate_document(program, Path::new(name), &file, &doc);
+        let input = sixpoint::driver::Input {
+            path: Path::new(name),
+            file: &file,
+            doc: &doc,
+        };
+        let result = sixpoint::driver::evaluate(program, input, None);
         report(&[(name, &text)], &result.diagnostics);
         if let Some(r) = &result.report {
             let _ = sixpoint::report::render_human(r);

@@ -2,6 +2,8 @@
 //! `fuzz/corpus/<target>/` and `fuzz/regressions/<target>/` goes through the target's body
 //! (`fuzz/targets.rs`, shared with the libFuzzer binaries), so what fuzzing found stays fixed.
 //! Fuzzing itself needs nightly and `cargo fuzz`: see fuzz/README.md.
+// A test crate: a target panics to report a finding, as libFuzzer expects.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 #[path = "../fuzz/targets.rs"]
 mod targets;
