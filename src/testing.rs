@@ -243,44 +243,39 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         return out;
     };
     record(report, seen);
-    let mut expect = |what: String, expected: String, actual: String| {
+    let mut compare = |what: String, expected: String, actual: String| {
         if expected != actual {
             out.mismatches.push(Mismatch { what, expected, actual });
         }
     };
-    let indicators: BTreeMap<&str, &crate::report::IndicatorReport> = report
-        .questions
-        .iter()
-        .flat_map(|q| &q.areas)
-        .flat_map(|a| &a.indicators)
-        .map(|i| (i.id.as_str(), i))
-        .collect();
+    let indicators: BTreeMap<&str, &crate::report::IndicatorReport> =
+        report.indicators().map(|i| (i.id.as_str(), i)).collect();
     for (id, grade) in &c.expect.grades {
         let actual = indicators.get(id.as_str()).map_or("no such indicator".into(), |i| {
             i.final_grade.clone().unwrap_or_else(|| "none".into())
         });
-        expect(format!("grade of {id}"), grade.clone(), actual);
+        compare(format!("grade of {id}"), grade.clone(), actual);
     }
     for (id, secure) in &c.expect.secure {
         let actual = indicators
             .get(id.as_str())
             .map_or("no such indicator".into(), |i| i.secure.to_string());
-        expect(format!("security of {id}"), secure.to_string(), actual);
+        compare(format!("security of {id}"), secure.to_string(), actual);
     }
     for (id, applied) in &c.expect.overridden {
         let actual = match indicators.get(id.as_str()).and_then(|i| i.override_.as_ref()) {
             Some(o) => (o.refused.is_none()).to_string(),
             None => "no override".into(),
         };
-        expect(format!("override of {id} applied"), applied.to_string(), actual);
+        compare(format!("override of {id} applied"), applied.to_string(), actual);
     }
     for id in &c.expect.examined {
         let actual = indicators.get(id.as_str()).map_or("no such indicator", |i| i.scope);
-        expect(format!("{id} called for"), "triggered".into(), actual.into());
+        compare(format!("{id} called for"), "triggered".into(), actual.into());
     }
     if let Some(skipped) = &c.expect.skipped {
         let actual = report.plan.as_ref().map(|pl| pl.skipped.clone()).unwrap_or_default();
-        expect("skipped areas".into(), format!("{skipped:?}"), format!("{actual:?}"));
+        compare("skipped areas".into(), format!("{skipped:?}"), format!("{actual:?}"));
     }
     if let Some(conf) = &c.expect.confidence {
         let actual = report
@@ -288,7 +283,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
             .as_ref()
             .and_then(|c| c.overall.clone())
             .unwrap_or_else(|| "none".into());
-        expect("confidence".into(), conf.clone(), actual);
+        compare("confidence".into(), conf.clone(), actual);
     }
     let fired: BTreeSet<&str> = report.actions.iter().map(|a| a.rule.as_str()).collect();
     for a in &c.expect.actions {
@@ -297,7 +292,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         } else {
             "not fired".into()
         };
-        expect(format!("action {a}"), a.clone(), actual);
+        compare(format!("action {a}"), a.clone(), actual);
     }
     for d in &c.expect.diagnostics {
         let actual = if codes.contains(d.as_str()) {
@@ -305,7 +300,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         } else {
             "not given".into()
         };
-        expect(format!("diagnostic {d}"), d.clone(), actual);
+        compare(format!("diagnostic {d}"), d.clone(), actual);
     }
     out
 }
