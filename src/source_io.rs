@@ -19,6 +19,13 @@ const MIB: u64 = 1 << 20;
 /// tens of kilobytes; far beyond that a file is a mistake, or hostile.
 pub const MAX_RULESET_BYTES: u64 = 4 * MIB;
 
+/// Largest extension script read: extensions are small calculations.
+pub const MAX_SCRIPT_BYTES: u64 = MIB;
+
+/// The largest data file read. An evaluation is a few hundred kilobytes at
+/// most; beyond this a file is a mistake, or hostile.
+pub const MAX_DATA_BYTES: u64 = 16 * MIB;
+
 /// What a file is read as, which sets its size cap and how it is named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -34,8 +41,8 @@ impl Kind {
     pub const fn cap(self) -> u64 {
         match self {
             Kind::Ruleset | Kind::Library | Kind::Crosswalk => MAX_RULESET_BYTES,
-            Kind::Script => crate::ext::MAX_SCRIPT_BYTES,
-            Kind::Data => crate::data::MAX_BYTES as u64,
+            Kind::Script => MAX_SCRIPT_BYTES,
+            Kind::Data => MAX_DATA_BYTES,
         }
     }
 

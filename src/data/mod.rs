@@ -113,9 +113,8 @@ impl Format {
     }
 }
 
-/// The largest data file read. An evaluation is a few hundred kilobytes at
-/// most; beyond this a file is a mistake, or hostile.
-pub const MAX_BYTES: usize = 16 * 1024 * 1024;
+/// The largest data file read (as a `usize`, for text already in memory).
+pub const MAX_BYTES: usize = crate::source_io::MAX_DATA_BYTES as usize;
 
 /// Most diagnostics reported for one file: past this, the rest are likely
 /// one mistake repeated, and hide the first ones.

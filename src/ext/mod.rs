@@ -31,8 +31,7 @@ use crate::source_io::{self, Kind, ReadError};
 
 use scan::FnSite;
 
-/// Largest script read, in bytes: extensions are small calculations.
-pub const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+pub use crate::source_io::MAX_SCRIPT_BYTES;
 const MAX_OPERATIONS: u64 = 100_000;
 const MAX_CALL_LEVELS: usize = 32;
 const MAX_EXPR_DEPTH: usize = 64;
