@@ -1,7 +1,7 @@
 //! `sixpoint fmt`: one canonical layout for rulesets, libraries and
 //! crosswalks.
 //!
-//! The formatter lays out pest's concrete tree ([`layout`]), so every token
+//! The formatter lays out pest's concrete tree (`layout.rs`), so every token
 //! stays as written. Before anything is written back it proves its own
 //! output: the result must parse to the same AST (spans aside) and carry
 //! the same comments in the same order, or the file is left alone with an
