@@ -344,8 +344,6 @@ codes! {
     ExtLimit = "sixpoint::ext::limit",
     /// An extension returned a value of the wrong type.
     ExtReturn = "sixpoint::ext::return-type",
-    /// A previous period evaluated on another framework.
-    DataPeriodFramework = "sixpoint::data::period-framework",
     /// A previous period of another organisation, or the same period twice.
     DataPeriodMismatch = "sixpoint::data::period-mismatch",
     /// A crosswalk without `from` or `to`, or naming a ruleset that does not compile.
@@ -360,8 +358,6 @@ codes! {
     CrosswalkConflict = "sixpoint::crosswalk::conflict",
     /// A mapping from several indicators to several.
     CrosswalkManyToMany = "sixpoint::crosswalk::many-to-many",
-    /// Data written for another framework than the crosswalk maps from.
-    CrosswalkFramework = "sixpoint::crosswalk::framework-mismatch",
     /// An imported file that cannot be read.
     ImportNotFound = "sixpoint::import::not-found",
     /// A file that imports itself, directly or through others.

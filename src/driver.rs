@@ -232,26 +232,17 @@ fn period_mismatch(current: Input<'_>, previous: Input<'_>) -> Vec<Diagnostic> {
     let (file, doc, prev_file, prev) = (current.file, current.doc, previous.file, previous.doc);
     let mut out = Vec::new();
     if prev.framework.value != doc.framework.value {
-        out.push(
-            Diagnostic::error(
-                Code::DataPeriodFramework,
-                format!(
-                    "the previous period is evaluated on `{}`, this one on `{}`",
-                    prev.framework.value, doc.framework.value
-                ),
-            )
-            .in_file(prev_file)
-            .label(prev.framework.span, "framework of the previous period")
-            .help(format!(
+        out.push(crate::data::err::framework_mismatch(
+            prev_file,
+            &prev.framework,
+            &doc.framework.value,
+            "the current period",
+            format!(
                 "compare periods on one framework: map the previous evaluation with `sixpoint map` onto `{}` first",
                 doc.framework.value
-            ))
-            .related(
-                Diagnostic::new(Code::DataPeriodFramework, Severity::Advice, "the current period")
-                    .in_file(file)
-                    .label(doc.framework.span, "framework of the current period"),
             ),
-        );
+            Some((file, doc.framework.span, "framework of the current period")),
+        ));
     }
     if prev.organisation.value != doc.organisation.value {
         out.push(

@@ -732,6 +732,8 @@ impl std::fmt::Debug for ExtensionIr {
 #[derive(Clone, Debug)]
 pub struct FrameworkInfo {
     pub name: String,
+    /// The name in the ruleset's header.
+    pub span: Span,
     pub title: Option<String>,
     pub version: Option<String>,
     pub source: Option<String>,

@@ -358,7 +358,7 @@ fn previous_period_on_another_framework_is_an_error() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("sixpoint::data::period-framework"),
+        stderr(&o).contains("sixpoint::data::framework-mismatch"),
         "{}",
         stderr(&o)
     );
@@ -553,7 +553,7 @@ fn map_errors_exit_two_with_diagnostics() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty(), "nothing is written: {}", stdout(&o));
     assert!(
-        stderr(&o).contains("sixpoint::crosswalk::framework-mismatch"),
+        stderr(&o).contains("sixpoint::data::framework-mismatch"),
         "{}",
         stderr(&o)
     );

@@ -398,6 +398,7 @@ pub fn check(
         file: file.clone(),
         framework: FrameworkInfo {
             name: fw.name.node.clone(),
+            span: fw.name.span,
             title: fw.title.as_ref().map(|t| t.node.clone()),
             version: fw.version.as_ref().map(|t| t.node.clone()),
             source: fw.source.as_ref().map(|t| t.node.clone()),

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use super::{Crosswalk, Fate, SourceId};
 use crate::data::{self, At, Document, EvidenceItem, IndicatorData, Override};
-use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span};
+use crate::diag::{Diagnostic, SourceFile, Span};
 use crate::ir::{IndicatorId, IndicatorIr, Program};
 
 /// A rewritten evaluation and what did not map.
@@ -355,20 +355,13 @@ fn framework_mismatch(cw: &Crosswalk, file: &SourceFile, doc: &Document) -> Diag
             doc.framework.value
         )
     };
-    Diagnostic::error(
-        Code::CrosswalkFramework,
-        format!(
-            "this evaluation is for `{}` but the crosswalk maps from `{}`",
-            doc.framework.value, cw.from.framework
-        ),
-    )
-    .in_file(file)
-    .label(doc.framework.span, "framework of the data")
-    .help(help)
-    .related(
-        Diagnostic::new(Code::CrosswalkFramework, Severity::Advice, "the crosswalk's source")
-            .in_file(&cw.file)
-            .label(cw.from.span, "maps from here"),
+    crate::data::err::framework_mismatch(
+        file,
+        &doc.framework,
+        &cw.from.framework,
+        "the crosswalk's source",
+        help,
+        Some((&cw.file, cw.from.span, "maps from here")),
     )
 }
 
@@ -378,16 +371,12 @@ fn duplicates(file: &SourceFile, doc: &Document) -> Result<(), Vec<Diagnostic>> 
     let mut diags = Vec::new();
     for entry in &doc.indicators {
         if let Some(&first) = seen.get(entry.id.value.as_str()) {
-            diags.push(
-                Diagnostic::error(
-                    Code::DataDuplicate,
-                    format!("indicator {} is given twice", entry.id.value),
-                )
-                .in_file(file)
-                .label(entry.id.span, "given again here")
-                .label(first, "first given here")
-                .help("merge the two entries into one"),
-            );
+            diags.push(crate::data::err::duplicate_indicator(
+                file,
+                entry.id.span,
+                first,
+                &entry.id.value,
+            ));
         } else {
             seen.insert(&entry.id.value, entry.id.span);
         }

@@ -1,7 +1,8 @@
 //! Every diagnostic of a data file is built here, one constructor each, so
 //! that a problem is worded, coded and labelled the same wherever it is met.
 
-use crate::diag::{Code, Diagnostic, SourceFile, Span};
+use super::At;
+use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span};
 
 fn syntax(file: &SourceFile, msg: impl Into<String>, span: Span, label: &str, help: &str) -> Diagnostic {
     Diagnostic::error(Code::DataSyntax, msg)
@@ -295,7 +296,38 @@ pub(super) fn indicator_id(file: &SourceFile, span: Span, found: &str, help: &st
         .help(help.to_string())
 }
 
-pub(super) fn duplicate_indicator(file: &SourceFile, again: Span, first: Span, id: &str) -> Diagnostic {
+/// An evaluation for another framework than the one it is read against:
+/// the ruleset, a crosswalk's source, or the current period. `expected_by`
+/// names that one ("the ruleset"); `other` labels where it is declared.
+pub(crate) fn framework_mismatch(
+    file: &SourceFile,
+    found: &At<String>,
+    expected: &str,
+    expected_by: &str,
+    help: String,
+    other: Option<(&SourceFile, Span, &str)>,
+) -> Diagnostic {
+    let d = Diagnostic::error(
+        Code::DataFramework,
+        format!(
+            "this evaluation is for `{}` but {expected_by} is for `{expected}`",
+            found.value
+        ),
+    )
+    .in_file(file)
+    .label(found.span, "framework of the data")
+    .help(help);
+    match other {
+        Some((other_file, span, label)) => d.related(
+            Diagnostic::new(Code::DataFramework, Severity::Advice, expected_by.to_string())
+                .in_file(other_file)
+                .label(span, label),
+        ),
+        None => d,
+    }
+}
+
+pub(crate) fn duplicate_indicator(file: &SourceFile, again: Span, first: Span, id: &str) -> Diagnostic {
     Diagnostic::error(Code::DataDuplicate, format!("indicator {id} is given twice"))
         .in_file(file)
         .label(again, "given again here")

@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::diag::*;
 use crate::source_io::{Kind, ReadError, read_bytes};
 
-mod err;
+pub(crate) mod err;
 mod schema;
 mod tree;
 mod validate;

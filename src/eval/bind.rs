@@ -219,21 +219,17 @@ fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
 pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if doc.framework.value != p.framework.name {
-        diags.push(
-            Diagnostic::error(
-                Code::DataFramework,
-                format!(
-                    "this evaluation is for `{}` but the ruleset is `{}`",
-                    doc.framework.value, p.framework.name
-                ),
-            )
-            .in_file(file)
-            .label(doc.framework.span, "framework of the data")
-            .help(format!(
+        diags.push(crate::data::err::framework_mismatch(
+            file,
+            &doc.framework,
+            &p.framework.name,
+            "the ruleset",
+            format!(
                 "evaluate it with the ruleset of `{}`, or map it with a crosswalk",
                 doc.framework.value
-            )),
-        );
+            ),
+            Some((&p.file, p.framework.span, "the ruleset's framework")),
+        ));
         return Err(diags);
     }
     let no_contexts = p
@@ -277,16 +273,12 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             continue;
         };
         if let Some(first) = first_span[id] {
-            diags.push(
-                Diagnostic::error(
-                    Code::DataDuplicate,
-                    format!("indicator {} is given twice", entry.id.value),
-                )
-                .in_file(file)
-                .label(entry.id.span, "given again here")
-                .label(first, "first given here")
-                .help("merge the two entries into one"),
-            );
+            diags.push(crate::data::err::duplicate_indicator(
+                file,
+                entry.id.span,
+                first,
+                &entry.id.value,
+            ));
             continue;
         }
         first_span[id] = Some(entry.id.span);
