@@ -290,6 +290,8 @@ codes! {
     CheckUnknownOwner = "sixpoint::check::unknown-owner",
     /// An action whose kind the framework does not declare.
     CheckUnknownActionKind = "sixpoint::check::unknown-action-kind",
+    /// A built-in word used as a declared name.
+    CheckReserved = "sixpoint::check::reserved",
     /// The data file is not well-formed YAML or JSON.
     DataSyntax = "sixpoint::data::syntax",
     /// A field of the wrong type, a missing or an unknown field.

@@ -36,6 +36,18 @@ pub fn duplicate(file: &SourceFile, kind: &str, name: &str, span: Span, first: S
         .help(format!("give each {kind} a distinct name, or remove one of them"))
 }
 
+/// A built-in word (`score`, an aggregation) declared as a name: `builtin`
+/// says what the word already is, `kind` what was being named.
+pub fn reserved(file: &SourceFile, name: &str, span: Span, builtin: &str, kind: &str, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::CheckReserved,
+        format!("`{name}` is a built-in {builtin} and cannot name {kind}"),
+    )
+    .in_file(file)
+    .label(span, "reserved")
+    .help(help.to_string())
+}
+
 pub fn type_name(t: Type, scale_name: &dyn Fn(Type) -> String) -> String {
     match t {
         Type::Bool => "a condition (true or false)".into(),

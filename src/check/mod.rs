@@ -641,15 +641,14 @@ impl<'a> Checker<'a> {
                 continue;
             }
             if d.name.node == "score" {
-                self.push(
-                    Diagnostic::error(
-                        Code::CheckDuplicate,
-                        "`score` is a built-in value and cannot name a weight",
-                    )
-                    .in_file(self.file)
-                    .label(d.name.span, "reserved")
-                    .help("`strengths.score` is the sum of weights: pick another name"),
-                );
+                self.push(err::reserved(
+                    self.file,
+                    "score",
+                    d.name.span,
+                    "value",
+                    "a weight",
+                    "`strengths.score` is the sum of weights: pick another name",
+                ));
                 continue;
             }
             let pushed = self.weights.push((d.name.node.clone(), d.value.node));
@@ -691,18 +690,14 @@ impl<'a> Checker<'a> {
             return;
         }
         if matches!(e.name.node.as_str(), "lowest" | "highest" | "median" | "mode") {
-            self.push(
-                Diagnostic::error(
-                    Code::CheckDuplicate,
-                    format!(
-                        "`{}` is a built-in aggregation and cannot name an extension",
-                        e.name.node
-                    ),
-                )
-                .in_file(self.file)
-                .label(e.name.span, "reserved")
-                .help("pick another name for the extension"),
-            );
+            self.push(err::reserved(
+                self.file,
+                &e.name.node,
+                e.name.span,
+                "aggregation",
+                "an extension",
+                "pick another name for the extension",
+            ));
             return;
         }
         let mut ok = true;
