@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::ast::HeaderKind;
 use crate::data::{self, Document};
-use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::eval;
 use crate::ext::Sandbox;
 use crate::ir::Program;
@@ -245,31 +245,16 @@ fn period_mismatch(current: Input<'_>, previous: Input<'_>) -> Vec<Diagnostic> {
         ));
     }
     if prev.organisation.value != doc.organisation.value {
-        out.push(
-            Diagnostic::warning(
-                Code::DataPeriodMismatch,
-                format!(
-                    "the previous period is of `{}`, this one of `{}`",
-                    prev.organisation.value, doc.organisation.value
-                ),
-            )
-            .in_file(prev_file)
-            .label(prev.organisation.span, "organisation of the previous period")
-            .help("direction of travel compares one organisation with itself; check that the right file is given"),
-        );
+        out.push(data::err::period_other_organisation(
+            prev_file,
+            &prev.organisation,
+            &doc.organisation.value,
+        ));
     }
     if let (Some(a), Some(b)) = (&prev.period, &doc.period)
         && a.value == b.value
     {
-        out.push(
-            Diagnostic::warning(
-                Code::DataPeriodMismatch,
-                format!("both evaluations are for `{}`", a.value),
-            )
-            .in_file(prev_file)
-            .label(a.span, "the same period as the current evaluation")
-            .help("give the evaluation of the earlier period as `--previous`"),
-        );
+        out.push(data::err::period_repeated(prev_file, a));
     }
     out
 }

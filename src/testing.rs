@@ -131,12 +131,7 @@ pub struct FileOutcome {
 
 /// Runs one test file. Errors in the file or its ruleset come back as diagnostics.
 pub fn run(path: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![
-            Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
-                .help("check the path of the test file"),
-        ]
-    })?;
+    let text = crate::source_io::read_text(path, crate::source_io::Kind::Data).map_err(|d| vec![d])?;
     let tf: TestFile = serde_saphyr::from_str(&text).map_err(|e| {
         vec![
             Diagnostic::error(

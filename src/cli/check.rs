@@ -97,7 +97,8 @@ fn summary(path: &Path, what: Option<String>, status: Status, diagnostics: &diag
 /// Checks a ruleset, library or crosswalk: what it is when sound, and the
 /// diagnostics either way.
 fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
-    let is_crosswalk = std::fs::read_to_string(path).is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
+    let is_crosswalk = sixpoint::source_io::read_text(path, sixpoint::source_io::Kind::Crosswalk)
+        .is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
     if is_crosswalk {
         let c = crosswalk::compile_crosswalk(path);
         let what = c.crosswalk.map(|cw| {

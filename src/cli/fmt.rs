@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use sixpoint::crosswalk;
-use sixpoint::diag::{self, Code, Diagnostic};
+use sixpoint::diag;
 use sixpoint::driver;
 
 use super::output::{ColorChoice, Stream, print_diagnostics};
@@ -92,11 +92,9 @@ enum Outcome {
 
 /// Formats one file, or with `check` shows the diff.
 fn file(path: &Path, check: bool, color: bool) -> Outcome {
-    let text = match std::fs::read_to_string(path) {
+    let text = match sixpoint::source_io::read_text(path, sixpoint::source_io::Kind::Ruleset) {
         Ok(t) => t,
-        Err(e) => {
-            let d = Diagnostic::error(Code::IoRead, format!("cannot read `{}`: {e}", path.display()))
-                .help("check the path and that the file is readable text");
+        Err(d) => {
             print_diagnostics(&[d], color, Stream::Stderr);
             return Outcome::Failed;
         }

@@ -327,6 +327,31 @@ pub(crate) fn framework_mismatch(
     }
 }
 
+/// An earlier period of another organisation: likely the wrong file.
+pub(crate) fn period_other_organisation(file: &SourceFile, previous: &At<String>, current: &str) -> Diagnostic {
+    Diagnostic::warning(
+        Code::DataPeriodMismatch,
+        format!(
+            "the previous period is of `{}`, this one of `{current}`",
+            previous.value
+        ),
+    )
+    .in_file(file)
+    .label(previous.span, "organisation of the previous period")
+    .help("direction of travel compares one organisation with itself; check that the right file is given")
+}
+
+/// An earlier period that names the same period as the current one.
+pub(crate) fn period_repeated(file: &SourceFile, period: &At<String>) -> Diagnostic {
+    Diagnostic::warning(
+        Code::DataPeriodMismatch,
+        format!("both evaluations are for `{}`", period.value),
+    )
+    .in_file(file)
+    .label(period.span, "the same period as the current evaluation")
+    .help("give the evaluation of the earlier period as `--previous`")
+}
+
 pub(crate) fn duplicate_indicator(file: &SourceFile, again: Span, first: Span, id: &str) -> Diagnostic {
     Diagnostic::error(Code::DataDuplicate, format!("indicator {id} is given twice"))
         .in_file(file)
