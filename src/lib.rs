@@ -77,8 +77,8 @@
 //! the benchmarks; the types above are the stable front door.
 
 pub mod ast;
-pub mod check;
-pub mod compile;
+pub(crate) mod check;
+pub(crate) mod compile;
 pub mod crosswalk;
 pub mod data;
 pub mod diag;
