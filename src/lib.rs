@@ -73,8 +73,10 @@
 //! The pipeline, one module a stage: `parse` (text → AST), `check` (names,
 //! types, lints), `compile` (AST → IR with integer ids), `eval` (IR × data →
 //! outcome), `report` (outcome → text, JSON or Markdown), run in order by
-//! `driver`. Those modules are public for the command line, the tests and
-//! the benchmarks; the types above are the stable front door.
+//! `driver`. The checker's state and its HIR (`check`) and the lowering
+//! (`compile`) are private to the crate; the other stages are public for the
+//! command line, the tests, the benchmarks and the fuzz targets, and are not
+//! a stable API. The types above are the stable front door.
 
 pub mod ast;
 pub(crate) mod check;
