@@ -184,17 +184,7 @@ fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
 pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if doc.framework.value != p.framework.name {
-        diags.push(crate::data::err::framework_mismatch(
-            file,
-            &doc.framework,
-            &p.framework.name,
-            "the ruleset",
-            format!(
-                "evaluate it with the ruleset of `{}`, or map it with a crosswalk",
-                doc.framework.value
-            ),
-            Some((&p.file, p.framework.span, "the ruleset's framework")),
-        ));
+        diags.push(err::framework_mismatch(p, file, &doc.framework));
         return Err(diags);
     }
     let no_contexts = p

@@ -3,8 +3,25 @@
 
 use std::fmt::Display;
 
+use crate::data::At;
 use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span, suggest};
 use crate::ir::{ExtensionIr, Program, Rank};
+
+/// The data is for the framework `given`, not the ruleset's; the mismatch
+/// is `data::framework-mismatch`, with evaluation's own help.
+pub(super) fn framework_mismatch(p: &Program, file: &SourceFile, given: &At<String>) -> Diagnostic {
+    crate::data::err::framework_mismatch(
+        file,
+        given,
+        &p.framework.name,
+        "the ruleset",
+        format!(
+            "evaluate it with the ruleset of `{}`, or map it with a crosswalk",
+            given.value
+        ),
+        Some((&p.file, p.framework.span, "the ruleset's framework")),
+    )
+}
 
 /// A name in the data that the framework does not declare; `candidates` are
 /// the names it does, and `help_tail` introduces them when none is close.
