@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Crosswalk, Fate, SourceId};
+use super::{Crosswalk, Fate, SourceId, err};
 use crate::data::{self, At, Document, EvidenceItem, IndicatorData, Override};
 use crate::diag::{Diagnostic, SourceFile, Span};
 use crate::ir::{IndicatorId, IndicatorIr, Program};
@@ -333,7 +333,7 @@ pub fn map_path(cw: &Crosswalk, path: &Path) -> Result<Mapped, Vec<Diagnostic>> 
 /// bind to it; duplicate indicator entries.
 pub fn apply(cw: &Crosswalk, file: &SourceFile, doc: &Document) -> Result<Mapped, Vec<Diagnostic>> {
     if doc.framework.value != cw.from.framework {
-        return Err(vec![framework_mismatch(cw, file, doc)]);
+        return Err(vec![err::framework_mismatch(cw, file, doc)]);
     }
     match &cw.from.ruleset {
         // The source ruleset checks every name in the data, as `eval` would.
@@ -343,26 +343,6 @@ pub fn apply(cw: &Crosswalk, file: &SourceFile, doc: &Document) -> Result<Mapped
         None => duplicates(file, doc)?,
     }
     Ok(Rewriter::new(cw, file, doc).run())
-}
-
-fn framework_mismatch(cw: &Crosswalk, file: &SourceFile, doc: &Document) -> Diagnostic {
-    let to = &cw.to.program.framework.name;
-    let help = if doc.framework.value == *to {
-        format!("this evaluation is already for `{to}`: evaluate it with that ruleset, no mapping is needed")
-    } else {
-        format!(
-            "map it with a crosswalk from `{}`, or check that this is the right data file",
-            doc.framework.value
-        )
-    };
-    crate::data::err::framework_mismatch(
-        file,
-        &doc.framework,
-        &cw.from.framework,
-        "the crosswalk's source",
-        help,
-        Some((&cw.file, cw.from.span, "maps from here")),
-    )
 }
 
 /// Without a source ruleset nothing else catches an indicator given twice.

@@ -17,25 +17,16 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use super::{Crosswalk, Fate, FromSide, RuleId, RuleIr, SourceId, SourceIr, TargetIr, ToSide};
+use super::{Crosswalk, Fate, FromSide, RuleId, RuleIr, SourceId, SourceIr, TargetIr, ToSide, err};
 use crate::ast::{self, CrosswalkFrom, CrosswalkRule, Name};
-use crate::diag::suggest;
-use crate::diag::{Code, Diagnostic, Diagnostics, Severity, SourceFile, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, Span};
 use crate::ir::{IndicatorId, Program};
 use crate::parse::is_crosswalk;
 use crate::source_io::{self, Kind, ReadError};
 
 pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Option<Crosswalk>, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let missing = |what: &str, example: &str| {
-        Diagnostic::error(Code::CrosswalkRuleset, format!("the crosswalk has no `{what}`"))
-            .in_file(file)
-            .label(
-                ast.name.span,
-                format!("maps {} what?", if what == "to" { "onto" } else { "from" }),
-            )
-            .help(format!("name it: `{what} {example}`"))
-    };
+    let missing = |what: &str, example: &str| err::missing_side(file, ast.name.span, what, example);
     let (Some(to), Some(from)) = (&ast.to, &ast.from) else {
         if ast.from.is_none() {
             diags.push(missing(
@@ -202,27 +193,11 @@ fn load_ruleset(
 ) -> Option<(Program, PathBuf)> {
     let resolved = normalize(&dir.join(&path.node));
     let shown = resolved.display().to_string();
-    let error = |msg: String, label: &str, help: String| {
-        Diagnostic::error(Code::CrosswalkRuleset, msg)
-            .in_file(file)
-            .label(path.span, label)
-            .help(help)
-    };
-    let not_sixpoint = || {
-        error(
-            format!("`{shown}` is not a sixpoint ruleset"),
-            "not a ruleset",
-            "name a framework ruleset: a file that starts with `framework NAME { … }`".to_string(),
-        )
-    };
+    let not_sixpoint = || err::not_sixpoint(file, path.span, &shown);
     let text = match source_io::read(&resolved, Kind::Ruleset) {
         Ok(t) => t,
         Err(ReadError::Io(e)) => {
-            diags.push(error(
-                format!("cannot read the {} ruleset `{shown}`: {e}", side.word()),
-                "not a readable file",
-                format!("the path is relative to the crosswalk's folder (`{}`)", dir.display()),
-            ));
+            diags.push(err::ruleset_unreadable(file, path.span, side.word(), &shown, &e, dir));
             return None;
         }
         Err(ReadError::NotUtf8) => {
@@ -240,14 +215,7 @@ fn load_ruleset(
         return None;
     }
     if is_crosswalk(&text) {
-        diags.push(error(
-            format!("`{shown}` is a crosswalk, not a framework ruleset"),
-            "a crosswalk",
-            format!(
-                "name the ruleset of the framework the data is mapped {}; crosswalks do not chain",
-                if side == Side::Target { "to" } else { "from" }
-            ),
-        ));
+        diags.push(err::is_crosswalk(file, path.span, &shown, side == Side::Target));
         return None;
     }
     let ruleset_dir = match resolved.parent() {
@@ -259,19 +227,11 @@ fn load_ruleset(
         return Some((program, resolved));
     }
     if let Some(name) = compiled.library {
-        diags.push(error(
-            format!("`{shown}` is the library `{name}`, not a framework ruleset"),
-            "a library",
-            "name a framework ruleset: a library has no indicators to map".to_string(),
-        ));
+        diags.push(err::is_library(file, path.span, &shown, &name));
         return None;
     }
     diags.extend(compiled.diagnostics.into_iter().filter(Diagnostic::is_error));
-    diags.push(error(
-        format!("the {} ruleset `{shown}` has errors", side.word()),
-        "has errors",
-        format!("fix the ruleset first: `sixpoint check {shown}`"),
-    ));
+    diags.push(err::ruleset_has_errors(file, path.span, side.word(), &shown));
     None
 }
 
@@ -302,20 +262,7 @@ struct Checker<'a> {
     retired: HashMap<String, Span>,
 }
 
-fn id_list(ids: &[&str]) -> String {
-    const MAX: usize = 12;
-    let shown: Vec<String> = ids.iter().take(MAX).map(|c| format!("`{c}`")).collect();
-    match ids.len().saturating_sub(MAX) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
-    }
-}
-
 impl Checker<'_> {
-    fn error(&self, code: Code, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(code, msg).in_file(self.file)
-    }
-
     fn target_name(&self) -> &str {
         &self.target.framework.name
     }
@@ -325,7 +272,7 @@ impl Checker<'_> {
         if let Some(&t) = self.target.names.indicators.get(&id.node) {
             return Some(t);
         }
-        let d = unknown(self.file, Code::CrosswalkUnknownTarget, self.target, "target", id);
+        let d = err::unknown(self.file, Code::CrosswalkUnknownTarget, self.target, "target", id);
         self.diags.push(d);
         None
     }
@@ -338,7 +285,7 @@ impl Checker<'_> {
         if source.names.indicators.contains_key(&id.node) {
             return true;
         }
-        let d = unknown(self.file, Code::CrosswalkUnknownSource, source, "source", id);
+        let d = err::unknown(self.file, Code::CrosswalkUnknownSource, source, "source", id);
         self.diags.push(d);
         false
     }
@@ -347,26 +294,7 @@ impl Checker<'_> {
     /// already was.
     fn use_source(&mut self, id: &Name, what: &'static str) -> bool {
         if let Some(first) = self.source_use.get(&id.node).copied() {
-            let msg = if first.what == what {
-                format!("{} is {what} twice", id.node)
-            } else {
-                format!("{} is {} and also {what}", id.node, first.what)
-            };
-            let d = self
-                .error(Code::CrosswalkConflict, msg)
-                .label(
-                    id.span,
-                    if first.what == what {
-                        format!("{what} again here")
-                    } else {
-                        format!("{what} here")
-                    },
-                )
-                .label(first.span, format!("first {} here", first.what))
-                .help(format!(
-                    "say once what becomes of {}: one `map` (listing all its targets), `retired` or `unchanged`",
-                    id.node
-                ));
+            let d = err::source_twice(self.file, id, what, (first.span, first.what));
             self.diags.push(d);
             return false;
         }
@@ -378,17 +306,7 @@ impl Checker<'_> {
     /// it already was.
     fn use_target(&mut self, id: &Name, what: &'static str) -> bool {
         if let Some(first) = self.target_use.get(&id.node).copied() {
-            let d = self
-                .error(
-                    Code::CrosswalkConflict,
-                    format!("{} is the target of two statements", id.node),
-                )
-                .label(id.span, format!("{what} here"))
-                .label(first.span, format!("first {} here", first.what))
-                .help(format!(
-                    "list every source of {} in one `map`: `map A, B -> {}`",
-                    id.node, id.node
-                ));
+            let d = err::target_twice(self.file, id, what, (first.span, first.what));
             self.diags.push(d);
             return false;
         }
@@ -411,14 +329,7 @@ impl Checker<'_> {
         let mut ok = true;
         for (i, id) in ids.iter().enumerate() {
             if let Some(first) = ids.iter().take(i).find(|x| x.node == id.node) {
-                let d = self
-                    .error(
-                        Code::CrosswalkConflict,
-                        format!("{} is listed twice in one statement", id.node),
-                    )
-                    .label(id.span, "listed again")
-                    .label(first.span, "first listed here")
-                    .help("remove the repeated id");
+                let d = err::listed_twice(self.file, id, first.span);
                 self.diags.push(d);
                 ok = false;
             }
@@ -433,17 +344,11 @@ impl Checker<'_> {
         if sources.len() > 1 && targets.len() > 1 {
             let last_src = sources.last().map_or(first_src.span, |n| n.span);
             let last_tgt = targets.last().map_or(first_tgt.span, |n| n.span);
-            let d = self
-                .error(
-                    Code::CrosswalkManyToMany,
-                    format!("a mapping from {} indicators to {}", sources.len(), targets.len()),
-                )
-                .label(first_src.span.to(last_src), "several sources")
-                .label(first_tgt.span.to(last_tgt), "several targets")
-                .help(
-                    "which source feeds which target is ambiguous: write one `map` per source \
-                     (one to many) or per target (many to one)",
-                );
+            let d = err::many_to_many(
+                self.file,
+                (first_src.span.to(last_src), sources.len()),
+                (first_tgt.span.to(last_tgt), targets.len()),
+            );
             self.diags.push(d);
             return;
         }
@@ -460,18 +365,7 @@ impl Checker<'_> {
         let mut ids = Vec::new();
         for (_, t) in targets.iter().enumerate().filter(|&(i, _)| first(targets, i)) {
             if let Some(&retired) = self.retired.get(&t.node).filter(|_| self.same_ids) {
-                let d = self
-                    .error(
-                        Code::CrosswalkRetiredTarget,
-                        format!("{} is retired by this crosswalk, yet a `map` leads into it", t.node),
-                    )
-                    .label(t.span, "mapped into here")
-                    .label(retired, "retired here")
-                    .help(format!(
-                        "a retired indicator has no successor: map into the indicator that replaces it, \
-                         or stop retiring {}",
-                        t.node
-                    ));
+                let d = err::retired_target(self.file, t, retired);
                 self.diags.push(d);
                 ok = false;
                 continue;
@@ -512,13 +406,7 @@ impl Checker<'_> {
     /// Checks a `renamed` title; false on an error (warnings pass).
     fn renamed(&mut self, sources: &[Name], title: &Name, targets: &[IndicatorId]) -> bool {
         if sources.len() > 1 {
-            let d = self
-                .error(
-                    Code::CrosswalkRenamed,
-                    format!("`renamed` on a merge of {} indicators", sources.len()),
-                )
-                .label(title.span, "whose title was this?")
-                .help("give `renamed` on a one-to-one `map`; note the old titles of a merge in a comment");
+            let d = err::renamed_merge(self.file, title.span, sources.len());
             self.diags.push(d);
             return false;
         }
@@ -527,33 +415,19 @@ impl Checker<'_> {
             && let ind = &source.indicators[id]
             && ind.title != title.node
         {
-            let d = Diagnostic::warning(
-                Code::CrosswalkRenamed,
-                format!(
-                    "`renamed` gives the old title of {} as \"{}\", but `{}` titles it \"{}\"",
-                    s.node, title.node, source.framework.name, ind.title
-                ),
-            )
-            .in_file(self.file)
-            .label(title.span, "not the source's title")
-            .help(format!("write the source's title: `renamed \"{}\"`", ind.title));
+            let d = err::renamed_wrong_title(
+                self.file,
+                title.span,
+                (&s.node, &title.node),
+                &source.framework.name,
+                &ind.title,
+            );
             self.diags.push(d);
         }
         for &t in targets {
             let ind = &self.target.indicators[t];
             if ind.title == title.node {
-                let d = Diagnostic::warning(
-                    Code::CrosswalkRenamed,
-                    format!(
-                        "{} is titled \"{}\" in `{}` too: that is not a rename",
-                        ind.id,
-                        ind.title,
-                        self.target_name()
-                    ),
-                )
-                .in_file(self.file)
-                .label(title.span, "the same title as the target's")
-                .help("give the title the indicator had before, or remove `renamed`");
+                let d = err::renamed_same_title(self.file, title.span, &ind.id, &ind.title, self.target_name());
                 self.diags.push(d);
             }
         }
@@ -580,18 +454,14 @@ impl Checker<'_> {
         for id in ids {
             let Some(t) = self.target_id(id) else { continue };
             if let Some(&first) = self.new_use.get(&id.node) {
-                let d = self
-                    .error(Code::CrosswalkConflict, format!("{} is declared new twice", id.node))
-                    .label(id.span, "declared new here")
-                    .label(first, "and here")
-                    .help("remove one of them");
+                let d = err::new_twice(self.file, id, first);
                 self.diags.push(d);
                 continue;
             }
             if let Some(u) = self.target_use.get(&id.node).copied()
                 && u.what == "unchanged"
             {
-                self.diags.push(self.new_and_unchanged(id, id.span, u.span));
+                self.diags.push(err::new_and_unchanged(self.file, id, id.span, u.span));
                 continue;
             }
             self.new_use.insert(id.node.clone(), id.span);
@@ -601,24 +471,11 @@ impl Checker<'_> {
         }
     }
 
-    fn new_and_unchanged(&self, id: &Name, new: Span, unchanged: Span) -> Diagnostic {
-        self.error(
-            Code::CrosswalkConflict,
-            format!("{} is declared new and also unchanged", id.node),
-        )
-        .label(new, "declared new here")
-        .label(unchanged, "unchanged here")
-        .help(format!(
-            "an unchanged indicator existed before; remove `{}` from one of the two statements",
-            id.node
-        ))
-    }
-
     fn unchanged(&mut self, id: &Name) {
         let exists = self.source_exists(id);
         let target = self.target_id(id);
         if let Some(&new) = self.new_use.get(&id.node) {
-            self.diags.push(self.new_and_unchanged(id, new, id.span));
+            self.diags.push(err::new_and_unchanged(self.file, id, new, id.span));
             return;
         }
         let used = self.use_source(id, "unchanged") & self.use_target(id, "unchanged");
@@ -659,17 +516,7 @@ impl Checker<'_> {
                         continue;
                     };
                     if let Some(u) = self.target_use.get(id).copied() {
-                        let d = self
-                            .error(
-                                Code::CrosswalkConflict,
-                                format!("`unchanged rest` maps {id} to itself, but {id} is already a target"),
-                            )
-                            .label(at, format!("includes {id}"))
-                            .label(u.span, format!("{} here", u.what))
-                            .help(format!(
-                                "say what becomes of the source's {id}: merge it (`map {id}, … -> {id}`), \
-                                 map it elsewhere, or retire it"
-                            ));
+                        let d = err::rest_takes_target(self.file, at, id, (u.span, u.what));
                         self.diags.push(d);
                         continue;
                     }
@@ -678,24 +525,8 @@ impl Checker<'_> {
                 // An unknown source id usually means the rest was meant to
                 // be smaller: report that, not its echo here.
                 let unknown_source = self.diags.iter().any(|d| d.code == Code::CrosswalkUnknownSource);
-                if let Some(first_missing) = missing.first()
-                    && !unknown_source
-                {
-                    let d = self
-                        .error(
-                            Code::CrosswalkUnknownTarget,
-                            format!(
-                                "`unchanged rest` maps {} to {}, but `{}` has no such indicator",
-                                id_list(&missing),
-                                if missing.len() == 1 { "itself" } else { "themselves" },
-                                self.target_name()
-                            ),
-                        )
-                        .label(at, "not all of the rest is in the target")
-                        .help(format!(
-                            "map or retire each of them, e.g. `retired {} because \"…\"`",
-                            first_missing
-                        ));
+                if !missing.is_empty() && !unknown_source {
+                    let d = err::rest_not_in_target(self.file, at, &missing, self.target_name());
                     self.diags.push(d);
                 }
             }
@@ -729,22 +560,8 @@ impl Checker<'_> {
             .filter(|(t, _)| t.sources.is_empty() && t.new.is_none())
             .map(|(_, ind)| ind.id.as_str())
             .collect();
-        if let Some(first_empty) = empty.first() {
-            let d = Diagnostic::warning(
-                Code::CrosswalkUnaccounted,
-                format!(
-                    "{} indicator(s) of `{}` receive nothing and are not declared new: {}",
-                    empty.len(),
-                    self.target_name(),
-                    id_list(&empty)
-                ),
-            )
-            .in_file(self.file)
-            .label(to, "the target")
-            .help(format!(
-                "map something to them, declare them `new {} because \"…\"`, or add `unchanged rest`",
-                first_empty
-            ));
+        if !empty.is_empty() {
+            let d = err::targets_unaccounted(self.file, to, &empty, self.target_name());
             self.diags.push(d);
         }
         let Some(source) = self.source else { return };
@@ -754,40 +571,9 @@ impl Checker<'_> {
             .map(|i| i.id.as_str())
             .filter(|id| !self.index.contains_key(*id))
             .collect();
-        if let Some(first_loose) = loose.first() {
-            let d = Diagnostic::warning(
-                Code::CrosswalkUnaccounted,
-                format!(
-                    "{} indicator(s) of `{}` are neither mapped nor retired: {}",
-                    loose.len(),
-                    source.framework.name,
-                    id_list(&loose)
-                ),
-            )
-            .in_file(self.file)
-            .label(from, "the source")
-            .help(format!(
-                "map them, retire them (`retired {} because \"…\"`), or add `unchanged rest`",
-                first_loose
-            ));
+        if !loose.is_empty() {
+            let d = err::sources_unaccounted(self.file, from, &loose, &source.framework.name);
             self.diags.push(d);
         }
     }
-}
-
-/// An id that one side's ruleset does not have, with the nearest as a hint.
-fn unknown(file: &SourceFile, code: Code, program: &Program, side: &str, id: &Name) -> Diagnostic {
-    let ids: Vec<&str> = program.indicators.iter().map(|i| i.id.as_str()).collect();
-    let help = match suggest(&id.node, ids.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("the indicators of `{}` are {}", program.framework.name, id_list(&ids)),
-    };
-    Diagnostic::new(
-        code,
-        Severity::Error,
-        format!("`{}` has no indicator {}", program.framework.name, id.node),
-    )
-    .in_file(file)
-    .label(id.span, format!("not an indicator of the {side} framework"))
-    .help(help)
 }

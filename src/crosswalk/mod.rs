@@ -22,13 +22,14 @@
 mod apply;
 mod check;
 mod emit;
+mod err;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, Span};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::ir::{IndicatorId, Program};
 use crate::parse;
 
@@ -195,8 +196,7 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), Diagnostic> {
         // tempfile appends the temporary file's (random) path; the cause is enough.
         let full = e.to_string();
         let cause = full.split(" at path \"").next().unwrap_or(&full);
-        Diagnostic::error(Code::IoWrite, format!("cannot write `{}`: {cause}", path.display()))
-            .help("check that the folder exists and is writable")
+        err::write_failed(path, cause)
     };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::*;
 use crate::data::{self, Document, Finding};
-use crate::diag::SourceFile;
+use crate::diag::{Code, SourceFile};
 
 const DIR: &str = "tests/fixtures/crosswalk";
 

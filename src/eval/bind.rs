@@ -6,9 +6,10 @@
 use std::sync::Arc;
 
 use crate::data::{At, Document, Finding};
-use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
 use crate::ir::*;
+
+use super::err;
 
 /// What the rules of one indicator read, precomputed from its evidence.
 #[derive(Clone, Debug, Default)]
@@ -139,33 +140,6 @@ pub struct Bound {
     pub indicators_span: Span,
 }
 
-fn unknown(
-    file: &SourceFile,
-    code: Code,
-    kind: &str,
-    name: &str,
-    span: Span,
-    candidates: &[&str],
-    help_tail: &str,
-) -> Diagnostic {
-    let help = match suggest(name, candidates.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None if candidates.len() <= 12 => format!(
-            "{help_tail}: {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        None => format!("{help_tail} ({} of them)", candidates.len()),
-    };
-    Diagnostic::error(code, format!("unknown {kind} `{name}`"))
-        .in_file(file)
-        .label(span, format!("not {} {kind} of this framework", article(kind)))
-        .help(help)
-}
-
 /// Named yes/no flags of the data (context factors, facts), as a vector by id.
 struct Flags<'a> {
     file: &'a SourceFile,
@@ -184,7 +158,7 @@ impl Flags<'_> {
         for g in given {
             match names.get(&g.value) {
                 Some(&id) => out[id] = true,
-                None => self.diags.push(unknown(
+                None => self.diags.push(err::unknown(
                     self.file,
                     code,
                     kind,
@@ -199,15 +173,6 @@ impl Flags<'_> {
     }
 }
 
-/// "a" or "an", by the sound of the first letter (enough for our nouns).
-fn article(noun: &str) -> &'static str {
-    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
-}
-
 fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
     let mut v: Vec<&str> = m.keys().map(String::as_str).collect();
     v.sort_unstable();
@@ -219,17 +184,7 @@ fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
 pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if doc.framework.value != p.framework.name {
-        diags.push(crate::data::err::framework_mismatch(
-            file,
-            &doc.framework,
-            &p.framework.name,
-            "the ruleset",
-            format!(
-                "evaluate it with the ruleset of `{}`, or map it with a crosswalk",
-                doc.framework.value
-            ),
-            Some((&p.file, p.framework.span, "the ruleset's framework")),
-        ));
+        diags.push(err::framework_mismatch(p, file, &doc.framework));
         return Err(diags);
     }
     let no_contexts = p
@@ -261,7 +216,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
     for entry in &doc.indicators {
         let Some(&id) = p.names.indicators.get(&entry.id.value) else {
             let names: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
-            diags.push(unknown(
+            diags.push(err::unknown(
                 file,
                 Code::DataUnknownIndicator,
                 "indicator",
@@ -292,22 +247,13 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                 .collect();
             for r in &o.evidence {
                 if !refs.contains(&r.value.as_str()) {
-                    let help = match suggest(&r.value, refs.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if refs.is_empty() => {
-                            format!("give {}'s evidence items a `ref` and cite it", entry.id.value)
-                        }
-                        None => format!("cite the `ref` of one of {}'s evidence items", entry.id.value),
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            Code::DataOverride,
-                            format!("the override of {} cites evidence it does not have", entry.id.value),
-                        )
-                        .in_file(file)
-                        .label(r.span, "no evidence item of this indicator has this `ref`")
-                        .help(help),
-                    );
+                    diags.push(err::override_unknown_evidence(
+                        file,
+                        r.span,
+                        &entry.id.value,
+                        &r.value,
+                        &refs,
+                    ));
                 }
             }
             match p.names.levels.get(&o.grade.value) {
@@ -322,7 +268,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                 }
                 None => {
                     let levels: Vec<&str> = p.grading_scale().levels.iter().rev().map(|l| l.name.as_str()).collect();
-                    diags.push(unknown(
+                    diags.push(err::unknown(
                         file,
                         Code::DataUnknownLevel,
                         "level",
@@ -339,7 +285,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                 Some(&r) => f.claimed = Some(r),
                 None => {
                     let levels: Vec<&str> = p.grading_scale().levels.iter().rev().map(|l| l.name.as_str()).collect();
-                    diags.push(unknown(
+                    diags.push(err::unknown(
                         file,
                         Code::DataUnknownLevel,
                         "level",
@@ -354,7 +300,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
         for (name, series) in &entry.measures {
             match p.names.measures.get(&name.value) {
                 Some(&m) => f.measures[m] = Some(series.value.clone().into()),
-                None => diags.push(unknown(
+                None => diags.push(err::unknown(
                     file,
                     Code::DataUnknownMeasure,
                     "measure",
@@ -369,7 +315,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
             let source = p.names.sources.get(&item.source.value).copied();
             if source.is_none() {
                 let names: Vec<&str> = p.sources.iter().map(|s| s.name.as_str()).collect();
-                diags.push(unknown(
+                diags.push(err::unknown(
                     file,
                     Code::DataUnknownSource,
                     "source kind",
@@ -386,7 +332,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                     Some(&id) => Some(id),
                     None => {
                         let names: Vec<&str> = p.weights.iter().map(|(n, _)| n.as_str()).collect();
-                        diags.push(unknown(
+                        diags.push(err::unknown(
                             file,
                             Code::DataUnknownWeight,
                             "weight",
@@ -422,7 +368,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                     None => {
                         let names: Vec<&str> = ind.themes.iter().map(|t| t.name.as_str()).collect();
                         let kind = format!("theme of {}", ind.id);
-                        diags.push(unknown(
+                        diags.push(err::unknown(
                             file,
                             Code::DataUnknownTheme,
                             &kind,
@@ -443,21 +389,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                     }
                     None => {
                         let names: Vec<&str> = ind.consider.iter().map(|t| t.name.as_str()).collect();
-                        let help = match suggest(&c.value, names.iter().copied()) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None if names.is_empty() => {
-                                format!("{} lists no evidence to consider; leave `consider` out", ind.id)
-                            }
-                            None => format!("its list is: {}", names.join(", ")),
-                        };
-                        let d = Diagnostic::error(
-                            Code::DataUnknownConsider,
-                            format!("{} lists no evidence to consider named `{}`", ind.id, c.value),
-                        )
-                        .in_file(file)
-                        .label(c.span, format!("not in the `consider` list of {}", ind.id))
-                        .help(help);
-                        diags.push(d);
+                        diags.push(err::unknown_consider(file, c.span, &ind.id, &c.value, &names));
                     }
                 }
             }

@@ -5,8 +5,10 @@
 use std::cmp::Ordering;
 
 use crate::ast::{CmpOp, Quantifier};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::ext::{ExtType, ExtValue};
+
+use super::err;
 use crate::ir::*;
 
 /// What an expression can read; each context answers its own part and
@@ -148,33 +150,16 @@ fn from_ext(p: &Program, x: &ExtensionIr, v: ExtValue, span: crate::diag::Span) 
         ExtValue::Series(s) => Value::Series(s.into()),
         ExtValue::Level(l) => match scale.rank_of_value(l) {
             Some(r) => Value::Level(r),
-            None => return Err(not_a_level(p, x, l, span)),
+            None => return Err(err::not_a_level(p, x, l, span)),
         },
         ExtValue::Levels(ls) => {
             let mut out = Vec::with_capacity(ls.len());
             for l in ls {
-                out.push(scale.rank_of_value(l).ok_or_else(|| not_a_level(p, x, l, span))?);
+                out.push(scale.rank_of_value(l).ok_or_else(|| err::not_a_level(p, x, l, span))?);
             }
             Value::Levels(out.into())
         }
     })
-}
-
-pub(crate) fn not_a_level(p: &Program, x: &ExtensionIr, value: i64, span: crate::diag::Span) -> Diagnostic {
-    let scale = p.grading_scale();
-    let values: Vec<String> = (0..scale.levels.len())
-        .map(|r| scale.level_value(r as Rank).to_string())
-        .collect();
-    Diagnostic::error(
-        Code::ExtReturn,
-        format!(
-            "extension `{}` returned {value}, which is not a level of `{}`",
-            x.name, scale.name
-        ),
-    )
-    .in_file(&p.file)
-    .label(span, "called here")
-    .help(format!("return one of the level values {}", values.join(", ")))
 }
 
 fn not(v: Value) -> Value {
@@ -257,7 +242,7 @@ pub fn aggregate(p: &Program, f: AggFn, scale: &ScaleIr, ranks: &[Rank]) -> Resu
             match out {
                 ExtValue::Level(l) => match scale.rank_of_value(l) {
                     Some(r) => Some(r),
-                    None => return Err(not_a_level(p, x, l, x.span)),
+                    None => return Err(err::not_a_level(p, x, l, x.span)),
                 },
                 _ => None,
             }

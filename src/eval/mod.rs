@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod bind;
+mod err;
 pub mod explain;
 mod expr;
 pub mod monotone;
@@ -14,7 +15,7 @@ pub mod period;
 
 use std::sync::Arc;
 
-use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span};
+use crate::diag::Diagnostic;
 use crate::ir::*;
 
 pub use bind::{Bound, Facts, bind};
@@ -340,33 +341,6 @@ pub fn fmt_number(n: f64) -> String {
     }
 }
 
-/// A finding in the data file, with the rule that raised it in the ruleset.
-struct Finding<'a> {
-    code: Code,
-    severity: Severity,
-    message: String,
-    /// Where in the data file.
-    at: Span,
-    /// Where the rule is in the ruleset, and what to call it.
-    rule: Span,
-    rule_label: &'a str,
-    help: Option<String>,
-}
-
-impl Finding<'_> {
-    fn into_diagnostic(self, p: &Program, data: &SourceFile) -> Diagnostic {
-        Diagnostic::new(self.code, self.severity, self.message)
-            .in_file(data)
-            .label(self.at, "in this evaluation")
-            .with_help(self.help)
-            .related(
-                Diagnostic::new(self.code, Severity::Advice, self.rule_label.to_string())
-                    .in_file(&p.file)
-                    .label(self.rule, self.rule_label.to_string()),
-            )
-    }
-}
-
 /// What an indicator's rules and requirements make of its facts, before any
 /// finding is written: the part of grading that generated evidence can probe.
 #[derive(Clone, Debug, Default)]
@@ -468,18 +442,16 @@ fn grade_indicator(
             final_grade: so_far,
         };
         let message = render(p, &req.message, &env, Some(ind), &b.organisation, None);
-        findings.push(
-            Finding {
-                code: Code::EvalRequirement,
-                severity: req.severity,
-                message: format!("{} {}: {message}", ind.id, req.name),
-                at: facts.span,
-                rule: req.span,
-                rule_label: "required here",
-                help: req.help.clone(),
-            }
-            .into_diagnostic(p, &b.file),
-        );
+        findings.push(err::requirement_unmet(
+            p,
+            &b.file,
+            req.severity,
+            (&ind.id, &req.name),
+            &message,
+            facts.span,
+            req.span,
+            req.help.clone(),
+        ));
         out.unmet.push(Unmet {
             requirement: rid,
             message,
@@ -489,27 +461,14 @@ fn grade_indicator(
     if let Some(o) = &facts.override_ {
         let refused = refusal(&p.overrides, o, final_grade, p);
         if let Some(why) = &refused {
-            findings.push(
-                Finding {
-                    code: Code::EvalOverride,
-                    severity: Severity::Error,
-                    message: format!("the override of {} is not allowed: {why}", ind.id),
-                    at: o.span,
-                    rule: p.overrides.span.unwrap_or(ind.span),
-                    rule_label: "the ruleset's limits on overrides",
-                    help: Some(match p.overrides.within {
-                        _ if !p.overrides.allowed => {
-                            "record the judgement in the evidence instead; this framework keeps the derived grade"
-                                .into()
-                        }
-                        Some(n) => format!(
-                            "move the grade at most {n} level(s), cite the evidence it rests on, or change the evidence"
-                        ),
-                        None => "cite the `ref` of the evidence the judgement rests on".into(),
-                    }),
-                }
-                .into_diagnostic(p, &b.file),
-            );
+            findings.push(err::override_refused(
+                p,
+                &b.file,
+                &ind.id,
+                why,
+                o.span,
+                p.overrides.span.unwrap_or(ind.span),
+            ));
         } else {
             out.final_grade = Some(o.grade);
             // The evaluator's judgement decides where no rule did.
@@ -527,18 +486,7 @@ fn grade_indicator(
                 .and_then(|k| blk.rules.get(k))
                 .map_or(blk.span, |r| r.span)
         });
-        findings.push(
-            Finding {
-                code: Code::EvalJudgement,
-                severity: Severity::Warning,
-                message: format!("{} needs professional judgement: {why}", ind.id),
-                at: facts.span,
-                rule: rule_span,
-                rule_label: "no rule decides here",
-                help: Some("record the evaluator's judgement and its evidence; the rules give no grade".into()),
-            }
-            .into_diagnostic(p, &b.file),
-        );
+        findings.push(err::needs_judgement(p, &b.file, &ind.id, why, facts.span, rule_span));
     }
     Ok(out)
 }
@@ -611,33 +559,13 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         if o.has_evidence {
             if o.scope == Scope::Skipped {
                 let area = p.areas[ind.area].number;
-                findings.push(
-                    Diagnostic::new(
-                        Code::EvalNotEvaluated,
-                        Severity::Advice,
-                        format!("evidence for {} was not used: key area {area} is skipped", ind.id),
-                    )
-                    .in_file(&b.file)
-                    .label(o.facts.span, "not graded")
-                    .help("proportionality skipped this area; the evidence stays on record"),
-                );
+                findings.push(err::evidence_unused(&b.file, o.facts.span, &ind.id, area));
             }
             continue;
         }
         let at = b.indicators_span;
         match &o.scope {
-            Scope::First => findings.push(
-                Diagnostic::warning(
-                    Code::EvalNotEvaluated,
-                    format!("no evidence for {} {}", ind.id, ind.title),
-                )
-                .in_file(&b.file)
-                .label(at, "not among these indicators")
-                .help(format!(
-                    "add `\"{}\":` with its evidence, or record why it was not evaluated",
-                    ind.id
-                )),
-            ),
+            Scope::First => findings.push(err::no_evidence(&b.file, at, &ind.id, &ind.title)),
             Scope::Triggered(rules) => {
                 let because = rules
                     .iter()
@@ -649,18 +577,7 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                     .first()
                     .and_then(|k| p.proportionality.as_ref()?.examines.get(*k))
                     .map_or(ind.span, |e| e.span);
-                findings.push(
-                    Finding {
-                        code: Code::EvalExamineGap,
-                        severity: Severity::Warning,
-                        message: format!("{} is called for ({because}) but has no evidence", ind.id),
-                        at,
-                        rule: span,
-                        rule_label: "called for here",
-                        help: Some(format!("gather evidence for {} {} and evaluate it", ind.id, ind.title)),
-                    }
-                    .into_diagnostic(p, &b.file),
-                );
+                findings.push(err::examine_gap(p, &b.file, (&ind.id, &ind.title), &because, at, span));
             }
             Scope::InScope | Scope::Skipped => {}
         }
@@ -797,17 +714,7 @@ fn capacity(
         }
         c.confidence = conf;
         if c.base.is_none() {
-            findings.push(
-                Diagnostic::warning(
-                    Code::EvalJudgement,
-                    format!("no confidence rule decides for component `{}`", comp.name),
-                )
-                .in_file(&b.file)
-                .label(b.indicators_span, "in this evaluation")
-                .help(
-                    "its indicators may all be skipped or ungraded; the capacity statement needs an evaluator's view",
-                ),
-            );
+            findings.push(err::no_confidence(&b.file, b.indicators_span, &comp.name));
         }
         Ok(c)
     })?;

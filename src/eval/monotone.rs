@@ -8,10 +8,10 @@
 use std::collections::HashSet;
 
 use crate::data::Finding;
-use crate::diag::{Code, Diagnostic, Span};
+use crate::diag::{Diagnostic, Span};
 use crate::ir::{Expr, IndicatorIr, IndicatorVar, Program, Rank, SourceId, WeightId};
 
-use super::{Facts, Verdict, verdict};
+use super::{Facts, Verdict, err, verdict};
 
 /// Most evidence sets tried per kind of indicator.
 const MAX_SETS: usize = 1_500;
@@ -240,23 +240,14 @@ fn probe(p: &Program, ind: &IndicatorIr, budget: usize, reported: &mut HashSet<(
                         continue;
                     }
                     let witness = describe(p, &set, &kinds, (evidenced, themes));
-                    out.push(
-                        Diagnostic::warning(
-                            Code::CheckMonotonic,
-                            format!(
-                                "one more strength can lower a grade from {} to {}",
-                                p.level_name(was),
-                                p.level_name(now)
-                            ),
-                        )
-                        .in_file(&p.file)
-                        .label(decided, format!("grades {} with {witness}", p.level_name(was)))
-                        .label(cause, cause_label)
-                        .help(
-                            "more evidence in the organisation's favour must not lower its grade: bound strengths, \
-                             evidence and sources from below (`>=`), not from above (`<`, `<=`, `==`), and put higher grades first",
-                        ),
-                    );
+                    out.push(err::not_monotonic(
+                        &p.file,
+                        (p.level_name(was), p.level_name(now)),
+                        decided,
+                        &witness,
+                        cause,
+                        cause_label,
+                    ));
                     break;
                 }
             }

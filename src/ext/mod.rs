@@ -12,10 +12,10 @@
 //! declaration or the call) attached as a related diagnostic. Diagnostics about
 //! the declaration itself (path, missing function) point into the ruleset.
 
+mod err;
 mod pool;
 mod scan;
 
-use crate::diag::suggest;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -24,7 +24,7 @@ use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
     BasicStringPackage, BitFieldPackage, LogicPackage, MoreStringPackage, Package,
 };
-use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, FLOAT, INT, ParseErrorType, Position, Scope};
+use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, EvalAltResult, FLOAT, INT, Position, Scope};
 
 use crate::diag::*;
 use crate::source_io::{self, Kind, ReadError};
@@ -41,9 +41,6 @@ const MAX_ARRAY: usize = 10_000;
 const MAX_MAP: usize = 1_000;
 const MAX_VARIABLES: usize = 1_000;
 const MAX_FUNCTIONS: usize = 200;
-
-const PATH_HELP: &str =
-    "extension scripts must live in the ruleset's folder or below it; write a path such as \"ext/trend.rhai\"";
 
 /// The type of an extension parameter or result, as declared in the ruleset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,38 +200,22 @@ pub fn load(
     decl_file: &SourceFile,
     decl_span: Span,
 ) -> Result<Script, Diagnostic> {
-    let path_error = |msg: String, label: &str| {
-        Diagnostic::error(Code::ExtPath, msg)
-            .in_file(decl_file)
-            .label(decl_span, label.to_string())
-            .help(PATH_HELP)
-    };
     let shown = dir.join(rel);
     let name = shown.display().to_string();
     // Symlinks can lead out of the folder even when the text does not.
     let real = source_io::confine(dir, Path::new(rel)).map_err(|escape| {
         let (message, label) = escape.describe("extension path", "extension script", rel, &name);
-        path_error(message, label)
+        err::path_escape(decl_file, decl_span, message, label)
     })?;
     let text = source_io::read(&real, Kind::Script).map_err(|e| match &e {
-        ReadError::Io(io) => path_error(format!("cannot read extension script `{name}`: {io}"), "cannot be read"),
+        ReadError::Io(io) => err::unreadable(decl_file, decl_span, &name, io),
         _ => e.at(&shown, Kind::Script, decl_file, decl_span),
     })?;
     let file = SourceFile::new(&name, text);
-    let declared_here = || {
-        Diagnostic::new(Code::ExtSyntax, Severity::Advice, "declared here")
-            .in_file(decl_file)
-            .label(decl_span, "declared here")
-    };
+    let decl = (decl_file, decl_span);
     let engine = Arc::clone(&sandbox.engine);
     let source = file.text().to_string();
-    let compiled = pool::run(move || engine.compile(source)).ok_or_else(|| {
-        Diagnostic::error(Code::ExtSyntax, "the script engine crashed compiling this script")
-            .in_file(&file)
-            .label(Span::new(0, 0), "this script")
-            .help("please report this with the script")
-            .related(declared_here())
-    })?;
+    let compiled = pool::run(move || engine.compile(source)).ok_or_else(|| err::compile_crash(&file, decl))?;
     let mut ast = match compiled {
         Ok(ast) => ast,
         Err(e) => {
@@ -242,66 +223,9 @@ pub fn load(
             // rhai words a disabled `curry` by where it stands ("reserved
             // keyword", "expecting name of a property"): found by its text.
             if file.text().get(span.start..span.end) == Some("curry") {
-                let mut related = declared_here();
-                related.code = Code::ExtLimit;
-                return Err(
-                    Diagnostic::error(Code::ExtLimit, "`curry` is disabled in the extension sandbox")
-                        .in_file(&file)
-                        .label(span, "disabled")
-                        .help(
-                            "curried arguments escape the sandbox's size limits; pass the values as parameters, \
-                     or capture them in a closure",
-                        )
-                        .related(related),
-                );
+                return Err(err::curry_disabled(&file, span, decl));
             }
-            let (code, help) = match e.err_type() {
-                ParseErrorType::ExprTooDeep => (
-                    Code::ExtLimit,
-                    format!(
-                        "expressions may nest {MAX_EXPR_DEPTH} deep ({MAX_FN_EXPR_DEPTH} inside functions); split this one"
-                    ),
-                ),
-                ParseErrorType::TooManyFunctions => (
-                    Code::ExtLimit,
-                    format!("a script may define at most {MAX_FUNCTIONS} functions"),
-                ),
-                ParseErrorType::LiteralTooLarge(..) | ParseErrorType::BadInput(rhai::LexError::StringTooLong(_)) => (
-                    Code::ExtLimit,
-                    format!(
-                        "literals may hold {MAX_STRING} characters, {MAX_ARRAY} array items, {MAX_MAP} map entries"
-                    ),
-                ),
-                ParseErrorType::BadInput(rhai::LexError::ImproperSymbol(s, _)) | ParseErrorType::Reserved(s)
-                    if s == "eval" =>
-                {
-                    (
-                        Code::ExtSyntax,
-                        "`eval` is disabled in the extension sandbox; write the code directly".into(),
-                    )
-                }
-                ParseErrorType::VariableUndefined(_) => (
-                    Code::ExtSyntax,
-                    "a function sees only its parameters and the variables it defines".into(),
-                ),
-                _ => (
-                    Code::ExtSyntax,
-                    "correct the script; an extension is a rhai function such as `fn trend(series) { … }`".into(),
-                ),
-            };
-            let mut related = declared_here();
-            related.code = code;
-            return Err(Diagnostic::error(
-                code,
-                format!(
-                    "extension script does not compile: {}",
-                    lower_first(&e.err_type().to_string())
-                ),
-            )
-            .in_file(&file)
-            .label(span, "here")
-            .help(help)
-            .related(related));
+            return Err(err::does_not_compile(&file, span, e.err_type(), decl));
         }
     };
     // Calls never run top-level statements (see `call`): drop them.
@@ -345,58 +269,16 @@ impl Script {
         }
         let same_name: Vec<usize> = fns.iter().filter(|(n, _)| n == name).map(|(_, p)| p.len()).collect();
         if let Some(&found) = same_name.first() {
-            let mut d = Diagnostic::error(
-                Code::ExtMissingFunction,
-                format!(
-                    "`{}` defines `{name}` with {}, declared with {arity}",
-                    self.file.name(),
-                    parameters(found)
-                ),
-            )
-            .in_file(file)
-            .label(span, format!("declared with {}", parameters(arity)))
-            .help(format!(
-                "declare `{name}` with {}, or change the script",
-                parameters(found)
+            return Err(err::arity_mismatch(
+                file,
+                span,
+                (&self.file, self.site(name, found)),
+                name,
+                found,
+                arity,
             ));
-            if let Some(site) = self.site(name, found) {
-                d = d.related(
-                    Diagnostic::new(
-                        Code::ExtMissingFunction,
-                        Severity::Advice,
-                        format!("`{name}` is defined here with {}", parameters(found)),
-                    )
-                    .in_file(&self.file)
-                    .label(site, format!("defined with {}", parameters(found))),
-                );
-            }
-            return Err(d);
         }
-        const SHOWN: usize = 8;
-        let mut listed: Vec<String> = fns
-            .iter()
-            .take(SHOWN)
-            .map(|(n, p)| format!("`{n}({})`", p.join(", ")))
-            .collect();
-        if fns.len() > SHOWN {
-            listed.push(format!("and {} more", fns.len() - SHOWN));
-        }
-        let suggestion = suggest(name, fns.iter().map(|(n, _)| n.as_str()));
-        let help = match (suggestion, listed.is_empty()) {
-            (_, true) => format!(
-                "the script defines no functions; add `fn {name}(…) {{ … }}` with {}",
-                parameters(arity)
-            ),
-            (Some(s), false) => format!("did you mean `{s}`? the script defines {}", listed.join(", ")),
-            (None, false) => format!("the script defines {}", listed.join(", ")),
-        };
-        Err(Diagnostic::error(
-            Code::ExtMissingFunction,
-            format!("`{}` does not define `{name}`", self.file.name()),
-        )
-        .in_file(file)
-        .label(span, "declared here")
-        .help(help))
+        Err(err::missing_function(file, span, &self.file, name, arity, &fns))
     }
 
     /// Calls `name` with `args` and converts its result to `ret`. `call_span`
@@ -420,44 +302,21 @@ impl Script {
         let fn_name = name.to_string();
         let result =
             pool::run(move || engine.call_fn_with_options::<Dynamic>(options, &mut Scope::new(), &ast, fn_name, args));
-        let called_here = |code: Code| {
-            Diagnostic::new(code, Severity::Advice, format!("`{name}` called here"))
-                .in_file(call_file)
-                .label(call_span, "called here")
-        };
+        let call = (call_file, call_span);
         let Some(result) = result else {
             let site = self.site(name, arity).unwrap_or_default();
-            return Err(
-                Diagnostic::error(Code::ExtRuntime, format!("the script engine crashed running `{name}`"))
-                    .in_file(&self.file)
-                    .label(site, "this function")
-                    .help("please report this with the script and the data")
-                    .related(called_here(Code::ExtRuntime)),
-            );
+            return Err(err::run_crash(&self.file, site, name, call));
         };
         match result {
             Ok(v) => convert(v, ret).map_err(|found| {
                 let site = self.site(name, arity).unwrap_or_default();
-                Diagnostic::error(
-                    Code::ExtReturn,
-                    format!("`{name}` returned {found}, declared to return {}", ret.name()),
-                )
-                .in_file(&self.file)
-                .label(site, format!("returns {found}"))
-                .help(return_help(ret, &found))
-                .related(called_here(Code::ExtReturn))
+                err::bad_return(&self.file, site, name, &found, ret, call)
             }),
-            Err(e) => Err(self.runtime_error(name, arity, e, called_here)),
+            Err(e) => Err(self.runtime_error(name, arity, e, call)),
         }
     }
 
-    fn runtime_error(
-        &self,
-        name: &str,
-        arity: usize,
-        err: Box<EvalAltResult>,
-        called_here: impl Fn(Code) -> Diagnostic,
-    ) -> Diagnostic {
+    fn runtime_error(&self, name: &str, arity: usize, err: Box<EvalAltResult>, call: err::At) -> Diagnostic {
         let text = self.file.text();
         // Errors inside nested calls come wrapped once per call; the
         // innermost one is where the script failed.
@@ -485,83 +344,10 @@ impl Script {
         // from here has no position: those land on the function.
         let located = !pos.is_none();
         let primary = if located { span_at(text, pos) } else { fallback };
-        let detail = lower_first(&inner.to_string());
-        let (code, message, label, help) = match &inner {
-            EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => (
-                Code::ExtLimit,
-                format!("extension `{name}` hit the sandbox's operations limit"),
-                "stopped here",
-                format!(
-                    "a call may run at most {MAX_OPERATIONS} operations; bound the loop, extensions should be small, pure calculations"
-                ),
-            ),
-            EvalAltResult::ErrorStackOverflow(_) => (
-                Code::ExtLimit,
-                format!("extension `{name}` hit the sandbox's call-depth limit"),
-                "stopped here",
-                format!("calls may nest at most {MAX_CALL_LEVELS} deep; bound the recursion"),
-            ),
-            EvalAltResult::ErrorDataTooLarge(..) => (
-                Code::ExtLimit,
-                format!("extension `{name}` hit the sandbox's size limit: {detail}"),
-                "stopped here",
-                format!(
-                    "strings may hold {MAX_STRING} characters, arrays {MAX_ARRAY} items, maps {MAX_MAP} entries"
-                ),
-            ),
-            EvalAltResult::ErrorTooManyVariables(_) | EvalAltResult::ErrorTooManyModules(_) => (
-                Code::ExtLimit,
-                format!("extension `{name}` hit the sandbox's variables limit"),
-                "stopped here",
-                format!("a call may define at most {MAX_VARIABLES} variables"),
-            ),
-            EvalAltResult::ErrorArrayBounds(..) | EvalAltResult::ErrorStringBounds(..) => (
-                Code::ExtRuntime,
-                format!("extension `{name}` failed: {detail}"),
-                "fails here",
-                "guard against short or empty series, e.g. `if series.len() < 2 { return 0.0; }`"
-                    .to_string(),
-            ),
-            EvalAltResult::ErrorMismatchDataType(..)
-            | EvalAltResult::ErrorFunctionNotFound(..)
-            | EvalAltResult::ErrorIndexingType(..) => (
-                Code::ExtRuntime,
-                format!("extension `{name}` failed: {detail}"),
-                "fails here",
-                "numbers arrive as floats, levels as integers, series and levels as arrays; convert with `to_float()` or `to_int()`"
-                    .to_string(),
-            ),
-            EvalAltResult::ErrorArithmetic(..) => (
-                Code::ExtRuntime,
-                format!("extension `{name}` failed: {detail}"),
-                "fails here",
-                "guard against division by zero and overflow".to_string(),
-            ),
-            EvalAltResult::ErrorRuntime(..) => (
-                Code::ExtRuntime,
-                format!("extension `{name}` failed: {detail}"),
-                "thrown here",
-                "the script threw this error; guard against the input that causes it".to_string(),
-            ),
-            _ => (
-                Code::ExtRuntime,
-                format!("extension `{name}` failed: {detail}"),
-                "fails here",
-                "correct the script".to_string(),
-            ),
-        };
-        let label = match (located, code) {
-            (true, _) => label,
-            (false, Code::ExtLimit) => "stopped while running this",
-            (false, _) => "fails while running this",
-        };
-        let mut d = Diagnostic::error(code, message)
-            .in_file(&self.file)
-            .label(primary, label)
-            .help(help);
         // The calls that led there, once per place (endless recursion makes
         // the same call many times), and only a few.
         let mut seen = vec![primary];
+        let mut calls: Vec<(&str, Span)> = Vec::new();
         for (f, p) in &chain {
             if p.is_none() {
                 continue;
@@ -571,12 +357,12 @@ impl Script {
                 continue;
             }
             seen.push(s);
-            d = d.label(s, format!("calls `{f}`"));
+            calls.push((f, s));
             if seen.len() > 3 {
                 break;
             }
         }
-        d.related(called_here(code))
+        err::runtime(&self.file, name, &inner, (primary, located), &calls, call)
     }
 }
 
@@ -648,30 +434,6 @@ fn describe(v: &Dynamic) -> String {
         t if t == std::any::type_name::<INT>() => "an integer".into(),
         t if t == std::any::type_name::<FLOAT>() => "a float".into(),
         t => format!("a value of type `{t}`"),
-    }
-}
-
-fn return_help(ret: ExtType, found: &str) -> String {
-    let base = format!(
-        "return {}, or declare the extension `-> …` with the type it returns",
-        ret.rhai_shape()
-    );
-    if found.starts_with("nothing") {
-        format!("{base}; a function's value is its last expression, or what `return` gives")
-    } else if found.contains("NaN") || found.contains("infinity") {
-        "guard against division by zero and empty series; a number must be finite".into()
-    } else if ret == ExtType::Level && found == "a float" {
-        format!("{base}; convert with `to_int()`")
-    } else {
-        base
-    }
-}
-
-fn parameters(n: usize) -> String {
-    if n == 1 {
-        "1 parameter".into()
-    } else {
-        format!("{n} parameters")
     }
 }
 

@@ -1,0 +1,311 @@
+//! Every diagnostic of evaluation is built here, one constructor each, so
+//! that a finding is worded, coded and labelled the same wherever it is met.
+
+use std::fmt::Display;
+
+use crate::data::At;
+use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span, suggest};
+use crate::ir::{ExtensionIr, Program, Rank};
+
+/// The data is for the framework `given`, not the ruleset's; the mismatch
+/// is `data::framework-mismatch`, with evaluation's own help.
+pub(super) fn framework_mismatch(p: &Program, file: &SourceFile, given: &At<String>) -> Diagnostic {
+    crate::data::err::framework_mismatch(
+        file,
+        given,
+        &p.framework.name,
+        "the ruleset",
+        format!(
+            "evaluate it with the ruleset of `{}`, or map it with a crosswalk",
+            given.value
+        ),
+        Some((&p.file, p.framework.span, "the ruleset's framework")),
+    )
+}
+
+/// A name in the data that the framework does not declare; `candidates` are
+/// the names it does, and `help_tail` introduces them when none is close.
+pub(super) fn unknown(
+    file: &SourceFile,
+    code: Code,
+    kind: &str,
+    name: &str,
+    span: Span,
+    candidates: &[&str],
+    help_tail: &str,
+) -> Diagnostic {
+    let help = match suggest(name, candidates.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if candidates.len() <= 12 => format!(
+            "{help_tail}: {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => format!("{help_tail} ({} of them)", candidates.len()),
+    };
+    Diagnostic::error(code, format!("unknown {kind} `{name}`"))
+        .in_file(file)
+        .label(span, format!("not {} {kind} of this framework", article(kind)))
+        .help(help)
+}
+
+/// "a" or "an", by the sound of the first letter (enough for our nouns).
+fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// An override of `indicator` cites `cited`, which none of its evidence
+/// items (`refs`) has as its `ref`.
+pub(super) fn override_unknown_evidence(
+    file: &SourceFile,
+    span: Span,
+    indicator: &str,
+    cited: &str,
+    refs: &[&str],
+) -> Diagnostic {
+    let help = match suggest(cited, refs.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if refs.is_empty() => format!("give {indicator}'s evidence items a `ref` and cite it"),
+        None => format!("cite the `ref` of one of {indicator}'s evidence items"),
+    };
+    Diagnostic::error(
+        Code::DataOverride,
+        format!("the override of {indicator} cites evidence it does not have"),
+    )
+    .in_file(file)
+    .label(span, "no evidence item of this indicator has this `ref`")
+    .help(help)
+}
+
+/// An evidence item of `indicator` names `name` under `consider`, which is
+/// not in the indicator's `consider` list (`names`).
+pub(super) fn unknown_consider(
+    file: &SourceFile,
+    span: Span,
+    indicator: impl Display,
+    name: &str,
+    names: &[&str],
+) -> Diagnostic {
+    let help = match suggest(name, names.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if names.is_empty() => format!("{indicator} lists no evidence to consider; leave `consider` out"),
+        None => format!("its list is: {}", names.join(", ")),
+    };
+    Diagnostic::error(
+        Code::DataUnknownConsider,
+        format!("{indicator} lists no evidence to consider named `{name}`"),
+    )
+    .in_file(file)
+    .label(span, format!("not in the `consider` list of {indicator}"))
+    .help(help)
+}
+
+/// The monotonicity lint: the rule at `decided` grades `was` with `witness`,
+/// and one more strength makes the rule at `cause` grade `now`, lower.
+pub(super) fn not_monotonic(
+    file: &SourceFile,
+    (was, now): (&str, &str),
+    decided: Span,
+    witness: &str,
+    cause: Span,
+    cause_label: String,
+) -> Diagnostic {
+    Diagnostic::warning(
+        Code::CheckMonotonic,
+        format!("one more strength can lower a grade from {was} to {now}"),
+    )
+    .in_file(file)
+    .label(decided, format!("grades {was} with {witness}"))
+    .label(cause, cause_label)
+    .help(
+        "more evidence in the organisation's favour must not lower its grade: bound strengths, \
+         evidence and sources from below (`>=`), not from above (`<`, `<=`, `==`), and put higher grades first",
+    )
+}
+
+/// A finding in the data file at `at`, with the rule that raised it at
+/// `rule` in the ruleset, labelled `rule_label`.
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    p: &Program,
+    data: &SourceFile,
+    (code, severity): (Code, Severity),
+    message: String,
+    at: Span,
+    rule: Span,
+    rule_label: &str,
+    help: Option<String>,
+) -> Diagnostic {
+    Diagnostic::new(code, severity, message)
+        .in_file(data)
+        .label(at, "in this evaluation")
+        .with_help(help)
+        .related(
+            Diagnostic::new(code, Severity::Advice, rule_label.to_string())
+                .in_file(&p.file)
+                .label(rule, rule_label.to_string()),
+        )
+}
+
+/// Requirement `name` of `indicator` is not met; `message` is the
+/// requirement's own, rendered, and `help` its own help.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn requirement_unmet(
+    p: &Program,
+    data: &SourceFile,
+    severity: Severity,
+    (indicator, name): (impl Display, &str),
+    message: &str,
+    at: Span,
+    rule: Span,
+    help: Option<String>,
+) -> Diagnostic {
+    finding(
+        p,
+        data,
+        (Code::EvalRequirement, severity),
+        format!("{indicator} {name}: {message}"),
+        at,
+        rule,
+        "required here",
+        help,
+    )
+}
+
+/// The override of `indicator` breaks the ruleset's limits on overrides
+/// (at `rule`) for the reason `why`.
+pub(super) fn override_refused(
+    p: &Program,
+    data: &SourceFile,
+    indicator: impl Display,
+    why: &str,
+    at: Span,
+    rule: Span,
+) -> Diagnostic {
+    let help = match p.overrides.within {
+        _ if !p.overrides.allowed => {
+            "record the judgement in the evidence instead; this framework keeps the derived grade".into()
+        }
+        Some(n) => {
+            format!("move the grade at most {n} level(s), cite the evidence it rests on, or change the evidence")
+        }
+        None => "cite the `ref` of the evidence the judgement rests on".into(),
+    };
+    finding(
+        p,
+        data,
+        (Code::EvalOverride, Severity::Error),
+        format!("the override of {indicator} is not allowed: {why}"),
+        at,
+        rule,
+        "the ruleset's limits on overrides",
+        Some(help),
+    )
+}
+
+/// No rule decides the grade of `indicator` (`why`); `rule` is where one
+/// was expected to.
+pub(super) fn needs_judgement(
+    p: &Program,
+    data: &SourceFile,
+    indicator: impl Display,
+    why: &str,
+    at: Span,
+    rule: Span,
+) -> Diagnostic {
+    finding(
+        p,
+        data,
+        (Code::EvalJudgement, Severity::Warning),
+        format!("{indicator} needs professional judgement: {why}"),
+        at,
+        rule,
+        "no rule decides here",
+        Some("record the evaluator's judgement and its evidence; the rules give no grade".into()),
+    )
+}
+
+/// Proportionality calls for `indicator` (`because`, by the rule at
+/// `rule`), but the data has no evidence for it.
+pub(super) fn examine_gap(
+    p: &Program,
+    data: &SourceFile,
+    (indicator, title): (impl Display, &str),
+    because: &str,
+    at: Span,
+    rule: Span,
+) -> Diagnostic {
+    finding(
+        p,
+        data,
+        (Code::EvalExamineGap, Severity::Warning),
+        format!("{indicator} is called for ({because}) but has no evidence"),
+        at,
+        rule,
+        "called for here",
+        Some(format!("gather evidence for {indicator} {title} and evaluate it")),
+    )
+}
+
+/// Evidence for `indicator` in key area `area`, which proportionality skips.
+pub(super) fn evidence_unused(
+    file: &SourceFile,
+    span: Span,
+    indicator: impl Display,
+    area: impl Display,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::EvalNotEvaluated,
+        Severity::Advice,
+        format!("evidence for {indicator} was not used: key area {area} is skipped"),
+    )
+    .in_file(file)
+    .label(span, "not graded")
+    .help("proportionality skipped this area; the evidence stays on record")
+}
+
+/// An indicator evaluated first of all has no entry among `indicators`.
+pub(super) fn no_evidence(file: &SourceFile, span: Span, indicator: impl Display, title: &str) -> Diagnostic {
+    Diagnostic::warning(Code::EvalNotEvaluated, format!("no evidence for {indicator} {title}"))
+        .in_file(file)
+        .label(span, "not among these indicators")
+        .help(format!(
+            "add `\"{indicator}\":` with its evidence, or record why it was not evaluated"
+        ))
+}
+
+/// No confidence rule of the capacity statement decides for `component`.
+pub(super) fn no_confidence(file: &SourceFile, span: Span, component: &str) -> Diagnostic {
+    Diagnostic::warning(
+        Code::EvalJudgement,
+        format!("no confidence rule decides for component `{component}`"),
+    )
+    .in_file(file)
+    .label(span, "in this evaluation")
+    .help("its indicators may all be skipped or ungraded; the capacity statement needs an evaluator's view")
+}
+
+/// Extension `x` returned `value`, which is no level of the grading scale.
+pub(super) fn not_a_level(p: &Program, x: &ExtensionIr, value: i64, span: Span) -> Diagnostic {
+    let scale = p.grading_scale();
+    let values: Vec<String> = (0..scale.levels.len())
+        .map(|r| scale.level_value(r as Rank).to_string())
+        .collect();
+    Diagnostic::error(
+        Code::ExtReturn,
+        format!(
+            "extension `{}` returned {value}, which is not a level of `{}`",
+            x.name, scale.name
+        ),
+    )
+    .in_file(&p.file)
+    .label(span, "called here")
+    .help(format!("return one of the level values {}", values.join(", ")))
+}
