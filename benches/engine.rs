@@ -130,7 +130,7 @@ fn generated(rng: &mut Rng, program: &sixpoint::ir::Program, k: usize) -> String
     let levels = ["excellent", "very_good", "good", "adequate", "weak", "unsatisfactory"];
     let mut indicators = serde_json::Map::new();
     for ind in &program.indicators {
-        if rng.next() % 4 == 0 {
+        if rng.next().is_multiple_of(4) {
             continue;
         }
         let evidence: Vec<serde_json::Value> = (0..1 + rng.next() % 5)

@@ -127,7 +127,7 @@ impl ReadError {
 
 /// `4 MiB`, or bytes for a cap that is not a whole number of MiB.
 fn size(bytes: u64) -> String {
-    if bytes % MIB == 0 {
+    if bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{bytes} bytes")

@@ -24,10 +24,10 @@ pub(super) fn fn_sites(text: &str) -> Vec<FnSite> {
             q @ (b'"' | b'`' | b'\'') => i = skip_quoted(b, i, q),
             c if is_ident_start(c) => {
                 let end = ident_end(b, i);
-                if b.get(i..end) == Some(b"fn".as_slice()) {
-                    if let Some(site) = fn_site(text, end) {
-                        out.push(site);
-                    }
+                if b.get(i..end) == Some(b"fn".as_slice())
+                    && let Some(site) = fn_site(text, end)
+                {
+                    out.push(site);
                 }
                 i = end;
             }

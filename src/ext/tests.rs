@@ -515,16 +515,6 @@ fn growth_in_loops_hits_the_size_limits() {
     }
 }
 
-/// Probe, not a check: runs the body in `PROBE` as `trend`'s.
-#[test]
-#[ignore]
-fn probe() {
-    let body = std::env::var("PROBE").unwrap_or_default();
-    let start = std::time::Instant::now();
-    let r = outcome(&format!("fn trend(s) {{\n{body}\n}}"));
-    println!("{:?} after {:?}", r.map_err(|d| d.message), start.elapsed());
-}
-
 #[test]
 fn positions_map_to_byte_offsets() {
     let text = "ab\né😀x\r\nyz";
