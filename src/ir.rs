@@ -177,7 +177,7 @@ impl<I: Idx, T> IdVec<I, T> {
 impl<I: Idx, T> std::ops::Index<I> for IdVec<I, T> {
     type Output = T;
 
-    #[expect(
+    #[allow(
         clippy::indexing_slicing,
         reason = "ids are made only by `push` and iteration of a vector that never shrinks"
     )]
@@ -187,7 +187,7 @@ impl<I: Idx, T> std::ops::Index<I> for IdVec<I, T> {
 }
 
 impl<I: Idx, T> std::ops::IndexMut<I> for IdVec<I, T> {
-    #[expect(
+    #[allow(
         clippy::indexing_slicing,
         reason = "ids are made only by `push` and iteration of a vector that never shrinks"
     )]

@@ -527,11 +527,10 @@ fn positions_map_to_byte_offsets() {
     assert_eq!(span_at(text, Position::new(9, 1)), Span::new(text.len(), text.len()));
 }
 
-/// Not an assertion: prints how the main shapes render, for review with
-/// `cargo test --lib ext::tests::show -- --nocapture --ignored`.
+/// How the main shapes of script failure render, snapshotted so a change
+/// of wording or place shows in review.
 #[test]
-#[ignore]
-fn show() {
+fn script_failures_render() {
     let ds = [
         load_script("fn trend(series) {\n    let n = series.len(;\n    n\n}\n").unwrap_err(),
         call(
@@ -557,7 +556,10 @@ fn show() {
             .unwrap_err(),
         load_script("fn trend(s) { eval(\"1\") }").unwrap_err(),
     ];
-    println!("{}", crate::diag::render(&ds, false, Some(80)));
+    // Scripts live in temporary folders whose names change every run.
+    insta::with_settings!({ filters => vec![(r"[^\s\[`]*\.tmp[A-Za-z0-9]+", "[tmp]")] }, {
+        insta::assert_snapshot!(crate::diag::render(&ds, false, Some(80)));
+    });
 }
 
 #[test]

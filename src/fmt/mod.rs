@@ -26,13 +26,6 @@ pub fn format(file: &SourceFile) -> Result<String, Vec<Diagnostic>> {
     Ok(out)
 }
 
-/// The layout alone, unverified: for tests that look at a failure.
-#[cfg(test)]
-fn layout_only(file: &SourceFile) -> String {
-    let root = parse::concrete(file).expect("parses");
-    layout::Printer::new(file.text()).file(root)
-}
-
 /// The Debug text of a syntax tree with every span erased: equal for two
 /// trees that differ only in layout.
 pub fn shape<T: Debug>(node: &T) -> String {

@@ -18,14 +18,6 @@ fn shape_erases_spans_only() {
 }
 
 #[test]
-#[ignore = "debugging aid: writes the unverified layout of FMT_FILE to /tmp/fmt.out"]
-fn dump() {
-    let path = std::env::var("FMT_FILE").unwrap();
-    let file = SourceFile::new(&path, std::fs::read_to_string(&path).unwrap());
-    std::fs::write("/tmp/fmt.out", layout_only(&file)).unwrap();
-}
-
-#[test]
 fn tokens_stay_as_written() {
     // `indicator` and `indicators` mean the same; the author's word is kept.
     let out = fmt("framework f { }\ngrade for indicator 1.1 first match { good when all indicators 1.1>=good }");
