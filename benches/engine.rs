@@ -50,11 +50,7 @@ fn check(c: &mut Criterion) {
         b.iter(|| {
             sixpoint::driver::evaluate(
                 &p,
-                sixpoint::driver::Input {
-                    path: Path::new(SEED),
-                    file: &seed,
-                    doc: black_box(&doc),
-                },
+                sixpoint::driver::Input::new(Path::new(SEED), &seed, black_box(&doc)),
                 None,
             )
         })
@@ -79,11 +75,7 @@ fn seed(c: &mut Criterion) {
         b.iter(|| {
             sixpoint::driver::evaluate(
                 &program,
-                sixpoint::driver::Input {
-                    path: Path::new(SEED),
-                    file: &file,
-                    doc: black_box(&doc),
-                },
+                sixpoint::driver::Input::new(Path::new(SEED), &file, black_box(&doc)),
                 None,
             )
         })
@@ -93,11 +85,7 @@ fn seed(c: &mut Criterion) {
             let doc = data::load_str(black_box(&file), Format::Json).expect("loads");
             sixpoint::driver::evaluate(
                 &program,
-                sixpoint::driver::Input {
-                    path: Path::new(SEED),
-                    file: &file,
-                    doc: &doc,
-                },
+                sixpoint::driver::Input::new(Path::new(SEED), &file, &doc),
                 None,
             )
         })
@@ -189,7 +177,7 @@ fn corpus(c: &mut Criterion) {
                 .iter()
                 .zip(&docs)
                 .map(|(f, d)| {
-                    sixpoint::driver::evaluate(&program, sixpoint::driver::Input { path, file: f, doc: d }, None)
+                    sixpoint::driver::evaluate(&program, sixpoint::driver::Input::new(path, f, d), None)
                         .report
                         .is_some() as usize
                 })
@@ -202,7 +190,7 @@ fn corpus(c: &mut Criterion) {
                 .par_iter()
                 .map(|f| {
                     let d = data::load_str(f, Format::Json).expect("loads");
-                    sixpoint::driver::evaluate(&program, sixpoint::driver::Input { path, file: f, doc: &d }, None)
+                    sixpoint::driver::evaluate(&program, sixpoint::driver::Input::new(path, f, &d), None)
                         .report
                         .is_some() as usize
                 })

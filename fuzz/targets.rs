@@ -160,11 +160,7 @@ pub fn data(bytes: &[u8]) {
                 continue;
             }
         };
-        let input = sixpoint::driver::Input {
-            path: Path::new(name),
-            file: &file,
-            doc: &doc,
-        };
+        let input = sixpoint::driver::Input::new(Path::new(name), &file, &doc);
         let result = sixpoint::driver::evaluate(program, input, None);
         report(&[(name, &text)], &result.diagnostics);
         if let Some(r) = &result.report {

@@ -166,6 +166,12 @@ pub struct Input<'a> {
     pub doc: &'a Document,
 }
 
+impl<'a> Input<'a> {
+    pub fn new(path: &'a Path, file: &'a SourceFile, doc: &'a Document) -> Self {
+        Input { path, file, doc }
+    }
+}
+
 /// Evaluates one document, beside its earlier period when given: grades,
 /// plan, capacity, then (with the direction of travel, when there is an
 /// earlier period) actions, and the report built once from all of them.
@@ -269,13 +275,10 @@ pub fn evaluate_path(program: &Program, path: &Path, previous: Option<&Path>) ->
         Ok(x) => x,
         Err(d) => return FileResult::failed(path, d),
     };
-    fn input<'a>(path: &'a Path, (file, doc): &'a (SourceFile, Document)) -> Input<'a> {
-        Input { path, file, doc }
-    }
     evaluate(
         program,
-        input(path, &current),
-        earlier.as_ref().map(|(p, loaded)| input(p, loaded)),
+        Input::new(path, &current.0, &current.1),
+        earlier.as_ref().map(|(p, (file, doc))| Input::new(p, file, doc)),
     )
 }
 

@@ -207,8 +207,8 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         Err(diagnostics) => driver::FileResult::failed(test, diagnostics.clone()),
         Ok(((path, file, doc), previous)) => driver::evaluate(
             p,
-            Input { path, file, doc },
-            previous.as_ref().map(|(path, file, doc)| Input { path, file, doc }),
+            Input::new(path, file, doc),
+            previous.as_ref().map(|(path, file, doc)| Input::new(path, file, doc)),
         ),
     };
     let data = result.path.clone();

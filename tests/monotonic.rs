@@ -40,11 +40,7 @@ fn grade(p: &Program, indicator: &str, items: &[Item]) -> Option<usize> {
     let doc = data::load_str(&file, Format::Yaml).expect("generated data loads");
     let result = sixpoint::driver::evaluate(
         p,
-        sixpoint::driver::Input {
-            path: Path::new("generated.yaml"),
-            file: &file,
-            doc: &doc,
-        },
+        sixpoint::driver::Input::new(Path::new("generated.yaml"), &file, &doc),
         None,
     );
     let report = result.report.expect("generated data evaluates");

@@ -120,7 +120,7 @@ proptest! {
         let Ok(doc) = sixpoint::data::load_str(&file, sixpoint::data::Format::Yaml) else {
             return Ok(());
         };
-        let result = sixpoint::driver::evaluate(&program, sixpoint::driver::Input { path, file: &file, doc: &doc }, None);
+        let result = sixpoint::driver::evaluate(&program, sixpoint::driver::Input::new(path, &file, &doc), None);
         if let Some(report) = &result.report {
             let _ = sixpoint::report::render_human(report);
         }

@@ -116,11 +116,7 @@ fn crosswalk_seeds() {
             });
             let result = sixpoint::driver::evaluate(
                 &cw.to.program,
-                sixpoint::driver::Input {
-                    path: &seed,
-                    file: &target_file,
-                    doc: &target_doc,
-                },
+                sixpoint::driver::Input::new(&seed, &target_file, &target_doc),
                 None,
             );
             let report = result.report.as_ref().unwrap_or_else(|| {

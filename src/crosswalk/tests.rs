@@ -58,11 +58,7 @@ fn evaluates_under_target(cw: &Crosswalk, mapped: &Mapped) -> Document {
     });
     let result = crate::driver::evaluate(
         &cw.to.program,
-        crate::driver::Input {
-            path: Path::new("mapped.yaml"),
-            file: &file,
-            doc: &doc,
-        },
+        crate::driver::Input::new(Path::new("mapped.yaml"), &file, &doc),
         None,
     );
     assert!(
