@@ -455,9 +455,10 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub related: Vec<Diagnostic>,
-    /// Where the rule behind a finding comes from; empty for diagnostics
-    /// that no rule of the ruleset makes.
-    pub basis: Basis,
+    /// Where the rule behind a finding comes from; `None` for diagnostics
+    /// that no rule of the ruleset makes. Boxed: most diagnostics have none,
+    /// and every `Result` of the crate carries a diagnostic's size.
+    pub basis: Option<Box<Basis>>,
 }
 
 impl Diagnostic {
@@ -470,7 +471,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             related: Vec::new(),
-            basis: Basis::default(),
+            basis: None,
         }
     }
 
@@ -507,7 +508,7 @@ impl Diagnostic {
     }
 
     pub fn with_basis(mut self, basis: Basis) -> Self {
-        self.basis = basis;
+        self.basis = (!basis.is_empty()).then(|| Box::new(basis));
         self
     }
 

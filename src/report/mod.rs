@@ -284,7 +284,7 @@ impl FindingReport {
             location: d.location(),
             help: d.help.clone(),
             rule: d.related.first().and_then(Diagnostic::location),
-            basis: d.basis.clone(),
+            basis: d.basis.as_deref().cloned().unwrap_or_default(),
         }
     }
 }
