@@ -312,9 +312,28 @@ pub enum Consequence {
     Flag,
 }
 
+/// What a grade block decides: indicators, or the nodes above them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GradeTarget {
+    Indicators(Selector),
+    /// `areas` (every key area with indicators) or `areas 1, 3..5`.
+    Areas(Vec<AreaRange>, Span),
+    Questions(Span),
+    Overall(Span),
+}
+
+impl GradeTarget {
+    pub fn span(&self) -> Span {
+        match self {
+            GradeTarget::Indicators(s) => s.span,
+            GradeTarget::Areas(_, s) | GradeTarget::Questions(s) | GradeTarget::Overall(s) => *s,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grade {
-    pub selector: Selector,
+    pub target: GradeTarget,
     pub body: GradeBody,
     pub basis: Basis,
     pub span: Span,
@@ -341,12 +360,15 @@ pub enum Outcome {
     Level(Name),
     /// `judgement "why"`: no rule decides.
     Judgement(Name),
+    /// `aggregate`: above indicators, the declared aggregation decides.
+    Aggregate(Span),
 }
 
 impl Outcome {
     pub fn span(&self) -> Span {
         match self {
             Outcome::Level(n) | Outcome::Judgement(n) => n.span,
+            Outcome::Aggregate(s) => *s,
         }
     }
 }
@@ -392,6 +414,7 @@ pub type Literal = Spanned<LiteralKind>;
 pub enum AggTarget {
     Areas,
     Questions,
+    Overall,
 }
 
 #[derive(Clone, Debug, PartialEq)]

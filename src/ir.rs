@@ -315,6 +315,21 @@ pub enum ComponentVar {
     Grade,
 }
 
+/// What a rule over a node (a key area, a question, the overall rating)
+/// reads of its children: how many there are, how many are rated, how
+/// many await judgement, how many are at each level, and what share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChildVar {
+    /// Children rated or awaiting judgement (those not looked at are left out).
+    Count,
+    Rated,
+    /// Awaiting an evaluator's judgement: no rule gave them a grade.
+    Unrated,
+    At(Rank),
+    /// Percentage of the rated children at the level.
+    Share(Rank),
+}
+
 /// A node whose grade a proportionality condition can read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeId {
@@ -349,6 +364,8 @@ pub enum Expr {
     Fact(FactId),
     /// A value of the key area an action is for.
     Area(AreaVar),
+    /// A count over the children of the node a rule grades.
+    Children(ChildVar),
     Node(NodeId),
     Quantified {
         quantifier: Quantifier,
@@ -601,6 +618,9 @@ pub struct QuestionIr {
     pub id: String,
     pub title: String,
     pub areas: Vec<AreaId>,
+    /// `grade for questions`: rules over its key areas' grades; without
+    /// one, `aggregate questions by …` decides.
+    pub grade_block: Option<GradeBlockId>,
 }
 
 #[derive(Clone, Debug)]
@@ -609,6 +629,18 @@ pub struct AreaIr {
     pub title: String,
     pub question: QuestionId,
     pub indicators: Vec<IndicatorId>,
+    /// `grade for areas`: rules over its indicators' grades; without one,
+    /// `aggregate areas by …` decides.
+    pub grade_block: Option<GradeBlockId>,
+}
+
+/// The overall rating over the questions: by rules (`grade for overall`),
+/// by aggregation (`aggregate overall by …`), or both, the rules first.
+#[derive(Clone, Debug, Default)]
+pub struct OverallIr {
+    pub block: Option<GradeBlockId>,
+    pub agg: Option<AggFn>,
+    pub agg_basis: Basis,
 }
 
 #[derive(Clone, Debug)]
@@ -644,6 +676,8 @@ pub struct RequirementIr {
 pub enum OutcomeIr {
     Level(Rank),
     Judgement(String),
+    /// Above indicators: the declared aggregation decides.
+    Aggregate,
 }
 
 /// One rule or decision-table row: the first whose guard is true decides.
@@ -773,6 +807,8 @@ pub struct Program {
     pub question_agg: AggFn,
     /// The bases of `aggregate areas` and `aggregate questions`.
     pub agg_basis: [Basis; 2],
+    /// The overall rating over the questions, when the ruleset gives one.
+    pub overall: Option<OverallIr>,
     pub proportionality: Option<ProportionalityIr>,
     pub capacity: Option<CapacityIr>,
     pub extensions: IdVec<ExtId, ExtensionIr>,

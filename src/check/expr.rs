@@ -20,7 +20,12 @@ pub enum Scope {
     Component,
     /// An action for a key area: its grade and direction of travel.
     Area,
+    /// A grade rule of a node above indicators (a key area, a question, the
+    /// overall rating): counts of its children at each level.
+    Node,
 }
+
+const NODE_VARS: &[&str] = &["children", "children.rated", "children.unrated"];
 
 const AREA_VARS: &[&str] = &["grade", "previous", "improving", "stable", "declining"];
 
@@ -110,6 +115,7 @@ impl Checker<'_> {
             Scope::Indicator { .. } => INDICATOR_VARS.contains(&name),
             Scope::Component => COMPONENT_VARS.contains(&name),
             Scope::Area => AREA_VARS.contains(&name),
+            Scope::Node => NODE_VARS.contains(&name),
             Scope::Plan => false,
         }
     }
@@ -435,17 +441,14 @@ impl Checker<'_> {
                 return Some((Expr::Component(v), t));
             }
         }
+        if scope == Scope::Node
+            && let Some(r) = self.node_path(&segs, span)
+        {
+            return r;
+        }
+        // Facts of the data (a breach of regulations, a website) are read
+        // by every rule: requirements, grade rules, caps, triggers, capacity.
         if let ["fact", fact] = segs.as_slice() {
-            if !self.in_action {
-                let d = err::not_available(
-                    self.file(),
-                    "a fact of the data",
-                    span,
-                    "facts are read by `action` conditions",
-                );
-                self.push(d);
-                return None;
-            }
             if let Some(&(id, _)) = self.fact_idx.get(*fact) {
                 return Some((Expr::Fact(id), Type::Bool));
             }
@@ -507,11 +510,10 @@ impl Checker<'_> {
                 .collect(),
             Scope::Component => COMPONENT_VARS.iter().map(|v| v.to_string()).collect(),
             Scope::Area => AREA_VARS.iter().map(|v| v.to_string()).collect(),
+            Scope::Node => NODE_VARS.iter().map(|v| v.to_string()).collect(),
             Scope::Plan => self.contexts.keys().map(|c| format!("context.{c}")).collect(),
         };
-        if self.in_action {
-            candidates.extend(self.fact_idx.keys().map(|f| format!("fact.{f}")));
-        }
+        candidates.extend(self.fact_idx.keys().map(|f| format!("fact.{f}")));
         if let Some(s) = self.grading.map(|g| &self.scales[g]) {
             candidates.extend(s.levels.iter().map(|l| l.name.clone()));
         }
@@ -522,6 +524,40 @@ impl Checker<'_> {
         }
         self.push(d);
         None
+    }
+
+    /// `children`, `children.rated`, `children.unrated`, `children.LEVEL`,
+    /// `share.LEVEL`; `None` when the path is none of them.
+    #[allow(clippy::type_complexity)]
+    fn node_path(&mut self, segs: &[&str], span: Span) -> Option<Option<(Expr, Type)>> {
+        let grading = self.grading?;
+        let num = |v| Some(Some((Expr::Children(v), Type::Number)));
+        let (head, level) = match segs {
+            ["children"] => return num(ChildVar::Count),
+            ["children", "rated"] => return num(ChildVar::Rated),
+            ["children", "unrated"] => return num(ChildVar::Unrated),
+            [head @ ("children" | "share"), level] => (*head, *level),
+            _ => return None,
+        };
+        let scale = &self.scales[grading];
+        match scale.levels.iter().position(|l| l.is(level)) {
+            // A scale has at most 255 levels (checked where it is declared).
+            Some(r) => {
+                let r = Rank::try_from(r).ok()?;
+                num(if head == "children" {
+                    ChildVar::At(r)
+                } else {
+                    ChildVar::Share(r)
+                })
+            }
+            None => {
+                let names: Vec<&str> = scale.levels.iter().rev().map(|l| l.name.as_str()).collect();
+                let kind = format!("`{}` level", scale.name);
+                let d = err::unknown(self.file(), Code::CheckUnknownName, &kind, level, span, &names);
+                self.push(d);
+                Some(None)
+            }
+        }
     }
 
     /// `None` when the path is not an indicator value (try other readings).
@@ -663,7 +699,7 @@ impl Checker<'_> {
                         }
                         Scope::Component => vec!["confidence", "organisation"],
                         Scope::Area => vec!["area", "title", "grade", "previous", "organisation"],
-                        Scope::Plan => vec!["organisation"],
+                        Scope::Plan | Scope::Node => vec!["organisation"],
                     };
                     if self.in_action {
                         known.push("owner");

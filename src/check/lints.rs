@@ -197,7 +197,7 @@ pub fn uncited(ruleset: &ast::Ruleset, file: &SourceFile) -> Vec<Diagnostic> {
                 };
                 let all_own = !lines.is_empty() && lines.iter().all(|b| !b.is_empty());
                 if !all_own {
-                    check(&g.basis, "this grade block".into(), g.selector.span);
+                    check(&g.basis, "this grade block".into(), g.target.span());
                 }
             }
             ast::Item::Aggregate(a) => check(&a.basis, "this aggregation".into(), a.span),

@@ -46,10 +46,21 @@ pub enum GradeHir {
     Table { columns: Vec<Expr>, rows: Vec<RowHir> },
 }
 
+/// The nodes a grade block decides.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeSel {
+    Indicators,
+    Areas(Vec<AreaId>),
+    Questions,
+    Overall,
+}
+
 #[derive(Clone, Debug)]
 pub struct GradeDecl {
     pub body: GradeHir,
     pub selection: Vec<IndicatorId>,
+    /// What the block decides: indicators (`selection`) or nodes above them.
+    pub nodes: NodeSel,
     pub basis: Basis,
     pub span: Span,
 }
@@ -74,6 +85,8 @@ pub struct Checked {
     pub question_agg: AggFn,
     /// The bases of `aggregate areas` and `aggregate questions`.
     pub agg_basis: [Basis; 2],
+    /// `aggregate overall by …`, with its basis.
+    pub overall_agg: Option<(AggFn, Basis)>,
     pub proportionality: Option<ProportionalityIr>,
     pub capacity: Option<CapacityIr>,
     pub extensions: IdVec<ExtId, ExtensionIr>,
@@ -267,6 +280,7 @@ pub fn check(
     let mut grades = IdVec::new();
     let mut area_agg = None;
     let mut question_agg = None;
+    let mut overall_agg = None;
     let mut proportionality: Option<(ProportionalityIr, &ast::Proportionality)> = None;
     let mut actions = Vec::new();
     let mut overrides: Option<OverridePolicy> = None;
@@ -315,6 +329,7 @@ pub fn check(
                 let slot = match a.target.node {
                     ast::AggTarget::Areas => &mut area_agg,
                     ast::AggTarget::Questions => &mut question_agg,
+                    ast::AggTarget::Overall => &mut overall_agg,
                 };
                 if let Some((_, first, _)) = slot {
                     c.diags
@@ -424,6 +439,7 @@ pub fn check(
             area_agg.as_ref().map(|a| a.2.clone()).unwrap_or_default(),
             question_agg.as_ref().map(|a| a.2.clone()).unwrap_or_default(),
         ],
+        overall_agg: overall_agg.map(|(f, _, b)| (f, b)),
         area_agg: area_agg.map_or(AggFn::Lowest, |(f, _, _)| f),
         question_agg: question_agg.map_or(AggFn::Lowest, |(f, _, _)| f),
         proportionality: proportionality.map(|(ir, _)| ir),
@@ -912,6 +928,7 @@ impl<'a> Checker<'a> {
                 title: a.title.node.clone(),
                 question: qid,
                 indicators: ind_ids,
+                grade_block: None,
             });
             // `next_id` gave `aid` above, so this push cannot run out.
             if pushed.is_ok() {
@@ -922,6 +939,7 @@ impl<'a> Checker<'a> {
             id: q.id.node.clone(),
             title: q.title.node.clone(),
             areas: area_ids,
+            grade_block: None,
         });
         self.counted(pushed, "questions", q.id.span);
     }
@@ -1150,10 +1168,21 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn outcome(&mut self, scale: ScaleId, o: &Outcome) -> Option<OutcomeIr> {
+    fn outcome(&mut self, scale: ScaleId, o: &Outcome, scope: Scope) -> Option<OutcomeIr> {
         match o {
             Outcome::Level(n) => self.level(scale, n).map(OutcomeIr::Level),
             Outcome::Judgement(why) => Some(OutcomeIr::Judgement(why.node.clone())),
+            Outcome::Aggregate(_) if scope == Scope::Node => Some(OutcomeIr::Aggregate),
+            Outcome::Aggregate(span) => {
+                let d = err::not_available(
+                    self.file,
+                    "`aggregate`",
+                    *span,
+                    "only the rules of areas, questions and the overall rating fall back to aggregation; give a level or `judgement \"why\"`",
+                );
+                self.push(d);
+                None
+            }
         }
     }
 
@@ -1163,7 +1192,7 @@ impl<'a> Checker<'a> {
         let mut ok = true;
         let mut seen: Vec<(Option<Expr>, Span)> = Vec::new();
         for r in rules {
-            let outcome = self.outcome(scale, &r.outcome);
+            let outcome = self.outcome(scale, &r.outcome, scope);
             let guard = match &r.guard {
                 None => None,
                 Some(g) => match self.condition(g, scope) {
@@ -1200,11 +1229,22 @@ impl<'a> Checker<'a> {
     }
 
     fn grade(&mut self, g: &ast::Grade) -> Option<GradeDecl> {
-        let selection = self.select(&g.selector);
+        let (selection, nodes) = match &g.target {
+            ast::GradeTarget::Indicators(sel) => (self.select(sel), NodeSel::Indicators),
+            ast::GradeTarget::Areas(ranges, _) if ranges.is_empty() => {
+                (Vec::new(), NodeSel::Areas(self.areas.ids().collect()))
+            }
+            ast::GradeTarget::Areas(ranges, _) => (Vec::new(), NodeSel::Areas(self.area_ranges(ranges))),
+            ast::GradeTarget::Questions(_) => (Vec::new(), NodeSel::Questions),
+            ast::GradeTarget::Overall(_) => (Vec::new(), NodeSel::Overall),
+        };
         let grading = self.grading?;
-        let scope = Scope::Indicator {
-            derived: false,
-            final_: false,
+        let scope = match nodes {
+            NodeSel::Indicators => Scope::Indicator {
+                derived: false,
+                final_: false,
+            },
+            _ => Scope::Node,
         };
         let body = match &g.body {
             ast::GradeBody::FirstMatch(rules) => GradeHir::Rules(self.rules(rules, grading, scope)?),
@@ -1213,6 +1253,7 @@ impl<'a> Checker<'a> {
         Some(GradeDecl {
             body,
             selection,
+            nodes,
             basis: g.basis.lower(),
             span: g.span,
         })
@@ -1270,7 +1311,7 @@ impl<'a> Checker<'a> {
             if cells.iter().all(|c| matches!(c, CellHir::Any)) && catch_all.is_none() {
                 catch_all = Some(row.span);
             }
-            if let Some(outcome) = self.outcome(grading, &row.outcome) {
+            if let Some(outcome) = self.outcome(grading, &row.outcome, scope) {
                 rows.push(RowHir {
                     cells,
                     outcome,

@@ -336,6 +336,7 @@ pub(super) fn lint(
         let name = |r: &RowHir| match &r.outcome {
             OutcomeIr::Level(l) => level_name(grading, *l),
             OutcomeIr::Judgement(_) => "a judgement".into(),
+            OutcomeIr::Aggregate => "by aggregation".into(),
         };
         out.push(
             Diagnostic::warning(

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::ast::CmpOp;
-use crate::check::{CellHir, Checked, GradeHir};
+use crate::check::{CellHir, Checked, GradeHir, NodeSel};
 use crate::ir::*;
 
 /// Lays a checked ruleset out for evaluation.
@@ -19,14 +19,13 @@ pub fn lower(c: Checked) -> Program {
         weights,
         bands,
         measures,
-        questions,
-        areas,
         mut indicators,
         requirements,
         grades,
         area_agg,
         question_agg,
         agg_basis,
+        overall_agg,
         proportionality,
         capacity,
         extensions,
@@ -36,17 +35,42 @@ pub fn lower(c: Checked) -> Program {
         action_kinds,
         actions,
         overrides,
+        mut areas,
+        mut questions,
     } = c;
 
+    // The first block that selects a node grades it.
+    let mut overall_block = None;
     for (id, g) in grades.iter_enumerated() {
-        for &i in &g.selection {
-            // The first block that selects an indicator grades it.
-            let ind = &mut indicators[i];
-            if ind.grade_block.is_none() {
-                ind.grade_block = Some(id);
+        match &g.nodes {
+            NodeSel::Indicators => {
+                for &i in &g.selection {
+                    indicators[i].grade_block.get_or_insert(id);
+                }
+            }
+            NodeSel::Areas(list) => {
+                for &a in list {
+                    areas[a].grade_block.get_or_insert(id);
+                }
+            }
+            NodeSel::Questions => {
+                for q in questions.iter_mut() {
+                    q.grade_block.get_or_insert(id);
+                }
+            }
+            NodeSel::Overall => {
+                overall_block.get_or_insert(id);
             }
         }
     }
+    let overall = (overall_block.is_some() || overall_agg.is_some()).then(|| {
+        let (agg, agg_basis) = overall_agg.map_or((None, Basis::default()), |(f, b)| (Some(f), b));
+        OverallIr {
+            block: overall_block,
+            agg,
+            agg_basis,
+        }
+    });
     let grade_blocks = grades.into_map(|g| {
         // A rule line without a basis of its own stands on its block's.
         let rules = match g.body {
@@ -128,6 +152,7 @@ pub fn lower(c: Checked) -> Program {
         area_agg,
         question_agg,
         agg_basis,
+        overall,
         proportionality,
         capacity,
         extensions,

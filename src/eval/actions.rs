@@ -29,8 +29,9 @@ pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Re
         return Ok(out);
     }
     let finals = o.indicators.map(IndicatorOutcome::grade);
+    let leaves = o.indicators.map(|i| i.child(true));
     let secure = o.indicators.map(|i| i.secure);
-    let plan = PlanEnv::new(p, &finals, &secure, &b.contexts)?;
+    let plan = PlanEnv::new(p, (&finals, &leaves), &secure, b)?;
     let no_travel = Travel::default();
     for (k, a) in p.actions.iter().enumerate() {
         for (target, owners) in &a.targets {
@@ -57,6 +58,7 @@ pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Re
                     Box::new(IndicatorActionEnv {
                         inner: IndicatorEnv {
                             facts: &io.facts,
+                            flags: &b.facts_set,
                             themes: p.indicators[i].themes.len(),
                             derived: io.derived,
                             final_grade: io.grade(),
@@ -67,7 +69,7 @@ pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Re
                     })
                 }
                 Target::Area(area) => Box::new(AreaEnv {
-                    grade: o.areas[area],
+                    grade: o.areas[area].grade,
                     travel: periods.map_or(&no_travel, |t| &t.areas[area]),
                     facts: &b.facts_set,
                 }),

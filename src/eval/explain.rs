@@ -136,6 +136,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
     };
     let mut env = IndicatorEnv {
         facts,
+        flags: &b.facts_set,
         themes: ind.themes.len(),
         derived: None,
         final_grade: None,
@@ -146,6 +147,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
             let decides = match &rule.outcome {
                 OutcomeIr::Level(r) => format!("grades {}", p.level_name(*r)),
                 OutcomeIr::Judgement(why) => format!("calls for judgement: {why}"),
+                OutcomeIr::Aggregate => "leaves it to aggregation".to_string(),
             };
             let (result, why) = match &rule.guard {
                 None => ("matched", Some(decides)),
@@ -256,7 +258,7 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
         "key area {} {}: {}, {} of {}",
         area.number,
         area.title,
-        level(o.areas[ind.area]),
+        level(o.areas[ind.area].grade),
         how(p.area_agg),
         parts.join(", ")
     )];
@@ -265,13 +267,13 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
         let areas: Vec<String> = q
             .areas
             .iter()
-            .map(|&a| format!("{} {}", p.areas[a].number, level(o.areas[a])))
+            .map(|&a| format!("{} {}", p.areas[a].number, level(o.areas[a].grade)))
             .collect();
         out.push(format!(
             "question {} {}: {}, {} of key areas {}",
             q.id,
             q.title,
-            level(o.questions[area.question]),
+            level(o.questions[area.question].grade),
             how(p.question_agg),
             areas.join(", ")
         ));

@@ -29,6 +29,10 @@ pub trait Env {
     fn area(&self, _v: AreaVar) -> Value {
         Value::Unknown
     }
+    /// A count over the children of the node being graded.
+    fn children(&self, _v: ChildVar) -> Value {
+        Value::Unknown
+    }
     /// The final (or aggregated) grade of a node.
     fn node(&self, _n: NodeId) -> Option<Rank> {
         None
@@ -46,6 +50,7 @@ pub fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
         Expr::Component(v) => env.component(*v),
         Expr::Context(c) => env.context(*c),
         Expr::Fact(f) => env.fact(*f),
+        Expr::Children(v) => env.children(*v),
         Expr::Area(v) => env.area(*v),
         Expr::Node(n) => env.node(*n).map_or(Value::Unknown, Value::Level),
         Expr::Quantified {

@@ -85,6 +85,45 @@ impl IndicatorOutcome {
             self.final_grade
         }
     }
+
+    /// How it stands as a child of its key area; `planned` once the
+    /// proportionality plan has said what is skipped.
+    pub(crate) fn child(&self, planned: bool) -> Child {
+        let grade = if planned { self.grade() } else { self.final_grade };
+        match grade {
+            Some(r) => Child::Rated(r),
+            None if self.judgement.is_some() && self.scope != Scope::Skipped => Child::Unrated,
+            None => Child::Absent,
+        }
+    }
+}
+
+/// What became of a key area, a question or the overall rating: a grade,
+/// or why an evaluator's judgement is required.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeOutcome {
+    pub grade: Option<Rank>,
+    pub judgement: Option<String>,
+    /// The rule of the node's grade block that decided, when one did.
+    pub decided_by: Option<usize>,
+}
+
+/// How one child of a node stands: rated, awaiting judgement, or not looked at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Child {
+    Rated(Rank),
+    Unrated,
+    Absent,
+}
+
+impl Child {
+    fn of(n: &NodeOutcome) -> Child {
+        match (n.grade, &n.judgement) {
+            (Some(r), _) => Child::Rated(r),
+            (None, Some(_)) => Child::Unrated,
+            (None, None) => Child::Absent,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -122,8 +161,10 @@ pub struct PlanOutcome {
 #[derive(Clone, Debug)]
 pub struct Outcome {
     pub indicators: IdVec<IndicatorId, IndicatorOutcome>,
-    pub areas: IdVec<AreaId, Option<Rank>>,
-    pub questions: IdVec<QuestionId, Option<Rank>>,
+    pub areas: IdVec<AreaId, NodeOutcome>,
+    pub questions: IdVec<QuestionId, NodeOutcome>,
+    /// The overall rating, when the ruleset declares one.
+    pub overall: Option<NodeOutcome>,
     pub plan: Option<PlanOutcome>,
     pub capacity: Option<CapacityOutcome>,
     pub findings: Vec<Diagnostic>,
@@ -131,12 +172,18 @@ pub struct Outcome {
 
 struct IndicatorEnv<'a> {
     facts: &'a Facts,
+    /// The yes/no facts the evaluation states.
+    flags: &'a IdVec<FactId, bool>,
     themes: usize,
     derived: Option<Rank>,
     final_grade: Option<Rank>,
 }
 
 impl expr::Env for IndicatorEnv<'_> {
+    fn fact(&self, f: FactId) -> Value {
+        Value::Bool(self.flags[f])
+    }
+
     fn indicator(&self, v: IndicatorVar) -> Value {
         let f = self.facts;
         let n = |x: u64| Value::Number(x as f64);
@@ -179,26 +226,26 @@ struct PlanEnv<'a> {
     program: &'a Program,
     finals: &'a IdVec<IndicatorId, Option<Rank>>,
     secure: &'a IdVec<IndicatorId, bool>,
-    areas: IdVec<AreaId, Option<Rank>>,
-    questions: IdVec<QuestionId, Option<Rank>>,
+    tree: Tree,
     contexts: &'a IdVec<ContextId, bool>,
+    flags: &'a IdVec<FactId, bool>,
 }
 
 impl<'a> PlanEnv<'a> {
     fn new(
         program: &'a Program,
-        finals: &'a IdVec<IndicatorId, Option<Rank>>,
+        (finals, leaves): (&'a IdVec<IndicatorId, Option<Rank>>, &IdVec<IndicatorId, Child>),
         secure: &'a IdVec<IndicatorId, bool>,
-        contexts: &'a IdVec<ContextId, bool>,
+        b: &'a Bound,
     ) -> Result<Self, Diagnostic> {
-        let (areas, questions) = aggregate_tree(program, finals)?;
+        let tree = grade_tree(program, leaves, &b.facts_set)?;
         Ok(Self {
             program,
             finals,
             secure,
-            areas,
-            questions,
-            contexts,
+            tree,
+            contexts: &b.contexts,
+            flags: &b.facts_set,
         })
     }
 
@@ -219,11 +266,15 @@ impl expr::Env for PlanEnv<'_> {
         Value::Bool(self.contexts[c])
     }
 
+    fn fact(&self, f: FactId) -> Value {
+        Value::Bool(self.flags[f])
+    }
+
     fn node(&self, n: NodeId) -> Option<Rank> {
         match n {
             NodeId::Indicator(i) => self.finals[i],
-            NodeId::Area(a) => self.areas[a],
-            NodeId::Question(q) => self.questions[q],
+            NodeId::Area(a) => self.tree.areas[a].grade,
+            NodeId::Question(q) => self.tree.questions[q].grade,
         }
     }
 
@@ -248,9 +299,14 @@ impl expr::Env for PlanEnv<'_> {
 
 struct ComponentEnv<'a> {
     c: &'a ComponentOutcome,
+    flags: &'a IdVec<FactId, bool>,
 }
 
 impl expr::Env for ComponentEnv<'_> {
+    fn fact(&self, f: FactId) -> Value {
+        Value::Bool(self.flags[f])
+    }
+
     fn component(&self, v: ComponentVar) -> Value {
         let n = |x: usize| Value::Number(x as f64);
         match v {
@@ -269,21 +325,182 @@ impl expr::Env for ComponentEnv<'_> {
     }
 }
 
-/// Grades of areas and of questions, by id.
-type TreeGrades = (IdVec<AreaId, Option<Rank>>, IdVec<QuestionId, Option<Rank>>);
+/// What became of every node above the indicators.
+pub(crate) struct Tree {
+    pub areas: IdVec<AreaId, NodeOutcome>,
+    pub questions: IdVec<QuestionId, NodeOutcome>,
+    pub overall: Option<NodeOutcome>,
+}
 
-/// Area and question grades from indicator grades.
-fn aggregate_tree(p: &Program, finals: &IdVec<IndicatorId, Option<Rank>>) -> Result<TreeGrades, Diagnostic> {
-    let scale = p.grading_scale();
+/// Grades key areas from their indicators, questions from their key areas,
+/// and the overall rating from the questions: by each node's grade rules
+/// where it has some, by the declared aggregation otherwise.
+pub(crate) fn grade_tree(
+    p: &Program,
+    leaves: &IdVec<IndicatorId, Child>,
+    flags: &IdVec<FactId, bool>,
+) -> Result<Tree, Diagnostic> {
     let areas = p.areas.try_map(|_, a| {
-        let ranks: Vec<Rank> = a.indicators.iter().filter_map(|&i| finals[i]).collect();
-        expr::aggregate(p, p.area_agg, scale, &ranks)
+        let kids: Vec<Child> = a.indicators.iter().map(|&i| leaves[i]).collect();
+        let name = |k: usize| {
+            a.indicators
+                .get(k)
+                .map(|&i| p.indicators[i].id.clone())
+                .unwrap_or_default()
+        };
+        let what = format!("key area {}", a.number);
+        grade_node(p, (a.grade_block, Some(p.area_agg)), &kids, &name, flags, &what)
     })?;
     let questions = p.questions.try_map(|_, q| {
-        let ranks: Vec<Rank> = q.areas.iter().filter_map(|&a| areas[a]).collect();
-        expr::aggregate(p, p.question_agg, scale, &ranks)
+        let kids: Vec<Child> = q.areas.iter().map(|&a| Child::of(&areas[a])).collect();
+        let name = |k: usize| {
+            q.areas
+                .get(k)
+                .map(|&a| format!("key area {}", p.areas[a].number))
+                .unwrap_or_default()
+        };
+        let what = format!("question `{}`", q.id);
+        grade_node(p, (q.grade_block, Some(p.question_agg)), &kids, &name, flags, &what)
     })?;
-    Ok((areas, questions))
+    let overall = match &p.overall {
+        Some(o) => {
+            let kids: Vec<Child> = questions.iter().map(Child::of).collect();
+            let ids: Vec<&str> = p.questions.iter().map(|q| q.id.as_str()).collect();
+            let name = |k: usize| ids.get(k).map(|s| format!("question `{s}`")).unwrap_or_default();
+            Some(grade_node(
+                p,
+                (o.block, o.agg),
+                &kids,
+                &name,
+                flags,
+                "the overall rating",
+            )?)
+        }
+        None => None,
+    };
+    Ok(Tree {
+        areas,
+        questions,
+        overall,
+    })
+}
+
+/// The counts a node's rules read of its children.
+struct NodeEnv<'a> {
+    count: u32,
+    rated: u32,
+    unrated: u32,
+    at: Vec<u32>,
+    flags: &'a IdVec<FactId, bool>,
+}
+
+impl expr::Env for NodeEnv<'_> {
+    fn children(&self, v: ChildVar) -> Value {
+        let n = |x: u32| Value::Number(f64::from(x));
+        let at = |r: Rank| self.at.get(usize::from(r)).copied().unwrap_or(0);
+        match v {
+            ChildVar::Count => n(self.count),
+            ChildVar::Rated => n(self.rated),
+            ChildVar::Unrated => n(self.unrated),
+            ChildVar::At(r) => n(at(r)),
+            ChildVar::Share(r) if self.rated > 0 => Value::Number(100.0 * f64::from(at(r)) / f64::from(self.rated)),
+            ChildVar::Share(_) => Value::Unknown,
+        }
+    }
+
+    fn fact(&self, f: FactId) -> Value {
+        Value::Bool(self.flags[f])
+    }
+}
+
+/// One node: its rules first, if it has a block; the aggregation where no
+/// block is declared or a rule says `aggregate`. A child awaiting judgement
+/// leaves an aggregation undecided: the node awaits it too.
+fn grade_node(
+    p: &Program,
+    (block, agg): (Option<GradeBlockId>, Option<AggFn>),
+    kids: &[Child],
+    name: &dyn Fn(usize) -> String,
+    flags: &IdVec<FactId, bool>,
+    what: &str,
+) -> Result<NodeOutcome, Diagnostic> {
+    let mut out = NodeOutcome::default();
+    if let Some(block) = block.map(|g| &p.grade_blocks[g]) {
+        let mut env = NodeEnv {
+            count: 0,
+            rated: 0,
+            unrated: 0,
+            at: vec![0; p.grading_scale().levels.len()],
+            flags,
+        };
+        for k in kids {
+            match k {
+                Child::Rated(r) => {
+                    env.count += 1;
+                    env.rated += 1;
+                    if let Some(n) = env.at.get_mut(usize::from(*r)) {
+                        *n += 1;
+                    }
+                }
+                Child::Unrated => {
+                    env.count += 1;
+                    env.unrated += 1;
+                }
+                Child::Absent => {}
+            }
+        }
+        // A node with nothing looked at has nothing to grade.
+        if env.count == 0 {
+            return Ok(out);
+        }
+        let mut aggregate = false;
+        for (k, rule) in block.rules.iter().enumerate() {
+            let fires = match &rule.guard {
+                None => true,
+                Some(g) => expr::eval(p, g, &env)? == Value::Bool(true),
+            };
+            if fires {
+                out.decided_by = Some(k);
+                match &rule.outcome {
+                    OutcomeIr::Level(r) => out.grade = Some(*r),
+                    OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
+                    OutcomeIr::Aggregate => aggregate = true,
+                }
+                break;
+            }
+        }
+        if !aggregate {
+            if out.decided_by.is_none() {
+                out.judgement = Some(format!("no rule decides {what}"));
+            }
+            return Ok(out);
+        }
+    }
+    let Some(f) = agg else {
+        if kids.iter().any(|k| *k != Child::Absent) {
+            out.judgement = Some(format!("no aggregation is declared for {what}"));
+        }
+        return Ok(out);
+    };
+    let waiting: Vec<String> = kids
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| **k == Child::Unrated)
+        .map(|(i, _)| name(i))
+        .collect();
+    if !waiting.is_empty() {
+        out.judgement = Some(format!("awaits judgement on {}", waiting.join(", ")));
+        return Ok(out);
+    }
+    let ranks: Vec<Rank> = kids
+        .iter()
+        .filter_map(|k| match k {
+            Child::Rated(r) => Some(*r),
+            _ => None,
+        })
+        .collect();
+    out.grade = expr::aggregate(p, f, p.grading_scale(), &ranks)?;
+    Ok(out)
 }
 
 /// Renders a template for messages and statements.
@@ -355,9 +572,15 @@ pub(crate) struct Verdict {
     pub failed: Vec<(RequirementId, Option<Rank>)>,
 }
 
-pub(crate) fn verdict(p: &Program, ind: &IndicatorIr, facts: &Facts) -> Result<Verdict, Diagnostic> {
+pub(crate) fn verdict(
+    p: &Program,
+    ind: &IndicatorIr,
+    facts: &Facts,
+    flags: &IdVec<FactId, bool>,
+) -> Result<Verdict, Diagnostic> {
     let mut env = IndicatorEnv {
         facts,
+        flags,
         themes: ind.themes.len(),
         derived: None,
         final_grade: None,
@@ -378,6 +601,8 @@ pub(crate) fn verdict(p: &Program, ind: &IndicatorIr, facts: &Facts) -> Result<V
                     match &rule.outcome {
                         OutcomeIr::Level(r) => out.derived = Some(*r),
                         OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
+                        // The checker keeps `aggregate` out of indicator rules.
+                        OutcomeIr::Aggregate => out.judgement = Some("no grade rule matched".into()),
                     }
                     break;
                 }
@@ -418,7 +643,7 @@ fn grade_indicator(
     findings: &mut Vec<Diagnostic>,
 ) -> Result<IndicatorOutcome, Diagnostic> {
     let ind = &p.indicators[id];
-    let v = verdict(p, ind, facts)?;
+    let v = verdict(p, ind, facts, &b.facts_set)?;
     let mut out = IndicatorOutcome {
         scope: Scope::First,
         has_evidence: true,
@@ -437,6 +662,7 @@ fn grade_indicator(
         let req = &p.requirements[rid];
         let env = IndicatorEnv {
             facts,
+            flags: &b.facts_set,
             themes: ind.themes.len(),
             derived: v.derived,
             final_grade: so_far,
@@ -588,8 +814,12 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         }
     }
 
-    let finals = indicators.map(IndicatorOutcome::grade);
-    let (areas, questions) = aggregate_tree(p, &finals)?;
+    let leaves = indicators.map(|o| o.child(true));
+    let Tree {
+        areas,
+        questions,
+        overall,
+    } = grade_tree(p, &leaves, &b.facts_set)?;
     let capacity = match &p.capacity {
         Some(cap) => Some(capacity(p, b, cap, &indicators, &mut findings)?),
         None => None,
@@ -600,6 +830,7 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         indicators,
         areas,
         questions,
+        overall,
         plan,
         capacity,
         findings: sorted.0,
@@ -622,8 +853,9 @@ fn plan(
         }
     }
     let finals = indicators.map(|o| o.final_grade);
+    let leaves = indicators.map(|o| o.child(false));
     let secure = indicators.map(|o| o.secure);
-    let env = PlanEnv::new(p, &finals, &secure, &b.contexts)?;
+    let env = PlanEnv::new(p, (&finals, &leaves), &secure, b)?;
     for (k, rule) in prop.skips.iter().enumerate() {
         if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
             out.skips_fired.push(k);
@@ -641,7 +873,8 @@ fn plan(
     }
     // Triggers read the plan after skipping: a skipped indicator has no grade.
     let finals = indicators.map(IndicatorOutcome::grade);
-    let env = PlanEnv::new(p, &finals, &secure, &b.contexts)?;
+    let leaves = indicators.map(|o| o.child(true));
+    let env = PlanEnv::new(p, (&finals, &leaves), &secure, b)?;
     for (k, rule) in prop.examines.iter().enumerate() {
         if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
             out.examines_fired.push(k);
@@ -701,7 +934,13 @@ fn capacity(
         for rule in &cap.rules {
             let fires = match &rule.guard {
                 None => true,
-                Some(g) => expr::eval(p, g, &ComponentEnv { c: &c })? == Value::Bool(true),
+                Some(g) => {
+                    let env = ComponentEnv {
+                        c: &c,
+                        flags: &b.facts_set,
+                    };
+                    expr::eval(p, g, &env)? == Value::Bool(true)
+                }
             };
             if fires {
                 if let OutcomeIr::Level(r) = rule.outcome {

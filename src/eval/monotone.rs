@@ -207,6 +207,8 @@ fn probe(p: &Program, ind: &IndicatorIr, budget: usize, reported: &mut HashSet<(
     let per_set = (strengths.len() * theme_counts.len() * if themes > 0 { 2 } else { 1 }).max(1);
     let max_sets = (budget / per_set).clamp(MIN_SETS, MAX_SETS);
     let mut out = Vec::new();
+    // Facts of the data are constant under one more strength: probe with none stated.
+    let no_facts = p.facts.map(|_| false);
     for set in sets(kinds.len(), max_sets) {
         let mut facts = Facts::empty(p, ind, Span::default());
         for it in set.iter().filter_map(|&k| kinds.get(k)) {
@@ -217,7 +219,9 @@ fn probe(p: &Program, ind: &IndicatorIr, budget: usize, reported: &mut HashSet<(
             for t in base.themes_evidenced.iter_mut().take(evidenced) {
                 *t = true;
             }
-            let Ok(before) = verdict(p, ind, &base) else { continue };
+            let Ok(before) = verdict(p, ind, &base, &no_facts) else {
+                continue;
+            };
             let Some(was) = before.final_grade else { continue };
             for &s in &strengths {
                 for new_theme in [false, true] {
@@ -229,7 +233,9 @@ fn probe(p: &Program, ind: &IndicatorIr, budget: usize, reported: &mut HashSet<(
                     if new_theme && let Some(t) = more.themes_evidenced.get_mut(evidenced) {
                         *t = true;
                     }
-                    let Ok(after) = verdict(p, ind, &more) else { continue };
+                    let Ok(after) = verdict(p, ind, &more, &no_facts) else {
+                        continue;
+                    };
                     let Some(now) = after.final_grade else { continue };
                     if now >= was {
                         continue;

@@ -35,9 +35,11 @@ pub fn compare(p: &Program, before: &Outcome, after: &Outcome) -> Periods {
         indicators: after
             .indicators
             .map_ids(|i| pair(before.indicators[i].grade(), after.indicators[i].grade())),
-        areas: after.areas.map_ids(|a| pair(before.areas[a], after.areas[a])),
+        areas: after
+            .areas
+            .map_ids(|a| pair(before.areas[a].grade, after.areas[a].grade)),
         questions: after
             .questions
-            .map_ids(|q| pair(before.questions[q], after.questions[q])),
+            .map_ids(|q| pair(before.questions[q].grade, after.questions[q].grade)),
     }
 }

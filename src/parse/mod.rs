@@ -1119,7 +1119,27 @@ impl<'f> Builder<'f> {
     fn grade(&mut self, p: Pair<'_, Rule>) -> Built<Grade> {
         let s = span(&p);
         let mut it = self.parts(p);
-        let selector = self.selector(it.next(Rule::selector)?)?;
+        let head = it.any()?;
+        let target = match head.as_rule() {
+            Rule::selector => GradeTarget::Indicators(self.selector(head)?),
+            Rule::node_target => {
+                let at = span(&head);
+                let mut t = self.all(head);
+                let word = t.any()?;
+                let target = match word.as_rule() {
+                    Rule::kw_areas => match t.opt(Rule::area_list) {
+                        Some(list) => GradeTarget::Areas(self.area_list(list)?, at),
+                        None => GradeTarget::Areas(Vec::new(), at),
+                    },
+                    Rule::kw_questions => GradeTarget::Questions(at),
+                    Rule::kw_overall => GradeTarget::Overall(at),
+                    _ => return Err(t.unexpected(&word)),
+                };
+                t.end()?;
+                target
+            }
+            _ => return Err(it.unexpected(&head)),
+        };
         let body = it.any()?;
         let body = match body.as_rule() {
             Rule::first_match => GradeBody::FirstMatch(self.grade_rules(body)?),
@@ -1129,7 +1149,7 @@ impl<'f> Builder<'f> {
         it.end()?;
         Ok(Grade {
             basis: Basis::default(),
-            selector,
+            target,
             body,
             span: s,
         })
@@ -1188,6 +1208,7 @@ impl<'f> Builder<'f> {
         let outcome = match form.as_rule() {
             Rule::judgement => Outcome::Judgement(self.string(&self.only(form, Rule::string)?)),
             Rule::ident => Outcome::Level(name_of(&form)),
+            Rule::aggregate_outcome => Outcome::Aggregate(span(&form)),
             _ => return Err(it.unexpected(&form)),
         };
         it.end()?;
@@ -1285,6 +1306,7 @@ impl<'f> Builder<'f> {
         let t = match target.as_rule() {
             Rule::kw_areas => AggTarget::Areas,
             Rule::kw_questions => AggTarget::Questions,
+            Rule::kw_overall => AggTarget::Overall,
             _ => return Err(it.unexpected(&target)),
         };
         it.next(Rule::kw_by)?;

@@ -677,6 +677,8 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         // ruleset
         Rule::ruleset => "a `framework` or `library` header",
         Rule::item => "a declaration",
+        Rule::node_target => "`areas`, `questions` or `overall`",
+        Rule::aggregate_outcome => "`aggregate`",
         Rule::basis => "`cite \"…\"` or `choice \"…\"`",
         Rule::cite_clause => "`cite \"where the source says it\"`",
         Rule::choice_clause => "`choice \"why the ruleset decides so\"`",

@@ -3,10 +3,31 @@
 
 use std::fmt::Write;
 
-use super::{AreaReport, IndicatorReport, QuestionReport, Report, TravelReport};
+use super::{AreaReport, IndicatorReport, NodeReport, QuestionReport, Report, TravelReport};
 
 pub(super) fn grade(g: &Option<String>) -> String {
     g.as_deref().unwrap_or("-").replace('_', " ")
+}
+
+/// A node's grade as shown: its level, or that judgement is required.
+pub(super) fn node_grade(g: &Option<String>, d: &NodeReport) -> String {
+    match (g, &d.judgement) {
+        (None, Some(_)) => "judgement required".into(),
+        _ => grade(g),
+    }
+}
+
+/// What a node's line needs said beneath it: why judgement is required, and
+/// where the rule that decided comes from. Shared with the Markdown report.
+pub(super) fn node_notes(d: &NodeReport) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(j) = &d.judgement {
+        out.push(format!("judgement required: {j}"));
+    }
+    if !d.grade_basis.is_empty() {
+        out.push(format!("rule: {}", d.grade_basis));
+    }
+    out
 }
 
 /// `was adequate, improving`, when there is an earlier period.
@@ -37,7 +58,7 @@ pub(super) fn question_grade(r: &Report, q: &QuestionReport) -> (String, bool) {
     let global = q.areas.iter().any(|a| a.status == "global");
     let shown = match r.capacity.as_ref().and_then(|c| c.overall.as_deref()) {
         Some(overall) if global => format!("{} confidence", overall.replace('_', " ")),
-        _ => grade(&q.grade),
+        _ => node_grade(&q.grade, &q.decision),
     };
     (shown, global)
 }
@@ -177,12 +198,24 @@ pub fn render_human(r: &Report) -> String {
         let period = p.period.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
         let _ = writeln!(out, "compared with {}{}", p.file, period);
     }
+    if let Some(o) = &r.overall {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{:<64} {}", "Overall rating", node_grade(&o.rating, o));
+        for note in node_notes(o) {
+            let _ = writeln!(out, "  {note}");
+        }
+    }
     for q in &r.questions {
         let _ = writeln!(out);
         let (shown, global) = question_grade(r, q);
         let _ = writeln!(out, "{:<64} {}", truncate(&q.title, 64), shown);
         if let Some(t) = travel(&q.travel).filter(|_| !global) {
             let _ = writeln!(out, "{:<64} {t}", "");
+        }
+        if !global {
+            for note in node_notes(&q.decision) {
+                let _ = writeln!(out, "  {note}");
+            }
         }
         for a in &q.areas {
             let status = match a.status {
@@ -200,8 +233,11 @@ pub fn render_human(r: &Report) -> String {
                 "  {:>2} {:<59} {}",
                 a.number,
                 truncate(&title, 59),
-                grade(&a.grade)
+                node_grade(&a.grade, &a.decision)
             );
+            for note in node_notes(&a.decision) {
+                let _ = writeln!(out, "     {note}");
+            }
             if let Some(t) = travel(&a.travel) {
                 let _ = writeln!(out, "     {:<59} {t}", "");
             }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::human::{grade, listed, lowered, notes, question_grade, state, travel};
+use super::human::{grade, listed, lowered, node_grade, node_notes, notes, question_grade, state, travel};
 use super::{FindingReport, Report};
 
 /// Text safe in a table cell: no pipe ends the cell, no newline the row.
@@ -30,11 +30,22 @@ pub fn render_markdown(r: &Report) -> String {
         let _ = write!(out, ", compared with `{}`{period}", p.file);
     }
     let _ = writeln!(out, ".");
+    if let Some(o) = &r.overall {
+        let _ = writeln!(out, "\n## Overall rating — {}", node_grade(&o.rating, o));
+        for note in node_notes(o) {
+            let _ = writeln!(out, "\n{note}.");
+        }
+    }
     for q in &r.questions {
         let (shown, global) = question_grade(r, q);
         let _ = writeln!(out, "\n## {} — {shown}", q.title);
         if let Some(t) = travel(&q.travel).filter(|_| !global) {
             let _ = writeln!(out, "\n{t}.");
+        }
+        if !global {
+            for note in node_notes(&q.decision) {
+                let _ = writeln!(out, "\n{note}.");
+            }
         }
         for a in &q.areas {
             let status = match a.status {
@@ -46,7 +57,7 @@ pub fn render_markdown(r: &Report) -> String {
             let shown = if a.status == "global" {
                 String::new()
             } else {
-                format!(" — {}", grade(&a.grade))
+                format!(" — {}", node_grade(&a.grade, &a.decision))
             };
             let _ = writeln!(out, "\n### {} {}{status}{shown}", a.number, a.title);
             if let Some(t) = travel(&a.travel) {

@@ -32,6 +32,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<PreviousReport>,
     pub summary: Summary,
+    /// The overall rating, when the ruleset declares one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overall: Option<NodeReport>,
     pub questions: Vec<QuestionReport>,
     pub plan: Option<PlanReport>,
     pub capacity: Option<CapacityReport>,
@@ -96,6 +99,8 @@ pub struct QuestionReport {
     pub title: String,
     pub grade: Option<String>,
     #[serde(flatten)]
+    pub decision: NodeReport,
+    #[serde(flatten)]
     pub travel: TravelReport,
     pub areas: Vec<AreaReport>,
 }
@@ -108,8 +113,40 @@ pub struct AreaReport {
     pub status: &'static str,
     pub grade: Option<String>,
     #[serde(flatten)]
+    pub decision: NodeReport,
+    #[serde(flatten)]
     pub travel: TravelReport,
     pub indicators: Vec<IndicatorReport>,
+}
+
+/// How a key area, a question or the overall rating was decided, beside
+/// its grade: why judgement is required where nothing decides, and the rule
+/// that decided with where it is written and where it comes from.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct NodeReport {
+    /// Only for the overall rating; an area's and a question's grade stand beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<String>,
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub grade_basis: Basis,
+}
+
+impl NodeReport {
+    fn of(p: &Program, block: Option<GradeBlockId>, n: &crate::eval::NodeOutcome) -> Self {
+        let rule = block
+            .zip(n.decided_by)
+            .and_then(|(g, k)| p.grade_blocks[g].rules.get(k));
+        NodeReport {
+            rating: None,
+            judgement: n.judgement.clone(),
+            decided_at: rule.map(|r| written_at(p, r.span)),
+            grade_basis: rule.map(|r| r.basis.clone()).unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -465,7 +502,8 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
         .map(|(qi, q)| QuestionReport {
             id: q.id.clone(),
             title: q.title.clone(),
-            grade: level(o.questions[qi]),
+            grade: level(o.questions[qi].grade),
+            decision: NodeReport::of(p, q.grade_block, &o.questions[qi]),
             travel: TravelReport::default(),
             areas: q
                 .areas
@@ -485,7 +523,8 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
                         number: area.number,
                         title: area.title.clone(),
                         status,
-                        grade: level(o.areas[a]),
+                        grade: level(o.areas[a].grade),
+                        decision: NodeReport::of(p, area.grade_block, &o.areas[a]),
                         travel: TravelReport::default(),
                         indicators: area
                             .indicators
@@ -589,6 +628,10 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
         period: b.period.clone(),
         previous: None,
         summary,
+        overall: p.overall.as_ref().zip(o.overall.as_ref()).map(|(ov, n)| NodeReport {
+            rating: level(n.grade),
+            ..NodeReport::of(p, ov.block, n)
+        }),
         questions,
         plan,
         capacity,
