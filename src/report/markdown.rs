@@ -63,6 +63,9 @@ pub fn render_markdown(r: &Report) -> String {
             if let Some(t) = travel(&a.travel) {
                 let _ = writeln!(out, "\n{t}.");
             }
+            for note in node_notes(&a.decision) {
+                let _ = writeln!(out, "\n{note}.");
+            }
             let shown: Vec<_> = listed(a).collect();
             if shown.is_empty() {
                 continue;
