@@ -51,9 +51,19 @@ pub enum Data {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    /// Indicator id → final grade (`none` for ungraded).
+    /// Indicator id → final grade (`none` for ungraded, `judgement` where
+    /// no rule decides and no evaluator has).
     #[serde(default)]
     pub grades: BTreeMap<String, String>,
+    /// Key area number → its grade, `judgement` or `none`.
+    #[serde(default)]
+    pub areas: BTreeMap<u32, String>,
+    /// Question id → its grade, `judgement` or `none`.
+    #[serde(default)]
+    pub questions: BTreeMap<String, String>,
+    /// The overall rating: a level, `judgement` or `none`.
+    #[serde(default)]
+    pub overall: Option<String>,
     /// Indicator id → secure.
     #[serde(default)]
     pub secure: BTreeMap<String, bool>,
@@ -245,11 +255,44 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
     };
     let indicators: BTreeMap<&str, &crate::report::IndicatorReport> =
         report.indicators().map(|i| (i.id.as_str(), i)).collect();
+    // "judgement" is an outcome of its own, not a missing grade.
+    let outcome = |g: &Option<String>, j: &Option<String>| match (g, j) {
+        (Some(g), _) => g.clone(),
+        (None, Some(_)) => "judgement".to_string(),
+        (None, None) => "none".to_string(),
+    };
     for (id, grade) in &c.expect.grades {
-        let actual = indicators.get(id.as_str()).map_or("no such indicator".into(), |i| {
-            i.final_grade.clone().unwrap_or_else(|| "none".into())
-        });
+        let actual = indicators
+            .get(id.as_str())
+            .map_or("no such indicator".into(), |i| outcome(&i.final_grade, &i.judgement));
         compare(format!("grade of {id}"), grade.clone(), actual);
+    }
+    let areas: BTreeMap<u32, &crate::report::AreaReport> = report
+        .questions
+        .iter()
+        .flat_map(|q| &q.areas)
+        .map(|a| (a.number, a))
+        .collect();
+    for (n, grade) in &c.expect.areas {
+        let actual = areas
+            .get(n)
+            .map_or("no such key area".into(), |a| outcome(&a.grade, &a.decision.judgement));
+        compare(format!("grade of key area {n}"), grade.clone(), actual);
+    }
+    for (id, grade) in &c.expect.questions {
+        let actual = report
+            .questions
+            .iter()
+            .find(|q| &q.id == id)
+            .map_or("no such question".into(), |q| outcome(&q.grade, &q.decision.judgement));
+        compare(format!("grade of question {id}"), grade.clone(), actual);
+    }
+    if let Some(grade) = &c.expect.overall {
+        let actual = report
+            .overall
+            .as_ref()
+            .map_or("no overall rating".into(), |o| outcome(&o.rating, &o.judgement));
+        compare("overall rating".into(), grade.clone(), actual);
     }
     for (id, secure) in &c.expect.secure {
         let actual = indicators
@@ -307,6 +350,15 @@ fn record(r: &Report, seen: &mut Seen) {
         }
         for u in &i.unmet {
             seen.unmet.insert(u.requirement.clone());
+        }
+    }
+    let nodes = r
+        .questions
+        .iter()
+        .flat_map(|q| std::iter::once(&q.decision).chain(q.areas.iter().map(|a| &a.decision)));
+    for d in nodes.chain(r.overall.as_ref()) {
+        if let Some(at) = &d.decided_at {
+            seen.decided_at.insert(at.clone());
         }
     }
     if let Some(pl) = &r.plan {

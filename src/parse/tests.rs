@@ -286,7 +286,9 @@ fn a_full_ruleset_parses_to_the_expected_shape() {
     assert_eq!(req.help.as_ref().unwrap().node, "add more");
 
     let Some(Item::Grade(g)) = it.next() else { panic!() };
-    let GradeTarget::Indicators(sel) = &g.target else { panic!() };
+    let GradeTarget::Indicators(sel) = &g.target else {
+        panic!()
+    };
     assert_eq!(sel.node, SelectorKind::Every);
     let GradeBody::FirstMatch(rules) = &g.body else {
         panic!()
@@ -302,10 +304,10 @@ fn a_full_ruleset_parses_to_the_expected_shape() {
     assert_eq!(text(FULL, rules[2].span), "unsatisfactory otherwise");
 
     let Some(Item::Grade(t)) = it.next() else { panic!() };
-    let GradeTarget::Indicators(sel) = &t.target else { panic!() };
-    let SelectorKind::List(ids) = &sel.node else {
+    let GradeTarget::Indicators(sel) = &t.target else {
         panic!()
     };
+    let SelectorKind::List(ids) = &sel.node else { panic!() };
     assert_eq!(ids.iter().map(|i| i.node.as_str()).collect::<Vec<_>>(), ["1.1", "1.2"]);
     let GradeBody::Table(table) = &t.body else { panic!() };
     assert_eq!(table.columns.len(), 2);
