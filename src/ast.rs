@@ -32,6 +32,14 @@ impl Basis {
     pub fn is_empty(&self) -> bool {
         self.cite.is_none() && self.choice.is_none()
     }
+
+    /// The texts, without their spans, as the IR and reports carry them.
+    pub fn lower(&self) -> crate::diag::Basis {
+        crate::diag::Basis {
+            cite: self.cite.as_ref().map(|n| n.node.clone()),
+            choice: self.choice.as_ref().map(|n| n.node.clone()),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
