@@ -205,10 +205,25 @@ fn inverclyde_2012_routes_the_eight_wellbeing_outcomes() {
             ("exclusions_rising", true),
             ("website", true),
             ("good_practice", false),
+            ("requested_dialogue", false),
+            ("looked_after_underachieving", false),
+            ("best_practice", false),
+            ("shared_learning", false),
+            ("unresolved_complaint", false),
         ]
     );
     let facts: Vec<&str> = p.facts.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(facts, ["no_website"]);
+    assert_eq!(
+        facts,
+        [
+            "no_website",
+            "dialogue_requested",
+            "lac_underachieving",
+            "best_practice_identified",
+            "shared_learning_need",
+            "complaint_unresolved"
+        ]
+    );
 }
 
 #[test]
