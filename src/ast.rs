@@ -20,6 +20,28 @@ impl<T> Spanned<T> {
 /// An identifier, an indicator id or a string literal, with its span.
 pub type Name = Spanned<String>;
 
+/// Where a rule comes from, written before it: `cite "…"` (the source says
+/// this) and `choice "…"` (the ruleset's own decision, and why).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Basis {
+    pub cite: Option<Name>,
+    pub choice: Option<Name>,
+}
+
+impl Basis {
+    pub fn is_empty(&self) -> bool {
+        self.cite.is_none() && self.choice.is_none()
+    }
+
+    /// The texts, without their spans, as the IR and reports carry them.
+    pub fn lower(&self) -> crate::diag::Basis {
+        crate::diag::Basis {
+            cite: self.cite.as_ref().map(|n| n.node.clone()),
+            choice: self.choice.as_ref().map(|n| n.node.clone()),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ruleset {
     pub framework: Framework,
@@ -76,6 +98,7 @@ pub struct Overrides {
     pub allowed: bool,
     pub within: Option<Spanned<u32>>,
     pub with_evidence: bool,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -92,6 +115,7 @@ pub struct Action {
     pub timescale: Option<Name>,
     pub evidence: Option<Name>,
     pub impact: Option<Name>,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -274,6 +298,7 @@ pub struct Requirement {
     pub severity: Option<Name>,
     pub message: Option<Name>,
     pub help: Option<Name>,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -291,6 +316,7 @@ pub enum Consequence {
 pub struct Grade {
     pub selector: Selector,
     pub body: GradeBody,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -306,6 +332,7 @@ pub struct GradeRule {
     pub outcome: Outcome,
     /// `None` for `otherwise`.
     pub guard: Option<Expr>,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -371,6 +398,7 @@ pub enum AggTarget {
 pub struct Aggregate {
     pub target: Spanned<AggTarget>,
     pub function: Name,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -385,6 +413,7 @@ pub struct Proportionality {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FirstAreas {
     pub areas: Vec<AreaRange>,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -392,6 +421,7 @@ pub struct FirstAreas {
 pub struct SkipRule {
     pub areas: Vec<AreaRange>,
     pub when: Expr,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -400,6 +430,7 @@ pub struct ExamineRule {
     pub indicators: Vec<Name>,
     pub when: Expr,
     pub because: Name,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -413,6 +444,9 @@ pub struct Capacity {
     pub confidence: Option<Spanned<Vec<GradeRule>>>,
     pub overall: Option<Name>,
     pub statement: Option<Name>,
+    /// The basis of the `confidence { … }` block and of `overall`.
+    pub confidence_basis: Basis,
+    pub overall_basis: Basis,
     pub span: Span,
 }
 
@@ -424,6 +458,7 @@ pub struct ContextDecl {
     pub lowers: Vec<Name>,
     pub lowers_span: Span,
     pub by: Spanned<u32>,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -432,6 +467,7 @@ pub struct Component {
     pub name: Name,
     pub title: Name,
     pub from: Selector,
+    pub basis: Basis,
     pub span: Span,
 }
 

@@ -292,6 +292,8 @@ codes! {
     CheckUnknownActionKind = "sixpoint::check::unknown-action-kind",
     /// A built-in word used as a declared name.
     CheckReserved = "sixpoint::check::reserved",
+    /// A rule that neither cites its source nor says it is the ruleset's own choice (`check --strict`).
+    CheckUncited = "sixpoint::check::uncited",
     /// The data file is not well-formed YAML or JSON.
     DataSyntax = "sixpoint::data::syntax",
     /// A field of the wrong type, a missing or an unknown field.
@@ -396,6 +398,44 @@ impl Serialize for Code {
     }
 }
 
+/// Where a rule comes from: the section of its source that says it
+/// (`cite`), and what the ruleset decided itself and why (`choice`). Every
+/// finding a rule makes carries it, so a validator can defend the result.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Basis {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cite: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+}
+
+impl Basis {
+    pub fn is_empty(&self) -> bool {
+        self.cite.is_none() && self.choice.is_none()
+    }
+
+    /// This basis, or `fallback` where this one says nothing (a rule line
+    /// of a grade block without its own takes the block's).
+    pub fn or(&self, fallback: &Basis) -> Basis {
+        if self.is_empty() {
+            fallback.clone()
+        } else {
+            self.clone()
+        }
+    }
+}
+
+impl fmt::Display for Basis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.cite, &self.choice) {
+            (Some(c), Some(w)) => write!(f, "per {c}; the ruleset's own choice: {w}"),
+            (Some(c), None) => write!(f, "per {c}"),
+            (None, Some(w)) => write!(f, "the ruleset's own choice: {w}"),
+            (None, None) => f.write_str("no basis given"),
+        }
+    }
+}
+
 /// A labelled span. The first label of a diagnostic is the primary one.
 #[derive(Clone, Debug)]
 pub struct Label {
@@ -415,6 +455,10 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub related: Vec<Diagnostic>,
+    /// Where the rule behind a finding comes from; `None` for diagnostics
+    /// that no rule of the ruleset makes. Boxed: most diagnostics have none,
+    /// and every `Result` of the crate carries a diagnostic's size.
+    pub basis: Option<Box<Basis>>,
 }
 
 impl Diagnostic {
@@ -427,6 +471,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             related: Vec::new(),
+            basis: None,
         }
     }
 
@@ -459,6 +504,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: Option<String>) -> Self {
         self.help = help;
+        self
+    }
+
+    pub fn with_basis(mut self, basis: Basis) -> Self {
+        self.basis = (!basis.is_empty()).then(|| Box::new(basis));
         self
     }
 

@@ -69,11 +69,21 @@ fn folder_of(path: &Path) -> &Path {
 /// Parses, checks and compiles ruleset text; `dir` anchors the paths it
 /// names (imports, extensions).
 pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
+    compile_unit(file, dir, false)
+}
+
+/// [`compile_source`], and with `strict` the lint that every rule says
+/// where it comes from (`check --strict`).
+fn compile_unit(file: &SourceFile, dir: &Path, strict: bool) -> Compiled {
     let unit = match parse::parse(file).and_then(|ast| parse::import::resolve(file, ast, dir)) {
         Ok(unit) => unit,
         Err(diags) => return Compiled::failed(diags),
     };
-    let (checked, diagnostics) = check::check(&unit.ruleset, &unit.file, &unit.dirs, Arc::new(Sandbox::new()));
+    let (checked, mut diagnostics) = check::check(&unit.ruleset, &unit.file, &unit.dirs, Arc::new(Sandbox::new()));
+    if strict {
+        diagnostics.extend(check::uncited(&unit.ruleset, &unit.file));
+        diagnostics.sort();
+    }
     let header = &unit.ruleset.framework;
     let library = (header.kind == HeaderKind::Library && !diagnostics.has_errors()).then(|| header.name.node.clone());
     Compiled {
@@ -85,9 +95,16 @@ pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
 
 /// [`compile_file`] and the lints that probe the compiled rules on generated
 /// evidence (monotonicity). They run the rules thousands of times, so they are
-/// for `sixpoint check`, not for every evaluation.
-pub fn check_file(path: &Path) -> Compiled {
-    let mut compiled = compile_file(path);
+/// for `sixpoint check`, not for every evaluation. `strict` adds the lint that
+/// every rule cites its source or says it is the ruleset's own choice.
+pub fn check_file(path: &Path, strict: bool) -> Compiled {
+    let mut compiled = match source_io::read_text(path, source_io::Kind::Ruleset) {
+        Ok(text) => {
+            let file = SourceFile::new(path.display().to_string(), text);
+            compile_unit(&file, folder_of(path), strict)
+        }
+        Err(d) => Compiled::failed(vec![d]),
+    };
     if let Some(p) = &compiled.program {
         compiled.diagnostics.0.extend(eval::monotone::lint(p));
     }

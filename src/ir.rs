@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::ast::{CmpOp, Quantifier};
+pub use crate::diag::Basis;
 use crate::diag::{Severity, SourceFile, Span};
 use crate::ext::{ExtType, Sandbox, Script};
 
@@ -434,6 +435,7 @@ pub struct ActionIr {
     pub message: Template,
     /// Set when the action is an improvement-plan row.
     pub plan: Option<PlanRowIr>,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -634,6 +636,7 @@ pub struct RequirementIr {
     pub help: Option<String>,
     /// Reads `final`, so it runs after caps are applied (and may only flag).
     pub reads_final: bool,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -649,12 +652,15 @@ pub struct RuleIr {
     pub outcome: OutcomeIr,
     /// `None` for `otherwise` or an all-`-` row.
     pub guard: Option<Expr>,
+    /// The rule's own basis, or its block's.
+    pub basis: Basis,
     pub span: Span,
 }
 
 #[derive(Clone, Debug)]
 pub struct GradeBlockIr {
     pub rules: Vec<RuleIr>,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -671,6 +677,7 @@ pub enum AggFn {
 pub struct SkipIr {
     pub areas: Vec<AreaId>,
     pub when: Expr,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -679,12 +686,14 @@ pub struct ExamineIr {
     pub indicators: Vec<IndicatorId>,
     pub when: Expr,
     pub because: String,
+    pub basis: Basis,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct ProportionalityIr {
     pub first: Vec<AreaId>,
+    pub first_basis: Basis,
     pub skips: Vec<SkipIr>,
     pub examines: Vec<ExamineIr>,
 }
@@ -694,6 +703,7 @@ pub struct ComponentIr {
     pub name: String,
     pub title: String,
     pub indicators: Vec<IndicatorId>,
+    pub basis: Basis,
 }
 
 #[derive(Clone, Debug)]
@@ -702,6 +712,7 @@ pub struct ContextIr {
     pub description: String,
     pub lowers: Vec<ComponentId>,
     pub by: u32,
+    pub basis: Basis,
 }
 
 #[derive(Clone, Debug)]
@@ -713,6 +724,8 @@ pub struct CapacityIr {
     pub rules: Vec<RuleIr>,
     pub overall: AggFn,
     pub statement: Template,
+    pub confidence_basis: Basis,
+    pub overall_basis: Basis,
 }
 
 pub struct ExtensionIr {
@@ -758,6 +771,8 @@ pub struct Program {
     pub grade_blocks: IdVec<GradeBlockId, GradeBlockIr>,
     pub area_agg: AggFn,
     pub question_agg: AggFn,
+    /// The bases of `aggregate areas` and `aggregate questions`.
+    pub agg_basis: [Basis; 2],
     pub proportionality: Option<ProportionalityIr>,
     pub capacity: Option<CapacityIr>,
     pub extensions: IdVec<ExtId, ExtensionIr>,
@@ -783,6 +798,7 @@ pub struct OverridePolicy {
     pub with_evidence: bool,
     /// Where the ruleset says so; `None` for the default (allowed, unlimited).
     pub span: Option<Span>,
+    pub basis: Basis,
 }
 
 impl Default for OverridePolicy {
@@ -792,6 +808,7 @@ impl Default for OverridePolicy {
             within: None,
             with_evidence: false,
             span: None,
+            basis: Basis::default(),
         }
     }
 }

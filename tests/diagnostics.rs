@@ -37,7 +37,7 @@ fn rendered(ds: &[Diagnostic]) -> String {
 #[test]
 fn broken_rulesets() {
     insta::glob!("corpus/rulesets", "*.six", |path| {
-        let compiled = check_file(&relative(path));
+        let compiled = check_file(&relative(path), false);
         assert!(
             !compiled.diagnostics.is_empty(),
             "{} is in the broken corpus but gives no diagnostic",
@@ -177,4 +177,19 @@ fn formatter_refuses_a_layout_that_changes_the_file() {
     let changed = sixpoint::fmt::verify(&file, "// why\nframework g {}\n").expect_err("the name changed");
     assert!(sixpoint::fmt::verify(&file, "// why\nframework f {}\n").is_ok());
     insta::assert_snapshot!(rendered(&[lost_comment, changed]));
+}
+
+/// `tests/corpus/strict/*.six`, checked with `--strict`: rules that do not
+/// say where they come from.
+#[test]
+fn strict_rulesets() {
+    insta::glob!("corpus/strict", "*.six", |path| {
+        let compiled = check_file(&relative(path), true);
+        assert!(
+            !compiled.diagnostics.is_empty(),
+            "{} is in the strict corpus but gives no diagnostic",
+            path.display()
+        );
+        insta::assert_snapshot!(rendered(&compiled.diagnostics.0));
+    });
 }

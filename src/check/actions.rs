@@ -269,6 +269,7 @@ impl Checker<'_> {
             targets: owned,
             message,
             plan,
+            basis: a.basis.lower(),
             span: a.name.span,
         })
     }

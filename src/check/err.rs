@@ -86,3 +86,14 @@ pub fn too_many(file: &SourceFile, kind: &str, span: Span) -> Diagnostic {
         .label(span, format!("one {} more than {} {kind}", "declaration", u32::MAX))
         .help("split the ruleset into smaller frameworks")
 }
+
+/// The rule `what` at `span` carries neither `cite` nor `choice`.
+pub fn uncited(file: &SourceFile, what: &str, span: Span) -> Diagnostic {
+    Diagnostic::warning(Code::CheckUncited, format!("{what} does not say where it comes from"))
+        .in_file(file)
+        .label(span, "no `cite` or `choice` before this rule")
+        .help(
+            "on the line before it, write `cite \"…\"` naming the section of the source that says it, \
+             or `choice \"…\"` saying why the ruleset decides so",
+        )
+}

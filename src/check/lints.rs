@@ -1,10 +1,11 @@
 //! Lints that look at several declarations at once: quantifier bands that
-//! overlap or leave gaps, and skip rules that depend on what they skip.
+//! overlap or leave gaps, skip rules that depend on what they skip, and
+//! (for `check --strict`) rules that do not say where they come from.
 
 use std::collections::HashSet;
 
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, SourceFile};
 use crate::ir::*;
 
 use super::Checker;
@@ -174,4 +175,64 @@ pub(super) fn skip_cycles(c: &mut Checker<'_>, ir: &ProportionalityIr, p: &ast::
         }
     }
     c.diags.extend(found);
+}
+
+/// `check --strict`: every rule cites its source or says it is the
+/// ruleset's own choice. A rule line of a grade block stands on the block's
+/// basis; a block is uncited only when one of its lines has none at all.
+pub fn uncited(ruleset: &ast::Ruleset, file: &SourceFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut check = |basis: &ast::Basis, what: String, span: crate::diag::Span| {
+        if basis.is_empty() {
+            out.push(super::err::uncited(file, &what, span));
+        }
+    };
+    for item in &ruleset.items {
+        match item {
+            ast::Item::Requirement(r) => check(&r.basis, format!("requirement `{}`", r.name.node), r.name.span),
+            ast::Item::Grade(g) => {
+                let lines: Vec<&ast::Basis> = match &g.body {
+                    ast::GradeBody::FirstMatch(rules) => rules.iter().map(|r| &r.basis).collect(),
+                    ast::GradeBody::Table(_) => Vec::new(),
+                };
+                let all_own = !lines.is_empty() && lines.iter().all(|b| !b.is_empty());
+                if !all_own {
+                    check(&g.basis, "this grade block".into(), g.selector.span);
+                }
+            }
+            ast::Item::Aggregate(a) => check(&a.basis, "this aggregation".into(), a.span),
+            ast::Item::Overrides(o) => check(&o.basis, "the override policy".into(), o.span),
+            ast::Item::Action(a) => check(&a.basis, format!("action `{}`", a.name.node), a.name.span),
+            ast::Item::Proportionality(p) => {
+                for f in &p.first {
+                    check(&f.basis, "`first areas`".into(), f.span);
+                }
+                for s in &p.skips {
+                    check(&s.basis, "this skip rule".into(), s.span);
+                }
+                for e in &p.examines {
+                    check(&e.basis, "this examine rule".into(), e.span);
+                }
+            }
+            ast::Item::Capacity(c) => {
+                for x in &c.contexts {
+                    check(&x.basis, format!("context `{}`", x.name.node), x.name.span);
+                }
+                for x in &c.components {
+                    check(&x.basis, format!("component `{}`", x.name.node), x.name.span);
+                }
+                if let Some(rules) = &c.confidence {
+                    let all_own = rules.node.iter().all(|r| !r.basis.is_empty());
+                    if !all_own {
+                        check(&c.confidence_basis, "the confidence rules".into(), rules.span);
+                    }
+                }
+                if let Some(o) = &c.overall {
+                    check(&c.overall_basis, "the overall confidence".into(), o.span);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

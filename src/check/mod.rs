@@ -10,6 +10,7 @@ mod actions;
 mod err;
 mod expr;
 mod lints;
+pub(crate) use lints::uncited;
 mod tables;
 
 use std::collections::{HashMap, HashSet};
@@ -49,6 +50,7 @@ pub enum GradeHir {
 pub struct GradeDecl {
     pub body: GradeHir,
     pub selection: Vec<IndicatorId>,
+    pub basis: Basis,
     pub span: Span,
 }
 
@@ -70,6 +72,8 @@ pub struct Checked {
     pub grades: IdVec<GradeBlockId, GradeDecl>,
     pub area_agg: AggFn,
     pub question_agg: AggFn,
+    /// The bases of `aggregate areas` and `aggregate questions`.
+    pub agg_basis: [Basis; 2],
     pub proportionality: Option<ProportionalityIr>,
     pub capacity: Option<CapacityIr>,
     pub extensions: IdVec<ExtId, ExtensionIr>,
@@ -285,6 +289,7 @@ pub fn check(
                         within: o.within.as_ref().map(|w| w.node),
                         with_evidence: o.with_evidence,
                         span: Some(o.span),
+                        basis: o.basis.lower(),
                     })
                 }
             },
@@ -311,11 +316,11 @@ pub fn check(
                     ast::AggTarget::Areas => &mut area_agg,
                     ast::AggTarget::Questions => &mut question_agg,
                 };
-                if let Some((_, first)) = slot {
+                if let Some((_, first, _)) = slot {
                     c.diags
                         .push(err::duplicate(file, "aggregation", "aggregate", a.span, *first));
                 } else if let Some(f) = c.agg_fn(&a.function, None) {
-                    *slot = Some((f, a.span));
+                    *slot = Some((f, a.span, a.basis.lower()));
                 }
             }
             Item::Proportionality(p) => {
@@ -415,8 +420,12 @@ pub fn check(
         requirements,
         grades,
         // Lowest is the conservative default: an area is as good as its weakest indicator.
-        area_agg: area_agg.map_or(AggFn::Lowest, |(f, _)| f),
-        question_agg: question_agg.map_or(AggFn::Lowest, |(f, _)| f),
+        agg_basis: [
+            area_agg.as_ref().map(|a| a.2.clone()).unwrap_or_default(),
+            question_agg.as_ref().map(|a| a.2.clone()).unwrap_or_default(),
+        ],
+        area_agg: area_agg.map_or(AggFn::Lowest, |(f, _, _)| f),
+        question_agg: question_agg.map_or(AggFn::Lowest, |(f, _, _)| f),
         proportionality: proportionality.map(|(ir, _)| ir),
         capacity,
         extensions,
@@ -1122,6 +1131,7 @@ impl<'a> Checker<'a> {
                 message,
                 help: r.help.as_ref().map(|h| h.node.clone()),
                 reads_final,
+                basis: r.basis.lower(),
                 span: r.name.span,
             },
             selection,
@@ -1180,6 +1190,7 @@ impl<'a> Checker<'a> {
                 Some(outcome) => out.push(RuleIr {
                     outcome,
                     guard: if always { None } else { guard },
+                    basis: r.basis.lower(),
                     span: r.span,
                 }),
                 None => ok = false,
@@ -1202,6 +1213,7 @@ impl<'a> Checker<'a> {
         Some(GradeDecl {
             body,
             selection,
+            basis: g.basis.lower(),
             span: g.span,
         })
     }
@@ -1380,6 +1392,9 @@ impl<'a> Checker<'a> {
         for f in &p.first {
             let areas = self.area_ranges(&f.areas);
             ir.first.extend(areas);
+            if ir.first_basis.is_empty() {
+                ir.first_basis = f.basis.lower();
+            }
         }
         for s in &p.skips {
             let areas = self.area_ranges(&s.areas);
@@ -1387,6 +1402,7 @@ impl<'a> Checker<'a> {
                 ir.skips.push(SkipIr {
                     areas,
                     when,
+                    basis: s.basis.lower(),
                     span: s.span,
                 });
             }
@@ -1398,6 +1414,7 @@ impl<'a> Checker<'a> {
                     indicators,
                     when,
                     because: e.because.node.clone(),
+                    basis: e.basis.lower(),
                     span: e.span,
                 });
             }
@@ -1469,6 +1486,7 @@ impl<'a> Checker<'a> {
                 name: comp.name.node.clone(),
                 title: comp.title.node.clone(),
                 indicators,
+                basis: comp.basis.lower(),
             });
             self.counted(pushed, "components", comp.name.span)?;
         }
@@ -1505,12 +1523,20 @@ impl<'a> Checker<'a> {
                 description: ctx.description.node.clone(),
                 lowers,
                 by: ctx.by.node,
+                basis: ctx.basis.lower(),
             });
             self.counted(pushed, "contexts", ctx.name.span)?;
         }
         let scale = scale?;
         let rules = match &cap.confidence {
-            Some(rules) => self.rules(&rules.node, scale, Scope::Component)?,
+            Some(rules) => {
+                let own = cap.confidence_basis.lower();
+                let mut rules = self.rules(&rules.node, scale, Scope::Component)?;
+                for r in &mut rules {
+                    r.basis = r.basis.or(&own);
+                }
+                rules
+            }
             None => {
                 self.push(
                     Diagnostic::error(Code::CheckMissing, "the capacity judgement has no confidence rules")
@@ -1540,6 +1566,8 @@ impl<'a> Checker<'a> {
             rules,
             overall,
             statement,
+            confidence_basis: cap.confidence_basis.lower(),
+            overall_basis: cap.overall_basis.lower(),
         })
     }
 

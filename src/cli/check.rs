@@ -29,7 +29,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
     let mut entries = Vec::new();
     let mut all: Vec<Diagnostic> = Vec::new();
     for path in &args.rulesets {
-        let (what, diagnostics) = checked(path);
+        let (what, diagnostics) = checked(path, args.strict);
         let status = if what.is_none() {
             Status::Failed
         } else if diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
@@ -96,7 +96,7 @@ fn summary(path: &Path, what: Option<String>, status: Status, diagnostics: &diag
 
 /// Checks a ruleset, library or crosswalk: what it is when sound, and the
 /// diagnostics either way.
-fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
+fn checked(path: &Path, strict: bool) -> (Option<String>, diag::Diagnostics) {
     let is_crosswalk = sixpoint::source_io::read_text(path, sixpoint::source_io::Kind::Crosswalk)
         .is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
     if is_crosswalk {
@@ -122,7 +122,7 @@ fn checked(path: &Path) -> (Option<String>, diag::Diagnostics) {
         program,
         library,
         diagnostics,
-    } = driver::check_file(path);
+    } = driver::check_file(path, strict);
     let what = match (program, library) {
         (Some(p), _) => Some(format!(
             "`{}`, {} indicators in {} key areas",

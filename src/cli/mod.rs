@@ -106,6 +106,10 @@ pub struct CheckArgs {
     pub rulesets: Vec<PathBuf>,
     #[arg(long, default_value = "human", value_parser = CHECK_FORMATS)]
     pub format: OutputFormat,
+    /// Also warn on every rule that neither cites its source (`cite "…"`)
+    /// nor says it is the ruleset's own choice (`choice "…"`).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Args)]

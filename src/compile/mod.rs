@@ -26,6 +26,7 @@ pub fn lower(c: Checked) -> Program {
         grades,
         area_agg,
         question_agg,
+        agg_basis,
         proportionality,
         capacity,
         extensions,
@@ -47,18 +48,30 @@ pub fn lower(c: Checked) -> Program {
         }
     }
     let grade_blocks = grades.into_map(|g| {
+        // A rule line without a basis of its own stands on its block's.
         let rules = match g.body {
-            GradeHir::Rules(rules) => rules,
+            GradeHir::Rules(rules) => rules
+                .into_iter()
+                .map(|r| RuleIr {
+                    basis: r.basis.or(&g.basis),
+                    ..r
+                })
+                .collect(),
             GradeHir::Table { columns, rows } => rows
                 .into_iter()
                 .map(|row| RuleIr {
                     guard: row_guard(&columns, &row.cells),
                     outcome: row.outcome,
+                    basis: g.basis.clone(),
                     span: row.span,
                 })
                 .collect(),
         };
-        GradeBlockIr { rules, span: g.span }
+        GradeBlockIr {
+            rules,
+            basis: g.basis,
+            span: g.span,
+        }
     });
 
     let mut late: HashMap<IndicatorId, Vec<RequirementId>> = HashMap::new();
@@ -114,6 +127,7 @@ pub fn lower(c: Checked) -> Program {
         grade_blocks,
         area_agg,
         question_agg,
+        agg_basis,
         proportionality,
         capacity,
         extensions,

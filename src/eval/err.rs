@@ -4,7 +4,7 @@
 use std::fmt::Display;
 
 use crate::data::At;
-use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span, suggest};
+use crate::diag::{Basis, Code, Diagnostic, Severity, SourceFile, Span, suggest};
 use crate::ir::{ExtensionIr, Program, Rank};
 
 /// The data is for the framework `given`, not the ruleset's; the mismatch
@@ -131,7 +131,8 @@ pub(super) fn not_monotonic(
 }
 
 /// A finding in the data file at `at`, with the rule that raised it at
-/// `rule` in the ruleset, labelled `rule_label`.
+/// `rule` in the ruleset, labelled `rule_label`, and where that rule comes
+/// from (its basis), which the rule's note shows beside it.
 #[allow(clippy::too_many_arguments)]
 fn finding(
     p: &Program,
@@ -139,16 +140,22 @@ fn finding(
     (code, severity): (Code, Severity),
     message: String,
     at: Span,
-    rule: Span,
+    (rule, basis): (Span, &Basis),
     rule_label: &str,
     help: Option<String>,
 ) -> Diagnostic {
+    let note = if basis.is_empty() {
+        rule_label.to_string()
+    } else {
+        format!("{rule_label}, {basis}")
+    };
     Diagnostic::new(code, severity, message)
         .in_file(data)
         .label(at, "in this evaluation")
         .with_help(help)
+        .with_basis(basis.clone())
         .related(
-            Diagnostic::new(code, Severity::Advice, rule_label.to_string())
+            Diagnostic::new(code, Severity::Advice, note)
                 .in_file(&p.file)
                 .label(rule, rule_label.to_string()),
         )
@@ -164,7 +171,7 @@ pub(super) fn requirement_unmet(
     (indicator, name): (impl Display, &str),
     message: &str,
     at: Span,
-    rule: Span,
+    rule: (Span, &Basis),
     help: Option<String>,
 ) -> Diagnostic {
     finding(
@@ -187,7 +194,7 @@ pub(super) fn override_refused(
     indicator: impl Display,
     why: &str,
     at: Span,
-    rule: Span,
+    rule: (Span, &Basis),
 ) -> Diagnostic {
     let help = match p.overrides.within {
         _ if !p.overrides.allowed => {
@@ -218,7 +225,7 @@ pub(super) fn needs_judgement(
     indicator: impl Display,
     why: &str,
     at: Span,
-    rule: Span,
+    rule: (Span, &Basis),
 ) -> Diagnostic {
     finding(
         p,
@@ -240,7 +247,7 @@ pub(super) fn examine_gap(
     (indicator, title): (impl Display, &str),
     because: &str,
     at: Span,
-    rule: Span,
+    rule: (Span, &Basis),
 ) -> Diagnostic {
     finding(
         p,

@@ -51,17 +51,21 @@ pub struct Step {
     /// What the evidence gave: the values a rule that did not match read,
     /// the consequence of an unmet requirement.
     pub why: Option<String>,
+    /// Where the rule comes from: its citation or the ruleset's own choice.
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub basis: Basis,
     #[serde(skip)]
     pub span: Span,
 }
 
-fn step(p: &Program, span: Span, rule: String, result: &'static str, why: Option<String>) -> Step {
+fn step(p: &Program, (span, basis): (Span, &Basis), rule: String, result: &'static str, why: Option<String>) -> Step {
     let (file, line, col) = p.file.locate(span.start);
     Step {
         at: format!("{file}:{line}:{col}"),
         rule,
         result,
         why,
+        basis: basis.clone(),
         span,
     }
 }
@@ -80,7 +84,15 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
         super::Scope::Triggered(ks) => ks
             .iter()
             .filter_map(|k| p.proportionality.as_ref()?.examines.get(*k))
-            .map(|e| step(p, e.span, e.because.clone(), "called for", Some(e.because.clone())))
+            .map(|e| {
+                step(
+                    p,
+                    (e.span, &e.basis),
+                    e.because.clone(),
+                    "called for",
+                    Some(e.because.clone()),
+                )
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -94,7 +106,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
                 let area = p.areas[ind.area].number;
                 step(
                     p,
-                    sk.span,
+                    (sk.span, &sk.basis),
                     written(p, sk.span),
                     "skipped",
                     Some(format!("skips key area {area}, so {} is not graded", ind.id)),
@@ -143,7 +155,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
                     _ => ("unknown", Some(why_not(p, g, &env))),
                 },
             };
-            rules.push(step(p, rule.span, written(p, rule.span), result, why));
+            rules.push(step(p, (rule.span, &rule.basis), written(p, rule.span), result, why));
             if io.decided_by == Some(k) {
                 break;
             }
@@ -178,7 +190,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
                     _ => ("not applicable", Some(why_not(p, &r.expect, &env))),
                 },
             };
-            step(p, r.span, r.name.clone(), result, why)
+            step(p, (r.span, &r.basis), r.name.clone(), result, why)
         })
         .collect();
     let sources: Vec<&str> = facts
@@ -696,16 +708,30 @@ pub fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Optio
         message.push_str(&format!(" (the rules {would} {})", g(&e.derived)));
     }
     let label = |s: &Step| {
-        let text = match &s.why {
+        let mut text = match &s.why {
             Some(why) => format!("{}: {why}", s.result),
             None => s.result.to_string(),
         };
+        // The rules that decide say where they come from.
+        if matches!(s.result, "matched" | "unmet") && !s.basis.is_empty() {
+            text.push_str(&format!(" ({})", s.basis));
+        }
         (head(&p.file, s.span), text)
     };
     let mut labels: Vec<(Span, String)> = e
         .called_for
         .iter()
-        .map(|s| (head(&p.file, s.span), format!("calls for {}: {}", e.indicator, s.rule)))
+        .map(|s| {
+            let basis = if s.basis.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", s.basis)
+            };
+            (
+                head(&p.file, s.span),
+                format!("calls for {}: {}{basis}", e.indicator, s.rule),
+            )
+        })
         .collect();
     labels.extend(
         e.skipped_by

@@ -449,7 +449,7 @@ fn grade_indicator(
             (&ind.id, &req.name),
             &message,
             facts.span,
-            req.span,
+            (req.span, &req.basis),
             req.help.clone(),
         ));
         out.unmet.push(Unmet {
@@ -467,7 +467,7 @@ fn grade_indicator(
                 &ind.id,
                 why,
                 o.span,
-                p.overrides.span.unwrap_or(ind.span),
+                (p.overrides.span.unwrap_or(ind.span), &p.overrides.basis),
             ));
         } else {
             out.final_grade = Some(o.grade);
@@ -481,12 +481,16 @@ fn grade_indicator(
     }
     if let Some(why) = &out.judgement {
         out.secure = false;
-        let rule_span = ind.grade_block.map(|g| &p.grade_blocks[g]).map_or(ind.span, |blk| {
-            out.decided_by
-                .and_then(|k| blk.rules.get(k))
-                .map_or(blk.span, |r| r.span)
-        });
-        findings.push(err::needs_judgement(p, &b.file, &ind.id, why, facts.span, rule_span));
+        let none = Basis::default();
+        let rule = ind
+            .grade_block
+            .map(|g| &p.grade_blocks[g])
+            .map_or((ind.span, &none), |blk| {
+                out.decided_by
+                    .and_then(|k| blk.rules.get(k))
+                    .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis))
+            });
+        findings.push(err::needs_judgement(p, &b.file, &ind.id, why, facts.span, rule));
     }
     Ok(out)
 }
@@ -573,11 +577,12 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                     .map(|e| e.because.as_str())
                     .collect::<Vec<_>>()
                     .join("; ");
-                let span = rules
+                let none = Basis::default();
+                let rule = rules
                     .first()
                     .and_then(|k| p.proportionality.as_ref()?.examines.get(*k))
-                    .map_or(ind.span, |e| e.span);
-                findings.push(err::examine_gap(p, &b.file, (&ind.id, &ind.title), &because, at, span));
+                    .map_or((ind.span, &none), |e| (e.span, &e.basis));
+                findings.push(err::examine_gap(p, &b.file, (&ind.id, &ind.title), &because, at, rule));
             }
             Scope::InScope | Scope::Skipped => {}
         }

@@ -779,6 +779,8 @@ fn is_member(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::title_field
+            | Rule::cite_clause
+            | Rule::choice_clause
             | Rule::version_field
             | Rule::source_field
             | Rule::scale_field

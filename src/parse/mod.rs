@@ -453,8 +453,13 @@ impl<'f> Builder<'f> {
             _ => return Err(it.unexpected(&header)),
         };
         let mut items = Vec::new();
+        let mut basis = Basis::default();
         while let Some(c) = it.more() {
             let item = match c.as_rule() {
+                Rule::cite_clause | Rule::choice_clause => {
+                    self.basis_clause(c, &mut basis)?;
+                    continue;
+                }
                 Rule::import => Item::Import(self.import(c)?),
                 Rule::scale => Item::Scale(self.scale(c)?),
                 Rule::sources => Item::Sources(self.decl_list(c)?),
@@ -462,15 +467,30 @@ impl<'f> Builder<'f> {
                 Rule::owners => Item::Owners(self.decl_list(c)?),
                 Rule::facts => Item::Facts(self.decl_list(c)?),
                 Rule::actions => Item::Actions(self.decl_list(c)?),
-                Rule::action => Item::Action(self.action(c)?),
-                Rule::overrides => Item::Overrides(self.overrides(c)?),
+                Rule::action => Item::Action(Action {
+                    basis: std::mem::take(&mut basis),
+                    ..self.action(c)?
+                }),
+                Rule::overrides => Item::Overrides(Overrides {
+                    basis: std::mem::take(&mut basis),
+                    ..self.overrides(c)?
+                }),
                 Rule::measures => Item::Measures(self.decl_list(c)?),
                 Rule::weights => Item::Weights(self.weights(c)?),
                 Rule::quantifiers => Item::Quantifiers(self.quantifiers(c)?),
                 Rule::question => Item::Question(self.question(c)?),
-                Rule::requirement => Item::Requirement(self.requirement(c)?),
-                Rule::grade => Item::Grade(self.grade(c)?),
-                Rule::aggregate => Item::Aggregate(self.aggregate(c)?),
+                Rule::requirement => Item::Requirement(Requirement {
+                    basis: std::mem::take(&mut basis),
+                    ..self.requirement(c)?
+                }),
+                Rule::grade => Item::Grade(Grade {
+                    basis: std::mem::take(&mut basis),
+                    ..self.grade(c)?
+                }),
+                Rule::aggregate => Item::Aggregate(Aggregate {
+                    basis: std::mem::take(&mut basis),
+                    ..self.aggregate(c)?
+                }),
                 Rule::proportionality => Item::Proportionality(self.proportionality(c)?),
                 Rule::capacity => Item::Capacity(self.capacity(c)?),
                 Rule::extension => Item::Extension(self.extension(c)?),
@@ -533,6 +553,7 @@ impl<'f> Builder<'f> {
         };
         it.end()?;
         Ok(Overrides {
+            basis: Basis::default(),
             allowed,
             within,
             with_evidence,
@@ -772,6 +793,7 @@ impl<'f> Builder<'f> {
         let name = name_of(&it.next(Rule::ident)?);
         let mut a = Action {
             name,
+            basis: Basis::default(),
             scope: ActionScope::Evaluation,
             when: None,
             kind: None,
@@ -1066,6 +1088,7 @@ impl<'f> Builder<'f> {
             }
         }
         Ok(Requirement {
+            basis: Basis::default(),
             name,
             selector,
             expect,
@@ -1105,6 +1128,7 @@ impl<'f> Builder<'f> {
         };
         it.end()?;
         Ok(Grade {
+            basis: Basis::default(),
             selector,
             body,
             span: s,
@@ -1114,13 +1138,29 @@ impl<'f> Builder<'f> {
     /// The `grade_rule`s of `first match { … }` or `confidence { … }`.
     fn grade_rules(&mut self, p: Pair<'_, Rule>) -> Built<Vec<GradeRule>> {
         let mut it = self.parts(p);
-        let rules = it
-            .many(Rule::grade_rule)
-            .into_iter()
-            .map(|r| self.grade_rule(r))
-            .collect::<Built<_>>()?;
-        it.end()?;
+        let mut rules = Vec::new();
+        let mut basis = Basis::default();
+        while let Some(c) = it.more() {
+            match c.as_rule() {
+                Rule::cite_clause | Rule::choice_clause => self.basis_clause(c, &mut basis)?,
+                Rule::grade_rule => rules.push(GradeRule {
+                    basis: std::mem::take(&mut basis),
+                    ..self.grade_rule(c)?
+                }),
+                _ => return Err(it.unexpected(&c)),
+            }
+        }
         Ok(rules)
+    }
+
+    /// `cite "…"` or `choice "…"`, kept in `basis` for the rule that follows.
+    fn basis_clause(&mut self, p: Pair<'_, Rule>, basis: &mut Basis) -> Built<()> {
+        let slot = match p.as_rule() {
+            Rule::cite_clause => &mut basis.cite,
+            _ => &mut basis.choice,
+        };
+        *slot = Some(self.string(&self.only(p, Rule::string)?));
+        Ok(())
     }
 
     fn grade_rule(&mut self, p: Pair<'_, Rule>) -> Built<GradeRule> {
@@ -1135,6 +1175,7 @@ impl<'f> Builder<'f> {
         };
         it.end()?;
         Ok(GradeRule {
+            basis: Basis::default(),
             outcome,
             guard,
             span: s,
@@ -1250,6 +1291,7 @@ impl<'f> Builder<'f> {
         let function = it.next(Rule::ident)?;
         it.end()?;
         Ok(Aggregate {
+            basis: Basis::default(),
             target: Spanned::new(t, span(&target)),
             function: name_of(&function),
             span: s,
@@ -1261,20 +1303,31 @@ impl<'f> Builder<'f> {
     fn proportionality(&mut self, p: Pair<'_, Rule>) -> Built<Proportionality> {
         let s = span(&p);
         let (mut first, mut skips, mut examines) = (Vec::new(), Vec::new(), Vec::new());
+        let mut basis = Basis::default();
         let mut it = self.parts(p);
         while let Some(c) = it.more() {
             let cs = span(&c);
             match c.as_rule() {
+                Rule::cite_clause | Rule::choice_clause => self.basis_clause(c, &mut basis)?,
                 Rule::first_areas => {
                     let areas = self.area_list(self.only(c, Rule::area_list)?)?;
-                    first.push(FirstAreas { areas, span: cs });
+                    first.push(FirstAreas {
+                        areas,
+                        basis: std::mem::take(&mut basis),
+                        span: cs,
+                    });
                 }
                 Rule::skip_rule => {
                     let mut inner = self.parts(c);
                     let areas = self.area_list(inner.next(Rule::area_list)?)?;
                     let when = self.expr(inner.next(Rule::expr)?)?;
                     inner.end()?;
-                    skips.push(SkipRule { areas, when, span: cs });
+                    skips.push(SkipRule {
+                        areas,
+                        when,
+                        basis: std::mem::take(&mut basis),
+                        span: cs,
+                    });
                 }
                 Rule::examine_rule => {
                     let mut inner = self.parts(c);
@@ -1286,6 +1339,7 @@ impl<'f> Builder<'f> {
                         indicators,
                         when,
                         because,
+                        basis: std::mem::take(&mut basis),
                         span: cs,
                     });
                 }
@@ -1308,17 +1362,26 @@ impl<'f> Builder<'f> {
         let area = self.int(&it.next(Rule::int)?);
         let (mut confidence_scale, mut confidence, mut overall, mut statement) = (None, None, None, None);
         let (mut contexts, mut components) = (Vec::new(), Vec::new());
+        let (mut basis, mut confidence_basis, mut overall_basis) = Default::default();
         let block = "the capacity block";
         while let Some(c) = it.more() {
             let at = span(&c);
             match c.as_rule() {
+                Rule::cite_clause | Rule::choice_clause => self.basis_clause(c, &mut basis)?,
                 Rule::confidence_scale => {
                     let n = name_of(&self.only(c, Rule::ident)?);
                     self.once(&mut confidence_scale, n, at, "`confidence scale`", block);
                 }
-                Rule::context_decl => contexts.push(self.context_decl(c)?),
-                Rule::component => components.push(self.component(c)?),
+                Rule::context_decl => contexts.push(ContextDecl {
+                    basis: std::mem::take(&mut basis),
+                    ..self.context_decl(c)?
+                }),
+                Rule::component => components.push(Component {
+                    basis: std::mem::take(&mut basis),
+                    ..self.component(c)?
+                }),
                 Rule::confidence_rules => {
+                    confidence_basis = std::mem::take(&mut basis);
                     let rules = self.grade_rules(c)?;
                     self.once(
                         &mut confidence,
@@ -1329,6 +1392,7 @@ impl<'f> Builder<'f> {
                     );
                 }
                 Rule::overall => {
+                    overall_basis = std::mem::take(&mut basis);
                     let n = name_of(&self.only(c, Rule::ident)?);
                     self.once(&mut overall, n, at, "`overall`", block);
                 }
@@ -1347,6 +1411,8 @@ impl<'f> Builder<'f> {
             confidence: confidence.map(|t| t.0),
             overall: overall.map(|t| t.0),
             statement: statement.map(|t| t.0),
+            confidence_basis,
+            overall_basis,
             span: s,
         })
     }
@@ -1363,6 +1429,7 @@ impl<'f> Builder<'f> {
         let by = self.int(&it.next(Rule::int)?);
         it.end()?;
         Ok(ContextDecl {
+            basis: Basis::default(),
             name,
             description,
             lowers,
@@ -1380,6 +1447,7 @@ impl<'f> Builder<'f> {
         let from = self.selector(it.next(Rule::selector)?)?;
         it.end()?;
         Ok(Component {
+            basis: Basis::default(),
             name,
             title,
             from,

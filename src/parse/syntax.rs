@@ -220,6 +220,8 @@ const GROUPS: &[Group] = &[
         members: &[
             "`import`",
             "an `import`",
+            "`cite`",
+            "`choice`",
             "`owners`",
             "`facts`",
             "`actions`",
@@ -538,6 +540,8 @@ pub(crate) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_overall
             | Rule::kw_statement
             | Rule::kw_extension
+            | Rule::kw_cite
+            | Rule::kw_choice
             | Rule::kw_not
             | Rule::kw_secure
             | Rule::kw_graded
@@ -657,6 +661,8 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_overall => "`overall`",
         Rule::kw_statement => "`statement`",
         Rule::kw_extension => "`extension`",
+        Rule::kw_cite => "`cite`",
+        Rule::kw_choice => "`choice`",
         Rule::kw_not => "`not`",
         Rule::kw_secure => "`secure`",
         Rule::kw_graded => "`graded`",
@@ -671,6 +677,9 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         // ruleset
         Rule::ruleset => "a `framework` or `library` header",
         Rule::item => "a declaration",
+        Rule::basis => "`cite \"…\"` or `choice \"…\"`",
+        Rule::cite_clause => "`cite \"where the source says it\"`",
+        Rule::choice_clause => "`choice \"why the ruleset decides so\"`",
         Rule::framework => "the `framework` header",
         Rule::library => "the `library` header",
         Rule::import => "an `import`",

@@ -123,9 +123,18 @@ pub(super) fn notes(i: &IndicatorReport) -> Vec<String> {
     if let Some(j) = &i.judgement {
         out.push(format!("judgement required: {j}"));
     }
+    // Where the deciding rule comes from, so the grade can be defended.
+    if !i.grade_basis.is_empty() && (i.final_grade.is_some() || i.judgement.is_some()) {
+        out.push(format!("rule: {}", i.grade_basis));
+    }
     for u in &i.unmet {
+        let basis = if u.basis.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", u.basis)
+        };
         out.push(format!(
-            "{} ({}): {}",
+            "{} ({}): {}{basis}",
             u.requirement,
             u.consequence.join(", "),
             u.message
@@ -211,9 +220,14 @@ pub fn render_human(r: &Report) -> String {
             let _ = writeln!(out, "  skipped areas {}", list(&plan.skipped));
         }
         for t in &plan.triggered {
+            let basis = if t.basis.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", t.basis)
+            };
             let _ = writeln!(
                 out,
-                "  examine {} because {} (rule at {})",
+                "  examine {} because {} (rule at {}{basis})",
                 t.indicators.join(", "),
                 t.because,
                 t.rule_at

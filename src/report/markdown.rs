@@ -82,7 +82,12 @@ pub fn render_markdown(r: &Report) -> String {
             let _ = writeln!(out, "- Skipped: key areas {}", list(&plan.skipped));
         }
         for t in &plan.triggered {
-            let _ = writeln!(out, "- Examine {}: {}", t.indicators.join(", "), t.because);
+            let basis = if t.basis.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", t.basis)
+            };
+            let _ = writeln!(out, "- Examine {}: {}{basis}", t.indicators.join(", "), t.because);
         }
     }
     if let Some(c) = &r.capacity {

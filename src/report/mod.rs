@@ -8,7 +8,7 @@ pub mod sarif;
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Location, Severity};
+use crate::diag::{Basis, Diagnostic, Location, Severity};
 use crate::eval::actions::ActionOutcome;
 use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
@@ -131,6 +131,10 @@ pub struct IndicatorReport {
     /// Where the rule that decided the grade is written, as `file:line`
     /// (the ruleset or a library it imports).
     pub decided_at: Option<String>,
+    /// Where the rule that decided comes from: the section of the source
+    /// it cites, or the ruleset's own choice.
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub grade_basis: Basis,
     pub judgement: Option<String>,
     pub unmet: Vec<UnmetReport>,
     pub evidence: Option<EvidenceReport>,
@@ -198,6 +202,8 @@ pub struct UnmetReport {
     pub requirement: String,
     pub message: String,
     pub consequence: Vec<String>,
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub basis: Basis,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -227,6 +233,8 @@ pub struct TriggerReport {
     pub because: String,
     /// Where the trigger is written, as `file:line`.
     pub rule_at: String,
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub basis: Basis,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -262,6 +270,9 @@ pub struct FindingReport {
     pub help: Option<String>,
     /// Where the rule behind the finding is, in the ruleset.
     pub rule: Option<Location>,
+    /// Where that rule comes from.
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub basis: Basis,
 }
 
 impl FindingReport {
@@ -273,6 +284,7 @@ impl FindingReport {
             location: d.location(),
             help: d.help.clone(),
             rule: d.related.first().and_then(Diagnostic::location),
+            basis: d.basis.as_deref().cloned().unwrap_or_default(),
         }
     }
 }
@@ -297,11 +309,12 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
             .collect(),
         _ => Vec::new(),
     };
-    let decided_at = o.decided_by.and_then(|k| {
-        let block = &p.grade_blocks[ind.grade_block?];
-        let rule = block.rules.get(k)?;
-        Some(written_at(p, rule.span))
-    });
+    let decided = o.decided_by.and_then(|k| p.grade_blocks[ind.grade_block?].rules.get(k));
+    let decided_at = decided.map(|rule| written_at(p, rule.span));
+    let grade_basis = match decided {
+        Some(rule) if o.scope != Scope::Skipped => rule.basis.clone(),
+        _ => Basis::default(),
+    };
     let evidence = o.has_evidence.then(|| {
         let f = &o.facts;
         EvidenceReport {
@@ -375,6 +388,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
         travel: TravelReport::default(),
         secure: !skipped && o.has_evidence && o.secure,
         decided_at: if skipped { None } else { decided_at },
+        grade_basis,
         judgement: if skipped { None } else { o.judgement.clone() },
         unmet: if skipped {
             Vec::new()
@@ -397,6 +411,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
                         requirement: r.name.clone(),
                         message: u.message.clone(),
                         consequence,
+                        basis: r.basis.clone(),
                     }
                 })
                 .collect()
@@ -500,6 +515,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
                     indicators: e.indicators.iter().map(|&i| p.indicators[i].id.clone()).collect(),
                     because: e.because.clone(),
                     rule_at: written_at(p, e.span),
+                    basis: e.basis.clone(),
                 })
                 .collect(),
         }),
