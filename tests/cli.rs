@@ -759,10 +759,10 @@ fn a_wrong_expectation_fails_with_expected_and_actual() {
     );
     // Untested rules are named where they are written, with their text.
     assert!(
-        out.contains("rulesets/lib/hmie-evidence.six:131  excellent when strengths.major >= 2 and weaknesses == 0"),
+        out.contains("rulesets/lib/hmie-evidence.six:133  excellent when strengths.major >= 2 and weaknesses == 0"),
         "{out}"
     );
-    assert!(out.contains("rulesets/generic-2006.six:318  skip areas 3..8"), "{out}");
+    assert!(out.contains("rulesets/generic-2006.six:319  skip areas 3..8"), "{out}");
 }
 
 #[test]
@@ -787,7 +787,7 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     for id in ["5.1", "6.2", "7.2"] {
         let block = report(id);
         // The examine rule is shown where it is written, with its reason.
-        assert!(block.contains("rulesets/generic-2006.six:326:3"), "{block}");
+        assert!(block.contains("rulesets/generic-2006.six:327:3"), "{block}");
         assert!(
             block.contains(&format!("calls for {id}: impact on nurture or inclusion")),
             "{block}"
@@ -858,7 +858,7 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     assert_eq!(json[0]["skipped_by"], serde_json::Value::Null);
     assert_eq!(rules[1]["result"], "no");
     assert_eq!(rules[1]["why"], "strengths.major is 1, not >= 2");
-    assert_eq!(rules[1]["at"], "rulesets/lib/hmie-evidence.six:131:3");
+    assert_eq!(rules[1]["at"], "rulesets/lib/hmie-evidence.six:133:3");
 
     // Where no single change does it, two changes together.
     let o = sixpoint()
@@ -894,7 +894,7 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
         out.contains("3.1 Impact on staff: not graded, its key area is skipped"),
         "{out}"
     );
-    assert!(out.contains("rulesets/generic-2006.six:318:3"), "{out}");
+    assert!(out.contains("rulesets/generic-2006.six:319:3"), "{out}");
     assert!(out.contains("skips key area 3, so 3.1 is not graded"), "{out}");
     assert!(out.contains("no entry for 3.1 here"), "{out}");
 }
