@@ -837,7 +837,7 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     assert!(out.contains("no: strengths.major is 1, not >= 2"), "{out}");
     assert!(out.contains("met: sources is 3"), "{out}");
     assert!(out.contains("evidence: 4 items from performance_data"), "{out}");
-    assert!(out.contains("seeds/generic-2006/weak-nurture.yaml:45:3"), "{out}");
+    assert!(out.contains("seeds/generic-2006/weak-nurture.yaml:53:3"), "{out}");
     assert!(out.contains("key area 2 Impact on users"), "{out}");
     assert!(out.contains("rises to good if the important weakness"), "{out}");
 
