@@ -685,7 +685,7 @@ fn diff_names_the_evaluations_and_indicators_a_threshold_moves() {
     // The claims of very good are no longer supported: the run now has findings.
     assert!(out.contains("  status clean → findings"), "{out}");
     assert!(
-        out.contains("2 of 6 evaluations change; 0 indicator(s) move up a level or more, 6 down"),
+        out.contains("3 of 6 evaluations change; 0 indicator(s) move up a level or more, 7 down"),
         "{out}"
     );
     assert!(out.contains("before\\after"), "{out}");
@@ -754,15 +754,15 @@ fn a_wrong_expectation_fails_with_expected_and_actual() {
     // One case exercises little: coverage names what it left untested.
     assert!(out.contains("requirement not exercised:"), "{out}");
     assert!(
-        out.contains("rulesets/lib/hmie-evidence.six:94  stakeholders_agree"),
+        out.contains("rulesets/lib/hmie-evidence.six:100  stakeholders_agree"),
         "{out}"
     );
     // Untested rules are named where they are written, with their text.
     assert!(
-        out.contains("rulesets/generic-2006.six:210       | >= 2 | 0 | 0    | -> excellent"),
+        out.contains("rulesets/lib/hmie-evidence.six:133  excellent when strengths.major >= 2 and weaknesses == 0"),
         "{out}"
     );
-    assert!(out.contains("rulesets/generic-2006.six:235  skip areas 3..8"), "{out}");
+    assert!(out.contains("rulesets/generic-2006.six:319  skip areas 3..8"), "{out}");
 }
 
 #[test]
@@ -787,7 +787,7 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     for id in ["5.1", "6.2", "7.2"] {
         let block = report(id);
         // The examine rule is shown where it is written, with its reason.
-        assert!(block.contains("rulesets/generic-2006.six:240:3"), "{block}");
+        assert!(block.contains("rulesets/generic-2006.six:327:3"), "{block}");
         assert!(
             block.contains(&format!("calls for {id}: impact on nurture or inclusion")),
             "{block}"
@@ -802,11 +802,23 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
         five_one.contains("rises to adequate if one important strength from any source is added"),
         "{five_one}"
     );
-    assert!(
-        five_one.contains("secure if one item from performance_data or observation is added"),
-        "{five_one}"
-    );
     insta::assert_snapshot!(out);
+    // Triangulation wants stakeholders' views: the one source kind that makes 1.2 secure.
+    let o = sixpoint()
+        .args([
+            "explain",
+            "--indicator",
+            "1.2",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/thin-evidence.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("secure if one item from stakeholder_views is added"),
+        "{}",
+        stdout(&o)
+    );
 
     let o = sixpoint()
         .args([
@@ -825,7 +837,7 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     assert!(out.contains("no: strengths.major is 1, not >= 2"), "{out}");
     assert!(out.contains("met: sources is 3"), "{out}");
     assert!(out.contains("evidence: 4 items from performance_data"), "{out}");
-    assert!(out.contains("seeds/generic-2006/weak-nurture.yaml:45:3"), "{out}");
+    assert!(out.contains("seeds/generic-2006/weak-nurture.yaml:53:3"), "{out}");
     assert!(out.contains("key area 2 Impact on users"), "{out}");
     assert!(out.contains("rises to good if the important weakness"), "{out}");
 
@@ -846,7 +858,7 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     assert_eq!(json[0]["skipped_by"], serde_json::Value::Null);
     assert_eq!(rules[1]["result"], "no");
     assert_eq!(rules[1]["why"], "strengths.major is 1, not >= 2");
-    assert_eq!(rules[1]["at"], "rulesets/lib/hmie-evidence.six:117:3");
+    assert_eq!(rules[1]["at"], "rulesets/lib/hmie-evidence.six:133:3");
 
     // Where no single change does it, two changes together.
     let o = sixpoint()
@@ -882,7 +894,7 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
         out.contains("3.1 Impact on staff: not graded, its key area is skipped"),
         "{out}"
     );
-    assert!(out.contains("rulesets/generic-2006.six:235:3"), "{out}");
+    assert!(out.contains("rulesets/generic-2006.six:319:3"), "{out}");
     assert!(out.contains("skips key area 3, so 3.1 is not graded"), "{out}");
     assert!(out.contains("no entry for 3.1 here"), "{out}");
 }
