@@ -3,7 +3,41 @@
 
 use std::fmt::Write;
 
+use crate::diag::Basis;
+
 use super::{AreaReport, IndicatorReport, NodeReport, QuestionReport, Report, TravelReport};
+
+/// The rules' sources, numbered in the order a report first cites them: a
+/// line says `[2]` and the list at the end says what [2] is, so that a long
+/// citation is written once however many findings rest on it.
+#[derive(Default)]
+pub(super) struct Sources(Vec<Basis>);
+
+impl Sources {
+    /// ` [n]` for `b`, numbering it if new; nothing for an empty basis.
+    pub(super) fn mark(&mut self, b: &Basis) -> String {
+        if b.is_empty() {
+            return String::new();
+        }
+        let n = match self.0.iter().position(|x| x == b) {
+            Some(k) => k + 1,
+            None => {
+                self.0.push(b.clone());
+                self.0.len()
+            }
+        };
+        format!(" [{n}]")
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `[n] per …` for every source cited, in order.
+    pub(super) fn list(&self) -> impl Iterator<Item = String> + '_ {
+        self.0.iter().enumerate().map(|(k, b)| format!("[{}] {b}", k + 1))
+    }
+}
 
 pub(super) fn grade(g: &Option<String>) -> String {
     g.as_deref().unwrap_or("-").replace('_', " ")
@@ -18,14 +52,14 @@ pub(super) fn node_grade(g: &Option<String>, d: &NodeReport) -> String {
 }
 
 /// What a node's line needs said beneath it: why judgement is required, and
-/// where the rule that decided comes from. Shared with the Markdown report.
-pub(super) fn node_notes(d: &NodeReport) -> Vec<String> {
+/// the source of the rule that decided. Shared with the Markdown report.
+pub(super) fn node_notes(d: &NodeReport, sources: &mut Sources) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(j) = &d.judgement {
-        out.push(format!("judgement required: {j}"));
-    }
-    if !d.grade_basis.is_empty() {
-        out.push(format!("rule: {}", d.grade_basis));
+    let mark = sources.mark(&d.grade_basis);
+    match &d.judgement {
+        Some(j) => out.push(format!("judgement required: {j}{mark}")),
+        None if !mark.is_empty() => out.push(format!("decided by a rule{mark}")),
+        None => {}
     }
     out
 }
@@ -73,7 +107,7 @@ pub(super) fn listed(a: &AreaReport) -> impl Iterator<Item = &IndicatorReport> {
         .filter(move |i| shown && (i.scope != "in_scope" || i.evaluated))
 }
 
-fn indicator_line(out: &mut String, i: &IndicatorReport) {
+fn indicator_line(out: &mut String, i: &IndicatorReport, sources: &mut Sources) {
     let state = state(i, "secure", "not secure");
     let claimed = i
         .claimed
@@ -89,7 +123,7 @@ fn indicator_line(out: &mut String, i: &IndicatorReport) {
         state,
         claimed
     );
-    for note in notes(i) {
+    for note in notes(i, sources) {
         let _ = writeln!(out, "          {note}");
     }
 }
@@ -110,8 +144,11 @@ pub(super) fn lowered(comp: &super::ComponentReport) -> Option<String> {
 /// What an indicator's line needs said beneath it: an override and its
 /// rationale, a cap, travel, why it was examined, judgement required,
 /// requirements not met, evidence to consider. Shared with the Markdown report.
-pub(super) fn notes(i: &IndicatorReport) -> Vec<String> {
+pub(super) fn notes(i: &IndicatorReport, sources: &mut Sources) -> Vec<String> {
     let mut out = Vec::new();
+    // The source of the rule that graded it, where one did.
+    let graded = i.final_grade.is_some() || i.judgement.is_some();
+    let rule = if graded { sources.mark(&i.grade_basis) } else { String::new() };
     match &i.override_ {
         Some(o) => {
             let by = o.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
@@ -141,23 +178,17 @@ pub(super) fn notes(i: &IndicatorReport) -> Vec<String> {
     for why in &i.triggered_because {
         out.push(format!("examined because {why}"));
     }
-    if let Some(j) = &i.judgement {
-        out.push(format!("judgement required: {j}"));
-    }
-    // Where the deciding rule comes from, so the grade can be defended.
-    if !i.grade_basis.is_empty() && (i.final_grade.is_some() || i.judgement.is_some()) {
-        out.push(format!("rule: {}", i.grade_basis));
+    match &i.judgement {
+        Some(j) => out.push(format!("judgement required: {j}{rule}")),
+        None if !rule.is_empty() => out.push(format!("graded by rule{rule}")),
+        None => {}
     }
     for u in &i.unmet {
-        let basis = if u.basis.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", u.basis)
-        };
         out.push(format!(
-            "{} ({}): {}{basis}",
+            "{} ({}){}: {}",
             u.requirement,
             u.consequence.join(", "),
+            sources.mark(&u.basis),
             u.message
         ));
     }
@@ -198,10 +229,11 @@ pub fn render_human(r: &Report) -> String {
         let period = p.period.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
         let _ = writeln!(out, "compared with {}{}", p.file, period);
     }
+    let mut sources = Sources::default();
     if let Some(o) = &r.overall {
         let _ = writeln!(out);
         let _ = writeln!(out, "{:<64} {}", "Overall rating", node_grade(&o.rating, o));
-        for note in node_notes(o) {
+        for note in node_notes(o, &mut sources) {
             let _ = writeln!(out, "  {note}");
         }
     }
@@ -213,7 +245,7 @@ pub fn render_human(r: &Report) -> String {
             let _ = writeln!(out, "{:<64} {t}", "");
         }
         if !global {
-            for note in node_notes(&q.decision) {
+            for note in node_notes(&q.decision, &mut sources) {
                 let _ = writeln!(out, "  {note}");
             }
         }
@@ -235,14 +267,14 @@ pub fn render_human(r: &Report) -> String {
                 truncate(&title, 59),
                 node_grade(&a.grade, &a.decision)
             );
-            for note in node_notes(&a.decision) {
+            for note in node_notes(&a.decision, &mut sources) {
                 let _ = writeln!(out, "     {note}");
             }
             if let Some(t) = travel(&a.travel) {
                 let _ = writeln!(out, "     {:<59} {t}", "");
             }
             for i in listed(a) {
-                indicator_line(&mut out, i);
+                indicator_line(&mut out, i, &mut sources);
             }
         }
     }
@@ -256,17 +288,13 @@ pub fn render_human(r: &Report) -> String {
             let _ = writeln!(out, "  skipped areas {}", list(&plan.skipped));
         }
         for t in &plan.triggered {
-            let basis = if t.basis.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", t.basis)
-            };
             let _ = writeln!(
                 out,
-                "  examine {} because {} (rule at {}{basis})",
+                "  examine {} because {} (rule at {}){}",
                 t.indicators.join(", "),
                 t.because,
-                t.rule_at
+                t.rule_at,
+                sources.mark(&t.basis)
             );
         }
     }
@@ -329,6 +357,13 @@ pub fn render_human(r: &Report) -> String {
                     let _ = writeln!(out, "     {label}: {v}");
                 }
             }
+        }
+    }
+    if !sources.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Where the rules come from");
+        for line in sources.list() {
+            let _ = writeln!(out, "  {line}");
         }
     }
     let s = &r.summary;

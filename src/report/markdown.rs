@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::human::{grade, listed, lowered, node_grade, node_notes, notes, question_grade, state, travel};
+use super::human::{Sources, grade, listed, lowered, node_grade, node_notes, notes, question_grade, state, travel};
 use super::{FindingReport, Report};
 
 /// Text safe in a table cell: no pipe ends the cell, no newline the row.
@@ -30,9 +30,10 @@ pub fn render_markdown(r: &Report) -> String {
         let _ = write!(out, ", compared with `{}`{period}", p.file);
     }
     let _ = writeln!(out, ".");
+    let mut sources = Sources::default();
     if let Some(o) = &r.overall {
         let _ = writeln!(out, "\n## Overall rating — {}", node_grade(&o.rating, o));
-        for note in node_notes(o) {
+        for note in node_notes(o, &mut sources) {
             let _ = writeln!(out, "\n{note}.");
         }
     }
@@ -43,7 +44,7 @@ pub fn render_markdown(r: &Report) -> String {
             let _ = writeln!(out, "\n{t}.");
         }
         if !global {
-            for note in node_notes(&q.decision) {
+            for note in node_notes(&q.decision, &mut sources) {
                 let _ = writeln!(out, "\n{note}.");
             }
         }
@@ -63,7 +64,7 @@ pub fn render_markdown(r: &Report) -> String {
             if let Some(t) = travel(&a.travel) {
                 let _ = writeln!(out, "\n{t}.");
             }
-            for note in node_notes(&a.decision) {
+            for note in node_notes(&a.decision, &mut sources) {
                 let _ = writeln!(out, "\n{note}.");
             }
             let shown: Vec<_> = listed(a).collect();
@@ -81,7 +82,7 @@ pub fn render_markdown(r: &Report) -> String {
                     i.id,
                     cell(&i.title),
                     grade(&i.final_grade),
-                    cell(&notes(i).join("; "))
+                    cell(&notes(i, &mut sources).join("; "))
                 );
             }
         }
@@ -96,12 +97,8 @@ pub fn render_markdown(r: &Report) -> String {
             let _ = writeln!(out, "- Skipped: key areas {}", list(&plan.skipped));
         }
         for t in &plan.triggered {
-            let basis = if t.basis.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", t.basis)
-            };
-            let _ = writeln!(out, "- Examine {}: {}{basis}", t.indicators.join(", "), t.because);
+            let mark = sources.mark(&t.basis);
+            let _ = writeln!(out, "- Examine {}: {}{mark}", t.indicators.join(", "), t.because);
         }
     }
     if let Some(c) = &r.capacity {
@@ -173,11 +170,18 @@ pub fn render_markdown(r: &Report) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- **{severity}** `{}`{}: {}.{help}",
+                "- **{severity}** `{}`{}: {}.{}{help}",
                 f.code,
                 location(f),
-                f.message.trim_end_matches('.')
+                f.message.trim_end_matches('.'),
+                sources.mark(&f.basis)
             );
+        }
+    }
+    if !sources.is_empty() {
+        let _ = writeln!(out, "\n## Where the rules come from\n");
+        for line in sources.list() {
+            let _ = writeln!(out, "- {line}");
         }
     }
     let s = &r.summary;
