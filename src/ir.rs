@@ -424,6 +424,8 @@ pub enum Piece {
     IndicatorTitle,
     Organisation,
     Confidence,
+    /// The overall capacity for improvement, after contextual factors.
+    Capacity,
     /// The title of the theme an action is for.
     ThemeTitle,
     /// The number and title of the key area an action is for.

@@ -73,9 +73,12 @@ pub struct Expect {
     /// Key areas proportionality skips (exactly these).
     #[serde(default)]
     pub skipped: Option<Vec<u32>>,
-    /// The overall confidence in the capacity to improve.
+    /// The overall confidence in the evidence behind the capacity judgement.
     #[serde(default)]
     pub confidence: Option<String>,
+    /// The overall capacity for improvement, after contextual factors.
+    #[serde(default)]
+    pub capacity: Option<String>,
     /// Action rules that fire (at least these).
     #[serde(default)]
     pub actions: Vec<String>,
@@ -322,6 +325,14 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
             .and_then(|c| c.overall.clone())
             .unwrap_or_else(|| "none".into());
         compare("confidence".into(), conf.clone(), actual);
+    }
+    if let Some(cap) = &c.expect.capacity {
+        let actual = report
+            .capacity
+            .as_ref()
+            .and_then(|c| c.capacity.clone())
+            .unwrap_or_else(|| "none".into());
+        compare("capacity".into(), cap.clone(), actual);
     }
     let fired: BTreeSet<&str> = report.actions.iter().map(|a| a.rule.as_str()).collect();
     for a in &c.expect.actions {

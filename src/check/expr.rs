@@ -679,6 +679,7 @@ impl Checker<'_> {
                 ("owner", _) if self.in_action => Some(Piece::Owner),
                 ("organisation", _) => Some(Piece::Organisation),
                 ("confidence", Scope::Component) => Some(Piece::Confidence),
+                ("capacity", Scope::Component) => Some(Piece::Capacity),
                 _ => None,
             };
             if let Some(p) = special {
@@ -697,7 +698,7 @@ impl Checker<'_> {
                         Scope::Indicator { .. } => {
                             INDICATOR_VARS.iter().filter(|v| !v.ends_with('.')).copied().collect()
                         }
-                        Scope::Component => vec!["confidence", "organisation"],
+                        Scope::Component => vec!["confidence", "capacity", "organisation"],
                         Scope::Area => vec!["area", "title", "grade", "previous", "organisation"],
                         Scope::Plan | Scope::Node => vec!["organisation"],
                     };

@@ -114,7 +114,7 @@ fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner:
             Piece::IndicatorId => out.push_str(ind.map_or("", |i| i.id.as_str())),
             Piece::IndicatorTitle => out.push_str(ind.map_or("", |i| i.title.as_str())),
             Piece::Organisation => out.push_str(org),
-            Piece::Confidence => {}
+            Piece::Confidence | Piece::Capacity => {}
             Piece::ThemeTitle => {
                 if let (Some(i), Target::Theme(_, k)) = (ind, target)
                     && let Some(th) = i.themes.get(k as usize)

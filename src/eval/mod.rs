@@ -132,10 +132,14 @@ pub struct ComponentOutcome {
     pub graded: usize,
     pub secure: usize,
     pub grade: Option<Rank>,
-    /// Confidence from the rules, before context.
+    /// Confidence in the evidence and evaluations, from the confidence
+    /// rules. Contextual factors do not touch it (002, end of §2.5).
     pub base: Option<Rank>,
-    /// After contextual factors.
+    /// The same: kept for the report's `confidence`.
     pub confidence: Option<Rank>,
+    /// The capacity for improvement of the component: its grade, lowered
+    /// by the contextual factors the ruleset weighs against it.
+    pub capacity: Option<Rank>,
     pub lowered_by: Vec<ContextId>,
     /// Examined indicators whose grade is missing or not secure.
     pub caveats: Vec<IndicatorId>,
@@ -144,7 +148,10 @@ pub struct ComponentOutcome {
 #[derive(Clone, Debug)]
 pub struct CapacityOutcome {
     pub components: IdVec<ComponentId, ComponentOutcome>,
+    /// Overall confidence in the evidence and evaluations.
     pub overall: Option<Rank>,
+    /// Overall capacity for improvement, on the grading scale.
+    pub capacity: Option<Rank>,
     pub statement: String,
 }
 
@@ -520,8 +527,9 @@ fn render(
             Piece::IndicatorTitle => out.push_str(ind.map_or("", |i| i.title.as_str())),
             Piece::Organisation => out.push_str(org),
             Piece::Confidence => out.push_str(confidence.unwrap_or("unknown")),
-            // Only action messages have a theme, area or owner; see `actions`.
-            Piece::ThemeTitle | Piece::AreaNumber | Piece::AreaTitle | Piece::Owner => {}
+            // Only action messages have a theme, area or owner (see
+            // `actions`); only the capacity statement a capacity.
+            Piece::ThemeTitle | Piece::AreaNumber | Piece::AreaTitle | Piece::Owner | Piece::Capacity => {}
             Piece::Value(e, ty) => {
                 let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);
                 out.push_str(&show(p, &v, *ty));
@@ -907,6 +915,7 @@ fn capacity(
             grade: None,
             base: None,
             confidence: None,
+            capacity: None,
             lowered_by: Vec::new(),
             caveats: Vec::new(),
         };
@@ -949,14 +958,19 @@ fn capacity(
                 break;
             }
         }
-        let mut conf = c.base;
+        // Contextual factors weigh on the capacity to improve, not on the
+        // confidence in the evidence: the guide's own example keeps high
+        // confidence with senior posts about to fall vacant.
+        c.confidence = c.base;
+        let mut capacity = c.grade;
         for (k, ctx) in cap.contexts.iter_enumerated() {
             if b.contexts[k] && ctx.lowers.contains(&ci) {
                 c.lowered_by.push(k);
-                conf = conf.map(|r| r.saturating_sub(ctx.by.min(u32::from(Rank::MAX)) as Rank));
+                let by = Rank::try_from(ctx.by).unwrap_or(Rank::MAX);
+                capacity = capacity.map(|r| r.saturating_sub(by));
             }
         }
-        c.confidence = conf;
+        c.capacity = capacity;
         if c.base.is_none() {
             findings.push(err::no_confidence(&b.file, b.indicators_span, &comp.name));
         }
@@ -968,14 +982,46 @@ fn capacity(
     } else {
         None
     };
+    let caps: Vec<Rank> = components.iter().filter_map(|c| c.capacity).collect();
+    let capacity = if caps.len() == components.len() {
+        expr::aggregate(p, cap.overall, grading, &caps)?
+    } else {
+        None
+    };
     let name = overall.map(|r| conf_scale.level_name(r).to_string());
-    let statement = render(p, &cap.statement, &NoEnv, None, &b.organisation, name.as_deref());
+    let capacity_name = capacity.map(|r| grading.level_name(r).to_string());
+    let statement = render_statement(
+        p,
+        &cap.statement,
+        &b.organisation,
+        (name.as_deref(), capacity_name.as_deref()),
+    );
     Ok(CapacityOutcome {
         components,
         overall,
+        capacity,
         statement,
     })
 }
 
 struct NoEnv;
 impl expr::Env for NoEnv {}
+
+/// The capacity statement: `{confidence}` in the evidence and `{capacity}`
+/// for improvement, each `unknown` where not every component has one.
+fn render_statement(
+    p: &Program,
+    t: &Template,
+    org: &str,
+    (confidence, capacity): (Option<&str>, Option<&str>),
+) -> String {
+    let with_capacity = Template(
+        t.0.iter()
+            .map(|piece| match piece {
+                Piece::Capacity => Piece::Text(capacity.unwrap_or("unknown").replace('_', " ")),
+                other => other.clone(),
+            })
+            .collect(),
+    );
+    render(p, &with_capacity, &NoEnv, None, org, confidence)
+}

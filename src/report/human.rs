@@ -132,13 +132,8 @@ fn indicator_line(out: &mut String, i: &IndicatorReport, sources: &mut Sources) 
 /// confidence, if it did (context cannot lower the lowest level further).
 /// Shared with the Markdown report.
 pub(super) fn lowered(comp: &super::ComponentReport) -> Option<String> {
-    (!comp.lowered_by.is_empty() && comp.confidence != comp.evidence_confidence).then(|| {
-        format!(
-            "lowered from {} by {}",
-            grade(&comp.evidence_confidence),
-            comp.lowered_by.join(", ")
-        )
-    })
+    (!comp.lowered_by.is_empty() && comp.capacity != comp.grade)
+        .then(|| format!("lowered from {} by {}", grade(&comp.grade), comp.lowered_by.join(", ")))
 }
 
 /// What an indicator's line needs said beneath it: an override and its
@@ -148,7 +143,11 @@ pub(super) fn notes(i: &IndicatorReport, sources: &mut Sources) -> Vec<String> {
     let mut out = Vec::new();
     // The source of the rule that graded it, where one did.
     let graded = i.final_grade.is_some() || i.judgement.is_some();
-    let rule = if graded { sources.mark(&i.grade_basis) } else { String::new() };
+    let rule = if graded {
+        sources.mark(&i.grade_basis)
+    } else {
+        String::new()
+    };
     match &i.override_ {
         Some(o) => {
             let by = o.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
@@ -302,21 +301,23 @@ pub fn render_human(r: &Report) -> String {
         let _ = writeln!(out);
         let _ = writeln!(
             out,
-            "Capacity for improvement (area {}): {} confidence",
+            "Capacity for improvement (area {}): {} confidence in the evidence; capacity {}",
             c.area,
-            grade(&c.overall)
+            grade(&c.overall),
+            grade(&c.capacity)
         );
         for comp in &c.components {
-            let lowered = lowered(comp).map(|l| format!(", {l}")).unwrap_or_default();
+            let lowered = lowered(comp).map(|l| format!(" ({l})")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {:<44} grade {:<10} confidence {}{} ({} of {} examined secure)",
+                "  {:<44} grade {:<10} confidence {} ({} of {} examined secure); capacity {}{}",
                 truncate(&comp.title, 44),
                 grade(&comp.grade),
                 grade(&comp.confidence),
-                lowered,
                 comp.secure,
-                comp.examined
+                comp.examined,
+                grade(&comp.capacity),
+                lowered
             );
             if !comp.caveats.is_empty() {
                 let _ = writeln!(

@@ -104,20 +104,25 @@ pub fn render_markdown(r: &Report) -> String {
     if let Some(c) = &r.capacity {
         let _ = writeln!(
             out,
-            "\n## Capacity for improvement — {} confidence\n",
-            grade(&c.overall)
+            "\n## Capacity for improvement — {} confidence in the evidence, capacity {}\n",
+            grade(&c.overall),
+            grade(&c.capacity)
         );
         let _ = writeln!(out, "{}\n", c.statement);
-        let _ = writeln!(out, "| Component | Grade | Confidence | Secure | Caveats |");
-        let _ = writeln!(out, "|---|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| Component | Grade | Confidence in the evidence | Capacity | Secure | Caveats |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|---|");
         for comp in &c.components {
             let lowered = lowered(comp).map(|l| format!(" ({l})")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {} | {} | {}{lowered} | {} of {} | {} |",
+                "| {} | {} | {} | {}{lowered} | {} of {} | {} |",
                 cell(&comp.title),
                 grade(&comp.grade),
                 grade(&comp.confidence),
+                grade(&comp.capacity),
                 comp.secure,
                 comp.examined,
                 comp.caveats.join(", ")

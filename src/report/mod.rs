@@ -278,7 +278,10 @@ pub struct TriggerReport {
 pub struct CapacityReport {
     pub area: u32,
     pub components: Vec<ComponentReport>,
+    /// Overall confidence in the evidence and evaluations.
     pub overall: Option<String>,
+    /// Overall capacity for improvement, after contextual factors.
+    pub capacity: Option<String>,
     pub statement: String,
 }
 
@@ -290,9 +293,12 @@ pub struct ComponentReport {
     pub examined: usize,
     pub graded: usize,
     pub secure: usize,
-    /// Confidence from the evidence, before context.
+    /// Confidence in the evidence and evaluations (context does not touch it).
     pub evidence_confidence: Option<String>,
     pub confidence: Option<String>,
+    /// Capacity for improvement: the grade, lowered by contextual factors.
+    pub capacity: Option<String>,
+    /// The contextual factors that lowered the capacity.
     pub lowered_by: Vec<String>,
     /// Indicators whose grade is missing or not secure.
     pub caveats: Vec<String>,
@@ -579,11 +585,13 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
                         secure: r.secure,
                         evidence_confidence: conf(r.base),
                         confidence: conf(r.confidence),
+                        capacity: level(r.capacity),
                         lowered_by: r.lowered_by.iter().map(|&k| cap.contexts[k].name.clone()).collect(),
                         caveats: r.caveats.iter().map(|&i| p.indicators[i].id.clone()).collect(),
                     })
                     .collect(),
                 overall: conf(co.overall),
+                capacity: level(co.capacity),
                 statement: co.statement.clone(),
             })
         }
