@@ -392,6 +392,8 @@ pub struct FirstAreas {
 pub struct SkipRule {
     pub areas: Vec<AreaRange>,
     pub when: Expr,
+    /// Why the areas may be skipped; optional, a lint when missing.
+    pub because: Option<Name>,
     pub span: Span,
 }
 

@@ -292,6 +292,8 @@ codes! {
     CheckUnknownActionKind = "sixpoint::check::unknown-action-kind",
     /// A built-in word used as a declared name.
     CheckReserved = "sixpoint::check::reserved",
+    /// A skip rule that does not say why its areas may be skipped.
+    CheckSkipWithoutReason = "sixpoint::check::skip-without-reason",
     /// The data file is not well-formed YAML or JSON.
     DataSyntax = "sixpoint::data::syntax",
     /// A field of the wrong type, a missing or an unknown field.

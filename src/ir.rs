@@ -671,6 +671,8 @@ pub enum AggFn {
 pub struct SkipIr {
     pub areas: Vec<AreaId>,
     pub when: Expr,
+    /// Why the areas may be skipped, when the ruleset says.
+    pub because: Option<String>,
     pub span: Span,
 }
 

@@ -86,3 +86,14 @@ pub fn too_many(file: &SourceFile, kind: &str, span: Span) -> Diagnostic {
         .label(span, format!("one {} more than {} {kind}", "declaration", u32::MAX))
         .help("split the ruleset into smaller frameworks")
 }
+
+/// A skip rule without `because`: a report would show skipped areas without why.
+pub fn skip_without_reason(file: &SourceFile, span: Span) -> Diagnostic {
+    Diagnostic::warning(
+        Code::CheckSkipWithoutReason,
+        "skip rule does not say why its areas may be skipped",
+    )
+    .in_file(file)
+    .label(span, "no `because`")
+    .help("end the rule with `because \"…\"`, e.g. `because \"§3.4: strong outcomes and leadership\"`")
+}

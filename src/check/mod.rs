@@ -1383,10 +1383,14 @@ impl<'a> Checker<'a> {
         }
         for s in &p.skips {
             let areas = self.area_ranges(&s.areas);
+            if s.because.is_none() {
+                self.push(err::skip_without_reason(self.file, s.span));
+            }
             if let Some(when) = self.condition(&s.when, Scope::Plan) {
                 ir.skips.push(SkipIr {
                     areas,
                     when,
+                    because: s.because.as_ref().map(|b| b.node.clone()),
                     span: s.span,
                 });
             }

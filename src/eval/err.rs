@@ -260,11 +260,17 @@ pub(super) fn evidence_unused(
     span: Span,
     indicator: impl Display,
     area: impl Display,
+    because: &[String],
 ) -> Diagnostic {
+    let why = if because.is_empty() {
+        String::new()
+    } else {
+        format!(" because {}", because.join("; "))
+    };
     Diagnostic::new(
         Code::EvalNotEvaluated,
         Severity::Advice,
-        format!("evidence for {indicator} was not used: key area {area} is skipped"),
+        format!("evidence for {indicator} was not used: key area {area} is skipped{why}"),
     )
     .in_file(file)
     .label(span, "not graded")

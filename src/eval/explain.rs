@@ -97,7 +97,10 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
                     sk.span,
                     written(p, sk.span),
                     "skipped",
-                    Some(format!("skips key area {area}, so {} is not graded", ind.id)),
+                    Some(match &sk.because {
+                        Some(why) => format!("skips key area {area} because {why}, so {} is not graded", ind.id),
+                        None => format!("skips key area {area}, so {} is not graded", ind.id),
+                    }),
                 )
             }),
         _ => None,

@@ -559,7 +559,14 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         if o.has_evidence {
             if o.scope == Scope::Skipped {
                 let area = p.areas[ind.area].number;
-                findings.push(err::evidence_unused(&b.file, o.facts.span, &ind.id, area));
+                let because: Vec<String> = plan
+                    .iter()
+                    .zip(&p.proportionality)
+                    .flat_map(|(pl, prop)| pl.skips_fired.iter().filter_map(|k| prop.skips.get(*k)))
+                    .filter(|sk| sk.areas.contains(&ind.area))
+                    .filter_map(|sk| sk.because.clone())
+                    .collect();
+                findings.push(err::evidence_unused(&b.file, o.facts.span, &ind.id, area, &because));
             }
             continue;
         }

@@ -1273,8 +1273,14 @@ impl<'f> Builder<'f> {
                     let mut inner = self.parts(c);
                     let areas = self.area_list(inner.next(Rule::area_list)?)?;
                     let when = self.expr(inner.next(Rule::expr)?)?;
+                    let because = inner.opt(Rule::string).map(|r| self.string(&r));
                     inner.end()?;
-                    skips.push(SkipRule { areas, when, span: cs });
+                    skips.push(SkipRule {
+                        areas,
+                        when,
+                        because,
+                        span: cs,
+                    });
                 }
                 Rule::examine_rule => {
                     let mut inner = self.parts(c);

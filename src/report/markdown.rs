@@ -52,6 +52,9 @@ pub fn render_markdown(r: &Report) -> String {
             if let Some(t) = travel(&a.travel) {
                 let _ = writeln!(out, "\n{t}.");
             }
+            if !a.skipped_because.is_empty() {
+                let _ = writeln!(out, "\nSkipped because {}.", a.skipped_because.join("; "));
+            }
             let shown: Vec<_> = listed(a).collect();
             if shown.is_empty() {
                 continue;
@@ -79,7 +82,12 @@ pub fn render_markdown(r: &Report) -> String {
         if plan.skipped.is_empty() {
             let _ = writeln!(out, "- No key area skipped");
         } else {
-            let _ = writeln!(out, "- Skipped: key areas {}", list(&plan.skipped));
+            let _ = writeln!(
+                out,
+                "- Skipped: key areas {}{}",
+                list(&plan.skipped),
+                super::human::because(r)
+            );
         }
         for t in &plan.triggered {
             let _ = writeln!(out, "- Examine {}: {}", t.indicators.join(", "), t.because);
