@@ -76,6 +76,8 @@ pub struct Overrides {
     pub allowed: bool,
     pub within: Option<Spanned<u32>>,
     pub with_evidence: bool,
+    /// `with evidence from N sources`: the source kinds the cited evidence must span.
+    pub from_sources: Option<Spanned<u32>>,
     pub span: Span,
 }
 

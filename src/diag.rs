@@ -336,6 +336,8 @@ codes! {
     EvalNotEvaluated = "sixpoint::eval::not-evaluated",
     /// An indicator called for by proportionality has no evidence.
     EvalExamineGap = "sixpoint::eval::examine-gap",
+    /// A strength and a weakness on one theme from different source kinds.
+    EvalConflict = "sixpoint::eval::conflict",
     /// An extension path that leaves the ruleset's folder.
     ExtPath = "sixpoint::ext::path",
     /// An extension script that does not compile.

@@ -284,6 +284,7 @@ pub fn check(
                         allowed: o.allowed,
                         within: o.within.as_ref().map(|w| w.node),
                         with_evidence: o.with_evidence,
+                        from_sources: o.from_sources.as_ref().map(|n| n.node),
                         span: Some(o.span),
                     })
                 }

@@ -377,6 +377,7 @@ fn var_name(p: &Program, v: IndicatorVar) -> String {
         IndicatorVar::WeaknessScore => "weaknesses.score".into(),
         IndicatorVar::Themes => "themes".into(),
         IndicatorVar::ThemesEvidenced => "themes.evidenced".into(),
+        IndicatorVar::Conflicts => "conflicts".into(),
         IndicatorVar::Respondents => "respondents".into(),
         IndicatorVar::Agreeing => "agreeing".into(),
         IndicatorVar::Agreement => "agreement".into(),
