@@ -124,7 +124,7 @@ pub struct OverrideFacts {
 pub struct Cited {
     pub source: SourceId,
     pub reference: Option<String>,
-    /// The item in the data file.
+    /// The item's `source` in the data file.
     pub span: Span,
 }
 
@@ -415,7 +415,8 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                                 let cited = Cited {
                                     source,
                                     reference: item.reference.as_ref().map(|r| r.value.clone()),
-                                    span: item.span,
+                                    // The source kind, not the whole item: the conflict is between sources.
+                                    span: item.source.span,
                                 };
                                 match finding.value {
                                     Finding::Strength => t.strength_items.push(cited),

@@ -349,6 +349,6 @@ pub(super) fn conflict(p: &Program, data: &SourceFile, ind: &IndicatorIr, c: &Co
     )
     .in_file(data)
     .label(c.weakness.span, "the weakness")
-    .label(c.strength.span, "the strength, from another source kind")
+    .label(c.strength.span, "the strength")
     .help("follow the audit trail of both items back to what they rest on, and settle which holds before grading")
 }
