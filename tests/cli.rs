@@ -682,8 +682,9 @@ fn diff_names_the_evaluations_and_indicators_a_threshold_moves() {
     assert!(out.contains("seeds/generic-2006/strong-partnership.yaml"), "{out}");
     assert!(!out.contains("weak-nurture.yaml"), "{out}");
     assert!(out.contains("  2.1 very_good → good (down 1)"), "{out}");
-    // The claims of very good are no longer supported: the run now has findings.
-    assert!(out.contains("  status clean → findings"), "{out}");
+    // Both runs already have findings (each seed has conflicting evidence on some theme), so
+    // the claims of very good no longer supported show as grades, not as a change of status.
+    assert!(!out.contains("  status clean → findings"), "{out}");
     assert!(
         out.contains("2 of 6 evaluations change; 0 indicator(s) move up a level or more, 6 down"),
         "{out}"
