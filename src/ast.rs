@@ -99,6 +99,8 @@ pub struct Overrides {
     pub within: Option<Spanned<u32>>,
     pub with_evidence: bool,
     pub basis: Basis,
+    /// `with evidence from N sources`: the source kinds the cited evidence must span.
+    pub from_sources: Option<Spanned<u32>>,
     pub span: Span,
 }
 
@@ -445,6 +447,8 @@ pub struct SkipRule {
     pub areas: Vec<AreaRange>,
     pub when: Expr,
     pub basis: Basis,
+    /// Why the areas may be skipped; optional, a lint when missing.
+    pub because: Option<Name>,
     pub span: Span,
 }
 

@@ -294,6 +294,8 @@ codes! {
     CheckReserved = "sixpoint::check::reserved",
     /// A rule that neither cites its source nor says it is the ruleset's own choice (`check --strict`).
     CheckUncited = "sixpoint::check::uncited",
+    /// A skip rule that does not say why its areas may be skipped.
+    CheckSkipWithoutReason = "sixpoint::check::skip-without-reason",
     /// The data file is not well-formed YAML or JSON.
     DataSyntax = "sixpoint::data::syntax",
     /// A field of the wrong type, a missing or an unknown field.
@@ -336,6 +338,8 @@ codes! {
     EvalNotEvaluated = "sixpoint::eval::not-evaluated",
     /// An indicator called for by proportionality has no evidence.
     EvalExamineGap = "sixpoint::eval::examine-gap",
+    /// A strength and a weakness on one theme from different source kinds.
+    EvalConflict = "sixpoint::eval::conflict",
     /// An extension path that leaves the ruleset's folder.
     ExtPath = "sixpoint::ext::path",
     /// An extension script that does not compile.

@@ -288,6 +288,8 @@ pub enum IndicatorVar {
     WeaknessScore,
     Themes,
     ThemesEvidenced,
+    /// Themes on which a strength and a weakness come from different source kinds.
+    Conflicts,
     Respondents,
     Agreeing,
     Agreement,
@@ -433,6 +435,8 @@ pub enum Piece {
     AreaTitle,
     /// The title of the owner an action is routed to.
     Owner,
+    /// The titles of the indicator's themes without evidence, joined with "; ".
+    ThemesMissing,
 }
 
 /// A value of the key area an action is for.
@@ -714,6 +718,8 @@ pub struct SkipIr {
     pub areas: Vec<AreaId>,
     pub when: Expr,
     pub basis: Basis,
+    /// Why the areas may be skipped, when the ruleset says.
+    pub because: Option<String>,
     pub span: Span,
 }
 
@@ -834,6 +840,9 @@ pub struct OverridePolicy {
     pub within: Option<u32>,
     /// The override must cite evidence of the indicator.
     pub with_evidence: bool,
+    /// The evidence it cites must come from at least this many source kinds,
+    /// whether or not a rule gave a grade (a judgement case has none to be within).
+    pub from_sources: Option<u32>,
     /// Where the ruleset says so; `None` for the default (allowed, unlimited).
     pub span: Option<Span>,
     pub basis: Basis,
@@ -845,6 +854,7 @@ impl Default for OverridePolicy {
             allowed: true,
             within: None,
             with_evidence: false,
+            from_sources: None,
             span: None,
             basis: Basis::default(),
         }

@@ -682,8 +682,9 @@ fn diff_names_the_evaluations_and_indicators_a_threshold_moves() {
     assert!(out.contains("seeds/generic-2006/strong-partnership.yaml"), "{out}");
     assert!(!out.contains("weak-nurture.yaml"), "{out}");
     assert!(out.contains("  2.1 very_good → good (down 1)"), "{out}");
-    // The claims of very good are no longer supported: the run now has findings.
-    assert!(out.contains("  status clean → findings"), "{out}");
+    // Both runs already have findings (each seed has conflicting evidence on some theme), so
+    // the claims of very good no longer supported show as grades, not as a change of status.
+    assert!(!out.contains("  status clean → findings"), "{out}");
     assert!(
         out.contains("3 of 6 evaluations change; 0 indicator(s) move up a level or more, 7 down"),
         "{out}"
@@ -787,7 +788,7 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
     for id in ["5.1", "6.2", "7.2"] {
         let block = report(id);
         // The examine rule is shown where it is written, with its reason.
-        assert!(block.contains("rulesets/generic-2006.six:327:3"), "{block}");
+        assert!(block.contains("rulesets/generic-2006.six:328:3"), "{block}");
         assert!(
             block.contains(&format!("calls for {id}: impact on nurture or inclusion")),
             "{block}"
@@ -895,7 +896,10 @@ fn explain_shows_why_each_indicator_was_called_for_and_what_would_move_it() {
         "{out}"
     );
     assert!(out.contains("rulesets/generic-2006.six:319:3"), "{out}");
-    assert!(out.contains("skips key area 3, so 3.1 is not graded"), "{out}");
+    assert!(
+        out.contains("skips key area 3 because outcomes, impact and leadership are good or better on secure evidence (§3.4), so 3.1 is not graded"),
+        "{out}"
+    );
     assert!(out.contains("no entry for 3.1 here"), "{out}");
 }
 

@@ -228,6 +228,9 @@ fn ruleset() -> impl Strategy<Value = Vec<String>> {
             t.extend(words("aggregate areas by median"));
             t.extend(words("proportionality { first areas 1 skip areas 2 when"));
             t.extend(exprs[1].clone());
+            if flags[4] {
+                t.extend(words(r#"because "strong""#));
+            }
             t.extend(words(r#"examine 1.1 when"#));
             t.extend(exprs[0].clone());
             t.extend(words(r#"because "why" }"#));
@@ -245,6 +248,9 @@ fn ruleset() -> impl Strategy<Value = Vec<String>> {
             t.extend(words(r#"{ kind k owner o message "m" priority 1 timescale "soon" }"#));
             if flags[3] {
                 t.extend(words("overrides allowed within 1 level with evidence"));
+                if flags[5] {
+                    t.extend(words("from 2 sources"));
+                }
             } else {
                 t.extend(words("overrides forbidden"));
             }

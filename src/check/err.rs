@@ -97,3 +97,14 @@ pub fn uncited(file: &SourceFile, what: &str, span: Span) -> Diagnostic {
              or `choice \"…\"` saying why the ruleset decides so",
         )
 }
+
+/// A skip rule without `because`: a report would show skipped areas without why.
+pub fn skip_without_reason(file: &SourceFile, span: Span) -> Diagnostic {
+    Diagnostic::warning(
+        Code::CheckSkipWithoutReason,
+        "skip rule does not say why its areas may be skipped",
+    )
+    .in_file(file)
+    .label(span, "no `because`")
+    .help("end the rule with `because \"…\"`, e.g. `because \"§3.4: strong outcomes and leadership\"`")
+}

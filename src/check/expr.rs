@@ -37,6 +37,7 @@ const INDICATOR_VARS: &[&str] = &[
     "weaknesses",
     "themes",
     "themes.evidenced",
+    "conflicts",
     "respondents",
     "agreeing",
     "agreement",
@@ -581,6 +582,7 @@ impl Checker<'_> {
             ["weaknesses", "score"] => num(IndicatorVar::WeaknessScore),
             ["themes"] => num(IndicatorVar::Themes),
             ["themes", "evidenced"] => num(IndicatorVar::ThemesEvidenced),
+            ["conflicts"] => num(IndicatorVar::Conflicts),
             ["respondents"] => num(IndicatorVar::Respondents),
             ["agreeing"] => num(IndicatorVar::Agreeing),
             ["agreement"] => num(IndicatorVar::Agreement),
@@ -673,6 +675,7 @@ impl Checker<'_> {
             let special = match (name, scope) {
                 ("indicator", Scope::Indicator { .. }) => Some(Piece::IndicatorId),
                 ("title", Scope::Indicator { .. }) => Some(Piece::IndicatorTitle),
+                ("themes.missing", Scope::Indicator { .. }) => Some(Piece::ThemesMissing),
                 ("theme", Scope::Indicator { .. }) if self.in_theme => Some(Piece::ThemeTitle),
                 ("area", Scope::Area) => Some(Piece::AreaNumber),
                 ("title", Scope::Area) => Some(Piece::AreaTitle),
@@ -709,7 +712,7 @@ impl Checker<'_> {
                         known.push("theme");
                     }
                     if matches!(scope, Scope::Indicator { .. }) {
-                        known.extend(["indicator", "title", "organisation"]);
+                        known.extend(["indicator", "title", "themes.missing", "organisation"]);
                     }
                     let help = match crate::diag::suggest(name, known.iter().copied()) {
                         Some(s) => format!("did you mean `{{{s}}}`?"),

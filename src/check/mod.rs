@@ -302,6 +302,7 @@ pub fn check(
                         allowed: o.allowed,
                         within: o.within.as_ref().map(|w| w.node),
                         with_evidence: o.with_evidence,
+                        from_sources: o.from_sources.as_ref().map(|n| n.node),
                         span: Some(o.span),
                         basis: o.basis.lower(),
                     })
@@ -1439,11 +1440,15 @@ impl<'a> Checker<'a> {
         }
         for s in &p.skips {
             let areas = self.area_ranges(&s.areas);
+            if s.because.is_none() {
+                self.push(err::skip_without_reason(self.file, s.span));
+            }
             if let Some(when) = self.condition(&s.when, Scope::Plan) {
                 ir.skips.push(SkipIr {
                     areas,
                     when,
                     basis: s.basis.lower(),
+                    because: s.because.as_ref().map(|b| b.node.clone()),
                     span: s.span,
                 });
             }

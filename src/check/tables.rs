@@ -40,6 +40,7 @@ fn numbers(e: &Expr) -> Numbers {
             | V::WeaknessesOf(_)
             | V::Themes
             | V::ThemesEvidenced
+            | V::Conflicts
             | V::Respondents
             | V::Agreeing
             | V::Considered

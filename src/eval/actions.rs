@@ -124,6 +124,7 @@ fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner:
             }
             Piece::AreaNumber => out.push_str(&area.map_or(String::new(), |a| a.number.to_string())),
             Piece::AreaTitle => out.push_str(area.map_or("", |a| a.title.as_str())),
+            Piece::ThemesMissing => out.push_str(&super::themes_missing(ind, env.themes_evidenced())),
             Piece::Owner => {
                 let o = &p.owners[owner];
                 out.push_str(o.description.as_deref().unwrap_or(&o.name));
@@ -193,6 +194,9 @@ impl expr::Env for IndicatorActionEnv<'_> {
     }
     fn fact(&self, f: FactId) -> Value {
         fact(self.facts, f)
+    }
+    fn themes_evidenced(&self) -> Option<&[bool]> {
+        self.inner.themes_evidenced()
     }
 }
 

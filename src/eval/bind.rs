@@ -37,6 +37,8 @@ pub struct Facts {
     pub considered: Vec<Vec<String>>,
     /// Per theme, the findings of the evidence citing it (for actions on themes).
     pub theme_findings: Vec<ThemeFindings>,
+    /// Themes on which a strength and a weakness come from different source kinds.
+    pub conflicts: Vec<Conflict>,
     pub override_: Option<OverrideFacts>,
 }
 
@@ -110,14 +112,38 @@ pub struct OverrideFacts {
     pub grade: Rank,
     pub reason: Option<String>,
     pub evidence: Vec<String>,
+    /// The distinct source kinds of the evidence it cites, in the order first cited.
+    pub cited_sources: Vec<SourceId>,
     pub by: Option<String>,
     /// The `override` mapping in the data file.
     pub span: Span,
 }
 
+/// One item of evidence stating a finding, as a conflict names it.
+#[derive(Clone, Debug)]
+pub struct Cited {
+    pub source: SourceId,
+    pub reference: Option<String>,
+    /// The item's `source` in the data file.
+    pub span: Span,
+}
+
+/// A strength and a weakness on one theme from different source kinds (002 §2.2:
+/// the audit trail should settle which holds). The first such pair in the data.
+#[derive(Clone, Debug)]
+pub struct Conflict {
+    /// The theme's index in its indicator.
+    pub theme: usize,
+    pub strength: Cited,
+    pub weakness: Cited,
+}
+
 /// Strengths and weaknesses of the evidence citing one theme.
 #[derive(Clone, Debug, Default)]
 pub struct ThemeFindings {
+    /// The items stating a strength, and a weakness, with their source kinds.
+    pub strength_items: Vec<Cited>,
+    pub weakness_items: Vec<Cited>,
     pub strengths: u32,
     pub weaknesses: u32,
     pub strengths_by: IdVec<WeightId, u32>,
@@ -177,6 +203,24 @@ fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
     let mut v: Vec<&str> = m.keys().map(String::as_str).collect();
     v.sort_unstable();
     v
+}
+
+/// Per theme, the first strength and weakness (in data order) whose source kinds differ.
+fn conflicts(themes: &[ThemeFindings]) -> Vec<Conflict> {
+    themes
+        .iter()
+        .enumerate()
+        .filter_map(|(theme, t)| {
+            t.strength_items.iter().find_map(|s| {
+                let w = t.weakness_items.iter().find(|w| w.source != s.source)?;
+                Some(Conflict {
+                    theme,
+                    strength: s.clone(),
+                    weakness: w.clone(),
+                })
+            })
+        })
+        .collect()
 }
 
 /// Resolves a parsed data file against a program. All problems are
@@ -256,12 +300,26 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                     ));
                 }
             }
+            let mut cited_sources = Vec::new();
+            for item in &entry.evidence {
+                let cited = item
+                    .reference
+                    .as_ref()
+                    .is_some_and(|r| o.evidence.iter().any(|c| c.value == r.value));
+                if let Some(&s) = p.names.sources.get(&item.source.value)
+                    && cited
+                    && !cited_sources.contains(&s)
+                {
+                    cited_sources.push(s);
+                }
+            }
             match p.names.levels.get(&o.grade.value) {
                 Some(&r) => {
                     f.override_ = Some(OverrideFacts {
                         grade: r,
                         reason: o.reason.as_ref().map(|x| x.value.clone()),
                         evidence: o.evidence.iter().map(|x| x.value.clone()).collect(),
+                        cited_sources,
                         by: o.by.as_ref().map(|x| x.value.clone()),
                         span: o.span,
                     })
@@ -353,6 +411,18 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                             *slot = true;
                         }
                         if let (Some(finding), Some(t)) = (&item.finding, f.theme_findings.get_mut(k)) {
+                            if let Some(source) = source {
+                                let cited = Cited {
+                                    source,
+                                    reference: item.reference.as_ref().map(|r| r.value.clone()),
+                                    // The source kind, not the whole item: the conflict is between sources.
+                                    span: item.source.span,
+                                };
+                                match finding.value {
+                                    Finding::Strength => t.strength_items.push(cited),
+                                    Finding::Weakness => t.weakness_items.push(cited),
+                                }
+                            }
                             let value = weight.map_or(1.0, |w| p.weights[w].1);
                             let (count, by, score) = match finding.value {
                                 Finding::Strength => (&mut t.strengths, &mut t.strengths_by, &mut t.strength_score),
@@ -401,6 +471,7 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                 f.references.push(r.value.clone());
             }
         }
+        f.conflicts = conflicts(&f.theme_findings);
         facts[id] = Some(Arc::new(f));
     }
     if !diags.is_empty() {

@@ -5,7 +5,9 @@ use std::fmt::Display;
 
 use crate::data::At;
 use crate::diag::{Basis, Code, Diagnostic, Severity, SourceFile, Span, suggest};
-use crate::ir::{ExtensionIr, Program, Rank};
+use crate::ir::{ExtensionIr, IndicatorIr, Program, Rank};
+
+use super::bind::{Cited, Conflict};
 
 /// The data is for the framework `given`, not the ruleset's; the mismatch
 /// is `data::framework-mismatch`, with evaluation's own help.
@@ -196,14 +198,21 @@ pub(super) fn override_refused(
     at: Span,
     rule: (Span, &Basis),
 ) -> Diagnostic {
-    let help = match p.overrides.within {
+    let help = match (p.overrides.within, p.overrides.from_sources) {
         _ if !p.overrides.allowed => {
             "record the judgement in the evidence instead; this framework keeps the derived grade".into()
         }
-        Some(n) => {
+        (Some(n), Some(k)) => format!(
+            "move the grade at most {n} level(s) and cite evidence from at least {k} source kinds \
+             (one source alone does not corroborate a judgement), or change the evidence"
+        ),
+        (Some(n), None) => {
             format!("move the grade at most {n} level(s), cite the evidence it rests on, or change the evidence")
         }
-        None => "cite the `ref` of the evidence the judgement rests on".into(),
+        (None, Some(k)) => format!(
+            "cite the `ref`s of evidence from at least {k} source kinds: one source alone does not corroborate a judgement"
+        ),
+        (None, None) => "cite the `ref` of the evidence the judgement rests on".into(),
     };
     finding(
         p,
@@ -267,11 +276,17 @@ pub(super) fn evidence_unused(
     span: Span,
     indicator: impl Display,
     area: impl Display,
+    because: &[String],
 ) -> Diagnostic {
+    let why = if because.is_empty() {
+        String::new()
+    } else {
+        format!(" because {}", because.join("; "))
+    };
     Diagnostic::new(
         Code::EvalNotEvaluated,
         Severity::Advice,
-        format!("evidence for {indicator} was not used: key area {area} is skipped"),
+        format!("evidence for {indicator} was not used: key area {area} is skipped{why}"),
     )
     .in_file(file)
     .label(span, "not graded")
@@ -315,4 +330,32 @@ pub(super) fn not_a_level(p: &Program, x: &ExtensionIr, value: i64, span: Span) 
     .in_file(&p.file)
     .label(span, "called here")
     .help(format!("return one of the level values {}", values.join(", ")))
+}
+
+/// A strength and a weakness on one theme of `ind` from different source kinds.
+pub(super) fn conflict(p: &Program, data: &SourceFile, ind: &IndicatorIr, c: &Conflict) -> Diagnostic {
+    let theme = ind
+        .themes
+        .get(c.theme)
+        .map_or("", |t| t.description.as_deref().unwrap_or(&t.name));
+    let item = |x: &Cited| {
+        let source = &p.sources[x.source].name;
+        match &x.reference {
+            Some(r) => format!("`{source}` (`{r}`)"),
+            None => format!("`{source}`"),
+        }
+    };
+    Diagnostic::warning(
+        Code::EvalConflict,
+        format!(
+            "conflicting evidence on {} `{theme}`: a strength from {} and a weakness from {}",
+            ind.id,
+            item(&c.strength),
+            item(&c.weakness)
+        ),
+    )
+    .in_file(data)
+    .label(c.weakness.span, "the weakness")
+    .label(c.strength.span, "the strength")
+    .help("follow the audit trail of both items back to what they rest on, and settle which holds before grading")
 }

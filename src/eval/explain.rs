@@ -109,7 +109,10 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
                     (sk.span, &sk.basis),
                     written(p, sk.span),
                     "skipped",
-                    Some(format!("skips key area {area}, so {} is not graded", ind.id)),
+                    Some(match &sk.because {
+                        Some(why) => format!("skips key area {area} because {why}, so {} is not graded", ind.id),
+                        None => format!("skips key area {area}, so {} is not graded", ind.id),
+                    }),
                 )
             }),
         _ => None,
@@ -388,6 +391,7 @@ fn var_name(p: &Program, v: IndicatorVar) -> String {
         IndicatorVar::WeaknessScore => "weaknesses.score".into(),
         IndicatorVar::Themes => "themes".into(),
         IndicatorVar::ThemesEvidenced => "themes.evidenced".into(),
+        IndicatorVar::Conflicts => "conflicts".into(),
         IndicatorVar::Respondents => "respondents".into(),
         IndicatorVar::Agreeing => "agreeing".into(),
         IndicatorVar::Agreement => "agreement".into(),

@@ -41,6 +41,10 @@ pub trait Env {
     fn node_secure(&self, _n: NodeId) -> Option<bool> {
         None
     }
+    /// Per theme of the indicator, whether evidence cites it (for `{themes.missing}`).
+    fn themes_evidenced(&self) -> Option<&[bool]> {
+        None
+    }
 }
 
 pub fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {

@@ -210,6 +210,7 @@ impl expr::Env for IndicatorEnv<'_> {
             IndicatorVar::WeaknessScore => Value::Number(f.weakness_score),
             IndicatorVar::Themes => n(self.themes as u64),
             IndicatorVar::ThemesEvidenced => n(f.themes_evidenced.iter().filter(|&&t| t).count() as u64),
+            IndicatorVar::Conflicts => n(f.conflicts.len() as u64),
             IndicatorVar::Respondents => n(f.respondents),
             IndicatorVar::Agreeing => n(f.agreeing),
             IndicatorVar::Agreement => {
@@ -226,6 +227,10 @@ impl expr::Env for IndicatorEnv<'_> {
             IndicatorVar::Derived => self.derived.map_or(Value::Unknown, Value::Level),
             IndicatorVar::Final => self.final_grade.map_or(Value::Unknown, Value::Level),
         }
+    }
+
+    fn themes_evidenced(&self) -> Option<&[bool]> {
+        Some(&self.facts.themes_evidenced)
     }
 }
 
@@ -527,6 +532,7 @@ fn render(
             Piece::IndicatorTitle => out.push_str(ind.map_or("", |i| i.title.as_str())),
             Piece::Organisation => out.push_str(org),
             Piece::Confidence => out.push_str(confidence.unwrap_or("unknown")),
+            Piece::ThemesMissing => out.push_str(&themes_missing(ind, env.themes_evidenced())),
             // Only action messages have a theme, area or owner (see
             // `actions`); only the capacity statement a capacity.
             Piece::ThemeTitle | Piece::AreaNumber | Piece::AreaTitle | Piece::Owner | Piece::Capacity => {}
@@ -537,6 +543,26 @@ fn render(
         }
     }
     out
+}
+
+/// The titles of `ind`'s themes no evidence cites, joined with "; ", for people
+/// (JSON's `themes_missing` has their names); `none` when every theme has evidence.
+pub(crate) fn themes_missing(ind: Option<&IndicatorIr>, evidenced: Option<&[bool]>) -> String {
+    let (Some(ind), Some(evidenced)) = (ind, evidenced) else {
+        return String::new();
+    };
+    let titles: Vec<&str> = ind
+        .themes
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !evidenced.get(*k).copied().unwrap_or(false))
+        .map(|(_, t)| t.description.as_deref().unwrap_or(&t.name))
+        .collect();
+    if titles.is_empty() {
+        "none".into()
+    } else {
+        titles.join("; ")
+    }
 }
 
 /// A value as a person reads it.
@@ -666,6 +692,9 @@ fn grade_indicator(
         facts: facts.clone(),
     };
     let final_grade = v.final_grade;
+    for c in &facts.conflicts {
+        findings.push(err::conflict(p, &b.file, ind, c));
+    }
     for (rid, so_far) in v.failed {
         let req = &p.requirements[rid];
         let env = IndicatorEnv {
@@ -737,6 +766,30 @@ fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Ran
     if policy.with_evidence && o.evidence.is_empty() {
         return Some("it cites no evidence".into());
     }
+    // Counted whether or not a rule gave a grade: where none did, `within`
+    // binds nothing and this is the only limit (002 §3.6: no single source suffices).
+    if let Some(n) = policy.from_sources
+        && (o.cited_sources.len() as u64) < u64::from(n)
+    {
+        let kinds: Vec<String> = o
+            .cited_sources
+            .iter()
+            .map(|&s| format!("`{}`", p.sources[s].name))
+            .collect();
+        let cited = match kinds.len() {
+            0 => "no source kind".to_string(),
+            1 => format!("1 source kind ({})", kinds.join(", ")),
+            k => format!("{k} source kinds ({})", kinds.join(", ")),
+        };
+        let case = if derived.is_none() {
+            "no rule gives a grade, and "
+        } else {
+            ""
+        };
+        return Some(format!(
+            "{case}it cites evidence from {cited} where the ruleset asks for {n}"
+        ));
+    }
     if let (Some(n), Some(d)) = (policy.within, derived) {
         let moved = (i32::from(o.grade) - i32::from(d)).unsigned_abs();
         if moved > n {
@@ -797,7 +850,14 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         if o.has_evidence {
             if o.scope == Scope::Skipped {
                 let area = p.areas[ind.area].number;
-                findings.push(err::evidence_unused(&b.file, o.facts.span, &ind.id, area));
+                let because: Vec<String> = plan
+                    .iter()
+                    .zip(&p.proportionality)
+                    .flat_map(|(pl, prop)| pl.skips_fired.iter().filter_map(|k| prop.skips.get(*k)))
+                    .filter(|sk| sk.areas.contains(&ind.area))
+                    .filter_map(|sk| sk.because.clone())
+                    .collect();
+                findings.push(err::evidence_unused(&b.file, o.facts.span, &ind.id, area, &because));
             }
             continue;
         }

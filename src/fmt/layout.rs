@@ -716,7 +716,10 @@ fn breaks_before(parent: Rule, child: Rule) -> bool {
         (Rule::tagged, Rule::kw_tagged)
             | (Rule::component, Rule::kw_from)
             | (Rule::context_decl, Rule::kw_lowers)
-            | (Rule::examine_rule | Rule::cw_retired | Rule::cw_new, Rule::kw_because)
+            | (
+                Rule::examine_rule | Rule::skip_rule | Rule::cw_retired | Rule::cw_new,
+                Rule::kw_because
+            )
             | (Rule::examine_rule | Rule::skip_rule | Rule::action, Rule::kw_when)
     )
 }

@@ -533,18 +533,28 @@ impl<'f> Builder<'f> {
         let s = span(&p);
         let mut it = self.all(p);
         it.next(Rule::kw_overrides)?;
-        let (mut within, mut with_evidence) = (None, false);
+        let (mut within, mut with_evidence, mut from_sources) = (None, false, None);
         let setting = it.any()?;
         let allowed = match setting.as_rule() {
             Rule::kw_forbidden => false,
             Rule::kw_allowed => {
                 for limit in it.many(Rule::override_limit) {
-                    // `within N levels` or `with evidence`.
-                    let mut parts = self.parts(limit);
-                    match parts.opt(Rule::int) {
-                        Some(n) => within = Some(self.int(&n)),
-                        None => with_evidence = true,
+                    // `within N levels`, or `with evidence [from N sources]`.
+                    let mut parts = self.all(limit);
+                    let head = parts.any()?;
+                    match head.as_rule() {
+                        Rule::kw_within => within = Some(self.int(&parts.next(Rule::int)?)),
+                        Rule::kw_with => {
+                            with_evidence = true;
+                            parts.next(Rule::kw_evidence)?;
+                            if parts.opt(Rule::kw_from).is_some() {
+                                from_sources = Some(self.int(&parts.next(Rule::int)?));
+                            }
+                        }
+                        _ => return Err(parts.unexpected(&head)),
                     }
+                    // The unit word: `level(s)`, `source(s)`.
+                    let _ = parts.more();
                     parts.end()?;
                 }
                 true
@@ -557,6 +567,7 @@ impl<'f> Builder<'f> {
             allowed,
             within,
             with_evidence,
+            from_sources,
             span: s,
         })
     }
@@ -1343,11 +1354,13 @@ impl<'f> Builder<'f> {
                     let mut inner = self.parts(c);
                     let areas = self.area_list(inner.next(Rule::area_list)?)?;
                     let when = self.expr(inner.next(Rule::expr)?)?;
+                    let because = inner.opt(Rule::string).map(|r| self.string(&r));
                     inner.end()?;
                     skips.push(SkipRule {
                         areas,
                         when,
                         basis: std::mem::take(&mut basis),
+                        because,
                         span: cs,
                     });
                 }

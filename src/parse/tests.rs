@@ -859,3 +859,48 @@ fn too_many_tokens_is_a_diagnostic_at_the_first_token_too_many() {
         "w ".repeat(MAX_TOKENS)
     ));
 }
+
+#[test]
+fn override_limits_parse_with_a_count_of_source_kinds() {
+    let limits = |text: &str| {
+        let r = ok(&format!("{HEAD}{text}\n"));
+        let Some(Item::Overrides(o)) = r.items.into_iter().next() else {
+            panic!("an override policy")
+        };
+        (
+            o.within.map(|w| w.node),
+            o.with_evidence,
+            o.from_sources.map(|n| n.node),
+        )
+    };
+    assert_eq!(
+        limits("overrides allowed within 1 level with evidence from 2 sources"),
+        (Some(1), true, Some(2))
+    );
+    assert_eq!(
+        limits("overrides allowed with evidence from 1 source"),
+        (None, true, Some(1))
+    );
+    assert_eq!(limits("overrides allowed with evidence"), (None, true, None));
+    assert_eq!(limits("overrides allowed within 2 levels"), (Some(2), false, None));
+    err(&format!("{HEAD}overrides allowed with evidence from sources\n"));
+}
+
+#[test]
+fn a_skip_rule_may_say_why() {
+    let skips = |text: &str| {
+        let r = ok(&format!("{HEAD}proportionality {{ {text} }}\n"));
+        let Some(Item::Proportionality(p)) = r.items.into_iter().next() else {
+            panic!("a proportionality block")
+        };
+        p.skips
+            .into_iter()
+            .map(|s| s.because.map(|b| b.node))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        skips(r#"skip areas 2 when area 1 >= good because "strong outcomes""#),
+        [Some("strong outcomes".to_string())]
+    );
+    assert_eq!(skips("skip areas 2 when area 1 >= good"), [None]);
+}

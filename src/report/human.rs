@@ -218,6 +218,23 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// ` because …`: the reasons the skipped areas give, each once, or nothing.
+pub(super) fn because(r: &Report) -> String {
+    let mut reasons: Vec<&str> = Vec::new();
+    for a in r.questions.iter().flat_map(|q| &q.areas) {
+        for why in &a.skipped_because {
+            if !reasons.contains(&why.as_str()) {
+                reasons.push(why);
+            }
+        }
+    }
+    if reasons.is_empty() {
+        String::new()
+    } else {
+        format!(" because {}", reasons.join("; "))
+    }
+}
+
 /// The report without findings.
 pub fn render_human(r: &Report) -> String {
     let mut out = String::new();
@@ -272,6 +289,9 @@ pub fn render_human(r: &Report) -> String {
             if let Some(t) = travel(&a.travel) {
                 let _ = writeln!(out, "     {:<59} {t}", "");
             }
+            if !a.skipped_because.is_empty() {
+                let _ = writeln!(out, "     skipped because {}", a.skipped_because.join("; "));
+            }
             for i in listed(a) {
                 indicator_line(&mut out, i, &mut sources);
             }
@@ -284,7 +304,7 @@ pub fn render_human(r: &Report) -> String {
         if plan.skipped.is_empty() {
             let _ = writeln!(out, "  no area skipped");
         } else {
-            let _ = writeln!(out, "  skipped areas {}", list(&plan.skipped));
+            let _ = writeln!(out, "  skipped areas {}{}", list(&plan.skipped), because(r));
         }
         for t in &plan.triggered {
             let _ = writeln!(

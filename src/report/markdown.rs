@@ -64,6 +64,9 @@ pub fn render_markdown(r: &Report) -> String {
             if let Some(t) = travel(&a.travel) {
                 let _ = writeln!(out, "\n{t}.");
             }
+            if !a.skipped_because.is_empty() {
+                let _ = writeln!(out, "\nSkipped because {}.", a.skipped_because.join("; "));
+            }
             for note in node_notes(&a.decision, &mut sources) {
                 let _ = writeln!(out, "\n{note}.");
             }
@@ -94,7 +97,12 @@ pub fn render_markdown(r: &Report) -> String {
         if plan.skipped.is_empty() {
             let _ = writeln!(out, "- No key area skipped");
         } else {
-            let _ = writeln!(out, "- Skipped: key areas {}", list(&plan.skipped));
+            let _ = writeln!(
+                out,
+                "- Skipped: key areas {}{}",
+                list(&plan.skipped),
+                super::human::because(r)
+            );
         }
         for t in &plan.triggered {
             let mark = sources.mark(&t.basis);

@@ -111,6 +111,9 @@ pub struct AreaReport {
     pub title: String,
     /// `first`, `examined`, `skipped`, or `global` for the capacity area.
     pub status: &'static str,
+    /// Why the area is skipped: the reasons of the skip rules that took it out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_because: Vec<String>,
     pub grade: Option<String>,
     #[serde(flatten)]
     pub decision: NodeReport,
@@ -493,6 +496,19 @@ pub fn build(
     report
 }
 
+/// The reasons of the skip rules that held and skip area `a`.
+pub fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> Vec<String> {
+    let (Some(prop), Some(plan)) = (&p.proportionality, &o.plan) else {
+        return Vec::new();
+    };
+    plan.skips_fired
+        .iter()
+        .filter_map(|k| prop.skips.get(*k))
+        .filter(|sk| sk.areas.contains(&a))
+        .filter_map(|sk| sk.because.clone())
+        .collect()
+}
+
 fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
     let skipped: Vec<AreaId> = o.plan.as_ref().map(|pl| pl.skipped_areas.clone()).unwrap_or_default();
@@ -529,6 +545,11 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
                         number: area.number,
                         title: area.title.clone(),
                         status,
+                        skipped_because: if status == "skipped" {
+                            skip_reasons(p, o, *a)
+                        } else {
+                            Vec::new()
+                        },
                         grade: level(o.areas[a].grade),
                         decision: NodeReport::of(p, area.grade_block, &o.areas[a]),
                         travel: TravelReport::default(),
