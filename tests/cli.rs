@@ -34,6 +34,26 @@ fn check_shipped_rulesets_exits_zero() {
     assert!(stdout(&o).contains("24 indicators"), "{}", stdout(&o));
 }
 
+/// Every shipped rule cites its source or says it is the ruleset's own
+/// choice: `check --strict` is clean on every ruleset, library and crosswalk.
+#[test]
+fn every_shipped_rule_says_where_it_comes_from() {
+    let mut files: Vec<String> = Vec::new();
+    for dir in ["rulesets", "rulesets/lib"] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "six") {
+                files.push(p.display().to_string());
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 5, "{files:?}");
+    let o = sixpoint().arg("check").arg("--strict").args(&files).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(!stderr(&o).contains("uncited"), "{}", stderr(&o));
+}
+
 #[test]
 fn check_broken_ruleset_exits_two_with_code() {
     let o = sixpoint()
