@@ -17,6 +17,9 @@ pub struct EvaluationDiff {
     /// Areas whose place in the proportionality plan changed (`first`,
     /// `examined`, `skipped`).
     pub plan: Vec<String>,
+    /// Key areas, questions and the overall rating whose outcome changed:
+    /// a level, or `judgement` where no rule decides.
+    pub nodes: Vec<String>,
     /// The overall confidence in the capacity to improve, before → after.
     pub confidence: Option<(Option<String>, Option<String>)>,
     pub actions_added: Vec<String>,
@@ -29,6 +32,7 @@ impl EvaluationDiff {
     pub fn changed(&self) -> bool {
         !self.indicators.is_empty()
             || !self.plan.is_empty()
+            || !self.nodes.is_empty()
             || self.confidence.is_some()
             || !self.actions_added.is_empty()
             || !self.actions_removed.is_empty()
@@ -130,11 +134,13 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
             let after = indicators(rb);
             for (id, ia) in &before {
                 let Some(ib) = after.get(id) else { continue };
-                let key = |g: &Option<String>| g.clone().unwrap_or_else(|| "-".into());
+                // Judgement required is an outcome of its own, not a missing grade.
+                let key = |i: &IndicatorReport| outcome(&i.final_grade, i.judgement.is_some());
+                let (ka, kb) = (key(ia), key(ib));
                 *out.transitions
-                    .entry(key(&ia.final_grade))
+                    .entry(ka.clone())
                     .or_default()
-                    .entry(key(&ib.final_grade))
+                    .entry(kb.clone())
                     .or_default() += 1;
                 let fate = |i: &IndicatorReport| {
                     i.override_.as_ref().map_or_else(String::new, |o| match &o.refused {
@@ -143,7 +149,7 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
                     })
                 };
                 let (fa, fb) = (fate(ia), fate(ib));
-                if ia.final_grade != ib.final_grade || ia.secure != ib.secure || fa != fb {
+                if ka != kb || ia.secure != ib.secure || fa != fb {
                     let moved = rank(&ib.final_grade).zip(rank(&ia.final_grade)).map(|(x, y)| x - y);
                     match moved {
                         Some(m) if m > 0 => out.indicators_up += 1,
@@ -153,10 +159,11 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
                     if ia.secure != ib.secure {
                         out.security_changes += 1;
                     }
+                    let shown = |k: String| (k != "-").then_some(k);
                     d.indicators.push(IndicatorChange {
                         id: id.clone(),
-                        before: ia.final_grade.clone(),
-                        after: ib.final_grade.clone(),
+                        before: shown(ka),
+                        after: shown(kb),
                         secure_before: ia.secure,
                         secure_after: ib.secure,
                         levels: moved.filter(|m| *m != 0),
@@ -164,11 +171,26 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
                     });
                 }
             }
+            let node = |g: &Option<String>, n: &crate::report::NodeReport| outcome(g, n.judgement.is_some());
+            if let (Some(oa), Some(ob)) = (&ra.overall, &rb.overall) {
+                let (x, y) = (node(&oa.rating, oa), node(&ob.rating, ob));
+                if x != y {
+                    d.nodes.push(format!("overall rating: {x} → {y}"));
+                }
+            }
             for (qa, qb) in ra.questions.iter().zip(&rb.questions) {
+                let (x, y) = (node(&qa.grade, &qa.decision), node(&qb.grade, &qb.decision));
+                if x != y {
+                    d.nodes.push(format!("question {}: {x} → {y}", qa.id));
+                }
                 for (aa, ab) in qa.areas.iter().zip(&qb.areas) {
                     if aa.status != ab.status {
                         d.plan
                             .push(format!("area {}: {} → {}", aa.number, aa.status, ab.status));
+                    }
+                    let (x, y) = (node(&aa.grade, &aa.decision), node(&ab.grade, &ab.decision));
+                    if x != y {
+                        d.nodes.push(format!("key area {}: {x} → {y}", aa.number));
                     }
                 }
             }
@@ -191,6 +213,15 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
         }
     }
     out
+}
+
+/// A grade as a diff shows it: the level, `judgement`, or `-` for none.
+fn outcome(grade: &Option<String>, judgement: bool) -> String {
+    match (grade, judgement) {
+        (Some(g), _) => g.clone(),
+        (None, true) => "judgement".into(),
+        (None, false) => "-".into(),
+    }
 }
 
 fn indicators(r: &Report) -> BTreeMap<String, &IndicatorReport> {
@@ -240,6 +271,9 @@ pub fn render(d: &DiffReport) -> String {
         for p in &e.plan {
             let _ = writeln!(out, "  plan: {p}");
         }
+        for n in &e.nodes {
+            let _ = writeln!(out, "  {n}");
+        }
         if let Some((a, b)) = &e.confidence {
             let g = |x: &Option<String>| x.clone().unwrap_or_else(|| "-".into());
             let _ = writeln!(out, "  confidence {} → {}", g(a), g(b));
@@ -262,6 +296,7 @@ pub fn render(d: &DiffReport) -> String {
     );
     if d.changed.iter().any(|e| !e.indicators.is_empty()) {
         let mut cols = d.levels.clone();
+        cols.push("judgement".into());
         cols.push("-".into());
         let width = cols.iter().map(String::len).max().unwrap_or(1).max(6);
         let _ = write!(out, "{:>width$} │", "before\\after");

@@ -664,7 +664,7 @@ fn changed_ruleset_file(file: &str, from: &str, to: &str) -> tempfile::TempDir {
 fn diff_shows_what_a_rule_change_does_to_overrides() {
     let dir = changed_ruleset_file(
         "generic-2006.six",
-        "overrides allowed within 1 level with evidence",
+        "overrides allowed within 1 level with evidence from 2 sources",
         "overrides forbidden",
     );
     let o = sixpoint()
