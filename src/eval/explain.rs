@@ -253,32 +253,63 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
         .map(|&i| (&p.indicators[i], &o.indicators[i]))
         .map(|(i, io)| match io.grade() {
             Some(g) => format!("{} {}", i.id, p.level_name(g)),
+            None if io.examined() && io.judgement.is_some() => format!("{} awaiting judgement", i.id),
             None if io.examined() => format!("{} ungraded", i.id),
             None => format!("{} not examined", i.id),
         })
         .collect();
+    // A node's outcome: its level, or that it awaits judgement and why.
+    let node = |n: &super::NodeOutcome| match (n.grade, &n.judgement) {
+        (Some(r), _) => p.level_name(r).to_string(),
+        (None, Some(why)) => format!("judgement required ({why})"),
+        (None, None) => level(None),
+    };
+    // Decided by the node's own grade rules, or by the declared aggregation.
+    let by = |n: &super::NodeOutcome, f: AggFn| {
+        if n.decided_by.is_some() {
+            "by its grade rules, from".to_string()
+        } else {
+            format!("{} of", how(f))
+        }
+    };
+    let a = &o.areas[ind.area];
     let mut out = vec![format!(
-        "key area {} {}: {}, {} of {}",
+        "key area {} {}: {}, {} {}",
         area.number,
         area.title,
-        level(o.areas[ind.area].grade),
-        how(p.area_agg),
+        node(a),
+        by(a, p.area_agg),
         parts.join(", ")
     )];
     {
         let q = &p.questions[area.question];
+        let qo = &o.questions[area.question];
         let areas: Vec<String> = q
             .areas
             .iter()
             .map(|&a| format!("{} {}", p.areas[a].number, level(o.areas[a].grade)))
             .collect();
         out.push(format!(
-            "question {} {}: {}, {} of key areas {}",
+            "question {} {}: {}, {} key areas {}",
             q.id,
             q.title,
-            level(o.questions[area.question].grade),
-            how(p.question_agg),
+            node(qo),
+            by(qo, p.question_agg),
             areas.join(", ")
+        ));
+    }
+    if let Some(ov) = &o.overall {
+        let ids: Vec<String> = p
+            .questions
+            .iter_enumerated()
+            .map(|(qi, q)| format!("{} {}", q.id, level(o.questions[qi].grade)))
+            .collect();
+        let agg = p.overall.as_ref().and_then(|x| x.agg).unwrap_or(AggFn::Lowest);
+        out.push(format!(
+            "the overall rating: {}, {} questions {}",
+            node(ov),
+            by(ov, agg),
+            ids.join(", ")
         ));
     }
     out
