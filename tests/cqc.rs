@@ -1,5 +1,5 @@
 //! CQC's rating principles for adult social care (12 May 2022), as the
-//! fixture `tests/fixtures/cqc/rating-principles.six` states them, against an
+//! shipped ruleset `rulesets/cqc-ratings.six` states them, against an
 //! implementation written here from the published text: every combination of
 //! the five key questions' ratings (4^5) with and without a breach of
 //! regulations.
@@ -61,7 +61,7 @@ fn principles(ratings: [usize; 5], breach: bool) -> Overall {
 }
 
 fn document(ratings: [usize; 5], breach: bool) -> String {
-    let mut text = String::from("sixpoint: 1\nframework: cqc_rating_principles\norganisation: \"Combination\"\n");
+    let mut text = String::from("sixpoint: 1\nframework: cqc_ratings\norganisation: \"Combination\"\n");
     if breach {
         text.push_str("facts: [breach]\n");
     }
@@ -78,7 +78,7 @@ fn document(ratings: [usize; 5], breach: bool) -> String {
 
 #[test]
 fn every_combination_of_ratings_and_breach_follows_the_published_principles() {
-    let rs = Ruleset::from_path("tests/fixtures/cqc/rating-principles.six").unwrap();
+    let rs = Ruleset::from_path("rulesets/cqc-ratings.six").unwrap();
     assert!(rs.warnings().is_empty(), "the fixture checks clean");
     let mut seen = std::collections::BTreeMap::new();
     let mut checked = 0;
@@ -107,7 +107,7 @@ fn every_combination_of_ratings_and_breach_follows_the_published_principles() {
 /// The decisions the principles leave open, each on one case.
 #[test]
 fn the_ambiguous_cases_are_decided_as_the_ruleset_says() {
-    let rs = Ruleset::from_path("tests/fixtures/cqc/rating-principles.six").unwrap();
+    let rs = Ruleset::from_path("rulesets/cqc-ratings.six").unwrap();
     let overall = |ratings: [usize; 5], breach: bool| {
         let doc = Document::from_str(&document(ratings, breach), Format::Yaml).unwrap();
         let eval = rs.evaluate(&doc).unwrap();

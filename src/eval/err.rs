@@ -248,6 +248,28 @@ pub(super) fn needs_judgement(
     )
 }
 
+/// The rules of a node above indicators (`what`: a key area, a question,
+/// the overall rating) leave it to judgement (`why`), at `rule`.
+pub(super) fn node_needs_judgement(
+    p: &Program,
+    data: &SourceFile,
+    what: impl Display,
+    why: &str,
+    at: Span,
+    rule: (Span, &Basis),
+) -> Diagnostic {
+    finding(
+        p,
+        data,
+        (Code::EvalJudgement, Severity::Warning),
+        format!("{what} needs professional judgement: {why}"),
+        at,
+        rule,
+        "no rule decides here",
+        Some("the rules leave this to the evaluator: record the judgement and its reasons with the report".into()),
+    )
+}
+
 /// Proportionality calls for `indicator` (`because`, by the rule at
 /// `rule`), but the data has no evidence for it.
 pub(super) fn examine_gap(

@@ -888,6 +888,41 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         questions,
         overall,
     } = grade_tree(p, &leaves, &b.facts_set)?;
+    // A node whose own rules leave it to judgement is a finding, as an
+    // indicator's is; one that awaits a child's judgement is not (the
+    // child's finding says it).
+    let mut node_finding = |block: Option<GradeBlockId>, n: &NodeOutcome, what: String| {
+        let (Some(g), Some(why)) = (block, &n.judgement) else {
+            return;
+        };
+        let blk = &p.grade_blocks[g];
+        let rule = n
+            .decided_by
+            .and_then(|k| blk.rules.get(k))
+            .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis));
+        findings.push(err::node_needs_judgement(
+            p,
+            &b.file,
+            what,
+            why,
+            b.indicators_span,
+            rule,
+        ));
+    };
+    for (a, n) in areas.iter_enumerated() {
+        let area = &p.areas[a];
+        node_finding(area.grade_block, n, format!("key area {}", area.number));
+    }
+    for (q, n) in questions.iter_enumerated() {
+        node_finding(
+            p.questions[q].grade_block,
+            n,
+            format!("question `{}`", p.questions[q].id),
+        );
+    }
+    if let (Some(ov), Some(n)) = (&p.overall, &overall) {
+        node_finding(ov.block, n, "the overall rating".to_string());
+    }
     let capacity = match &p.capacity {
         Some(cap) => Some(capacity(p, b, cap, &indicators, &mut findings)?),
         None => None,

@@ -142,7 +142,9 @@ pub(super) fn lowered(comp: &super::ComponentReport) -> Option<String> {
 pub(super) fn notes(i: &IndicatorReport, sources: &mut Sources) -> Vec<String> {
     let mut out = Vec::new();
     // The source of the rule that graded it, where one did.
-    let graded = i.final_grade.is_some() || i.judgement.is_some();
+    // Not where an evaluator's override decided instead.
+    let overridden = i.override_.as_ref().is_some_and(|o| o.applied);
+    let graded = (i.final_grade.is_some() || i.judgement.is_some()) && !overridden;
     let rule = if graded {
         sources.mark(&i.grade_basis)
     } else {
