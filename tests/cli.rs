@@ -761,7 +761,13 @@ fn the_shipped_rulesets_pass_their_tests_and_exercise_every_rule() {
         .count();
     let tests = std::fs::read_dir("rulesets")
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".test.yaml"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".test.yaml")
+        })
         .count();
     assert_eq!(tests, rulesets, "every shipped ruleset has its tests");
     for what in ["grade rule", "requirement", "trigger", "skip rule", "action"] {
