@@ -226,38 +226,23 @@ pub(super) fn override_refused(
     )
 }
 
-/// No rule decides the grade of `indicator` (`why`); `rule` is where one
-/// was expected to.
+/// No rule decides `what` (`why`); `rule` is where one was expected to.
+/// An indicator's judgement can be recorded in the data as an override;
+/// one above indicators (a key area, a question, the overall rating) only
+/// with the report.
 pub(super) fn needs_judgement(
     p: &Program,
     data: &SourceFile,
-    indicator: impl Display,
+    (what, indicator): (impl Display, bool),
     why: &str,
     at: Span,
     rule: (Span, &Basis),
 ) -> Diagnostic {
-    finding(
-        p,
-        data,
-        (Code::EvalJudgement, Severity::Warning),
-        format!("{indicator} needs professional judgement: {why}"),
-        at,
-        rule,
-        "no rule decides here",
-        Some("record the evaluator's judgement and its evidence; the rules give no grade".into()),
-    )
-}
-
-/// The rules of a node above indicators (`what`: a key area, a question,
-/// the overall rating) leave it to judgement (`why`), at `rule`.
-pub(super) fn node_needs_judgement(
-    p: &Program,
-    data: &SourceFile,
-    what: impl Display,
-    why: &str,
-    at: Span,
-    rule: (Span, &Basis),
-) -> Diagnostic {
+    let help = if indicator {
+        "record the evaluator's judgement and its evidence; the rules give no grade"
+    } else {
+        "the rules leave this to the evaluator: record the judgement and its reasons with the report"
+    };
     finding(
         p,
         data,
@@ -266,7 +251,7 @@ pub(super) fn node_needs_judgement(
         at,
         rule,
         "no rule decides here",
-        Some("the rules leave this to the evaluator: record the judgement and its reasons with the report".into()),
+        Some(help.into()),
     )
 }
 
