@@ -753,7 +753,7 @@ fn grade_indicator(
                     .and_then(|k| blk.rules.get(k))
                     .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis))
             });
-        findings.push(err::needs_judgement(p, &b.file, &ind.id, why, facts.span, rule));
+        findings.push(err::needs_judgement(p, &b.file, (&ind.id, true), why, facts.span, rule));
     }
     Ok(out)
 }
@@ -900,10 +900,10 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
             .decided_by
             .and_then(|k| blk.rules.get(k))
             .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis));
-        findings.push(err::node_needs_judgement(
+        findings.push(err::needs_judgement(
             p,
             &b.file,
-            what,
+            (what, false),
             why,
             b.indicators_span,
             rule,
