@@ -246,7 +246,9 @@ ids!(
     ContextId,
     OwnerId,
     FactId,
-    KindId
+    KindId,
+    CrosswalkSourceId,
+    CrosswalkRuleId
 );
 
 /// A level of a scale as its rank: 0 is the lowest level, higher is better.

@@ -29,7 +29,7 @@ use serde::Serialize;
 use super::{Crosswalk, Fate, SourceId, err};
 use crate::data::{self, At, Document, EvidenceItem, IndicatorData, Override};
 use crate::diag::{Diagnostic, SourceFile, Span};
-use crate::ir::{IndicatorId, IndicatorIr, Program};
+use crate::ir::{IdVec, IndicatorId, IndicatorIr, Program};
 
 /// A rewritten evaluation and what did not map.
 #[derive(Clone, Debug)]
@@ -376,7 +376,7 @@ struct Rewriter<'a> {
     target: &'a Program,
     doc: &'a Document,
     /// The data entry of each source indicator, by [`SourceId`].
-    present: Vec<Option<&'a IndicatorData>>,
+    present: IdVec<SourceId, Option<&'a IndicatorData>>,
     report: MapReport,
     /// (target, source, theme) → items, in target order.
     themes: BTreeMap<(IndicatorId, SourceId, String), usize>,
@@ -390,7 +390,7 @@ impl<'a> Rewriter<'a> {
             cw,
             target: &cw.to.program,
             doc,
-            present: vec![None; cw.sources.len()],
+            present: cw.sources.map(|_| None),
             report: MapReport {
                 crosswalk: cw.name.clone(),
                 file: file.name().to_string(),
@@ -423,18 +423,9 @@ impl<'a> Rewriter<'a> {
                 claimed: entry.claimed.as_ref().map(|c| c.value.clone()),
                 because: None,
             };
-            // The index names positions of `sources`, which `present` shadows.
-            let source = cw
-                .source_index
-                .get(&entry.id.value)
-                .and_then(|s| Some((s.index(), cw.sources.get(s.index())?)));
-            match source {
-                Some((s, source)) => match &source.fate {
-                    Fate::Mapped(_) => {
-                        if let Some(slot) = self.present.get_mut(s) {
-                            *slot = Some(entry);
-                        }
-                    }
+            match cw.source_index.get(&entry.id.value) {
+                Some(&s) => match &cw.sources[s].fate {
+                    Fate::Mapped(_) => self.present[s] = Some(entry),
                     Fate::Retired { because, .. } => self.report.retired.push(Lost {
                         because: Some(because.clone()),
                         ..lost
@@ -445,11 +436,8 @@ impl<'a> Rewriter<'a> {
         }
         let mut indicators = Vec::new();
         for (t, (id, ind)) in cw.targets.iter().zip(target.indicators.iter_enumerated()) {
-            let sources: Vec<(SourceId, &IndicatorData)> = t
-                .sources
-                .iter()
-                .filter_map(|&s| Some((s, self.present.get(s.index()).copied().flatten()?)))
-                .collect();
+            let sources: Vec<(SourceId, &IndicatorData)> =
+                t.sources.iter().filter_map(|&s| Some((s, self.present[s]?))).collect();
             if sources.is_empty() {
                 if let Some(because) = &t.new {
                     self.report.new_without_evidence.push(NewTarget {
@@ -463,11 +451,7 @@ impl<'a> Rewriter<'a> {
             indicators.push(self.indicator(id, ind, &sources));
         }
         for rule in &cw.rules {
-            let present: Vec<&IndicatorData> = rule
-                .sources
-                .iter()
-                .filter_map(|s| self.present.get(s.index()).copied().flatten())
-                .collect();
+            let present: Vec<&IndicatorData> = rule.sources.iter().filter_map(|&s| self.present[s]).collect();
             if present.is_empty() {
                 continue;
             }

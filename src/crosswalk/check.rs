@@ -20,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 use super::{Crosswalk, Fate, FromSide, RuleId, RuleIr, SourceId, SourceIr, TargetIr, ToSide, err};
 use crate::ast::{self, CrosswalkFrom, CrosswalkRule, Name};
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, Span};
-use crate::ir::{IndicatorId, Program};
+use crate::ir::{IdVec, IndicatorId, Program, TooMany};
 use crate::parse::is_crosswalk;
 use crate::source_io::{self, Kind, ReadError};
 
@@ -66,10 +66,10 @@ pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Opt
         target: &target,
         source: source.as_ref(),
         same_ids,
-        sources: Vec::new(),
+        sources: IdVec::new(),
         index: HashMap::new(),
-        targets: vec![TargetIr::default(); target.indicators.len()],
-        rules: Vec::new(),
+        targets: target.indicators.map(|_| TargetIr::default()),
+        rules: IdVec::new(),
         source_use: HashMap::new(),
         target_use: HashMap::new(),
         new_use: HashMap::new(),
@@ -249,10 +249,10 @@ struct Checker<'a> {
     source: Option<&'a Program>,
     /// Whether an id means the same on both sides (versions of one framework).
     same_ids: bool,
-    sources: Vec<SourceIr>,
+    sources: IdVec<SourceId, SourceIr>,
     index: HashMap<String, SourceId>,
-    targets: Vec<TargetIr>,
-    rules: Vec<RuleIr>,
+    targets: IdVec<IndicatorId, TargetIr>,
+    rules: IdVec<RuleId, RuleIr>,
     /// Source ids named so far (mapped, retired, unchanged).
     source_use: HashMap<String, Use>,
     /// Target ids led to so far (by `map` or `unchanged`).
@@ -314,15 +314,47 @@ impl Checker<'_> {
         true
     }
 
+    /// The id `pushed` made, or an error at `span` when ids ran out.
+    fn counted<I>(&mut self, pushed: Result<I, TooMany>, kind: &str, span: Span) -> Option<I> {
+        match pushed {
+            Ok(id) => Some(id),
+            Err(TooMany) => {
+                let d = err::too_many(self.file, kind, span);
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
     /// The [`SourceId`] of a source indicator, created on first use.
-    fn source_slot(&mut self, id: &str, fate: Fate) -> SourceId {
-        let s = SourceId(self.sources.len() as u32);
-        self.sources.push(SourceIr {
+    fn source_slot(&mut self, id: &str, fate: Fate, span: Span) -> Option<SourceId> {
+        let pushed = self.sources.push(SourceIr {
             id: id.to_string(),
             fate,
         });
+        let s = self.counted(pushed, "source indicators", span)?;
         self.index.insert(id.to_string(), s);
-        s
+        Some(s)
+    }
+
+    /// Adds `rule` from `sources` (id as written, where): its id is their
+    /// fate, so the rule is made first and given its sources after.
+    fn rule(&mut self, sources: &[(&str, Span)], rule: RuleIr) {
+        let span = rule.span;
+        let pushed = self.rules.push(rule);
+        let Some(id) = self.counted(pushed, "mappings", span) else {
+            return;
+        };
+        let from: Vec<SourceId> = sources
+            .iter()
+            .filter_map(|&(s, at)| self.source_slot(s, Fate::Mapped(id), at))
+            .collect();
+        for &t in &self.rules[id].targets {
+            let slot = &mut self.targets[t];
+            slot.sources = from.clone();
+            slot.rule = Some(id);
+        }
+        self.rules[id].sources = from;
     }
 
     fn repeated_in_list(&mut self, ids: &[Name]) -> bool {
@@ -382,25 +414,16 @@ impl Checker<'_> {
         if !ok {
             return;
         }
-        let rule = RuleId(self.rules.len() as u32);
-        let from: Vec<SourceId> = sources
-            .iter()
-            .map(|s| self.source_slot(&s.node, Fate::Mapped(rule)))
-            .collect();
-        for &t in &ids {
-            if let Some(slot) = self.targets.get_mut(t.index()) {
-                slot.sources = from.clone();
-                slot.rule = Some(rule);
-            }
-        }
-        self.rules.push(RuleIr {
-            sources: from,
+        let from: Vec<(&str, Span)> = sources.iter().map(|s| (s.node.as_str(), s.span)).collect();
+        let rule = RuleIr {
+            sources: Vec::new(),
             targets: ids,
             renamed: renamed.map(|r| r.node.clone()),
             moved,
             unchanged: false,
             span,
-        });
+        };
+        self.rule(&from, rule);
     }
 
     /// Checks a `renamed` title; false on an error (warnings pass).
@@ -438,13 +461,11 @@ impl Checker<'_> {
         self.repeated_in_list(ids);
         for id in ids {
             if self.source_exists(id) && self.use_source(id, "retired") {
-                self.source_slot(
-                    &id.node,
-                    Fate::Retired {
-                        because: because.node.clone(),
-                        span: id.span,
-                    },
-                );
+                let fate = Fate::Retired {
+                    because: because.node.clone(),
+                    span: id.span,
+                };
+                self.source_slot(&id.node, fate, id.span);
             }
         }
     }
@@ -465,9 +486,7 @@ impl Checker<'_> {
                 continue;
             }
             self.new_use.insert(id.node.clone(), id.span);
-            if let Some(slot) = self.targets.get_mut(t.index()) {
-                slot.new = Some(because.node.clone());
-            }
+            self.targets[t].new = Some(because.node.clone());
         }
     }
 
@@ -486,20 +505,15 @@ impl Checker<'_> {
 
     /// `unchanged`: `id` maps to the target indicator of the same id.
     fn identity(&mut self, id: &str, t: IndicatorId, span: Span) {
-        let rule = RuleId(self.rules.len() as u32);
-        let s = self.source_slot(id, Fate::Mapped(rule));
-        if let Some(slot) = self.targets.get_mut(t.index()) {
-            slot.sources = vec![s];
-            slot.rule = Some(rule);
-        }
-        self.rules.push(RuleIr {
-            sources: vec![s],
+        let rule = RuleIr {
+            sources: Vec::new(),
             targets: vec![t],
             renamed: None,
             moved: false,
             unchanged: true,
             span,
-        });
+        };
+        self.rule(&[(id, span)], rule);
     }
 
     fn rest(&mut self, at: Span) {

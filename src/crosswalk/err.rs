@@ -371,3 +371,12 @@ pub(super) fn framework_mismatch(cw: &Crosswalk, file: &SourceFile, doc: &Docume
         Some((&cw.file, cw.from.span, "maps from here")),
     )
 }
+
+/// More `kind` than an id can number (over four billion), reported as the
+/// ruleset checker does rather than wrapping ids around.
+pub(super) fn too_many(file: &SourceFile, kind: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(Code::ParseNumber, format!("more {kind} than can be numbered"))
+        .in_file(file)
+        .label(span, format!("one more than {} {kind}", u32::MAX))
+        .help("split the crosswalk into smaller ones")
+}

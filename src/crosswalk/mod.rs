@@ -30,7 +30,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
-use crate::ir::{IndicatorId, Program};
+use crate::ir::{IdVec, IndicatorId, Program};
 use crate::parse;
 
 pub use apply::{
@@ -41,25 +41,13 @@ pub use emit::to_yaml;
 
 // ---------------------------------------------------------------- IR
 
-/// A source indicator as the crosswalk knows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SourceId(pub u32);
+/// A source indicator as the crosswalk knows it: made only by pushing onto
+/// [`Crosswalk::sources`], so every one names a source there.
+pub use crate::ir::CrosswalkSourceId as SourceId;
 
-impl SourceId {
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-/// A statement that leads somewhere: a `map`, or an identity from `unchanged`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RuleId(pub u32);
-
-impl RuleId {
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
+/// A statement that leads somewhere: a `map`, or an identity from
+/// `unchanged`; made only by pushing onto [`Crosswalk::rules`].
+pub use crate::ir::CrosswalkRuleId as RuleId;
 
 /// A checked crosswalk: both sides resolved to ids.
 #[derive(Debug)]
@@ -69,14 +57,14 @@ pub struct Crosswalk {
     pub from: FromSide,
     pub to: ToSide,
     /// Every source indicator the crosswalk accounts for, by [`SourceId`].
-    pub sources: Vec<SourceIr>,
+    pub sources: IdVec<SourceId, SourceIr>,
     /// Source id as written → [`SourceId`]; for binding data only.
     pub source_index: HashMap<String, SourceId>,
     /// By target [`IndicatorId`]: what feeds each target indicator.
-    pub targets: Vec<TargetIr>,
+    pub targets: IdVec<IndicatorId, TargetIr>,
     /// The mappings, by [`RuleId`], in the order written (identities of
     /// `unchanged` included).
-    pub rules: Vec<RuleIr>,
+    pub rules: IdVec<RuleId, RuleIr>,
 }
 
 /// The framework the data is written for.
@@ -134,7 +122,7 @@ pub struct RuleIr {
 impl Crosswalk {
     /// The source indicator's id as written.
     pub fn source_name(&self, s: SourceId) -> &str {
-        self.sources.get(s.index()).map_or("?", |x| x.id.as_str())
+        &self.sources[s].id
     }
 
     /// The target indicator's id.

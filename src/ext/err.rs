@@ -259,7 +259,7 @@ pub(super) fn runtime(
             format!("extension `{name}` hit the sandbox's size limit: {detail}"),
             "stopped here",
             format!(
-                "strings may hold {MAX_STRING} characters, arrays {MAX_ARRAY} items, maps {MAX_MAP} entries"
+                "a call's variables, each and all together, may hold {MAX_STRING} bytes of strings, {MAX_ARRAY} array items and {MAX_MAP} map entries"
             ),
         ),
         EvalAltResult::ErrorTooManyVariables(_) | EvalAltResult::ErrorTooManyModules(_) => (

@@ -13,6 +13,7 @@
 //! the declaration itself (path, missing function) point into the ruleset.
 
 mod err;
+mod held;
 mod pool;
 mod scan;
 
@@ -36,9 +37,12 @@ const MAX_OPERATIONS: u64 = 100_000;
 const MAX_CALL_LEVELS: usize = 32;
 const MAX_EXPR_DEPTH: usize = 64;
 const MAX_FN_EXPR_DEPTH: usize = 32;
-const MAX_STRING: usize = 10_000;
-const MAX_ARRAY: usize = 10_000;
-const MAX_MAP: usize = 1_000;
+// What a call's variables may hold, each and all together (see `held`):
+// ample for a series of yearly values or the levels of a few dozen
+// indicators, and small enough that scanning them on each access is cheap.
+const MAX_STRING: usize = 1_000;
+const MAX_ARRAY: usize = 1_000;
+const MAX_MAP: usize = 100;
 const MAX_VARIABLES: usize = 1_000;
 const MAX_FUNCTIONS: usize = 200;
 
@@ -142,6 +146,9 @@ impl Sandbox {
         // limits do not count: a loop of it grows memory without bound.
         // Closures still capture: rhai curries captured variables itself.
         engine.disable_symbol("curry");
+        // Index assignment checks the value assigned, not its container.
+        #[allow(deprecated, reason = "rhai marks `on_var` volatile, not deprecated")]
+        engine.on_var(|_, _, mut context| held::check(&mut context).map(|()| None));
         engine.on_print(|_| {});
         engine.on_debug(|_, _, _| {});
         // Undefined variables are reported when the ruleset is checked, not

@@ -496,10 +496,7 @@ fn closures_still_capture() {
 }
 
 /// Strings and arrays grown in a loop stop at the size limits, nested ones
-/// too (sizes are counted through arrays and maps). Not covered by them:
-/// what an index assignment (`m[k] = v`, `a[i] = v`) adds to its container,
-/// and values captured by closures; those are bounded by the operations
-/// limit alone.
+/// too (sizes are counted through arrays and maps).
 #[test]
 fn growth_in_loops_hits_the_size_limits() {
     for body in [
@@ -513,6 +510,49 @@ fn growth_in_loops_hits_the_size_limits() {
         assert_eq!(d.code, Code::ExtLimit, "{body}: {}", render(&d));
         assert!(d.message.contains("size limit"), "{body}: {}", d.message);
     }
+}
+
+/// What rhai does not count per value: what an index assignment adds to
+/// its container, copies kept in several variables, values captured by
+/// closures, a caller's variables. All are counted together, so each of
+/// these stops at a size limit rather than growing until the operations
+/// limit (formerly hundreds of MB).
+#[test]
+fn growth_by_index_assignment_and_copies_hits_the_size_limits() {
+    let big = "let a = [0]; while a.len() < 500 { a += a; } let t = \"x\"; while t.len() < 500 { t += t; }";
+    for body in [
+        "let m = #{}; let k = 0; loop { m[`k${k}`] = a; k += 1; }",
+        "let b = []; b.pad(900, 0); for i in 0..900 { b[i] = a; } 0",
+        "let m = #{}; let k = 0; loop { m[`k${k}`] = t + k; k += 1; }",
+        "let b = []; b.pad(900, 0); for i in 0..900 { b[i] = t; } 0",
+        "let m = #{}; let k = 0; loop { m[`${t}${k}`] = 0; k += 1; }",
+        "let m = #{}; let k = 0; loop { m[`k${k}`] = #{}; k += 1; }",
+        "let b = a; let c = a; let d = a; let n = 0; for i in 0..100 { n += i; } n",
+        "let fs = []; loop { let c = a; fs.push(|| c); }",
+        "fn_keep(a, a)",
+        // Not catchable, like rhai's own limits.
+        "let m = #{}; let k = 0; try { loop { m[`k${k}`] = a; k += 1; } } catch { } 0",
+    ] {
+        let script = format!(
+            "fn fn_keep(x, y) {{ let z = x; let n = 0; for i in 0..100 {{ n += i; }} z.len() }}\nfn trend(s) {{ {big} {body} }}"
+        );
+        let d = outcome(&script).expect_err(body);
+        assert_eq!(d.code, Code::ExtLimit, "{body}: {}", render(&d));
+        assert!(d.message.contains("size limit"), "{body}: {}", d.message);
+    }
+}
+
+/// Data near the limits still works: a long series, a table of levels.
+#[test]
+fn data_within_the_limits_is_fine() {
+    let long = ExtValue::Series((0..900).map(f64::from).collect());
+    let v = call(SLOPE, &[long], ExtType::Number).unwrap();
+    assert_eq!(v, ExtValue::Number(1.0));
+    let table = "fn trend(s) { let m = #{}; for i in 0..60 { m[`${i}`] = [i, i + 1, i + 2]; } m.len().to_float() }";
+    assert_eq!(
+        call(table, &[series()], ExtType::Number).unwrap(),
+        ExtValue::Number(60.0)
+    );
 }
 
 #[test]
