@@ -141,15 +141,14 @@ fn a_trigger_counts_weaknesses_about_a_tag_on_any_indicator_looked_at() {
 #[test]
 fn an_unknown_tag_in_data_is_coded_at_the_value_with_a_suggestion() {
     let r = ruleset();
-    let e = r
-        .evaluate(&data(
-            r#"  "1.1":
+    let Err(e) = r.evaluate(&data(
+        r#"  "1.1":
     evidence:
       - { source: documentation, tags: [nurturd] }
 "#,
-        ))
-        .err()
-        .expect("an unknown tag stops the evaluation");
+    )) else {
+        panic!("an unknown tag stops the evaluation");
+    };
     let d = &e.diagnostics()[0];
     assert_eq!(d.code, Code::DataUnknownTag);
     assert_eq!(d.location().unwrap().line, 7);
@@ -166,7 +165,9 @@ fn an_unknown_tag_or_source_in_a_rule_is_an_unknown_name_with_a_suggestion() {
         ),
     ] {
         let text = RULESET.replace("weaknesses.tagged.nurtured >= 1 because", &format!("{bad} because"));
-        let e = Ruleset::from_source("t.six", &text).err().expect("does not compile");
+        let Err(e) = Ruleset::from_source("t.six", &text) else {
+            panic!("{bad} compiles");
+        };
         assert_eq!(e.diagnostics()[0].code, Code::CheckUnknownName);
         assert!(e.render(100).contains(want), "{}", e.render(100));
     }
