@@ -489,7 +489,19 @@ fn counterfactuals(
         let mut gone: Vec<usize> = Vec::new();
         for c in changes {
             match c {
-                Change::Add { source, weight } => items.push(added(source, weight.as_deref())),
+                Change::Add { source, weight } => {
+                    // An added item is like the indicator's items from that source: it carries
+                    // their tags (a further view from the stakeholders already heard).
+                    let mut item = added(source, weight.as_deref());
+                    for e in evidence.iter().filter(|e| e.source.value == *source) {
+                        for t in &e.tags {
+                            if !item.tags.iter().any(|x| x.value == t.value) {
+                                item.tags.push(t.clone());
+                            }
+                        }
+                    }
+                    items.push(item);
+                }
                 Change::Resolve(k) => gone.push(*k),
             }
         }
