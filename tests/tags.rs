@@ -172,3 +172,40 @@ fn an_unknown_tag_or_source_in_a_rule_is_an_unknown_name_with_a_suggestion() {
         assert!(e.render(100).contains(want), "{}", e.render(100));
     }
 }
+
+#[test]
+fn a_trigger_does_not_count_evidence_in_a_skipped_area() {
+    let text = RULESET
+        .replace(
+            r#"  area 2 "Deeper" { indicator 2.1 "Deployment" { theme y "Y" } }"#,
+            r#"  area 2 "Deeper" { indicator 2.1 "Deployment" { theme y "Y" } }
+  area 3 "Elsewhere" { indicator 3.1 "Elsewhere" { theme z "Z" } }"#,
+        )
+        .replace(
+            "skip areas 2 when evidence.tagged.parents >= 5",
+            "skip areas 2 when indicator 1.2 >= good",
+        )
+        .replace("examine 2.1 when", "examine 3.1 when");
+    let r = Ruleset::from_source("t.six", &text).unwrap_or_else(|e| panic!("{}", e.render(100)));
+    let with = |skip: &str| {
+        json(
+            &r,
+            &format!(
+                r#"  "1.2":
+    evidence:
+      - {{ source: stakeholder_views, finding: strength, tags: [{skip}] }}
+  "2.1":
+    evidence:
+      - {{ source: documentation, finding: weakness, tags: [nurtured] }}
+"#
+            ),
+        )
+    };
+    // 1.2 good skips area 2: its weakness about nurture is not looked at.
+    let report = with("children");
+    assert_eq!(indicator(&report, "2.1")["scope"], "skipped");
+    assert_ne!(indicator(&report, "3.1")["scope"], "triggered");
+    // 1.2 weak leaves area 2 looked at, and the weakness calls for 3.1.
+    let report = with("nurtured");
+    assert_eq!(indicator(&report, "3.1")["scope"], "triggered");
+}
