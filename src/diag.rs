@@ -324,6 +324,8 @@ codes! {
     DataUnknownMeasure = "sixpoint::data::unknown-measure",
     /// A context flag the capacity judgement does not declare.
     DataUnknownContext = "sixpoint::data::unknown-context",
+    /// A tag on an evidence item that the ruleset does not declare.
+    DataUnknownTag = "sixpoint::data::unknown-tag",
     /// Survey counts that cannot be a proportion (0 of 0, or more agreeing than asked).
     DataSurvey = "sixpoint::data::survey-counts",
     /// The same indicator given twice.

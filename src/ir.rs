@@ -248,7 +248,8 @@ ids!(
     FactId,
     KindId,
     CrosswalkSourceId,
-    CrosswalkRuleId
+    CrosswalkRuleId,
+    TagId
 );
 
 /// A level of a scale as its rank: 0 is the lowest level, higher is better.
@@ -296,6 +297,13 @@ pub enum IndicatorVar {
     Agreeing,
     Agreement,
     Measure(MeasureId),
+    /// Items tagged so (by the item or a theme it cites), and of them the
+    /// strengths, the weaknesses, and those of one source kind. In a
+    /// proportionality condition, summed over the indicators looked at.
+    EvidenceTagged(TagId),
+    StrengthsTagged(TagId),
+    WeaknessesTagged(TagId),
+    SourceTagged(SourceId, TagId),
     /// How many of the indicator's evidence-to-consider items were offered.
     Considered,
     /// How many were not.
@@ -657,6 +665,8 @@ pub struct IndicatorIr {
     pub title: String,
     pub area: AreaId,
     pub themes: Vec<Named>,
+    /// Per theme, its tags: evidence citing the theme carries them too.
+    pub theme_tags: Vec<Vec<TagId>>,
     /// The evidence the framework lists for this indicator.
     pub consider: Vec<Named>,
     pub grade_block: Option<GradeBlockId>,
@@ -828,6 +838,8 @@ pub struct Program {
     pub owners: IdVec<OwnerId, Named>,
     /// Yes/no facts the data may state.
     pub facts: IdVec<FactId, Named>,
+    /// Tags evidence may carry.
+    pub tags: IdVec<TagId, Named>,
     /// The kinds of action the framework knows.
     pub action_kinds: IdVec<KindId, Named>,
     pub actions: Vec<ActionIr>,
@@ -872,6 +884,7 @@ pub struct NameTables {
     pub measures: HashMap<String, MeasureId>,
     pub contexts: HashMap<String, ContextId>,
     pub facts: HashMap<String, FactId>,
+    pub tags: HashMap<String, TagId>,
     /// Levels of the grading scale.
     pub levels: HashMap<String, Rank>,
 }

@@ -70,6 +70,9 @@ pub struct Expect {
     /// Indicators called for by proportionality.
     #[serde(default)]
     pub examined: Vec<String>,
+    /// Indicators proportionality does not call for (in scope, first or skipped).
+    #[serde(default)]
+    pub not_examined: Vec<String>,
     /// Key areas proportionality skips (exactly these).
     #[serde(default)]
     pub skipped: Option<Vec<u32>>,
@@ -313,6 +316,11 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
     for id in &c.expect.examined {
         let actual = indicators.get(id.as_str()).map_or("no such indicator", |i| i.scope);
         compare(format!("{id} called for"), "triggered".into(), actual.into());
+    }
+    for id in &c.expect.not_examined {
+        let actual = indicators.get(id.as_str()).map_or("no such indicator", |i| i.scope);
+        let expected = if actual == "triggered" { "not triggered" } else { actual };
+        compare(format!("{id} called for"), expected.into(), actual.into());
     }
     if let Some(skipped) = &c.expect.skipped {
         let actual = report.plan.as_ref().map(|pl| pl.skipped.clone()).unwrap_or_default();

@@ -44,6 +44,9 @@ const INDICATOR_VARS: &[&str] = &[
     "considered",
     "unconsidered",
     "measure.",
+    "evidence.tagged.",
+    "strengths.tagged.",
+    "weaknesses.tagged.",
     "claimed",
     "derived",
     "final",
@@ -480,6 +483,12 @@ impl Checker<'_> {
                 return Some((Expr::Indicator(v), t));
             }
         }
+        // Across the evaluation: tagged evidence of every indicator looked at.
+        if scope == Scope::Plan
+            && let Some(r) = self.tagged_path(&segs, path, span)
+        {
+            return r;
+        }
         if scope == Scope::Plan
             && let ["context", flag] = segs.as_slice()
         {
@@ -573,6 +582,9 @@ impl Checker<'_> {
     ) -> Option<Option<(Expr, Type)>> {
         let grading = self.grading?;
         let num = |v| Some(Some((Expr::Indicator(v), Type::Number)));
+        if let Some(r) = self.tagged_path(segs, path, span) {
+            return Some(r);
+        }
         match segs {
             ["evidence"] => num(IndicatorVar::Evidence),
             ["sources"] => num(IndicatorVar::Sources),
@@ -647,6 +659,46 @@ impl Checker<'_> {
             }
             _ => None,
         }
+    }
+
+    /// `evidence.tagged.T`, `strengths.tagged.T`, `weaknesses.tagged.T`,
+    /// `source.S.tagged.T`: counts of tagged evidence; `None` when the path
+    /// is none of them, `Some(None)` when it names an unknown tag or source.
+    #[allow(clippy::type_complexity)]
+    fn tagged_path(&mut self, segs: &[&str], path: &[Name], span: Span) -> Option<Option<(Expr, Type)>> {
+        let (source, tag, at) = match segs {
+            [head @ ("evidence" | "strengths" | "weaknesses"), "tagged", t] => (Err(*head), *t, 2),
+            ["source", k, "tagged", t] => (Ok(*k), *t, 3),
+            _ => return None,
+        };
+        let source = match source {
+            Ok(k) => match self.source_idx.get(k).copied() {
+                Some((id, _)) => Ok(id),
+                None => {
+                    let names: Vec<&str> = self.sources.iter().map(|s| s.name.as_str()).collect();
+                    let at = path.get(1).map_or(span, |n| n.span);
+                    let d = err::unknown(self.file(), Code::CheckUnknownName, "source kind", k, at, &names);
+                    self.push(d);
+                    return Some(None);
+                }
+            },
+            Err(head) => Err(head),
+        };
+        let Some(&id) = self.tag_idx.get(tag) else {
+            let mut names: Vec<&str> = self.tag_idx.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            let at = path.get(at).map_or(span, |n| n.span);
+            let d = err::unknown(self.file(), Code::CheckUnknownName, "tag", tag, at, &names);
+            self.push(d);
+            return Some(None);
+        };
+        let var = match source {
+            Ok(s) => IndicatorVar::SourceTagged(s, id),
+            Err("strengths") => IndicatorVar::StrengthsTagged(id),
+            Err("weaknesses") => IndicatorVar::WeaknessesTagged(id),
+            Err(_) => IndicatorVar::EvidenceTagged(id),
+        };
+        Some(Some((Expr::Indicator(var), Type::Number)))
     }
 
     /// A message with `{value}` holes, resolved in `scope`.

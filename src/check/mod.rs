@@ -93,6 +93,7 @@ pub struct Checked {
     pub sandbox: Arc<Sandbox>,
     pub owners: IdVec<OwnerId, Named>,
     pub facts: IdVec<FactId, Named>,
+    pub tags: IdVec<TagId, Named>,
     pub action_kinds: IdVec<KindId, Named>,
     pub actions: Vec<ActionIr>,
     pub overrides: OverridePolicy,
@@ -121,6 +122,9 @@ pub(crate) struct Checker<'a> {
     sources: IdVec<SourceId, Named>,
     source_idx: HashMap<String, (SourceId, Span)>,
     tags: HashMap<String, Span>,
+    /// The declared tags by id, beside `tags`, for evidence to carry.
+    tag_ids: IdVec<TagId, Named>,
+    tag_idx: HashMap<String, TagId>,
     weights: IdVec<WeightId, (String, f64)>,
     weight_idx: HashMap<String, (WeightId, Span)>,
     bands: IdVec<BandId, BandIr>,
@@ -185,6 +189,8 @@ pub fn check(
         sources: IdVec::new(),
         source_idx: HashMap::new(),
         tags: HashMap::new(),
+        tag_ids: IdVec::new(),
+        tag_idx: HashMap::new(),
         weights: IdVec::new(),
         weight_idx: HashMap::new(),
         bands: IdVec::new(),
@@ -384,6 +390,7 @@ pub fn check(
         owners,
         facts,
         kinds,
+        tag_ids,
         ..
     } = c;
     let mut diags = diags;
@@ -449,6 +456,7 @@ pub fn check(
         sandbox,
         owners,
         facts,
+        tags: tag_ids,
         action_kinds: kinds,
         actions,
         overrides: overrides.unwrap_or_default(),
@@ -641,6 +649,10 @@ impl<'a> Checker<'a> {
                 continue;
             }
             self.tags.insert(d.name.node.clone(), d.name.span);
+            let pushed = self.tag_ids.push(named(d));
+            if let Some(id) = self.counted(pushed, "tags", d.name.span) {
+                self.tag_idx.insert(d.name.node.clone(), id);
+            }
         }
     }
 
@@ -866,6 +878,7 @@ impl<'a> Checker<'a> {
                 }
                 self.check_tags(&i.tags);
                 let mut themes = Vec::new();
+                let mut theme_tags = Vec::new();
                 let mut seen: HashMap<&str, Span> = HashMap::new();
                 for t in &i.themes {
                     self.check_tags(&t.tags);
@@ -874,6 +887,12 @@ impl<'a> Checker<'a> {
                         self.push(d);
                         continue;
                     }
+                    theme_tags.push(
+                        t.tags
+                            .iter()
+                            .filter_map(|x| self.tag_idx.get(&x.node).copied())
+                            .collect(),
+                    );
                     themes.push(Named {
                         name: t.id.node.clone(),
                         description: Some(t.title.node.clone()),
@@ -899,6 +918,7 @@ impl<'a> Checker<'a> {
                     id: i.id.node.clone(),
                     title: i.title.node.clone(),
                     area: aid,
+                    theme_tags,
                     themes,
                     consider,
                     grade_block: None,

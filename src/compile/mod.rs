@@ -32,6 +32,7 @@ pub fn lower(c: Checked) -> Program {
         sandbox,
         owners,
         facts,
+        tags,
         action_kinds,
         actions,
         overrides,
@@ -133,6 +134,7 @@ pub fn lower(c: Checked) -> Program {
             .flat_map(|(r, l)| std::iter::once(&l.name).chain(&l.aliases).map(move |n| (n.clone(), r)))
             .collect(),
         facts: facts.iter_enumerated().map(|(i, f)| (f.name.clone(), i)).collect(),
+        tags: tags.iter_enumerated().map(|(i, t)| (t.name.clone(), i)).collect(),
     };
 
     Program {
@@ -160,6 +162,7 @@ pub fn lower(c: Checked) -> Program {
         names,
         owners,
         facts,
+        tags,
         action_kinds,
         actions,
         overrides,

@@ -159,13 +159,13 @@ pub struct NewTarget {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct NotInTarget {
-    /// `level`, `source`, `weight`, `measure`, `context`, `fact` or `consider`.
+    /// `level`, `source`, `weight`, `measure`, `context`, `fact`, `consider` or `tag`.
     pub kind: &'static str,
     pub name: String,
     /// The target indicator, for names used in one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
-    /// Evidence items affected (`source`, `weight`, `consider`).
+    /// Evidence items affected (`source`, `weight`, `consider`, `tag`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<usize>,
 }
@@ -303,7 +303,7 @@ impl MapReport {
                 "level" => "claim dropped",
                 "source" => "evidence dropped",
                 "weight" => "weight removed, the default applies",
-                "consider" => "removed",
+                "consider" | "tag" => "removed",
                 _ => "dropped",
             };
             let _ = writeln!(
@@ -491,7 +491,7 @@ impl<'a> Rewriter<'a> {
                 kind,
                 name,
                 indicator: t.map(|t| self.cw.target_name(t).to_string()),
-                evidence: matches!(kind, "source" | "weight" | "consider").then_some(n),
+                evidence: matches!(kind, "source" | "weight" | "consider" | "tag").then_some(n),
             })
             .collect();
         self.report.finish();
@@ -702,6 +702,13 @@ impl<'a> Rewriter<'a> {
             let kept = ind.consider.iter().any(|x| x.name == c.value);
             if !kept {
                 *self.missing.entry((Some(id), "consider", c.value.clone())).or_default() += 1;
+            }
+            kept
+        });
+        out.tags.retain(|t| {
+            let kept = names.tags.contains_key(&t.value);
+            if !kept {
+                *self.missing.entry((Some(id), "tag", t.value.clone())).or_default() += 1;
             }
             kept
         });

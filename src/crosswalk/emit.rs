@@ -98,6 +98,9 @@ fn evidence(out: &mut String, item: &EvidenceItem) {
             list(item.consider.iter().map(|t| t.value.as_str()))
         ));
     }
+    if !item.tags.is_empty() {
+        fields.push(format!("tags: {}", list(item.tags.iter().map(|t| t.value.as_str()))));
+    }
     if let Some(r) = &item.respondents {
         fields.push(format!("respondents: {}", r.value));
     }

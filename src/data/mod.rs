@@ -86,6 +86,8 @@ pub struct EvidenceItem {
     pub themes: Vec<At<String>>,
     /// The items of the indicator's evidence to consider this evidence is.
     pub consider: Vec<At<String>>,
+    /// Declared tags saying what the item is about or whose views it gives.
+    pub tags: Vec<At<String>>,
     /// Given together, with `agreeing <= respondents` and `respondents > 0`.
     pub respondents: Option<At<u64>>,
     pub agreeing: Option<At<u64>>,

@@ -252,6 +252,14 @@ pub(super) const EVIDENCE: &[Field] = &[
         "The item(s) of the indicator's evidence to consider this evidence.",
     ),
     field(
+        "tags",
+        Ty::Texts,
+        OPTIONAL,
+        "tags: [nurtured, children]",
+        r#""tags": ["nurtured", "children"]"#,
+        "Declared tags: what the item is about, or whose views it gives. It also carries the tags of the themes it cites.",
+    ),
+    field(
         "respondents",
         Ty::Count,
         OPTIONAL,

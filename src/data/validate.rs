@@ -718,6 +718,7 @@ impl<'a> Checker<'a> {
         let weight = self.string(spec(EVIDENCE, "weight"), f.get("weight"));
         let themes = self.strings(spec(EVIDENCE, "themes"), f.get("themes"));
         let consider = self.string_or_strings(spec(EVIDENCE, "consider"), f.get("consider"));
+        let tags = self.strings(spec(EVIDENCE, "tags"), f.get("tags"));
         let given = |name| f.get(name).is_some_and(|e| !matches!(e.value.value, Value::Null));
         let (has_respondents, has_agreeing) = (given("respondents"), given("agreeing"));
         let respondents = self.count(spec(EVIDENCE, "respondents"), f.get("respondents"));
@@ -750,6 +751,7 @@ impl<'a> Checker<'a> {
             weight,
             themes,
             consider,
+            tags,
             respondents,
             agreeing,
             note,

@@ -31,7 +31,8 @@ pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Re
     let finals = o.indicators.map(IndicatorOutcome::grade);
     let leaves = o.indicators.map(|i| i.child(true));
     let secure = o.indicators.map(|i| i.secure);
-    let plan = PlanEnv::new(p, (&finals, &leaves), &secure, b)?;
+    let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
+    let plan = PlanEnv::new(p, (&finals, &leaves), &secure, b, skipped)?;
     let no_travel = Travel::default();
     for (k, a) in p.actions.iter().enumerate() {
         for (target, owners) in &a.targets {

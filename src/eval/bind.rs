@@ -26,6 +26,8 @@ pub struct Facts {
     pub strength_score: f64,
     pub weakness_score: f64,
     pub themes_evidenced: Vec<bool>,
+    /// Per tag, the items carrying it (their own tags and their themes').
+    pub tagged: IdVec<TagId, Tagged>,
     pub respondents: u64,
     pub agreeing: u64,
     pub measures: IdVec<MeasureId, Option<Arc<[f64]>>>,
@@ -51,6 +53,7 @@ impl Facts {
             strengths_by: p.weights.map(|_| 0),
             weaknesses_by: p.weights.map(|_| 0),
             measures: p.measures.map(|_| None),
+            tagged: p.tags.map(|_| Tagged::new(p)),
             ..Facts::default()
         }
     }
@@ -73,6 +76,7 @@ impl Facts {
                 ind.themes.len()
             ],
             measures: p.measures.map(|_| None),
+            tagged: p.tags.map(|_| Tagged::new(p)),
             ..Facts::default()
         }
     }
@@ -102,6 +106,36 @@ impl Facts {
             if let Some(w) = weight {
                 by[w] += 1;
             }
+        }
+    }
+}
+
+/// The evidence items of an indicator carrying one tag.
+#[derive(Clone, Debug, Default)]
+pub struct Tagged {
+    pub evidence: u32,
+    pub strengths: u32,
+    pub weaknesses: u32,
+    pub by_source: IdVec<SourceId, u32>,
+}
+
+impl Tagged {
+    fn new(p: &Program) -> Self {
+        Tagged {
+            by_source: p.sources.map(|_| 0),
+            ..Tagged::default()
+        }
+    }
+
+    fn count(&mut self, source: Option<SourceId>, finding: Option<Finding>) {
+        self.evidence += 1;
+        if let Some(s) = source {
+            self.by_source[s] += 1;
+        }
+        match finding {
+            Some(Finding::Strength) => self.strengths += 1,
+            Some(Finding::Weakness) => self.weaknesses += 1,
+            None => {}
         }
     }
 }
@@ -404,6 +438,32 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                 },
             };
             f.tally(&p.weights, source, item.finding.as_ref().map(|f| f.value), weight);
+            // An item is about its own tags and those of the themes it cites, each counted once.
+            let mut tags: Vec<TagId> = Vec::new();
+            for t in &item.tags {
+                match p.names.tags.get(&t.value) {
+                    Some(&id) => tags.push(id),
+                    None => diags.push(err::unknown(
+                        file,
+                        Code::DataUnknownTag,
+                        "tag",
+                        &t.value,
+                        t.span,
+                        &sorted_keys(&p.names.tags),
+                        "the tags are",
+                    )),
+                }
+            }
+            for t in &item.themes {
+                if let Some(k) = ind.themes.iter().position(|th| th.name == t.value) {
+                    tags.extend(ind.theme_tags.get(k).into_iter().flatten().copied());
+                }
+            }
+            tags.sort_unstable();
+            tags.dedup();
+            for id in tags {
+                f.tagged[id].count(source, item.finding.as_ref().map(|f| f.value));
+            }
             for t in &item.themes {
                 match ind.themes.iter().position(|th| th.name == t.value) {
                     Some(k) => {

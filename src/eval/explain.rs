@@ -429,6 +429,10 @@ fn var_name(p: &Program, v: IndicatorVar) -> String {
         IndicatorVar::Measure(m) => format!("measure.{}", p.measures[m].name),
         IndicatorVar::Considered => "considered".into(),
         IndicatorVar::Unconsidered => "unconsidered".into(),
+        IndicatorVar::EvidenceTagged(t) => format!("evidence.tagged.{}", p.tags[t].name),
+        IndicatorVar::StrengthsTagged(t) => format!("strengths.tagged.{}", p.tags[t].name),
+        IndicatorVar::WeaknessesTagged(t) => format!("weaknesses.tagged.{}", p.tags[t].name),
+        IndicatorVar::SourceTagged(s, t) => format!("source.{}.tagged.{}", p.sources[s].name, p.tags[t].name),
         IndicatorVar::Previous => "previous".into(),
         IndicatorVar::Travel(d) => d.keyword().into(),
         IndicatorVar::Claimed => "claimed".into(),
@@ -516,7 +520,19 @@ fn counterfactuals(
         let mut gone: Vec<usize> = Vec::new();
         for c in changes {
             match c {
-                Change::Add { source, weight } => items.push(added(source, weight.as_deref())),
+                Change::Add { source, weight } => {
+                    // An added item is like the indicator's items from that source: it carries
+                    // their tags (a further view from the stakeholders already heard).
+                    let mut item = added(source, weight.as_deref());
+                    for e in evidence.iter().filter(|e| e.source.value == *source) {
+                        for t in &e.tags {
+                            if !item.tags.iter().any(|x| x.value == t.value) {
+                                item.tags.push(t.clone());
+                            }
+                        }
+                    }
+                    items.push(item);
+                }
                 Change::Resolve(k) => gone.push(*k),
             }
         }
@@ -656,6 +672,7 @@ fn added(source: &str, weight: Option<&str>) -> EvidenceItem {
         weight: weight.map(at),
         themes: Vec::new(),
         consider: Vec::new(),
+        tags: Vec::new(),
         respondents: None,
         agreeing: None,
         note: None,

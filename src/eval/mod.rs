@@ -223,6 +223,10 @@ impl expr::Env for IndicatorEnv<'_> {
             IndicatorVar::Measure(m) => f.measures[m]
                 .as_ref()
                 .map_or(Value::Unknown, |s| Value::Series(s.clone())),
+            IndicatorVar::EvidenceTagged(_)
+            | IndicatorVar::StrengthsTagged(_)
+            | IndicatorVar::WeaknessesTagged(_)
+            | IndicatorVar::SourceTagged(..) => tagged_count(f, v).map_or(Value::Unknown, |c| n(u64::from(c))),
             IndicatorVar::Claimed => f.claimed.map_or(Value::Unknown, Value::Level),
             IndicatorVar::Derived => self.derived.map_or(Value::Unknown, Value::Level),
             IndicatorVar::Final => self.final_grade.map_or(Value::Unknown, Value::Level),
@@ -236,6 +240,9 @@ impl expr::Env for IndicatorEnv<'_> {
 
 struct PlanEnv<'a> {
     program: &'a Program,
+    /// The facts of the indicators looked at (not in a skipped area), for
+    /// counts of tagged evidence across the evaluation.
+    looked: Vec<&'a Facts>,
     finals: &'a IdVec<IndicatorId, Option<Rank>>,
     secure: &'a IdVec<IndicatorId, bool>,
     tree: Tree,
@@ -249,10 +256,18 @@ impl<'a> PlanEnv<'a> {
         (finals, leaves): (&'a IdVec<IndicatorId, Option<Rank>>, &IdVec<IndicatorId, Child>),
         secure: &'a IdVec<IndicatorId, bool>,
         b: &'a Bound,
+        skipped: &[AreaId],
     ) -> Result<Self, Diagnostic> {
         let tree = grade_tree(program, leaves, &b.facts_set)?;
+        let looked = b
+            .facts
+            .iter_enumerated()
+            .filter(|(i, _)| !skipped.contains(&program.indicators[*i].area))
+            .filter_map(|(_, f)| f.as_deref())
+            .collect();
         Ok(Self {
             program,
+            looked,
             finals,
             secure,
             tree,
@@ -276,6 +291,19 @@ impl<'a> PlanEnv<'a> {
 impl expr::Env for PlanEnv<'_> {
     fn context(&self, c: ContextId) -> Value {
         Value::Bool(self.contexts[c])
+    }
+
+    /// Only counts of tagged evidence reach here (the checker allows no
+    /// other indicator value in a plan): summed over the indicators looked at.
+    fn indicator(&self, v: IndicatorVar) -> Value {
+        let mut sum = 0u64;
+        for f in &self.looked {
+            match tagged_count(f, v) {
+                Some(c) => sum += u64::from(c),
+                None => return Value::Unknown,
+            }
+        }
+        Value::Number(sum as f64)
     }
 
     fn fact(&self, f: FactId) -> Value {
@@ -547,6 +575,18 @@ fn render(
 
 /// The titles of `ind`'s themes no evidence cites, joined with "; ", for people
 /// (JSON's `themes_missing` has their names); `none` when every theme has evidence.
+/// A count of tagged evidence; `None` for any other value.
+fn tagged_count(f: &Facts, v: IndicatorVar) -> Option<u32> {
+    let t = |id: TagId| f.tagged.try_get(id);
+    match v {
+        IndicatorVar::EvidenceTagged(id) => t(id).map(|x| x.evidence),
+        IndicatorVar::StrengthsTagged(id) => t(id).map(|x| x.strengths),
+        IndicatorVar::WeaknessesTagged(id) => t(id).map(|x| x.weaknesses),
+        IndicatorVar::SourceTagged(s, id) => t(id).and_then(|x| x.by_source.try_get(s).copied()),
+        _ => None,
+    }
+}
+
 pub(crate) fn themes_missing(ind: Option<&IndicatorIr>, evidenced: Option<&[bool]>) -> String {
     let (Some(ind), Some(evidenced)) = (ind, evidenced) else {
         return String::new();
@@ -958,7 +998,7 @@ fn plan(
     let finals = indicators.map(|o| o.final_grade);
     let leaves = indicators.map(|o| o.child(false));
     let secure = indicators.map(|o| o.secure);
-    let env = PlanEnv::new(p, (&finals, &leaves), &secure, b)?;
+    let env = PlanEnv::new(p, (&finals, &leaves), &secure, b, &[])?;
     for (k, rule) in prop.skips.iter().enumerate() {
         if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
             out.skips_fired.push(k);
@@ -977,7 +1017,7 @@ fn plan(
     // Triggers read the plan after skipping: a skipped indicator has no grade.
     let finals = indicators.map(IndicatorOutcome::grade);
     let leaves = indicators.map(|o| o.child(true));
-    let env = PlanEnv::new(p, (&finals, &leaves), &secure, b)?;
+    let env = PlanEnv::new(p, (&finals, &leaves), &secure, b, &out.skipped_areas)?;
     for (k, rule) in prop.examines.iter().enumerate() {
         if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
             out.examines_fired.push(k);

@@ -256,6 +256,18 @@ pub struct EvidenceReport {
     pub themes_missing: Vec<String>,
     pub agreement: Option<String>,
     pub references: Vec<String>,
+    /// Per tag carried by some item (its own or a cited theme's), how many
+    /// items carry it, in declaration order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tagged: Vec<TaggedReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TaggedReport {
+    pub tag: String,
+    pub items: u32,
+    pub strengths: u32,
+    pub weaknesses: u32,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -397,6 +409,18 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
                 )
             }),
             references: f.references.clone(),
+            tagged: p
+                .tags
+                .iter()
+                .zip(f.tagged.iter())
+                .filter(|(_, t)| t.evidence > 0)
+                .map(|(tag, t)| TaggedReport {
+                    tag: tag.name.clone(),
+                    items: t.evidence,
+                    strengths: t.strengths,
+                    weaknesses: t.weaknesses,
+                })
+                .collect(),
         }
     });
     let skipped = o.scope == Scope::Skipped;
