@@ -35,6 +35,7 @@ pub fn lower(c: Checked) -> Program {
         action_kinds,
         actions,
         overrides,
+        illustrations,
         mut areas,
         mut questions,
     } = c;
@@ -163,6 +164,7 @@ pub fn lower(c: Checked) -> Program {
         action_kinds,
         actions,
         overrides,
+        illustrations,
     }
 }
 
