@@ -1182,7 +1182,7 @@ impl<'a> Checker<'a> {
             levels.push((r, name.span));
         }
         let indicators = self.select(&il.selector);
-        levels.sort_by(|a, b| b.0.cmp(&a.0));
+        levels.sort_by_key(|l| std::cmp::Reverse(l.0));
         Some(Illustrations {
             levels: levels.into_iter().map(|(r, _)| r).collect(),
             indicators,

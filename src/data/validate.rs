@@ -582,7 +582,7 @@ impl<'a> Checker<'a> {
         let span = self.value_span(e);
         if f.found.len() != 1 {
             // Misspelt keys are reported already; do not also say nothing was given.
-            if !(f.found.is_empty() && !f.suggested.is_empty()) {
+            if !f.found.is_empty() || f.suggested.is_empty() {
                 let d = err::placement_shape(self.file, span, f.found.len(), self.example(field));
                 self.diags.push(d);
             }

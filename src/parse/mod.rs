@@ -536,7 +536,7 @@ impl<'f> Builder<'f> {
     fn illustrations(&mut self, p: Pair<'_, Rule>) -> Built<Illustrations> {
         let s = span(&p);
         let mut it = self.parts(p);
-        let levels = it.many(Rule::ident).iter().map(name_of).collect();
+        let levels = self.names(it.next(Rule::illustrated_levels)?, Rule::ident)?;
         let selector = self.selector(it.next(Rule::selector)?)?;
         it.end()?;
         Ok(Illustrations {

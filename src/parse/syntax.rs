@@ -695,6 +695,7 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::consider => "`consider { … }`",
         Rule::overrides => "an `overrides` declaration",
         Rule::illustrations => "an `illustrations` declaration",
+        Rule::illustrated_levels => "`{ LEVEL, … }`",
         Rule::override_limit => "`within N levels` or `with evidence`",
         Rule::crosswalk_file => "a crosswalk file",
         Rule::crosswalk => "a `crosswalk` header",
