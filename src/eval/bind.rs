@@ -526,7 +526,7 @@ fn placement(
         diags.push(err::not_illustrated(p, file, pl.span, indicator));
         return None;
     };
-    let names: Vec<&str> = ill.levels.iter().map(|&r| p.level_name(r)).collect();
+    let names: Vec<String> = ill.levels.iter().map(|&r| format!("`{}`", p.level_name(r))).collect();
     let mut level = |at: &At<String>| -> Option<(Rank, Option<usize>)> {
         let Some(&r) = p.names.levels.get(&at.value) else {
             let levels: Vec<&str> = p.grading_scale().levels.iter().rev().map(|l| l.name.as_str()).collect();
@@ -548,10 +548,17 @@ fn placement(
         err::placement_level(
             file,
             at.span,
-            &format!(
-                "`{word}` names the {} illustrated level, not `{}`",
-                if want == highest { "highest" } else { "lowest" },
-                at.value
+            (
+                &format!(
+                    "`{word}` names the {} illustrated level, not `{}`",
+                    if want == highest { "highest" } else { "lowest" },
+                    at.value
+                ),
+                if want == highest {
+                    "not the highest illustration"
+                } else {
+                    "not the lowest illustration"
+                },
             ),
             &format!(
                 "write `{word}: {}`, or place it `at` or `between` the illustrations",
@@ -563,7 +570,10 @@ fn placement(
         err::placement_level(
             file,
             at.span,
-            &format!("`{}` is not an illustrated level", at.value),
+            (
+                &format!("`{}` is not an illustrated level", at.value),
+                "not illustrated",
+            ),
             &format!(
                 "the illustrated levels are {}: place it at, above, between or below them",
                 names.join(", ")
@@ -609,7 +619,10 @@ fn placement(
                     "`between` names two neighbouring illustrated levels, not `{}` and `{}`",
                     a.value, b.value
                 );
-                return push(diags, err::placement_level(file, b.span, &msg, &help));
+                return push(
+                    diags,
+                    err::placement_level(file, b.span, (&msg, "not next to the other"), &help),
+                );
             }
             Placed::Between(ra.max(rb), ra.min(rb))
         }

@@ -115,11 +115,11 @@ pub(super) fn not_illustrated(p: &Program, file: &SourceFile, span: Span, indica
     .help(help)
 }
 
-/// A placement that names a level it may not (`msg`), at `span`.
-pub(super) fn placement_level(file: &SourceFile, span: Span, msg: &str, help: &str) -> Diagnostic {
+/// A placement that names a level it may not (`msg`, `label`), at `span`.
+pub(super) fn placement_level(file: &SourceFile, span: Span, (msg, label): (&str, &str), help: &str) -> Diagnostic {
     Diagnostic::error(Code::DataPlacement, msg.to_string())
         .in_file(file)
-        .label(span, "not where this placement can be")
+        .label(span, label.to_string())
         .help(help.to_string())
 }
 
