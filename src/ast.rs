@@ -90,6 +90,17 @@ pub enum Item {
     Actions(DeclList),
     Action(Action),
     Overrides(Overrides),
+    Illustrations(Illustrations),
+}
+
+/// `illustrations { very_good, weak } for indicators in areas 2..9` (002 §5.2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Illustrations {
+    /// Levels of the grading scale, as written.
+    pub levels: Vec<Name>,
+    pub selector: Selector,
+    pub basis: Basis,
+    pub span: Span,
 }
 
 /// `overrides allowed within 1 level with evidence`, `overrides forbidden`.

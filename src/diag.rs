@@ -318,6 +318,8 @@ codes! {
     DataUnknownFact = "sixpoint::data::unknown-fact",
     /// An override that cites evidence the indicator does not have.
     DataOverride = "sixpoint::data::override",
+    /// A placement against illustrations the indicator does not have, or at a level not illustrated.
+    DataPlacement = "sixpoint::data::placement",
     /// A finding weight the framework does not declare.
     DataUnknownWeight = "sixpoint::data::unknown-weight",
     /// A measure the framework does not declare.
@@ -336,6 +338,8 @@ codes! {
     EvalJudgement = "sixpoint::eval::judgement-required",
     /// An override the ruleset does not allow: forbidden, too far, or without evidence.
     EvalOverride = "sixpoint::eval::override",
+    /// A placement against the illustrations that the weighed evidence contradicts.
+    EvalPlacementContradicted = "sixpoint::eval::placement-contradicted",
     /// An indicator in scope with no evidence.
     EvalNotEvaluated = "sixpoint::eval::not-evaluated",
     /// An indicator called for by proportionality has no evidence.

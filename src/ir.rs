@@ -844,6 +844,25 @@ pub struct Program {
     pub action_kinds: IdVec<KindId, Named>,
     pub actions: Vec<ActionIr>,
     pub overrides: OverridePolicy,
+    /// The levels the framework illustrates and where (002 §5.2).
+    pub illustrations: Option<Illustrations>,
+}
+
+/// `illustrations { very_good, weak } for …`: the levels the framework
+/// illustrates, and the indicators that have illustrations.
+#[derive(Clone, Debug)]
+pub struct Illustrations {
+    /// Ranks of the grading scale, best first, each once.
+    pub levels: Vec<Rank>,
+    pub indicators: Vec<IndicatorId>,
+    pub span: Span,
+    pub basis: Basis,
+}
+
+impl Illustrations {
+    pub fn covers(&self, id: IndicatorId) -> bool {
+        self.indicators.contains(&id)
+    }
 }
 
 /// Whether an evaluator may replace a derived grade, and within what limits.

@@ -160,7 +160,8 @@ fn full() -> Value {
                     "reason": "Sustained improvement",
                     "evidence": ["Survey"],
                     "by": "Lead inspector"
-                }
+                },
+                "placement": { "between": ["very_good", "weak"] }
             }
         }
     })
@@ -192,6 +193,11 @@ fn candidates() -> Vec<Value> {
         json!({ "a": null }),
         json!({ "": [1] }),
         json!({ "grade": "good", "reason": "r" }),
+        json!(["x", "y"]),
+        json!(["x", "y", "z"]),
+        json!({ "at": "weak" }),
+        json!({ "at": "weak", "below": "weak" }),
+        json!({ "between": ["weak"] }),
     ]
 }
 
@@ -210,7 +216,10 @@ fn mappings() -> Vec<(&'static str, Vec<&'static str>)> {
                 "indicators",
             ],
         ),
-        ("/indicators/2.1", vec!["claimed", "measures", "evidence", "override"]),
+        (
+            "/indicators/2.1",
+            vec!["claimed", "measures", "evidence", "override", "placement"],
+        ),
         (
             "/indicators/2.1/evidence/0",
             vec![
@@ -226,6 +235,7 @@ fn mappings() -> Vec<(&'static str, Vec<&'static str>)> {
             ],
         ),
         ("/indicators/2.1/override", vec!["grade", "reason", "evidence", "by"]),
+        ("/indicators/2.1/placement", vec!["between"]),
     ]
 }
 
@@ -256,6 +266,18 @@ fn loader_and_schema_agree_on_every_field() {
                 mutants.push(m);
             }
         }
+    }
+    // Each form of placement, alone and with another.
+    for (name, value) in [
+        ("at", json!("weak")),
+        ("above", json!("very_good")),
+        ("below", json!("weak")),
+    ] {
+        let mut m = full();
+        m["indicators"]["2.1"]["placement"] = json!({ (name): value.clone() });
+        mutants.push(m.clone());
+        m["indicators"]["2.1"]["placement"]["between"] = json!(["very_good", "weak"]);
+        mutants.push(m);
     }
     let mut whole = full();
     whole["indicators"]["2.1"] = json!(null);

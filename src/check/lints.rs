@@ -202,6 +202,7 @@ pub fn uncited(ruleset: &ast::Ruleset, file: &SourceFile) -> Vec<Diagnostic> {
             }
             ast::Item::Aggregate(a) => check(&a.basis, "this aggregation".into(), a.span),
             ast::Item::Overrides(o) => check(&o.basis, "the override policy".into(), o.span),
+            ast::Item::Illustrations(i) => check(&i.basis, "the illustrations".into(), i.span),
             ast::Item::Action(a) => check(&a.basis, format!("action `{}`", a.name.node), a.name.span),
             ast::Item::Proportionality(p) => {
                 for f in &p.first {

@@ -97,6 +97,7 @@ pub struct Checked {
     pub action_kinds: IdVec<KindId, Named>,
     pub actions: Vec<ActionIr>,
     pub overrides: OverridePolicy,
+    pub illustrations: Option<Illustrations>,
 }
 
 struct ExtSig {
@@ -290,8 +291,16 @@ pub fn check(
     let mut proportionality: Option<(ProportionalityIr, &ast::Proportionality)> = None;
     let mut actions = Vec::new();
     let mut overrides: Option<OverridePolicy> = None;
+    let mut illustrations: Option<Illustrations> = None;
     for item in &ruleset.items {
         match item {
+            Item::Illustrations(il) => match &illustrations {
+                Some(first) => {
+                    let d = err::duplicate(file, "illustration declaration", "illustrations", il.span, first.span);
+                    c.diags.push(d);
+                }
+                None => illustrations = c.illustrations(il),
+            },
             Item::Overrides(o) => match &overrides {
                 Some(first) => {
                     let d = err::duplicate(
@@ -460,6 +469,7 @@ pub fn check(
         action_kinds: kinds,
         actions,
         overrides: overrides.unwrap_or_default(),
+        illustrations,
     };
     (Some(checked), diags)
 }
@@ -1175,6 +1185,30 @@ impl<'a> Checker<'a> {
             },
             selection,
         ))
+    }
+
+    /// `illustrations { … } for …`: levels of the grading scale, each once,
+    /// kept best first so placements read them in order.
+    fn illustrations(&mut self, il: &ast::Illustrations) -> Option<Illustrations> {
+        let grading = self.grading?;
+        let mut levels: Vec<(Rank, Span)> = Vec::new();
+        for name in &il.levels {
+            let Some(r) = self.level(grading, name) else { continue };
+            if let Some((_, first)) = levels.iter().find(|(x, _)| *x == r) {
+                let d = err::duplicate(self.file, "illustrated level", &name.node, name.span, *first);
+                self.push(d);
+                continue;
+            }
+            levels.push((r, name.span));
+        }
+        let indicators = self.select(&il.selector);
+        levels.sort_by_key(|l| std::cmp::Reverse(l.0));
+        Some(Illustrations {
+            levels: levels.into_iter().map(|(r, _)| r).collect(),
+            indicators,
+            span: il.span,
+            basis: il.basis.lower(),
+        })
     }
 
     pub(crate) fn level(&mut self, scale: ScaleId, name: &Name) -> Option<Rank> {

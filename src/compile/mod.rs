@@ -36,6 +36,7 @@ pub fn lower(c: Checked) -> Program {
         action_kinds,
         actions,
         overrides,
+        illustrations,
         mut areas,
         mut questions,
     } = c;
@@ -166,6 +167,7 @@ pub fn lower(c: Checked) -> Program {
         action_kinds,
         actions,
         overrides,
+        illustrations,
     }
 }
 

@@ -538,6 +538,8 @@ impl<'a> Rewriter<'a> {
             measures,
             evidence,
             override_,
+            // A placement is against the source framework's illustrations.
+            placement: None,
             span: Span::default(),
         }
     }

@@ -445,3 +445,22 @@ pub(super) fn no_respondents(file: &SourceFile, span: Span) -> Diagnostic {
         .label(span, "nobody asked")
         .help("leave both counts out when nobody was asked")
 }
+
+pub(super) fn placement_shape(file: &SourceFile, span: Span, found: usize, example: &str) -> Diagnostic {
+    let msg = if found == 0 {
+        "a placement must say where: `at`, `above`, `between` or `below`".to_string()
+    } else {
+        format!("a placement gives one of `at`, `above`, `between`, `below`, found {found}")
+    };
+    invalid(file, msg)
+        .label(span, "expected exactly one of them")
+        .help(format!(
+            "place the indicator once against the illustrations, e.g. `{example}`"
+        ))
+}
+
+pub(super) fn between_two(file: &SourceFile, span: Span, found: usize, example: &str) -> Diagnostic {
+    invalid(file, format!("`between` names two illustrated levels, found {found}"))
+        .label(span, "expected two level names")
+        .help(format!("name the illustrated levels either side, e.g. `{example}`"))
+}

@@ -58,7 +58,26 @@ pub struct IndicatorData {
     pub evidence: Vec<EvidenceItem>,
     /// An evaluator's professional judgement replacing the derived grade.
     pub override_: Option<Override>,
+    /// Where the evaluator places the indicator against its illustrations (002 §5.2).
+    pub placement: Option<Placement>,
     /// The whole entry, from its id to the end of its value.
+    pub span: Span,
+}
+
+/// `placement: { at: very_good }`, `{ above: very_good }`,
+/// `{ between: [very_good, weak] }` or `{ below: weak }`: level names as written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlacementKind {
+    At(At<String>),
+    Above(At<String>),
+    Below(At<String>),
+    Between(At<String>, At<String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placement {
+    pub kind: PlacementKind,
+    /// The `placement` mapping.
     pub span: Span,
 }
 

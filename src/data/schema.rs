@@ -36,6 +36,10 @@ pub(super) enum Ty {
     Indicators,
     /// The [`OVERRIDE`] fields.
     Override,
+    /// One of the [`PLACEMENT`] fields.
+    Placement,
+    /// Two level names.
+    TwoTexts,
     /// Measure name → a list of numbers.
     Measures,
     /// A list of [`EVIDENCE`] items.
@@ -150,6 +154,14 @@ pub(super) const INDICATOR: &[Field] = &[
         "An evaluator's professional judgement replacing the derived grade.",
     ),
     field(
+        "placement",
+        Ty::Placement,
+        OPTIONAL,
+        "placement: {at: very_good}",
+        r#""placement": {"at": "very_good"}"#,
+        "Where the evaluator places the indicator against the framework's illustrations: one of at, above, between, below.",
+    ),
+    field(
         "measures",
         Ty::Measures,
         OPTIONAL,
@@ -199,6 +211,42 @@ pub(super) const OVERRIDE: &[Field] = &[
         r#"by: "Lead inspector""#,
         r#""by": "Lead inspector""#,
         "Who made the judgement.",
+    ),
+];
+
+/// One of these, alone: the placement against the illustrations.
+pub(super) const PLACEMENT: &[Field] = &[
+    field(
+        "at",
+        Ty::Text,
+        OPTIONAL,
+        "placement: {at: very_good}",
+        r#""placement": {"at": "very_good"}"#,
+        "Broadly equivalent to the illustration of this level.",
+    ),
+    field(
+        "above",
+        Ty::Text,
+        OPTIONAL,
+        "placement: {above: very_good}",
+        r#""placement": {"above": "very_good"}"#,
+        "Better than the highest illustrated level, named here.",
+    ),
+    field(
+        "between",
+        Ty::TwoTexts,
+        OPTIONAL,
+        "placement: {between: [very_good, weak]}",
+        r#""placement": {"between": ["very_good", "weak"]}"#,
+        "Between two adjacent illustrated levels, named here.",
+    ),
+    field(
+        "below",
+        Ty::Text,
+        OPTIONAL,
+        "placement: {below: weak}",
+        r#""placement": {"below": "weak"}"#,
+        "Worse than the lowest illustrated level, named here.",
     ),
 ];
 
@@ -305,12 +353,17 @@ pub fn json_schema() -> Value {
     root.extend(object(DOCUMENT, "object"));
     let mut evidence = object(EVIDENCE, "object");
     evidence.insert("allOf".into(), survey());
+    // Exactly one of at, above, between, below.
+    let mut placement = object(PLACEMENT, "object");
+    placement.insert("minProperties".into(), json!(1));
+    placement.insert("maxProperties".into(), json!(1));
     root.insert(
         "$defs".into(),
         json!({
             // `"2.1":` with nothing under it is an indicator with no evidence.
             "indicator": Value::Object(object(INDICATOR, ["object", "null"])),
             "override": Value::Object(object(OVERRIDE, "object")),
+            "placement": Value::Object(placement),
             "evidence": Value::Object(evidence),
         }),
     );
@@ -351,6 +404,8 @@ fn property(f: &Field) -> Value {
             "additionalProperties": { "$ref": "#/$defs/indicator" },
         }),
         Ty::Override => json!({ "$ref": "#/$defs/override" }),
+        Ty::Placement => json!({ "$ref": "#/$defs/placement" }),
+        Ty::TwoTexts => json!({ "type": "array", "items": text(), "minItems": 2, "maxItems": 2 }),
         Ty::Measures => json!({
             "type": "object",
             "propertyNames": nonempty_names,

@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 
 use super::err;
-use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, Ty};
+use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, PLACEMENT, Ty};
 use super::tree::{Node, Spans, Value};
-use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData, Override};
+use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData, Override, Placement, PlacementKind};
 use crate::diag::suggest;
 use crate::diag::{Diagnostic, SourceFile, Span};
 
@@ -481,6 +481,7 @@ impl<'a> Checker<'a> {
             measures: Vec::new(),
             evidence: Vec::new(),
             override_: None,
+            placement: None,
             span,
         };
         match &e.value.value {
@@ -512,11 +513,13 @@ impl<'a> Checker<'a> {
         let measures = self.measures(&id.value, f.get("measures"));
         let evidence = self.evidence(&id.value, f.get("evidence"));
         let override_ = f.get("override").and_then(|e| self.override_(&id.value, e));
+        let placement = f.get("placement").and_then(|e| self.placement(&id.value, e));
         Some(IndicatorData {
             claimed,
             measures,
             evidence,
             override_,
+            placement,
             ..empty(id)
         })
     }
@@ -558,6 +561,60 @@ impl<'a> Checker<'a> {
             by,
             span: self.value_span(e),
         })
+    }
+
+    fn placement(&mut self, id: &str, e: Entry) -> Option<Placement> {
+        let field = spec(INDICATOR, "placement");
+        if matches!(e.value.value, Value::Null) {
+            return None;
+        }
+        if !matches!(e.value.value, Value::Map(_)) {
+            self.type_error(field, e, "a mapping with one of `at`, `above`, `between`, `below`");
+            return None;
+        }
+        let this = format!("the placement of indicator {id}");
+        let m = Mapping {
+            kind: "a placement",
+            this: &this,
+            fields: PLACEMENT,
+        };
+        let f = self.fields(e.value, &m);
+        let span = self.value_span(e);
+        if f.found.len() != 1 {
+            // Misspelt keys are reported already; do not also say nothing was given.
+            if !f.found.is_empty() || f.suggested.is_empty() {
+                let d = err::placement_shape(self.file, span, f.found.len(), self.example(field));
+                self.diags.push(d);
+            }
+            return None;
+        }
+        let one = |this: &mut Self, name| this.string(spec(PLACEMENT, name), f.get(name));
+        let kind = if f.get("at").is_some() {
+            PlacementKind::At(one(self, "at")?)
+        } else if f.get("above").is_some() {
+            PlacementKind::Above(one(self, "above")?)
+        } else if f.get("below").is_some() {
+            PlacementKind::Below(one(self, "below")?)
+        } else {
+            let between = spec(PLACEMENT, "between");
+            let entry = f.get("between")?;
+            let levels = self.strings(between, Some(entry));
+            let n = match &entry.value.value {
+                Value::Seq(items) => items.len(),
+                _ => return None,
+            };
+            let mut it = levels.into_iter();
+            match (it.next(), it.next(), n) {
+                (Some(a), Some(b), 2) => PlacementKind::Between(a, b),
+                _ if n == 2 => return None,
+                _ => {
+                    let d = err::between_two(self.file, self.value_span(entry), n, self.example(between));
+                    self.diags.push(d);
+                    return None;
+                }
+            }
+        };
+        Some(Placement { kind, span })
     }
 
     fn measures(&mut self, id: &str, e: Option<Entry>) -> Vec<(At<String>, At<Vec<f64>>)> {

@@ -42,6 +42,8 @@ pub struct Facts {
     /// Themes on which a strength and a weakness come from different source kinds.
     pub conflicts: Vec<Conflict>,
     pub override_: Option<OverrideFacts>,
+    /// The evaluator's placement against the illustrations (002 §5.2).
+    pub placement: Option<PlacementFacts>,
 }
 
 impl Facts {
@@ -150,6 +152,23 @@ pub struct OverrideFacts {
     pub cited_sources: Vec<SourceId>,
     pub by: Option<String>,
     /// The `override` mapping in the data file.
+    pub span: Span,
+}
+
+/// Where an indicator is placed against the illustrated levels, resolved:
+/// `Between` holds the higher level first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placed {
+    At(Rank),
+    Above(Rank),
+    Below(Rank),
+    Between(Rank, Rank),
+}
+
+#[derive(Clone, Debug)]
+pub struct PlacementFacts {
+    pub placed: Placed,
+    /// The `placement` mapping in the data file.
     pub span: Span,
 }
 
@@ -372,6 +391,9 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
                 }
             }
         }
+        if let Some(pl) = &entry.placement {
+            f.placement = placement(p, file, id, &entry.id.value, pl, &mut diags);
+        }
         if let Some(c) = &entry.claimed {
             match p.names.levels.get(&c.value) {
                 Some(&r) => f.claimed = Some(r),
@@ -546,4 +568,129 @@ pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec
         facts_set,
         indicators_span: doc.indicators_span,
     })
+}
+
+/// Resolves a placement against the ruleset's illustrations: the indicator
+/// must have them, each level must be a level and illustrated, `above` and
+/// `below` name the outermost illustrations, `between` two neighbours.
+fn placement(
+    p: &Program,
+    file: &SourceFile,
+    id: IndicatorId,
+    indicator: &str,
+    pl: &crate::data::Placement,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PlacementFacts> {
+    use crate::data::PlacementKind as K;
+    let Some(ill) = p.illustrations.as_ref().filter(|i| i.covers(id)) else {
+        diags.push(err::not_illustrated(p, file, pl.span, indicator));
+        return None;
+    };
+    let names: Vec<String> = ill.levels.iter().map(|&r| format!("`{}`", p.level_name(r))).collect();
+    let mut level = |at: &At<String>| -> Option<(Rank, Option<usize>)> {
+        let Some(&r) = p.names.levels.get(&at.value) else {
+            let levels: Vec<&str> = p.grading_scale().levels.iter().rev().map(|l| l.name.as_str()).collect();
+            diags.push(err::unknown(
+                file,
+                Code::DataUnknownLevel,
+                "level",
+                &at.value,
+                at.span,
+                &levels,
+                "the levels are",
+            ));
+            return None;
+        };
+        Some((r, ill.levels.iter().position(|&x| x == r)))
+    };
+    let (highest, lowest) = (ill.levels.first().copied()?, ill.levels.last().copied()?);
+    let outer = |at: &At<String>, want: Rank, word: &str| {
+        err::placement_level(
+            file,
+            at.span,
+            (
+                &format!(
+                    "`{word}` names the {} illustrated level, not `{}`",
+                    if want == highest { "highest" } else { "lowest" },
+                    at.value
+                ),
+                if want == highest {
+                    "not the highest illustration"
+                } else {
+                    "not the lowest illustration"
+                },
+            ),
+            &format!(
+                "write `{word}: {}`, or place it `at` or `between` the illustrations",
+                p.level_name(want)
+            ),
+        )
+    };
+    let not_illustrated = |at: &At<String>| {
+        err::placement_level(
+            file,
+            at.span,
+            (
+                &format!("`{}` is not an illustrated level", at.value),
+                "not illustrated",
+            ),
+            &format!(
+                "the illustrated levels are {}: place it at, above, between or below them",
+                names.join(", ")
+            ),
+        )
+    };
+    let placed = match &pl.kind {
+        K::At(l) => match level(l)? {
+            (r, Some(_)) => Placed::At(r),
+            (_, None) => return push(diags, not_illustrated(l)),
+        },
+        K::Above(l) => match level(l)? {
+            (r, Some(_)) if r == highest => Placed::Above(r),
+            (_, Some(_)) => return push(diags, outer(l, highest, "above")),
+            (_, None) => return push(diags, not_illustrated(l)),
+        },
+        K::Below(l) => match level(l)? {
+            (r, Some(_)) if r == lowest => Placed::Below(r),
+            (_, Some(_)) => return push(diags, outer(l, lowest, "below")),
+            (_, None) => return push(diags, not_illustrated(l)),
+        },
+        K::Between(a, b) => {
+            let (x, y) = (level(a), level(b));
+            let ((ra, ka), (rb, kb)) = (x?, y?);
+            let (Some(ka), Some(kb)) = (ka, kb) else {
+                return push(diags, not_illustrated(if ka.is_none() { a } else { b }));
+            };
+            if ka.abs_diff(kb) != 1 {
+                let pairs: Vec<String> = ill
+                    .levels
+                    .windows(2)
+                    .filter_map(|w| match w {
+                        [h, l] => Some(format!("`between: [{}, {}]`", p.level_name(*h), p.level_name(*l))),
+                        _ => None,
+                    })
+                    .collect();
+                let help = if pairs.is_empty() {
+                    "one level is illustrated: place it at, above or below it".to_string()
+                } else {
+                    format!("name two neighbouring illustrated levels: {}", pairs.join(" or "))
+                };
+                let msg = format!(
+                    "`between` names two neighbouring illustrated levels, not `{}` and `{}`",
+                    a.value, b.value
+                );
+                return push(
+                    diags,
+                    err::placement_level(file, b.span, (&msg, "not next to the other"), &help),
+                );
+            }
+            Placed::Between(ra.max(rb), ra.min(rb))
+        }
+    };
+    Some(PlacementFacts { placed, span: pl.span })
+}
+
+fn push<T>(diags: &mut Vec<Diagnostic>, d: Diagnostic) -> Option<T> {
+    diags.push(d);
+    None
 }

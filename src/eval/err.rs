@@ -86,6 +86,43 @@ pub(super) fn override_unknown_evidence(
     .help(help)
 }
 
+/// A placement on `indicator`, which has no illustrations in the ruleset.
+pub(super) fn not_illustrated(p: &Program, file: &SourceFile, span: Span, indicator: &str) -> Diagnostic {
+    let help = match &p.illustrations {
+        None => "remove `placement`: this framework declares no illustrations to place against".to_string(),
+        Some(i) => {
+            let ids: Vec<&str> = i.indicators.iter().map(|&id| p.indicators[id].id.as_str()).collect();
+            let shown = if ids.len() > 6 {
+                format!(
+                    "{} … {}",
+                    ids.first().copied().unwrap_or_default(),
+                    ids.last().copied().unwrap_or_default()
+                )
+            } else {
+                ids.join(", ")
+            };
+            format!(
+                "remove `placement` and grade {indicator} from its evidence; the illustrated indicators are {shown}"
+            )
+        }
+    };
+    Diagnostic::error(
+        Code::DataPlacement,
+        format!("indicator {indicator} has no illustrations to place it against"),
+    )
+    .in_file(file)
+    .label(span, "placed against illustrations")
+    .help(help)
+}
+
+/// A placement that names a level it may not (`msg`, `label`), at `span`.
+pub(super) fn placement_level(file: &SourceFile, span: Span, (msg, label): (&str, &str), help: &str) -> Diagnostic {
+    Diagnostic::error(Code::DataPlacement, msg.to_string())
+        .in_file(file)
+        .label(span, label.to_string())
+        .help(help.to_string())
+}
+
 /// An evidence item of `indicator` names `name` under `consider`, which is
 /// not in the indicator's `consider` list (`names`).
 pub(super) fn unknown_consider(
@@ -223,6 +260,33 @@ pub(super) fn override_refused(
         rule,
         "the ruleset's limits on overrides",
         Some(help),
+    )
+}
+
+/// The rules' grade of `indicator`, from the weighed evidence, is more than
+/// one level from where the evaluator placed it against the illustrations.
+pub(super) fn placement_contradicted(
+    p: &Program,
+    data: &SourceFile,
+    indicator: impl Display,
+    pl: &super::PlacementOutcome,
+    at: Span,
+    rule: (Span, &Basis),
+) -> Diagnostic {
+    let rules = pl.rules.map_or("?", |r| p.level_name(r));
+    let placed = super::placed_words(p, pl.placed);
+    finding(
+        p,
+        data,
+        (Code::EvalPlacementContradicted, Severity::Warning),
+        format!("{indicator} is placed {placed}, but its evidence grades it `{rules}`"),
+        at,
+        rule,
+        "the illustrations placed against",
+        Some(format!(
+            "compare {indicator} with the illustrations again, or record the evidence that supports the placement; \
+             the grade is not secure while the two disagree"
+        )),
     )
 }
 

@@ -29,6 +29,10 @@ pub struct Explanation {
     pub evidence_span: Span,
     /// The grade rules tried, in order, up to the one that decided.
     pub rules: Vec<Step>,
+    /// The evaluator's placement against the illustrations, which decides
+    /// before the requirements (002 §5.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement: Option<Step>,
     /// Every requirement of the indicator: the triangulation checks, caps.
     pub requirements: Vec<Step>,
     /// How the grade counts upwards: the key area's and question's grades
@@ -132,6 +136,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
             evidence: "none submitted".into(),
             evidence_span: b.indicators_span,
             rules: Vec::new(),
+            placement: None,
             requirements: Vec::new(),
             aggregation,
             would_change: Vec::new(),
@@ -166,6 +171,24 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
             }
         }
     }
+    let placement = match (&io.placement, &p.illustrations) {
+        (Some(pl), Some(ill)) => {
+            let rules = pl.rules.map_or("no grade".to_string(), |r| p.level_name(r).to_string());
+            let gave = match pl.grade {
+                Some(g) => format!("gives {}", p.level_name(g)),
+                None => io.judgement.clone().unwrap_or_else(|| "calls for judgement".into()),
+            };
+            let contradicted = if pl.contradicted {
+                ", more than one level from the placement: not secure"
+            } else {
+                ""
+            };
+            let why = format!("{gave}; the rules give {rules}{contradicted}");
+            let rule = format!("placed {}", super::placed_words(p, pl.placed));
+            Some(step(p, (ill.span, &ill.basis), rule, "placed", Some(why)))
+        }
+        _ => None,
+    };
     env.derived = io.derived;
     env.final_grade = io.final_grade;
     let requirements = ind
@@ -225,6 +248,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
         ),
         evidence_span: facts.span,
         rules,
+        placement,
         requirements,
         aggregation,
         would_change: counterfactuals(p, b, doc, id, io.grade(), io.secure),
@@ -793,6 +817,15 @@ pub fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Optio
             .map(|s| (head(&p.file, s.span), s.why.clone().unwrap_or_default())),
     );
     labels.extend(e.rules.iter().map(label));
+    labels.extend(e.placement.iter().map(|s| {
+        let basis = if s.basis.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", s.basis)
+        };
+        let why = s.why.clone().unwrap_or_default();
+        (head(&p.file, s.span), format!("{}: {why}{basis}", s.rule))
+    }));
     let help = if e.skipped_by.is_some() {
         Some("proportionality leaves this key area out: its evidence is kept but not graded".into())
     } else if e.final_grade.is_none() && e.rules.is_empty() {

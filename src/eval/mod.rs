@@ -58,6 +58,71 @@ pub struct IndicatorOutcome {
     pub facts: Arc<Facts>,
     /// What became of an evaluator's override (the rationale is in `facts`).
     pub overridden: Option<Overridden>,
+    /// How a placement against the illustrations decided (002 §5.2).
+    pub placement: Option<PlacementOutcome>,
+}
+
+/// A placement against the illustrations and what it made of the grade.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacementOutcome {
+    pub placed: bind::Placed,
+    /// The grade the rules gave from the weighed evidence, before the placement.
+    pub rules: Option<Rank>,
+    /// The grade the placement gave; `None` when it leaves the evaluator to judge.
+    pub grade: Option<Rank>,
+    /// The rules' grade is more than one level from where the placement puts it.
+    pub contradicted: bool,
+}
+
+/// A placement in words: "at `very_good`", "between `very_good` and `weak`".
+pub fn placed_words(p: &Program, placed: bind::Placed) -> String {
+    use bind::Placed as P;
+    match placed {
+        P::At(l) => format!("at `{}`", p.level_name(l)),
+        P::Above(l) => format!("above `{}`", p.level_name(l)),
+        P::Below(l) => format!("below `{}`", p.level_name(l)),
+        P::Between(h, w) => format!("between `{}` and `{}`", p.level_name(h), p.level_name(w)),
+    }
+}
+
+/// 002 §5.2: broadly at an illustrated level merits that level; better than
+/// the highest (worse than the lowest) one level beyond it; between two, the
+/// levels strictly between, where the weighed evidence may choose one.
+/// Returns the grade (or why it is the evaluator's judgement) and whether
+/// the rules' grade is more than one level from the placement's range.
+pub(crate) fn place(p: &Program, placed: bind::Placed, rules: Option<Rank>) -> (Result<Rank, String>, bool) {
+    use bind::Placed as P;
+    let top = p.grading_scale().levels.len().saturating_sub(1) as Rank;
+    let (lo, hi, grade) = match placed {
+        P::At(l) => (l, l, Ok(l)),
+        P::Above(h) => {
+            let g = h.saturating_add(1).min(top);
+            (g, g, Ok(g))
+        }
+        P::Below(w) => {
+            let g = w.saturating_sub(1);
+            (g, g, Ok(g))
+        }
+        P::Between(h, w) => {
+            let (lo, hi) = (w.saturating_add(1), h.saturating_sub(1));
+            let grade = match rules {
+                Some(r) if (lo..=hi).contains(&r) => Ok(r),
+                _ if lo == hi => Ok(lo),
+                _ => {
+                    let names: Vec<String> = (lo..=hi).rev().map(|r| format!("`{}`", p.level_name(r))).collect();
+                    Err(format!(
+                        "placed between the illustrations of `{}` and `{}`: {} is the evaluator's judgement",
+                        p.level_name(h),
+                        p.level_name(w),
+                        names.join(" or ")
+                    ))
+                }
+            };
+            (lo, hi, grade)
+        }
+    };
+    let contradicted = rules.is_some_and(|r| r.saturating_add(1) < lo || r > hi.saturating_add(1));
+    (grade, contradicted)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -644,6 +709,7 @@ pub(crate) struct Verdict {
     pub secure: bool,
     /// Requirements not met, each with the grade so far when it was read.
     pub failed: Vec<(RequirementId, Option<Rank>)>,
+    pub placement: Option<PlacementOutcome>,
 }
 
 pub(crate) fn verdict(
@@ -687,6 +753,31 @@ pub(crate) fn verdict(
         }
         None => out.judgement = Some("no grade rules cover this indicator".into()),
     }
+    // The placement decides before requirements and caps, which still apply.
+    if let Some(pl) = &facts.placement {
+        let (grade, contradicted) = place(p, pl.placed, out.derived);
+        let rules = out.derived;
+        match grade {
+            Ok(g) => {
+                out.derived = Some(g);
+                out.judgement = None;
+            }
+            Err(why) => {
+                out.derived = None;
+                out.judgement = Some(why);
+            }
+        }
+        // A comparison the weighed evidence contradicts is not a secure evaluation.
+        if contradicted {
+            out.secure = false;
+        }
+        out.placement = Some(PlacementOutcome {
+            placed: pl.placed,
+            rules,
+            grade: out.derived,
+            contradicted,
+        });
+    }
     env.derived = out.derived;
     let mut final_grade = out.derived;
     for rid in &ind.requirements {
@@ -729,11 +820,24 @@ fn grade_indicator(
         judgement: v.judgement,
         unmet: Vec::new(),
         overridden: None,
+        placement: v.placement.clone(),
         facts: facts.clone(),
     };
     let final_grade = v.final_grade;
     for c in &facts.conflicts {
         findings.push(err::conflict(p, &b.file, ind, c));
+    }
+    if let (Some(pl), Some(at), Some(ill)) = (&v.placement, &facts.placement, &p.illustrations)
+        && pl.contradicted
+    {
+        findings.push(err::placement_contradicted(
+            p,
+            &b.file,
+            &ind.id,
+            pl,
+            at.span,
+            (ill.span, &ill.basis),
+        ));
     }
     for (rid, so_far) in v.failed {
         let req = &p.requirements[rid];
@@ -785,14 +889,20 @@ fn grade_indicator(
     if let Some(why) = &out.judgement {
         out.secure = false;
         let none = Basis::default();
-        let rule = ind
-            .grade_block
-            .map(|g| &p.grade_blocks[g])
-            .map_or((ind.span, &none), |blk| {
-                out.decided_by
-                    .and_then(|k| blk.rules.get(k))
-                    .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis))
-            });
+        let by_placement = out.placement.as_ref().is_some_and(|pl| pl.grade.is_none());
+        let rule = match &p.illustrations {
+            Some(ill) if by_placement => Some((ill.span, &ill.basis)),
+            _ => None,
+        };
+        let rule = rule.unwrap_or_else(|| {
+            ind.grade_block
+                .map(|g| &p.grade_blocks[g])
+                .map_or((ind.span, &none), |blk| {
+                    out.decided_by
+                        .and_then(|k| blk.rules.get(k))
+                        .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis))
+                })
+        });
         findings.push(err::needs_judgement(p, &b.file, (&ind.id, true), why, facts.span, rule));
     }
     Ok(out)
@@ -866,6 +976,7 @@ pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                 judgement: None,
                 unmet: Vec::new(),
                 overridden: None,
+                placement: None,
                 facts: empty.clone(),
             },
         };

@@ -489,6 +489,17 @@ impl<'s> Printer<'s> {
                     self.inline(c, out);
                 }
             }
+            // `{ very_good, weak }`
+            Rule::illustrated_levels => {
+                out.push(punct("{", true));
+                for (i, c) in children.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(punct(",", false));
+                    }
+                    self.inline(c, out);
+                }
+                out.push(punct("}", true));
+            }
             // `1..3`
             Rule::area_item | Rule::range_cell => {
                 for (i, c) in children.into_iter().enumerate() {

@@ -475,6 +475,10 @@ impl<'f> Builder<'f> {
                     basis: std::mem::take(&mut basis),
                     ..self.overrides(c)?
                 }),
+                Rule::illustrations => Item::Illustrations(Illustrations {
+                    basis: std::mem::take(&mut basis),
+                    ..self.illustrations(c)?
+                }),
                 Rule::measures => Item::Measures(self.decl_list(c)?),
                 Rule::weights => Item::Weights(self.weights(c)?),
                 Rule::quantifiers => Item::Quantifiers(self.quantifiers(c)?),
@@ -525,6 +529,20 @@ impl<'f> Builder<'f> {
             path,
             renames,
             without,
+            span: s,
+        })
+    }
+
+    fn illustrations(&mut self, p: Pair<'_, Rule>) -> Built<Illustrations> {
+        let s = span(&p);
+        let mut it = self.parts(p);
+        let levels = self.names(it.next(Rule::illustrated_levels)?, Rule::ident)?;
+        let selector = self.selector(it.next(Rule::selector)?)?;
+        it.end()?;
+        Ok(Illustrations {
+            levels,
+            selector,
+            basis: Basis::default(),
             span: s,
         })
     }

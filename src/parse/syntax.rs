@@ -228,6 +228,8 @@ const GROUPS: &[Group] = &[
             "`action`",
             "`overrides`",
             "an `overrides` declaration",
+            "`illustrations`",
+            "an `illustrations` declaration",
             "an `owners` declaration",
             "a `facts` declaration",
             "an `actions` declaration",
@@ -464,6 +466,7 @@ pub(crate) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_travel
             | Rule::kw_consider
             | Rule::kw_overrides
+            | Rule::kw_illustrations
             | Rule::kw_forbidden
             | Rule::kw_allowed
             | Rule::kw_within
@@ -585,6 +588,7 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::kw_travel => "`travel`",
         Rule::kw_consider => "`consider`",
         Rule::kw_overrides => "`overrides`",
+        Rule::kw_illustrations => "`illustrations`",
         Rule::kw_forbidden => "`forbidden`",
         Rule::kw_allowed => "`allowed`",
         Rule::kw_within => "`within`",
@@ -690,6 +694,8 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::travel => "`travel { … }`",
         Rule::consider => "`consider { … }`",
         Rule::overrides => "an `overrides` declaration",
+        Rule::illustrations => "an `illustrations` declaration",
+        Rule::illustrated_levels => "`{ LEVEL, … }`",
         Rule::override_limit => "`within N levels` or `with evidence`",
         Rule::crosswalk_file => "a crosswalk file",
         Rule::crosswalk => "a `crosswalk` header",

@@ -904,3 +904,20 @@ fn a_skip_rule_may_say_why() {
     );
     assert_eq!(skips("skip areas 2 when area 1 >= good"), [None]);
 }
+
+#[test]
+fn illustrations_name_levels_and_indicators_with_a_basis() {
+    let r = ok(&format!(
+        "{HEAD}cite \"§5.2\"\nillustrations {{ very_good, weak }} for indicators in areas 2..9\n"
+    ));
+    let Some(Item::Illustrations(i)) = r.items.into_iter().next() else {
+        panic!("an illustrations declaration")
+    };
+    let levels: Vec<&str> = i.levels.iter().map(|l| l.node.as_str()).collect();
+    assert_eq!(levels, ["very_good", "weak"]);
+    assert!(matches!(i.selector.node, SelectorKind::InAreas(_)));
+    assert!(!i.basis.is_empty());
+    ok(&format!("{HEAD}illustrations {{ weak, }} for every indicator\n"));
+    err(&format!("{HEAD}illustrations {{ }} for every indicator\n"));
+    err(&format!("{HEAD}illustrations {{ very_good, weak }}\n"));
+}

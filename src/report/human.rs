@@ -179,10 +179,37 @@ pub(super) fn notes(i: &IndicatorReport, sources: &mut Sources) -> Vec<String> {
     for why in &i.triggered_because {
         out.push(format!("examined because {why}"));
     }
-    match &i.judgement {
-        Some(j) => out.push(format!("judgement required: {j}{rule}")),
-        None if !rule.is_empty() => out.push(format!("graded by rule{rule}")),
-        None => {}
+    match &i.placement {
+        // 002 §5.2: the placement decides; the rules' grade is shown beside it.
+        Some(pl) => {
+            let mark = sources.mark(&pl.basis);
+            let levels: Vec<String> = pl.levels.iter().map(|l| l.replace('_', " ")).collect();
+            let gave = match &pl.grade {
+                Some(g) => g.replace('_', " "),
+                None => "the evaluator's judgement".into(),
+            };
+            out.push(format!(
+                "placed {} {} against the illustrations{mark}: {gave}",
+                pl.placed,
+                levels.join(" and ")
+            ));
+            let contradicted = if pl.contradicted {
+                ", more than one level from the placement: not secure"
+            } else {
+                ""
+            };
+            if pl.rules.is_some() {
+                out.push(format!("the rules give {}{rule}{contradicted}", grade(&pl.rules)));
+            }
+            if let Some(j) = &i.judgement {
+                out.push(format!("judgement required: {j}{mark}"));
+            }
+        }
+        None => match &i.judgement {
+            Some(j) => out.push(format!("judgement required: {j}{rule}")),
+            None if !rule.is_empty() => out.push(format!("graded by rule{rule}")),
+            None => {}
+        },
     }
     for u in &i.unmet {
         out.push(format!(

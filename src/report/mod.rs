@@ -182,10 +182,30 @@ pub struct IndicatorReport {
     /// that replaced it, or why the ruleset refused it.
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     pub override_: Option<OverrideReport>,
+    /// The evaluator's placement against the illustrations and how it decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement: Option<PlacementReport>,
     /// Which of the framework's evidence to consider was offered; absent
     /// when the indicator lists none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence_to_consider: Option<ConsiderReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlacementReport {
+    /// `at`, `above`, `between` or `below`.
+    pub placed: &'static str,
+    /// The illustrated level(s) named, higher first.
+    pub levels: Vec<String>,
+    /// The grade the rules gave from the weighed evidence.
+    pub rules: Option<String>,
+    /// The grade the placement gave; `null` when it is the evaluator's judgement.
+    pub grade: Option<String>,
+    /// The rules' grade is more than one level from the placement.
+    pub contradicted: bool,
+    /// Where the illustrations come from.
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub basis: Basis,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -499,6 +519,23 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
             }),
             _ => None,
         },
+        placement: o.placement.as_ref().filter(|_| !skipped).map(|pl| {
+            use crate::eval::bind::Placed as P;
+            let (placed, levels) = match pl.placed {
+                P::At(l) => ("at", vec![l]),
+                P::Above(l) => ("above", vec![l]),
+                P::Below(l) => ("below", vec![l]),
+                P::Between(h, w) => ("between", vec![h, w]),
+            };
+            PlacementReport {
+                placed,
+                levels: levels.into_iter().map(|r| p.level_name(r).to_string()).collect(),
+                rules: level(pl.rules),
+                grade: level(pl.grade),
+                contradicted: pl.contradicted,
+                basis: p.illustrations.as_ref().map(|i| i.basis.clone()).unwrap_or_default(),
+            }
+        }),
         evidence_to_consider,
     }
 }
