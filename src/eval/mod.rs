@@ -559,19 +559,12 @@ fn grade_node(
             return Ok(out);
         }
         let mut aggregate = false;
-        for (k, rule) in block.rules.iter().enumerate() {
-            let fires = match &rule.guard {
-                None => true,
-                Some(g) => expr::eval(p, g, &env)? == Value::Bool(true),
-            };
-            if fires {
-                out.decided_by = Some(k);
-                match &rule.outcome {
-                    OutcomeIr::Level(r) => out.grade = Some(*r),
-                    OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
-                    OutcomeIr::Aggregate => aggregate = true,
-                }
-                break;
+        if let Some((k, rule)) = first_match(p, &block.rules, &env)? {
+            out.decided_by = Some(k);
+            match &rule.outcome {
+                OutcomeIr::Level(r) => out.grade = Some(*r),
+                OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
+                OutcomeIr::Aggregate => aggregate = true,
             }
         }
         if !aggregate {
@@ -606,6 +599,25 @@ fn grade_node(
         .collect();
     out.grade = expr::aggregate(p, f, p.grading_scale(), &ranks)?;
     Ok(out)
+}
+
+/// The first rule (or table row) whose guard is definitely true, with its
+/// index: how every grade block and the confidence rules decide.
+fn first_match<'r>(
+    p: &Program,
+    rules: &'r [RuleIr],
+    env: &dyn expr::Env,
+) -> Result<Option<(usize, &'r RuleIr)>, Diagnostic> {
+    for (k, rule) in rules.iter().enumerate() {
+        let fires = match &rule.guard {
+            None => true,
+            Some(g) => expr::eval(p, g, env)? == Value::Bool(true),
+        };
+        if fires {
+            return Ok(Some((k, rule)));
+        }
+    }
+    Ok(None)
 }
 
 /// Renders a template for messages and statements.
@@ -731,20 +743,13 @@ pub(crate) fn verdict(
     };
     match ind.grade_block.map(|g| &p.grade_blocks[g]) {
         Some(block) => {
-            for (k, rule) in block.rules.iter().enumerate() {
-                let fires = match &rule.guard {
-                    None => true,
-                    Some(g) => expr::eval(p, g, &env)? == Value::Bool(true),
-                };
-                if fires {
-                    out.decided_by = Some(k);
-                    match &rule.outcome {
-                        OutcomeIr::Level(r) => out.derived = Some(*r),
-                        OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
-                        // The checker keeps `aggregate` out of indicator rules.
-                        OutcomeIr::Aggregate => out.judgement = Some("no grade rule matched".into()),
-                    }
-                    break;
+            if let Some((k, rule)) = first_match(p, &block.rules, &env)? {
+                out.decided_by = Some(k);
+                match &rule.outcome {
+                    OutcomeIr::Level(r) => out.derived = Some(*r),
+                    OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
+                    // The checker keeps `aggregate` out of indicator rules.
+                    OutcomeIr::Aggregate => out.judgement = Some("no grade rule matched".into()),
                 }
             }
             if out.decided_by.is_none() {
@@ -1186,22 +1191,13 @@ fn capacity(
             }
         }
         c.grade = expr::aggregate(p, p.area_agg, grading, &ranks)?;
-        for rule in &cap.rules {
-            let fires = match &rule.guard {
-                None => true,
-                Some(g) => {
-                    let env = ComponentEnv {
-                        c: &c,
-                        flags: &b.facts_set,
-                    };
-                    expr::eval(p, g, &env)? == Value::Bool(true)
-                }
-            };
-            if fires {
-                if let OutcomeIr::Level(r) = rule.outcome {
-                    c.base = Some(r);
-                }
-                break;
+        let env = ComponentEnv {
+            c: &c,
+            flags: &b.facts_set,
+        };
+        if let Some((_, rule)) = first_match(p, &cap.rules, &env)? {
+            if let OutcomeIr::Level(r) = rule.outcome {
+                c.base = Some(r);
             }
         }
         // Contextual factors weigh on the capacity to improve, not on the
