@@ -1195,10 +1195,10 @@ fn capacity(
             c: &c,
             flags: &b.facts_set,
         };
-        if let Some((_, rule)) = first_match(p, &cap.rules, &env)? {
-            if let OutcomeIr::Level(r) = rule.outcome {
-                c.base = Some(r);
-            }
+        if let Some((_, rule)) = first_match(p, &cap.rules, &env)?
+            && let OutcomeIr::Level(r) = rule.outcome
+        {
+            c.base = Some(r);
         }
         // Contextual factors weigh on the capacity to improve, not on the
         // confidence in the evidence: the guide's own example keeps high
