@@ -616,6 +616,8 @@ pub struct Crosswalk {
     /// The target ruleset's path, relative to the crosswalk.
     pub to: Option<Name>,
     pub rules: Vec<CrosswalkRule>,
+    /// Where each rule comes from, by the rule's index in `rules`.
+    pub bases: Vec<Basis>,
     pub span: Span,
 }
 

@@ -39,7 +39,7 @@ fn check_shipped_rulesets_exits_zero() {
 #[test]
 fn every_shipped_rule_says_where_it_comes_from() {
     let mut files: Vec<String> = Vec::new();
-    for dir in ["rulesets", "rulesets/lib"] {
+    for dir in ["rulesets", "rulesets/lib", "rulesets/crosswalks"] {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "six") {

@@ -237,3 +237,28 @@ pub fn uncited(ruleset: &ast::Ruleset, file: &SourceFile) -> Vec<Diagnostic> {
     }
     out
 }
+
+/// `check --strict` on a crosswalk: every mapping, retirement, new
+/// indicator and `unchanged` cites the source of the correspondence or says
+/// it is the crosswalk's own.
+pub fn uncited_crosswalk(cw: &ast::Crosswalk, file: &SourceFile) -> Vec<Diagnostic> {
+    let none = ast::Basis::default();
+    cw.rules
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| cw.bases.get(*k).unwrap_or(&none).is_empty())
+        .map(|(_, r)| {
+            let (what, span) = match r {
+                ast::CrosswalkRule::Map { span, .. } => ("this mapping", *span),
+                ast::CrosswalkRule::Retired { ids, because } => {
+                    ("this retirement", ids.first().map_or(because.span, |i| i.span))
+                }
+                ast::CrosswalkRule::New { ids, because } => {
+                    ("this new indicator", ids.first().map_or(because.span, |i| i.span))
+                }
+                ast::CrosswalkRule::Unchanged { span, .. } => ("`unchanged`", *span),
+            };
+            super::err::uncited(file, what, span)
+        })
+        .collect()
+}

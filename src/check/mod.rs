@@ -10,7 +10,7 @@ mod actions;
 mod err;
 mod expr;
 mod lints;
-pub(crate) use lints::uncited;
+pub(crate) use lints::{uncited, uncited_crosswalk};
 mod tables;
 
 use std::collections::{HashMap, HashSet};

@@ -100,7 +100,7 @@ fn checked(path: &Path, strict: bool) -> (Option<String>, diag::Diagnostics) {
     let is_crosswalk = sixpoint::source_io::read_text(path, sixpoint::source_io::Kind::Crosswalk)
         .is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
     if is_crosswalk {
-        let c = crosswalk::compile_crosswalk(path);
+        let c = crosswalk::compile_crosswalk_with(path, strict);
         let what = c.crosswalk.map(|cw| {
             let retired = cw
                 .sources

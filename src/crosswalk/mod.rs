@@ -143,6 +143,12 @@ pub struct Compiled {
 /// Reads, parses and checks the crosswalk at `path`; the rulesets it names
 /// are compiled relative to its folder.
 pub fn compile_crosswalk(path: &Path) -> Compiled {
+    compile_crosswalk_with(path, false)
+}
+
+/// [`compile_crosswalk`], and with `strict` the lint that every statement
+/// says where its correspondence comes from (`check --strict`).
+pub fn compile_crosswalk_with(path: &Path, strict: bool) -> Compiled {
     match crate::source_io::read_text(path, crate::source_io::Kind::Crosswalk) {
         Ok(text) => {
             let file = SourceFile::new(path.display().to_string(), text);
@@ -150,7 +156,7 @@ pub fn compile_crosswalk(path: &Path) -> Compiled {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
-            compile_source(&file, dir)
+            compile_source_with(&file, dir, strict)
         }
         Err(d) => Compiled {
             crosswalk: None,
@@ -161,6 +167,10 @@ pub fn compile_crosswalk(path: &Path) -> Compiled {
 
 /// Parses and checks crosswalk text; `dir` anchors the `from` and `to` paths.
 pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
+    compile_source_with(file, dir, false)
+}
+
+fn compile_source_with(file: &SourceFile, dir: &Path, strict: bool) -> Compiled {
     let ast = match parse::parse_crosswalk(file) {
         Ok(ast) => ast,
         Err(d) => {
@@ -171,6 +181,9 @@ pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
         }
     };
     let (crosswalk, mut diagnostics) = check::check(&ast, file, dir);
+    if strict {
+        diagnostics.extend(crate::check::uncited_crosswalk(&ast, file));
+    }
     diagnostics.sort();
     Compiled { crosswalk, diagnostics }
 }

@@ -738,10 +738,20 @@ impl<'f> Builder<'f> {
         let name = name_of(&it.next(Rule::ident)?);
         let (mut from, mut to) = (None, None);
         let mut rules = Vec::new();
+        let mut bases = Vec::new();
+        let mut basis = Basis::default();
         let block = "a crosswalk";
         while let Some(c) = it.more() {
             let at = span(&c);
+            // Each rule takes the basis written before it.
+            if matches!(
+                c.as_rule(),
+                Rule::cw_map | Rule::cw_retired | Rule::cw_new | Rule::cw_unchanged
+            ) {
+                bases.push(std::mem::take(&mut basis));
+            }
             match c.as_rule() {
+                Rule::cite_clause | Rule::choice_clause => self.basis_clause(c, &mut basis)?,
                 Rule::cw_from => {
                     let mut inner = self.parts(c);
                     let first = inner.any()?;
@@ -810,6 +820,7 @@ impl<'f> Builder<'f> {
             from: from.map(|f| f.0),
             to: to.map(|t| t.0),
             rules,
+            bases,
             span: s,
         })
     }
