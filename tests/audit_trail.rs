@@ -4,6 +4,9 @@
 // A test crate: an unwrap that fails is a failing test, not a panic path.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+use common::indicator;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -30,17 +33,6 @@ fn text(r: &FileResult) -> String {
 
 fn json(r: &FileResult) -> serde_json::Value {
     serde_json::to_value(r.report.as_ref().expect("a report")).unwrap()
-}
-
-fn indicator<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    report["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|q| q["areas"].as_array().unwrap())
-        .flat_map(|a| a["indicators"].as_array().unwrap())
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("{id} in the report"))
 }
 
 fn messages(r: &FileResult, code: Code) -> Vec<String> {

@@ -3,6 +3,9 @@
 // A test crate: an unwrap that fails is a failing test, not a panic path.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+use common::indicator;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -17,17 +20,6 @@ fn evaluate() -> FileResult {
     let compiled = compile_file(Path::new("rulesets/generic-2006.six"));
     let program = compiled.program.expect("generic-2006 compiles");
     evaluate_path(&program, Path::new(DATA), None)
-}
-
-fn indicator<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|q| q["areas"].as_array().unwrap())
-        .flat_map(|a| a["indicators"].as_array().unwrap())
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("{id} in the report"))
 }
 
 #[test]

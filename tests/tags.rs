@@ -3,6 +3,9 @@
 // A test crate: an unwrap that fails is a failing test, not a panic path.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+use common::indicator;
+
 use sixpoint::diag::Code;
 use sixpoint::{Document, Format, Ruleset};
 
@@ -49,17 +52,6 @@ fn json(r: &Ruleset, indicators: &str) -> serde_json::Value {
         .evaluate(&data(indicators))
         .unwrap_or_else(|e| panic!("{}", e.render(100)));
     serde_json::from_str(&e.to_json()).unwrap()
-}
-
-fn indicator<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    report["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|q| q["areas"].as_array().unwrap())
-        .flat_map(|a| a["indicators"].as_array().unwrap())
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("{id} in the report"))
 }
 
 #[test]
