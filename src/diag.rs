@@ -199,7 +199,7 @@ impl Severity {
         match s {
             "error" => Some(Self::Error),
             "warning" => Some(Self::Warning),
-            "advice" | "info" => Some(Self::Advice),
+            "advice" => Some(Self::Advice),
             _ => None,
         }
     }

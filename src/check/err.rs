@@ -15,12 +15,20 @@ fn list(candidates: &[&str]) -> String {
     }
 }
 
+/// "source kinds", "severities": `kind` in the plural.
+fn plural(kind: &str) -> String {
+    match kind.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{kind}s"),
+    }
+}
+
 /// `kind` is what the name should be, e.g. "source kind" or "`six_point` level".
 pub fn unknown(file: &SourceFile, code: Code, kind: &str, name: &str, span: Span, candidates: &[&str]) -> Diagnostic {
     let help = match suggest(name, candidates.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
         None if candidates.is_empty() => format!("declare the {kind} first"),
-        None => format!("the {kind}s in scope are {}", list(candidates)),
+        None => format!("the {} in scope are {}", plural(kind), list(candidates)),
     };
     Diagnostic::error(code, format!("unknown {kind} `{name}`"))
         .in_file(file)

@@ -14,6 +14,16 @@ pub(super) fn syntax(file: &SourceFile, at: Span, message: String, label: String
         .help(help)
 }
 
+/// A block left open: a declaration (`found`, at `at`) starts where the
+/// block's `}` was expected.
+pub(super) fn unclosed(file: &SourceFile, open: Span, at: Span, found: &str) -> Diagnostic {
+    Diagnostic::error(Code::ParseSyntax, format!("this block is not closed before {found}"))
+        .in_file(file)
+        .label(open, "this block is not closed")
+        .label(at, "a new declaration starts here")
+        .help(format!("close the block with `}}` before {found}"))
+}
+
 /// pest gave up (its native stack guard), or the file has more tokens than
 /// a parse is allowed to read: input built to be slow or deep.
 pub(super) fn too_complex(file: &SourceFile, at: Span, why: &str) -> Diagnostic {
