@@ -62,6 +62,9 @@
 //!
 //! Errors are [`Error`]s: every diagnostic (with its stable code, its place
 //! and a help line) that stopped the ruleset or the document, never a panic.
+//! sixpoint changes no process-wide setting: for syntax errors that also
+//! name the punctuation expected, as the `sixpoint` command shows them, call
+//! [`parse::set_error_detail`] once at start (it is pest's, and process-wide).
 //!
 //! ```
 //! use sixpoint::{Document, Format};

@@ -17,7 +17,10 @@ fn ok(src: &str) -> Ruleset {
     }
 }
 
+/// The diagnostics of a failing parse, with pest's error detail on as the
+/// command turns it on, so syntax errors name the tokens expected.
 fn err(src: &str) -> Vec<Diagnostic> {
+    set_error_detail(true);
     match parse(&file(src)) {
         Ok(_) => panic!("expected {src:?} not to parse"),
         Err(d) => d,
