@@ -122,7 +122,7 @@ impl ReadError {
 
     /// [`ReadError::diagnostic`] labelled at `span` in `file`, where the path is written.
     pub fn at(&self, path: &Path, kind: Kind, file: &SourceFile, span: Span) -> Diagnostic {
-        self.diagnostic(path, kind).in_file(file).label(span, self.label())
+        self.diagnostic(path, kind).label(file.at(span), self.label())
     }
 }
 
