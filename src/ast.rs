@@ -68,6 +68,8 @@ pub struct Framework {
     pub scale: Option<Name>,
     /// `scale NAME for areas, …`: nodes above indicators graded on another scale.
     pub tier_scales: Vec<TierScale>,
+    /// `overall "…"`: what reports call the overall rating.
+    pub overall: Option<Name>,
     pub span: Span,
 }
 
@@ -406,12 +408,14 @@ pub enum Outcome {
     Judgement(Name),
     /// `aggregate`: above indicators, the declared aggregation decides.
     Aggregate(Span),
+    /// `no grade "why"`: above indicators, the framework grades nothing here.
+    NoGrade(Name),
 }
 
 impl Outcome {
     pub fn span(&self) -> Span {
         match self {
-            Outcome::Level(n) | Outcome::Judgement(n) => n.span,
+            Outcome::Level(n) | Outcome::Judgement(n) | Outcome::NoGrade(n) => n.span,
             Outcome::Aggregate(s) => *s,
         }
     }

@@ -699,6 +699,8 @@ pub enum OutcomeIr {
     Judgement(String),
     /// Above indicators: the declared aggregation decides.
     Aggregate,
+    /// Above indicators: the framework gives no grade here, and why.
+    NoGrade(String),
 }
 
 /// One rule or decision-table row: the first whose guard is true decides.
@@ -807,6 +809,8 @@ pub struct FrameworkInfo {
     pub title: Option<String>,
     pub version: Option<String>,
     pub source: Option<String>,
+    /// What reports call the overall rating (`overall "…"` in the header).
+    pub overall: Option<String>,
 }
 
 /// A compiled ruleset, ready to evaluate any number of data files from any

@@ -210,3 +210,55 @@ fn aggregating_across_scales_is_refused() {
         "{shown}"
     );
 }
+
+/// `no grade "why"` above indicators: the node is shown as not graded, needs no judgement (no
+/// finding, exit status clean), and the header's `overall "…"` names the overall line.
+#[test]
+fn a_framework_that_grades_no_category_says_so_without_asking_for_judgement() {
+    let rs = Ruleset::from_source(
+        "ng.six",
+        r#"
+framework ng {
+  overall "Category of concern"
+  scale s
+}
+scale s { 3 good, 2 adequate, 1 weak }
+sources { documents }
+question q "Q" {
+  area 1 "A" {
+    indicator 1.1 "I" { theme t "T" }
+  }
+}
+grade for every indicator first match {
+  good when strengths >= 1
+  weak otherwise
+}
+grade for areas first match {
+  no grade "the framework grades indicators only" otherwise
+}
+grade for overall first match {
+  weak when children.rated == 0
+}
+"#,
+    )
+    .unwrap();
+    let doc = Document::from_str(
+        "sixpoint: 1\nframework: ng\norganisation: \"X\"\nindicators:\n  \"1.1\":\n    evidence:\n      - { source: documents, ref: \"r\", finding: strength, themes: [t] }\n",
+        Format::Yaml,
+    )
+    .unwrap();
+    let e = rs.evaluate(&doc).unwrap();
+    assert_eq!(e.status(), sixpoint::Status::Clean, "{:?}", e.findings());
+    let text = e.to_text();
+    assert!(
+        text.contains("not graded: the framework grades indicators only"),
+        "{text}"
+    );
+    assert!(text.starts_with("X · ng"), "{text}");
+    assert!(text.contains("Category of concern"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+    let area = &json["questions"][0]["areas"][0];
+    assert_eq!(area["grade"], serde_json::Value::Null);
+    assert_eq!(area["not_graded"], "the framework grades indicators only");
+    assert_eq!(json["overall"]["title"], "Category of concern");
+}

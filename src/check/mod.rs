@@ -450,6 +450,7 @@ pub fn check(
             title: fw.title.as_ref().map(|t| t.node.clone()),
             version: fw.version.as_ref().map(|t| t.node.clone()),
             source: fw.source.as_ref().map(|t| t.node.clone()),
+            overall: fw.overall.as_ref().map(|t| t.node.clone()),
         },
         grading,
         tiers,
@@ -1308,6 +1309,17 @@ impl<'a> Checker<'a> {
                     "`aggregate`",
                     *span,
                     "only the rules of areas, questions and the overall rating fall back to aggregation; give a level or `judgement \"why\"`",
+                );
+                self.push(d);
+                None
+            }
+            Outcome::NoGrade(why) if matches!(scope, Scope::Node(_)) => Some(OutcomeIr::NoGrade(why.node.clone())),
+            Outcome::NoGrade(why) => {
+                let d = err::not_available(
+                    self.file,
+                    "`no grade`",
+                    why.span,
+                    "every indicator looked at is graded or awaits judgement; `no grade \"why\"` is for areas, questions and the overall rating",
                 );
                 self.push(d);
                 None

@@ -336,6 +336,7 @@ pub(super) fn lint(
             OutcomeIr::Level(l) => level_name(grading, *l),
             OutcomeIr::Judgement(_) => "a judgement".into(),
             OutcomeIr::Aggregate => "by aggregation".into(),
+            OutcomeIr::NoGrade(_) => "no grade".into(),
         };
         out.push(
             Diagnostic::warning(

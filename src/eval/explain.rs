@@ -157,6 +157,7 @@ pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Docum
                 OutcomeIr::Level(r) => format!("grades {}", p.level_name(*r)),
                 OutcomeIr::Judgement(why) => format!("calls for judgement: {why}"),
                 OutcomeIr::Aggregate => "leaves it to aggregation".to_string(),
+                OutcomeIr::NoGrade(why) => format!("gives no grade: {why}"),
             };
             let (result, why) = match &rule.guard {
                 None => ("matched", Some(decides)),
@@ -289,7 +290,10 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
     let node = |t: Tier, n: &super::NodeOutcome| match (n.grade, &n.judgement) {
         (Some(r), _) => p.node_level_name(t, r).to_string(),
         (None, Some(why)) => format!("judgement required ({why})"),
-        (None, None) => level(None),
+        (None, None) => match &n.not_graded {
+            Some(why) => format!("not graded ({why})"),
+            None => level(None),
+        },
     };
     // Decided by the node's own grade rules, or by the declared aggregation.
     let by = |n: &super::NodeOutcome, f: AggFn| {

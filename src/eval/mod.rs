@@ -172,6 +172,9 @@ pub struct NodeOutcome {
     pub judgement: Option<String>,
     /// The rule of the node's grade block that decided, when one did.
     pub decided_by: Option<usize>,
+    /// `no grade "why"` decided: the framework grades nothing here, so no
+    /// judgement is needed and the parent leaves the node out.
+    pub not_graded: Option<String>,
 }
 
 /// How one child of a node stands: rated, awaiting judgement, or not looked at.
@@ -630,6 +633,7 @@ fn grade_node(
                 OutcomeIr::Level(r) => out.grade = Some(*r),
                 OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
                 OutcomeIr::Aggregate => aggregate = true,
+                OutcomeIr::NoGrade(why) => out.not_graded = Some(why.clone()),
             }
         }
         if !aggregate {
@@ -815,8 +819,10 @@ pub(crate) fn verdict(
                 match &rule.outcome {
                     OutcomeIr::Level(r) => out.derived = Some(*r),
                     OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
-                    // The checker keeps `aggregate` out of indicator rules.
-                    OutcomeIr::Aggregate => out.judgement = Some("no grade rule matched".into()),
+                    // The checker keeps `aggregate` and `no grade` out of indicator rules.
+                    OutcomeIr::Aggregate | OutcomeIr::NoGrade(_) => {
+                        out.judgement = Some("no grade rule matched".into())
+                    }
                 }
             }
             if out.decided_by.is_none() {

@@ -798,6 +798,7 @@ fn is_member(rule: Rule) -> bool {
             | Rule::choice_clause
             | Rule::version_field
             | Rule::source_field
+            | Rule::overall_field
             | Rule::scale_field
             | Rule::level_rename
             | Rule::import_without

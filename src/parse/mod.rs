@@ -620,6 +620,7 @@ impl<'f> Builder<'f> {
         let name = name_of(&it.next(Rule::ident)?);
         let (mut title, mut version, mut source, mut scale) = (None, None, None, None);
         let mut tier_scales = Vec::new();
+        let mut overall = None;
         while let Some(field) = it.more() {
             let at = span(&field);
             match field.as_rule() {
@@ -634,6 +635,10 @@ impl<'f> Builder<'f> {
                 Rule::source_field => {
                     let v = self.string(&self.only(field, Rule::string)?);
                     self.once(&mut source, v, at, "`source`", block);
+                }
+                Rule::overall_field => {
+                    let v = self.string(&self.only(field, Rule::string)?);
+                    self.once(&mut overall, v, at, "`overall`", block);
                 }
                 Rule::scale_field => {
                     let mut parts = self.parts(field);
@@ -669,6 +674,7 @@ impl<'f> Builder<'f> {
             source: source.map(|t| t.0),
             scale: scale.map(|t| t.0),
             tier_scales,
+            overall: overall.map(|t| t.0),
             span: s,
         })
     }
@@ -1286,6 +1292,7 @@ impl<'f> Builder<'f> {
             Rule::judgement => Outcome::Judgement(self.string(&self.only(form, Rule::string)?)),
             Rule::ident => Outcome::Level(name_of(&form)),
             Rule::aggregate_outcome => Outcome::Aggregate(span(&form)),
+            Rule::no_grade => Outcome::NoGrade(self.string(&self.only(form, Rule::string)?)),
             _ => return Err(it.unexpected(&form)),
         };
         it.end()?;

@@ -45,8 +45,9 @@ pub(super) fn grade(g: &Option<String>) -> String {
 
 /// A node's grade as shown: its level, or that judgement is required.
 pub(super) fn node_grade(g: &Option<String>, d: &NodeReport) -> String {
-    match (g, &d.judgement) {
-        (None, Some(_)) => "judgement required".into(),
+    match (g, &d.judgement, &d.not_graded) {
+        (None, Some(_), _) => "judgement required".into(),
+        (None, None, Some(_)) => "not graded".into(),
         _ => grade(g),
     }
 }
@@ -56,10 +57,11 @@ pub(super) fn node_grade(g: &Option<String>, d: &NodeReport) -> String {
 pub(super) fn node_notes(d: &NodeReport, sources: &mut Sources) -> Vec<String> {
     let mut out = Vec::new();
     let mark = sources.mark(&d.grade_basis);
-    match &d.judgement {
-        Some(j) => out.push(format!("judgement required: {j}{mark}")),
-        None if !mark.is_empty() => out.push(format!("decided by a rule{mark}")),
-        None => {}
+    match (&d.judgement, &d.not_graded) {
+        (Some(j), _) => out.push(format!("judgement required: {j}{mark}")),
+        (None, Some(why)) => out.push(format!("not graded: {why}{mark}")),
+        (None, None) if !mark.is_empty() => out.push(format!("decided by a rule{mark}")),
+        (None, None) => {}
     }
     out
 }
@@ -288,7 +290,8 @@ pub fn render_human(r: &Report) -> String {
     let mut sources = Sources::default();
     if let Some(o) = &r.overall {
         let _ = writeln!(out);
-        let _ = writeln!(out, "{:<64} {}", "Overall rating", node_grade(&o.rating, o));
+        let title = o.title.as_deref().unwrap_or("Overall rating");
+        let _ = writeln!(out, "{:<64} {}", truncate(title, 64), node_grade(&o.rating, o));
         for note in node_notes(o, &mut sources) {
             let _ = writeln!(out, "  {note}");
         }

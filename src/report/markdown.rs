@@ -32,7 +32,8 @@ pub fn render_markdown(r: &Report) -> String {
     let _ = writeln!(out, ".");
     let mut sources = Sources::default();
     if let Some(o) = &r.overall {
-        let _ = writeln!(out, "\n## Overall rating — {}", node_grade(&o.rating, o));
+        let title = o.title.as_deref().unwrap_or("Overall rating");
+        let _ = writeln!(out, "\n## {title} — {}", node_grade(&o.rating, o));
         for note in node_notes(o, &mut sources) {
             let _ = writeln!(out, "\n{note}.");
         }

@@ -133,6 +133,12 @@ pub struct NodeReport {
     pub rating: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub judgement: Option<String>,
+    /// What the framework calls its overall rating, where it names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Why the framework gives no grade here (`no grade "…"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_graded: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<String>,
     #[serde(skip_serializing_if = "Basis::is_empty")]
@@ -146,7 +152,9 @@ impl NodeReport {
             .and_then(|(g, k)| p.grade_blocks[g].rules.get(k));
         NodeReport {
             rating: None,
+            title: None,
             judgement: n.judgement.clone(),
+            not_graded: n.not_graded.clone(),
             decided_at: rule.map(|r| written_at(p, r.span)),
             grade_basis: rule.map(|r| r.basis.clone()).unwrap_or_default(),
         }
@@ -722,6 +730,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
         summary,
         overall: p.overall.as_ref().zip(o.overall.as_ref()).map(|(ov, n)| NodeReport {
             rating: tier_level(Tier::Overall, n.grade),
+            title: p.framework.overall.clone(),
             ..NodeReport::of(p, ov.block, n)
         }),
         questions,
