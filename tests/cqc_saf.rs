@@ -17,8 +17,8 @@
 //!
 //! The whole decision space: every combination of scores of every key
 //! question (4^8 for safe and well-led, 4^7 responsive, 4^6 effective,
-//! 4^5 caring), every combination with statements left unassessed for
-//! caring and effective, and every combination of the five ratings with and
+//! 4^5 caring), with statements also left unassessed for caring and
+//! effective (5^5 and 5^6), and every combination of the five ratings with and
 //! without a breach for the overall rating.
 // A test crate: an unwrap that fails is a failing test, not a panic path.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -30,7 +30,12 @@ use sixpoint::{Document, Format, Ruleset};
 const STATEMENTS: [usize; 5] = [8, 6, 5, 7, 8];
 const QUESTIONS: [&str; 5] = ["safe", "effective", "caring", "responsive", "well_led"];
 /// Scores 1..=4 by index 0..=3.
-const SCORES: [&str; 4] = ["significant_shortfalls", "some_shortfalls", "good_standard", "exceptional_standard"];
+const SCORES: [&str; 4] = [
+    "significant_shortfalls",
+    "some_shortfalls",
+    "good_standard",
+    "exceptional_standard",
+];
 /// Ratings by rank 0..=3.
 const RATINGS: [&str; 4] = ["inadequate", "requires_improvement", "good", "outstanding"];
 
@@ -149,7 +154,11 @@ fn grade(rs: &Ruleset, scores: &[Vec<u32>; 5], breach: bool) -> Graded {
 
 fn ruleset() -> Ruleset {
     let rs = Ruleset::from_path("rulesets/cqc-saf-2023.six").unwrap();
-    assert!(rs.warnings().is_empty(), "the ruleset checks clean: {:?}", rs.warnings());
+    assert!(
+        rs.warnings().is_empty(),
+        "the ruleset checks clean: {:?}",
+        rs.warnings()
+    );
     rs
 }
 
@@ -170,7 +179,11 @@ fn check(rs: &Ruleset, scores: &[Vec<u32>; 5], breach: bool) -> Vec<Option<usize
         let (area, question, judgement) = &got.areas[q];
         assert_eq!(area, &name, "{} scored {statements:?}", QUESTIONS[q]);
         assert_eq!(question, &name, "the {} question passes its area up", QUESTIONS[q]);
-        assert_eq!(judgement, &None, "{} scored {statements:?} needs no judgement", QUESTIONS[q]);
+        assert_eq!(
+            judgement, &None,
+            "{} scored {statements:?} needs no judgement",
+            QUESTIONS[q]
+        );
         // A percentage between the published bands is decided by a rule that says so.
         let (sum, max) = (assessed.iter().sum::<u32>(), 4 * assessed.len() as u32);
         for (between, per_mille) in [("62.5%", 625), ("87.5%", 875)] {
@@ -190,53 +203,40 @@ fn check(rs: &Ruleset, scores: &[Vec<u32>; 5], breach: bool) -> Vec<Option<usize
     ratings
 }
 
-/// Every combination of scores of every key question, all statements
-/// assessed: 4^8 documents, each key question reading its statements'
-/// scores from the document's number (safe its digits, well-led the same
-/// digits reversed, the others the low digits), so every key question meets
-/// every combination of its own scores.
+/// Every combination of scores of every key question: 4^8 documents, each
+/// key question reading its statements' scores from the document's number.
+/// Safe takes its base-4 digits, well-led the same digits reversed and
+/// responsive the low seven, all assessed. Effective and caring take base-5
+/// digits, 0 leaving a statement unassessed, so that they also meet every
+/// combination of statements assessed and not (only assessed statements
+/// count; with none assessed a key question has no rating). Every key
+/// question so meets every combination of its own statements.
 #[test]
 fn every_combination_of_scores_gives_the_published_band_of_each_key_question() {
     let rs = ruleset();
-    let mut seen = [[0usize; 4]; 5];
+    // Per key question: how often each rating (and no rating) came out.
+    let mut seen = [[0usize; 5]; 5];
     for n in 0..4usize.pow(8) {
         let d = digits(n, 4, 8);
-        let scores: [Vec<u32>; 5] = std::array::from_fn(|q| {
-            let take: Vec<u32> = if q == 4 {
-                d.iter().rev().copied().collect()
-            } else {
-                d.clone()
-            };
-            take[..STATEMENTS[q]].iter().map(|s| s + 1).collect()
-        });
+        let scored = |k: usize| d[..k].iter().map(|s| s + 1).collect::<Vec<u32>>();
+        let scores: [Vec<u32>; 5] = [
+            scored(8),
+            digits(n % 5usize.pow(6), 5, 6),
+            digits((n / 5) % 5usize.pow(5), 5, 5),
+            scored(7),
+            d.iter().rev().map(|s| s + 1).collect(),
+        ];
         let ratings = check(&rs, &scores, n % 3 == 0);
         for (q, r) in ratings.iter().enumerate() {
-            seen[q][r.unwrap()] += 1;
+            seen[q][r.unwrap_or(4)] += 1;
         }
     }
-    // Every rating occurs for every key question: no band is dead.
+    // Every rating occurs for every key question, and no rating only where
+    // statements can be left unassessed: no band is dead.
     for (q, s) in seen.iter().enumerate() {
-        assert!(s.iter().all(|n| *n > 0), "{}: {s:?}", QUESTIONS[q]);
+        assert!(s[..4].iter().all(|n| *n > 0), "{}: {s:?}", QUESTIONS[q]);
+        assert_eq!(s[4] > 0, q == 1 || q == 2, "{}: {s:?}", QUESTIONS[q]);
     }
-}
-
-/// Only assessed statements count: caring (5 statements) and effective (6)
-/// with each statement unassessed or scored 1 to 4, every combination
-/// (5^6 documents; caring reads the low five digits).
-#[test]
-fn only_assessed_statements_count() {
-    let rs = ruleset();
-    let mut unrated = 0;
-    for n in 0..5usize.pow(6) {
-        let d = digits(n, 5, 6);
-        let scores: [Vec<u32>; 5] = [vec![], d.clone(), d[..5].to_vec(), vec![], vec![]];
-        let ratings = check(&rs, &scores, false);
-        if ratings[1].is_none() {
-            unrated += 1;
-        }
-    }
-    // Only the document with no effective statement assessed leaves it unrated.
-    assert_eq!(unrated, 1);
 }
 
 /// The overall rating over every combination of the five key questions'
@@ -273,5 +273,8 @@ fn a_statement_awaiting_its_score_leaves_its_key_question_to_judgement() {
     let eval = rs.evaluate(&Document::from_str(text, Format::Json).unwrap()).unwrap();
     let caring = eval.report().questions.iter().find(|q| q.id == "caring").unwrap();
     assert_eq!(caring.areas[0].grade, None);
-    assert_eq!(caring.areas[0].decision.judgement.as_deref(), Some("a quality statement awaits its score"));
+    assert_eq!(
+        caring.areas[0].decision.judgement.as_deref(),
+        Some("a quality statement awaits its score")
+    );
 }
