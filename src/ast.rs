@@ -66,6 +66,37 @@ pub struct Framework {
     pub source: Option<Name>,
     /// The grading scale; the first declared scale when absent.
     pub scale: Option<Name>,
+    /// `scale NAME for areas, …`: nodes above indicators graded on another scale.
+    pub tier_scales: Vec<TierScale>,
+    pub span: Span,
+}
+
+/// A level of the structure above indicators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tier {
+    Areas,
+    Questions,
+    Overall,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::Areas, Tier::Questions, Tier::Overall];
+
+    /// As written after `scale NAME for`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Tier::Areas => "areas",
+            Tier::Questions => "questions",
+            Tier::Overall => "overall",
+        }
+    }
+}
+
+/// `scale NAME for areas, questions, overall` in a header.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierScale {
+    pub scale: Name,
+    pub tiers: Vec<(Tier, Span)>,
     pub span: Span,
 }
 

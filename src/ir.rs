@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::ast::{CmpOp, Quantifier};
+use crate::ast::{CmpOp, Quantifier, Tier};
 pub use crate::diag::Basis;
 use crate::diag::{Severity, SourceFile, Span};
 use crate::ext::{ExtType, Sandbox, Script};
@@ -340,6 +340,9 @@ pub enum ChildVar {
     At(Rank),
     /// Percentage of the rated children at the level.
     Share(Rank),
+    /// The rated children's level values summed, as a percentage of the
+    /// top value times their number (CQC's key question score).
+    Score,
 }
 
 /// A node whose grade a proportionality condition can read.
@@ -813,6 +816,8 @@ pub struct Program {
     pub file: SourceFile,
     pub framework: FrameworkInfo,
     pub grading: ScaleId,
+    /// The scales key areas, questions and the overall rating are graded on.
+    pub tiers: TierScales,
     pub scales: IdVec<ScaleId, ScaleIr>,
     pub sources: IdVec<SourceId, Named>,
     pub weights: IdVec<WeightId, (String, f64)>,
@@ -908,12 +913,71 @@ pub struct NameTables {
     pub levels: HashMap<String, Rank>,
 }
 
+/// The scale each level above the indicators is graded on: the grading
+/// scale unless the header says `scale NAME for areas, …`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TierScales {
+    pub areas: ScaleId,
+    pub questions: ScaleId,
+    pub overall: ScaleId,
+}
+
+impl TierScales {
+    /// Every tier on the grading scale.
+    pub fn uniform(grading: ScaleId) -> Self {
+        Self {
+            areas: grading,
+            questions: grading,
+            overall: grading,
+        }
+    }
+
+    pub fn of(&self, tier: Tier) -> ScaleId {
+        match tier {
+            Tier::Areas => self.areas,
+            Tier::Questions => self.questions,
+            Tier::Overall => self.overall,
+        }
+    }
+
+    /// The scale of a tier's children: indicators for key areas, key areas
+    /// for questions, questions for the overall rating.
+    pub fn below(&self, tier: Tier, grading: ScaleId) -> ScaleId {
+        match tier {
+            Tier::Areas => grading,
+            Tier::Questions => self.areas,
+            Tier::Overall => self.questions,
+        }
+    }
+}
+
 impl Program {
     pub fn grading_scale(&self) -> &ScaleIr {
         &self.scales[self.grading]
     }
 
+    /// A level of the grading scale: an indicator's grade.
     pub fn level_name(&self, rank: Rank) -> &str {
         self.grading_scale().level_name(rank)
+    }
+
+    pub fn tier_scale(&self, tier: Tier) -> &ScaleIr {
+        &self.scales[self.tiers.of(tier)]
+    }
+
+    /// The scale of a tier's children.
+    pub fn below_scale(&self, tier: Tier) -> &ScaleIr {
+        &self.scales[self.tiers.below(tier, self.grading)]
+    }
+
+    /// Whether a tier is graded on its children's scale: only then can the
+    /// children's grades be aggregated into its own.
+    pub fn aggregates(&self, tier: Tier) -> bool {
+        self.tiers.of(tier) == self.tiers.below(tier, self.grading)
+    }
+
+    /// A node's grade, named on its tier's scale.
+    pub fn node_level_name(&self, tier: Tier, rank: Rank) -> &str {
+        self.tier_scale(tier).level_name(rank)
     }
 }

@@ -38,6 +38,31 @@ pub fn duplicate(file: &SourceFile, kind: &str, name: &str, span: Span, first: S
 
 /// A built-in word (`score`, an aggregation) declared as a name: `builtin`
 /// says what the word already is, `kind` what was being named.
+/// `scale A for areas` and `scale B for areas`: one tier, two scales.
+pub fn tier_twice(file: &SourceFile, tier: crate::ast::Tier, span: Span, first: Span) -> Diagnostic {
+    let t = tier.keyword();
+    Diagnostic::error(Code::CheckDuplicate, format!("`{t}` is given a scale twice"))
+        .in_file(file)
+        .label(span, "given again here")
+        .label(first, "first given here")
+        .help(format!("name `{t}` after one `scale … for` line only"))
+}
+
+/// `aggregate` over children graded on another scale than the node: the
+/// lowest of statement scores is not a rating.
+pub fn aggregate_across_scales(file: &SourceFile, span: Span, what: &str, node: &str, children: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::CheckType,
+        format!("cannot aggregate {what} on `{node}` from children graded on `{children}`"),
+    )
+    .in_file(file)
+    .label(span, format!("the children's levels are `{children}` levels"))
+    .help(format!(
+        "write rules that give a `{node}` level from the children, e.g. `LEVEL when children.score >= 63`, \
+         or grade both on one scale"
+    ))
+}
+
 pub fn reserved(file: &SourceFile, name: &str, span: Span, builtin: &str, kind: &str, help: &str) -> Diagnostic {
     Diagnostic::error(
         Code::CheckReserved,

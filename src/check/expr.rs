@@ -2,7 +2,7 @@
 //! expression with its type, or a diagnostic; names are looked up here once
 //! so that the evaluator never sees one.
 
-use crate::ast::{self, BinOp, CmpOp, ExprKind, Name, NodeRef, UnOp};
+use crate::ast::{self, BinOp, CmpOp, ExprKind, Name, NodeRef, Tier, UnOp};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::ext::ExtType;
 use crate::ir::*;
@@ -21,11 +21,12 @@ pub enum Scope {
     /// An action for a key area: its grade and direction of travel.
     Area,
     /// A grade rule of a node above indicators (a key area, a question, the
-    /// overall rating): counts of its children at each level.
-    Node,
+    /// overall rating): counts of its children at each level, and the
+    /// grades of the nodes below it.
+    Node(Tier),
 }
 
-const NODE_VARS: &[&str] = &["children", "children.rated", "children.unrated"];
+const NODE_VARS: &[&str] = &["children", "children.rated", "children.unrated", "children.score"];
 
 const AREA_VARS: &[&str] = &["grade", "previous", "improving", "stable", "declining"];
 
@@ -119,7 +120,7 @@ impl Checker<'_> {
             Scope::Indicator { .. } => INDICATOR_VARS.contains(&name),
             Scope::Component => COMPONENT_VARS.contains(&name),
             Scope::Area => AREA_VARS.contains(&name),
-            Scope::Node => NODE_VARS.contains(&name),
+            Scope::Node(_) => NODE_VARS.contains(&name),
             Scope::Plan => false,
         }
     }
@@ -133,18 +134,37 @@ impl Checker<'_> {
             ExprKind::Path(path) => self.path(path, e.span, scope, expect),
             ExprKind::Call(name, args) => self.call(name, args, e.span, scope),
             ExprKind::Node(node) => {
-                if scope != Scope::Plan {
-                    let d = err::not_available(
-                        self.file(),
-                        "the grade of another node",
-                        e.span,
-                        "rules of one indicator read its own evidence; grades of areas and indicators are read in `proportionality`",
-                    );
+                let below = |id: NodeId| {
+                    matches!(
+                        (scope, id),
+                        (Scope::Plan | Scope::Node(Tier::Overall), _)
+                            | (Scope::Node(Tier::Areas), NodeId::Indicator(_))
+                            | (Scope::Node(Tier::Questions), NodeId::Indicator(_) | NodeId::Area(_))
+                    )
+                };
+                let help = match scope {
+                    Scope::Node(_) => {
+                        "a node's rules read the grades of the nodes below it: indicators for key areas, \
+                         and key areas for questions; the overall rating reads them all"
+                    }
+                    _ => {
+                        "rules of one indicator read its own evidence; grades of areas and indicators are read in \
+                         `proportionality`"
+                    }
+                };
+                let id = if matches!(scope, Scope::Plan | Scope::Node(_)) {
+                    self.node(node)?
+                } else {
+                    let d = err::not_available(self.file(), "the grade of another node", e.span, help);
+                    self.push(d);
+                    return None;
+                };
+                if !below(id) {
+                    let d = err::not_available(self.file(), "the grade of a node not below this one", e.span, help);
                     self.push(d);
                     return None;
                 }
-                let id = self.node(node)?;
-                Some((Expr::Node(id), Type::Level(self.grading?)))
+                Some((Expr::Node(id), Type::Level(self.node_scale(id)?)))
             }
             ExprKind::Quantified {
                 quantifier,
@@ -168,7 +188,11 @@ impl Checker<'_> {
                     }
                     _ => self.select(set).into_iter().map(NodeId::Indicator).collect(),
                 };
-                let grading = self.grading?;
+                // Areas are graded on their tier's scale, indicators on the grading scale.
+                let grading = match &set.node {
+                    ast::SelectorKind::Areas(_) => self.tiers?.areas,
+                    _ => self.grading?,
+                };
                 let predicate = match &predicate.node {
                     ast::Predicate::Secure => Predicate::Secure,
                     ast::Predicate::NotSecure => Predicate::NotSecure,
@@ -445,8 +469,8 @@ impl Checker<'_> {
                 return Some((Expr::Component(v), t));
             }
         }
-        if scope == Scope::Node
-            && let Some(r) = self.node_path(&segs, span)
+        if let Scope::Node(tier) = scope
+            && let Some(r) = self.node_path(tier, &segs, span)
         {
             return r;
         }
@@ -464,8 +488,8 @@ impl Checker<'_> {
         let travel = |s: &str| Direction::ALL.into_iter().find(|d| d.keyword() == s);
         if scope == Scope::Area {
             let var = match segs.as_slice() {
-                ["grade"] => Some((AreaVar::Grade, Type::Level(self.grading?))),
-                ["previous"] => Some((AreaVar::Previous, Type::Level(self.grading?))),
+                ["grade"] => Some((AreaVar::Grade, Type::Level(self.tiers?.areas))),
+                ["previous"] => Some((AreaVar::Previous, Type::Level(self.tiers?.areas))),
                 [d] => travel(d).map(|d| (AreaVar::Travel(d), Type::Bool)),
                 _ => None,
             };
@@ -520,7 +544,7 @@ impl Checker<'_> {
                 .collect(),
             Scope::Component => COMPONENT_VARS.iter().map(|v| v.to_string()).collect(),
             Scope::Area => AREA_VARS.iter().map(|v| v.to_string()).collect(),
-            Scope::Node => NODE_VARS.iter().map(|v| v.to_string()).collect(),
+            Scope::Node(_) => NODE_VARS.iter().map(|v| v.to_string()).collect(),
             Scope::Plan => self.contexts.keys().map(|c| format!("context.{c}")).collect(),
         };
         candidates.extend(self.fact_idx.keys().map(|f| format!("fact.{f}")));
@@ -536,20 +560,22 @@ impl Checker<'_> {
         None
     }
 
-    /// `children`, `children.rated`, `children.unrated`, `children.LEVEL`,
-    /// `share.LEVEL`; `None` when the path is none of them.
+    /// `children`, `children.rated`, `children.unrated`, `children.score`,
+    /// `children.LEVEL`, `share.LEVEL` (a level of the children's scale);
+    /// `None` when the path is none of them.
     #[allow(clippy::type_complexity)]
-    fn node_path(&mut self, segs: &[&str], span: Span) -> Option<Option<(Expr, Type)>> {
-        let grading = self.grading?;
+    fn node_path(&mut self, tier: Tier, segs: &[&str], span: Span) -> Option<Option<(Expr, Type)>> {
+        let below = self.tiers?.below(tier, self.grading?);
         let num = |v| Some(Some((Expr::Children(v), Type::Number)));
         let (head, level) = match segs {
             ["children"] => return num(ChildVar::Count),
             ["children", "rated"] => return num(ChildVar::Rated),
             ["children", "unrated"] => return num(ChildVar::Unrated),
+            ["children", "score"] => return num(ChildVar::Score),
             [head @ ("children" | "share"), level] => (*head, *level),
             _ => return None,
         };
-        let scale = &self.scales[grading];
+        let scale = &self.scales[below];
         match scale.levels.iter().position(|l| l.is(level)) {
             // A scale has at most 255 levels (checked where it is declared).
             Some(r) => {
@@ -755,7 +781,7 @@ impl Checker<'_> {
                         }
                         Scope::Component => vec!["confidence", "capacity", "organisation"],
                         Scope::Area => vec!["area", "title", "grade", "previous", "organisation"],
-                        Scope::Plan | Scope::Node => vec!["organisation"],
+                        Scope::Plan | Scope::Node(_) => vec!["organisation"],
                     };
                     if self.in_action {
                         known.push("owner");

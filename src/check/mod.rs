@@ -70,6 +70,7 @@ pub struct Checked {
     pub file: SourceFile,
     pub framework: FrameworkInfo,
     pub grading: ScaleId,
+    pub tiers: TierScales,
     pub scales: IdVec<ScaleId, ScaleIr>,
     pub sources: IdVec<SourceId, Named>,
     pub weights: IdVec<WeightId, (String, f64)>,
@@ -120,6 +121,8 @@ pub(crate) struct Checker<'a> {
     scales: IdVec<ScaleId, ScaleIr>,
     scale_idx: HashMap<String, (ScaleId, Span)>,
     grading: Option<ScaleId>,
+    /// The scales of the tiers above indicators, once the grading scale is known.
+    tiers: Option<TierScales>,
     sources: IdVec<SourceId, Named>,
     source_idx: HashMap<String, (SourceId, Span)>,
     tags: HashMap<String, Span>,
@@ -187,6 +190,7 @@ pub fn check(
         scales: IdVec::new(),
         scale_idx: HashMap::new(),
         grading: None,
+        tiers: None,
         sources: IdVec::new(),
         source_idx: HashMap::new(),
         tags: HashMap::new(),
@@ -353,6 +357,12 @@ pub fn check(
                 } else if let Some(f) = c.agg_fn(&a.function, None) {
                     *slot = Some((f, a.span, a.basis.lower()));
                 }
+                let tier = match a.target.node {
+                    ast::AggTarget::Areas => ast::Tier::Areas,
+                    ast::AggTarget::Questions => ast::Tier::Questions,
+                    ast::AggTarget::Overall => ast::Tier::Overall,
+                };
+                c.same_scale_below(tier, a.span);
             }
             Item::Proportionality(p) => {
                 if let Some((_, first)) = &proportionality {
@@ -400,11 +410,12 @@ pub fn check(
         facts,
         kinds,
         tag_ids,
+        tiers,
         ..
     } = c;
     let mut diags = diags;
     diags.sort();
-    let Some(grading) = grading else {
+    let (Some(grading), Some(tiers)) = (grading, tiers) else {
         return (None, diags);
     };
     if diags.has_errors() || library {
@@ -441,6 +452,7 @@ pub fn check(
             source: fw.source.as_ref().map(|t| t.node.clone()),
         },
         grading,
+        tiers,
         scales,
         sources,
         weights,
@@ -839,6 +851,77 @@ impl<'a> Checker<'a> {
         {
             self.grading = None;
         }
+        self.resolve_tiers(fw);
+    }
+
+    /// `scale NAME for areas, questions, overall`: the tiers not named stay
+    /// on the grading scale.
+    fn resolve_tiers(&mut self, fw: &ast::Framework) {
+        let Some(grading) = self.grading else { return };
+        let mut tiers = TierScales::uniform(grading);
+        let mut given: HashMap<ast::Tier, Span> = HashMap::new();
+        for ts in &fw.tier_scales {
+            let id = match self.scale_idx.get(&ts.scale.node) {
+                Some((id, _)) if !self.scales[*id].levels.is_empty() => *id,
+                Some(_) => continue,
+                None => {
+                    let names: Vec<&str> = self.scales.iter().map(|s| s.name.as_str()).collect();
+                    let d = err::unknown(
+                        self.file,
+                        Code::CheckUnknownName,
+                        "scale",
+                        &ts.scale.node,
+                        ts.scale.span,
+                        &names,
+                    );
+                    self.push(d);
+                    continue;
+                }
+            };
+            for &(tier, at) in &ts.tiers {
+                if let Some(&first) = given.get(&tier) {
+                    self.push(err::tier_twice(self.file, tier, at, first));
+                    continue;
+                }
+                given.insert(tier, at);
+                match tier {
+                    ast::Tier::Areas => tiers.areas = id,
+                    ast::Tier::Questions => tiers.questions = id,
+                    ast::Tier::Overall => tiers.overall = id,
+                }
+            }
+        }
+        self.tiers = Some(tiers);
+    }
+
+    /// Whether a tier is graded on its children's scale, as aggregating them
+    /// needs; an error at `span` where it is not.
+    pub(crate) fn same_scale_below(&mut self, tier: ast::Tier, span: Span) -> bool {
+        let (Some(grading), Some(tiers)) = (self.grading, self.tiers) else {
+            return false;
+        };
+        let (node, below) = (tiers.of(tier), tiers.below(tier, grading));
+        if node == below {
+            return true;
+        }
+        let what = match tier {
+            ast::Tier::Areas => "key areas",
+            ast::Tier::Questions => "questions",
+            ast::Tier::Overall => "the overall rating",
+        };
+        let d = err::aggregate_across_scales(self.file, span, what, &self.scales[node].name, &self.scales[below].name);
+        self.push(d);
+        false
+    }
+
+    /// The scale a node is graded on.
+    pub(crate) fn node_scale(&self, n: NodeId) -> Option<ScaleId> {
+        let tiers = self.tiers?;
+        Some(match n {
+            NodeId::Indicator(_) => self.grading?,
+            NodeId::Area(_) => tiers.areas,
+            NodeId::Question(_) => tiers.questions,
+        })
     }
 
     fn require_declarations(&mut self, fw: &ast::Framework) {
@@ -1227,7 +1310,9 @@ impl<'a> Checker<'a> {
         match o {
             Outcome::Level(n) => self.level(scale, n).map(OutcomeIr::Level),
             Outcome::Judgement(why) => Some(OutcomeIr::Judgement(why.node.clone())),
-            Outcome::Aggregate(_) if scope == Scope::Node => Some(OutcomeIr::Aggregate),
+            Outcome::Aggregate(span) if let Scope::Node(tier) = scope => {
+                self.same_scale_below(tier, *span).then_some(OutcomeIr::Aggregate)
+            }
             Outcome::Aggregate(span) => {
                 let d = err::not_available(
                     self.file,
@@ -1293,17 +1378,22 @@ impl<'a> Checker<'a> {
             ast::GradeTarget::Questions(_) => (Vec::new(), NodeSel::Questions),
             ast::GradeTarget::Overall(_) => (Vec::new(), NodeSel::Overall),
         };
-        let grading = self.grading?;
-        let scope = match nodes {
-            NodeSel::Indicators => Scope::Indicator {
-                derived: false,
-                final_: false,
-            },
-            _ => Scope::Node,
+        let tiers = self.tiers?;
+        let (scope, scale) = match nodes {
+            NodeSel::Indicators => (
+                Scope::Indicator {
+                    derived: false,
+                    final_: false,
+                },
+                self.grading?,
+            ),
+            NodeSel::Areas(_) => (Scope::Node(ast::Tier::Areas), tiers.areas),
+            NodeSel::Questions => (Scope::Node(ast::Tier::Questions), tiers.questions),
+            NodeSel::Overall => (Scope::Node(ast::Tier::Overall), tiers.overall),
         };
         let body = match &g.body {
-            ast::GradeBody::FirstMatch(rules) => GradeHir::Rules(self.rules(rules, grading, scope)?),
-            ast::GradeBody::Table(t) => self.table(t, grading, scope)?,
+            ast::GradeBody::FirstMatch(rules) => GradeHir::Rules(self.rules(rules, scale, scope)?),
+            ast::GradeBody::Table(t) => self.table(t, scale, scope)?,
         };
         Some(GradeDecl {
             body,

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::ast::Tier;
 use crate::data::{At, Document, EvidenceItem, Finding};
 use crate::diag::{SourceFile, Span};
 use crate::ir::*;
@@ -282,9 +283,11 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
             None => format!("{} not examined", i.id),
         })
         .collect();
-    // A node's outcome: its level, or that it awaits judgement and why.
-    let node = |n: &super::NodeOutcome| match (n.grade, &n.judgement) {
-        (Some(r), _) => p.level_name(r).to_string(),
+    // A node's outcome: its level on its tier's scale, or that it awaits
+    // judgement and why.
+    let tier_level = |t: Tier, r: Option<Rank>| r.map_or("ungraded", |r| p.node_level_name(t, r)).to_string();
+    let node = |t: Tier, n: &super::NodeOutcome| match (n.grade, &n.judgement) {
+        (Some(r), _) => p.node_level_name(t, r).to_string(),
         (None, Some(why)) => format!("judgement required ({why})"),
         (None, None) => level(None),
     };
@@ -301,7 +304,7 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
         "key area {} {}: {}, {} {}",
         area.number,
         area.title,
-        node(a),
+        node(Tier::Areas, a),
         by(a, p.area_agg),
         parts.join(", ")
     )];
@@ -311,13 +314,13 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
         let areas: Vec<String> = q
             .areas
             .iter()
-            .map(|&a| format!("{} {}", p.areas[a].number, level(o.areas[a].grade)))
+            .map(|&a| format!("{} {}", p.areas[a].number, tier_level(Tier::Areas, o.areas[a].grade)))
             .collect();
         out.push(format!(
             "question {} {}: {}, {} key areas {}",
             q.id,
             q.title,
-            node(qo),
+            node(Tier::Questions, qo),
             by(qo, p.question_agg),
             areas.join(", ")
         ));
@@ -326,12 +329,12 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
         let ids: Vec<String> = p
             .questions
             .iter_enumerated()
-            .map(|(qi, q)| format!("{} {}", q.id, level(o.questions[qi].grade)))
+            .map(|(qi, q)| format!("{} {}", q.id, tier_level(Tier::Questions, o.questions[qi].grade)))
             .collect();
         let agg = p.overall.as_ref().and_then(|x| x.agg).unwrap_or(AggFn::Lowest);
         out.push(format!(
             "the overall rating: {}, {} questions {}",
-            node(ov),
+            node(Tier::Overall, ov),
             by(ov, agg),
             ids.join(", ")
         ));

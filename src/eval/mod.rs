@@ -15,6 +15,7 @@ pub mod period;
 
 use std::sync::Arc;
 
+use crate::ast::Tier;
 use crate::diag::Diagnostic;
 use crate::ir::*;
 
@@ -445,6 +446,11 @@ pub(crate) fn grade_tree(
     leaves: &IdVec<IndicatorId, Child>,
     flags: &IdVec<FactId, bool>,
 ) -> Result<Tree, Diagnostic> {
+    let below = Below {
+        leaves,
+        areas: None,
+        questions: None,
+    };
     let areas = p.areas.try_map(|_, a| {
         let kids: Vec<Child> = a.indicators.iter().map(|&i| leaves[i]).collect();
         let name = |k: usize| {
@@ -453,9 +459,18 @@ pub(crate) fn grade_tree(
                 .map(|&i| p.indicators[i].id.clone())
                 .unwrap_or_default()
         };
-        let what = format!("key area {}", a.number);
-        grade_node(p, (a.grade_block, Some(p.area_agg)), &kids, &name, flags, &what)
+        let node = Node {
+            tier: Tier::Areas,
+            block: a.grade_block,
+            agg: Some(p.area_agg),
+            what: format!("key area {}", a.number),
+        };
+        grade_node(p, &node, &kids, &name, flags, &below)
     })?;
+    let below = Below {
+        areas: Some(&areas),
+        ..below
+    };
     let questions = p.questions.try_map(|_, q| {
         let kids: Vec<Child> = q.areas.iter().map(|&a| Child::of(&areas[a])).collect();
         let name = |k: usize| {
@@ -464,22 +479,30 @@ pub(crate) fn grade_tree(
                 .map(|&a| format!("key area {}", p.areas[a].number))
                 .unwrap_or_default()
         };
-        let what = format!("question `{}`", q.id);
-        grade_node(p, (q.grade_block, Some(p.question_agg)), &kids, &name, flags, &what)
+        let node = Node {
+            tier: Tier::Questions,
+            block: q.grade_block,
+            agg: Some(p.question_agg),
+            what: format!("question `{}`", q.id),
+        };
+        grade_node(p, &node, &kids, &name, flags, &below)
     })?;
     let overall = match &p.overall {
         Some(o) => {
             let kids: Vec<Child> = questions.iter().map(Child::of).collect();
             let ids: Vec<&str> = p.questions.iter().map(|q| q.id.as_str()).collect();
             let name = |k: usize| ids.get(k).map(|s| format!("question `{s}`")).unwrap_or_default();
-            Some(grade_node(
-                p,
-                (o.block, o.agg),
-                &kids,
-                &name,
-                flags,
-                "the overall rating",
-            )?)
+            let node = Node {
+                tier: Tier::Overall,
+                block: o.block,
+                agg: o.agg,
+                what: "the overall rating".to_string(),
+            };
+            let below = Below {
+                questions: Some(&questions),
+                ..below
+            };
+            Some(grade_node(p, &node, &kids, &name, flags, &below)?)
         }
         None => None,
     };
@@ -490,13 +513,33 @@ pub(crate) fn grade_tree(
     })
 }
 
+/// One node to grade: its tier, its rules, the aggregation that may decide
+/// it, and how a message names it.
+struct Node {
+    tier: Tier,
+    block: Option<GradeBlockId>,
+    agg: Option<AggFn>,
+    what: String,
+}
+
+/// The nodes graded before this one, whose grades its rules may read.
+#[derive(Clone, Copy)]
+struct Below<'a> {
+    leaves: &'a IdVec<IndicatorId, Child>,
+    areas: Option<&'a IdVec<AreaId, NodeOutcome>>,
+    questions: Option<&'a IdVec<QuestionId, NodeOutcome>>,
+}
+
 /// The counts a node's rules read of its children.
 struct NodeEnv<'a> {
     count: u32,
     rated: u32,
     unrated: u32,
     at: Vec<u32>,
+    /// The rated children's level values, summed, and the top value.
+    points: (i64, i64),
     flags: &'a IdVec<FactId, bool>,
+    below: &'a Below<'a>,
 }
 
 impl expr::Env for NodeEnv<'_> {
@@ -510,11 +553,28 @@ impl expr::Env for NodeEnv<'_> {
             ChildVar::At(r) => n(at(r)),
             ChildVar::Share(r) if self.rated > 0 => Value::Number(100.0 * f64::from(at(r)) / f64::from(self.rated)),
             ChildVar::Share(_) => Value::Unknown,
+            // A score with a child awaiting judgement would rest on a guess.
+            ChildVar::Score if self.rated > 0 && self.unrated == 0 && self.points.1 > 0 => {
+                let (sum, top) = self.points;
+                Value::Number(100.0 * sum as f64 / (top as f64 * f64::from(self.rated)))
+            }
+            ChildVar::Score => Value::Unknown,
         }
     }
 
     fn fact(&self, f: FactId) -> Value {
         Value::Bool(self.flags[f])
+    }
+
+    fn node(&self, n: NodeId) -> Option<Rank> {
+        match n {
+            NodeId::Indicator(i) => match self.below.leaves[i] {
+                Child::Rated(r) => Some(r),
+                _ => None,
+            },
+            NodeId::Area(a) => self.below.areas?[a].grade,
+            NodeId::Question(q) => self.below.questions?[q].grade,
+        }
     }
 }
 
@@ -523,26 +583,31 @@ impl expr::Env for NodeEnv<'_> {
 /// leaves an aggregation undecided: the node awaits it too.
 fn grade_node(
     p: &Program,
-    (block, agg): (Option<GradeBlockId>, Option<AggFn>),
+    node: &Node,
     kids: &[Child],
     name: &dyn Fn(usize) -> String,
     flags: &IdVec<FactId, bool>,
-    what: &str,
+    below: &Below<'_>,
 ) -> Result<NodeOutcome, Diagnostic> {
+    let what = node.what.as_str();
     let mut out = NodeOutcome::default();
-    if let Some(block) = block.map(|g| &p.grade_blocks[g]) {
+    let scale = p.below_scale(node.tier);
+    if let Some(block) = node.block.map(|g| &p.grade_blocks[g]) {
         let mut env = NodeEnv {
             count: 0,
             rated: 0,
             unrated: 0,
-            at: vec![0; p.grading_scale().levels.len()],
+            at: vec![0; scale.levels.len()],
+            points: (0, scale.level_value(scale.top())),
             flags,
+            below,
         };
         for k in kids {
             match k {
                 Child::Rated(r) => {
                     env.count += 1;
                     env.rated += 1;
+                    env.points.0 += scale.level_value(*r);
                     if let Some(n) = env.at.get_mut(usize::from(*r)) {
                         *n += 1;
                     }
@@ -574,7 +639,9 @@ fn grade_node(
             return Ok(out);
         }
     }
-    let Some(f) = agg else {
+    // Children on another scale cannot be aggregated into this one's
+    // levels (the checker refuses `aggregate` there): only rules decide.
+    let Some(f) = node.agg.filter(|_| p.aggregates(node.tier)) else {
         if kids.iter().any(|k| *k != Child::Absent) {
             out.judgement = Some(format!("no aggregation is declared for {what}"));
         }
@@ -597,7 +664,7 @@ fn grade_node(
             _ => None,
         })
         .collect();
-    out.grade = expr::aggregate(p, f, p.grading_scale(), &ranks)?;
+    out.grade = expr::aggregate(p, f, scale, &ranks)?;
     Ok(out)
 }
 

@@ -1,8 +1,9 @@
 //! Two periods side by side: the grades of an earlier evaluation under the
 //! same program, and the direction of travel to the current one, in the
-//! words of the grading scale's `travel` declaration.
+//! words of the `travel` declaration of the scale each node is graded on.
 
-use crate::ir::{AreaId, Direction, IdVec, IndicatorId, Program, QuestionId, Rank};
+use crate::ast::Tier;
+use crate::ir::{AreaId, Direction, IdVec, IndicatorId, Program, QuestionId, Rank, TravelIr};
 
 use super::Outcome;
 
@@ -26,20 +27,24 @@ pub struct Periods {
 /// Compares the outcome of an earlier period with the current one. Both come
 /// from `p`, so ids and ranks line up.
 pub fn compare(p: &Program, before: &Outcome, after: &Outcome) -> Periods {
-    let travel = &p.grading_scale().travel;
-    let pair = |b: Option<Rank>, a: Option<Rank>| Travel {
+    let pair = |travel: &TravelIr, b: Option<Rank>, a: Option<Rank>| Travel {
         previous: b,
         direction: b.zip(a).map(|(b, a)| travel.direction(b, a)),
     };
+    let (grading, areas, questions) = (
+        &p.grading_scale().travel,
+        &p.tier_scale(Tier::Areas).travel,
+        &p.tier_scale(Tier::Questions).travel,
+    );
     Periods {
         indicators: after
             .indicators
-            .map_ids(|i| pair(before.indicators[i].grade(), after.indicators[i].grade())),
+            .map_ids(|i| pair(grading, before.indicators[i].grade(), after.indicators[i].grade())),
         areas: after
             .areas
-            .map_ids(|a| pair(before.areas[a].grade, after.areas[a].grade)),
+            .map_ids(|a| pair(areas, before.areas[a].grade, after.areas[a].grade)),
         questions: after
             .questions
-            .map_ids(|q| pair(before.questions[q].grade, after.questions[q].grade)),
+            .map_ids(|q| pair(questions, before.questions[q].grade, after.questions[q].grade)),
     }
 }

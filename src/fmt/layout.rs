@@ -468,6 +468,7 @@ impl<'s> Printer<'s> {
             Rule::expr => self.expr(children, out),
             // `a, b, c` after an optional keyword.
             Rule::area_list
+            | Rule::tier_list
             | Rule::qi_list
             | Rule::tagged
             | Rule::themes_scope

@@ -428,6 +428,20 @@ impl<'f> Builder<'f> {
         }
     }
 
+    /// `areas`, `questions` or `overall` after `scale NAME for`.
+    fn tier(&self, p: Pair<'_, Rule>) -> Built<Tier> {
+        let mut it = Children::all(self.file, p);
+        let kw = it.any()?;
+        let tier = match kw.as_rule() {
+            Rule::kw_areas => Tier::Areas,
+            Rule::kw_questions => Tier::Questions,
+            Rule::kw_overall => Tier::Overall,
+            _ => return Err(it.unexpected(&kw)),
+        };
+        it.end()?;
+        Ok(tier)
+    }
+
     fn cmp_op(&self, p: &Pair<'_, Rule>) -> Built<CmpOp> {
         Ok(match p.as_str() {
             "<=" => CmpOp::Le,
@@ -603,6 +617,7 @@ impl<'f> Builder<'f> {
         let mut it = self.parts(p);
         let name = name_of(&it.next(Rule::ident)?);
         let (mut title, mut version, mut source, mut scale) = (None, None, None, None);
+        let mut tier_scales = Vec::new();
         while let Some(field) = it.more() {
             let at = span(&field);
             match field.as_rule() {
@@ -619,8 +634,27 @@ impl<'f> Builder<'f> {
                     self.once(&mut source, v, at, "`source`", block);
                 }
                 Rule::scale_field => {
-                    let v = name_of(&self.only(field, Rule::ident)?);
-                    self.once(&mut scale, v, at, "`scale`", block);
+                    let mut parts = self.parts(field);
+                    let v = name_of(&parts.next(Rule::ident)?);
+                    let tiers = match parts.opt(Rule::tier_list) {
+                        Some(list) => self.parts(list).many(Rule::tier),
+                        None => Vec::new(),
+                    };
+                    parts.end()?;
+                    if tiers.is_empty() {
+                        self.once(&mut scale, v, at, "`scale`", block);
+                    } else {
+                        let mut list = Vec::with_capacity(tiers.len());
+                        for t in tiers {
+                            let at = span(&t);
+                            list.push((self.tier(t)?, at));
+                        }
+                        tier_scales.push(TierScale {
+                            scale: v,
+                            tiers: list,
+                            span: at,
+                        });
+                    }
                 }
                 _ => return Err(it.unexpected(&field)),
             }
@@ -632,6 +666,7 @@ impl<'f> Builder<'f> {
             version: version.map(|t| t.0),
             source: source.map(|t| t.0),
             scale: scale.map(|t| t.0),
+            tier_scales,
             span: s,
         })
     }

@@ -731,6 +731,8 @@ pub(super) fn describe(rule: Rule) -> &'static str {
         Rule::version_field => "`version`",
         Rule::source_field => "`source`",
         Rule::scale_field => "`scale`",
+        Rule::tier => "`areas`, `questions` or `overall`",
+        Rule::tier_list => "`areas`, `questions` or `overall`, separated by commas",
         Rule::scale => "a `scale` declaration",
         Rule::level_decl => "a level such as `4 good \"…\"`",
         Rule::decl => "a name",

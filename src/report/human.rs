@@ -107,7 +107,17 @@ pub(super) fn listed(a: &AreaReport) -> impl Iterator<Item = &IndicatorReport> {
         .filter(move |i| shown && (i.scope != "in_scope" || i.evaluated))
 }
 
-fn indicator_line(out: &mut String, i: &IndicatorReport, sources: &mut Sources) {
+/// The width of the grade column: the longest grade shown, at least 14.
+fn grade_width(r: &Report) -> usize {
+    r.questions
+        .iter()
+        .flat_map(|q| &q.areas)
+        .flat_map(listed)
+        .map(|i| grade(&i.final_grade).chars().count())
+        .fold(14, usize::max)
+}
+
+fn indicator_line(out: &mut String, i: &IndicatorReport, width: usize, sources: &mut Sources) {
     let state = state(i, "secure", "not secure");
     let claimed = i
         .claimed
@@ -116,7 +126,7 @@ fn indicator_line(out: &mut String, i: &IndicatorReport, sources: &mut Sources) 
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "    {:<5} {:<44} {:<14} {}{}",
+        "    {:<5} {:<44} {:<width$} {}{}",
         i.id,
         truncate(&i.title, 44),
         grade(&i.final_grade),
@@ -267,6 +277,7 @@ pub(super) fn because(r: &Report) -> String {
 /// The report without findings.
 pub fn render_human(r: &Report) -> String {
     let mut out = String::new();
+    let width = grade_width(r);
     let period = r.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
     let _ = writeln!(out, "{}{} · {}", r.organisation, period, r.framework);
     let _ = writeln!(out, "{}", r.file);
@@ -322,7 +333,7 @@ pub fn render_human(r: &Report) -> String {
                 let _ = writeln!(out, "     skipped because {}", a.skipped_because.join("; "));
             }
             for i in listed(a) {
-                indicator_line(&mut out, i, &mut sources);
+                indicator_line(&mut out, i, width, &mut sources);
             }
         }
     }

@@ -8,6 +8,7 @@ pub mod sarif;
 
 use serde::Serialize;
 
+use crate::ast::Tier;
 use crate::diag::{Basis, Diagnostic, Location, Severity};
 use crate::eval::actions::ActionOutcome;
 use crate::eval::period::{Periods, Travel};
@@ -572,6 +573,7 @@ pub fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> Vec<String> {
 
 fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
+    let tier_level = |t: Tier, r: Option<Rank>| r.map(|r| p.node_level_name(t, r).to_string());
     let skipped: Vec<AreaId> = o.plan.as_ref().map(|pl| pl.skipped_areas.clone()).unwrap_or_default();
     let first: Vec<AreaId> = p
         .proportionality
@@ -585,7 +587,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
         .map(|(qi, q)| QuestionReport {
             id: q.id.clone(),
             title: q.title.clone(),
-            grade: level(o.questions[qi].grade),
+            grade: tier_level(Tier::Questions, o.questions[qi].grade),
             decision: NodeReport::of(p, q.grade_block, &o.questions[qi]),
             travel: TravelReport::default(),
             areas: q
@@ -611,7 +613,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
                         } else {
                             Vec::new()
                         },
-                        grade: level(o.areas[a].grade),
+                        grade: tier_level(Tier::Areas, o.areas[a].grade),
                         decision: NodeReport::of(p, area.grade_block, &o.areas[a]),
                         travel: TravelReport::default(),
                         indicators: area
@@ -719,7 +721,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
         previous: None,
         summary,
         overall: p.overall.as_ref().zip(o.overall.as_ref()).map(|(ov, n)| NodeReport {
-            rating: level(n.grade),
+            rating: tier_level(Tier::Overall, n.grade),
             ..NodeReport::of(p, ov.block, n)
         }),
         questions,
@@ -740,21 +742,24 @@ pub(crate) fn written_at(p: &Program, span: crate::diag::Span) -> String {
 
 /// Sets the earlier period beside a report built from the same program.
 fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: PreviousReport) {
-    let travel = &p.grading_scale().travel;
-    let show = |t: Option<&Travel>| {
+    // Each node's travel in the words of the scale it is graded on.
+    let show_on = |scale: &ScaleIr, t: Option<&Travel>| {
         let t = t.copied().unwrap_or_default();
         TravelReport {
-            previous: t.previous.map(|r| p.level_name(r).to_string()),
-            direction: t.direction.map(|d| travel.word(d).to_string()),
+            previous: t.previous.map(|r| scale.level_name(r).to_string()),
+            direction: t.direction.map(|d| scale.travel.word(d).to_string()),
         }
     };
+    let show = |t: Option<&Travel>| show_on(p.grading_scale(), t);
+    let show_area = |t: Option<&Travel>| show_on(p.tier_scale(Tier::Areas), t);
+    let show_question = |t: Option<&Travel>| show_on(p.tier_scale(Tier::Questions), t);
     // The report lists the program's questions in order; areas and
     // indicators are found by their number and id.
     for (q, qi) in r.questions.iter_mut().zip(p.questions.ids()) {
-        q.travel = show(Some(&periods.questions[qi]));
+        q.travel = show_question(Some(&periods.questions[qi]));
         for a in &mut q.areas {
             let ai = p.areas.iter_enumerated().find(|(_, x)| x.number == a.number);
-            a.travel = show(ai.map(|(i, _)| &periods.areas[i]));
+            a.travel = show_area(ai.map(|(i, _)| &periods.areas[i]));
             for i in &mut a.indicators {
                 let ii = p.names.indicators.get(&i.id);
                 i.travel = show(ii.map(|&i| &periods.indicators[i]));
