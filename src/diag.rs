@@ -83,6 +83,20 @@ impl SourceFile {
         Self(Arc::new(Source::Map(files)))
     }
 
+    /// The place `span` in this file, for a label: a label gets its file and
+    /// span together, so it cannot lose its file.
+    pub fn at(&self, span: Span) -> Place {
+        Place {
+            file: self.clone(),
+            span,
+        }
+    }
+
+    /// Whether `other` is this file (or a copy of it under its name).
+    fn is_same_file(&self, other: &SourceFile) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.name() == other.name()
+    }
+
     /// The single file an offset falls in, and the offset where it starts.
     fn resolve(&self, offset: usize) -> (&SourceFile, usize) {
         match &*self.0 {
@@ -199,7 +213,7 @@ impl Severity {
         match s {
             "error" => Some(Self::Error),
             "warning" => Some(Self::Warning),
-            "advice" | "info" => Some(Self::Advice),
+            "advice" => Some(Self::Advice),
             _ => None,
         }
     }
@@ -446,22 +460,29 @@ impl fmt::Display for Basis {
     }
 }
 
-/// A labelled span. The first label of a diagnostic is the primary one.
+/// Where a label points: a span and the file it is in, one value (made by
+/// [`SourceFile::at`]).
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub file: SourceFile,
+    pub span: Span,
+}
+
+/// A labelled place. The first label of a diagnostic is the primary one.
 #[derive(Clone, Debug)]
 pub struct Label {
-    pub span: Span,
+    pub at: Place,
     pub text: Option<String>,
 }
 
 /// One diagnostic: a code, a one-line lowercase message, labels in one
-/// source file, help, and related diagnostics (e.g. the call site of a
-/// failing extension, which lives in another file).
+/// source file (the primary label's), help, and related diagnostics (e.g.
+/// the call site of a failing extension, which lives in another file).
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
-    pub source: Option<SourceFile>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub related: Vec<Diagnostic>,
@@ -477,7 +498,6 @@ impl Diagnostic {
             code,
             severity,
             message: message.into(),
-            source: None,
             labels: Vec::new(),
             help: None,
             related: Vec::new(),
@@ -493,15 +513,24 @@ impl Diagnostic {
         Self::new(code, Severity::Warning, message)
     }
 
-    /// Points into `source`; labels added after this refer to it.
-    pub fn in_file(mut self, source: &SourceFile) -> Self {
-        self.source = Some(source.clone());
-        self
+    /// The file the diagnostic points into: its primary label's.
+    pub fn source(&self) -> Option<&SourceFile> {
+        self.labels.first().map(|l| &l.at.file)
     }
 
-    pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
+    /// Labels the place `at`. miette draws one file per diagnostic, the
+    /// primary label's, so a place in another file belongs in a
+    /// [`related`](Diagnostic::related) diagnostic; a label elsewhere is
+    /// not drawn (and fails this check in debug builds, where tests run).
+    pub fn label(mut self, at: Place, text: impl Into<String>) -> Self {
+        debug_assert!(
+            self.source().is_none_or(|f| f.is_same_file(&at.file)),
+            "a label in `{}` on a diagnostic in `{}`: put it in a related diagnostic",
+            at.file.name(),
+            self.source().map_or("", SourceFile::name),
+        );
         self.labels.push(Label {
-            span,
+            at,
             text: Some(text.into()),
         });
         self
@@ -533,40 +562,37 @@ impl Diagnostic {
 
     /// File, line and column of the primary label, for machine output.
     pub fn location(&self) -> Option<Location> {
-        self.locate(self.labels.first()?.span)
+        self.labels.first().map(|l| locate(&l.at))
     }
 
     /// Every label with its place, for editors and code-scanning tools: the
     /// primary first.
     pub fn located_labels(&self) -> Vec<LocatedLabel> {
-        let Some(source) = &self.source else {
-            return Vec::new();
-        };
         self.labels
             .iter()
-            .filter_map(|l| {
-                let (_, end_line, end_column) = source.locate(l.span.end);
-                Some(LocatedLabel {
-                    location: self.locate(l.span)?,
+            .map(|l| {
+                let (_, end_line, end_column) = l.at.file.locate(l.at.span.end);
+                LocatedLabel {
+                    location: locate(&l.at),
                     end_line,
                     end_column,
                     text: l.text.clone(),
-                })
+                }
             })
             .collect()
     }
+}
 
-    fn locate(&self, span: Span) -> Option<Location> {
-        let source = self.source.as_ref()?;
-        let (file, line, column) = source.locate(span.start);
-        let (_, base) = source.resolve(span.start);
-        Some(Location {
-            file: file.to_string(),
-            line,
-            column,
-            start: span.start - base,
-            end: span.end.saturating_sub(base),
-        })
+/// File, line and column of a place, with its span in that file's bytes.
+fn locate(at: &Place) -> Location {
+    let (file, line, column) = at.file.locate(at.span.start);
+    let (_, base) = at.file.resolve(at.span.start);
+    Location {
+        file: file.to_string(),
+        line,
+        column,
+        start: at.span.start.saturating_sub(base),
+        end: at.span.end.saturating_sub(base),
     }
 }
 
@@ -615,19 +641,18 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.source().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        if self.labels.is_empty() {
-            return None;
-        }
-        Some(Box::new(self.labels.iter().enumerate().map(|(i, l)| {
+        let source = self.source()?;
+        // Only labels in the drawn file: a span elsewhere would mark the wrong text.
+        let here = self.labels.iter().filter(move |l| l.at.file.is_same_file(source));
+        Some(Box::new(here.enumerate().map(|(i, l)| {
             if i == 0 {
-                LabeledSpan::new_primary_with_span(l.text.clone(), l.span)
+                LabeledSpan::new_primary_with_span(l.text.clone(), l.at.span)
             } else {
-                LabeledSpan::new_with_span(l.text.clone(), l.span)
+                LabeledSpan::new_with_span(l.text.clone(), l.at.span)
             }
         })))
     }
@@ -672,8 +697,8 @@ impl Diagnostics {
         self.0.sort_by(|a, b| {
             let key = |d: &Diagnostic| {
                 (
-                    d.source.as_ref().map(|s| s.name().to_string()),
-                    d.labels.first().map(|l| l.span.start),
+                    d.source().map(|s| s.name().to_string()),
+                    d.labels.first().map(|l| l.at.span.start),
                     d.code,
                 )
             };
@@ -722,4 +747,33 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_carries_its_file() {
+        let ruleset = SourceFile::new("r.six", "framework f { }\n".into());
+        let d = Diagnostic::error(Code::CheckMissing, "no scale").label(ruleset.at(Span::new(10, 11)), "here");
+        assert_eq!(d.source().map(SourceFile::name), Some("r.six"));
+        let at = d.location().unwrap();
+        assert_eq!((at.file.as_str(), at.line, at.column), ("r.six", 1, 11));
+        let drawn = render(&[d], false, Some(80));
+        assert!(drawn.contains("[r.six:1:11]"), "{drawn}");
+    }
+
+    /// miette draws one file per diagnostic: a place in another file goes
+    /// in a related diagnostic, and a label there is a bug caught in tests.
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "put it in a related diagnostic")]
+    fn a_label_in_another_file_is_refused() {
+        let data = SourceFile::new("d.yaml", "x: 1\n".into());
+        let ruleset = SourceFile::new("r.six", "framework f { }\n".into());
+        let _ = Diagnostic::error(Code::EvalConflict, "conflict")
+            .label(data.at(Span::new(0, 1)), "here")
+            .label(ruleset.at(Span::new(0, 9)), "and there");
+    }
 }

@@ -126,6 +126,20 @@ pub enum Status {
 }
 
 impl Status {
+    /// How a run ended, the one definition every caller uses: `Failed` when
+    /// it made nothing (`ran` is false) or any diagnostic is an error, since
+    /// an error stops a result from being trusted even when one was made;
+    /// `Findings` when any is a warning; `Clean` otherwise.
+    pub fn of(ran: bool, diagnostics: &[Diagnostic]) -> Status {
+        if !ran || diagnostics.iter().any(Diagnostic::is_error) {
+            Status::Failed
+        } else if diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
+            Status::Findings
+        } else {
+            Status::Clean
+        }
+    }
+
     /// The word reports use, as in JSON.
     pub fn word(self) -> &'static str {
         match self {
@@ -164,14 +178,7 @@ impl FileResult {
     }
 
     pub fn status(&self) -> Status {
-        // An error stops a result from being trusted, even when a report was made.
-        if self.report.is_none() || self.diagnostics.iter().any(Diagnostic::is_error) {
-            Status::Failed
-        } else if self.diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
-            Status::Findings
-        } else {
-            Status::Clean
-        }
+        Status::of(self.report.is_some(), &self.diagnostics)
     }
 }
 

@@ -62,6 +62,9 @@
 //!
 //! Errors are [`Error`]s: every diagnostic (with its stable code, its place
 //! and a help line) that stopped the ruleset or the document, never a panic.
+//! sixpoint changes no process-wide setting: for syntax errors that also
+//! name the punctuation expected, as the `sixpoint` command shows them, call
+//! [`parse::set_error_detail`] once at start (it is pest's, and process-wide).
 //!
 //! ```
 //! use sixpoint::{Document, Format};
@@ -102,7 +105,7 @@ pub use diag::Diagnostic;
 pub use driver::{FileResult, Status};
 pub use report::Report;
 
-use diag::{Severity, SourceFile};
+use diag::SourceFile;
 use driver::Input;
 use ir::Program;
 
@@ -248,11 +251,13 @@ pub struct Evaluation {
 
 impl Evaluation {
     fn from_result(r: FileResult) -> Result<Evaluation, Error> {
-        match (r.report, r.diagnostics) {
-            (Some(report), findings) if !findings.iter().any(Diagnostic::is_error) => {
-                Ok(Evaluation { report, findings })
-            }
-            (_, diagnostics) => Err(Error::new(diagnostics)),
+        let failed = r.status() == Status::Failed;
+        match r.report {
+            Some(report) if !failed => Ok(Evaluation {
+                report,
+                findings: r.diagnostics,
+            }),
+            _ => Err(Error::new(r.diagnostics)),
         }
     }
 
@@ -266,13 +271,11 @@ impl Evaluation {
         &self.findings
     }
 
-    /// [`Status::Findings`] when any finding is a warning, else [`Status::Clean`].
+    /// [`Status::Findings`] when any finding is a warning, else
+    /// [`Status::Clean`] (an evaluation with an error is an [`Error`]); the
+    /// same [`Status::of`] as the command line's exit code.
     pub fn status(&self) -> Status {
-        if self.findings.iter().any(|d| d.severity >= Severity::Warning) {
-            Status::Findings
-        } else {
-            Status::Clean
-        }
+        Status::of(true, &self.findings)
     }
 
     /// The report as text for a terminal.
@@ -334,3 +337,25 @@ impl std::fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The library's status and the command line's exit status are one
+    /// definition, so an embedder and `sixpoint eval` agree on every seed.
+    #[test]
+    fn evaluation_status_is_the_command_lines() {
+        let ruleset = Ruleset::from_path("rulesets/generic-2006.six").unwrap();
+        let mut seen = Vec::new();
+        for entry in std::fs::read_dir("seeds/generic-2006").unwrap() {
+            let path = entry.unwrap().path();
+            let doc = Document::from_path(&path).unwrap();
+            let library = ruleset.evaluate(&doc).map_or(Status::Failed, |e| e.status());
+            let cli = driver::evaluate_path(ruleset.program(), &path, None).status();
+            assert_eq!(library, cli, "{}", path.display());
+            seen.push(cli);
+        }
+        assert!(seen.contains(&Status::Findings), "{seen:?}");
+    }
+}

@@ -1,9 +1,10 @@
 //! The one place sixpoint reads a file.
 //!
 //! Rulesets, libraries, crosswalks, extension scripts and data files all come
-//! through [`read_bytes`]: it refuses anything but a regular file before
-//! opening it (opening a FIFO blocks until a writer comes; a device such as
-//! `/dev/zero` never ends) and reads at most the cap of the file's [`Kind`].
+//! through [`read_bytes`]: it refuses anything but a regular file (a device
+//! such as `/dev/zero` never ends), judged on the path and again on the
+//! handle it opened without blocking (a FIFO would otherwise wait for a
+//! writer), and reads at most the cap of the file's [`Kind`].
 //! [`confine`] keeps a path that a ruleset names (an import, an extension
 //! script) inside a folder, textually and once symlinks are resolved.
 
@@ -121,7 +122,7 @@ impl ReadError {
 
     /// [`ReadError::diagnostic`] labelled at `span` in `file`, where the path is written.
     pub fn at(&self, path: &Path, kind: Kind, file: &SourceFile, span: Span) -> Diagnostic {
-        self.diagnostic(path, kind).in_file(file).label(span, self.label())
+        self.diagnostic(path, kind).label(file.at(span), self.label())
     }
 }
 
@@ -166,16 +167,31 @@ fn regular(meta: &fs::Metadata) -> Result<(), ReadError> {
 /// Reads the file at `path` whole, if it is a regular file (symlinks
 /// followed) of at most `kind`'s cap.
 pub fn read_bytes(path: &Path, kind: Kind) -> Result<Vec<u8>, ReadError> {
-    let cap = kind.cap();
-    // Before opening: opening a FIFO would wait for a writer.
-    let meta = fs::metadata(path).map_err(ReadError::Io)?;
+    // Checked on the path first for the plainer refusal: opening a socket
+    // fails with a system error, and a device may act on being opened.
+    regular(&fs::metadata(path).map_err(ReadError::Io)?)?;
+    read_opened(path, kind.cap())
+}
+
+/// Opens `path` without blocking and reads it if what was opened is a
+/// regular file of at most `cap` bytes. The opened handle decides, not the
+/// path: the path may have been swapped for a FIFO or a device since it was
+/// checked, and opening a FIFO for reading would otherwise wait for a writer.
+fn read_opened(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // On a regular file the flag changes nothing; on a FIFO the open returns at once.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
     regular(&meta)?;
     if meta.len() > cap {
         return Err(ReadError::TooLarge { len: meta.len(), cap });
     }
-    let file = fs::File::open(path).map_err(ReadError::Io)?;
-    // The path may have been replaced since: what was opened must be regular too.
-    regular(&file.metadata().map_err(ReadError::Io)?)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // The file may grow while it is read: one byte past the cap tells.
     file.take(cap + 1).read_to_end(&mut bytes).map_err(ReadError::Io)?;
@@ -369,6 +385,33 @@ mod tests {
             let e = read_bytes(Path::new(path), Kind::Data).unwrap_err();
             assert!(matches!(e, ReadError::NotAFile("a device")), "{path}: {e:?}");
         }
+    }
+
+    /// The path swapped for a FIFO after the check on the path: the open
+    /// does not wait for a writer, and the handle is refused.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_opened_after_the_check_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("swapped.six");
+        let made = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(made.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.clone();
+        std::thread::spawn(move || tx.send(read_opened(&p, MAX_RULESET_BYTES)));
+        // Only a guard against hanging the test run, not a speed check.
+        let e = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("opening a FIFO blocked")
+            .unwrap_err();
+        assert!(matches!(e, ReadError::NotAFile("a named pipe (FIFO)")), "{e:?}");
+        let d = e.diagnostic(&path, Kind::Library);
+        assert_eq!(d.code, Code::IoNotAFile);
+        assert!(
+            d.message.ends_with("is a named pipe (FIFO), not a file"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

@@ -19,6 +19,12 @@ use sixpoint::driver::{check_file, compile_file};
 
 const WIDTH: usize = 80;
 
+/// Renders syntax errors as the `sixpoint` command does, which turns on
+/// pest's (process-wide) error detail at start; every test calls it first.
+fn as_the_command_does() {
+    sixpoint::parse::set_error_detail(true);
+}
+
 fn relative(path: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
@@ -36,6 +42,7 @@ fn rendered(ds: &[Diagnostic]) -> String {
 
 #[test]
 fn broken_rulesets() {
+    as_the_command_does();
     insta::glob!("corpus/rulesets", "*.six", |path| {
         let compiled = check_file(&relative(path), false);
         assert!(
@@ -49,6 +56,7 @@ fn broken_rulesets() {
 
 #[test]
 fn broken_data() {
+    as_the_command_does();
     let program = compile_file(Path::new("tests/corpus/mini.six"))
         .program
         .expect("the corpus ruleset compiles");
@@ -65,6 +73,7 @@ fn broken_data() {
 
 #[test]
 fn broken_extensions() {
+    as_the_command_does();
     insta::glob!("corpus/ext", "*.six", |path| {
         let path = relative(path);
         let compiled = compile_file(&path);
@@ -80,6 +89,7 @@ fn broken_extensions() {
 
 #[test]
 fn broken_periods() {
+    as_the_command_does();
     let program = compile_file(Path::new("tests/fixtures/periods/rag.six"))
         .program
         .expect("the periods fixture compiles");
@@ -98,6 +108,7 @@ fn broken_periods() {
 
 #[test]
 fn broken_crosswalks() {
+    as_the_command_does();
     insta::glob!("corpus/crosswalks", "*.six", |path| {
         let compiled = sixpoint::crosswalk::compile_crosswalk(&relative(path));
         assert!(
@@ -111,6 +122,7 @@ fn broken_crosswalks() {
 
 #[test]
 fn data_for_another_framework_is_not_mapped() {
+    as_the_command_does();
     let cw = sixpoint::crosswalk::compile_crosswalk(Path::new("tests/fixtures/crosswalk/v1-to-v2.six"))
         .crosswalk
         .expect("the fixture crosswalk compiles");
@@ -124,6 +136,7 @@ fn data_for_another_framework_is_not_mapped() {
 /// Every code in the registry is documented and shown by at least one case.
 #[test]
 fn every_code_is_documented_and_exercised() {
+    as_the_command_does();
     let docs = std::fs::read_to_string("docs/diagnostics.md").expect("docs/diagnostics.md exists");
     let mut snapshots = String::new();
     for entry in std::fs::read_dir("tests/snapshots").expect("snapshots exist").flatten() {
@@ -149,6 +162,7 @@ fn every_code_is_documented_and_exercised() {
 /// A data file that does not exist is an `io::read` diagnostic, not a panic.
 #[test]
 fn unreadable_data_file() {
+    as_the_command_does();
     let program = compile_file(Path::new("tests/corpus/mini.six"))
         .program
         .expect("the corpus ruleset compiles");
@@ -160,6 +174,7 @@ fn unreadable_data_file() {
 /// `sixpoint map -o` into a folder that does not exist: `io::write`, and no file.
 #[test]
 fn unwritable_output() {
+    as_the_command_does();
     let out = Path::new("tests/corpus/no-such-folder/mapped.yaml");
     let Err(d) = sixpoint::crosswalk::write_atomic(out, "sixpoint: 1\n") else {
         panic!("wrote into a folder that does not exist");
@@ -172,6 +187,7 @@ fn unwritable_output() {
 /// the tree is refused. (`verify` is what `fmt` runs on its output.)
 #[test]
 fn formatter_refuses_a_layout_that_changes_the_file() {
+    as_the_command_does();
     let file = diag::SourceFile::new("r.six", "// why\nframework f { }\n".to_string());
     let lost_comment = sixpoint::fmt::verify(&file, "framework f {}\n").expect_err("a comment is lost");
     let changed = sixpoint::fmt::verify(&file, "// why\nframework g {}\n").expect_err("the name changed");
@@ -183,6 +199,7 @@ fn formatter_refuses_a_layout_that_changes_the_file() {
 /// say where they come from.
 #[test]
 fn strict_rulesets() {
+    as_the_command_does();
     insta::glob!("corpus/strict", "*.six", |path| {
         let compiled = check_file(&relative(path), true);
         assert!(

@@ -45,12 +45,12 @@ fn mutate(text: &str, edits: &[Edit]) -> String {
 fn labels_within(name: &str, text: &str, ds: &[sixpoint::diag::Diagnostic]) -> Result<(), TestCaseError> {
     for d in ds {
         // Labels in an imported library are in the library's part of the source map.
-        let own = d.source.as_ref().is_some_and(|s| s.name() == name);
+        let own = d.source().is_some_and(|s| s.name() == name);
         if !own {
             continue;
         }
         for l in &d.labels {
-            prop_assert!(l.span.end <= text.len() || l.span.start > text.len(), "{d:?}");
+            prop_assert!(l.at.span.end <= text.len() || l.at.span.start > text.len(), "{d:?}");
         }
     }
     Ok(())

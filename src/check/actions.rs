@@ -155,8 +155,7 @@ impl Checker<'_> {
                 if targets.is_empty() && !self.library {
                     self.push(
                         Diagnostic::warning(Code::CheckEmptySelection, "no theme carries these tags")
-                            .in_file(self.file)
-                            .label(*span, "matches nothing")
+                            .label(self.file.at(*span), "matches nothing")
                             .help("tag the themes: `theme reported \"What they report\" tagged nurtured`"),
                     );
                 }
@@ -213,8 +212,7 @@ impl Checker<'_> {
             None => {
                 self.push(
                     Diagnostic::error(Code::CheckMissing, format!("action `{}` has no `kind`", a.name.node))
-                        .in_file(self.file)
-                        .label(a.name.span, "what kind of action?")
+                        .label(self.file.at(a.name.span), "what kind of action?")
                         .help("say what it is, e.g. `kind targeted_dialogue`, from the framework's `actions { … }`"),
                 );
                 None
@@ -243,8 +241,7 @@ impl Checker<'_> {
                         Code::CheckUnknownOwner,
                         format!("action `{}` is routed to nobody", a.name.node),
                     )
-                    .in_file(self.file)
-                    .label(a.name.span, "no `owner`")
+                    .label(self.file.at(a.name.span), "no `owner`")
                     .help("route it: `owner NAME` from `owners { … }`, or `owner by tags`"),
                 );
                 return None;
@@ -285,8 +282,7 @@ impl Checker<'_> {
         if matches!(a.scope, ActionScope::Evaluation) {
             self.push(
                 Diagnostic::error(Code::CheckUnknownOwner, "`owner by tags` needs something with tags")
-                    .in_file(self.file)
-                    .label(at, "an action for the whole evaluation has no tags")
+                    .label(self.file.at(at), "an action for the whole evaluation has no tags")
                     .help("name the owner (`owner NAME`), or give the action a `for` (indicators, areas or themes)"),
             );
             return None;
@@ -318,8 +314,7 @@ impl Checker<'_> {
                         if unrouted.len() == 1 { "has" } else { "have" }
                     ),
                 )
-                .in_file(self.file)
-                .label(at, "routed by tags")
+                .label(self.file.at(at), "routed by tags")
                 .help(
                     "give one of its tags an owner (`tags { safe \"Safe\" owner lead_safe }`), or name the owner here",
                 ),

@@ -15,24 +15,30 @@ fn list(candidates: &[&str]) -> String {
     }
 }
 
+/// "source kinds", "severities": `kind` in the plural.
+fn plural(kind: &str) -> String {
+    match kind.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{kind}s"),
+    }
+}
+
 /// `kind` is what the name should be, e.g. "source kind" or "`six_point` level".
 pub fn unknown(file: &SourceFile, code: Code, kind: &str, name: &str, span: Span, candidates: &[&str]) -> Diagnostic {
     let help = match suggest(name, candidates.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
         None if candidates.is_empty() => format!("declare the {kind} first"),
-        None => format!("the {kind}s in scope are {}", list(candidates)),
+        None => format!("the {} in scope are {}", plural(kind), list(candidates)),
     };
     Diagnostic::error(code, format!("unknown {kind} `{name}`"))
-        .in_file(file)
-        .label(span, format!("not a declared {kind}"))
+        .label(file.at(span), format!("not a declared {kind}"))
         .help(help)
 }
 
 pub fn duplicate(file: &SourceFile, kind: &str, name: &str, span: Span, first: Span) -> Diagnostic {
     Diagnostic::error(Code::CheckDuplicate, format!("{kind} `{name}` is declared twice"))
-        .in_file(file)
-        .label(span, "declared again here")
-        .label(first, "first declared here")
+        .label(file.at(span), "declared again here")
+        .label(file.at(first), "first declared here")
         .help(format!("give each {kind} a distinct name, or remove one of them"))
 }
 
@@ -68,8 +74,7 @@ pub fn reserved(file: &SourceFile, name: &str, span: Span, builtin: &str, kind: 
         Code::CheckReserved,
         format!("`{name}` is a built-in {builtin} and cannot name {kind}"),
     )
-    .in_file(file)
-    .label(span, "reserved")
+    .label(file.at(span), "reserved")
     .help(help.to_string())
 }
 
@@ -91,15 +96,13 @@ pub fn type_mismatch(
     help: impl Into<String>,
 ) -> Diagnostic {
     Diagnostic::error(Code::CheckType, format!("expected {expected}, found {found}"))
-        .in_file(file)
-        .label(span, format!("this is {found}"))
+        .label(file.at(span), format!("this is {found}"))
         .help(help)
 }
 
 pub fn not_available(file: &SourceFile, what: &str, span: Span, help: &str) -> Diagnostic {
     Diagnostic::error(Code::CheckNotAvailable, format!("{what} is not available here"))
-        .in_file(file)
-        .label(span, "not available in this block")
+        .label(file.at(span), "not available in this block")
         .help(help.to_string())
 }
 
@@ -107,16 +110,17 @@ pub fn not_available(file: &SourceFile, what: &str, span: Span, help: &str) -> D
 /// near; the check stops ids wrapping around to name other declarations.
 pub fn too_many(file: &SourceFile, kind: &str, span: Span) -> Diagnostic {
     Diagnostic::error(Code::ParseNumber, format!("more {kind} than can be numbered"))
-        .in_file(file)
-        .label(span, format!("one {} more than {} {kind}", "declaration", u32::MAX))
+        .label(
+            file.at(span),
+            format!("one {} more than {} {kind}", "declaration", u32::MAX),
+        )
         .help("split the ruleset into smaller frameworks")
 }
 
 /// The rule `what` at `span` carries neither `cite` nor `choice`.
 pub fn uncited(file: &SourceFile, what: &str, span: Span) -> Diagnostic {
     Diagnostic::warning(Code::CheckUncited, format!("{what} does not say where it comes from"))
-        .in_file(file)
-        .label(span, "no `cite` or `choice` before this rule")
+        .label(file.at(span), "no `cite` or `choice` before this rule")
         .help(
             "on the line before it, write `cite \"…\"` naming the section of the source that says it, \
              or `choice \"…\"` saying why the ruleset decides so",
@@ -129,7 +133,6 @@ pub fn skip_without_reason(file: &SourceFile, span: Span) -> Diagnostic {
         Code::CheckSkipWithoutReason,
         "skip rule does not say why its areas may be skipped",
     )
-    .in_file(file)
-    .label(span, "no `because`")
+    .label(file.at(span), "no `because`")
     .help("end the rule with `because \"…\"`, e.g. `because \"§3.4: strong outcomes and leadership\"`")
 }

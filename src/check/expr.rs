@@ -403,9 +403,8 @@ impl Checker<'_> {
                         if args.len() == 1 { "was" } else { "were" }
                     ),
                 )
-                .in_file(self.file())
-                .label(span, "called here")
-                .label(decl, "declared here")
+                .label(self.file().at(span), "called here")
+                .label(self.file().at(decl), "declared here")
                 .help(format!(
                     "call it as `{}({})`",
                     name.node,
@@ -805,8 +804,7 @@ impl Checker<'_> {
                     };
                     self.push(
                         Diagnostic::error(Code::CheckPlaceholder, format!("`{{{name}}}` names no value"))
-                            .in_file(self.file())
-                            .label(at, "unknown placeholder")
+                            .label(self.file().at(at), "unknown placeholder")
                             .help(help),
                     );
                 }

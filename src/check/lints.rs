@@ -23,8 +23,7 @@ pub(super) fn bands(c: &mut Checker<'_>) {
                     Code::CheckBandBounds,
                     format!("band `{}` contains no percentage from 0% to 100%", b.name),
                 )
-                .in_file(file)
-                .label(span, "bounds out of order or out of range")
+                .label(file.at(span), "bounds out of order or out of range")
                 .help("write bounds from 0% to 100%, lower first, e.g. `[50%, 75%)`"),
             );
         } else {
@@ -48,8 +47,7 @@ pub(super) fn bands(c: &mut Checker<'_>) {
                     Code::CheckBandGap,
                     format!("no band covers the shares below `{}`", b.name),
                 )
-                .in_file(file)
-                .label(span_of(first), "the lowest band starts here")
+                .label(file.at(span_of(first)), "the lowest band starts here")
                 .help("start the lowest band at `[0%`"),
             );
         }
@@ -62,8 +60,7 @@ pub(super) fn bands(c: &mut Checker<'_>) {
                     Code::CheckBandGap,
                     format!("no band covers the shares above `{}`", b.name),
                 )
-                .in_file(file)
-                .label(span_of(last), "the highest band ends here")
+                .label(file.at(span_of(last)), "the highest band ends here")
                 .help("end the highest band at `100%]`"),
             );
         }
@@ -78,9 +75,8 @@ pub(super) fn bands(c: &mut Checker<'_>) {
                     Code::CheckBandOverlap,
                     format!("bands `{}` and `{}` overlap", a.name, b.name),
                 )
-                .in_file(file)
-                .label(span_of(j), "starts inside the band before")
-                .label(span_of(i), "this band")
+                .label(file.at(span_of(j)), "starts inside the band before")
+                .label(file.at(span_of(i)), "this band")
                 .help(format!(
                     "make one end exclusive so each share has one word, e.g. `{} [{}%, …)` and `{} [{}%, …]`",
                     a.name, a.lo, b.name, a.hi
@@ -92,9 +88,8 @@ pub(super) fn bands(c: &mut Checker<'_>) {
                     Code::CheckBandGap,
                     format!("no band covers the shares between `{}` and `{}`", a.name, b.name),
                 )
-                .in_file(file)
-                .label(span_of(j), "starts after a gap")
-                .label(span_of(i), "this band ends before it")
+                .label(file.at(span_of(j)), "starts after a gap")
+                .label(file.at(span_of(i)), "this band ends before it")
                 .help(format!(
                     "start `{}` where `{}` ends, with one of the two ends inclusive",
                     b.name, a.name
@@ -165,10 +160,9 @@ pub(super) fn skip_cycles(c: &mut Checker<'_>, ir: &ProportionalityIr, p: &ast::
                     Code::CheckCycle,
                     format!("whether key area {n} is skipped depends on key area {n} itself"),
                 )
-                .in_file(c.file)
-                .label(ast_rule.when.span, format!("reads key area {n}"));
+                .label(c.file.at(ast_rule.when.span), format!("reads key area {n}"));
                 if !std::ptr::eq(rule, other) {
-                    d = d.label(other_ast.span, "which this rule skips");
+                    d = d.label(c.file.at(other_ast.span), "which this rule skips");
                 }
                 found.push(d.help("base skip rules on areas that are always examined, e.g. those in `first areas`"));
             }

@@ -518,8 +518,7 @@ impl<'a> Checker<'a> {
         if s.levels.len() > usize::from(Rank::MAX) {
             self.push(
                 Diagnostic::error(Code::CheckLevelOrder, "a scale may have at most 255 levels")
-                    .in_file(self.file)
-                    .label(s.name.span, "too many levels")
+                    .label(self.file.at(s.name.span), "too many levels")
                     .help("split the scale or merge levels"),
             );
             return;
@@ -540,8 +539,7 @@ impl<'a> Checker<'a> {
                         Code::CheckLevelOrder,
                         format!("level `{}` has no value while others do", l.name.node),
                     )
-                    .in_file(self.file)
-                    .label(l.name.span, "no value")
+                    .label(self.file.at(l.name.span), "no value")
                     .help("give every level of the scale a value, or none of them"),
                 );
             }
@@ -559,9 +557,8 @@ impl<'a> Checker<'a> {
                             b.name.node, vb.node, a.name.node, va.node
                         ),
                     )
-                    .in_file(self.file)
-                    .label(vb.span, "should be lower than the level above")
-                    .label(va.span, "level above")
+                    .label(self.file.at(vb.span), "should be lower than the level above")
+                    .label(self.file.at(va.span), "level above")
                     .help("list levels best first, with falling values"),
                 );
             }
@@ -625,8 +622,7 @@ impl<'a> Checker<'a> {
                     Code::CheckTravel,
                     format!("`travel` gives no word for `{}`", missing.keyword()),
                 )
-                .in_file(self.file)
-                .label(t.span, "incomplete")
+                .label(self.file.at(t.span), "incomplete")
                 .help("name all three directions: `improving \"…\", stable \"…\", declining \"…\"`"),
             );
         }
@@ -637,8 +633,7 @@ impl<'a> Checker<'a> {
                         Code::CheckTravel,
                         format!("a grade cannot move by {} on a scale of {levels} levels", by.node),
                     )
-                    .in_file(self.file)
-                    .label(by.span, "not a possible move")
+                    .label(self.file.at(by.span), "not a possible move")
                     .help(format!("use a number from 1 to {}", levels.saturating_sub(1).max(1))),
                 );
             } else {
@@ -837,8 +832,7 @@ impl<'a> Checker<'a> {
                 } else if self.scales.is_empty() {
                     self.push(
                         Diagnostic::error(Code::CheckMissing, "the ruleset declares no scale")
-                            .in_file(self.file)
-                            .label(fw.name.span, "this framework has no grading scale")
+                            .label(self.file.at(fw.name.span), "this framework has no grading scale")
                             .help("declare one, e.g. `scale six_point { 6 excellent … 1 unsatisfactory }`"),
                     );
                 } else {
@@ -928,8 +922,7 @@ impl<'a> Checker<'a> {
         if self.sources.is_empty() {
             self.push(
                 Diagnostic::error(Code::CheckMissing, "the ruleset declares no source kinds")
-                    .in_file(self.file)
-                    .label(fw.name.span, "evidence in this framework has no source to come from")
+                    .label(self.file.at(fw.name.span), "evidence in this framework has no source to come from")
                     .help("declare them, e.g. `sources { performance_data, documentation, stakeholder_views, observation }`"),
             );
         }
@@ -1115,8 +1108,7 @@ impl<'a> Checker<'a> {
                         Code::CheckUnknownArea,
                         format!("the range `{}..{}` is empty", r.lo.node, hi),
                     )
-                    .in_file(self.file)
-                    .label(r.span, "the end is below the start")
+                    .label(self.file.at(r.span), "the end is below the start")
                     .help(format!("write `{hi}..{}`", r.lo.node)),
                 );
                 continue;
@@ -1139,8 +1131,7 @@ impl<'a> Checker<'a> {
         nums.sort_unstable();
         let list: Vec<String> = nums.iter().map(u32::to_string).collect();
         Diagnostic::error(Code::CheckUnknownArea, format!("there is no key area {n}"))
-            .in_file(self.file)
-            .label(span, "not a declared key area")
+            .label(self.file.at(span), "not a declared key area")
             .help(if list.is_empty() {
                 "declare key areas inside a `question` block".to_string()
             } else {
@@ -1191,8 +1182,7 @@ impl<'a> Checker<'a> {
         if out.is_empty() && !self.library && !matches!(sel.node, SelectorKind::List(_)) {
             self.push(
                 Diagnostic::warning(Code::CheckEmptySelection, "this selects no indicator")
-                    .in_file(self.file)
-                    .label(sel.span, "matches nothing")
+                    .label(self.file.at(sel.span), "matches nothing")
                     .help("check the tags or areas named, or remove the block"),
             );
         }
@@ -1225,8 +1215,7 @@ impl<'a> Checker<'a> {
                         Code::CheckCycle,
                         format!("requirement `{}` reads `final` but also changes it", r.name.node),
                     )
-                    .in_file(self.file)
-                    .label(c.span, "this changes the final grade or its security")
+                    .label(self.file.at(c.span), "this changes the final grade or its security")
                     .help("a requirement on `final` may only `flag`; test `derived` to cap or mark not secure"),
                 );
             }
@@ -1348,9 +1337,8 @@ impl<'a> Checker<'a> {
                 let earlier = *earlier;
                 self.push(
                     Diagnostic::warning(Code::CheckUnreachable, "this rule can never match")
-                        .in_file(self.file)
-                        .label(r.span, "unreachable")
-                        .label(earlier, "this earlier rule matches whenever it would")
+                        .label(self.file.at(r.span), "unreachable")
+                        .label(self.file.at(earlier), "this earlier rule matches whenever it would")
                         .help("remove the rule, or move it before the rule that shadows it"),
                 );
             }
@@ -1430,8 +1418,7 @@ impl<'a> Checker<'a> {
                             plural(t.columns.len(), "column")
                         ),
                     )
-                    .in_file(self.file)
-                    .label(row.span, "wrong number of cells")
+                    .label(self.file.at(row.span), "wrong number of cells")
                     .help("give one cell per column; `-` matches any value"),
                 );
                 ok = false;
@@ -1440,9 +1427,8 @@ impl<'a> Checker<'a> {
             if let Some(earlier) = catch_all {
                 self.push(
                     Diagnostic::warning(Code::CheckUnreachable, "this row can never match")
-                        .in_file(self.file)
-                        .label(row.span, "unreachable")
-                        .label(earlier, "this earlier row matches everything")
+                        .label(self.file.at(row.span), "unreachable")
+                        .label(self.file.at(earlier), "this earlier row matches everything")
                         .help("remove the row, or move it above the catch-all row"),
                 );
             }
@@ -1550,9 +1536,8 @@ impl<'a> Checker<'a> {
                         Code::CheckArity,
                         format!("extension `{}` cannot aggregate grades", name.node),
                     )
-                    .in_file(self.file)
-                    .label(name.span, "used as an aggregation here")
-                    .label(sig.span, "declared here")
+                    .label(self.file.at(name.span), "used as an aggregation here")
+                    .label(self.file.at(sig.span), "declared here")
                     .help("an aggregation extension is declared `(levels) -> level`"),
                 );
                 return None;
@@ -1618,9 +1603,8 @@ impl<'a> Checker<'a> {
                             Code::CheckCycle,
                             format!("key area {n} is both looked at first and skipped"),
                         )
-                        .in_file(self.file)
-                        .label(s.span, "skipped here")
-                        .label(f.span, "looked at first here")
+                        .label(self.file.at(s.span), "skipped here")
+                        .label(self.file.at(f.span), "looked at first here")
                         .help("an area looked at first is always examined: remove it from the skip rule"),
                     );
                 }
@@ -1644,8 +1628,7 @@ impl<'a> Checker<'a> {
                     Code::CheckEmptyArea,
                     format!("key area {} has indicators and cannot be the global judgement", cap.area.node),
                 )
-                .in_file(self.file)
-                .label(cap.area.span, "this area is graded from its indicators")
+                .label(self.file.at(cap.area.span), "this area is graded from its indicators")
                 .help("declare the global judgement's area without indicators, e.g. `area 10 \"Capacity for improvement\"`"),
             );
         }
@@ -1662,8 +1645,7 @@ impl<'a> Checker<'a> {
             None => {
                 self.push(
                     Diagnostic::error(Code::CheckMissing, "the capacity judgement names no confidence scale")
-                        .in_file(self.file)
-                        .label(cap.area.span, "capacity judgement")
+                        .label(self.file.at(cap.area.span), "capacity judgement")
                         .help("add `confidence scale NAME` naming a declared scale, e.g. `high`, `moderate`, `low`"),
                 );
                 None
@@ -1683,8 +1665,7 @@ impl<'a> Checker<'a> {
         if components.is_empty() {
             self.push(
                 Diagnostic::error(Code::CheckMissing, "the capacity judgement has no components")
-                    .in_file(self.file)
-                    .label(cap.area.span, "capacity judgement")
+                    .label(self.file.at(cap.area.span), "capacity judgement")
                     .help("add `component NAME \"title\" from indicators in areas …`"),
             );
         }
@@ -1730,8 +1711,7 @@ impl<'a> Checker<'a> {
             None => {
                 self.push(
                     Diagnostic::error(Code::CheckMissing, "the capacity judgement has no confidence rules")
-                        .in_file(self.file)
-                        .label(cap.area.span, "capacity judgement")
+                        .label(self.file.at(cap.area.span), "capacity judgement")
                         .help("add `confidence { high when coverage >= 80% … low otherwise }`"),
                 );
                 return None;
@@ -1766,8 +1746,7 @@ impl<'a> Checker<'a> {
             if a.indicators.is_empty() && Some(a.number) != capacity_area {
                 let span = self.area_spans[i];
                 let d = Diagnostic::error(Code::CheckEmptyArea, format!("key area {} has no indicators", a.number))
-                    .in_file(self.file)
-                    .label(span, "nothing to grade")
+                    .label(self.file.at(span), "nothing to grade")
                     .help(format!(
                         "add indicators, or make it the global judgement with `capacity for area {} {{ … }}`",
                         a.number
@@ -1796,8 +1775,7 @@ impl<'a> Checker<'a> {
                     ids.join(", ")
                 ),
             )
-            .in_file(self.file)
-            .label(first.span, "never graded by a rule")
+            .label(self.file.at(first.span), "never graded by a rule")
             .help("add a `grade for …` block that selects them; until then they always need professional judgement");
             self.diags.push(d);
         }

@@ -308,8 +308,7 @@ pub(super) fn lint(
     if let Some(p) = gap {
         out.push(
             Diagnostic::warning(Code::CheckTableGap, "no row of this table grades some evidence")
-                .in_file(c.file)
-                .label(head, format!("no row matches {}", describe(&p)))
+                .label(c.file.at(head), format!("no row matches {}", describe(&p)))
                 .help("add a row for these values, or end the table with a catch-all row of `-` cells (`-> judgement \"…\"` if no grade can be given)"),
         );
     }
@@ -323,8 +322,7 @@ pub(super) fn lint(
         if !decided && !inverted.iter().any(|(_, later, _)| *later == i) {
             out.push(
                 Diagnostic::warning(Code::CheckUnreachable, "this row can never match")
-                    .in_file(c.file)
-                    .label(row.span, "earlier rows decide every case this row covers")
+                    .label(c.file.at(row.span), "earlier rows decide every case this row covers")
                     .help("remove the row, or move it above the rows that cover it"),
             );
         }
@@ -348,9 +346,8 @@ pub(super) fn lint(
                     name(later)
                 ),
             )
-            .in_file(c.file)
-            .label(earlier.span, format!("decides {} first", describe(&p)))
-            .label(later.span, "this higher grade also matches there")
+            .label(c.file.at(earlier.span), format!("decides {} first", describe(&p)))
+            .label(c.file.at(later.span), "this higher grade also matches there")
             .help("order rows from the highest grade down, or narrow the cells so that the rows do not overlap"),
         );
     }

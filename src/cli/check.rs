@@ -30,13 +30,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
     let mut all: Vec<Diagnostic> = Vec::new();
     for path in &args.rulesets {
         let (what, diagnostics) = checked(path, args.strict);
-        let status = if what.is_none() {
-            Status::Failed
-        } else if diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
-            Status::Findings
-        } else {
-            Status::Clean
-        };
+        let status = Status::of(what.is_some(), &diagnostics.0);
         worst = worst.max(status);
         match format {
             OutputFormat::Sarif => all.extend(diagnostics.0),

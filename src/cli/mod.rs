@@ -189,6 +189,9 @@ pub struct MapArgs {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Exit {
+    // A person reads these syntax errors: name the tokens expected too (a
+    // process-wide pest switch, which only the program may turn on).
+    sixpoint::parse::set_error_detail(true);
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -22,9 +22,8 @@ fn id_list(ids: &[&str]) -> String {
 /// The crosswalk has no `what` (`from` or `to`) line; `example` is one.
 pub(super) fn missing_side(file: &SourceFile, span: Span, what: &str, example: &str) -> Diagnostic {
     Diagnostic::error(Code::CrosswalkRuleset, format!("the crosswalk has no `{what}`"))
-        .in_file(file)
         .label(
-            span,
+            file.at(span),
             format!("maps {} what?", if what == "to" { "onto" } else { "from" }),
         )
         .help(format!("name it: `{what} {example}`"))
@@ -32,8 +31,7 @@ pub(super) fn missing_side(file: &SourceFile, span: Span, what: &str, example: &
 
 fn ruleset_error(file: &SourceFile, span: Span, msg: String, label: &str, help: String) -> Diagnostic {
     Diagnostic::error(Code::CrosswalkRuleset, msg)
-        .in_file(file)
-        .label(span, label)
+        .label(file.at(span), label)
         .help(help)
 }
 
@@ -115,8 +113,7 @@ pub(super) fn unknown(file: &SourceFile, code: Code, program: &Program, side: &s
         Severity::Error,
         format!("`{}` has no indicator {}", program.framework.name, id.node),
     )
-    .in_file(file)
-    .label(id.span, format!("not an indicator of the {side} framework"))
+    .label(file.at(id.span), format!("not an indicator of the {side} framework"))
     .help(help)
 }
 
@@ -129,16 +126,15 @@ pub(super) fn source_twice(file: &SourceFile, id: &Name, what: &str, (first, fir
         format!("{} is {first_what} and also {what}", id.node)
     };
     Diagnostic::error(Code::CrosswalkConflict, msg)
-        .in_file(file)
         .label(
-            id.span,
+            file.at(id.span),
             if first_what == what {
                 format!("{what} again here")
             } else {
                 format!("{what} here")
             },
         )
-        .label(first, format!("first {first_what} here"))
+        .label(file.at(first), format!("first {first_what} here"))
         .help(format!(
             "say once what becomes of {}: one `map` (listing all its targets), `retired` or `unchanged`",
             id.node
@@ -151,9 +147,8 @@ pub(super) fn target_twice(file: &SourceFile, id: &Name, what: &str, (first, fir
         Code::CrosswalkConflict,
         format!("{} is the target of two statements", id.node),
     )
-    .in_file(file)
-    .label(id.span, format!("{what} here"))
-    .label(first, format!("first {first_what} here"))
+    .label(file.at(id.span), format!("{what} here"))
+    .label(file.at(first), format!("first {first_what} here"))
     .help(format!(
         "list every source of {} in one `map`: `map A, B -> {}`",
         id.node, id.node
@@ -166,9 +161,8 @@ pub(super) fn listed_twice(file: &SourceFile, id: &Name, first: Span) -> Diagnos
         Code::CrosswalkConflict,
         format!("{} is listed twice in one statement", id.node),
     )
-    .in_file(file)
-    .label(id.span, "listed again")
-    .label(first, "first listed here")
+    .label(file.at(id.span), "listed again")
+    .label(file.at(first), "first listed here")
     .help("remove the repeated id")
 }
 
@@ -182,9 +176,8 @@ pub(super) fn many_to_many(
         Code::CrosswalkManyToMany,
         format!("a mapping from {n_sources} indicators to {n_targets}"),
     )
-    .in_file(file)
-    .label(sources, "several sources")
-    .label(targets, "several targets")
+    .label(file.at(sources), "several sources")
+    .label(file.at(targets), "several targets")
     .help(
         "which source feeds which target is ambiguous: write one `map` per source \
          (one to many) or per target (many to one)",
@@ -197,9 +190,8 @@ pub(super) fn retired_target(file: &SourceFile, id: &Name, retired: Span) -> Dia
         Code::CrosswalkRetiredTarget,
         format!("{} is retired by this crosswalk, yet a `map` leads into it", id.node),
     )
-    .in_file(file)
-    .label(id.span, "mapped into here")
-    .label(retired, "retired here")
+    .label(file.at(id.span), "mapped into here")
+    .label(file.at(retired), "retired here")
     .help(format!(
         "a retired indicator has no successor: map into the indicator that replaces it, \
          or stop retiring {}",
@@ -213,8 +205,7 @@ pub(super) fn renamed_merge(file: &SourceFile, span: Span, n: usize) -> Diagnost
         Code::CrosswalkRenamed,
         format!("`renamed` on a merge of {n} indicators"),
     )
-    .in_file(file)
-    .label(span, "whose title was this?")
+    .label(file.at(span), "whose title was this?")
     .help("give `renamed` on a one-to-one `map`; note the old titles of a merge in a comment")
 }
 
@@ -231,8 +222,7 @@ pub(super) fn renamed_wrong_title(
         Code::CrosswalkRenamed,
         format!("`renamed` gives the old title of {id} as \"{given}\", but `{framework}` titles it \"{title}\""),
     )
-    .in_file(file)
-    .label(span, "not the source's title")
+    .label(file.at(span), "not the source's title")
     .help(format!("write the source's title: `renamed \"{title}\"`"))
 }
 
@@ -242,17 +232,15 @@ pub(super) fn renamed_same_title(file: &SourceFile, span: Span, id: &str, title:
         Code::CrosswalkRenamed,
         format!("{id} is titled \"{title}\" in `{framework}` too: that is not a rename"),
     )
-    .in_file(file)
-    .label(span, "the same title as the target's")
+    .label(file.at(span), "the same title as the target's")
     .help("give the title the indicator had before, or remove `renamed`")
 }
 
 /// `id` is declared new here and already at `first`.
 pub(super) fn new_twice(file: &SourceFile, id: &Name, first: Span) -> Diagnostic {
     Diagnostic::error(Code::CrosswalkConflict, format!("{} is declared new twice", id.node))
-        .in_file(file)
-        .label(id.span, "declared new here")
-        .label(first, "and here")
+        .label(file.at(id.span), "declared new here")
+        .label(file.at(first), "and here")
         .help("remove one of them")
 }
 
@@ -262,9 +250,8 @@ pub(super) fn new_and_unchanged(file: &SourceFile, id: &Name, new: Span, unchang
         Code::CrosswalkConflict,
         format!("{} is declared new and also unchanged", id.node),
     )
-    .in_file(file)
-    .label(new, "declared new here")
-    .label(unchanged, "unchanged here")
+    .label(file.at(new), "declared new here")
+    .label(file.at(unchanged), "unchanged here")
     .help(format!(
         "an unchanged indicator existed before; remove `{}` from one of the two statements",
         id.node
@@ -278,9 +265,8 @@ pub(super) fn rest_takes_target(file: &SourceFile, at: Span, id: &str, (used, wh
         Code::CrosswalkConflict,
         format!("`unchanged rest` maps {id} to itself, but {id} is already a target"),
     )
-    .in_file(file)
-    .label(at, format!("includes {id}"))
-    .label(used, format!("{what} here"))
+    .label(file.at(at), format!("includes {id}"))
+    .label(file.at(used), format!("{what} here"))
     .help(format!(
         "say what becomes of the source's {id}: merge it (`map {id}, … -> {id}`), \
          map it elsewhere, or retire it"
@@ -298,8 +284,7 @@ pub(super) fn rest_not_in_target(file: &SourceFile, at: Span, missing: &[&str], 
             if missing.len() == 1 { "itself" } else { "themselves" },
         ),
     )
-    .in_file(file)
-    .label(at, "not all of the rest is in the target")
+    .label(file.at(at), "not all of the rest is in the target")
     .help(format!(
         "map or retire each of them, e.g. `retired {} because \"…\"`",
         missing.first().copied().unwrap_or_default()
@@ -317,8 +302,7 @@ pub(super) fn targets_unaccounted(file: &SourceFile, to: Span, empty: &[&str], f
             id_list(empty)
         ),
     )
-    .in_file(file)
-    .label(to, "the target")
+    .label(file.at(to), "the target")
     .help(format!(
         "map something to them, declare them `new {} because \"…\"`, or add `unchanged rest`",
         empty.first().copied().unwrap_or_default()
@@ -336,8 +320,7 @@ pub(super) fn sources_unaccounted(file: &SourceFile, from: Span, loose: &[&str],
             id_list(loose)
         ),
     )
-    .in_file(file)
-    .label(from, "the source")
+    .label(file.at(from), "the source")
     .help(format!(
         "map them, retire them (`retired {} because \"…\"`), or add `unchanged rest`",
         loose.first().copied().unwrap_or_default()
@@ -376,7 +359,6 @@ pub(super) fn framework_mismatch(cw: &Crosswalk, file: &SourceFile, doc: &Docume
 /// ruleset checker does rather than wrapping ids around.
 pub(super) fn too_many(file: &SourceFile, kind: &str, span: Span) -> Diagnostic {
     Diagnostic::error(Code::ParseNumber, format!("more {kind} than can be numbered"))
-        .in_file(file)
-        .label(span, format!("one more than {} {kind}", u32::MAX))
+        .label(file.at(span), format!("one more than {} {kind}", u32::MAX))
         .help("split the crosswalk into smaller ones")
 }

@@ -435,10 +435,7 @@ fn data_for_another_framework_is_an_error_pointing_at_both_files() {
         panic!("v1.yaml is for mini_v1, not fw_old");
     };
     assert_eq!(ds[0].code, Code::DataFramework);
-    assert_eq!(
-        ds[0].related[0].source.as_ref().map(SourceFile::name),
-        Some(cw.file.name())
-    );
+    assert_eq!(ds[0].related[0].source().map(SourceFile::name), Some(cw.file.name()));
 }
 
 #[test]

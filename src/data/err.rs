@@ -6,8 +6,7 @@ use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span};
 
 fn syntax(file: &SourceFile, msg: impl Into<String>, span: Span, label: &str, help: &str) -> Diagnostic {
     Diagnostic::error(Code::DataSyntax, msg)
-        .in_file(file)
-        .label(span, label.to_string())
+        .label(file.at(span), label.to_string())
         .help(help.to_string())
 }
 
@@ -124,8 +123,8 @@ pub(super) fn json_blank(file: &SourceFile, span: Span, c: char) -> Diagnostic {
     )
 }
 
-fn invalid(file: &SourceFile, msg: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(Code::DataInvalid, msg).in_file(file)
+fn invalid(msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(Code::DataInvalid, msg)
 }
 
 // Reading the file.
@@ -148,19 +147,19 @@ pub(super) fn too_large(name: &str, bytes: u64, limit: usize) -> Diagnostic {
     .help("one file holds one organisation's evaluation; check that this is the right file")
 }
 
-pub(super) fn unreadable(file: &SourceFile) -> Diagnostic {
-    invalid(file, "the data file could not be read as an evaluation")
+pub(super) fn unreadable() -> Diagnostic {
+    invalid("the data file could not be read as an evaluation")
 }
 
-pub(super) fn more_problems(file: &SourceFile, more: usize) -> Diagnostic {
-    invalid(file, format!("and {more} more problems in this file"))
+pub(super) fn more_problems(more: usize) -> Diagnostic {
+    invalid(format!("and {more} more problems in this file"))
         .help("fix the problems above first; the rest are often the same mistake")
 }
 
 // YAML syntax and limits.
 
 pub(super) fn yaml_limit(file: &SourceFile, span: Span, msg: &str, help: &str) -> Diagnostic {
-    invalid(file, msg).label(span, "here").help(help.to_string())
+    invalid(msg).label(file.at(span), "here").help(help.to_string())
 }
 
 /// A syntax error as the YAML parser words it; `what` is the syntax.
@@ -169,8 +168,8 @@ pub(super) fn parser_syntax(file: &SourceFile, span: Span, what: &str, msg: &str
 }
 
 pub(super) fn too_deep(file: &SourceFile, span: Span, max: usize) -> Diagnostic {
-    invalid(file, format!("the data nests more than {max} levels deep"))
-        .label(span, "too deep")
+    invalid(format!("the data nests more than {max} levels deep"))
+        .label(file.at(span), "too deep")
         .help("the format nests at most six levels (document, indicators, indicator, evidence, item, themes); check the indentation and brackets")
 }
 
@@ -186,17 +185,14 @@ pub(super) fn multiple_documents(file: &SourceFile, span: Span) -> Diagnostic {
 
 // The document's shape.
 
-pub(super) fn empty(file: &SourceFile, outline: String) -> Diagnostic {
-    invalid(file, "the data file is empty").help(outline)
+pub(super) fn empty(outline: String) -> Diagnostic {
+    invalid("the data file is empty").help(outline)
 }
 
 pub(super) fn not_a_mapping(file: &SourceFile, span: Span, found: &str, outline: String) -> Diagnostic {
-    invalid(
-        file,
-        format!("the data file must be a mapping of fields, found {found}"),
-    )
-    .label(span, "expected `field: value` entries")
-    .help(outline)
+    invalid(format!("the data file must be a mapping of fields, found {found}"))
+        .label(file.at(span), "expected `field: value` entries")
+        .help(outline)
 }
 
 pub(super) fn version(file: &SourceFile, span: Span, n: i128) -> Diagnostic {
@@ -204,8 +200,7 @@ pub(super) fn version(file: &SourceFile, span: Span, n: i128) -> Diagnostic {
         Code::DataVersion,
         format!("data format version {n} is not one this build reads"),
     )
-    .in_file(file)
-    .label(span, "this build reads version 1")
+    .label(file.at(span), "this build reads version 1")
     .help("write the file in format version 1 (`sixpoint: 1`, see docs/data-format.md), or use a newer sixpoint")
 }
 
@@ -217,22 +212,21 @@ pub(super) fn wrong_type(
     found: &str,
     help: String,
 ) -> Diagnostic {
-    invalid(file, format!("`{name}` must be {expected}, found {found}"))
-        .label(span, format!("expected {expected}"))
+    invalid(format!("`{name}` must be {expected}, found {found}"))
+        .label(file.at(span), format!("expected {expected}"))
         .help(help)
 }
 
 pub(super) fn field_name(file: &SourceFile, span: Span, this: &str, found: &str, help: String) -> Diagnostic {
-    invalid(file, format!("a field name in {this} must be a word, found {found}"))
-        .label(span, "expected a field name")
+    invalid(format!("a field name in {this} must be a word, found {found}"))
+        .label(file.at(span), "expected a field name")
         .help(help)
 }
 
 pub(super) fn duplicate_field(file: &SourceFile, again: Span, first: Span, name: &str, this: &str) -> Diagnostic {
     Diagnostic::error(Code::DataDuplicate, format!("`{name}` is given twice in {this}"))
-        .in_file(file)
-        .label(again, "given again here")
-        .label(first, "first given here")
+        .label(file.at(again), "given again here")
+        .label(file.at(first), "first given here")
         .help("keep one of them: the second would silently replace the first")
 }
 
@@ -244,55 +238,52 @@ pub(super) fn unknown_field(
     kind: &str,
     help: String,
 ) -> Diagnostic {
-    invalid(file, format!("unknown field `{name}` in {this}"))
-        .label(span, format!("not a field of {kind}"))
+    invalid(format!("unknown field `{name}` in {this}"))
+        .label(file.at(span), format!("not a field of {kind}"))
         .help(help)
 }
 
 pub(super) fn missing_field(file: &SourceFile, at: Span, this: &str, name: &str, example: &str) -> Diagnostic {
-    invalid(file, format!("{this} has no `{name}`"))
-        .label(at, format!("this mapping has no `{name}`"))
+    invalid(format!("{this} has no `{name}`"))
+        .label(file.at(at), format!("this mapping has no `{name}`"))
         .help(format!("add it, e.g. `{example}`"))
 }
 
 pub(super) fn list_item_type(file: &SourceFile, span: Span, name: &str, found: &str, example: &str) -> Diagnostic {
-    invalid(file, format!("each item of `{name}` must be a string, found {found}"))
-        .label(span, "expected a string")
+    invalid(format!("each item of `{name}` must be a string, found {found}"))
+        .label(file.at(span), "expected a string")
         .help(format!("for example: `{example}`"))
 }
 
 pub(super) fn count_not_whole(file: &SourceFile, span: Span, name: &str, x: f64, example: &str) -> Diagnostic {
-    invalid(file, format!("`{name}` must be a whole number, found {x}"))
-        .label(span, "not a whole number")
+    invalid(format!("`{name}` must be a whole number, found {x}"))
+        .label(file.at(span), "not a whole number")
         .help(format!("counts are of people: for example `{example}`"))
 }
 
 pub(super) fn count_negative(file: &SourceFile, span: Span, name: &str, value: i128, example: &str) -> Diagnostic {
-    invalid(file, format!("`{name}` must not be negative, found {value}"))
-        .label(span, "a negative count")
+    invalid(format!("`{name}` must not be negative, found {value}"))
+        .label(file.at(span), "a negative count")
         .help(format!("for example: `{example}`"))
 }
 
 pub(super) fn count_too_large(file: &SourceFile, span: Span, name: &str, value: i128, example: &str) -> Diagnostic {
-    invalid(file, format!("`{name}` is too large, found {value}"))
-        .label(span, "too large a count")
+    invalid(format!("`{name}` is too large, found {value}"))
+        .label(file.at(span), "too large a count")
         .help(format!("for example: `{example}`"))
 }
 
 pub(super) fn bad_finding(file: &SourceFile, span: Span, text: &str, help: String) -> Diagnostic {
-    invalid(
-        file,
-        format!("`finding` must be `strength` or `weakness`, found `{text}`"),
-    )
-    .label(span, "not a finding")
-    .help(help)
+    invalid(format!("`finding` must be `strength` or `weakness`, found `{text}`"))
+        .label(file.at(span), "not a finding")
+        .help(help)
 }
 
 // Indicators, measures and evidence.
 
 pub(super) fn indicator_id(file: &SourceFile, span: Span, found: &str, help: &str) -> Diagnostic {
-    invalid(file, format!("an indicator id must be a string, found {found}"))
-        .label(span, "expected an indicator id")
+    invalid(format!("an indicator id must be a string, found {found}"))
+        .label(file.at(span), "expected an indicator id")
         .help(help.to_string())
 }
 
@@ -314,14 +305,12 @@ pub(crate) fn framework_mismatch(
             found.value
         ),
     )
-    .in_file(file)
-    .label(found.span, "framework of the data")
+    .label(file.at(found.span), "framework of the data")
     .help(help);
     match other {
         Some((other_file, span, label)) => d.related(
             Diagnostic::new(Code::DataFramework, Severity::Advice, expected_by.to_string())
-                .in_file(other_file)
-                .label(span, label),
+                .label(other_file.at(span), label),
         ),
         None => d,
     }
@@ -336,8 +325,7 @@ pub(crate) fn period_other_organisation(file: &SourceFile, previous: &At<String>
             previous.value
         ),
     )
-    .in_file(file)
-    .label(previous.span, "organisation of the previous period")
+    .label(file.at(previous.span), "organisation of the previous period")
     .help("direction of travel compares one organisation with itself; check that the right file is given")
 }
 
@@ -347,31 +335,28 @@ pub(crate) fn period_repeated(file: &SourceFile, period: &At<String>) -> Diagnos
         Code::DataPeriodMismatch,
         format!("both evaluations are for `{}`", period.value),
     )
-    .in_file(file)
-    .label(period.span, "the same period as the current evaluation")
+    .label(file.at(period.span), "the same period as the current evaluation")
     .help("give the evaluation of the earlier period as `--previous`")
 }
 
 pub(crate) fn duplicate_indicator(file: &SourceFile, again: Span, first: Span, id: &str) -> Diagnostic {
     Diagnostic::error(Code::DataDuplicate, format!("indicator {id} is given twice"))
-        .in_file(file)
-        .label(again, "given again here")
-        .label(first, "first given here")
+        .label(file.at(again), "given again here")
+        .label(file.at(first), "first given here")
         .help("merge the two entries into one")
 }
 
 pub(super) fn indicator_not_mapping(file: &SourceFile, span: Span, id: &str, found: &str, help: String) -> Diagnostic {
-    invalid(
-        file,
-        format!("indicator {id} must be a mapping of `claimed`, `measures` and `evidence`, found {found}"),
-    )
-    .label(span, "expected `field: value` entries")
+    invalid(format!(
+        "indicator {id} must be a mapping of `claimed`, `measures` and `evidence`, found {found}"
+    ))
+    .label(file.at(span), "expected `field: value` entries")
     .help(help)
 }
 
 pub(super) fn measure_name(file: &SourceFile, span: Span, found: &str, example: &str) -> Diagnostic {
-    invalid(file, format!("a measure name must be a string, found {found}"))
-        .label(span, "expected a measure name")
+    invalid(format!("a measure name must be a string, found {found}"))
+        .label(file.at(span), "expected a measure name")
         .help(format!("for example: `{example}`"))
 }
 
@@ -380,69 +365,64 @@ pub(super) fn duplicate_measure(file: &SourceFile, again: Span, first: Span, nam
         Code::DataDuplicate,
         format!("measure `{name}` is given twice in indicator {id}"),
     )
-    .in_file(file)
-    .label(again, "given again here")
-    .label(first, "first given here")
+    .label(file.at(again), "given again here")
+    .label(file.at(first), "first given here")
     .help("keep one series: the second would silently replace the first")
 }
 
 pub(super) fn series_not_list(file: &SourceFile, span: Span, name: &str, found: &str, example: &str) -> Diagnostic {
-    invalid(
-        file,
-        format!("measure `{name}` must be a list of numbers, oldest first, found {found}"),
-    )
-    .label(span, "expected a list of numbers")
+    invalid(format!(
+        "measure `{name}` must be a list of numbers, oldest first, found {found}"
+    ))
+    .label(file.at(span), "expected a list of numbers")
     .help(format!("for example: `{example}` (a single value is a list of one)"))
 }
 
 /// A value of a series that is not a finite number; `problem` says which.
 pub(super) fn series_value(file: &SourceFile, span: Span, problem: String, help: String) -> Diagnostic {
-    invalid(file, problem).label(span, "expected a number").help(help)
+    invalid(problem).label(file.at(span), "expected a number").help(help)
 }
 
 pub(super) fn evidence_not_list(file: &SourceFile, span: Span, help: &str) -> Diagnostic {
-    invalid(file, "`evidence` must be a list of evidence items, found a mapping")
-        .label(span, "expected a list")
+    invalid("`evidence` must be a list of evidence items, found a mapping")
+        .label(file.at(span), "expected a list")
         .help(help.to_string())
 }
 
 pub(super) fn item_not_mapping(file: &SourceFile, span: Span, msg: String, label: &str, example: &str) -> Diagnostic {
-    invalid(file, msg)
-        .label(span, label.to_string())
+    invalid(msg)
+        .label(file.at(span), label.to_string())
         .help(format!("an evidence item gives at least its source: `{example}`"))
 }
 
 // Survey counts.
 
-fn survey(file: &SourceFile, msg: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(Code::DataSurvey, msg).in_file(file)
+fn survey(msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(Code::DataSurvey, msg)
 }
 
 pub(super) fn respondents_alone(file: &SourceFile, span: Span, this: &str, example: &str) -> Diagnostic {
-    survey(file, format!("`respondents` without `agreeing` in {this}"))
-        .label(span, "respondents, but how many agreed?")
+    survey(format!("`respondents` without `agreeing` in {this}"))
+        .label(file.at(span), "respondents, but how many agreed?")
         .help(format!("give both survey counts (e.g. `{example}`) or neither"))
 }
 
 pub(super) fn agreeing_alone(file: &SourceFile, span: Span, this: &str, example: &str) -> Diagnostic {
-    survey(file, format!("`agreeing` without `respondents` in {this}"))
-        .label(span, "agreeing, but out of how many?")
+    survey(format!("`agreeing` without `respondents` in {this}"))
+        .label(file.at(span), "agreeing, but out of how many?")
         .help(format!("give both survey counts (e.g. `{example}`) or neither"))
 }
 
 pub(super) fn more_agreeing(file: &SourceFile, agreeing: (Span, u64), respondents: (Span, u64)) -> Diagnostic {
-    survey(
-        file,
-        format!("{} agreeing out of {} respondents", agreeing.1, respondents.1),
-    )
-    .label(agreeing.0, "more than were asked")
-    .label(respondents.0, "respondents")
-    .help("`agreeing` counts the respondents who agreed, so it cannot be more than `respondents`")
+    survey(format!("{} agreeing out of {} respondents", agreeing.1, respondents.1))
+        .label(file.at(agreeing.0), "more than were asked")
+        .label(file.at(respondents.0), "respondents")
+        .help("`agreeing` counts the respondents who agreed, so it cannot be more than `respondents`")
 }
 
 pub(super) fn no_respondents(file: &SourceFile, span: Span) -> Diagnostic {
-    survey(file, "a survey of 0 respondents gives no proportion")
-        .label(span, "nobody asked")
+    survey("a survey of 0 respondents gives no proportion")
+        .label(file.at(span), "nobody asked")
         .help("leave both counts out when nobody was asked")
 }
 
@@ -452,15 +432,15 @@ pub(super) fn placement_shape(file: &SourceFile, span: Span, found: usize, examp
     } else {
         format!("a placement gives one of `at`, `above`, `between`, `below`, found {found}")
     };
-    invalid(file, msg)
-        .label(span, "expected exactly one of them")
+    invalid(msg)
+        .label(file.at(span), "expected exactly one of them")
         .help(format!(
             "place the indicator once against the illustrations, e.g. `{example}`"
         ))
 }
 
 pub(super) fn between_two(file: &SourceFile, span: Span, found: usize, example: &str) -> Diagnostic {
-    invalid(file, format!("`between` names two illustrated levels, found {found}"))
-        .label(span, "expected two level names")
+    invalid(format!("`between` names two illustrated levels, found {found}"))
+        .label(file.at(span), "expected two level names")
         .help(format!("name the illustrated levels either side, e.g. `{example}`"))
 }

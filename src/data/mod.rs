@@ -167,8 +167,7 @@ pub fn load(path: &Path) -> Result<(SourceFile, Document), Vec<Diagnostic>> {
             let file = SourceFile::new(&name, String::from_utf8_lossy(e.as_bytes()).into_owned());
             return Err(vec![
                 Diagnostic::error(Code::DataSyntax, "the file is not UTF-8 text")
-                    .in_file(&file)
-                    .label(Span::new(at, at + 1), "not UTF-8")
+                    .label(file.at(Span::new(at, at + 1)), "not UTF-8")
                     .help("save the file as UTF-8"),
             ]);
         }
@@ -192,13 +191,13 @@ pub fn load_str(file: &SourceFile, format: Format) -> Result<Document, Vec<Diagn
         _ => {
             if diags.is_empty() {
                 // Not expected: every `None` comes with a diagnostic.
-                diags.push(err::unreadable(file));
+                diags.push(err::unreadable());
             }
-            diags.sort_by_key(|d| d.labels.first().map(|l| l.span.start));
+            diags.sort_by_key(|d| d.labels.first().map(|l| l.at.span.start));
             if diags.len() > MAX_DIAGNOSTICS {
                 let more = diags.len() - MAX_DIAGNOSTICS;
                 diags.truncate(MAX_DIAGNOSTICS);
-                diags.push(err::more_problems(file, more));
+                diags.push(err::more_problems(more));
             }
             Err(diags)
         }

@@ -32,8 +32,7 @@ fn error(r: Result<Document, Vec<Diagnostic>>) -> Diagnostic {
 fn at(d: &Diagnostic) -> (usize, usize, String) {
     let loc = d.location().expect("the diagnostic has a location");
     let text = d
-        .source
-        .as_ref()
+        .source()
         .map(|s| s.text()[loc.start..loc.end].to_string())
         .unwrap_or_default();
     (loc.line, loc.column, text)
@@ -303,7 +302,7 @@ fn duplicate_indicator_id() {
     assert_eq!(d.code, Code::DataDuplicate);
     assert_eq!(d.message, "indicator 1.1 is given twice");
     assert_eq!(at(&d), (7, 3, "\"1.1\"".into()));
-    assert_eq!(d.labels[1].span.start, 58, "the second label is the first entry");
+    assert_eq!(d.labels[1].at.span.start, 58, "the second label is the first entry");
     assert!(d.help.is_some());
 
     // Quoted or not, `1.1` is the same id.
@@ -696,8 +695,8 @@ proptest::proptest! {
         if let Err(ds) = yaml(&text) {
             for d in ds {
                 for l in &d.labels {
-                    proptest::prop_assert!(l.span.end <= text.len(), "{text:?}: {d:?}");
-                    proptest::prop_assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
+                    proptest::prop_assert!(l.at.span.end <= text.len(), "{text:?}: {d:?}");
+                    proptest::prop_assert!(text.is_char_boundary(l.at.span.start) && text.is_char_boundary(l.at.span.end));
                 }
             }
         }
@@ -758,8 +757,10 @@ fn labels_within(text: &str) -> Result<(), proptest::test_runner::TestCaseError>
         if let Err(ds) = json(text) {
             for d in ds {
                 for l in &d.labels {
-                    proptest::prop_assert!(l.span.end <= text.len(), "{text:?}: {d:?}");
-                    proptest::prop_assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
+                    proptest::prop_assert!(l.at.span.end <= text.len(), "{text:?}: {d:?}");
+                    proptest::prop_assert!(
+                        text.is_char_boundary(l.at.span.start) && text.is_char_boundary(l.at.span.end)
+                    );
                 }
             }
         }

@@ -341,7 +341,7 @@ impl<'a> Checker<'a> {
         let entries = match &root.value {
             Value::Map(entries) => entries,
             Value::Null => {
-                let d = err::empty(self.file, self.outline());
+                let d = err::empty(self.outline());
                 self.diags.push(d);
                 return None;
             }

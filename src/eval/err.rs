@@ -49,8 +49,7 @@ pub(super) fn unknown(
         None => format!("{help_tail} ({} of them)", candidates.len()),
     };
     Diagnostic::error(code, format!("unknown {kind} `{name}`"))
-        .in_file(file)
-        .label(span, format!("not {} {kind} of this framework", article(kind)))
+        .label(file.at(span), format!("not {} {kind} of this framework", article(kind)))
         .help(help)
 }
 
@@ -81,8 +80,7 @@ pub(super) fn override_unknown_evidence(
         Code::DataOverride,
         format!("the override of {indicator} cites evidence it does not have"),
     )
-    .in_file(file)
-    .label(span, "no evidence item of this indicator has this `ref`")
+    .label(file.at(span), "no evidence item of this indicator has this `ref`")
     .help(help)
 }
 
@@ -110,16 +108,14 @@ pub(super) fn not_illustrated(p: &Program, file: &SourceFile, span: Span, indica
         Code::DataPlacement,
         format!("indicator {indicator} has no illustrations to place it against"),
     )
-    .in_file(file)
-    .label(span, "placed against illustrations")
+    .label(file.at(span), "placed against illustrations")
     .help(help)
 }
 
 /// A placement that names a level it may not (`msg`, `label`), at `span`.
 pub(super) fn placement_level(file: &SourceFile, span: Span, (msg, label): (&str, &str), help: &str) -> Diagnostic {
     Diagnostic::error(Code::DataPlacement, msg.to_string())
-        .in_file(file)
-        .label(span, label.to_string())
+        .label(file.at(span), label.to_string())
         .help(help.to_string())
 }
 
@@ -141,8 +137,7 @@ pub(super) fn unknown_consider(
         Code::DataUnknownConsider,
         format!("{indicator} lists no evidence to consider named `{name}`"),
     )
-    .in_file(file)
-    .label(span, format!("not in the `consider` list of {indicator}"))
+    .label(file.at(span), format!("not in the `consider` list of {indicator}"))
     .help(help)
 }
 
@@ -160,9 +155,8 @@ pub(super) fn not_monotonic(
         Code::CheckMonotonic,
         format!("one more strength can lower a grade from {was} to {now}"),
     )
-    .in_file(file)
-    .label(decided, format!("grades {was} with {witness}"))
-    .label(cause, cause_label)
+    .label(file.at(decided), format!("grades {was} with {witness}"))
+    .label(file.at(cause), cause_label)
     .help(
         "more evidence in the organisation's favour must not lower its grade: bound strengths, \
          evidence and sources from below (`>=`), not from above (`<`, `<=`, `==`), and put higher grades first",
@@ -189,15 +183,10 @@ fn finding(
         format!("{rule_label}, {basis}")
     };
     Diagnostic::new(code, severity, message)
-        .in_file(data)
-        .label(at, "in this evaluation")
+        .label(data.at(at), "in this evaluation")
         .with_help(help)
         .with_basis(basis.clone())
-        .related(
-            Diagnostic::new(code, Severity::Advice, note)
-                .in_file(&p.file)
-                .label(rule, rule_label.to_string()),
-        )
+        .related(Diagnostic::new(code, Severity::Advice, note).label(p.file.at(rule), rule_label.to_string()))
 }
 
 /// Requirement `name` of `indicator` is not met; `message` is the
@@ -359,16 +348,14 @@ pub(super) fn evidence_unused(
         Severity::Advice,
         format!("evidence for {indicator} was not used: key area {area} is skipped{why}"),
     )
-    .in_file(file)
-    .label(span, "not graded")
+    .label(file.at(span), "not graded")
     .help("proportionality skipped this area; the evidence stays on record")
 }
 
 /// An indicator evaluated first of all has no entry among `indicators`.
 pub(super) fn no_evidence(file: &SourceFile, span: Span, indicator: impl Display, title: &str) -> Diagnostic {
     Diagnostic::warning(Code::EvalNotEvaluated, format!("no evidence for {indicator} {title}"))
-        .in_file(file)
-        .label(span, "not among these indicators")
+        .label(file.at(span), "not among these indicators")
         .help(format!(
             "add `\"{indicator}\":` with its evidence, or record why it was not evaluated"
         ))
@@ -380,8 +367,7 @@ pub(super) fn no_confidence(file: &SourceFile, span: Span, component: &str) -> D
         Code::EvalJudgement,
         format!("no confidence rule decides for component `{component}`"),
     )
-    .in_file(file)
-    .label(span, "in this evaluation")
+    .label(file.at(span), "in this evaluation")
     .help("its indicators may all be skipped or ungraded; the capacity statement needs an evaluator's view")
 }
 
@@ -398,8 +384,7 @@ pub(super) fn not_a_level(p: &Program, x: &ExtensionIr, value: i64, span: Span) 
             x.name, scale.name
         ),
     )
-    .in_file(&p.file)
-    .label(span, "called here")
+    .label(p.file.at(span), "called here")
     .help(format!("return one of the level values {}", values.join(", ")))
 }
 
@@ -425,8 +410,7 @@ pub(super) fn conflict(p: &Program, data: &SourceFile, ind: &IndicatorIr, c: &Co
             item(&c.weakness)
         ),
     )
-    .in_file(data)
-    .label(c.weakness.span, "the weakness")
-    .label(c.strength.span, "the strength")
+    .label(data.at(c.weakness.span), "the weakness")
+    .label(data.at(c.strength.span), "the strength")
     .help("follow the audit trail of both items back to what they rest on, and settle which holds before grading")
 }

@@ -882,7 +882,14 @@ pub fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Optio
         source: Some(&p.file),
         labels,
         help,
-        related,
+        related: Vec::new(),
     };
-    crate::diag::render_report(&report, color, width)
+    // Each part is drawn as a report of its own: as miette's related
+    // diagnostics they would each open with an empty `Advice:` header.
+    let mut out = crate::diag::render_report(&report, color, width);
+    for part in &related {
+        out.push('\n');
+        out.push_str(&crate::diag::render_report(part, color, width));
+    }
+    out
 }

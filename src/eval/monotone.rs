@@ -311,10 +311,19 @@ fn cause(
 fn item_text(p: &Program, it: Item) -> String {
     let source = &p.sources[it.source].name;
     let weight = it.weight.map_or(String::new(), |w| format!("{} ", p.weights[w].0));
-    match it.finding {
-        Some(Finding::Strength) => format!("a {weight}strength from {source}"),
-        Some(Finding::Weakness) => format!("a {weight}weakness from {source}"),
-        None => format!("an item from {source}"),
+    let what = match it.finding {
+        Some(Finding::Strength) => format!("{weight}strength from {source}"),
+        Some(Finding::Weakness) => format!("{weight}weakness from {source}"),
+        None => format!("item from {source}"),
+    };
+    format!("{} {what}", article(&what))
+}
+
+/// `a` or `an` before a word: "an important strength", "a major weakness".
+fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 
@@ -345,4 +354,17 @@ fn describe(p: &Program, set: &[usize], kinds: &[Item], themes: (usize, usize)) 
         parts.push(format!("{} of {} themes evidenced", themes.0, themes.1));
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::article;
+
+    #[test]
+    fn the_article_fits_the_word_after_it() {
+        assert_eq!(article("important strength"), "an");
+        assert_eq!(article("item from documentation"), "an");
+        assert_eq!(article("major weakness"), "a");
+        assert_eq!(article("strength from observation"), "a");
+    }
 }

@@ -18,8 +18,7 @@ pub(super) type At<'a> = (&'a SourceFile, Span);
 
 fn path_error(file: &SourceFile, span: Span, msg: String, label: &str) -> Diagnostic {
     Diagnostic::error(Code::ExtPath, msg)
-        .in_file(file)
-        .label(span, label.to_string())
+        .label(file.at(span), label.to_string())
         .help(PATH_HELP)
 }
 
@@ -42,16 +41,13 @@ pub(super) fn unreadable(file: &SourceFile, span: Span, name: &str, io: &std::io
 /// The declaration of the script in the ruleset, related to a problem of
 /// the script under `code`.
 fn declared_here(code: Code, (file, span): At) -> Diagnostic {
-    Diagnostic::new(code, Severity::Advice, "declared here")
-        .in_file(file)
-        .label(span, "declared here")
+    Diagnostic::new(code, Severity::Advice, "declared here").label(file.at(span), "declared here")
 }
 
 /// The script engine crashed compiling `file`.
 pub(super) fn compile_crash(file: &SourceFile, decl: At) -> Diagnostic {
     Diagnostic::error(Code::ExtSyntax, "the script engine crashed compiling this script")
-        .in_file(file)
-        .label(Span::new(0, 0), "this script")
+        .label(file.at(Span::new(0, 0)), "this script")
         .help("please report this with the script")
         .related(declared_here(Code::ExtSyntax, decl))
 }
@@ -59,8 +55,7 @@ pub(super) fn compile_crash(file: &SourceFile, decl: At) -> Diagnostic {
 /// The script uses `curry`, which the sandbox disables.
 pub(super) fn curry_disabled(file: &SourceFile, span: Span, decl: At) -> Diagnostic {
     Diagnostic::error(Code::ExtLimit, "`curry` is disabled in the extension sandbox")
-        .in_file(file)
-        .label(span, "disabled")
+        .label(file.at(span), "disabled")
         .help(
             "curried arguments escape the sandbox's size limits; pass the values as parameters, \
                      or capture them in a closure",
@@ -108,8 +103,7 @@ pub(super) fn does_not_compile(file: &SourceFile, span: Span, err_type: &ParseEr
             super::lower_first(&err_type.to_string())
         ),
     )
-    .in_file(file)
-    .label(span, "here")
+    .label(file.at(span), "here")
     .help(help)
     .related(declared_here(code, decl))
 }
@@ -132,8 +126,7 @@ pub(super) fn arity_mismatch(
             parameters(found)
         ),
     )
-    .in_file(file)
-    .label(span, format!("declared with {}", parameters(arity)))
+    .label(file.at(span), format!("declared with {}", parameters(arity)))
     .help(format!(
         "declare `{name}` with {}, or change the script",
         parameters(found)
@@ -145,8 +138,7 @@ pub(super) fn arity_mismatch(
                 Severity::Advice,
                 format!("`{name}` is defined here with {}", parameters(found)),
             )
-            .in_file(script)
-            .label(site, format!("defined with {}", parameters(found))),
+            .label(script.at(site), format!("defined with {}", parameters(found))),
         ),
         None => d,
     }
@@ -184,24 +176,20 @@ pub(super) fn missing_function(
         Code::ExtMissingFunction,
         format!("`{}` does not define `{name}`", script.name()),
     )
-    .in_file(file)
-    .label(span, "declared here")
+    .label(file.at(span), "declared here")
     .help(help)
 }
 
 /// Where the ruleset calls `name`, related to a problem of the call under
 /// `code`.
 fn called_here(code: Code, name: &str, (file, span): At) -> Diagnostic {
-    Diagnostic::new(code, Severity::Advice, format!("`{name}` called here"))
-        .in_file(file)
-        .label(span, "called here")
+    Diagnostic::new(code, Severity::Advice, format!("`{name}` called here")).label(file.at(span), "called here")
 }
 
 /// The script engine crashed running `name`, defined at `site` of `script`.
 pub(super) fn run_crash(script: &SourceFile, site: Span, name: &str, call: At) -> Diagnostic {
     Diagnostic::error(Code::ExtRuntime, format!("the script engine crashed running `{name}`"))
-        .in_file(script)
-        .label(site, "this function")
+        .label(script.at(site), "this function")
         .help("please report this with the script and the data")
         .related(called_here(Code::ExtRuntime, name, call))
 }
@@ -220,8 +208,7 @@ pub(super) fn bad_return(
         Code::ExtReturn,
         format!("`{name}` returned {found}, declared to return {}", ret.name()),
     )
-    .in_file(script)
-    .label(site, format!("returns {found}"))
+    .label(script.at(site), format!("returns {found}"))
     .help(return_help(ret, found))
     .related(called_here(Code::ExtReturn, name, call))
 }
@@ -314,11 +301,10 @@ pub(super) fn runtime(
         (false, _) => "fails while running this",
     };
     let mut d = Diagnostic::error(code, message)
-        .in_file(script)
-        .label(primary, label)
+        .label(script.at(primary), label)
         .help(help);
     for (f, s) in calls {
-        d = d.label(*s, format!("calls `{f}`"));
+        d = d.label(script.at(*s), format!("calls `{f}`"));
     }
     d.related(called_here(code, name, call))
 }

@@ -36,8 +36,8 @@ fn series() -> ExtValue {
 
 /// The text a diagnostic's primary label covers.
 fn labelled(d: &Diagnostic) -> &str {
-    let l = d.labels[0].span;
-    &d.source.as_ref().unwrap().text()[l.start..l.end]
+    let l = d.labels[0].at.span;
+    &d.source().unwrap().text()[l.start..l.end]
 }
 
 fn render(d: &Diagnostic) -> String {
@@ -153,8 +153,8 @@ fn rejects_a_path_that_escapes() {
     for rel in ["../x.rhai", "ext/../../x.rhai"] {
         let d = load(&Sandbox::new(), &dir, rel, &ruleset(), decl_span()).unwrap_err();
         assert_eq!(d.code, Code::ExtPath, "{rel}");
-        assert_eq!(d.source.as_ref().unwrap().name(), "r.six");
-        assert_eq!(d.labels[0].span, decl_span());
+        assert_eq!(d.source().unwrap().name(), "r.six");
+        assert_eq!(d.labels[0].at.span, decl_span());
         assert!(d.help.as_deref().unwrap().contains("\"ext/trend.rhai\""));
     }
     // Going down and back up stays inside.
@@ -201,7 +201,7 @@ fn a_missing_file_is_a_path_error() {
     // The folder itself is there, but is not a script.
     let d = load(&Sandbox::new(), dir.path(), ".", &ruleset(), decl_span()).unwrap_err();
     assert_eq!(d.code, Code::IoNotAFile);
-    assert_eq!(d.labels[0].span, decl_span());
+    assert_eq!(d.labels[0].at.span, decl_span());
 }
 
 /// A FIFO would block the reader until a writer came: it is refused before
@@ -236,7 +236,7 @@ fn rejects_a_huge_script() {
     let big = format!("fn trend(s) {{ 1 }}\n{}", "// padding\n".repeat(100_000));
     let d = load_script(&big).unwrap_err();
     assert_eq!(d.code, Code::IoTooLarge);
-    assert_eq!(d.labels[0].span, decl_span());
+    assert_eq!(d.labels[0].at.span, decl_span());
 }
 
 #[test]
@@ -244,12 +244,12 @@ fn a_syntax_error_is_located_in_the_script() {
     let script = "// comment\nfn trend(series) {\n    let n = series.len(;\n    n\n}\n";
     let d = load_script(script).unwrap_err();
     assert_eq!(d.code, Code::ExtSyntax);
-    let file = d.source.as_ref().unwrap();
+    let file = d.source().unwrap();
     assert!(file.name().ends_with("trend.rhai"), "{}", file.name());
-    assert_eq!(file.line_col(d.labels[0].span.start).0, 3);
+    assert_eq!(file.line_col(d.labels[0].at.span.start).0, 3);
     let decl = &d.related[0];
-    assert_eq!(decl.source.as_ref().unwrap().name(), "r.six");
-    assert_eq!(decl.labels[0].span, decl_span());
+    assert_eq!(decl.source().unwrap().name(), "r.six");
+    assert_eq!(decl.labels[0].at.span, decl_span());
     let shown = render(&d);
     assert!(shown.contains("declared here"), "{shown}");
 }
@@ -267,7 +267,7 @@ fn a_missing_function_names_what_the_script_defines() {
     s.check_function("trnd", 1, &ruleset(), Span::new(0, 5)).unwrap();
     let d = s.check_function("trend", 1, &ruleset(), Span::new(0, 5)).unwrap_err();
     assert_eq!(d.code, Code::ExtMissingFunction);
-    assert_eq!(d.source.as_ref().unwrap().name(), "r.six");
+    assert_eq!(d.source().unwrap().name(), "r.six");
     let help = d.help.as_deref().unwrap();
     assert!(help.contains("did you mean `trnd`?"), "{help}");
     assert!(help.contains("`helper(a, b)`"), "{help}");
@@ -288,10 +288,10 @@ fn a_wrong_arity_points_at_both_sides() {
         "{}",
         d.message
     );
-    assert_eq!(d.source.as_ref().unwrap().name(), "r.six");
+    assert_eq!(d.source().unwrap().name(), "r.six");
     let def = &d.related[0];
     assert_eq!(labelled(def), "f");
-    assert_eq!(def.source.as_ref().unwrap().line_col(def.labels[0].span.start), (2, 4));
+    assert_eq!(def.source().unwrap().line_col(def.labels[0].at.span.start), (2, 4));
 }
 
 #[test]
@@ -300,11 +300,11 @@ fn an_endless_loop_is_stopped_by_the_operation_limit() {
     // and it does not depend on how loaded the machine is.
     let d = call("fn trend(s) {\n    loop {}\n}", &[series()], ExtType::Number).unwrap_err();
     assert_eq!(d.code, Code::ExtLimit);
-    assert!(d.source.as_ref().unwrap().name().ends_with("trend.rhai"));
+    assert!(d.source().unwrap().name().ends_with("trend.rhai"));
     assert!(d.help.as_deref().unwrap().contains("operations"));
     let call_site = &d.related[0];
-    assert_eq!(call_site.source.as_ref().unwrap().name(), "r.six");
-    assert_eq!(call_site.labels[0].span, Span::new(0, 9));
+    assert_eq!(call_site.source().unwrap().name(), "r.six");
+    assert_eq!(call_site.labels[0].at.span, Span::new(0, 9));
 }
 
 #[test]
@@ -312,9 +312,9 @@ fn a_runtime_error_is_labelled_in_the_script() {
     let script = "fn trend(series) {\n    let last = series[series.len()];\n    last - series[0]\n}\n";
     let d = call(script, &[series()], ExtType::Number).unwrap_err();
     assert_eq!(d.code, Code::ExtRuntime);
-    let file = d.source.as_ref().unwrap();
-    assert_eq!(file.line_col(d.labels[0].span.start).0, 2);
-    assert_eq!(d.related[0].source.as_ref().unwrap().name(), "r.six");
+    let file = d.source().unwrap();
+    assert_eq!(file.line_col(d.labels[0].at.span.start).0, 2);
+    assert_eq!(d.related[0].source().unwrap().name(), "r.six");
     let shown = render(&d);
     assert!(shown.contains("called here"), "{shown}");
 }
@@ -325,10 +325,10 @@ fn an_error_in_a_helper_shows_the_call_chain() {
     let d = call(script, &[series()], ExtType::Number).unwrap_err();
     assert_eq!(d.code, Code::ExtRuntime);
     assert!(d.message.contains("no data"), "{}", d.message);
-    let file = d.source.as_ref().unwrap();
-    assert_eq!(file.line_col(d.labels[0].span.start).0, 2);
+    let file = d.source().unwrap();
+    assert_eq!(file.line_col(d.labels[0].at.span.start).0, 2);
     assert_eq!(d.labels.len(), 2, "{:?}", d.labels);
-    assert_eq!(file.line_col(d.labels[1].span.start).0, 5);
+    assert_eq!(file.line_col(d.labels[1].at.span.start).0, 5);
 }
 
 #[test]

@@ -9,9 +9,18 @@ use super::shorten;
 /// the words.
 pub(super) fn syntax(file: &SourceFile, at: Span, message: String, label: String, help: String) -> Diagnostic {
     Diagnostic::error(Code::ParseSyntax, message)
-        .in_file(file)
-        .label(at, label)
+        .label(file.at(at), label)
         .help(help)
+}
+
+/// A block left open: a declaration (`found`, at `at`) starts where the
+/// block's `}` was expected.
+pub(super) fn unclosed(file: &SourceFile, open: Span, at: Span, found: &str) -> Diagnostic {
+    Diagnostic::error(Code::ParseSyntax, format!("this block is not closed before {found}"))
+        .in_file(file)
+        .label(open, "this block is not closed")
+        .label(at, "a new declaration starts here")
+        .help(format!("close the block with `}}` before {found}"))
 }
 
 /// pest gave up (its native stack guard), or the file has more tokens than
@@ -21,8 +30,7 @@ pub(super) fn too_complex(file: &SourceFile, at: Span, why: &str) -> Diagnostic 
         Code::ParseSyntax,
         format!("the ruleset is too complex to parse ({why})"),
     )
-    .in_file(file)
-    .label(at, "parsing gave up here")
+    .label(file.at(at), "parsing gave up here")
     .help("split long or deeply nested conditions into simpler parts")
 }
 
@@ -32,8 +40,7 @@ pub(super) fn too_many_parens(file: &SourceFile, at: Span, max: usize) -> Diagno
         Code::ParseSyntax,
         format!("too deeply nested: more than {max} levels of parentheses"),
     )
-    .in_file(file)
-    .label(at, format!("level {}", max + 1))
+    .label(file.at(at), format!("level {}", max + 1))
     .help("split the condition into simpler parts or remove redundant parentheses")
 }
 
@@ -43,8 +50,7 @@ pub(super) fn too_many_operators(file: &SourceFile, at: Span, max: usize) -> Dia
         Code::ParseSyntax,
         format!("condition too long: more than {max} operators"),
     )
-    .in_file(file)
-    .label(at, format!("operator {}", max + 1))
+    .label(file.at(at), format!("operator {}", max + 1))
     .help("split the condition into simpler parts")
 }
 
@@ -54,8 +60,7 @@ pub(super) fn too_deep(file: &SourceFile, at: Span, max: usize) -> Diagnostic {
         Code::ParseSyntax,
         format!("condition too deeply nested: more than {max} levels"),
     )
-    .in_file(file)
-    .label(at, "this condition")
+    .label(file.at(at), "this condition")
     .help("split the condition into simpler parts")
 }
 
@@ -65,8 +70,7 @@ pub(super) fn int_too_large(file: &SourceFile, at: Span, text: &str) -> Diagnost
         Code::ParseNumber,
         format!("the number `{}` is too large", shorten(text)),
     )
-    .in_file(file)
-    .label(at, format!("more than {}", u32::MAX))
+    .label(file.at(at), format!("more than {}", u32::MAX))
     .help("use a small whole number (`area 1`)")
 }
 
@@ -76,17 +80,15 @@ pub(super) fn number_too_large(file: &SourceFile, at: Span, text: &str) -> Diagn
         Code::ParseNumber,
         format!("the number `{}` is too large", shorten(text)),
     )
-    .in_file(file)
-    .label(at, "too large to represent")
+    .label(file.at(at), "too large to represent")
     .help("write a smaller number")
 }
 
 /// A field that may be given once in a block, given again at `at`.
 pub(super) fn given_twice(file: &SourceFile, what: &str, block: &str, at: Span, first: Span) -> Diagnostic {
     Diagnostic::error(Code::CheckDuplicate, format!("{what} is given twice in {block}"))
-        .in_file(file)
-        .label(at, format!("second {what}"))
-        .label(first, "first given here")
+        .label(file.at(at), format!("second {what}"))
+        .label(file.at(first), "first given here")
         .help("remove one of them")
 }
 
@@ -94,7 +96,6 @@ pub(super) fn given_twice(file: &SourceFile, what: &str, block: &str, at: Span, 
 /// in sixpoint, reported instead of a panic.
 pub(super) fn internal(file: &SourceFile, at: Span, detail: &str) -> Diagnostic {
     Diagnostic::error(Code::Internal, format!("internal error: {detail}"))
-        .in_file(file)
-        .label(at, "sixpoint could not read this")
+        .label(file.at(at), "sixpoint could not read this")
         .help("this is a bug in sixpoint; please report it with the file")
 }

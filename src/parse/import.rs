@@ -116,9 +116,8 @@ impl Resolver {
                 Code::ImportNotLibrary,
                 format!("{what} cannot be declared in a library"),
             )
-            .in_file(file)
             .label(
-                Span::new(span.start - base, span.end - base),
+                file.at(Span::new(span.start - base, span.end - base)),
                 "structure belongs to a framework",
             )
             .help("declare the questions, areas and the capacity judgement in the framework that imports this library"),
@@ -140,8 +139,7 @@ impl Resolver {
                             Code::ImportRename,
                             format!("scale `{}` already has a level `{}`", scale.name.node, r.to.node),
                         )
-                        .in_file(file)
-                        .label(local(r.to.span), "taken")
+                        .label(file.at(local(r.to.span)), "taken")
                         .help("choose a name the imported scale does not use"),
                     );
                     found = true;
@@ -174,8 +172,7 @@ impl Resolver {
                         Code::ImportRename,
                         format!("the imported scales have no level `{}`", r.from.node),
                     )
-                    .in_file(file)
-                    .label(local(r.from.span), "not a level of the library")
+                    .label(file.at(local(r.from.span)), "not a level of the library")
                     .help(help),
                 );
             }
@@ -205,8 +202,10 @@ impl Resolver {
                     Code::ImportWithout,
                     format!("the library has no requirement or action `{}`", n.node),
                 )
-                .in_file(file)
-                .label(Span::new(n.span.start - base, n.span.end - base), "not in the library")
+                .label(
+                    file.at(Span::new(n.span.start - base, n.span.end - base)),
+                    "not in the library",
+                )
                 .help(help),
             );
         }
@@ -238,8 +237,7 @@ impl Resolver {
             let path = normalize(&dir.join(&import.path.node));
             let not_found = |e: &std::io::Error| {
                 Diagnostic::error(Code::ImportNotFound, format!("cannot read `{}`: {e}", path.display()))
-                    .in_file(at)
-                    .label(path_span, "imported here")
+                    .label(at.at(path_span), "imported here")
                     .help("the path is relative to the importing file; check its spelling")
             };
             // Relative to the root's folder, where every import must stay,
@@ -256,8 +254,7 @@ impl Resolver {
                     let (message, label) = escape.describe("import path", "library", &import.path.node, &shown);
                     self.diags.push(
                         Diagnostic::error(Code::ImportPath, message)
-                            .in_file(at)
-                            .label(path_span, label)
+                            .label(at.at(path_span), label)
                             .help(
                                 "libraries must live in the ruleset's folder or below it, as extension scripts do; \
                                  write a path such as \"lib/evidence.six\"",
@@ -272,8 +269,7 @@ impl Resolver {
                         Code::ImportCycle,
                         format!("importing `{}` closes a cycle", import.path.node),
                     )
-                    .in_file(at)
-                    .label(path_span, "this import leads back to a file being read")
+                    .label(at.at(path_span), "this import leads back to a file being read")
                     .help("move what both files need into a library that neither imports"),
                 );
                 continue;
@@ -284,9 +280,8 @@ impl Resolver {
                 if let Some(r) = import.renames.first() {
                     self.diags.push(
                         Diagnostic::error(Code::ImportRename, format!("`{}` is imported twice", import.path.node))
-                            .in_file(at)
                             .label(
-                                Span::new(r.span.start - base, r.span.end - base),
+                                at.at(Span::new(r.span.start - base, r.span.end - base)),
                                 "renamed at a second import",
                             )
                             .help("rename the levels where the library is first imported"),
@@ -297,16 +292,14 @@ impl Resolver {
             if self.files.len() >= MAX_FILES {
                 self.diags.push(
                     Diagnostic::error(Code::ImportCycle, format!("more than {MAX_FILES} files are imported"))
-                        .in_file(at)
-                        .label(path_span, "one import too many")
+                        .label(at.at(path_span), "one import too many")
                         .help("import fewer, larger libraries"),
                 );
                 return;
             }
             let not_library = |message: String| {
                 Diagnostic::error(Code::ImportNotLibrary, message)
-                    .in_file(at)
-                    .label(path_span, "only a `library` can be imported")
+                    .label(at.at(path_span), "only a `library` can be imported")
                     .help("import a sixpoint library: a file that starts with `library NAME { … }`")
             };
             let not_sixpoint = || not_library(format!("`{}` is not a sixpoint file", import.path.node));
@@ -355,8 +348,7 @@ impl Resolver {
                         Code::ImportNotLibrary,
                         format!("`{}` is a framework, not a library", import.path.node),
                     )
-                    .in_file(at)
-                    .label(path_span, "only a `library` can be imported")
+                    .label(at.at(path_span), "only a `library` can be imported")
                     .help(
                         "move the declarations to share into a file that starts with `library NAME { … }` \
                          and import that from both rulesets",

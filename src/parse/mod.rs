@@ -16,8 +16,6 @@ pub(crate) use syntax::is_keyword;
 #[cfg(test)]
 mod tests;
 
-use std::sync::Once;
-
 use pest::Parser as _;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, ConstPrattParser, Op};
@@ -157,17 +155,7 @@ fn pest_parse(file: &SourceFile, rule: Rule) -> Built<Pair<'_, Rule>> {
     let text = file.text();
     let mut pairs = match SixpointParser::parse(rule, text) {
         Ok(pairs) => pairs,
-        // Detail already on (an earlier failure turned it on): no need to parse again.
-        Err(e) if e.parse_attempts().is_some() => return Err(syntax::from_pest(file, &e)),
-        Err(_) => {
-            // Again with error detail, which records the literal tokens
-            // (`}`, `,`) pest expected; its rule list leaves them out.
-            enable_error_detail();
-            match SixpointParser::parse(rule, text) {
-                Ok(pairs) => pairs,
-                Err(e) => return Err(syntax::from_pest(file, &e)),
-            }
-        }
+        Err(e) => return Err(syntax::from_pest(file, &e)),
     };
     match pairs.next() {
         Some(root) if root.as_rule() == rule => Ok(root),
@@ -179,15 +167,29 @@ fn pest_parse(file: &SourceFile, rule: Rule) -> Built<Pair<'_, Rule>> {
     }
 }
 
-/// pest's error detail is a process-wide switch, read when a parse starts;
-/// there is no per-parse one. It is turned on only once a parse has failed,
-/// so that a program that embeds sixpoint and only parses valid rulesets
-/// never has its pest settings changed, and it is never turned off again,
-/// so that no parse of ours races another into losing the detail. Nothing
-/// else of pest's is set (the call limit is replaced by [`check_nesting`]).
-fn enable_error_detail() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| pest::set_error_detail(true));
+/// Whether syntax errors name the literal tokens (`}`, `,`, `->`) pest
+/// expected, beside the constructs it expected, which they always name.
+///
+/// pest records those tokens only with its error detail on, and that is a
+/// process-wide switch with no per-parse one: it applies to every pest
+/// parser in the process, and costs each parse some time while on. So
+/// sixpoint never sets it by itself; the program decides. The `sixpoint`
+/// command turns it on at start; a program that embeds sixpoint and shows
+/// syntax errors to people may call this once before parsing.
+///
+/// ```
+/// use sixpoint::diag::SourceFile;
+///
+/// let file = SourceFile::new("q.six", "framework f { scale s }\nquestion q \"Q\" { area 1 \"A\" { indicater".into());
+/// let message = || sixpoint::parse::parse(&file).unwrap_err()[0].message.clone();
+/// // Parsing alone leaves pest's switch as it was: the construct is named.
+/// assert_eq!(message(), "expected `indicator`, found `indicater`");
+/// // Opted in, the closing brace is named too.
+/// sixpoint::parse::set_error_detail(true);
+/// assert_eq!(message(), "expected `indicator` or `}`, found `indicater`");
+/// ```
+pub fn set_error_detail(enabled: bool) {
+    pest::set_error_detail(enabled);
 }
 
 /// Rejects input that would make pest or a later stage recurse deeply or

@@ -63,8 +63,66 @@ pub(super) fn from_pest(file: &SourceFile, e: &Error<Rule>) -> Diagnostic {
         (false, true) => "not valid here".to_string(),
         (false, false) => format!("expected {}", join(&expected)),
     };
+    // A declaration where a block's `}` is expected: the block was left
+    // open, and the place to fix is where it opens, not where it is noticed.
+    let starts_declaration = found.word.as_deref().is_some_and(|w| DECLARATIONS.contains(&w))
+        && text.get(..pos).is_some_and(|before| before.ends_with('\n'));
+    if starts_declaration
+        && expected.iter().any(|e| e == "`}`")
+        && let Some(open) = unclosed_block(text, pos)
+    {
+        return err::unclosed(file, open, found.span, &found.text);
+    }
     let help = help(text, pos, &found, &rules, &expected);
     err::syntax(file, found.span, message, label, help)
+}
+
+/// Words that start a declaration at the top of a file.
+const DECLARATIONS: &[&str] = &[
+    "import",
+    "scale",
+    "sources",
+    "tags",
+    "weights",
+    "quantifiers",
+    "measures",
+    "question",
+    "grade",
+    "require",
+    "aggregate",
+    "proportionality",
+    "capacity",
+    "action",
+    "actions",
+    "owners",
+    "facts",
+    "extension",
+    "overrides",
+    "illustrations",
+    "cite",
+    "choice",
+];
+
+/// The span of the innermost `{` still open at `pos`, with what precedes it
+/// on its line (`area 1 "A" {`).
+fn unclosed_block(text: &str, pos: usize) -> Option<Span> {
+    let mut open: Vec<usize> = Vec::new();
+    for (i, b) in Scanner::new(text.as_bytes()) {
+        if i >= pos {
+            break;
+        }
+        match b {
+            b'{' => open.push(i),
+            b'}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let brace = *open.last()?;
+    let line_start = text.get(..brace)?.rfind('\n').map_or(0, |n| n + 1);
+    let indent = text.get(line_start..brace)?.len() - text.get(line_start..brace)?.trim_start().len();
+    Some(Span::new(line_start + indent, brace + 1))
 }
 
 /// A literal worth naming: not whitespace or a comment (they fit anywhere),
@@ -350,6 +408,12 @@ fn help(text: &str, pos: usize, found: &Found, rules: &[Rule], expected: &[Strin
     }
     if found.text == "`=`" {
         return "compare with `==`".into();
+    }
+    // `claimed == "good"`: a level (or any name) in a condition is bare.
+    let in_condition = expected.iter().any(|e| e == "a condition" || e.starts_with("a value"));
+    if in_condition && found.text.starts_with("`\"") {
+        let bare = found.text.trim_matches('`').trim_matches('"');
+        return format!("levels and names are written without quotes in a condition: `{bare}`");
     }
     // A crosswalk given where a ruleset is read (`sixpoint eval`).
     let at_start = Scanner::new(text.get(..pos).unwrap_or("").as_bytes()).all(|(_, b)| b.is_ascii_whitespace());

@@ -17,7 +17,10 @@ fn ok(src: &str) -> Ruleset {
     }
 }
 
+/// The diagnostics of a failing parse, with pest's error detail on as the
+/// command turns it on, so syntax errors name the tokens expected.
 fn err(src: &str) -> Vec<Diagnostic> {
+    set_error_detail(true);
     match parse(&file(src)) {
         Ok(_) => panic!("expected {src:?} not to parse"),
         Err(d) => d,
@@ -554,8 +557,8 @@ fn duplicate_fields_are_reported_at_the_second() {
     let src = "framework t { title \"a\" scale s title \"b\" }";
     let d = one_err(src);
     assert_eq!(d.code, Code::CheckDuplicate);
-    assert_eq!(text(src, d.labels[0].span), "title \"b\"");
-    assert_eq!(text(src, d.labels[1].span), "title \"a\"");
+    assert_eq!(text(src, d.labels[0].at.span), "title \"b\"");
+    assert_eq!(text(src, d.labels[1].at.span), "title \"a\"");
     assert_eq!(d.help.as_deref(), Some("remove one of them"));
 
     let src = format!(
@@ -564,8 +567,8 @@ fn duplicate_fields_are_reported_at_the_second() {
     let d = err(&src);
     assert_eq!(d.len(), 2);
     assert!(d.iter().all(|d| d.code == Code::CheckDuplicate));
-    assert!(text(&src, d[0].labels[0].span).starts_with("confidence { low"));
-    assert_eq!(text(&src, d[1].labels[0].span), "overall by b");
+    assert!(text(&src, d[0].labels[0].at.span).starts_with("confidence { low"));
+    assert_eq!(text(&src, d[1].labels[0].at.span), "overall by b");
 }
 
 #[test]
@@ -575,7 +578,7 @@ fn a_truncated_ruleset_points_at_the_end() {
     assert_eq!(d.code, Code::ParseSyntax);
     assert_eq!(d.message, "expected `indicator` or `}`, found end of file");
     // The last thing written, since a label past the end would not be drawn.
-    let at = d.labels[0].span;
+    let at = d.labels[0].at.span;
     assert_eq!((at.start, text(&src, at)), (src.rfind('}').unwrap(), "}"));
     assert!(d.labels[0].text.as_deref().unwrap().contains("the file ends here"));
     assert_eq!(
@@ -595,7 +598,7 @@ fn a_truncated_ruleset_points_at_the_end() {
         d.message,
         "expected a `framework` or `library` header, found end of file"
     );
-    assert_eq!(d.labels[0].span, Span::new(0, 0));
+    assert_eq!(d.labels[0].at.span, Span::new(0, 0));
 }
 
 #[test]
@@ -604,7 +607,7 @@ fn a_misspelt_keyword_says_what_was_expected() {
     let d = one_err(&src);
     assert_eq!(d.code, Code::ParseSyntax);
     assert_eq!(d.message, "expected `indicator` or `}`, found `indicater`");
-    assert_eq!(text(&src, d.labels[0].span), "indicater");
+    assert_eq!(text(&src, d.labels[0].at.span), "indicater");
     assert_eq!(d.location().map(|l| (l.line, l.column)), Some((4, 5)));
     assert_eq!(d.help.as_deref(), Some("did you mean `indicator`?"));
 
@@ -690,7 +693,7 @@ fn numbers_that_do_not_fit_are_parse_number_errors() {
     let src = format!("{HEAD}question q \"Q\" {{ area 99999999999 \"A\" }}\n");
     let d = one_err(&src);
     assert_eq!(d.code, Code::ParseNumber);
-    assert_eq!(text(&src, d.labels[0].span), "99999999999");
+    assert_eq!(text(&src, d.labels[0].at.span), "99999999999");
 
     let big = "9".repeat(400);
     let d = one_err(&format!("{HEAD}weights {{ w {big} }}\n"));
@@ -773,7 +776,7 @@ fn a_builder_that_disagrees_with_the_grammar_gets_an_internal_diagnostic() {
         d.message,
         "internal error: expected `library` in `ruleset`, found `framework`"
     );
-    assert_eq!(text(f.text(), d.labels[0].span), "framework t { title \"T\" }");
+    assert_eq!(text(f.text(), d.labels[0].at.span), "framework t { title \"T\" }");
 
     let mut it = Children::parts(&f, framework.clone());
     assert_eq!(it.next(Rule::ident).expect("the name").as_str(), "t");
@@ -788,7 +791,7 @@ fn a_builder_that_disagrees_with_the_grammar_gets_an_internal_diagnostic() {
         d.message,
         "internal error: `title_field` is not expected in `framework`"
     );
-    assert_eq!(text(f.text(), d.labels[0].span), "title \"T\"");
+    assert_eq!(text(f.text(), d.labels[0].at.span), "title \"T\"");
 
     // `opt` and `many` take nothing that is not asked for.
     let mut it = Children::parts(&f, framework.clone());
