@@ -48,9 +48,8 @@ pub fn duplicate(file: &SourceFile, kind: &str, name: &str, span: Span, first: S
 pub fn tier_twice(file: &SourceFile, tier: crate::ast::Tier, span: Span, first: Span) -> Diagnostic {
     let t = tier.keyword();
     Diagnostic::error(Code::CheckDuplicate, format!("`{t}` is given a scale twice"))
-        .in_file(file)
-        .label(span, "given again here")
-        .label(first, "first given here")
+        .label(file.at(span), "given again here")
+        .label(file.at(first), "first given here")
         .help(format!("name `{t}` after one `scale … for` line only"))
 }
 
@@ -61,8 +60,7 @@ pub fn aggregate_across_scales(file: &SourceFile, span: Span, what: &str, node: 
         Code::CheckType,
         format!("cannot aggregate {what} on `{node}` from children graded on `{children}`"),
     )
-    .in_file(file)
-    .label(span, format!("the children's levels are `{children}` levels"))
+    .label(file.at(span), format!("the children's levels are `{children}` levels"))
     .help(format!(
         "write rules that give a `{node}` level from the children, e.g. `LEVEL when children.score >= 63`, \
          or grade both on one scale"

@@ -17,9 +17,8 @@ pub(super) fn syntax(file: &SourceFile, at: Span, message: String, label: String
 /// block's `}` was expected.
 pub(super) fn unclosed(file: &SourceFile, open: Span, at: Span, found: &str) -> Diagnostic {
     Diagnostic::error(Code::ParseSyntax, format!("this block is not closed before {found}"))
-        .in_file(file)
-        .label(open, "this block is not closed")
-        .label(at, "a new declaration starts here")
+        .label(file.at(open), "this block is not closed")
+        .label(file.at(at), "a new declaration starts here")
         .help(format!("close the block with `}}` before {found}"))
 }
 
