@@ -288,6 +288,11 @@ impl Evaluation {
         report::render_markdown(&self.report)
     }
 
+    /// The report as one self-contained HTML page.
+    pub fn to_html(&self) -> String {
+        report::render_html(&self.report)
+    }
+
     /// The report as JSON (format `sixpoint-report/N`, its `format` field).
     pub fn to_json(&self) -> String {
         // A report is strings, numbers and lists: serialising it cannot fail.

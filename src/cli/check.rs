@@ -47,7 +47,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
                 }
             }
             // Markdown is not among check's formats; clap refuses it.
-            OutputFormat::Human | OutputFormat::Markdown => {
+            OutputFormat::Human | OutputFormat::Markdown | OutputFormat::Html => {
                 print_diagnostics(&diagnostics.0, color, Stream::Stderr);
                 outln!("{}", summary(path, what, status, &diagnostics));
             }

@@ -35,7 +35,11 @@ pub fn run(args: &DiffArgs, color: ColorChoice) -> Exit {
     match args.format {
         OutputFormat::Human => out!("{}", sixpoint::diff::render(&d)),
         // JSON lines is taken and, the comparison being one whole, writes one document.
-        OutputFormat::Json | OutputFormat::Jsonl | OutputFormat::Markdown | OutputFormat::Sarif => print_json(&d),
+        OutputFormat::Json
+        | OutputFormat::Jsonl
+        | OutputFormat::Markdown
+        | OutputFormat::Html
+        | OutputFormat::Sarif => print_json(&d),
     }
     if d.changed.is_empty() {
         Exit::Clean

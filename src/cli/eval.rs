@@ -89,6 +89,10 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
             .collect(),
         None => driver::pair_periods(files),
     };
+    if format == OutputFormat::Html && batch.len() != 1 {
+        errln!("error: `--format html` writes one page for one evaluation; give exactly one DATA file");
+        return Exit::Failed;
+    }
     // Each file is independent: one that fails is reported and the rest go on.
     // They are evaluated in parallel a chunk at a time and printed in order as
     // each chunk completes, so that a corpus of any size streams through in
@@ -109,12 +113,13 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
         counts.add(status);
         match format {
             OutputFormat::Sarif => findings.extend(r.diagnostics.iter().cloned()),
-            OutputFormat::Human | OutputFormat::Markdown => {
+            OutputFormat::Human | OutputFormat::Markdown | OutputFormat::Html => {
                 if done > 0 {
                     outln!();
                 }
                 match &r.report {
                     Some(rep) if format == OutputFormat::Markdown => out!("{}", report::render_markdown(rep)),
+                    Some(rep) if format == OutputFormat::Html => out!("{}", report::render_html(rep)),
                     Some(rep) => {
                         out!("{}", report::render_human(rep));
                         if !r.diagnostics.is_empty() {

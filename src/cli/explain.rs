@@ -64,9 +64,11 @@ pub fn run(args: &ExplainArgs, color: ColorChoice) -> Exit {
             }
         }
         // JSON lines is taken and writes one document, as test and diff do.
-        OutputFormat::Json | OutputFormat::Jsonl | OutputFormat::Markdown | OutputFormat::Sarif => {
-            print_json(&explanations)
-        }
+        OutputFormat::Json
+        | OutputFormat::Jsonl
+        | OutputFormat::Markdown
+        | OutputFormat::Html
+        | OutputFormat::Sarif => print_json(&explanations),
     }
     Exit::Clean
 }

@@ -39,7 +39,11 @@ pub fn run(args: &MapArgs, color: ColorChoice) -> Exit {
                 errln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
             }
             // Only human and JSON are among map's formats; clap refuses the rest.
-            OutputFormat::Human | OutputFormat::Jsonl | OutputFormat::Markdown | OutputFormat::Sarif => {
+            OutputFormat::Human
+            | OutputFormat::Jsonl
+            | OutputFormat::Markdown
+            | OutputFormat::Html
+            | OutputFormat::Sarif => {
                 print_diagnostics(diagnostics, color, Stream::Stderr);
                 if let Some(r) = report {
                     errln!("{}", r.render_human().trim_end());

@@ -86,6 +86,10 @@ const EVAL_FORMATS: FormatParser = FormatParser(&[
         "Markdown, for the documents an evaluation ends in",
     ),
     (
+        OutputFormat::Html,
+        "One self-contained HTML page, for a browser or print to PDF; one DATA file",
+    ),
+    (
         OutputFormat::Sarif,
         "The findings as SARIF 2.1.0, for code-scanning tools",
     ),

@@ -47,6 +47,7 @@ pub enum OutputFormat {
     Json,
     Jsonl,
     Markdown,
+    Html,
     Sarif,
 }
 
@@ -58,6 +59,7 @@ impl OutputFormat {
             OutputFormat::Json => "json",
             OutputFormat::Jsonl => "jsonl",
             OutputFormat::Markdown => "markdown",
+            OutputFormat::Html => "html",
             OutputFormat::Sarif => "sarif",
         }
     }

@@ -37,9 +37,11 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
     match args.format {
         OutputFormat::Human => out!("{}", sixpoint::testing::render(&outcomes, args.coverage)),
         // JSON lines is taken and, the outcomes being one whole, writes one document.
-        OutputFormat::Json | OutputFormat::Jsonl | OutputFormat::Markdown | OutputFormat::Sarif => {
-            print_json(&outcomes)
-        }
+        OutputFormat::Json
+        | OutputFormat::Jsonl
+        | OutputFormat::Markdown
+        | OutputFormat::Html
+        | OutputFormat::Sarif => print_json(&outcomes),
     }
     worst
 }

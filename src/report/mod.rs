@@ -2,6 +2,7 @@
 //! and render it for people (`human`) or machines (JSON, a stable shape
 //! versioned by `format`).
 
+mod html;
 mod human;
 mod markdown;
 pub mod sarif;
@@ -15,6 +16,7 @@ use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
 use crate::ir::*;
 
+pub use html::render_html;
 pub use human::render_human;
 pub use markdown::render_markdown;
 

@@ -1,0 +1,289 @@
+//! The HTML report (`eval --format html`): its text for one seed, and every
+//! seed's page as headless Chromium reads it: the organisation and the grades
+//! are in the page, nothing is logged to the console, and a value from the
+//! data that looks like markup stays text.
+//!
+//! The browser tests need Debian's chromium at `/usr/bin/chromium` (.ci/run
+//! installs it); without it they fail, saying how to install it.
+// A test crate: an unwrap that fails is a failing test, not a panic path.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command as Bin;
+use sixpoint::driver::{compile_file, evaluate_path};
+use sixpoint::report::{Report, render_html};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// Only a guard against a browser that hangs; nothing here is timed.
+const HANG_GUARD: Duration = Duration::from_secs(180);
+
+fn is_previous(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s.ends_with(".previous"))
+}
+
+/// `X.previous.yaml`, `.yml` or `.json` beside `X.*`, as tests/seeds.rs pairs them.
+fn previous_of(path: &Path) -> Option<PathBuf> {
+    let stem = path.file_stem()?.to_str()?;
+    ["yaml", "yml", "json"]
+        .iter()
+        .map(|ext| path.with_file_name(format!("{stem}.previous.{ext}")))
+        .find(|p| p.exists())
+}
+
+/// Every seed `seeds/<name>/*` with its ruleset `rulesets/<name>.six`, in a stable order.
+fn seeds() -> Vec<(PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir("seeds").unwrap().flatten() {
+        let name = dir.file_name().to_string_lossy().to_string();
+        if name == "crosswalks" || !dir.path().is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            let path = f.path();
+            let data = path
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json");
+            if data && !is_previous(&path) {
+                out.push((PathBuf::from("rulesets").join(format!("{name}.six")), path));
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() > 10, "the seeds are found: {out:?}");
+    out
+}
+
+fn report(ruleset: &Path, data: &Path) -> Report {
+    let compiled = compile_file(ruleset);
+    let program = compiled
+        .program
+        .unwrap_or_else(|| panic!("{} must compile", ruleset.display()));
+    let result = evaluate_path(&program, data, previous_of(data).as_deref());
+    result
+        .report
+        .unwrap_or_else(|| panic!("{} must evaluate: {:?}", data.display(), result.diagnostics))
+}
+
+/// Text as the browser serialises it back: `&`, `<` and `>` escaped, quotes not.
+fn as_dom_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// What headless Chromium makes of a page: the DOM it builds, and what it logged.
+struct Browsed {
+    dom: String,
+    log: String,
+}
+
+fn browse(page: &Path) -> Browsed {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "chromium is not installed at {CHROMIUM}: the HTML report is tested in it; \
+         run `apt-get install -y chromium` (as root) and test again"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("dom.html"), dir.path().join("log.txt"));
+    let mut child = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.canonicalize().unwrap().display()))
+        .stdin(Stdio::null())
+        .stdout(File::create(&out).unwrap())
+        .stderr(File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > HANG_GUARD {
+            let _ = child.kill();
+            panic!("chromium did not finish with {}", page.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let browsed = Browsed {
+        dom: std::fs::read_to_string(&out).unwrap(),
+        log: std::fs::read_to_string(&err).unwrap(),
+    };
+    assert!(
+        status.success(),
+        "chromium failed on {}: {}",
+        page.display(),
+        browsed.log
+    );
+    browsed
+}
+
+/// The page is JS-free, so the console must stay silent: no error, no message at all.
+fn assert_quiet_console(b: &Browsed, what: &str) {
+    let noisy: Vec<&str> = b
+        .log
+        .lines()
+        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
+        .collect();
+    assert!(noisy.is_empty(), "{what}: console output: {noisy:#?}");
+}
+
+fn write_page(dir: &Path, name: &str, html: &str) -> PathBuf {
+    let page = dir.join(format!("{name}.html"));
+    std::fs::write(&page, html).unwrap();
+    page
+}
+
+#[test]
+fn the_html_of_one_seed() {
+    let r = report(
+        Path::new("rulesets/generic-2006.six"),
+        Path::new("seeds/generic-2006/weak-nurture.yaml"),
+    );
+    insta::assert_snapshot!("weak_nurture", render_html(&r));
+}
+
+#[test]
+fn every_seed_opens_in_chromium_with_its_organisation_and_grades() {
+    let dir = tempfile::tempdir().unwrap();
+    for (ruleset, data) in seeds() {
+        let r = report(&ruleset, &data);
+        let html = render_html(&r);
+        assert!(!html.contains("<script"), "{}: the page has no script", data.display());
+        assert!(
+            only_svg_namespace(&html) && !html.contains(" src=") && !html.contains("url("),
+            "{}: the page fetches nothing",
+            data.display()
+        );
+        let name = data.file_stem().unwrap().to_string_lossy().to_string();
+        let b = browse(&write_page(dir.path(), &name, &html));
+        let what = data.display().to_string();
+        assert_quiet_console(&b, &what);
+        assert!(
+            b.dom.contains(&format!("<h1>{}</h1>", as_dom_text(&r.organisation))),
+            "{what}: the organisation heads the page"
+        );
+        if let Some(o) = &r.overall {
+            let (class, shown) = match (&o.rating, &o.judgement) {
+                (Some(g), _) => ("grade", g.replace('_', " ")),
+                (None, Some(_)) => ("grade judgement", "judgement required".into()),
+                (None, None) => ("grade none", "not graded".into()),
+            };
+            let overall = format!("<strong>Overall rating</strong> <span class=\"{class}\">{shown}</span>");
+            assert!(b.dom.contains(&overall), "{what}: the overall rating is {shown}");
+        }
+        for a in r.questions.iter().flat_map(|q| &q.areas) {
+            if a.status == "global" {
+                continue;
+            }
+            let shown = match (&a.grade, &a.decision.judgement) {
+                _ if a.status == "skipped" => "skipped".to_string(),
+                (Some(g), _) => g.replace('_', " "),
+                (None, Some(_)) => "judgement required".into(),
+                (None, None) => "not graded".into(),
+            };
+            let row = format!("<td>{} {}</td><td><span class=\"", a.number, as_dom_text(&a.title));
+            let at = b
+                .dom
+                .find(&row)
+                .unwrap_or_else(|| panic!("{what}: key area {} has a row", a.number));
+            let cell = &b.dom[at + row.len()..];
+            let cell = &cell[..cell.find("</td>").unwrap()];
+            assert!(
+                cell.ends_with(&format!("\">{shown}</span>")),
+                "{what}: key area {} shows {shown}, not {cell}",
+                a.number
+            );
+        }
+    }
+}
+
+/// The one URL a page may hold is the SVG namespace, which is a name, not a fetch.
+fn only_svg_namespace(html: &str) -> bool {
+    html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "")
+        .find("http")
+        .is_none()
+}
+
+#[test]
+fn markup_in_the_data_shows_as_text() {
+    let evil = "<script>alert(1)</script>";
+    let seed = std::fs::read_to_string("seeds/generic-2006/weak-nurture.yaml").unwrap();
+    let first_ref = "ref: \"Attainment and positive destinations, five-year trend\"";
+    assert!(seed.contains(first_ref));
+    let data = seed
+        .replace(
+            "organisation: \"Eastbrae Council Children's Services\"",
+            &format!("organisation: \"{evil}\""),
+        )
+        .replace(first_ref, &format!("ref: \"{evil}\""));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("evil.yaml");
+    std::fs::write(&path, data).unwrap();
+    let r = report(Path::new("rulesets/generic-2006.six"), &path);
+    assert_eq!(r.organisation, evil);
+    let html = render_html(&r);
+    assert!(!html.contains("<script"), "no script element is written");
+    let b = browse(&write_page(dir.path(), "evil", &html));
+    assert_quiet_console(&b, "evil.yaml");
+    let text = "&lt;script&gt;alert(1)&lt;/script&gt;";
+    assert!(b.dom.contains(&format!("<h1>{text}</h1>")), "the organisation is text");
+    assert!(
+        b.dom.contains(&format!("<li>{text}</li>")),
+        "the evidence reference is text"
+    );
+    assert!(
+        !b.dom.to_lowercase().contains("<script"),
+        "the DOM has no script element"
+    );
+}
+
+#[test]
+fn eval_writes_the_page_for_one_file_and_refuses_a_batch() {
+    let out = Bin::cargo_bin("sixpoint")
+        .unwrap()
+        .args([
+            "eval",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006/weak-nurture.yaml",
+            "--format",
+            "html",
+        ])
+        .output()
+        .unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.contains("<h1>Eastbrae Council Children&#39;s Services</h1>"));
+    assert!(page.trim_end().ends_with("</html>"));
+
+    let batch = Bin::cargo_bin("sixpoint")
+        .unwrap()
+        .args([
+            "eval",
+            "rulesets/generic-2006.six",
+            "seeds/generic-2006",
+            "--format",
+            "html",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(batch.status.code(), Some(2));
+    assert!(batch.stdout.is_empty(), "no page for a batch");
+    let err = String::from_utf8(batch.stderr).unwrap();
+    assert!(err.contains("`--format html` writes one page"), "{err}");
+    assert!(err.contains("give exactly one DATA file"), "{err}");
+}
