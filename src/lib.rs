@@ -90,6 +90,7 @@ pub mod eval;
 pub mod ext;
 pub mod fmt;
 pub mod ir;
+pub mod lsp;
 pub mod parse;
 pub mod report;
 pub mod source_io;
