@@ -28,7 +28,7 @@ pub enum Kind {
     Extension,
     Owner,
     Fact,
-    ActionKind,
+    ActionType,
     Action,
     Context,
     Component,
@@ -53,7 +53,7 @@ impl Kind {
             Kind::Extension => "extension",
             Kind::Owner => "owner",
             Kind::Fact => "fact",
-            Kind::ActionKind => "kind of action",
+            Kind::ActionType => "kind of action",
             Kind::Action => "action",
             Kind::Context => "context",
             Kind::Component => "component",
@@ -180,7 +180,7 @@ impl Index {
                 Item::Measures(list) => self.decls(Kind::Measure, list),
                 Item::Owners(list) => self.decls(Kind::Owner, list),
                 Item::Facts(list) => self.decls(Kind::Fact, list),
-                Item::Actions(list) => self.decls(Kind::ActionKind, list),
+                Item::Actions(list) => self.decls(Kind::ActionType, list),
                 Item::Weights(w) => {
                     for d in &w.weights {
                         let at = self.add(Kind::Weight, &d.name, d.name.span, None, None);

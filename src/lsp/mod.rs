@@ -235,10 +235,11 @@ impl Server {
     fn references(&self, p: lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
         let (doc, _, word) = self.at(&p.text_document_position)?;
         let index = &doc.index;
-        if index.declarations(&word).next().is_none() {
+        // A word that declares nothing has no references to find.
+        let declared: Vec<usize> = index.declarations(&word).map(|s| s.span.start).collect();
+        if declared.is_empty() {
             return None;
         }
-        let declared: Vec<usize> = index.declarations(&word).map(|s| s.span.start).collect();
         let mut out = Vec::new();
         for f in &index.files {
             for w in text::words(&f.text).into_iter().filter(|w| w.text == word) {
