@@ -93,6 +93,7 @@ pub mod eval;
 pub mod ext;
 pub mod fmt;
 pub mod ir;
+pub mod lsp;
 pub mod parse;
 pub mod report;
 pub mod source_io;

@@ -26,6 +26,7 @@ const LAYERS: &[&str] = &[
     "diff",
     "testing",
     "crosswalk",
+    "lsp",
 ];
 
 /// The `crate::x` modules a file names outside comments and test modules.

@@ -14,6 +14,7 @@ mod eval;
 mod exit;
 mod explain;
 mod fmt;
+mod lsp;
 mod map;
 mod test;
 
@@ -60,6 +61,8 @@ enum Command {
     /// Rewrite an evaluation for another framework with a crosswalk: the
     /// evaluation as YAML on stdout (or OUT), what did not map on stderr.
     Map(MapArgs),
+    /// Serve the language server protocol on stdin and stdout, for editors.
+    Lsp,
 }
 
 // The formats each command accepts, with what each means there: `--help`
@@ -213,5 +216,6 @@ pub fn run() -> Exit {
         Command::Diff(args) => diff::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
         Command::Map(args) => map::run(args, color),
+        Command::Lsp => lsp::run(),
     }
 }

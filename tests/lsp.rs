@@ -1,0 +1,309 @@
+//! `sixpoint lsp` driven as an editor drives it: the built binary over
+//! JSON-RPC with Content-Length framing, on the shipped generic framework.
+// A test crate: an unwrap that fails is a failing test, not a panic path.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// Only a guard against a server that hangs; nothing asserts how long anything takes.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sixpoint"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, incoming) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = Some(n.parse::<usize>().unwrap());
+                    }
+                }
+                let mut body = vec![0; length.unwrap()];
+                reader.read_exact(&mut body).unwrap();
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            incoming,
+            next_id: 0,
+        };
+        let caps = client.request("initialize", json!({ "capabilities": {} }));
+        assert_eq!(caps["capabilities"]["hoverProvider"], json!(true), "{caps}");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn recv(&self) -> Value {
+        self.incoming.recv_timeout(HANG_GUARD).expect("the server answered")
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and returns its result, passing over notifications.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let msg = self.recv();
+            if msg["id"] == json!(id) {
+                assert!(msg.get("error").is_none(), "{method}: {msg}");
+                return msg["result"].clone();
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&self, uri: &str) -> Vec<Value> {
+        loop {
+            let msg = self.recv();
+            if msg["method"] == "textDocument/publishDiagnostics" && msg["params"]["uri"] == uri {
+                return msg["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+        }
+    }
+
+    fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "sixpoint", "version": 1, "text": text } }),
+        );
+        self.diagnostics(uri)
+    }
+
+    fn change(&mut self, uri: &str, version: i32, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
+        );
+        self.diagnostics(uri)
+    }
+
+    fn at(&mut self, method: &str, uri: &str, (line, character): (usize, usize)) -> Value {
+        let mut params = json!({
+            "textDocument": { "uri": uri },
+            "position": { "line": line, "character": character },
+        });
+        if method == "textDocument/references" {
+            params["context"] = json!({ "includeDeclaration": true });
+        }
+        self.request(method, params)
+    }
+
+    fn stop(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "{status}");
+    }
+}
+
+fn ruleset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets").join(name)
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// 0-based line and UTF-16 column of the first `needle` after `after`.
+fn find(text: &str, after: &str, needle: &str) -> (usize, usize) {
+    let from = text.find(after).unwrap();
+    let at = from + text[from..].find(needle).unwrap();
+    let line = text[..at].matches('\n').count();
+    let col = text[..at].rsplit('\n').next().unwrap().encode_utf16().count();
+    (line, col)
+}
+
+const TREND: &str = "require improving_trend";
+
+#[test]
+fn diagnostics_appear_as_you_type_and_go_when_fixed() {
+    let path = ruleset("generic-2006.six");
+    let (uri, text) = (uri(&path), std::fs::read_to_string(&path).unwrap());
+    let broken = text.replacen("otherwise cap at adequate\n", "otherwise cap at adequat\n", 1);
+    assert_ne!(broken, text);
+    let mut c = Client::start();
+    let diags = c.open(&uri, &broken);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d["code"], "sixpoint::check::unknown-name");
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["source"], "sixpoint");
+    let (line, col) = find(&broken, TREND, "adequat\n");
+    assert_eq!(
+        d["range"],
+        json!({ "start": { "line": line, "character": col }, "end": { "line": line, "character": col + 7 } })
+    );
+    assert!(
+        d["message"].as_str().unwrap().contains("did you mean `adequate`?"),
+        "{d}"
+    );
+    // Imports are read from beside the file: the shipped text checks clean.
+    assert_eq!(c.change(&uri, 2, &text), Vec::<Value>::new());
+    c.stop();
+}
+
+#[test]
+fn an_error_in_an_imported_library_is_shown_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib.six");
+    std::fs::write(&lib, "library shared {\n}\nscale s { 2 good \"é\" 1 good }\n").unwrap();
+    let main = dir.path().join("main.six");
+    let text = "framework f {\n  scale s\n}\nimport \"lib.six\"\n";
+    let mut c = Client::start();
+    let diags = c.open(&uri(&main), text);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "sixpoint::check::duplicate")
+        .expect("the library's duplicate level");
+    assert!(d["message"].as_str().unwrap().contains("lib.six"), "{d}");
+    let related = &d["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], uri(&lib));
+    // Columns in UTF-16 units: `é` is one, though two bytes.
+    let start = &related["range"]["start"];
+    assert_eq!(start["line"], 2);
+    assert!([12, 23].contains(&start["character"].as_u64().unwrap()), "{related}");
+    c.stop();
+}
+
+#[test]
+fn hover_definition_references_and_completion_on_generic_2006() {
+    let path = ruleset("generic-2006.six");
+    let (uri_main, text) = (uri(&path), std::fs::read_to_string(&path).unwrap());
+    let mut c = Client::start();
+    assert_eq!(c.open(&uri_main, &text), Vec::<Value>::new());
+
+    // An indicator: its title and its themes.
+    let at = find(&text, TREND, "1.1");
+    let hover = c.at("textDocument/hover", &uri_main, at)["contents"]["value"].clone();
+    let hover = hover.as_str().unwrap();
+    assert!(hover.contains("indicator `1.1`"), "{hover}");
+    assert!(hover.contains("Improvements in performance"), "{hover}");
+    assert!(hover.contains("`trends`"), "{hover}");
+
+    // A rule: where it comes from.
+    let at = find(&text, TREND, "expect");
+    let hover = c.at("textDocument/hover", &uri_main, at)["contents"]["value"].clone();
+    assert!(
+        hover.as_str().unwrap().contains("cite: HMIE 2006 §2.2 and §2.4"),
+        "{hover}"
+    );
+
+    // A measure declared in this file: definition and references.
+    let at = find(&text, TREND, "key_outcomes");
+    let defs = c.at("textDocument/definition", &uri_main, at);
+    let (line, col) = find(&text, "measures {", "key_outcomes");
+    assert_eq!(defs[0]["uri"], uri_main);
+    assert_eq!(defs[0]["range"]["start"], json!({ "line": line, "character": col }));
+    let refs = c.at("textDocument/references", &uri_main, at);
+    let lines: Vec<&Value> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["range"]["start"]["line"])
+        .collect();
+    assert!(
+        lines.contains(&&json!(line)) && lines.contains(&&json!(at.0)),
+        "{refs:#}"
+    );
+
+    // A level declared in the imported library: definition there.
+    let at = find(&text, TREND, "adequate");
+    let defs = c.at("textDocument/definition", &uri_main, at);
+    let lib = uri(&ruleset("lib/hmie-evidence.six"));
+    assert!(defs.as_array().unwrap().iter().any(|d| d["uri"] == lib), "{defs:#}");
+    let hover = c.at("textDocument/hover", &uri_main, at)["contents"]["value"].clone();
+    assert!(hover.as_str().unwrap().contains("level `adequate`"), "{hover}");
+
+    // Completion offers declared names, the library's too.
+    let items = c.at("textDocument/completion", &uri_main, at);
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"adequate"), "{labels:?}");
+    c.stop();
+}
+
+#[test]
+fn outline_and_formatting_on_generic_2006() {
+    let path = ruleset("generic-2006.six");
+    let (uri_main, text) = (uri(&path), std::fs::read_to_string(&path).unwrap());
+    let mut c = Client::start();
+    c.open(&uri_main, &text);
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri_main } }),
+    );
+    let outline = symbols.as_array().unwrap();
+    let question = outline.iter().find(|s| s["name"] == "outcomes").unwrap();
+    let area = &question["children"][0];
+    assert_eq!(area["name"], "1");
+    assert_eq!(area["detail"], "Key performance outcomes");
+    assert_eq!(area["children"][0]["name"], "1.1");
+    // No library declarations in this file's outline.
+    assert!(outline.iter().all(|s| s["name"] != "adequate"));
+
+    let format = |c: &mut Client| {
+        c.request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": uri_main }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+    };
+    // The shipped file is formatted already.
+    assert_eq!(format(&mut c), json!([]));
+    let messy = text.replacen("  title \"Generic", "      title   \"Generic", 1);
+    c.change(&uri_main, 2, &messy);
+    let edits = format(&mut c);
+    assert_eq!(edits.as_array().unwrap().len(), 1);
+    assert_eq!(edits[0]["newText"], text);
+    assert_eq!(edits[0]["range"]["start"], json!({ "line": 0, "character": 0 }));
+    c.stop();
+}
