@@ -425,6 +425,19 @@ impl Expr {
         walk(self, &mut out);
         out
     }
+
+    /// Whether this expression reads `v` of a node's children.
+    pub fn reads_child(&self, v: ChildVar) -> bool {
+        match self {
+            Expr::Children(c) => *c == v,
+            Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => a.reads_child(v),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                a.reads_child(v) || b.reads_child(v)
+            }
+            Expr::Call { args, .. } => args.iter().any(|a| a.reads_child(v)),
+            _ => false,
+        }
+    }
 }
 
 /// Text with `{value}` holes, filled at evaluation.

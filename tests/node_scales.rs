@@ -193,8 +193,11 @@ fn the_report_names_each_grade_on_its_own_scale() {
     assert!(text.contains("some shortfalls"), "{text}");
     let safe_line = text.lines().find(|l| l.starts_with("Safe")).unwrap();
     assert!(safe_line.ends_with("good"), "{safe_line}");
+    assert!(text.contains("score 75% of the maximum"), "{text}");
     let json: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
     assert_eq!(json["overall"]["rating"], "good");
+    assert_eq!(json["questions"][0]["areas"][0]["score"], 75.0);
+    assert_eq!(json["questions"][1]["areas"][0]["score"], 100.0);
 }
 
 #[test]

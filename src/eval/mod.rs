@@ -175,6 +175,9 @@ pub struct NodeOutcome {
     /// `no grade "why"` decided: the framework grades nothing here, so no
     /// judgement is needed and the parent leaves the node out.
     pub not_graded: Option<String>,
+    /// `children.score`, where the node's rules read it: the percentage a
+    /// validator checks the rating against.
+    pub score: Option<f64>,
 }
 
 /// How one child of a node stands: rated, awaiting judgement, or not looked at.
@@ -625,6 +628,13 @@ fn grade_node(
         // A node with nothing looked at has nothing to grade.
         if env.count == 0 {
             return Ok(out);
+        }
+        let reads_score = block
+            .rules
+            .iter()
+            .any(|r| r.guard.as_ref().is_some_and(|g| g.reads_child(ChildVar::Score)));
+        if reads_score && let Value::Number(x) = expr::Env::children(&env, ChildVar::Score) {
+            out.score = Some(x);
         }
         let mut aggregate = false;
         if let Some((k, rule)) = first_match(p, &block.rules, &env)? {

@@ -444,7 +444,11 @@ pub fn render_html(r: &Report) -> String {
     if let Some(plan) = &r.plan {
         let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
         let _ = writeln!(out, r#"<section id="plan"><h2>Proportionality</h2><ul>"#);
-        let _ = writeln!(out, "<li>Looked at first: key areas {}</li>", list(&plan.first));
+        if plan.first.is_empty() {
+            let _ = writeln!(out, "<li>No key area looked at first</li>");
+        } else {
+            let _ = writeln!(out, "<li>Looked at first: key areas {}</li>", list(&plan.first));
+        }
         if plan.skipped.is_empty() {
             let _ = writeln!(out, "<li>No key area skipped</li>");
         } else {

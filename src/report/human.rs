@@ -56,6 +56,9 @@ pub(super) fn node_grade(g: &Option<String>, d: &NodeReport) -> String {
 /// the source of the rule that decided. Shared with the Markdown report.
 pub(super) fn node_notes(d: &NodeReport, sources: &mut Sources) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(s) = d.score {
+        out.push(format!("score {}% of the maximum", crate::eval::fmt_number(s)));
+    }
     let mark = sources.mark(&d.grade_basis);
     match (&d.judgement, &d.not_graded) {
         (Some(j), _) => out.push(format!("judgement required: {j}{mark}")),
@@ -343,7 +346,11 @@ pub fn render_human(r: &Report) -> String {
     if let Some(plan) = &r.plan {
         let _ = writeln!(out);
         let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-        let _ = writeln!(out, "Proportionality: first {}", list(&plan.first));
+        if plan.first.is_empty() {
+            let _ = writeln!(out, "Proportionality: no area looked at first");
+        } else {
+            let _ = writeln!(out, "Proportionality: first {}", list(&plan.first));
+        }
         if plan.skipped.is_empty() {
             let _ = writeln!(out, "  no area skipped");
         } else {

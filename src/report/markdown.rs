@@ -94,7 +94,11 @@ pub fn render_markdown(r: &Report) -> String {
     if let Some(plan) = &r.plan {
         let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
         let _ = writeln!(out, "\n## Proportionality\n");
-        let _ = writeln!(out, "- Looked at first: key areas {}", list(&plan.first));
+        if plan.first.is_empty() {
+            let _ = writeln!(out, "- No key area looked at first");
+        } else {
+            let _ = writeln!(out, "- Looked at first: key areas {}", list(&plan.first));
+        }
         if plan.skipped.is_empty() {
             let _ = writeln!(out, "- No key area skipped");
         } else {

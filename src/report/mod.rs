@@ -138,6 +138,9 @@ pub struct NodeReport {
     /// What the framework calls its overall rating, where it names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// `children.score`, where the node's rules read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// Why the framework gives no grade here (`no grade "…"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_graded: Option<String>,
@@ -155,6 +158,7 @@ impl NodeReport {
         NodeReport {
             rating: None,
             title: None,
+            score: n.score,
             judgement: n.judgement.clone(),
             not_graded: n.not_graded.clone(),
             decided_at: rule.map(|r| written_at(p, r.span)),
