@@ -474,6 +474,19 @@ fn rename_edits_the_file_and_its_imports() {
         let message = refused["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains(why), "{name}: {refused}");
     }
+
+    // Uses are found by name, so a name two kinds of thing share is left to
+    // the author rather than renamed in both.
+    let dir = tempfile::tempdir().unwrap();
+    let shared = uri(&dir.path().join("shared.six"));
+    let text = "framework f { scale s }\nscale s { 2 good 1 poor }\nsources { good }\n";
+    c.open(&shared, text);
+    let refused = c.response(
+        "textDocument/prepareRename",
+        json!({ "textDocument": { "uri": shared }, "position": { "line": 2, "character": 11 } }),
+    );
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("names a level and a source"), "{refused}");
     c.stop();
 }
 

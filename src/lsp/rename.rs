@@ -227,11 +227,21 @@ impl Server {
         if KEYWORDS.contains(&word.as_str()) {
             return Err(format!("`{word}` is a keyword, not a declared name"));
         }
-        if index.declarations(&word).next().is_none() {
-            if BUILT_INS.contains(&word.as_str()) {
+        let mut kinds: Vec<&str> = index.declarations(&word).map(|s| s.kind.word()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        match kinds.as_slice() {
+            [] if BUILT_INS.contains(&word.as_str()) => {
                 return Err(format!("`{word}` is built in, not a declared name"));
             }
-            return Err(format!("`{word}` is not declared in this file or its imports"));
+            [] => return Err(format!("`{word}` is not declared in this file or its imports")),
+            // Uses are found by name: renaming one would rename both.
+            [first, second, ..] => {
+                return Err(format!(
+                    "`{word}` names a {first} and a {second}: rename one of them by hand"
+                ));
+            }
+            [_] => {}
         }
         Ok((index, word, text::range(&doc.text, w.start, w.end)))
     }
