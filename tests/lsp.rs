@@ -97,6 +97,19 @@ impl Client {
         }
     }
 
+    /// Sends a request and returns the whole response, error or result.
+    fn response(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let msg = self.recv();
+            if msg["id"] == json!(id) {
+                return msg;
+            }
+        }
+    }
+
     /// The next diagnostics published for `uri`.
     fn diagnostics(&self, uri: &str) -> Vec<Value> {
         loop {
@@ -305,5 +318,197 @@ fn outline_and_formatting_on_generic_2006() {
     assert_eq!(edits.as_array().unwrap().len(), 1);
     assert_eq!(edits[0]["newText"], text);
     assert_eq!(edits[0]["range"]["start"], json!({ "line": 0, "character": 0 }));
+    c.stop();
+}
+
+/// Applies LSP text edits to a text (edits do not overlap).
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| {
+        let (line, col) = (
+            p["line"].as_u64().unwrap() as usize,
+            p["character"].as_u64().unwrap() as usize,
+        );
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let line_text = text[start..].split('\n').next().unwrap();
+        let mut units = 0;
+        let within = line_text
+            .char_indices()
+            .find(|(_, c)| {
+                let here = units >= col;
+                units += c.len_utf16();
+                here
+            })
+            .map_or(line_text.len(), |(i, _)| i);
+        start + within
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+#[test]
+fn quick_fixes_apply_did_you_mean() {
+    let path = ruleset("generic-2006.six");
+    let (uri, text) = (uri(&path), std::fs::read_to_string(&path).unwrap());
+    let mut c = Client::start();
+    for (right, wrong) in [
+        ("otherwise cap at adequate\n", "otherwise cap at adequat\n"),
+        ("  indicator 1.1", "  indicatr 1.1"),
+    ] {
+        let broken = text.replacen(right, wrong, 1);
+        assert_ne!(broken, text);
+        let diags = c.change(&uri, 2, &broken);
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": diags[0]["range"],
+                "context": { "diagnostics": diags },
+            }),
+        );
+        let actions = actions.as_array().unwrap();
+        assert_eq!(actions.len(), 1, "{actions:#?}");
+        assert_eq!(actions[0]["kind"], "quickfix");
+        let edits = actions[0]["edit"]["changes"][uri.as_str()].as_array().unwrap();
+        assert_eq!(apply(&broken, edits), text, "{}", actions[0]["title"]);
+        // Fixed, it checks clean.
+        assert_eq!(c.change(&uri, 3, &text), Vec::<Value>::new());
+    }
+    c.stop();
+}
+
+#[test]
+fn hover_on_a_diagnostic_explains_its_code() {
+    let path = ruleset("generic-2006.six");
+    let (uri, text) = (uri(&path), std::fs::read_to_string(&path).unwrap());
+    let broken = text.replacen("otherwise cap at adequate\n", "otherwise cap at adequat\n", 1);
+    let mut c = Client::start();
+    assert_eq!(c.open(&uri, &broken).len(), 1);
+    let at = find(&broken, TREND, "adequat\n");
+    let hover = c.at("textDocument/hover", &uri, (at.0, at.1 + 3))["contents"]["value"].clone();
+    let hover = hover.as_str().unwrap();
+    assert!(hover.contains("`sixpoint::check::unknown-name`"), "{hover}");
+    assert!(hover.contains("A name that resolves to nothing"), "{hover}");
+    assert!(hover.contains("Fix: use a declared name"), "{hover}");
+    // Away from the diagnostic, no explanation.
+    let at = find(&broken, TREND, "expect");
+    let hover = c.at("textDocument/hover", &uri, at)["contents"]["value"].clone();
+    assert!(!hover.as_str().unwrap().contains("unknown-name"), "{hover}");
+    c.stop();
+}
+
+#[test]
+fn rename_edits_the_file_and_its_imports() {
+    let path = ruleset("generic-2006.six");
+    let lib_path = ruleset("lib/hmie-evidence.six");
+    let (uri_main, text) = (uri(&path), std::fs::read_to_string(&path).unwrap());
+    let (uri_lib, lib) = (uri(&lib_path), std::fs::read_to_string(&lib_path).unwrap());
+    let mut c = Client::start();
+    assert_eq!(c.open(&uri_main, &text), Vec::<Value>::new());
+    let rename = |c: &mut Client, at: (usize, usize), name: &str| {
+        c.response(
+            "textDocument/rename",
+            json!({
+                "textDocument": { "uri": uri_main },
+                "position": { "line": at.0, "character": at.1 },
+                "newName": name,
+            }),
+        )
+    };
+
+    // A measure declared here: every use, and only this file.
+    let at = find(&text, TREND, "key_outcomes");
+    let prepared = c.at("textDocument/prepareRename", &uri_main, at);
+    assert_eq!(prepared["placeholder"], "key_outcomes");
+    assert_eq!(prepared["range"]["start"], json!({ "line": at.0, "character": at.1 }));
+    let edit = rename(&mut c, at, "outcomes_measure")["result"].clone();
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(changes.keys().collect::<Vec<_>>(), [&uri_main], "{edit:#}");
+    let renamed = apply(&text, changes[&uri_main].as_array().unwrap());
+    assert_eq!(renamed, text.replace("key_outcomes", "outcomes_measure"));
+    assert_eq!(c.change(&uri_main, 2, &renamed), Vec::<Value>::new());
+    assert_eq!(c.change(&uri_main, 3, &text), Vec::<Value>::new());
+
+    // A level declared in the imported library: both files.
+    let at = find(&text, TREND, "adequate");
+    let edit = rename(&mut c, at, "fair")["result"].clone();
+    let changes = edit["changes"].as_object().unwrap();
+    let main_after = apply(&text, changes[&uri_main].as_array().unwrap());
+    let lib_after = apply(&lib, changes[&uri_lib].as_array().unwrap());
+    assert!(!main_after.contains("cap at adequate") && main_after.contains("cap at fair"));
+    assert!(lib_after.contains("3 fair \"strengths just") && !lib_after.contains("cap at adequate"));
+
+    // Keywords and built-in words are not declared names, and no name
+    // becomes one.
+    let at = find(&text, TREND, "require");
+    let refused = c.response(
+        "textDocument/prepareRename",
+        json!({ "textDocument": { "uri": uri_main }, "position": { "line": at.0, "character": at.1 } }),
+    );
+    assert!(
+        refused["error"]["message"].as_str().unwrap().contains("keyword"),
+        "{refused}"
+    );
+    let at = find(&text, TREND, "key_outcomes");
+    for (name, why) in [
+        ("grade", "keyword"),
+        ("strengths", "built in"),
+        ("good", "declared already"),
+        ("2x", "not a name"),
+    ] {
+        let refused = rename(&mut c, at, name);
+        let message = refused["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{name}: {refused}");
+    }
+
+    // Uses are found by name, so a name two kinds of thing share is left to
+    // the author rather than renamed in both.
+    let dir = tempfile::tempdir().unwrap();
+    let shared = uri(&dir.path().join("shared.six"));
+    let text = "framework f { scale s }\nscale s { 2 good 1 poor }\nsources { good }\n";
+    c.open(&shared, text);
+    let refused = c.response(
+        "textDocument/prepareRename",
+        json!({ "textDocument": { "uri": shared }, "position": { "line": 2, "character": 11 } }),
+    );
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("names a level and a source"), "{refused}");
+    c.stop();
+}
+
+#[test]
+fn the_monotonicity_lint_waits_for_a_pause_in_typing() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/rulesets/monotonic.six");
+    let (uri, text) = (uri(&path), std::fs::read_to_string(&path).unwrap());
+    let lint = |diags: &[Value]| {
+        diags
+            .iter()
+            .filter(|d| d["code"] == "sixpoint::check::monotonic")
+            .count()
+    };
+    let mut c = Client::start();
+    // Opened, a file is linted at once.
+    let opened = c.open(&uri, &text);
+    assert!(lint(&opened) > 0, "{opened:#?}");
+    // On a change, the other diagnostics come at once, the lint's after.
+    let edited = format!("{text}// more\n");
+    let typed = c.change(&uri, 2, &edited);
+    assert_eq!(lint(&typed), 0, "{typed:#?}");
+    let paused = c.diagnostics(&uri);
+    assert_eq!(lint(&paused), lint(&opened), "{paused:#?}");
     c.stop();
 }

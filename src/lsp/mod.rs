@@ -5,14 +5,24 @@
 //! `sixpoint check` does (imports read from disk beside the file) and every
 //! diagnostic is published; the same text is indexed for hover, definitions,
 //! references, the outline and completion. Formatting is `sixpoint fmt`'s.
+//! Quick fixes apply a diagnostic's "did you mean"; rename edits every
+//! use of a declared name in the file and its imports.
+//!
+//! The lint that probes the compiled rules for monotonicity evaluates every
+//! indicator many times over, so on a change it waits until the text has
+//! been quiet for [`LINT_DELAY`]; the other diagnostics are published at once.
 
+mod docs;
 mod index;
+mod rename;
 pub mod text;
 
 use std::collections::HashMap;
 use std::error::Error;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use crossbeam_channel::RecvTimeoutError;
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
 use lsp_types::notification::Notification as _;
@@ -22,11 +32,17 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Severity, SourceFile};
+use crate::ir::Program;
 use crate::{driver, eval, fmt, parse, source_io};
 
 use index::{Index, Kind};
 
 type Fallible<T> = Result<T, Box<dyn Error + Send + Sync>>;
+
+/// How long the text must be left alone before the monotonicity lint runs
+/// on it: long enough to fall between keystrokes, short enough to follow a
+/// pause.
+const LINT_DELAY: Duration = Duration::from_millis(400);
 
 /// Serves the language server protocol on stdin and stdout until the client
 /// says `exit`.
@@ -48,6 +64,14 @@ pub fn capabilities() -> lsp::ServerCapabilities {
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
         completion_provider: Some(lsp::CompletionOptions::default()),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+            ..lsp::CodeActionOptions::default()
+        })),
+        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+        })),
         ..lsp::ServerCapabilities::default()
     }
 }
@@ -58,7 +82,24 @@ pub fn serve(connection: &Connection) -> Fallible<()> {
     let caps = serde_json::to_value(capabilities())?;
     connection.initialize(caps)?;
     let mut server = Server::default();
-    for msg in &connection.receiver {
+    loop {
+        // With a lint waiting, wait for the next message only until the
+        // text has been quiet long enough, then lint.
+        let next = if server.lint_waiting() {
+            connection.receiver.recv_timeout(LINT_DELAY)
+        } else {
+            connection.receiver.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        };
+        let msg = match next {
+            Ok(msg) => msg,
+            Err(RecvTimeoutError::Timeout) => {
+                for out in server.lint_waiting_docs() {
+                    connection.sender.send(Message::Notification(out))?;
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
         match msg {
             Message::Request(req) => {
                 if connection.handle_shutdown(&req)? {
@@ -75,7 +116,6 @@ pub fn serve(connection: &Connection) -> Fallible<()> {
             Message::Response(_) => {}
         }
     }
-    Ok(())
 }
 
 /// An open document.
@@ -85,6 +125,17 @@ struct Doc {
     /// The last index of text that parsed: kept while the text does not, so
     /// that completion and the outline still work mid-edit.
     index: Index,
+    /// The diagnostics last published, for hover.
+    published: Vec<lsp::Diagnostic>,
+    /// The compiled text whose monotonicity lint waits for a pause.
+    lint: Option<Waiting>,
+}
+
+/// A change's compiled rules and diagnostics, kept until it is linted.
+struct Waiting {
+    program: Program,
+    diags: Vec<Diagnostic>,
+    version: i32,
 }
 
 #[derive(Default)]
@@ -123,6 +174,15 @@ impl Server {
             lsp::request::DocumentSymbolRequest::METHOD => params(&req).map(|p| ok(id, self.symbols(p))),
             lsp::request::Formatting::METHOD => params(&req).map(|p| ok(id, self.format(p))),
             lsp::request::Completion::METHOD => params(&req).map(|p| ok(id, self.complete(p))),
+            lsp::request::CodeActionRequest::METHOD => params(&req).map(|p| ok(id, self.code_actions(p))),
+            lsp::request::PrepareRenameRequest::METHOD => params(&req).map(|p| match self.prepare_rename(p) {
+                Ok(r) => ok(id, r),
+                Err(e) => refuse(id, e),
+            }),
+            lsp::request::Rename::METHOD => params(&req).map(|p| match self.rename(p) {
+                Ok(r) => ok(id, r),
+                Err(e) => refuse(id, e),
+            }),
             _ => Ok(Response::new_err(
                 id,
                 lsp_server::ErrorCode::MethodNotFound as i32,
@@ -140,7 +200,9 @@ impl Server {
                     return Vec::new();
                 };
                 let item = p.text_document;
-                self.update(item.uri, item.text, item.version)
+                // An opened file is linted at once: there is no typing to
+                // wait for.
+                self.update(item.uri, item.text, item.version, true)
             }
             lsp::notification::DidChangeTextDocument::METHOD => {
                 let Some(p): Option<lsp::DidChangeTextDocumentParams> = parsed(note) else {
@@ -148,7 +210,7 @@ impl Server {
                 };
                 // Full sync: the last change is the whole text.
                 match p.content_changes.into_iter().next_back() {
-                    Some(change) => self.update(p.text_document.uri, change.text, p.text_document.version),
+                    Some(change) => self.update(p.text_document.uri, change.text, p.text_document.version, false),
                     None => Vec::new(),
                 }
             }
@@ -164,8 +226,9 @@ impl Server {
         }
     }
 
-    /// Takes a document's new text, re-indexes and re-checks it.
-    fn update(&mut self, uri: Uri, text: String, version: i32) -> Vec<Notification> {
+    /// Takes a document's new text, re-indexes and re-checks it; the
+    /// monotonicity lint runs now with `lint_now`, else after a pause.
+    fn update(&mut self, uri: Uri, text: String, version: i32, lint_now: bool) -> Vec<Notification> {
         let Some(path) = text::path_of(&uri) else {
             return Vec::new();
         };
@@ -173,10 +236,56 @@ impl Server {
         let dir = folder_of(&path);
         let old = self.docs.remove(uri.as_str()).map(|d| d.index);
         let index = Index::build(&file, dir).or(old).unwrap_or_default();
-        let diags = check(&file, dir);
+        let (mut diags, mut program) = check(&file, dir);
+        if lint_now && let Some(p) = program.take() {
+            diags.extend(eval::monotone::lint(&p));
+        }
         let lsp_diags = convert(&diags, &file, &index);
-        self.docs.insert(uri.as_str().to_string(), Doc { path, text, index });
+        let lint = program.map(|program| Waiting {
+            program,
+            diags,
+            version,
+        });
+        let doc = Doc {
+            path,
+            text,
+            index,
+            published: lsp_diags.clone(),
+            lint,
+        };
+        self.docs.insert(uri.as_str().to_string(), doc);
         vec![publish(uri, lsp_diags, Some(version))]
+    }
+
+    fn lint_waiting(&self) -> bool {
+        self.docs.values().any(|d| d.lint.is_some())
+    }
+
+    /// Lints every document waiting for it.
+    fn lint_waiting_docs(&mut self) -> Vec<Notification> {
+        let waiting: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.lint.is_some())
+            .map(|(k, _)| k.clone())
+            .collect();
+        waiting.iter().filter_map(|k| self.lint_doc(k)).collect()
+    }
+
+    /// Runs the monotonicity lint a document waits for; diagnostics to
+    /// publish when it found anything (without, those published stand).
+    fn lint_doc(&mut self, key: &str) -> Option<Notification> {
+        let doc = self.docs.get_mut(key)?;
+        let mut waiting = doc.lint.take()?;
+        let found = eval::monotone::lint(&waiting.program);
+        if found.is_empty() {
+            return None;
+        }
+        waiting.diags.extend(found);
+        let file = SourceFile::new(doc.path.display().to_string(), doc.text.clone());
+        doc.published = convert(&waiting.diags, &file, &doc.index);
+        let uri = text::uri_of(&doc.path)?;
+        Some(publish(uri, doc.published.clone(), Some(waiting.version)))
     }
 
     fn doc(&self, uri: &Uri) -> Option<&Doc> {
@@ -194,9 +303,21 @@ impl Server {
     }
 
     fn hover(&self, p: lsp::HoverParams) -> Option<lsp::Hover> {
+        let pos = p.text_document_position_params.position;
         let (doc, offset, word) = self.at(&p.text_document_position_params)?;
         let index = &doc.index;
-        let mut parts: Vec<String> = index
+        // Over a diagnostic, what its code means comes first.
+        let mut parts: Vec<String> = doc
+            .published
+            .iter()
+            .filter(|d| contains(d.range, pos))
+            .filter_map(|d| match &d.code {
+                Some(lsp::NumberOrString::String(code)) => Some(code.as_str()),
+                _ => None,
+            })
+            .filter_map(|code| docs::explain(code).map(|text| format!("**`{code}`**\n\n{text}")))
+            .collect();
+        let named: Vec<String> = index
             .declarations(&word)
             .map(|s| {
                 let mut out = format!("**{} `{}`**", s.kind.word(), s.name);
@@ -209,9 +330,13 @@ impl Server {
                 out
             })
             .collect();
+        match index.rule_at(offset) {
+            _ if !named.is_empty() => parts.extend(named),
+            Some((_, basis)) => parts.push(rule_hover(basis)),
+            None => {}
+        }
         if parts.is_empty() {
-            let (_, basis) = index.rule_at(offset)?;
-            parts.push(rule_hover(basis));
+            return None;
         }
         Some(lsp::Hover {
             contents: lsp::HoverContents::Markup(lsp::MarkupContent {
@@ -300,6 +425,18 @@ impl Server {
     }
 }
 
+/// Whether a position falls in a range, its ends included (the cursor just
+/// after a misspelt word is still on it).
+fn contains(range: lsp::Range, pos: Position) -> bool {
+    let key = |p: Position| (p.line, p.character);
+    key(range.start) <= key(pos) && key(pos) <= key(range.end)
+}
+
+/// A request refused: the editor shows the message.
+fn refuse(id: RequestId, message: String) -> Response {
+    Response::new_err(id, lsp_server::ErrorCode::RequestFailed as i32, message)
+}
+
 /// The folder a file's imports start from.
 fn folder_of(path: &Path) -> &Path {
     match path.parent() {
@@ -311,17 +448,14 @@ fn folder_of(path: &Path) -> &Path {
 /// Checks ruleset text as `sixpoint check` checks a file (without
 /// `--strict`): parse, imports, names, types and lints, then the lint that
 /// probes the compiled rules. A crosswalk is only parsed: checking it needs
-/// both its rulesets compiled, which `sixpoint map` does.
-fn check(file: &SourceFile, dir: &Path) -> Vec<Diagnostic> {
+/// both its rulesets compiled, which `sixpoint map` does. The compiled
+/// rules are returned for the monotonicity lint, which the caller runs.
+fn check(file: &SourceFile, dir: &Path) -> (Vec<Diagnostic>, Option<Program>) {
     if parse::is_crosswalk(file.text()) {
-        return parse::parse_crosswalk(file).err().unwrap_or_default();
+        return (parse::parse_crosswalk(file).err().unwrap_or_default(), None);
     }
     let compiled = driver::compile_source(file, dir);
-    let mut diags = compiled.diagnostics.0;
-    if let Some(p) = &compiled.program {
-        diags.extend(eval::monotone::lint(p));
-    }
-    diags
+    (compiled.diagnostics.0, compiled.program)
 }
 
 fn rule_hover(basis: &crate::diag::Basis) -> String {
