@@ -93,7 +93,15 @@ fn eval_reads_data_or_ruleset_from_standard_input() {
 
     // The ruleset from standard input, its imports beside the name given.
     let mut c = sixpoint();
-    c.args(["eval", "-", data, "--format", "json", "--stdin-filename", "rulesets/generic-2006.six"]);
+    c.args([
+        "eval",
+        "-",
+        data,
+        "--format",
+        "json",
+        "--stdin-filename",
+        "rulesets/generic-2006.six",
+    ]);
     let piped = with_stdin(c, &read("rulesets/generic-2006.six"));
     assert_eq!(piped.status.code(), by_path.status.code(), "{}", stderr(&piped));
     assert_eq!(stdout(&piped), stdout(&by_path));
@@ -102,6 +110,18 @@ fn eval_reads_data_or_ruleset_from_standard_input() {
     let o = run(&["eval", "-", "-"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("more than once"), "{}", stderr(&o));
+}
+
+#[test]
+fn explain_reads_data_from_standard_input() {
+    let data = "seeds/generic-2006/weak-nurture.yaml";
+    let args = ["explain", "--indicator", "5.1", "rulesets/generic-2006.six"];
+    let by_path = sixpoint().args(args).arg(data).output().unwrap();
+    let mut c = sixpoint();
+    c.args(args).args(["-", "--stdin-filename", data]);
+    let piped = with_stdin(c, &read(data));
+    assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
+    assert_eq!(stdout(&piped), stdout(&by_path));
 }
 
 // ------------------------------------------------------------ 2. folders
@@ -148,9 +168,17 @@ fn quiet_prints_nothing_on_success_and_only_errors_otherwise() {
 fn verbose_says_what_is_being_done() {
     let o = run(&["check", "-v", "rulesets/generic-2006.six"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("checking rulesets/generic-2006.six"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("checking rulesets/generic-2006.six"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["--verbose", "eval", "rulesets/generic-2006.six", "seeds/generic-2006"]);
-    assert!(stderr(&o).contains("compiling rulesets/generic-2006.six"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("compiling rulesets/generic-2006.six"),
+        "{}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("data file(s) against"), "{}", stderr(&o));
     // One or the other.
     assert_eq!(run(&["check", "-q", "-v", "rulesets"]).status.code(), Some(2));
@@ -161,7 +189,13 @@ fn verbose_says_what_is_being_done() {
 /// Every subcommand's name, from the help's own list.
 fn subcommands() -> Vec<String> {
     let help = stdout(&run(&["--help"]));
-    let commands = help.split("Commands:").nth(1).unwrap().split("Options:").next().unwrap();
+    let commands = help
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .split("Options:")
+        .next()
+        .unwrap();
     let names: Vec<String> = commands
         .lines()
         .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
@@ -186,14 +220,20 @@ fn help_and_man_page_list_every_subcommand() {
         "man",
         "explain-code",
     ] {
-        assert!(names.iter().any(|n| n == expected), "`--help` lacks {expected}: {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "`--help` lacks {expected}: {names:?}"
+        );
     }
     let man = run(&["man"]);
     assert_eq!(man.status.code(), Some(0));
     let page = stdout(&man);
     assert!(page.starts_with(".ie") || page.contains(".TH"), "not roff: {page}");
     for n in names.iter().filter(|n| *n != "help") {
-        assert!(page.contains(&format!("sixpoint\\-{}", n.replace('-', "\\-"))), "the man page lacks {n}");
+        assert!(
+            page.contains(&format!("sixpoint\\-{}", n.replace('-', "\\-"))),
+            "the man page lacks {n}"
+        );
     }
 }
 
@@ -245,7 +285,10 @@ fn colour_follows_the_environment_and_color_overrides_it() {
     assert!(!coloured(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], &[]));
     // `--color` overrides every variable.
     assert!(coloured(&[("NO_COLOR", "1"), ("TERM", "dumb")], &["--color", "always"]));
-    assert!(!coloured(&[("FORCE_COLOR", "1"), ("CLICOLOR_FORCE", "1")], &["--color", "never"]));
+    assert!(!coloured(
+        &[("FORCE_COLOR", "1"), ("CLICOLOR_FORCE", "1")],
+        &["--color", "never"]
+    ));
 }
 
 /// TERM=dumb turns colour off on a real terminal: run under `script(1)`,

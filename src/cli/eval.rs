@@ -1,18 +1,19 @@
 //! `sixpoint eval`: data files against a ruleset, in parallel, written in order.
 
-use serde::Serialize;
-
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 use sixpoint::data;
-use sixpoint::diag::{Diagnostic, Diagnostics, SourceFile};
+use sixpoint::diag::Diagnostic;
 use sixpoint::driver::{self, Compiled, Entry, Input};
 use sixpoint::report;
 use sixpoint::{FileResult, Status};
 
 use super::output::{
-    ColorChoice, DiagnosticJson, OutputFormat, Stream, could_not_be_evaluated, data_files, diagnostics_json, is_stdin,
-    print_diagnostics, print_json, read_stdin, ruleset_has_errors, shown, stdin_dir, stdin_name, stdin_once, ui,
+    ColorChoice, DiagnosticJson, OutputFormat, Stream, compile_ruleset, could_not_be_evaluated, data_files,
+    diagnostics_json, is_stdin, load_data, print_diagnostics, print_json, ruleset_has_errors, shown, stdin_name,
+    stdin_once, ui,
 };
 use super::{EvalArgs, Exit};
 
@@ -67,18 +68,7 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
         program,
         library,
         diagnostics,
-    } = if is_stdin(ruleset) {
-        match read_stdin() {
-            Ok(text) => driver::compile_source(&SourceFile::new(stdin_name(), text), &stdin_dir()),
-            Err(d) => Compiled {
-                program: None,
-                library: None,
-                diagnostics: Diagnostics(vec![d]),
-            },
-        }
-    } else {
-        driver::compile_file(ruleset)
-    };
+    } = compile_ruleset(ruleset);
     let Some(program) = program else {
         print_diagnostics(&diagnostics.0, color_err, Stream::Stderr);
         return match library {
@@ -189,19 +179,12 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
     worst.into()
 }
 
-/// One evaluation read from standard input: its format from
-/// `--stdin-filename`'s extension, YAML without one.
+/// One evaluation read from standard input, beside its earlier period when given.
 fn evaluate_stdin(program: &sixpoint::ir::Program, previous: Option<&Path>) -> FileResult {
     let name = stdin_name();
     let path = Path::new(&name);
-    let text = match read_stdin() {
-        Ok(t) => t,
-        Err(d) => return FileResult::failed(path, vec![d]),
-    };
-    let file = SourceFile::new(&name, text);
-    let format = data::Format::from_path(path).unwrap_or(data::Format::Yaml);
-    let doc = match data::load_str(&file, format) {
-        Ok(doc) => doc,
+    let (file, doc) = match load_data(Path::new("-")) {
+        Ok(x) => x,
         Err(ds) => return FileResult::failed(path, ds),
     };
     let earlier = match previous.map(|p| data::load(p).map(|loaded| (p, loaded))).transpose() {

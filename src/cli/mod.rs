@@ -4,7 +4,8 @@
 //! Exit codes ([`Exit`]): 0 ran with no findings (and `--help`,
 //! `--version`), 1 ran with findings (warnings, changed grades, unmapped
 //! indicators, failing test cases, files `fmt --check` would change), 2 could
-//! not run (bad ruleset, bad data, bad arguments).
+//! not run (bad ruleset, bad data, bad arguments); 141 when the reader of
+//! stdout went away (128 + SIGPIPE, as a shell reports it).
 
 #[macro_use]
 mod output;

@@ -235,6 +235,35 @@ pub fn read_stdin() -> Result<String, Diagnostic> {
     }
 }
 
+/// Compiles the ruleset at `path`, or on standard input for `-`.
+pub fn compile_ruleset(path: &Path) -> driver::Compiled {
+    if !is_stdin(path) {
+        return driver::compile_file(path);
+    }
+    match read_stdin() {
+        Ok(text) => driver::compile_source(&diag::SourceFile::new(stdin_name(), text), &stdin_dir()),
+        Err(d) => driver::Compiled {
+            program: None,
+            library: None,
+            diagnostics: diag::Diagnostics(vec![d]),
+        },
+    }
+}
+
+/// Loads the data file at `path`, or on standard input for `-`: JSON when
+/// `--stdin-filename` ends `.json`, YAML otherwise.
+pub fn load_data(path: &Path) -> Result<(diag::SourceFile, sixpoint::data::Document), Vec<Diagnostic>> {
+    use sixpoint::data;
+    if !is_stdin(path) {
+        return data::load(path);
+    }
+    let name = stdin_name();
+    let file = diag::SourceFile::new(&name, read_stdin().map_err(|d| vec![d])?);
+    let format = data::Format::from_path(Path::new(&name)).unwrap_or(data::Format::Yaml);
+    let doc = data::load_str(&file, format)?;
+    Ok((file, doc))
+}
+
 /// `-` at most once: standard input can be read only once.
 pub fn stdin_once<'a>(paths: impl IntoIterator<Item = &'a Path>, color: bool) -> Result<(), Exit> {
     if paths.into_iter().filter(|p| is_stdin(p)).count() > 1 {
@@ -375,5 +404,5 @@ pub fn ruleset_has_errors(ruleset: &Path, nothing_was: &str) -> Exit {
 
 /// A data file that could not be evaluated, after its diagnostics.
 pub fn could_not_be_evaluated(data: &Path) {
-    errln!("{}: could not be evaluated", data.display());
+    errln!("{}: could not be evaluated", shown(data));
 }
