@@ -124,6 +124,21 @@ fn explain_reads_data_from_standard_input() {
     assert_eq!(stdout(&piped), stdout(&by_path));
 }
 
+#[test]
+fn map_reads_data_from_standard_input() {
+    let (cw, data) = (
+        "rulesets/crosswalks/care-2014-to-2018.six",
+        "seeds/crosswalks/care-2014.yaml",
+    );
+    let by_path = run(&["map", cw, data]);
+    let mut c = sixpoint();
+    c.args(["map", cw, "-", "--stdin-filename", data]);
+    let piped = with_stdin(c, &read(data));
+    assert_eq!(piped.status.code(), by_path.status.code(), "{}", stderr(&piped));
+    assert_eq!(stdout(&piped), stdout(&by_path));
+    assert_eq!(stderr(&piped), stderr(&by_path));
+}
+
 // ------------------------------------------------------------ 2. folders
 
 #[test]

@@ -20,9 +20,18 @@ pub struct GlobalArgs {
     /// Say what is being done, on stderr.
     #[arg(short, long, global = true)]
     verbose: bool,
-    /// How diagnostics are written: `plain` is one line each, without box
-    /// drawing, for screen readers and grep.
-    #[arg(long, value_enum, default_value = "human", global = true)]
+    /// How diagnostics are written: `human` with boxes under the source
+    /// line, or `plain`, one `file:line:col: severity[code]: message` line
+    /// each then `  help: …`, for screen readers and grep.
+    // The values are named above, not listed: a list would read as the
+    // command's own `--format` values.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "human",
+        global = true,
+        hide_possible_values = true
+    )]
     error_format: ErrorFormat,
     /// The name standard input (`-`) goes by in diagnostics; a ruleset read
     /// from it imports relative to this name's folder.
