@@ -98,13 +98,19 @@ fn compile_unit(file: &SourceFile, dir: &Path, strict: bool) -> Compiled {
 /// for `sixpoint check`, not for every evaluation. `strict` adds the lint that
 /// every rule cites its source or says it is the ruleset's own choice.
 pub fn check_file(path: &Path, strict: bool) -> Compiled {
-    let mut compiled = match source_io::read_text(path, source_io::Kind::Ruleset) {
-        Ok(text) => {
-            let file = SourceFile::new(path.display().to_string(), text);
-            compile_unit(&file, folder_of(path), strict)
-        }
+    match source_io::read_text(path, source_io::Kind::Ruleset) {
+        Ok(text) => check_source(
+            &SourceFile::new(path.display().to_string(), text),
+            folder_of(path),
+            strict,
+        ),
         Err(d) => Compiled::failed(vec![d]),
-    };
+    }
+}
+
+/// [`check_file`] on text already read (standard input); `dir` anchors its imports.
+pub fn check_source(file: &SourceFile, dir: &Path, strict: bool) -> Compiled {
+    let mut compiled = compile_unit(file, dir, strict);
     if let Some(p) = &compiled.program {
         compiled.diagnostics.0.extend(eval::monotone::lint(p));
     }

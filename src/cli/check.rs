@@ -1,17 +1,18 @@
 //! `sixpoint check`: rulesets, libraries and crosswalks, with lints.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use sixpoint::Status;
 use sixpoint::crosswalk;
-use sixpoint::diag::{self, Diagnostic, Severity};
+use sixpoint::diag::{self, Code, Diagnostic, Severity, SourceFile};
 use sixpoint::driver::{self, Compiled};
 use sixpoint::report;
 
 use super::output::{
-    ColorChoice, DiagnosticJson, OutputFormat, Stream, diagnostics_json, print_diagnostics, print_json,
+    ColorChoice, DiagnosticJson, OutputFormat, Stream, diagnostics_json, is_stdin, print_diagnostics, print_json,
+    read_stdin, shown, stdin_dir, stdin_name, stdin_once, ui,
 };
 use super::{CheckArgs, Exit};
 
@@ -28,7 +29,22 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
     let mut worst = Status::Clean;
     let mut entries = Vec::new();
     let mut all: Vec<Diagnostic> = Vec::new();
-    for path in &args.rulesets {
+    if let Err(exit) = stdin_once(args.rulesets.iter().map(PathBuf::as_path), color) {
+        return exit;
+    }
+    // Folders are searched for rulesets, in name order, like eval's batches.
+    let files = driver::expand(&args.rulesets, &["six"]);
+    if files.is_empty() {
+        print_diagnostics(
+            &[Diagnostic::error(Code::IoRead, "no rulesets found")
+                .help("name `.six` files, or folders that contain them")],
+            color,
+            Stream::Stderr,
+        );
+        return Exit::Failed;
+    }
+    for path in &files {
+        verbose!("checking {}", shown(path));
         let (what, diagnostics) = checked(path, args.strict);
         let status = Status::of(what.is_some(), &diagnostics.0);
         worst = worst.max(status);
@@ -36,7 +52,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
             OutputFormat::Sarif => all.extend(diagnostics.0),
             OutputFormat::Json | OutputFormat::Jsonl => {
                 let e = Entry {
-                    file: path.display().to_string(),
+                    file: shown(path),
                     status,
                     diagnostics: diagnostics_json(&diagnostics.0),
                 };
@@ -49,7 +65,9 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
             // Markdown is not among check's formats; clap refuses it.
             OutputFormat::Human | OutputFormat::Markdown | OutputFormat::Html => {
                 print_diagnostics(&diagnostics.0, color, Stream::Stderr);
-                outln!("{}", summary(path, what, status, &diagnostics));
+                if !ui().quiet {
+                    outln!("{}", summary(path, what, status, &diagnostics));
+                }
             }
         }
     }
@@ -79,10 +97,10 @@ fn summary(path: &Path, what: Option<String>, status: Status, diagnostics: &diag
         "ok with warnings"
     };
     match what {
-        Some(what) => format!("{}: {ok} {what}, {warnings} warning(s)", path.display()),
+        Some(what) => format!("{}: {ok} {what}, {warnings} warning(s)", shown(path)),
         None => format!(
             "{}: {} error(s)",
-            path.display(),
+            shown(path),
             diagnostics.iter().filter(|d| d.is_error()).count()
         ),
     }
@@ -91,10 +109,28 @@ fn summary(path: &Path, what: Option<String>, status: Status, diagnostics: &diag
 /// Checks a ruleset, library or crosswalk: what it is when sound, and the
 /// diagnostics either way.
 fn checked(path: &Path, strict: bool) -> (Option<String>, diag::Diagnostics) {
+    if is_stdin(path) {
+        let file = match read_stdin() {
+            Ok(text) => SourceFile::new(stdin_name(), text),
+            Err(d) => return (None, diag::Diagnostics(vec![d])),
+        };
+        let dir = stdin_dir();
+        if sixpoint::parse::is_crosswalk(file.text()) {
+            return described_crosswalk(crosswalk::compile_source_with(&file, &dir, strict));
+        }
+        return described(driver::check_source(&file, &dir, strict));
+    }
     let is_crosswalk = sixpoint::source_io::read_text(path, sixpoint::source_io::Kind::Crosswalk)
         .is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
     if is_crosswalk {
-        let c = crosswalk::compile_crosswalk_with(path, strict);
+        return described_crosswalk(crosswalk::compile_crosswalk_with(path, strict));
+    }
+    described(driver::check_file(path, strict))
+}
+
+/// What a checked crosswalk is, when sound, and its diagnostics.
+fn described_crosswalk(c: crosswalk::Compiled) -> (Option<String>, diag::Diagnostics) {
+    {
         let what = c.crosswalk.map(|cw| {
             let retired = cw
                 .sources
@@ -110,13 +146,17 @@ fn checked(path: &Path, strict: bool) -> (Option<String>, diag::Diagnostics) {
                 cw.targets.iter().filter(|t| t.new.is_some()).count()
             )
         });
-        return (what, c.diagnostics);
+        (what, c.diagnostics)
     }
+}
+
+/// What a checked ruleset or library is, when sound, and its diagnostics.
+fn described(compiled: Compiled) -> (Option<String>, diag::Diagnostics) {
     let Compiled {
         program,
         library,
         diagnostics,
-    } = driver::check_file(path, strict);
+    } = compiled;
     let what = match (program, library) {
         (Some(p), _) => Some(format!(
             "`{}`, {} indicators in {} key areas",

@@ -1,15 +1,19 @@
 //! `sixpoint eval`: data files against a ruleset, in parallel, written in order.
 
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 
+use sixpoint::data;
 use sixpoint::diag::Diagnostic;
-use sixpoint::driver::{self, Compiled, Entry};
+use sixpoint::driver::{self, Compiled, Entry, Input};
 use sixpoint::report;
 use sixpoint::{FileResult, Status};
 
 use super::output::{
-    ColorChoice, DiagnosticJson, OutputFormat, Stream, could_not_be_evaluated, data_files, diagnostics_json,
-    print_diagnostics, print_json, ruleset_has_errors,
+    ColorChoice, DiagnosticJson, OutputFormat, Stream, compile_ruleset, could_not_be_evaluated, data_files,
+    diagnostics_json, is_stdin, load_data, print_diagnostics, print_json, ruleset_has_errors, shown, stdin_name,
+    stdin_once, ui,
 };
 use super::{EvalArgs, Exit};
 
@@ -53,18 +57,25 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
     let (ruleset, format, previous) = (&args.ruleset, args.format, args.previous.as_deref());
     let color_err = color.stderr();
     let color_out = color.stdout();
+    if let Err(exit) = stdin_once(
+        std::iter::once(ruleset.as_path()).chain(args.data.iter().map(PathBuf::as_path)),
+        color_err,
+    ) {
+        return exit;
+    }
+    verbose!("compiling {}", shown(ruleset));
     let Compiled {
         program,
         library,
         diagnostics,
-    } = driver::compile_file(ruleset);
+    } = compile_ruleset(ruleset);
     let Some(program) = program else {
         print_diagnostics(&diagnostics.0, color_err, Stream::Stderr);
         return match library {
             Some(name) => {
                 errln!(
                     "{}: `{name}` is a library, not a framework; evaluate with a ruleset that imports it",
-                    ruleset.display()
+                    shown(ruleset)
                 );
                 Exit::Failed
             }
@@ -75,6 +86,11 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
         Ok(files) => files,
         Err(exit) => return exit,
     };
+    let from_stdin = files.iter().any(|f| is_stdin(f));
+    if from_stdin && files.len() != 1 {
+        errln!("error: `-` (standard input) cannot be combined with other DATA files");
+        return Exit::Failed;
+    }
     if previous.is_some() && files.len() != 1 {
         errln!("error: `--previous` compares two periods of one evaluation; give exactly one DATA file");
         return Exit::Failed;
@@ -104,10 +120,16 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
     if format == OutputFormat::Json {
         // The document `{format, ruleset, results: […]}`, written as serde_json's
         // pretty printer would write it whole.
-        let name = serde_json::to_string(&ruleset.display().to_string()).unwrap_or_default();
+        let name = serde_json::to_string(&shown(ruleset)).unwrap_or_default();
         out!("{{\n  \"format\": \"sixpoint-eval/1\",\n  \"ruleset\": {name},\n  \"results\": [");
     }
-    for r in driver::evaluate_batch(&program, &batch) {
+    verbose!("evaluating {} data file(s) against {}", batch.len(), shown(ruleset));
+    let results: Box<dyn Iterator<Item = FileResult>> = if from_stdin {
+        Box::new(std::iter::once(evaluate_stdin(&program, previous)))
+    } else {
+        Box::new(driver::evaluate_batch(&program, &batch))
+    };
+    for r in results {
         let status = r.status();
         worst = worst.max(status);
         counts.add(status);
@@ -144,7 +166,7 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
     }
     match format {
         OutputFormat::Sarif => print_json(&report::sarif::log(&findings)),
-        OutputFormat::Human if done > 1 => outln!(
+        OutputFormat::Human if done > 1 && !ui().quiet => outln!(
             "\n{done} evaluation(s): {} clean, {} with findings, {} could not be evaluated",
             counts.clean,
             counts.findings,
@@ -155,4 +177,23 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
         _ => {}
     }
     worst.into()
+}
+
+/// One evaluation read from standard input, beside its earlier period when given.
+fn evaluate_stdin(program: &sixpoint::ir::Program, previous: Option<&Path>) -> FileResult {
+    let name = stdin_name();
+    let path = Path::new(&name);
+    let (file, doc) = match load_data(Path::new("-")) {
+        Ok(x) => x,
+        Err(ds) => return FileResult::failed(path, ds),
+    };
+    let earlier = match previous.map(|p| data::load(p).map(|loaded| (p, loaded))).transpose() {
+        Ok(x) => x,
+        Err(ds) => return FileResult::failed(path, ds),
+    };
+    driver::evaluate(
+        program,
+        Input::new(path, &file, &doc),
+        earlier.as_ref().map(|(p, (f, d))| Input::new(p, f, d)),
+    )
 }

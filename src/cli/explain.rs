@@ -1,23 +1,26 @@
 //! `sixpoint explain`: how each grade came about.
 
-use sixpoint::driver;
 use sixpoint::eval;
 use sixpoint::ir::IndicatorId;
 
 use super::output::{
-    ColorChoice, OutputFormat, Stream, could_not_be_evaluated, print_diagnostics, print_json, ruleset_has_errors,
+    ColorChoice, OutputFormat, Stream, compile_ruleset, could_not_be_evaluated, load_data, print_diagnostics,
+    print_json, ruleset_has_errors, shown, stdin_once,
 };
 use super::{Exit, ExplainArgs};
 
 pub fn run(args: &ExplainArgs, color: ColorChoice) -> Exit {
     let (ruleset, data) = (&args.ruleset, &args.data);
     let color_err = color.stderr();
-    let c = driver::compile_file(ruleset);
+    if let Err(exit) = stdin_once([ruleset.as_path(), data.as_path()], color_err) {
+        return exit;
+    }
+    let c = compile_ruleset(ruleset);
     print_diagnostics(&c.diagnostics.0, color_err, Stream::Stderr);
     let Some(p) = c.program else {
         return ruleset_has_errors(ruleset, "explained");
     };
-    let run = sixpoint::data::load(data).and_then(|(file, doc)| {
+    let run = load_data(data).and_then(|(file, doc)| {
         let b = eval::bind(&p, &file, &doc)?;
         let o = eval::evaluate(&p, &b).map_err(|d| vec![d])?;
         Ok((doc, b, o))
@@ -53,7 +56,7 @@ pub fn run(args: &ExplainArgs, color: ColorChoice) -> Exit {
         .filter_map(|&i| eval::explain::explain(&p, &b, &o, i, &doc))
         .collect();
     if explanations.is_empty() {
-        errln!("error: {} gives no evidence for that indicator", data.display());
+        errln!("error: {} gives no evidence for that indicator", shown(data));
         return Exit::Failed;
     }
     match args.format {

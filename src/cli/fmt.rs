@@ -7,7 +7,7 @@ use sixpoint::crosswalk;
 use sixpoint::diag;
 use sixpoint::driver;
 
-use super::output::{ColorChoice, Stream, print_diagnostics};
+use super::output::{ColorChoice, Stream, print_diagnostics, stdin_name, ui};
 use super::{Exit, FmtArgs};
 
 pub fn run(args: &FmtArgs, color: ColorChoice) -> Exit {
@@ -23,6 +23,7 @@ pub fn run(args: &FmtArgs, color: ColorChoice) -> Exit {
     let files = driver::expand(paths, &["six"]);
     let (mut changed, mut failed) = (0usize, 0usize);
     for path in &files {
+        verbose!("formatting {}", path.display());
         match file(path, check, color) {
             Outcome::Unchanged => {}
             Outcome::Changed => changed += 1,
@@ -35,16 +36,18 @@ pub fn run(args: &FmtArgs, color: ColorChoice) -> Exit {
         }
     }
     let verb = if check { "would be reformatted" } else { "reformatted" };
-    errln!(
-        "{changed} of {} file{} {verb}{}",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        if failed > 0 {
-            format!(", {failed} with errors (left as they were)")
-        } else {
-            String::new()
-        }
-    );
+    if !ui().quiet {
+        errln!(
+            "{changed} of {} file{} {verb}{}",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            if failed > 0 {
+                format!(", {failed} with errors (left as they were)")
+            } else {
+                String::new()
+            }
+        );
+    }
     if failed > 0 {
         Exit::Failed
     } else if check && changed > 0 {
@@ -61,10 +64,10 @@ fn stdin(check: bool, color: bool) -> Exit {
         errln!("error: cannot read standard input: {e}");
         return Exit::Failed;
     }
-    let file = diag::SourceFile::new("<stdin>", text);
+    let file = diag::SourceFile::new(stdin_name(), text);
     match sixpoint::fmt::format(&file) {
         Ok(out) if check && out != file.text() => {
-            out!("{}", unified_diff("<stdin>", file.text(), &out));
+            out!("{}", unified_diff(file.name(), file.text(), &out));
             Exit::Findings
         }
         Ok(_) if check => Exit::Clean,
@@ -115,7 +118,7 @@ fn file(path: &Path, check: bool, color: bool) -> Outcome {
     } else if let Err(d) = crosswalk::write_atomic(path, &out) {
         print_diagnostics(&[d], color, Stream::Stderr);
         return Outcome::NotWritten;
-    } else {
+    } else if !ui().quiet {
         outln!("formatted {}", path.display());
     }
     Outcome::Changed

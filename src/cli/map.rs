@@ -5,9 +5,12 @@ use serde::Serialize;
 
 use sixpoint::Status;
 use sixpoint::crosswalk;
-use sixpoint::diag::Diagnostic;
+use sixpoint::diag::{Diagnostic, Diagnostics, SourceFile};
 
-use super::output::{ColorChoice, DiagnosticJson, OutputFormat, Stream, diagnostics_json, print_diagnostics};
+use super::output::{
+    ColorChoice, DiagnosticJson, OutputFormat, Stream, diagnostics_json, is_stdin, load_data, print_diagnostics,
+    read_stdin, shown, stdin_dir, stdin_name, stdin_once,
+};
 use super::{Exit, MapArgs};
 
 #[derive(Serialize)]
@@ -31,7 +34,7 @@ pub fn run(args: &MapArgs, color: ColorChoice) -> Exit {
                 let out = Out {
                     format: "sixpoint-map/1",
                     status,
-                    crosswalk: crosswalk_path.display().to_string(),
+                    crosswalk: shown(crosswalk_path),
                     output: output.map(|o| o.display().to_string()),
                     report,
                     diagnostics: diagnostics_json(diagnostics),
@@ -55,19 +58,32 @@ pub fn run(args: &MapArgs, color: ColorChoice) -> Exit {
         }
         Exit::from(status)
     };
-    let compiled = crosswalk::compile_crosswalk(crosswalk_path);
+    if let Err(exit) = stdin_once([crosswalk_path.as_path(), data.as_path()], color) {
+        return exit;
+    }
+    let compiled = if is_stdin(crosswalk_path) {
+        match read_stdin() {
+            Ok(text) => crosswalk::compile_source(&SourceFile::new(stdin_name(), text), &stdin_dir()),
+            Err(d) => crosswalk::Compiled {
+                crosswalk: None,
+                diagnostics: Diagnostics(vec![d]),
+            },
+        }
+    } else {
+        crosswalk::compile_crosswalk(crosswalk_path)
+    };
     let Some(cw) = compiled.crosswalk else {
         let why = format!(
             "{}: the crosswalk has errors; nothing was mapped",
-            crosswalk_path.display()
+            shown(crosswalk_path)
         );
         return finish(Status::Failed, None, &compiled.diagnostics.0, &why);
     };
     // The crosswalk's own warnings are for `sixpoint check`; here only the data counts.
-    let mapped = match crosswalk::map_path(&cw, data) {
+    let mapped = match load_data(data).and_then(|(file, doc)| crosswalk::apply(&cw, &file, &doc)) {
         Ok(m) => m,
         Err(diagnostics) => {
-            let why = format!("{}: could not be mapped", data.display());
+            let why = format!("{}: could not be mapped", shown(data));
             return finish(Status::Failed, None, &diagnostics, &why);
         }
     };

@@ -4,7 +4,8 @@
 //! Exit codes ([`Exit`]): 0 ran with no findings (and `--help`,
 //! `--version`), 1 ran with findings (warnings, changed grades, unmapped
 //! indicators, failing test cases, files `fmt --check` would change), 2 could
-//! not run (bad ruleset, bad data, bad arguments).
+//! not run (bad ruleset, bad data, bad arguments); 141 when the reader of
+//! stdout went away (128 + SIGPIPE, as a shell reports it).
 
 #[macro_use]
 mod output;
@@ -14,13 +15,14 @@ mod eval;
 mod exit;
 mod explain;
 mod fmt;
+mod habits;
 mod lsp;
 mod map;
 mod test;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 pub use exit::Exit;
 use output::{ColorChoice, FormatParser, OutputFormat};
@@ -32,9 +34,12 @@ use output::{ColorChoice, FormatParser, OutputFormat};
     about = "Evidence-based quality evaluation: check rulesets, evaluate self-evaluations"
 )]
 struct Cli {
-    /// When to colour diagnostics (NO_COLOR is honoured by `auto`).
+    /// When to colour diagnostics; `auto` honours NO_COLOR, FORCE_COLOR,
+    /// CLICOLOR_FORCE and TERM=dumb.
     #[arg(long, value_enum, default_value = "auto", global = true)]
     color: ColorChoice,
+    #[command(flatten)]
+    habits: habits::GlobalArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -63,6 +68,8 @@ enum Command {
     Map(MapArgs),
     /// Serve the language server protocol on stdin and stdout, for editors.
     Lsp,
+    #[command(flatten)]
+    Habits(habits::HabitCommand),
 }
 
 // The formats each command accepts, with what each means there: `--help`
@@ -108,7 +115,7 @@ const MAP_FORMATS: FormatParser =
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Ruleset files (`*.six`).
+    /// Ruleset files (`*.six`), or folders searched for them; `-` reads standard input.
     #[arg(required = true)]
     pub rulesets: Vec<PathBuf>,
     #[arg(long, default_value = "human", value_parser = CHECK_FORMATS)]
@@ -121,9 +128,9 @@ pub struct CheckArgs {
 
 #[derive(Args)]
 pub struct EvalArgs {
-    /// The ruleset (`*.six`).
+    /// The ruleset (`*.six`); `-` reads standard input.
     pub ruleset: PathBuf,
-    /// Evaluation data files or folders of them.
+    /// Evaluation data files or folders of them; `-` reads one from standard input.
     #[arg(required = true)]
     pub data: Vec<PathBuf>,
     #[arg(long, default_value = "human", value_parser = EVAL_FORMATS)]
@@ -208,6 +215,7 @@ pub fn run() -> Exit {
         }
     };
     let color = cli.color;
+    output::set_ui(cli.habits.ui());
     match &cli.command {
         Command::Check(args) => check::run(args, color),
         Command::Eval(args) => eval::run(args, color),
@@ -217,5 +225,6 @@ pub fn run() -> Exit {
         Command::Fmt(args) => fmt::run(args, color),
         Command::Map(args) => map::run(args, color),
         Command::Lsp => lsp::run(),
+        Command::Habits(c) => habits::run(c, Cli::command(), color),
     }
 }

@@ -4,12 +4,13 @@
 
 // Printing that never panics: `println!` panics when the reader of a pipe
 // goes away (`sixpoint eval … | head`). Then there is no one left to tell,
-// so the command stops quietly.
+// so the command stops quietly with 141, the status a shell gives a program
+// that SIGPIPE ended (128 + 13): a script can tell the output was cut short.
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         if write!(std::io::stdout().lock(), $($arg)*).is_err() {
-            std::process::exit(0);
+            std::process::exit($crate::cli::output::CLOSED_PIPE);
         }
     }};
 }
@@ -23,17 +24,26 @@ macro_rules! errln {
         let _ = writeln!(std::io::stderr().lock(), $($arg)*);
     }};
 }
+/// What is being done, on stderr, with `--verbose`.
+macro_rules! verbose {
+    ($($arg:tt)*) => {{
+        if $crate::cli::output::ui().verbose {
+            errln!($($arg)*);
+        }
+    }};
+}
 
 use std::ffi::OsStr;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use clap::ValueEnum;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::error::ErrorKind;
 use serde::Serialize;
 
-use sixpoint::diag::{self, Code, Diagnostic};
+use sixpoint::diag::{self, Code, Diagnostic, Severity};
 use sixpoint::driver;
 use sixpoint::report::FindingReport;
 
@@ -122,9 +132,152 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            ColorChoice::Auto => auto_color(terminal, |k| std::env::var(k).ok()),
         }
     }
+}
+
+/// `--color auto`: NO_COLOR (any value) turns colour off, the reader's own
+/// choice; then FORCE_COLOR or CLICOLOR_FORCE (any value but `0`) turns it
+/// on, for CI logs that show colour; then TERM=dumb turns it off; otherwise
+/// colour when writing to a terminal.
+fn auto_color(terminal: bool, var: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |k: &str| var(k).is_some_and(|v| !v.is_empty());
+    let forced = |k: &str| var(k).is_some_and(|v| !v.is_empty() && v != "0");
+    if set("NO_COLOR") {
+        false
+    } else if forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") {
+        true
+    } else if var("TERM").as_deref() == Some("dumb") {
+        false
+    } else {
+        terminal
+    }
+}
+
+/// The exit status when the reader of standard output has gone away.
+pub const CLOSED_PIPE: i32 = 141;
+
+/// How diagnostics are written for people.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// Boxes and arrows under the source line.
+    #[default]
+    Human,
+    /// One `file:line:col: severity[code]: message` line, then `  help: …`:
+    /// for screen readers and grep.
+    Plain,
+}
+
+/// The global flags every command follows, set once at start.
+#[derive(Clone, Debug, Default)]
+pub struct Ui {
+    /// Only errors; nothing on success.
+    pub quiet: bool,
+    /// Say what is being done, on stderr.
+    pub verbose: bool,
+    pub error_format: ErrorFormat,
+    /// The name standard input goes by in diagnostics (`--stdin-filename`).
+    pub stdin_filename: Option<PathBuf>,
+}
+
+static UI: OnceLock<Ui> = OnceLock::new();
+
+pub fn set_ui(ui: Ui) {
+    // Set once, before any command runs; a second call would be a no-op.
+    let _ = UI.set(ui);
+}
+
+pub fn ui() -> &'static Ui {
+    static DEFAULT: OnceLock<Ui> = OnceLock::new();
+    UI.get().unwrap_or_else(|| DEFAULT.get_or_init(Ui::default))
+}
+
+/// Whether a path names standard input (`-`).
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Standard input's name: `--stdin-filename`, or `<stdin>`.
+pub fn stdin_name() -> String {
+    ui().stdin_filename
+        .as_ref()
+        .map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string())
+}
+
+/// The folder standard input's imports start from: that of
+/// `--stdin-filename`, or the current folder.
+pub fn stdin_dir() -> PathBuf {
+    match ui().stdin_filename.as_ref().and_then(|p| p.parent()) {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// How a path is shown: standard input by its name.
+pub fn shown(path: &Path) -> String {
+    if is_stdin(path) {
+        stdin_name()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// All of standard input, as text.
+pub fn read_stdin() -> Result<String, Diagnostic> {
+    let mut text = String::new();
+    match std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+        Ok(_) => Ok(text),
+        Err(e) => Err(
+            Diagnostic::error(Code::IoRead, format!("cannot read standard input: {e}"))
+                .help("pipe UTF-8 text into `-`, or name a file instead"),
+        ),
+    }
+}
+
+/// Compiles the ruleset at `path`, or on standard input for `-`.
+pub fn compile_ruleset(path: &Path) -> driver::Compiled {
+    if !is_stdin(path) {
+        return driver::compile_file(path);
+    }
+    match read_stdin() {
+        Ok(text) => driver::compile_source(&diag::SourceFile::new(stdin_name(), text), &stdin_dir()),
+        Err(d) => driver::Compiled {
+            program: None,
+            library: None,
+            diagnostics: diag::Diagnostics(vec![d]),
+        },
+    }
+}
+
+/// Loads the data file at `path`, or on standard input for `-`: JSON when
+/// `--stdin-filename` ends `.json`, YAML otherwise.
+pub fn load_data(path: &Path) -> Result<(diag::SourceFile, sixpoint::data::Document), Vec<Diagnostic>> {
+    use sixpoint::data;
+    if !is_stdin(path) {
+        return data::load(path);
+    }
+    let name = stdin_name();
+    let file = diag::SourceFile::new(&name, read_stdin().map_err(|d| vec![d])?);
+    let format = data::Format::from_path(Path::new(&name)).unwrap_or(data::Format::Yaml);
+    let doc = data::load_str(&file, format)?;
+    Ok((file, doc))
+}
+
+/// `-` at most once: standard input can be read only once.
+pub fn stdin_once<'a>(paths: impl IntoIterator<Item = &'a Path>, color: bool) -> Result<(), Exit> {
+    if paths.into_iter().filter(|p| is_stdin(p)).count() > 1 {
+        print_diagnostics(
+            &[
+                Diagnostic::error(Code::IoRead, "standard input `-` is named more than once")
+                    .help("name `-` once; standard input can be read only once"),
+            ],
+            color,
+            Stream::Stderr,
+        );
+        return Err(Exit::Failed);
+    }
+    Ok(())
 }
 
 /// Where diagnostics are printed.
@@ -166,15 +319,58 @@ pub fn diagnostics_json(ds: &[Diagnostic]) -> Vec<DiagnosticJson> {
 }
 
 pub fn print_diagnostics(ds: &[Diagnostic], color: bool, to: Stream) {
+    let ui = ui();
+    // `--quiet` keeps the errors only.
+    let kept: Vec<Diagnostic>;
+    let ds = if ui.quiet {
+        kept = ds.iter().filter(|d| d.is_error()).cloned().collect();
+        &kept[..]
+    } else {
+        ds
+    };
     if ds.is_empty() {
         return;
     }
-    let text = diag::render(ds, color, None);
+    let text = match ui.error_format {
+        ErrorFormat::Human => diag::render(ds, color, None),
+        ErrorFormat::Plain => ds.iter().map(|d| plain(d, "")).collect(),
+    };
     // A reader that has gone away has nothing left to be told.
     let _ = match to {
         Stream::Stderr => std::io::stderr().write_all(text.as_bytes()),
         Stream::Stdout => std::io::stdout().write_all(text.as_bytes()),
     };
+}
+
+/// A diagnostic without box drawing: `file:line:col: severity[code]:
+/// message`, each label's text and the help on lines of their own, related
+/// diagnostics indented below.
+fn plain(d: &Diagnostic, indent: &str) -> String {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Advice => "advice",
+    };
+    let at = d
+        .location()
+        .map(|l| format!("{}:{}:{}: ", l.file, l.line, l.column))
+        .unwrap_or_default();
+    let mut out = format!("{indent}{at}{severity}[{}]: {}\n", d.code.id(), d.message);
+    for l in d.located_labels() {
+        if let Some(text) = l.text.filter(|t| !t.is_empty()) {
+            out.push_str(&format!(
+                "{indent}  label: {}:{}: {text}\n",
+                l.location.line, l.location.column
+            ));
+        }
+    }
+    if let Some(help) = &d.help {
+        out.push_str(&format!("{indent}  help: {help}\n"));
+    }
+    for r in &d.related {
+        out.push_str(&plain(r, &format!("{indent}  ")));
+    }
+    out
 }
 
 /// A value as one pretty-printed JSON document on stdout.
@@ -202,14 +398,11 @@ pub fn data_files(data: &[PathBuf], color: bool) -> Result<Vec<PathBuf>, Exit> {
 
 /// A ruleset that did not compile: what the command therefore did not do.
 pub fn ruleset_has_errors(ruleset: &Path, nothing_was: &str) -> Exit {
-    errln!(
-        "{}: the ruleset has errors; nothing was {nothing_was}",
-        ruleset.display()
-    );
+    errln!("{}: the ruleset has errors; nothing was {nothing_was}", shown(ruleset));
     Exit::Failed
 }
 
 /// A data file that could not be evaluated, after its diagnostics.
 pub fn could_not_be_evaluated(data: &Path) {
-    errln!("{}: could not be evaluated", data.display());
+    errln!("{}: could not be evaluated", shown(data));
 }

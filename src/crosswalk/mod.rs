@@ -170,7 +170,7 @@ pub fn compile_source(file: &SourceFile, dir: &Path) -> Compiled {
     compile_source_with(file, dir, false)
 }
 
-fn compile_source_with(file: &SourceFile, dir: &Path, strict: bool) -> Compiled {
+pub fn compile_source_with(file: &SourceFile, dir: &Path, strict: bool) -> Compiled {
     let ast = match parse::parse_crosswalk(file) {
         Ok(ast) => ast,
         Err(d) => {
