@@ -51,7 +51,25 @@ pub struct IndicatorChange {
     pub levels: Option<i32>,
     /// An evaluator's override, when the rule change altered what became of it:
     /// `applied` or `refused: …` before and after.
+    #[serde(rename = "override")]
     pub override_: Option<(String, String)>,
+}
+
+/// The `format` of diff's JSON document: a reader checks it before the rest.
+pub const FORMAT: &str = "sixpoint-diff/1";
+
+/// The comparison as diff's JSON gives it: `format` first, then the report's fields.
+#[derive(Serialize)]
+pub struct Document<'a> {
+    pub format: &'static str,
+    #[serde(flatten)]
+    pub diff: &'a DiffReport,
+}
+
+impl<'a> Document<'a> {
+    pub fn new(diff: &'a DiffReport) -> Self {
+        Document { format: FORMAT, diff }
+    }
 }
 
 /// The whole comparison.

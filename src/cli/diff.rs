@@ -39,7 +39,7 @@ pub fn run(args: &DiffArgs, color: ColorChoice) -> Exit {
         | OutputFormat::Jsonl
         | OutputFormat::Markdown
         | OutputFormat::Html
-        | OutputFormat::Sarif => print_json(&d),
+        | OutputFormat::Sarif => print_json(&sixpoint::diff::Document::new(&d)),
     }
     if d.changed.is_empty() {
         Exit::Clean
