@@ -153,6 +153,10 @@ pub struct TestArgs {
     /// List the grade rules, requirements, triggers, skip rules and actions no case exercised.
     #[arg(long)]
     pub coverage: bool,
+    /// After a deliberate rule change: rewrite each failing expectation to what the ruleset
+    /// now gives (comments and layout kept), print what was rewritten, then run the tests.
+    #[arg(long)]
+    pub update: bool,
     #[arg(long, default_value = "human", value_parser = REPORT_FORMATS)]
     pub format: OutputFormat,
 }
