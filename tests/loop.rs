@@ -161,3 +161,95 @@ fn test_update_rewrites_the_expectations_a_deliberate_change_moves() {
     assert!(stdout(&o).contains("0 expectation(s) rewritten"), "{}", stdout(&o));
     assert_eq!(std::fs::read_to_string(&tests).unwrap(), after);
 }
+
+#[test]
+fn diff_of_two_trees_names_every_framework_a_library_change_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new, seeds) = (dir.path().join("old"), dir.path().join("new"), dir.path().join("seeds"));
+    copy_tree(Path::new("rulesets"), &old);
+    copy_tree(Path::new("rulesets"), &new);
+    copy_tree(Path::new("seeds"), &seeds);
+    change(&new.join("lib/hmie-evidence.six"), LIB_FROM, LIB_TO);
+    let diff = |format: &str| {
+        sixpoint()
+            .args(["diff", "--format", format])
+            .args([&old, &new, &seeds])
+            .output()
+            .unwrap()
+    };
+
+    let o = diff("human");
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let seeds = seeds.display().to_string();
+    // Each framework importing the library, with the evaluations and indicators that move.
+    let section = |name: &str| {
+        let start = out
+            .find(&format!("== {name} ("))
+            .unwrap_or_else(|| panic!("{name} named: {out}"));
+        let rest = &out[start + 3..];
+        rest[..rest.find("\n== ").unwrap_or(rest.len())].to_string()
+    };
+    let generic = section("generic-2006.six");
+    for file in [
+        "leadership-changes.yaml",
+        "professional-judgement.yaml",
+        "strong-partnership.yaml",
+    ] {
+        assert!(generic.contains(&format!("{seeds}/generic-2006/{file}")), "{generic}");
+    }
+    assert!(generic.contains("  9.4 very_good → good (down 1)"), "{generic}");
+    assert!(generic.contains("3 of 6 evaluations change"), "{generic}");
+    let care = section("care-inspectorate-2018.six");
+    assert!(
+        care.contains(&format!(
+            "{seeds}/care-inspectorate-2018/strong-partnership.yaml\n  2.1 very_good → good (down 1)"
+        )),
+        "{care}"
+    );
+    let inverclyde = section("inverclyde-2012.six");
+    assert!(
+        inverclyde.contains("outstanding-attainment.json\n  5.3 very_good → good (down 1)"),
+        "{inverclyde}"
+    );
+    // hgios4 imports the library too; none of its seeds claims very good on one major strength.
+    assert!(section("hgios4.six").contains("0 of 3 evaluations change"), "{out}");
+    // A framework of its own is compared, and unmoved.
+    assert!(
+        section("ofsted-2025.six").contains("0 of 4 evaluations change"),
+        "{out}"
+    );
+    assert!(
+        section("crosswalks/generic-2006-to-qmie2.six").contains("0 of 6 evaluations map differently"),
+        "{out}"
+    );
+    assert!(out.contains("libraries changed"), "{out}");
+    assert!(out.contains("  lib/hmie-evidence.six"), "{out}");
+    assert!(
+        out.contains("3 of 8 ruleset(s) change the outcome of some evaluation"),
+        "{out}"
+    );
+
+    let o = diff("json");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["format"], "sixpoint-diff-tree/1");
+    let moved: Vec<&str> = v["rulesets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["diff"]["changed"].as_array().unwrap().is_empty())
+        .map(|r| r["ruleset"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        moved,
+        ["care-inspectorate-2018.six", "generic-2006.six", "inverclyde-2012.six"]
+    );
+
+    // The same tree twice: nothing changes, and the exit code says so.
+    let o = sixpoint()
+        .args(["diff"])
+        .args([&old, &old, &dir.path().join("seeds")])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

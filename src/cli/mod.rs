@@ -163,9 +163,10 @@ pub struct TestArgs {
 
 #[derive(Args)]
 pub struct DiffArgs {
-    /// The ruleset before the change.
+    /// The ruleset before the change, or a folder of rulesets (every ruleset, library
+    /// and crosswalk in both folders is compared, each over the data naming its framework).
     pub old: PathBuf,
-    /// The ruleset after the change.
+    /// The ruleset after the change, or a folder of rulesets.
     pub new: PathBuf,
     /// Evaluation data files or folders of them.
     #[arg(required = true)]
