@@ -51,7 +51,25 @@ pub struct IndicatorChange {
     pub levels: Option<i32>,
     /// An evaluator's override, when the rule change altered what became of it:
     /// `applied` or `refused: …` before and after.
+    #[serde(rename = "override")]
     pub override_: Option<(String, String)>,
+}
+
+/// The `format` of diff's JSON document: a reader checks it before the rest.
+pub const FORMAT: &str = "sixpoint-diff/1";
+
+/// The comparison as diff's JSON gives it: `format` first, then the report's fields.
+#[derive(Serialize)]
+pub struct Document<'a> {
+    pub format: &'static str,
+    #[serde(flatten)]
+    pub diff: &'a DiffReport,
+}
+
+impl<'a> Document<'a> {
+    pub fn new(diff: &'a DiffReport) -> Self {
+        Document { format: FORMAT, diff }
+    }
 }
 
 /// The whole comparison.
@@ -315,5 +333,120 @@ pub fn render(d: &DiffReport) -> String {
             let _ = writeln!(out);
         }
     }
+    out
+}
+
+/// The `format` of diff's JSON document when OLD and NEW are two trees of rulesets.
+pub const TREE_FORMAT: &str = "sixpoint-diff-tree/1";
+
+/// Two trees of rulesets compared: every ruleset, crosswalk and library in both.
+#[derive(Clone, Debug, Serialize)]
+pub struct TreeReport {
+    pub format: &'static str,
+    pub old: String,
+    pub new: String,
+    /// Each ruleset in both trees, by its path in the tree, over the data naming its framework.
+    pub rulesets: Vec<RulesetDiff>,
+    pub crosswalks: Vec<CrosswalkDiff>,
+    /// Libraries whose text changed: their effect shows in the rulesets that import them.
+    pub libraries_changed: Vec<String>,
+    /// Files not compared, and why (in one tree only, or with errors in one).
+    pub not_compared: Vec<String>,
+}
+
+impl TreeReport {
+    pub fn new(old: String, new: String) -> Self {
+        TreeReport {
+            format: TREE_FORMAT,
+            old,
+            new,
+            rulesets: Vec::new(),
+            crosswalks: Vec::new(),
+            libraries_changed: Vec::new(),
+            not_compared: Vec::new(),
+        }
+    }
+
+    pub fn changed(&self) -> bool {
+        self.rulesets.iter().any(|r| !r.diff.changed.is_empty())
+            || self.crosswalks.iter().any(|c| !c.changed.is_empty())
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RulesetDiff {
+    /// The ruleset's path relative to the tree.
+    pub ruleset: String,
+    pub framework: String,
+    pub diff: DiffReport,
+}
+
+/// A crosswalk in both trees, applied to the data written for its `from` framework.
+#[derive(Clone, Debug, Serialize)]
+pub struct CrosswalkDiff {
+    pub crosswalk: String,
+    pub from: String,
+    pub evaluations: usize,
+    /// Data files the two crosswalks map to different evaluations (or one maps and one cannot).
+    pub changed: Vec<String>,
+}
+
+/// Two trees compared, as a person reads it: grouped by ruleset.
+pub fn render_tree(t: &TreeReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} → {}", t.old, t.new);
+    for r in &t.rulesets {
+        let d = &r.diff;
+        let _ = writeln!(out, "\n== {} ({})", r.ruleset, r.framework);
+        if d.evaluations == 0 {
+            let _ = writeln!(out, "no data names framework `{}`", r.framework);
+            continue;
+        }
+        if d.changed.is_empty() {
+            let _ = writeln!(out, "0 of {} evaluations change", d.evaluations);
+            continue;
+        }
+        // The single comparison's text without its `OLD → NEW` line, which the header replaces.
+        let body = render(d);
+        let mut lines = body.lines();
+        lines.next();
+        for l in lines {
+            let _ = writeln!(out, "{l}");
+        }
+    }
+    for c in &t.crosswalks {
+        let _ = writeln!(out, "\n== {} (crosswalk from {})", c.crosswalk, c.from);
+        for f in &c.changed {
+            let _ = writeln!(out, "  {f} maps differently");
+        }
+        let _ = writeln!(
+            out,
+            "{} of {} evaluations map differently",
+            c.changed.len(),
+            c.evaluations
+        );
+    }
+    if !t.libraries_changed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nlibraries changed (their effect is shown under each ruleset above):"
+        );
+        for l in &t.libraries_changed {
+            let _ = writeln!(out, "  {l}");
+        }
+    }
+    if !t.not_compared.is_empty() {
+        let _ = writeln!(out, "\nnot compared:");
+        for n in &t.not_compared {
+            let _ = writeln!(out, "  {n}");
+        }
+    }
+    let moved = t.rulesets.iter().filter(|r| !r.diff.changed.is_empty()).count();
+    let _ = writeln!(
+        out,
+        "\n{moved} of {} ruleset(s) change the outcome of some evaluation",
+        t.rulesets.len()
+    );
     out
 }

@@ -99,6 +99,48 @@ pub struct Mismatch {
     pub what: String,
     pub expected: String,
     pub actual: String,
+    /// The expectation it comes from, for `--update` to rewrite.
+    #[serde(skip)]
+    pub key: Key,
+}
+
+/// An expectation of a case, as `--update` finds it in the test file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Key {
+    Grade(String),
+    Area(u32),
+    Question(String),
+    Overall,
+    Secure(String),
+    Overridden(String),
+    Examined(String),
+    NotExamined(String),
+    Skipped,
+    Confidence,
+    Capacity,
+    Action(String),
+    Diagnostic(String),
+}
+
+impl Key {
+    /// Where the expectation is written in the case's `expect:`.
+    fn path(&self) -> String {
+        match self {
+            Key::Grade(id) => format!("grades.\"{id}\""),
+            Key::Area(n) => format!("areas.{n}"),
+            Key::Question(id) => format!("questions.\"{id}\""),
+            Key::Overall => "overall".into(),
+            Key::Secure(id) => format!("secure.\"{id}\""),
+            Key::Overridden(id) => format!("overridden.\"{id}\""),
+            Key::Examined(_) => "examined".into(),
+            Key::NotExamined(_) => "not_examined".into(),
+            Key::Skipped => "skipped".into(),
+            Key::Confidence => "confidence".into(),
+            Key::Capacity => "capacity".into(),
+            Key::Action(_) => "actions".into(),
+            Key::Diagnostic(_) => "diagnostics".into(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -254,9 +296,14 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         return out;
     };
     record(report, seen);
-    let mut compare = |what: String, expected: String, actual: String| {
+    let mut compare = |key: Key, what: String, expected: String, actual: String| {
         if expected != actual {
-            out.mismatches.push(Mismatch { what, expected, actual });
+            out.mismatches.push(Mismatch {
+                what,
+                expected,
+                actual,
+                key,
+            });
         }
     };
     let indicators: BTreeMap<&str, &crate::report::IndicatorReport> =
@@ -271,7 +318,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         let actual = indicators
             .get(id.as_str())
             .map_or("no such indicator".into(), |i| outcome(&i.final_grade, &i.judgement));
-        compare(format!("grade of {id}"), grade.clone(), actual);
+        compare(Key::Grade(id.clone()), format!("grade of {id}"), grade.clone(), actual);
     }
     let areas: BTreeMap<u32, &crate::report::AreaReport> = report
         .questions
@@ -283,7 +330,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         let actual = areas
             .get(n)
             .map_or("no such key area".into(), |a| outcome(&a.grade, &a.decision.judgement));
-        compare(format!("grade of key area {n}"), grade.clone(), actual);
+        compare(Key::Area(*n), format!("grade of key area {n}"), grade.clone(), actual);
     }
     for (id, grade) in &c.expect.questions {
         let actual = report
@@ -291,40 +338,70 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
             .iter()
             .find(|q| &q.id == id)
             .map_or("no such question".into(), |q| outcome(&q.grade, &q.decision.judgement));
-        compare(format!("grade of question {id}"), grade.clone(), actual);
+        compare(
+            Key::Question(id.clone()),
+            format!("grade of question {id}"),
+            grade.clone(),
+            actual,
+        );
     }
     if let Some(grade) = &c.expect.overall {
         let actual = report
             .overall
             .as_ref()
             .map_or("no overall rating".into(), |o| outcome(&o.rating, &o.judgement));
-        compare("overall rating".into(), grade.clone(), actual);
+        compare(Key::Overall, "overall rating".into(), grade.clone(), actual);
     }
     for (id, secure) in &c.expect.secure {
         let actual = indicators
             .get(id.as_str())
             .map_or("no such indicator".into(), |i| i.secure.to_string());
-        compare(format!("security of {id}"), secure.to_string(), actual);
+        compare(
+            Key::Secure(id.clone()),
+            format!("security of {id}"),
+            secure.to_string(),
+            actual,
+        );
     }
     for (id, applied) in &c.expect.overridden {
         let actual = match indicators.get(id.as_str()).and_then(|i| i.override_.as_ref()) {
             Some(o) => (o.refused.is_none()).to_string(),
             None => "no override".into(),
         };
-        compare(format!("override of {id} applied"), applied.to_string(), actual);
+        compare(
+            Key::Overridden(id.clone()),
+            format!("override of {id} applied"),
+            applied.to_string(),
+            actual,
+        );
     }
     for id in &c.expect.examined {
         let actual = indicators.get(id.as_str()).map_or("no such indicator", |i| i.scope);
-        compare(format!("{id} called for"), "triggered".into(), actual.into());
+        compare(
+            Key::Examined(id.clone()),
+            format!("{id} called for"),
+            "triggered".into(),
+            actual.into(),
+        );
     }
     for id in &c.expect.not_examined {
         let actual = indicators.get(id.as_str()).map_or("no such indicator", |i| i.scope);
         let expected = if actual == "triggered" { "not triggered" } else { actual };
-        compare(format!("{id} called for"), expected.into(), actual.into());
+        compare(
+            Key::NotExamined(id.clone()),
+            format!("{id} called for"),
+            expected.into(),
+            actual.into(),
+        );
     }
     if let Some(skipped) = &c.expect.skipped {
         let actual = report.plan.as_ref().map(|pl| pl.skipped.clone()).unwrap_or_default();
-        compare("skipped areas".into(), format!("{skipped:?}"), format!("{actual:?}"));
+        compare(
+            Key::Skipped,
+            "skipped areas".into(),
+            format!("{skipped:?}"),
+            format!("{actual:?}"),
+        );
     }
     if let Some(conf) = &c.expect.confidence {
         let actual = report
@@ -332,7 +409,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
             .as_ref()
             .and_then(|c| c.overall.clone())
             .unwrap_or_else(|| "none".into());
-        compare("confidence".into(), conf.clone(), actual);
+        compare(Key::Confidence, "confidence".into(), conf.clone(), actual);
     }
     if let Some(cap) = &c.expect.capacity {
         let actual = report
@@ -340,7 +417,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
             .as_ref()
             .and_then(|c| c.capacity.clone())
             .unwrap_or_else(|| "none".into());
-        compare("capacity".into(), cap.clone(), actual);
+        compare(Key::Capacity, "capacity".into(), cap.clone(), actual);
     }
     let fired: BTreeSet<&str> = report.actions.iter().map(|a| a.rule.as_str()).collect();
     for a in &c.expect.actions {
@@ -349,7 +426,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         } else {
             "not fired".into()
         };
-        compare(format!("action {a}"), a.clone(), actual);
+        compare(Key::Action(a.clone()), format!("action {a}"), a.clone(), actual);
     }
     for d in &c.expect.diagnostics {
         let actual = if codes.contains(d.as_str()) {
@@ -357,7 +434,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         } else {
             "not given".into()
         };
-        compare(format!("diagnostic {d}"), d.clone(), actual);
+        compare(Key::Diagnostic(d.clone()), format!("diagnostic {d}"), d.clone(), actual);
     }
     out
 }
@@ -536,5 +613,265 @@ pub fn render(outcomes: &[FileOutcome], show_coverage: bool) -> String {
         .map(|f| f.cases.iter().filter(|c| !c.passed()).count())
         .sum();
     let _ = writeln!(out, "{} case(s), {} passed, {failed} failed", cases, cases - failed);
+    out
+}
+
+/// One expectation `sixpoint test --update` rewrote: where, and from what to what.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rewrite {
+    pub case: String,
+    /// The expectation, as written under `expect:` (`grades."1.1"`, `skipped`).
+    pub key: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// What `--update` did to one test file.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Update {
+    pub file: String,
+    pub rewrites: Vec<Rewrite>,
+    /// Failures a rewrite cannot settle (a case that cannot run, an indicator that is no
+    /// more, an expectation written in a form not rewritten), left to the author.
+    pub left: Vec<String>,
+}
+
+type At<T> = serde_saphyr::Spanned<T>;
+
+/// A test file read again for where each expectation is written; the rest is ignored.
+#[derive(Deserialize)]
+struct SpannedFile {
+    #[serde(default)]
+    cases: Vec<SpannedCase>,
+}
+
+#[derive(Deserialize)]
+struct SpannedCase {
+    #[serde(default)]
+    expect: SpannedExpect,
+}
+
+#[derive(Default, Deserialize)]
+struct SpannedExpect {
+    #[serde(default)]
+    grades: BTreeMap<String, At<String>>,
+    #[serde(default)]
+    areas: BTreeMap<u32, At<String>>,
+    #[serde(default)]
+    questions: BTreeMap<String, At<String>>,
+    #[serde(default)]
+    overall: Option<At<String>>,
+    #[serde(default)]
+    secure: BTreeMap<String, At<bool>>,
+    #[serde(default)]
+    overridden: BTreeMap<String, At<bool>>,
+    #[serde(default)]
+    examined: Option<At<Vec<At<String>>>>,
+    #[serde(default)]
+    not_examined: Option<At<Vec<At<String>>>>,
+    #[serde(default)]
+    skipped: Option<At<Vec<At<u32>>>>,
+    #[serde(default)]
+    confidence: Option<At<String>>,
+    #[serde(default)]
+    capacity: Option<At<String>>,
+    #[serde(default)]
+    actions: Option<At<Vec<At<String>>>>,
+    #[serde(default)]
+    diagnostics: Option<At<Vec<At<String>>>>,
+}
+
+/// A replacement of `text[start..end]`.
+struct Edit {
+    start: usize,
+    end: usize,
+    new: String,
+}
+
+/// The byte range of a value in the text it was read from.
+fn range<T>(at: &At<T>) -> Option<(usize, usize)> {
+    let span = at.referenced.span();
+    let start = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    Some((start, start.checked_add(len)?))
+}
+
+/// A level, `none`, `judgement`, `true` or `false`: what can stand in an expectation as written.
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Rewrites a scalar value to `new`, quoted as it was.
+fn scalar<T>(text: &str, at: &At<T>, new: &str) -> Option<(Edit, String)> {
+    let (start, end) = range(at)?;
+    let old = text.get(start..end)?;
+    let quoted = match old.chars().next() {
+        Some(q @ ('"' | '\'')) => format!("{q}{new}{q}"),
+        _ => new.to_string(),
+    };
+    Some((
+        Edit {
+            start,
+            end,
+            new: quoted,
+        },
+        old.to_string(),
+    ))
+}
+
+/// The text of a flow sequence `[…]` read as `list`, from `[` to `]`; `None` for a block
+/// sequence or one with a comment inside, which a rewrite would lose.
+fn flow<T>(text: &str, list: &At<Vec<At<T>>>) -> Option<(usize, usize)> {
+    let (start, _) = range(list)?;
+    if !text.get(start..)?.starts_with('[') {
+        return None;
+    }
+    let after_items = match list.value.last() {
+        Some(last) => range(last)?.1,
+        None => start.checked_add(1)?,
+    };
+    let end = after_items
+        .checked_add(text.get(after_items..)?.find(']')?)?
+        .checked_add(1)?;
+    (!text.get(start..end)?.contains('#')).then_some((start, end))
+}
+
+/// Rewrites a flow sequence to the items kept, each as it was written.
+fn keep_items<T>(text: &str, list: &At<Vec<At<T>>>, keep: impl Fn(&T) -> bool) -> Option<(Edit, String)> {
+    let (start, end) = flow(text, list)?;
+    let mut kept = Vec::new();
+    for item in &list.value {
+        if keep(&item.value) {
+            let (a, b) = range(item)?;
+            kept.push(text.get(a..b)?);
+        }
+    }
+    let old = text.get(start..end)?.to_string();
+    let new = format!("[{}]", kept.join(", "));
+    Some((Edit { start, end, new }, old))
+}
+
+/// The edit that makes one failing expectation hold, with the text it replaces.
+fn settle(text: &str, e: &SpannedExpect, m: &Mismatch, removed: &BTreeSet<&str>) -> Option<(Edit, String)> {
+    let level = || is_name(&m.actual).then_some(m.actual.as_str());
+    let flag = || matches!(m.actual.as_str(), "true" | "false").then_some(m.actual.as_str());
+    match &m.key {
+        Key::Grade(id) => scalar(text, e.grades.get(id)?, level()?),
+        Key::Area(n) => scalar(text, e.areas.get(n)?, level()?),
+        Key::Question(id) => scalar(text, e.questions.get(id)?, level()?),
+        Key::Overall => scalar(text, e.overall.as_ref()?, level()?),
+        Key::Confidence => scalar(text, e.confidence.as_ref()?, level()?),
+        Key::Capacity => scalar(text, e.capacity.as_ref()?, level()?),
+        Key::Secure(id) => scalar(text, e.secure.get(id)?, flag()?),
+        Key::Overridden(id) => scalar(text, e.overridden.get(id)?, flag()?),
+        Key::Skipped => {
+            let (start, end) = flow(text, e.skipped.as_ref()?)?;
+            let old = text.get(start..end)?.to_string();
+            let new = m.actual.clone();
+            Some((Edit { start, end, new }, old))
+        }
+        // "At least these": an expectation that no longer holds leaves the list.
+        Key::Examined(_) => keep_items(text, e.examined.as_ref()?, |v| !removed.contains(v.as_str())),
+        Key::NotExamined(_) => keep_items(text, e.not_examined.as_ref()?, |v| !removed.contains(v.as_str())),
+        Key::Action(_) => keep_items(text, e.actions.as_ref()?, |v| !removed.contains(v.as_str())),
+        Key::Diagnostic(_) => keep_items(text, e.diagnostics.as_ref()?, |v| !removed.contains(v.as_str())),
+    }
+}
+
+/// Runs one test file and rewrites each failing expectation to what the ruleset now gives,
+/// in place: only the text of those values changes, so comments, order and layout stay.
+pub fn update(path: &Path) -> Result<Update, Vec<Diagnostic>> {
+    let outcome = run(path)?;
+    let text = crate::source_io::read_text(path, crate::source_io::Kind::Data).map_err(|d| vec![d])?;
+    let spans: SpannedFile = serde_saphyr::from_str(&text).map_err(|e| {
+        vec![Diagnostic::error(
+            Code::DataInvalid,
+            format!("`{}` is not a valid test file: {e}", path.display()),
+        )]
+    })?;
+    let mut up = Update {
+        file: path.display().to_string(),
+        ..Update::default()
+    };
+    let mut edits: Vec<Edit> = Vec::new();
+    for (result, case) in outcome.cases.iter().zip(&spans.cases) {
+        if let Some(e) = &result.error {
+            up.left.push(format!("{}: {e}", result.name));
+            continue;
+        }
+        // A list is rewritten once, without every item that no longer holds.
+        let removed: BTreeSet<&str> = result
+            .mismatches
+            .iter()
+            .filter_map(|m| match &m.key {
+                Key::Examined(x) | Key::NotExamined(x) | Key::Action(x) | Key::Diagnostic(x) => Some(x.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut lists_done = BTreeSet::new();
+        for m in &result.mismatches {
+            let path = m.key.path();
+            let is_list = matches!(
+                m.key,
+                Key::Examined(_) | Key::NotExamined(_) | Key::Action(_) | Key::Diagnostic(_)
+            );
+            if is_list && !lists_done.insert(path.clone()) {
+                continue;
+            }
+            match settle(&text, &case.expect, m, &removed) {
+                Some((edit, old)) => {
+                    up.rewrites.push(Rewrite {
+                        case: result.name.clone(),
+                        key: path,
+                        old,
+                        new: edit.new.clone(),
+                    });
+                    edits.push(edit);
+                }
+                None => up.left.push(format!(
+                    "{}: {}: expected {}, got {}",
+                    result.name, m.what, m.expected, m.actual
+                )),
+            }
+        }
+    }
+    if edits.is_empty() {
+        return Ok(up);
+    }
+    // Back to front, so that each edit's offsets still hold.
+    edits.sort_by_key(|e| std::cmp::Reverse(e.start));
+    let mut out = text.clone();
+    let mut limit = out.len();
+    for e in &edits {
+        if e.end > limit || e.start > e.end {
+            continue;
+        }
+        out.replace_range(e.start..e.end, &e.new);
+        limit = e.start;
+    }
+    std::fs::write(path, out).map_err(|e| {
+        vec![
+            Diagnostic::error(Code::IoWrite, format!("cannot write `{}`: {e}", path.display()))
+                .help("make the test file writable, or run `sixpoint test` without `--update`"),
+        ]
+    })?;
+    Ok(up)
+}
+
+/// What `--update` rewrote, as a person reads it.
+pub fn render_updates(updates: &[Update]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for u in updates.iter().filter(|u| !u.rewrites.is_empty() || !u.left.is_empty()) {
+        let _ = writeln!(out, "{}", u.file);
+        for r in &u.rewrites {
+            let _ = writeln!(out, "  rewrote  {}: {}: {} → {}", r.case, r.key, r.old, r.new);
+        }
+        for l in &u.left {
+            let _ = writeln!(out, "  left     {l}");
+        }
+    }
+    let n: usize = updates.iter().map(|u| u.rewrites.len()).sum();
+    let _ = writeln!(out, "{n} expectation(s) rewritten");
     out
 }

@@ -160,15 +160,20 @@ pub struct TestArgs {
     /// List the grade rules, requirements, triggers, skip rules and actions no case exercised.
     #[arg(long)]
     pub coverage: bool,
+    /// After a deliberate rule change: rewrite each failing expectation to what the ruleset
+    /// now gives (comments and layout kept), print what was rewritten, then run the tests.
+    #[arg(long)]
+    pub update: bool,
     #[arg(long, default_value = "human", value_parser = REPORT_FORMATS)]
     pub format: OutputFormat,
 }
 
 #[derive(Args)]
 pub struct DiffArgs {
-    /// The ruleset before the change.
+    /// The ruleset before the change, or a folder of rulesets (every ruleset, library
+    /// and crosswalk in both folders is compared, each over the data naming its framework).
     pub old: PathBuf,
-    /// The ruleset after the change.
+    /// The ruleset after the change, or a folder of rulesets.
     pub new: PathBuf,
     /// Evaluation data files or folders of them.
     #[arg(required = true)]

@@ -17,6 +17,17 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
         errln!("error: no test files (`*.test.yaml`) found");
         return Exit::Failed;
     }
+    if args.update {
+        // A file that cannot run is reported when it is run below.
+        let updates: Vec<_> = files.iter().filter_map(|f| sixpoint::testing::update(f).ok()).collect();
+        let text = sixpoint::testing::render_updates(&updates);
+        // The JSON document on stdout stays the results alone.
+        if args.format == OutputFormat::Human {
+            out!("{text}\n");
+        } else {
+            errln!("{}", text.trim_end());
+        }
+    }
     let mut outcomes = Vec::new();
     let mut worst = Exit::Clean;
     for f in &files {
