@@ -182,7 +182,12 @@ impl SourceFile {
 /// lines end with their `\r`, and a final newline opens an empty last line).
 fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
-        .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
+        .chain(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
         .collect()
 }
 
