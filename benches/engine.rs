@@ -6,6 +6,9 @@
 //!   monotonicity lint `sixpoint check` adds, beside evaluating one seed;
 //! - `seed`: load and evaluate one seed, beside a plain `serde_json` parse of
 //!   the same file into an untyped value;
+//! - `seeds`: bind, evaluate and build the report of each generic-2006 seed
+//!   from its already loaded document (the engine alone), and one seed from
+//!   JSON text to report object;
 //! - `corpus`: evaluate 10,000 generated evaluations, one by one and with
 //!   rayon as the CLI does, beside parsing them with `serde_json`.
 //!
@@ -88,6 +91,46 @@ fn seed(c: &mut Criterion) {
                 sixpoint::driver::Input::new(Path::new(SEED), &file, &doc),
                 None,
             )
+        })
+    });
+    g.finish();
+}
+
+/// The engine alone on each generic-2006 seed (bind + evaluate + report from
+/// a loaded document), and the whole way from JSON text to a report object.
+fn seeds(c: &mut Criterion) {
+    let program = program();
+    let mut paths: Vec<_> = std::fs::read_dir("seeds/generic-2006")
+        .expect("seeds")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| Format::from_path(p).is_some())
+        .collect();
+    paths.sort();
+    let mut g = c.benchmark_group("seeds");
+    for path in &paths {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let file = SourceFile::new(path.display().to_string(), std::fs::read_to_string(path).unwrap());
+        let doc = data::load_str(&file, Format::from_path(path).unwrap()).expect("seed loads");
+        let input = sixpoint::driver::Input::new(path, &file, &doc);
+        assert!(
+            sixpoint::driver::evaluate(&program, input, None).report.is_some(),
+            "{name}"
+        );
+        g.bench_function(format!("bind + evaluate + report: {name}"), |b| {
+            b.iter(|| sixpoint::driver::evaluate(&program, black_box(input), None))
+        });
+    }
+    let text = std::fs::read_to_string(SEED).expect("seed");
+    g.bench_function("JSON text to report: trend-data.json", |b| {
+        b.iter(|| {
+            let file = SourceFile::new(SEED, black_box(&text).clone());
+            let doc = data::load_str(&file, Format::Json).expect("loads");
+            sixpoint::driver::evaluate(
+                &program,
+                sixpoint::driver::Input::new(Path::new(SEED), &file, &doc),
+                None,
+            )
+            .report
         })
     });
     g.finish();
@@ -200,5 +243,5 @@ fn corpus(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, check, seed, corpus);
+criterion_group!(benches, check, seed, seeds, corpus);
 criterion_main!(benches);

@@ -6,7 +6,7 @@
 //! every label carries the file it points into.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{LabeledSpan, NamedSource, SourceCode};
 use serde::Serialize;
@@ -54,7 +54,10 @@ impl From<Span> for miette::SourceSpan {
 pub struct SourceFile(Arc<Source>);
 
 enum Source {
-    One(NamedSource<String>),
+    /// A file's text, with the byte offset of each line's start, built on
+    /// the first lookup so that a report locating many findings scans the
+    /// text once instead of once per finding.
+    One(NamedSource<String>, OnceLock<Vec<usize>>),
     /// Files with the offset their text starts at, in increasing order; the
     /// first is the root and starts at 0.
     Map(Vec<(usize, SourceFile)>),
@@ -62,7 +65,7 @@ enum Source {
 
 impl SourceFile {
     pub fn new(name: impl AsRef<str>, text: String) -> Self {
-        Self(Arc::new(Source::One(NamedSource::new(name, text))))
+        Self(Arc::new(Source::One(NamedSource::new(name, text), OnceLock::new())))
     }
 
     /// The offset the next file of a map would start at after `file`, which
@@ -100,7 +103,7 @@ impl SourceFile {
     /// The single file an offset falls in, and the offset where it starts.
     fn resolve(&self, offset: usize) -> (&SourceFile, usize) {
         match &*self.0 {
-            Source::One(_) => (self, 0),
+            Source::One(..) => (self, 0),
             Source::Map(files) => {
                 let i = files.partition_point(|(base, _)| *base <= offset).saturating_sub(1);
                 match files.get(i) {
@@ -114,7 +117,7 @@ impl SourceFile {
     /// The root file's name.
     pub fn name(&self) -> &str {
         match &*self.0 {
-            Source::One(s) => s.name(),
+            Source::One(s, _) => s.name(),
             Source::Map(files) => files.first().map_or("", |(_, f)| f.name()),
         }
     }
@@ -122,7 +125,7 @@ impl SourceFile {
     /// The root file's text.
     pub fn text(&self) -> &str {
         match &*self.0 {
-            Source::One(s) => s.inner(),
+            Source::One(s, _) => s.inner(),
             Source::Map(files) => files.first().map_or("", |(_, f)| f.text()),
         }
     }
@@ -149,14 +152,43 @@ impl SourceFile {
         (line, col)
     }
 
+    /// The byte offset each line of a single file starts at (the root's,
+    /// for a map, which is never asked: [`SourceFile::locate`] resolves first).
+    fn line_starts(&self) -> &[usize] {
+        match &*self.0 {
+            Source::One(s, starts) => starts.get_or_init(|| line_starts(s.inner())),
+            Source::Map(files) => files.first().map_or(&[], |(_, f)| f.line_starts()),
+        }
+    }
+
+    /// A binary search for the line, then a character count within it.
     fn line_col_local(&self, offset: usize) -> (usize, usize) {
         let text = self.text();
         let offset = offset.min(text.len());
-        let before = text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        // An offset inside a character has always located to 1:1; parsers'
+        // spans never do, so this only keeps old answers unchanged.
+        if !text.is_char_boundary(offset) {
+            return (1, 1);
+        }
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts.get(line - 1).copied().unwrap_or(0);
+        let col = text.get(start..offset).map_or(0, |l| l.chars().count()) + 1;
         (line, col)
     }
+}
+
+/// Where each line of `text` starts: 0, and one past every `\n` (so CRLF
+/// lines end with their `\r`, and a final newline opens an empty last line).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect()
 }
 
 impl fmt::Debug for SourceFile {
@@ -175,7 +207,7 @@ impl SourceCode for SourceFile {
         // Read from the file the span falls in, then move the result back
         // into the map's offsets, where the labels are.
         let (f, base) = self.resolve(span.offset());
-        let Source::One(named) = &*f.0 else {
+        let Source::One(named, _) = &*f.0 else {
             return Err(miette::MietteError::OutOfBounds);
         };
         let local = miette::SourceSpan::new(span.offset().saturating_sub(base).into(), span.len());
@@ -752,6 +784,58 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line and column as they were computed before the line index:
+    /// newlines counted from the start of the text on every call.
+    fn line_col_by_scan(text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    #[test]
+    fn the_line_index_locates_every_offset_as_the_scan_did() {
+        let texts = [
+            "",
+            "\n",
+            "a",
+            "framework f { }\n",
+            "one\r\ntwo\r\n\r\nthree",
+            "\tindent\t\"tab\"\n\t\tdeeper\n",
+            "caf\u{e9} \u{2014} na\u{ef}ve\r\n\u{1f600} emoji\n\u{4e2d}\u{6587}\tx\n\n",
+            "no final newline\nlast",
+            "ends with an empty line\r\n",
+        ];
+        for text in texts {
+            let file = SourceFile::new("t.six", text.to_string());
+            // Past the end too: offsets are clamped to the text.
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    file.line_col(offset),
+                    line_col_by_scan(text, offset),
+                    "offset {offset} of {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_source_map_locates_each_file_by_its_own_lines() {
+        let root = SourceFile::new("r.six", "import lib\r\nframework f { }\n".into());
+        let lib = SourceFile::new("lib.six", "\u{e9}\tscale s {\n  a\n}\n".into());
+        let base = SourceFile::next_base(0, &root);
+        let map = SourceFile::map(vec![(0, root.clone()), (base, lib.clone())]);
+        for offset in 0..=root.text().len() {
+            let (l, c) = line_col_by_scan(root.text(), offset);
+            assert_eq!(map.locate(offset), ("r.six", l, c), "root offset {offset}");
+        }
+        for offset in 0..=lib.text().len() {
+            let (l, c) = line_col_by_scan(lib.text(), offset);
+            assert_eq!(map.locate(base + offset), ("lib.six", l, c), "lib offset {offset}");
+        }
+    }
 
     #[test]
     fn a_label_carries_its_file() {
