@@ -190,7 +190,17 @@ pub struct FileOutcome {
 /// Runs one test file. Errors in the file or its ruleset come back as diagnostics.
 pub fn run(path: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
     let text = crate::source_io::read_text(path, crate::source_io::Kind::Data).map_err(|d| vec![d])?;
-    let tf: TestFile = serde_saphyr::from_str(&text).map_err(|e| {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    run_text(path, &text, dir)
+}
+
+/// Runs a test file's text, named `path` in what it reports, its ruleset and
+/// data found from `dir` (standard input's test file: the working folder).
+pub fn run_text(path: &Path, text: &str, dir: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
+    let tf: TestFile = serde_saphyr::from_str(text).map_err(|e| {
         vec![
             Diagnostic::error(
                 Code::DataInvalid,
@@ -199,10 +209,6 @@ pub fn run(path: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
             .help("a test file has `ruleset: NAME.six` and `cases:`, each with `name`, `data` and `expect`"),
         ]
     })?;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let ruleset = tidy(&dir.join(&tf.ruleset));
     let compiled = compile_file(&ruleset);
     let Some(p) = compiled.program else {
@@ -542,28 +548,24 @@ fn tidy(path: &Path) -> PathBuf {
     if same { out } else { path.to_path_buf() }
 }
 
-/// The test files under `paths` (files as given; folders searched for `*.test.yaml`).
+/// The test files under `paths` (files as given; folders searched for
+/// `*.test.yaml`, following links without looping or listing a file twice).
 pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut stack = vec![p.clone()];
-            while let Some(d) = stack.pop() {
-                let Ok(entries) = std::fs::read_dir(&d) else { continue };
-                for e in entries.flatten() {
-                    let path = e.path();
-                    if path.is_dir() {
-                        stack.push(path);
-                    } else if path.to_string_lossy().ends_with(".test.yaml") {
-                        out.push(path);
-                    }
-                }
-            }
+            let found = driver::expand(std::slice::from_ref(p), &["yaml"]);
+            out.extend(
+                found
+                    .into_iter()
+                    .filter(|f| f.to_string_lossy().ends_with(".test.yaml")),
+            );
         } else {
             out.push(p.clone());
         }
     }
     out.sort();
+    out.dedup();
     out
 }
 

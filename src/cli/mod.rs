@@ -130,7 +130,7 @@ pub struct CheckArgs {
 pub struct EvalArgs {
     /// The ruleset (`*.six`); `-` reads standard input.
     pub ruleset: PathBuf,
-    /// Evaluation data files or folders of them; `-` reads one from standard input.
+    /// Evaluation data files or folders of them.
     #[arg(required = true)]
     pub data: Vec<PathBuf>,
     #[arg(long, default_value = "human", value_parser = EVAL_FORMATS)]
@@ -156,6 +156,8 @@ pub struct ExplainArgs {
 
 #[derive(Args)]
 pub struct TestArgs {
+    /// Test files, or folders searched for `*.test.yaml` (default `rulesets`); `-` reads one
+    /// test file from standard input, its paths taken from the working folder.
     pub paths: Vec<PathBuf>,
     /// List the grade rules, requirements, triggers, skip rules and actions no case exercised.
     #[arg(long)]
@@ -171,9 +173,10 @@ pub struct TestArgs {
 #[derive(Args)]
 pub struct DiffArgs {
     /// The ruleset before the change, or a folder of rulesets (every ruleset, library
-    /// and crosswalk in both folders is compared, each over the data naming its framework).
+    /// and crosswalk in both folders is compared, each over the data naming its framework);
+    /// `-` reads it from standard input (e.g. `git show HEAD:rulesets/x.six`).
     pub old: PathBuf,
-    /// The ruleset after the change, or a folder of rulesets.
+    /// The ruleset after the change, or a folder of rulesets; `-` reads standard input.
     pub new: PathBuf,
     /// Evaluation data files or folders of them.
     #[arg(required = true)]
