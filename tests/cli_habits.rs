@@ -169,7 +169,10 @@ fn test_walks_folders_without_looping_or_running_a_file_twice() {
     std::os::unix::fs::symlink(&rulesets, tmp.path().join("y")).unwrap();
     let o = run(&["test", tmp.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let headers = stdout(&o).lines().filter(|l| l.contains("cqc-ratings.test.yaml")).count();
+    let headers = stdout(&o)
+        .lines()
+        .filter(|l| l.contains("cqc-ratings.test.yaml"))
+        .count();
     assert_eq!(headers, 1, "{}", stdout(&o));
 }
 
