@@ -88,6 +88,10 @@ pub struct Expect {
     /// Indicator id → whether the evaluator's override is applied (`false`: refused).
     #[serde(default)]
     pub overridden: BTreeMap<String, bool>,
+    /// Indicator id → the requirements it does not meet (exactly these, in any order;
+    /// `[]` for none), so a case shows which rule made a grade insecure or capped it.
+    #[serde(default)]
+    pub unmet: BTreeMap<String, Vec<String>>,
     /// Diagnostic codes the run gives (at least these).
     #[serde(default)]
     pub diagnostics: Vec<String>,
@@ -113,6 +117,7 @@ pub enum Key {
     Overall,
     Secure(String),
     Overridden(String),
+    Unmet(String),
     Examined(String),
     NotExamined(String),
     Skipped,
@@ -132,6 +137,7 @@ impl Key {
             Key::Overall => "overall".into(),
             Key::Secure(id) => format!("secure.\"{id}\""),
             Key::Overridden(id) => format!("overridden.\"{id}\""),
+            Key::Unmet(id) => format!("unmet.\"{id}\""),
             Key::Examined(_) => "examined".into(),
             Key::NotExamined(_) => "not_examined".into(),
             Key::Skipped => "skipped".into(),
@@ -378,6 +384,21 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
             Key::Overridden(id.clone()),
             format!("override of {id} applied"),
             applied.to_string(),
+            actual,
+        );
+    }
+    for (id, names) in &c.expect.unmet {
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            format!("[{}]", v.join(", "))
+        };
+        let actual = indicators.get(id.as_str()).map_or("no such indicator".into(), |i| {
+            sorted(i.unmet.iter().map(|u| u.requirement.clone()).collect())
+        });
+        compare(
+            Key::Unmet(id.clone()),
+            format!("requirements {id} does not meet"),
+            sorted(names.clone()),
             actual,
         );
     }
@@ -668,6 +689,8 @@ struct SpannedExpect {
     #[serde(default)]
     overridden: BTreeMap<String, At<bool>>,
     #[serde(default)]
+    unmet: BTreeMap<String, At<Vec<At<String>>>>,
+    #[serde(default)]
     examined: Option<At<Vec<At<String>>>>,
     #[serde(default)]
     not_examined: Option<At<Vec<At<String>>>>,
@@ -766,6 +789,19 @@ fn settle(text: &str, e: &SpannedExpect, m: &Mismatch, removed: &BTreeSet<&str>)
         Key::Capacity => scalar(text, e.capacity.as_ref()?, level()?),
         Key::Secure(id) => scalar(text, e.secure.get(id)?, flag()?),
         Key::Overridden(id) => scalar(text, e.overridden.get(id)?, flag()?),
+        Key::Unmet(id) if m.actual.starts_with('[') => {
+            let (start, end) = flow(text, e.unmet.get(id)?)?;
+            let old = text.get(start..end)?.to_string();
+            Some((
+                Edit {
+                    start,
+                    end,
+                    new: m.actual.clone(),
+                },
+                old,
+            ))
+        }
+        Key::Unmet(_) => None,
         Key::Skipped => {
             let (start, end) = flow(text, e.skipped.as_ref()?)?;
             let old = text.get(start..end)?.to_string();
