@@ -24,6 +24,7 @@ fn target(args: &ConvertArgs) -> Result<ConvertTo, Diagnostic> {
         "yaml" | "yml" => Ok(ConvertTo::Yaml),
         "json" => Ok(ConvertTo::Json),
         "xlsx" => Ok(ConvertTo::Xlsx),
+        "csv" => Ok(ConvertTo::Csv),
         _ => Err(Diagnostic::error(
             Code::IoWrite,
             format!(
@@ -31,7 +32,7 @@ fn target(args: &ConvertArgs) -> Result<ConvertTo, Diagnostic> {
                 args.output.display()
             ),
         )
-        .help("name OUT `.yaml`, `.json` or `.xlsx`, or say `--to yaml|json|xlsx`")),
+        .help("name OUT `.yaml`, `.json`, `.xlsx` or `.csv`, or say `--to yaml|json|xlsx|csv`")),
     }
 }
 
@@ -54,6 +55,10 @@ pub fn run(args: &ConvertArgs, color: ColorChoice) -> Exit {
         ConvertTo::Yaml => write::to_yaml(&doc).into_bytes(),
         ConvertTo::Json => write::to_json(&doc).into_bytes(),
         ConvertTo::Xlsx => match write::to_xlsx(&doc, None) {
+            Ok(b) => b,
+            Err(e) => return fail(&[write_failed(&args.output, &e.to_string())], String::new()),
+        },
+        ConvertTo::Csv => match write::to_csv(&doc) {
             Ok(b) => b,
             Err(e) => return fail(&[write_failed(&args.output, &e.to_string())], String::new()),
         },
@@ -85,6 +90,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
     tmp.write_all(bytes).map_err(|e| fail(&e))?;
+    // A file the user keeps: readable as any other they write, not the
+    // temporary file's owner-only mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| fail(&e))?;
+    }
     tmp.as_file().sync_all().map_err(|e| fail(&e))?;
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())

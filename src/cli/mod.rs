@@ -71,7 +71,7 @@ enum Command {
     /// Write a workbook (XLSX) ready to fill for a ruleset's framework: its
     /// indicators listed, drop-down lists of its sources, findings, weights and levels.
     Template(TemplateArgs),
-    /// Move an evaluation between YAML, JSON and XLSX (reads ODS and CSV too),
+    /// Move an evaluation between YAML, JSON, XLSX and CSV (reads ODS too),
     /// checked on the way; the format written is OUT's extension or `--to`.
     Convert(ConvertArgs),
     /// Serve the language server protocol on stdin and stdout, for editors.
@@ -228,6 +228,7 @@ pub enum ConvertTo {
     Yaml,
     Json,
     Xlsx,
+    Csv,
 }
 
 #[derive(Args)]

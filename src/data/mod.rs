@@ -196,6 +196,9 @@ pub fn load_workbook_bytes(name: &str, bytes: Vec<u8>, kind: Book) -> Result<(So
     .map_err(|d| vec![d])?;
     let mut builder = workbook::Builder::new(&book).map_err(|d| vec![d])?;
     let root = builder.tree();
+    if builder.headings_wrong {
+        return Err(finish(None, builder.diags).err().unwrap_or_default());
+    }
     // Every value is already text or a number as the cell holds it, so
     // YAML's reading (a number where text is expected is its text) fits.
     let mut checker = validate::Checker::new(&builder.file, Format::Yaml);

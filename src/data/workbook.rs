@@ -480,6 +480,9 @@ pub(super) struct Builder<'b> {
     /// Per sheet: its heading row and its rows, placed.
     placed: Vec<(Option<Placed>, Vec<Placed>)>,
     pub diags: Vec<Diagnostic>,
+    /// Whether a sheet's headings are wrong: its rows then read wrongly,
+    /// and the problems they seem to have are not worth reporting.
+    pub headings_wrong: bool,
     /// Each file's start and end, for [`clamp_spans`].
     pub bounds: Vec<(usize, usize)>,
 }
@@ -518,6 +521,7 @@ impl<'b> Builder<'b> {
             file: SourceFile::map(space.files),
             placed,
             diags: Vec::new(),
+            headings_wrong: false,
         })
     }
 
@@ -555,11 +559,13 @@ impl<'b> Builder<'b> {
                     };
                     let d = err::unknown_column(&self.file, span, &sheet.name, &c.text, help);
                     self.diags.push(d);
+                    self.headings_wrong = true;
                     continue;
                 }
                 if let Some((_, _, first)) = columns.iter().find(|(n, _, _)| *n == name) {
                     let d = err::duplicate_column(&self.file, span, *first, &sheet.name, &name);
                     self.diags.push(d);
+                    self.headings_wrong = true;
                     continue;
                 }
                 columns.push((name, i, span));
@@ -636,6 +642,8 @@ impl<'b> Builder<'b> {
             }
             _ => (key_cell.text.clone(), key_span),
         };
+        // Spreadsheets capitalise: `Framework` is `framework`.
+        let key = key.to_lowercase();
         let kind = match key.as_str() {
             "sixpoint" => Kind::Number,
             "context" | "facts" => Kind::List,
@@ -699,6 +707,7 @@ impl<'b> Builder<'b> {
         if h.col("indicator").is_none() {
             let d = err::missing_column(&self.file, heading.row, &sheet.name, "indicator");
             self.diags.push(d);
+            self.headings_wrong = true;
             return None;
         }
         Some((sheet, h, rows))

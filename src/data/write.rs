@@ -398,12 +398,7 @@ pub fn to_xlsx(doc: &Document, program: Option<&Program>) -> Result<Vec<u8>, Xls
     sheet.set_column_format(2, &text)?;
     let mut r = 1u32;
     for ind in &doc.indicators {
-        let nothing = ind.evidence.is_empty()
-            && ind.claimed.is_none()
-            && ind.measures.is_empty()
-            && ind.placement.is_none()
-            && ind.override_.is_none();
-        if nothing {
+        if listed_only(ind) {
             sheet.write_string(r, 0, &ind.id.value)?;
             r += 1;
         }
@@ -524,4 +519,88 @@ pub fn template(p: &Program) -> Result<Vec<u8>, XlsxError> {
         indicators_span: Span::default(),
     };
     to_xlsx(&doc, Some(p))
+}
+
+// ------------------------------------------------------------------ CSV
+
+/// The document as one CSV file (docs/workbook.md): `#field,value` lines,
+/// the evidence log, then the `#Indicators` and `#Measures` sections.
+pub fn to_csv(doc: &Document) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    w.write_record(["#sixpoint", "1"])?;
+    w.write_record(["#framework", doc.framework.value.as_str()])?;
+    w.write_record(["#organisation", doc.organisation.value.as_str()])?;
+    if let Some(p) = &doc.period {
+        w.write_record(["#period", p.value.as_str()])?;
+    }
+    for (k, v) in [("#context", &doc.context), ("#facts", &doc.facts)] {
+        if !v.is_empty() {
+            w.write_record([k, values(v).collect::<Vec<_>>().join(", ").as_str()])?;
+        }
+    }
+    w.write_record(EVIDENCE_COLUMNS)?;
+    for ind in &doc.indicators {
+        if listed_only(ind) {
+            w.write_record([ind.id.value.as_str()])?;
+        }
+        for item in &ind.evidence {
+            let mut row = vec![String::new(); EVIDENCE_COLUMNS.len()];
+            if let Some(c) = row.first_mut() {
+                c.clone_from(&ind.id.value);
+            }
+            let join = |l: &[&str]| l.join(", ");
+            for (k, v) in item_fields(item, str::to_string, join) {
+                if let Some(c) = EVIDENCE_COLUMNS
+                    .iter()
+                    .position(|n| *n == k)
+                    .and_then(|i| row.get_mut(i))
+                {
+                    *c = v;
+                }
+            }
+            w.write_record(&row)?;
+        }
+    }
+    w.write_record([format!("#{INDICATORS}")])?;
+    w.write_record(super::workbook::INDICATOR_COLUMNS)?;
+    for ind in &doc.indicators {
+        let mut row = vec![ind.id.value.clone()];
+        row.push(ind.claimed.as_ref().map_or_else(String::new, |c| c.value.clone()));
+        match &ind.placement {
+            Some(p) => {
+                let (form, a, b) = placement_parts(&p.kind);
+                row.extend([form.to_string(), a.to_string(), b.unwrap_or("").to_string()]);
+            }
+            None => row.extend([String::new(), String::new(), String::new()]),
+        }
+        if let Some(o) = &ind.override_ {
+            row.push(o.grade.value.clone());
+            row.push(o.reason.as_ref().map_or_else(String::new, |r| r.value.clone()));
+            row.push(values(&o.evidence).collect::<Vec<_>>().join("\n"));
+            row.push(o.by.as_ref().map_or_else(String::new, |b| b.value.clone()));
+        }
+        w.write_record(&row)?;
+    }
+    if doc.indicators.iter().any(|i| !i.measures.is_empty()) {
+        w.write_record([format!("#{MEASURES}")])?;
+        w.write_record(["indicator", "measure", "values, oldest first"])?;
+        for ind in &doc.indicators {
+            for (name, series) in &ind.measures {
+                let mut row = vec![ind.id.value.clone(), name.value.clone()];
+                row.extend(series.value.iter().map(|x| format!("{x:?}")));
+                w.write_record(&row)?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// An indicator given with nothing under it: a row with only its id keeps
+/// it listed (listed with no evidence is not the same as not listed).
+fn listed_only(ind: &IndicatorData) -> bool {
+    ind.evidence.is_empty()
+        && ind.claimed.is_none()
+        && ind.measures.is_empty()
+        && ind.placement.is_none()
+        && ind.override_.is_none()
 }
