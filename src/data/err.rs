@@ -132,7 +132,7 @@ fn invalid(msg: impl Into<String>) -> Diagnostic {
 pub(super) fn unsupported_format(name: &str, ext: &str) -> Diagnostic {
     // DataSyntax: the file is not (known to be) YAML or JSON.
     Diagnostic::error(Code::DataSyntax, format!("unsupported data format {ext} for `{name}`"))
-        .help("data files are YAML (`.yaml`, `.yml`) or JSON (`.json`)")
+        .help("data files are YAML (`.yaml`, `.yml`), JSON (`.json`), workbooks (`.xlsx`, `.ods`) or CSV (`.csv`)")
 }
 
 pub(super) fn too_large(name: &str, bytes: u64, limit: usize) -> Diagnostic {
