@@ -369,3 +369,20 @@ indicator,claimed,placement,placement level,placement level 2
     assert_eq!(file.slice(theme.span), "reported");
     assert_eq!(file.locate(theme.span.start).0, "e.csv [F6]");
 }
+
+#[test]
+fn a_long_row_shows_the_cell_alone() {
+    let note = "x".repeat(6000);
+    let csv = format!(
+        "#sixpoint,1\n#framework,generic_2006\n#organisation,N\nindicator,source,note\n2.1,documentaton,{note}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    std::fs::write(&path, csv).unwrap();
+    let program = compile_file(&root().join(RULESET)).program.unwrap();
+    let result = evaluate_path(&program, &path, None);
+    let text = diag::render(&result.diagnostics, false, Some(80));
+    assert!(text.contains("long.csv [B5]"), "{text}");
+    assert!(text.contains("did you mean `documentation`?"), "{text}");
+    assert!(!text.contains("xxxx"), "the row is too long to show: {text}");
+}

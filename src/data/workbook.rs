@@ -304,10 +304,20 @@ impl Placed {
     }
 }
 
+/// Rows longer than this are not repeated in each cell's file: the cell's
+/// file shows the cell alone.
+const MAX_ROW_TEXT: usize = 4096;
+
+/// Bytes of row text repeated in cells' files, in all: past it, a cell's
+/// file shows the cell alone, so that a wide sheet cannot multiply memory.
+const ROW_TEXT_BUDGET: usize = 64 * 1024 * 1024;
+
 /// The files of the source map, and where the next one starts.
 struct Space {
     files: Vec<(usize, SourceFile)>,
     next: usize,
+    /// What is left of [`ROW_TEXT_BUDGET`].
+    budget: usize,
 }
 
 impl Space {
@@ -342,7 +352,14 @@ impl Space {
                 cells.push(None);
                 continue;
             }
-            let base = self.add(format!("{} [{}]", book.name, at(i)), text.clone());
+            let name = format!("{} [{}]", book.name, at(i));
+            let (shown, off) = if text.len() <= MAX_ROW_TEXT && self.budget >= text.len() {
+                self.budget -= text.len();
+                (text.clone(), *off)
+            } else {
+                (c.text.replace(['\n', '\r'], " "), 0)
+            };
+            let base = self.add(name, shown);
             cells.push(Some(Span::new(base + off, base + off + c.text.len())));
         }
         let whole = match book.kind {
@@ -493,6 +510,7 @@ impl<'b> Builder<'b> {
         let root = SourceFile::new(&book.name, String::new());
         let mut space = Space {
             next: SourceFile::next_base(0, &root),
+            budget: ROW_TEXT_BUDGET,
             files: vec![(0, root)],
         };
         if !book.sheets.iter().any(|s| s.name == EVALUATION) {
