@@ -383,6 +383,14 @@ fn node(value: Value, span: Span) -> Node {
     }
 }
 
+/// Where a node built here is (always a byte span), or `or`.
+fn span_of(n: &Node, or: Span) -> Span {
+    match &n.used {
+        Pos::Bytes(s) => *s,
+        Pos::Yaml(_) => or,
+    }
+}
+
 fn text_node(s: &str, span: Span) -> Node {
     node(Value::Str(s.to_string()), span)
 }
@@ -451,23 +459,14 @@ impl Entry {
     }
 
     fn into_pair(self) -> (Node, Node) {
-        let span = match &self.key.used {
-            Pos::Bytes(s) => *s,
-            Pos::Yaml(_) => Span::default(),
-        };
+        let span = span_of(&self.key, Span::default());
         let mut fields = self.fields;
         if let Some((key, entries)) = self.measures {
-            let at = match &key.used {
-                Pos::Bytes(s) => *s,
-                Pos::Yaml(_) => span,
-            };
+            let at = span_of(&key, span);
             fields.push((key, node(Value::Map(entries), at)));
         }
         if let Some((key, items)) = self.evidence {
-            let at = items.first().map_or(span, |n| match &n.used {
-                Pos::Bytes(s) => *s,
-                Pos::Yaml(_) => span,
-            });
+            let at = items.first().map_or(span, |n| span_of(n, span));
             fields.push((key, node(Value::Seq(items), at)));
         }
         (self.key, node(Value::Map(fields), span))
@@ -689,10 +688,7 @@ impl<'b> Builder<'b> {
                 (None, _) => node(Value::Null, Span::new(key_span.end, key_span.end)),
                 (Some(one), None) => one,
                 (Some(first), Some(second)) => {
-                    let span = match &first.used {
-                        Pos::Bytes(s) => *s,
-                        Pos::Yaml(_) => key_span,
-                    };
+                    let span = span_of(&first, key_span);
                     let mut items = vec![first, second];
                     items.extend(values);
                     node(Value::Seq(items), span)
@@ -778,10 +774,7 @@ impl<'b> Builder<'b> {
                 .collect();
             if form.is_some() || !levels.is_empty() {
                 let heading = h.col("placement").map_or(h.row, |c| c.1);
-                let level_span = |n: &Node| match &n.used {
-                    Pos::Bytes(s) => *s,
-                    Pos::Yaml(_) => heading,
-                };
+                let level_span = |n: &Node| span_of(n, heading);
                 let at_span = form.map_or_else(|| levels.first().map_or(heading, level_span), |f| f.1);
                 let mut inner = Vec::new();
                 if let Some((c, s, _)) = form {
