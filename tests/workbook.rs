@@ -386,3 +386,27 @@ fn a_long_row_shows_the_cell_alone() {
     assert!(text.contains("did you mean `documentation`?"), "{text}");
     assert!(!text.contains("xxxx"), "the row is too long to show: {text}");
 }
+
+#[test]
+fn an_evaluation_sheet_without_headings_reads_its_first_row() {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let s = wb.add_worksheet().set_name("Evaluation").unwrap();
+    s.write_string(0, 0, "Sixpoint").unwrap();
+    s.write_number(0, 1, 1).unwrap();
+    s.write_string(1, 0, "Framework").unwrap();
+    s.write_string(1, 1, "generic_2006").unwrap();
+    s.write_string(2, 0, "Organisation").unwrap();
+    s.write_string(2, 1, "Northshore").unwrap();
+    let s = wb.add_worksheet().set_name("Evidence").unwrap();
+    for (c, v) in ["Indicator", "Source"].into_iter().enumerate() {
+        s.write_string(0, c as u16, v).unwrap();
+    }
+    s.write_number(1, 0, 2.1).unwrap();
+    s.write_string(1, 1, "documentation").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let (_, doc) = data::load_workbook_bytes("e.xlsx", bytes, Book::Xlsx).unwrap();
+    assert_eq!(doc.organisation.value, "Northshore");
+    // A number where an id is expected reads as it shows.
+    assert_eq!(doc.indicators[0].id.value, "2.1");
+}

@@ -599,7 +599,15 @@ impl<'b> Builder<'b> {
             && let Some((heading, rows)) = self.placed(i).cloned()
         {
             root_span = heading.as_ref().or(rows.first()).map_or(root_span, |p| p.row);
-            for (row, at) in sheet.rows.iter().zip(&rows) {
+            // A sheet written without the `field | value` headings starts
+            // with a field: read it, rather than take it for headings.
+            let first = sheet.heading.as_ref().zip(heading.as_ref()).filter(|(h, _)| {
+                h.cells.first().is_some_and(|c| {
+                    let key = c.text.to_lowercase();
+                    super::schema::DOCUMENT.iter().any(|f| f.name == key)
+                })
+            });
+            for (row, at) in first.into_iter().chain(sheet.rows.iter().zip(&rows)) {
                 if let Some(pair) = self.header_field(row, at) {
                     root.push(pair);
                 }
