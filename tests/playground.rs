@@ -59,7 +59,10 @@ fn page() -> PathBuf {
     let built = std::fs::metadata(&page).and_then(|m| m.modified()).ok();
     let stale = built.is_none_or(|b| inputs.iter().any(|i| newest(&root.join(i)) > b));
     if stale {
-        let out = run(Command::new("bash").arg(root.join("playground/build.sh")), "playground/build.sh");
+        let out = run(
+            Command::new("bash").arg(root.join("playground/build.sh")),
+            "playground/build.sh",
+        );
         assert!(
             out.status.success(),
             "playground/build.sh failed (it needs node and the wasm32-unknown-unknown target: \
@@ -106,7 +109,9 @@ fn examples() -> usize {
     let mut n = 0;
     for e in std::fs::read_dir(root.join("rulesets")).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().to_string();
-        let Some(framework) = name.strip_suffix(".six") else { continue };
+        let Some(framework) = name.strip_suffix(".six") else {
+            continue;
+        };
         let seeds = std::fs::read_dir(root.join("seeds").join(framework))
             .map(|d| {
                 d.flatten()
@@ -133,7 +138,12 @@ fn step<'a>(seen: &'a Value, name: &str) -> &'a Value {
 }
 
 fn grades(step: &Value) -> Vec<&str> {
-    step["grades"].as_array().unwrap().iter().map(|g| g.as_str().unwrap()).collect()
+    step["grades"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap())
+        .collect()
 }
 
 #[test]
@@ -154,8 +164,12 @@ fn the_playground_checks_and_evaluates_as_you_type() {
         "node playground/test/drive.mjs (install node: `apt-get install -y nodejs`)",
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let seen: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("the driver's output is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    let seen: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "the driver's output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
     assert!(seen["failure"].is_null(), "the driver failed: {seen:#}");
 
     // The first example, evaluated on opening.
@@ -175,7 +189,10 @@ fn the_playground_checks_and_evaluates_as_you_type() {
         first["where"].as_str().unwrap().starts_with("generic-2006.six:"),
         "the diagnostic points into the ruleset: {first:#}"
     );
-    assert!(grades(typed).is_empty(), "no report while the ruleset has errors: {typed:#}");
+    assert!(
+        grades(typed).is_empty(),
+        "no report while the ruleset has errors: {typed:#}"
+    );
 
     // Taken back: the same report as before.
     let fixed = step(&seen, "fixed");
@@ -216,7 +233,9 @@ fn the_playground_checks_and_evaluates_as_you_type() {
         .map(|r| r.as_str().unwrap())
         .collect();
     assert!(
-        requests.iter().all(|r| r.starts_with("file://") && r.ends_with("/playground/dist/index.html")),
+        requests
+            .iter()
+            .all(|r| r.starts_with("file://") && r.ends_with("/playground/dist/index.html")),
         "only the page itself is loaded: {requests:#?}"
     );
 }
