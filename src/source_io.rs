@@ -9,7 +9,7 @@
 //! script) inside a folder, textually and once symlinks are resolved.
 //!
 //! A browser (wasm32-unknown-unknown) has no file system: there, the files a
-//! ruleset may name are given to [`memory`] by path instead, and both
+//! ruleset may name are given to `memory` by path instead, and both
 //! functions look them up there.
 
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
@@ -142,8 +142,8 @@ fn size(bytes: u64) -> String {
     }
 }
 
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 /// What a file that is not regular is, for messages.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn what_it_is(t: fs::FileType) -> &'static str {
     if t.is_dir() {
         return "a folder";

@@ -54,6 +54,7 @@ fn page() -> PathBuf {
         "playground/assemble.mjs",
         "playground/build.sh",
         "playground/wasm/Cargo.toml",
+        "playground/wasm/build.rs",
         "playground/wasm/src",
     ];
     let built = std::fs::metadata(&page).and_then(|m| m.modified()).ok();
