@@ -11,7 +11,7 @@
 //!
 //! The lint that probes the compiled rules for monotonicity evaluates every
 //! indicator many times over, so on a change it waits until the text has
-//! been quiet for [`LINT_DELAY`]; the other diagnostics are published at once.
+//! been quiet for a moment (`LINT_DELAY`); the other diagnostics are published at once.
 
 mod docs;
 mod importers;
