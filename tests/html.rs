@@ -253,7 +253,7 @@ fn markup_in_the_data_shows_as_text() {
 }
 
 #[test]
-fn eval_writes_the_page_for_one_file_and_refuses_a_batch() {
+fn eval_writes_the_page_for_one_file_and_a_dashboard_for_a_folder() {
     let out = Bin::cargo_bin("sixpoint")
         .unwrap()
         .args([
@@ -270,6 +270,7 @@ fn eval_writes_the_page_for_one_file_and_refuses_a_batch() {
     assert!(page.contains("<h1>Eastbrae Council Children&#39;s Services</h1>"));
     assert!(page.trim_end().ends_with("</html>"));
 
+    // A folder makes the dashboard of its evaluations instead.
     let batch = Bin::cargo_bin("sixpoint")
         .unwrap()
         .args([
@@ -281,9 +282,13 @@ fn eval_writes_the_page_for_one_file_and_refuses_a_batch() {
         ])
         .output()
         .unwrap();
-    assert_eq!(batch.status.code(), Some(2));
-    assert!(batch.stdout.is_empty(), "no page for a batch");
-    let err = String::from_utf8(batch.stderr).unwrap();
-    assert!(err.contains("`--format html` writes one page"), "{err}");
-    assert!(err.contains("give exactly one DATA file"), "{err}");
+    assert_ne!(batch.status.code(), Some(2), "{batch:?}");
+    let dashboard = String::from_utf8(batch.stdout).unwrap();
+    assert!(dashboard.starts_with("<!DOCTYPE html>"));
+    assert!(dashboard.contains("<h1>Dashboard</h1>"), "one page for the batch");
+    assert_eq!(
+        dashboard.matches("<!DOCTYPE html>").count(),
+        7,
+        "the dashboard and six reports in it"
+    );
 }
