@@ -249,8 +249,9 @@ fn the_dashboard_of_every_seed_opens_with_each_organisation_and_its_grades() {
         opened.dom.contains("<section id=\"report-view\">"),
         "the report is open"
     );
+    // The frame's page is an attribute, so the serialised DOM escapes its markup.
     assert!(
-        opened.dom.contains("srcdoc=\"<!DOCTYPE html>"),
+        opened.dom.contains("srcdoc=\"&lt;!DOCTYPE html&gt;"),
         "the frame holds the report"
     );
 }
