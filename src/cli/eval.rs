@@ -88,7 +88,7 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
 
 /// What a batch is evaluated against, compiled.
 enum Against {
-    One(sixpoint::ir::Program),
+    One(Box<sixpoint::ir::Program>),
     Routed(driver::Router),
 }
 
@@ -110,7 +110,7 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
     }
     let against = match (ruleset, &args.rulesets) {
         (Some(ruleset), _) => match compile_one(ruleset, color_err) {
-            Ok(p) => Against::One(p),
+            Ok(p) => Against::One(Box::new(p)),
             Err(exit) => return exit,
         },
         (None, Some(dir)) => match compile_routed(dir, color_err) {
@@ -158,7 +158,7 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
     let dashboard = format == OutputFormat::Html && (batch.len() > 1 || data.iter().any(|d| d.is_dir()));
     let mut sink = match format {
         OutputFormat::Html if dashboard => Sink::Dashboard(Dashboard::new()),
-        OutputFormat::Xlsx => Sink::Book(XlsxBook::new()),
+        OutputFormat::Xlsx => Sink::Book(Box::new(XlsxBook::new())),
         _ => Sink::Stream,
     };
     // Each file is independent: one that fails is reported and the rest go on.
@@ -299,7 +299,7 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
 enum Sink {
     Stream,
     Dashboard(Dashboard),
-    Book(XlsxBook),
+    Book(Box<XlsxBook>),
 }
 
 /// A result for a dashboard or workbook: its report, or the file and why it
