@@ -77,6 +77,7 @@ fn badge(shown: &str) -> String {
     let (class, shown) = match shown {
         "judgement required" => ("grade judgement", shown),
         "-" | "" | "not graded" => ("grade none", "not graded"),
+        "skipped" => ("grade none", shown),
         _ => ("grade", shown),
     };
     format!(r#"<span class="{class}">{}</span>"#, esc(shown))
