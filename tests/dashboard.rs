@@ -478,3 +478,41 @@ fn the_workbook_has_the_grades_of_every_organisation_and_the_plans() {
     ]);
     assert!(piped.stdout.starts_with(b"PK"), "an xlsx is a zip");
 }
+
+/// `cmd` run by `script` (util-linux, essential on Debian) so that its
+/// stdout and stderr are a terminal; what the terminal showed.
+fn on_a_terminal(cmd: &str) -> String {
+    let out = Command::new("script")
+        .args(["-qec", cmd, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("`script` (util-linux) runs a command on a terminal");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn a_terminal_gets_a_progress_bar_and_no_workbook() {
+    let bin = assert_cmd::cargo::cargo_bin("sixpoint");
+    let bin = bin.display();
+    let shown = on_a_terminal(&format!(
+        "{bin} eval --rulesets rulesets seeds --format jsonl > /dev/null"
+    ));
+    assert!(shown.contains("evaluated,"), "a bar on the terminal: {shown}");
+    let quiet = on_a_terminal(&format!(
+        "{bin} -q eval --rulesets rulesets seeds --format jsonl > /dev/null"
+    ));
+    assert!(!quiet.contains("evaluated,"), "none with -q: {quiet}");
+    let one = on_a_terminal(&format!(
+        "{bin} eval rulesets/generic-2006.six seeds/generic-2006/weak-nurture.yaml > /dev/null"
+    ));
+    assert!(!one.contains("evaluated,"), "none for one file: {one}");
+    let book = on_a_terminal(&format!(
+        "{bin} eval --color never rulesets/generic-2006.six seeds/generic-2006/weak-nurture.yaml --format xlsx"
+    ));
+    assert!(book.contains("sixpoint::io::write"), "{book}");
+    assert!(
+        book.contains("refusing to write an xlsx workbook to a terminal"),
+        "{book}"
+    );
+    assert!(!book.contains("PK"), "no bytes of the workbook: {book}");
+}
