@@ -458,7 +458,8 @@ const SCRIPT: &str = r#"
       frame.removeAttribute('srcdoc');
       return;
     }
-    frame.srcdoc = src.textContent.replace(/<\\\/script/gi, '</script');
+    // Written apart, so that this script holds no end tag of its own.
+    frame.srcdoc = src.textContent.replace(/<\\\/script/gi, '<' + '/script');
     title.textContent = src.getAttribute('data-org');
     close.setAttribute('href', '#h-' + m[1]);
     view.hidden = false;

@@ -290,7 +290,7 @@ fn sheet_name(base: &str, taken: &[String]) -> String {
     let mut k = 2;
     while taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
         let suffix = format!(" {k}");
-        name = format!("{}{suffix}", cut(&clean, 31 - suffix.len()));
+        name = format!("{}{suffix}", cut(&clean, 31usize.saturating_sub(suffix.len())));
         k += 1;
     }
     name
