@@ -301,9 +301,11 @@ fn framework_section(out: &mut String, k: usize, f: &Framework) {
         let period = row.period.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
         let _ = write!(
             out,
-            r##"<tr id="h-{}"><th class="org"><a href="#org-{}" title="{}">{}</a><span class="muted">{}</span></th>"##,
+            r##"<tr id="h-{}"><th class="org"><a href="#org-{}" title="{} ({})">{}</a><span class="muted">{}</span></th>"##,
             row.report,
             row.report,
+            // The whole name where the column cuts it, and the file it came from.
+            esc(&row.organisation),
             esc(&row.file),
             esc(&row.organisation),
             esc(&period)
