@@ -378,6 +378,12 @@ codes! {
     DataSurvey = "sixpoint::data::survey-counts",
     /// The same indicator given twice.
     DataDuplicate = "sixpoint::data::duplicate",
+    /// A workbook (XLSX, ODS) or CSV file that cannot be read as one.
+    DataWorkbook = "sixpoint::data::workbook",
+    /// A workbook without the sheet that holds the evaluation's header.
+    DataSheetMissing = "sixpoint::data::sheet-missing",
+    /// A column heading a sheet does not have, or a column it needs missing.
+    DataColumn = "sixpoint::data::column",
     /// A requirement of the ruleset is not met.
     EvalRequirement = "sixpoint::eval::requirement",
     /// No grade rule decides: professional judgement is required.

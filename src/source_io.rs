@@ -7,9 +7,16 @@
 //! writer), and reads at most the cap of the file's [`Kind`].
 //! [`confine`] keeps a path that a ruleset names (an import, an extension
 //! script) inside a folder, textually and once symlinks are resolved.
+//!
+//! A browser (wasm32-unknown-unknown) has no file system: there, the files a
+//! ruleset may name are given to `memory` by path instead, and both
+//! functions look them up there.
 
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 use std::fs;
-use std::io::{self, Read};
+use std::io;
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, SourceFile, Span};
@@ -136,6 +143,7 @@ fn size(bytes: u64) -> String {
 }
 
 /// What a file that is not regular is, for messages.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn what_it_is(t: fs::FileType) -> &'static str {
     if t.is_dir() {
         return "a folder";
@@ -156,6 +164,7 @@ fn what_it_is(t: fs::FileType) -> &'static str {
     "a special file"
 }
 
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn regular(meta: &fs::Metadata) -> Result<(), ReadError> {
     if meta.is_file() {
         Ok(())
@@ -166,6 +175,7 @@ fn regular(meta: &fs::Metadata) -> Result<(), ReadError> {
 
 /// Reads the file at `path` whole, if it is a regular file (symlinks
 /// followed) of at most `kind`'s cap.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub fn read_bytes(path: &Path, kind: Kind) -> Result<Vec<u8>, ReadError> {
     // Checked on the path first for the plainer refusal: opening a socket
     // fails with a system error, and a device may act on being opened.
@@ -177,6 +187,7 @@ pub fn read_bytes(path: &Path, kind: Kind) -> Result<Vec<u8>, ReadError> {
 /// regular file of at most `cap` bytes. The opened handle decides, not the
 /// path: the path may have been swapped for a FIFO or a device since it was
 /// checked, and opening a FIFO for reading would otherwise wait for a writer.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 fn read_opened(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     let mut options = fs::OpenOptions::new();
     options.read(true);
@@ -200,6 +211,64 @@ fn read_opened(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge { len, cap });
     }
     Ok(bytes)
+}
+
+/// The file given to [`memory`] at `path`, if it is at most `kind`'s cap.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub fn read_bytes(path: &Path, kind: Kind) -> Result<Vec<u8>, ReadError> {
+    let bytes = memory::get(path).ok_or_else(|| ReadError::Io(memory::missing()))?;
+    let len = bytes.len() as u64;
+    if len > kind.cap() {
+        return Err(ReadError::TooLarge { len, cap: kind.cap() });
+    }
+    Ok(bytes)
+}
+
+/// Files held in memory where there is no file system (a browser), by
+/// path relative to the folder the ruleset is compiled in (`.` for
+/// [`crate::Ruleset::from_source`]): `lib/evidence.six`, `ext/trend.rhai`.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub mod memory {
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use std::io;
+    use std::path::{Component, Path, PathBuf};
+
+    thread_local! {
+        static FILES: RefCell<BTreeMap<PathBuf, Vec<u8>>> = const { RefCell::new(BTreeMap::new()) };
+    }
+
+    /// Replaces the files held with `files`, `(path, contents)` pairs.
+    pub fn set_files(files: impl IntoIterator<Item = (String, String)>) {
+        let files: BTreeMap<PathBuf, Vec<u8>> = files
+            .into_iter()
+            .map(|(path, text)| (lexical(Path::new(&path)), text.into_bytes()))
+            .collect();
+        FILES.with(|f| *f.borrow_mut() = files);
+    }
+
+    pub(super) fn get(path: &Path) -> Option<Vec<u8>> {
+        FILES.with(|f| f.borrow().get(&lexical(path)).cloned())
+    }
+
+    pub(super) fn missing() -> io::Error {
+        io::Error::new(io::ErrorKind::NotFound, "no such file among those given in memory")
+    }
+
+    /// `./a/../b` as `b`; a `..` with nothing to take back stays.
+    pub(super) fn lexical(path: &Path) -> PathBuf {
+        let mut out = PathBuf::new();
+        for c in path.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
 }
 
 /// [`read_bytes`] as UTF-8 text.
@@ -289,6 +358,7 @@ fn escapes_lexically(p: &Path) -> bool {
 /// escape is reported as such even when its target does not exist), and,
 /// with symlinks resolved, still below `root`'s real path. Returns the real
 /// path, which is what should then be read.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub fn confine(root: &Path, rel: &Path) -> Result<PathBuf, Escape> {
     if rel.as_os_str().is_empty() {
         return Err(Escape::Empty);
@@ -311,6 +381,26 @@ pub fn confine(root: &Path, rel: &Path) -> Result<PathBuf, Escape> {
         return Err(Escape::Outside);
     }
     Ok(real)
+}
+
+/// [`confine`] over the files given to [`memory`]: the same refusals on the
+/// text; there are no symlinks, so the path is the file's name.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub fn confine(root: &Path, rel: &Path) -> Result<PathBuf, Escape> {
+    if rel.as_os_str().is_empty() {
+        return Err(Escape::Empty);
+    }
+    if rel.is_absolute() || rel.has_root() {
+        return Err(Escape::Absolute);
+    }
+    if escapes_lexically(rel) {
+        return Err(Escape::Leaves);
+    }
+    let real = memory::lexical(&root.join(rel));
+    match memory::get(&real) {
+        Some(_) => Ok(real),
+        None => Err(Escape::Io(memory::missing())),
+    }
 }
 
 #[cfg(test)]

@@ -88,6 +88,10 @@ pub struct Expect {
     /// Indicator id → whether the evaluator's override is applied (`false`: refused).
     #[serde(default)]
     pub overridden: BTreeMap<String, bool>,
+    /// Indicator id → the requirements it does not meet (exactly these, in any order;
+    /// `[]` for none), so a case shows which rule made a grade insecure or capped it.
+    #[serde(default)]
+    pub unmet: BTreeMap<String, Vec<String>>,
     /// Diagnostic codes the run gives (at least these).
     #[serde(default)]
     pub diagnostics: Vec<String>,
@@ -113,6 +117,7 @@ pub enum Key {
     Overall,
     Secure(String),
     Overridden(String),
+    Unmet(String),
     Examined(String),
     NotExamined(String),
     Skipped,
@@ -132,6 +137,7 @@ impl Key {
             Key::Overall => "overall".into(),
             Key::Secure(id) => format!("secure.\"{id}\""),
             Key::Overridden(id) => format!("overridden.\"{id}\""),
+            Key::Unmet(id) => format!("unmet.\"{id}\""),
             Key::Examined(_) => "examined".into(),
             Key::NotExamined(_) => "not_examined".into(),
             Key::Skipped => "skipped".into(),
@@ -190,7 +196,17 @@ pub struct FileOutcome {
 /// Runs one test file. Errors in the file or its ruleset come back as diagnostics.
 pub fn run(path: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
     let text = crate::source_io::read_text(path, crate::source_io::Kind::Data).map_err(|d| vec![d])?;
-    let tf: TestFile = serde_saphyr::from_str(&text).map_err(|e| {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    run_text(path, &text, dir)
+}
+
+/// Runs a test file's text, named `path` in what it reports, its ruleset and
+/// data found from `dir` (standard input's test file: the working folder).
+pub fn run_text(path: &Path, text: &str, dir: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
+    let tf: TestFile = serde_saphyr::from_str(text).map_err(|e| {
         vec![
             Diagnostic::error(
                 Code::DataInvalid,
@@ -199,10 +215,6 @@ pub fn run(path: &Path) -> Result<FileOutcome, Vec<Diagnostic>> {
             .help("a test file has `ruleset: NAME.six` and `cases:`, each with `name`, `data` and `expect`"),
         ]
     })?;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let ruleset = tidy(&dir.join(&tf.ruleset));
     let compiled = compile_file(&ruleset);
     let Some(p) = compiled.program else {
@@ -375,6 +387,21 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
             actual,
         );
     }
+    for (id, names) in &c.expect.unmet {
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            format!("[{}]", v.join(", "))
+        };
+        let actual = indicators.get(id.as_str()).map_or("no such indicator".into(), |i| {
+            sorted(i.unmet.iter().map(|u| u.requirement.clone()).collect())
+        });
+        compare(
+            Key::Unmet(id.clone()),
+            format!("requirements {id} does not meet"),
+            sorted(names.clone()),
+            actual,
+        );
+    }
     for id in &c.expect.examined {
         let actual = indicators.get(id.as_str()).map_or("no such indicator", |i| i.scope);
         compare(
@@ -542,28 +569,24 @@ fn tidy(path: &Path) -> PathBuf {
     if same { out } else { path.to_path_buf() }
 }
 
-/// The test files under `paths` (files as given; folders searched for `*.test.yaml`).
+/// The test files under `paths` (files as given; folders searched for
+/// `*.test.yaml`, following links without looping or listing a file twice).
 pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut stack = vec![p.clone()];
-            while let Some(d) = stack.pop() {
-                let Ok(entries) = std::fs::read_dir(&d) else { continue };
-                for e in entries.flatten() {
-                    let path = e.path();
-                    if path.is_dir() {
-                        stack.push(path);
-                    } else if path.to_string_lossy().ends_with(".test.yaml") {
-                        out.push(path);
-                    }
-                }
-            }
+            let found = driver::expand(std::slice::from_ref(p), &["yaml"]);
+            out.extend(
+                found
+                    .into_iter()
+                    .filter(|f| f.to_string_lossy().ends_with(".test.yaml")),
+            );
         } else {
             out.push(p.clone());
         }
     }
     out.sort();
+    out.dedup();
     out
 }
 
@@ -666,6 +689,8 @@ struct SpannedExpect {
     #[serde(default)]
     overridden: BTreeMap<String, At<bool>>,
     #[serde(default)]
+    unmet: BTreeMap<String, At<Vec<At<String>>>>,
+    #[serde(default)]
     examined: Option<At<Vec<At<String>>>>,
     #[serde(default)]
     not_examined: Option<At<Vec<At<String>>>>,
@@ -764,6 +789,19 @@ fn settle(text: &str, e: &SpannedExpect, m: &Mismatch, removed: &BTreeSet<&str>)
         Key::Capacity => scalar(text, e.capacity.as_ref()?, level()?),
         Key::Secure(id) => scalar(text, e.secure.get(id)?, flag()?),
         Key::Overridden(id) => scalar(text, e.overridden.get(id)?, flag()?),
+        Key::Unmet(id) if m.actual.starts_with('[') => {
+            let (start, end) = flow(text, e.unmet.get(id)?)?;
+            let old = text.get(start..end)?.to_string();
+            Some((
+                Edit {
+                    start,
+                    end,
+                    new: m.actual.clone(),
+                },
+                old,
+            ))
+        }
+        Key::Unmet(_) => None,
         Key::Skipped => {
             let (start, end) = flow(text, e.skipped.as_ref()?)?;
             let old = text.get(start..end)?.to_string();

@@ -497,3 +497,29 @@ fn monotonicity_lint_finds_grades_that_fall_with_more_evidence() {
     let rises = compile(GRADE_ALL).program.expect("compiles");
     assert!(sixpoint::eval::monotone::lint(&rises).is_empty());
 }
+
+/// `without NAME` leaves out the library's requirement of that name, never
+/// the importer's own: inverclyde-2012 leaves out the library's
+/// `both_impact_themes` and declares its own for 3.1 and 4.1.
+#[test]
+fn without_leaves_out_only_what_the_library_brought_in() {
+    let c = compile_file(Path::new("rulesets/inverclyde-2012.six"));
+    let p = c.program.expect("inverclyde-2012 compiles");
+    let both: Vec<_> = p
+        .requirements
+        .iter()
+        .filter(|r| r.name == "both_impact_themes")
+        .collect();
+    assert_eq!(both.len(), 1, "the ruleset's own requirement is kept");
+    let indicators: Vec<&str> = p
+        .indicators
+        .iter()
+        .filter(|i| {
+            i.requirements
+                .iter()
+                .any(|&r| p.requirements[r].name == "both_impact_themes")
+        })
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(indicators, ["3.1", "4.1"]);
+}

@@ -139,6 +139,70 @@ fn map_reads_data_from_standard_input() {
     assert_eq!(stderr(&piped), stderr(&by_path));
 }
 
+#[test]
+fn test_reads_a_test_file_from_standard_input() {
+    let path = "rulesets/cqc-ratings.test.yaml";
+    let by_path = run(&["test", path]);
+    let mut c = sixpoint();
+    // Its ruleset and seeds are found from the folder of the name given.
+    c.args(["test", "-", "--stdin-filename", path]);
+    let piped = with_stdin(c, &read(path));
+    assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
+    assert_eq!(stdout(&piped), stdout(&by_path));
+
+    let mut c = sixpoint();
+    c.args(["test", "--update", "-"]);
+    let refused = with_stdin(c, &read(path));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("`--update` cannot rewrite standard input"));
+}
+
+#[cfg(unix)]
+#[test]
+fn test_walks_folders_without_looping_or_running_a_file_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rulesets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets");
+    let x = tmp.path().join("x");
+    std::fs::create_dir(&x).unwrap();
+    std::os::unix::fs::symlink("..", x.join("up")).unwrap();
+    std::os::unix::fs::symlink(&rulesets, x.join("r")).unwrap();
+    std::os::unix::fs::symlink(&rulesets, tmp.path().join("y")).unwrap();
+    let o = run(&["test", tmp.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let headers = stdout(&o)
+        .lines()
+        .filter(|l| l.contains("cqc-ratings.test.yaml"))
+        .count();
+    assert_eq!(headers, 1, "{}", stdout(&o));
+}
+
+#[test]
+fn diff_reads_either_ruleset_from_standard_input() {
+    let ruleset = "rulesets/cqc-ratings.six";
+    // The ruleset as an author would have it before a change: one choice reversed.
+    let before = read(ruleset).replace(
+        "children.requires_improvement <= 1",
+        "children.requires_improvement <= 0",
+    );
+    assert_ne!(before, read(ruleset), "the edit must apply");
+    let mut c = sixpoint();
+    c.args(["diff", "-", ruleset, "seeds/cqc-ratings", "--stdin-filename", ruleset]);
+    let d = with_stdin(c, &before);
+    assert_eq!(d.status.code(), Some(1), "{}", stderr(&d));
+    assert!(
+        stdout(&d).starts_with("rulesets/cqc-ratings.six → rulesets/cqc-ratings.six"),
+        "{}",
+        stdout(&d)
+    );
+    assert!(!stdout(&d).contains("0 of "), "{}", stdout(&d));
+
+    let mut c = sixpoint();
+    c.args(["diff", "-", "-", "seeds/cqc-ratings"]);
+    let twice = with_stdin(c, &before);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(stderr(&twice).contains("named more than once"));
+}
+
 // ------------------------------------------------------------ 2. folders
 
 #[test]

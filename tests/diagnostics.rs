@@ -2,7 +2,8 @@
 //! its diagnostics snapshotted as a user sees them (80 columns, no colour).
 //!
 //! - `tests/corpus/rulesets/*.six`: checked;
-//! - `tests/corpus/data/*.{yaml,json}`: evaluated against `tests/corpus/mini.six`;
+//! - `tests/corpus/data/*.{yaml,json,csv,xlsx}`: evaluated against `tests/corpus/mini.six` (a
+//!   `.xlsx` here is text that is not a workbook; CSV shows workbooks' positions);
 //! - `tests/corpus/ext/*.six`: checked, then evaluated with the `.yaml` of the same name if any;
 //! - `tests/corpus/crosswalks/*.six`: checked as crosswalks (their rulesets are fixtures);
 //! - `tests/corpus/periods/X.yaml`: evaluated against `tests/fixtures/periods/rag.six` with
@@ -60,7 +61,7 @@ fn broken_data() {
     let program = compile_file(Path::new("tests/corpus/mini.six"))
         .program
         .expect("the corpus ruleset compiles");
-    insta::glob!("corpus/data", "*.{yaml,json}", |path| {
+    insta::glob!("corpus/data", "*.{yaml,json,csv,xlsx}", |path| {
         let result = sixpoint::driver::evaluate_path(&program, &relative(path), None);
         assert!(
             !result.diagnostics.is_empty(),

@@ -163,6 +163,38 @@ fn test_update_rewrites_the_expectations_a_deliberate_change_moves() {
 }
 
 #[test]
+fn unmet_expectations_name_the_requirements_exactly_and_update_rewrites_them() {
+    let dir = copy_of_repository();
+    let tests = dir.path().join("rulesets/inverclyde-2012.test.yaml");
+    let full = r#""3.1": [both_impact_themes, triangulation, stakeholder_voice]"#;
+    change(&tests, full, r#""3.1": [triangulation]"#);
+    let run = |update: bool| {
+        let mut c = sixpoint();
+        c.arg("test");
+        if update {
+            c.arg("--update");
+        }
+        c.arg(&tests).output().unwrap()
+    };
+    let o = run(false);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(
+            "requirements 3.1 does not meet: expected [triangulation], got [both_impact_themes, stakeholder_voice, triangulation]"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(true);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let after = std::fs::read_to_string(&tests).unwrap();
+    assert!(
+        after.contains(r#""3.1": [both_impact_themes, stakeholder_voice, triangulation]"#),
+        "{after}"
+    );
+}
+
+#[test]
 fn diff_of_two_trees_names_every_framework_a_library_change_moves() {
     let dir = tempfile::tempdir().unwrap();
     let (old, new, seeds) = (dir.path().join("old"), dir.path().join("new"), dir.path().join("seeds"));

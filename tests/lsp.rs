@@ -491,6 +491,83 @@ fn rename_edits_the_file_and_its_imports() {
 }
 
 #[test]
+fn references_and_rename_reach_the_rulesets_importing_a_library() {
+    let lib_path = ruleset("lib/hmie-evidence.six");
+    let (uri_lib, lib) = (uri(&lib_path), std::fs::read_to_string(&lib_path).unwrap());
+    let mut c = Client::start();
+    c.open(&uri_lib, &lib);
+
+    // A requirement of the library that two rulesets leave out by name; the
+    // third declares its own of that name, whose uses are not the library's.
+    let at = find(&lib, "require both_impact_themes", "both_impact_themes");
+    let refs = c.response(
+        "textDocument/references",
+        json!({
+            "textDocument": { "uri": uri_lib },
+            "position": { "line": at.0, "character": at.1 },
+            "context": { "includeDeclaration": true },
+        }),
+    )["result"]
+        .clone();
+    let mut files: Vec<String> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap().rsplit('/').next().unwrap().to_string())
+        .collect();
+    files.dedup();
+    assert_eq!(
+        files,
+        ["hmie-evidence.six", "care-inspectorate-2018.six", "hgios4.six"],
+        "{refs:#}"
+    );
+    let in_hgios4 = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["uri"].as_str().unwrap().ends_with("hgios4.six"));
+    let hgios4 = std::fs::read_to_string(ruleset("hgios4.six")).unwrap();
+    let want = find(&hgios4, "import \"lib/hmie-evidence.six\"", "both_impact_themes");
+    assert_eq!(
+        in_hgios4.unwrap()["range"]["start"],
+        json!({ "line": want.0, "character": want.1 })
+    );
+
+    // Renaming it would leave that ruleset's own requirement behind: refused.
+    let refused = c.response(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": uri_lib },
+            "position": { "line": at.0, "character": at.1 },
+            "newName": "impact_on_both_themes",
+        }),
+    );
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("declared again in") && message.contains("inverclyde-2012.six"),
+        "{refused}"
+    );
+
+    // A level of the library: renamed where hgios4 imports it under its own name too.
+    let at = find(&lib, "scale", "adequate");
+    let edit = c.response(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": uri_lib },
+            "position": { "line": at.0, "character": at.1 },
+            "newName": "fair",
+        }),
+    )["result"]
+        .clone();
+    let changes = edit["changes"].as_object().unwrap();
+    let uri_hgios4 = uri(&ruleset("hgios4.six"));
+    let after = apply(&hgios4, changes[&uri_hgios4].as_array().unwrap());
+    assert!(after.contains("level fair as satisfactory"), "{edit:#}");
+    assert_eq!(after.replace("level fair as", "level adequate as"), hgios4);
+    c.stop();
+}
+
+#[test]
 fn the_monotonicity_lint_waits_for_a_pause_in_typing() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/rulesets/monotonic.six");
     let (uri, text) = (uri(&path), std::fs::read_to_string(&path).unwrap());

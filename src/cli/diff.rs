@@ -9,7 +9,12 @@ use sixpoint::driver::{self, Entry};
 use sixpoint::ir::Program;
 use sixpoint::{FileResult, crosswalk};
 
-use super::output::{ColorChoice, OutputFormat, Stream, data_files, print_diagnostics, print_json, ruleset_has_errors};
+use sixpoint::diag::SourceFile;
+
+use super::output::{
+    ColorChoice, OutputFormat, Stream, data_files, is_stdin, print_diagnostics, print_json, read_stdin,
+    ruleset_has_errors, stdin_dir, stdin_name, stdin_once,
+};
 use super::{DiffArgs, Exit};
 
 pub fn run(args: &DiffArgs, color: ColorChoice) -> Exit {
@@ -18,8 +23,21 @@ pub fn run(args: &DiffArgs, color: ColorChoice) -> Exit {
     }
     let color_err = color.stderr();
     // Each ruleset's diagnostics are shown; the first that has errors stops the comparison.
+    if let Err(exit) = stdin_once([args.old.as_path(), args.new.as_path()], color_err) {
+        return exit;
+    }
     let compile = |path: &Path| {
-        let c = driver::compile_file(path);
+        let c = if is_stdin(path) {
+            match read_stdin() {
+                Ok(text) => driver::compile_source(&SourceFile::new(stdin_name(), text), &stdin_dir()),
+                Err(d) => {
+                    print_diagnostics(&[d], color_err, Stream::Stderr);
+                    return Err(Exit::Failed);
+                }
+            }
+        } else {
+            driver::compile_file(path)
+        };
         print_diagnostics(&c.diagnostics.0, color_err, Stream::Stderr);
         c.program.ok_or_else(|| ruleset_has_errors(path, "compared"))
     };

@@ -10,6 +10,7 @@
 #[macro_use]
 mod output;
 mod check;
+mod convert;
 mod diff;
 mod eval;
 mod exit;
@@ -18,6 +19,7 @@ mod fmt;
 mod habits;
 mod lsp;
 mod map;
+mod template;
 mod test;
 
 use std::path::PathBuf;
@@ -48,7 +50,7 @@ struct Cli {
 enum Command {
     /// Check rulesets: syntax, names, types, lints.
     Check(CheckArgs),
-    /// Evaluate data files (YAML or JSON; folders are searched) against a ruleset.
+    /// Evaluate data files (YAML, JSON, XLSX, ODS or CSV; folders are searched) against a ruleset.
     Eval(EvalArgs),
     /// Explain how each grade came about: evidence, rules tried, requirements,
     /// and the smallest changes to the evidence that would move it.
@@ -66,6 +68,12 @@ enum Command {
     /// Rewrite an evaluation for another framework with a crosswalk: the
     /// evaluation as YAML on stdout (or OUT), what did not map on stderr.
     Map(MapArgs),
+    /// Write a workbook (XLSX) ready to fill for a ruleset's framework: its
+    /// indicators listed, drop-down lists of its sources, findings, weights and levels.
+    Template(TemplateArgs),
+    /// Move an evaluation between YAML, JSON, XLSX and CSV (reads ODS too),
+    /// checked on the way; the format written is OUT's extension or `--to`.
+    Convert(ConvertArgs),
     /// Serve the language server protocol on stdin and stdout, for editors.
     Lsp,
     #[command(flatten)]
@@ -135,7 +143,7 @@ pub struct EvalArgs {
     /// The ruleset (`*.six`); `-` reads standard input. Not given with `--rulesets`.
     #[arg(value_name = "RULESET", required_unless_present = "rulesets")]
     pub ruleset: Option<PathBuf>,
-    /// Evaluation data files or folders of them; `-` reads one from standard input.
+    /// Evaluation data files or folders of them.
     #[arg(value_name = "DATA")]
     pub data: Vec<PathBuf>,
     #[arg(long, default_value = "human", value_parser = EVAL_FORMATS)]
@@ -172,6 +180,8 @@ pub struct ExplainArgs {
 
 #[derive(Args)]
 pub struct TestArgs {
+    /// Test files, or folders searched for `*.test.yaml` (default `rulesets`); `-` reads one
+    /// test file from standard input, its paths taken from the working folder.
     pub paths: Vec<PathBuf>,
     /// List the grade rules, requirements, triggers, skip rules and actions no case exercised.
     #[arg(long)]
@@ -187,9 +197,10 @@ pub struct TestArgs {
 #[derive(Args)]
 pub struct DiffArgs {
     /// The ruleset before the change, or a folder of rulesets (every ruleset, library
-    /// and crosswalk in both folders is compared, each over the data naming its framework).
+    /// and crosswalk in both folders is compared, each over the data naming its framework);
+    /// `-` reads it from standard input (e.g. `git show HEAD:rulesets/x.six`).
     pub old: PathBuf,
-    /// The ruleset after the change, or a folder of rulesets.
+    /// The ruleset after the change, or a folder of rulesets; `-` reads standard input.
     pub new: PathBuf,
     /// Evaluation data files or folders of them.
     #[arg(required = true)]
@@ -222,6 +233,35 @@ pub struct MapArgs {
     pub format: OutputFormat,
 }
 
+#[derive(Args)]
+pub struct TemplateArgs {
+    /// The ruleset (`*.six`).
+    pub ruleset: PathBuf,
+    /// The workbook to write (replaced whole, never half-written).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: PathBuf,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ConvertTo {
+    Yaml,
+    Json,
+    Xlsx,
+    Csv,
+}
+
+#[derive(Args)]
+pub struct ConvertArgs {
+    /// The evaluation: YAML, JSON, XLSX, ODS or CSV; `-` reads YAML or JSON from standard input.
+    pub input: PathBuf,
+    /// The file to write (replaced whole, never half-written).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: PathBuf,
+    /// The format to write, when OUT's extension does not say.
+    #[arg(long, value_enum)]
+    pub to: Option<ConvertTo>,
+}
+
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Exit {
     // A person reads these syntax errors: name the tokens expected too (a
@@ -245,6 +285,8 @@ pub fn run() -> Exit {
         Command::Diff(args) => diff::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
         Command::Map(args) => map::run(args, color),
+        Command::Template(args) => template::run(args, color),
+        Command::Convert(args) => convert::run(args, color),
         Command::Lsp => lsp::run(),
         Command::Habits(c) => habits::run(c, Cli::command(), color),
     }

@@ -380,8 +380,8 @@ pub fn print_json(value: &impl Serialize) {
     outln!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 
-/// The data files of a batch: YAML and JSON.
-const DATA_FILES: &[&str] = &["yaml", "yml", "json"];
+/// The data files of a batch: YAML, JSON, and workbooks (docs/workbook.md).
+const DATA_FILES: &[&str] = &["yaml", "yml", "json", "xlsx", "ods", "csv"];
 
 /// The data files named, folders searched; none at all is an error, reported.
 pub fn data_files(data: &[PathBuf], color: bool) -> Result<Vec<PathBuf>, Exit> {
@@ -389,7 +389,7 @@ pub fn data_files(data: &[PathBuf], color: bool) -> Result<Vec<PathBuf>, Exit> {
     if files.is_empty() {
         print_diagnostics(
             &[Diagnostic::error(Code::IoRead, "no data files found")
-                .help("name YAML or JSON files, or folders that contain them")],
+                .help("name YAML, JSON, XLSX, ODS or CSV files, or folders that contain them")],
             color,
             Stream::Stderr,
         );

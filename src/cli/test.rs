@@ -1,8 +1,13 @@
 //! `sixpoint test`: run rulesets' tests (`*.test.yaml`), with coverage.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::output::{ColorChoice, OutputFormat, Stream, print_diagnostics, print_json};
+use sixpoint::diag::{Code, Diagnostic};
+
+use super::output::{
+    ColorChoice, OutputFormat, Stream, is_stdin, print_diagnostics, print_json, read_stdin, stdin_dir, stdin_name,
+    stdin_once,
+};
 use super::{Exit, TestArgs};
 
 pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
@@ -12,6 +17,21 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
     } else {
         args.paths.clone()
     };
+    if let Err(exit) = stdin_once(roots.iter().map(PathBuf::as_path), color_err) {
+        return exit;
+    }
+    let from_stdin = roots.iter().any(|p| is_stdin(p));
+    if from_stdin && args.update {
+        print_diagnostics(
+            &[
+                Diagnostic::error(Code::IoRead, "`--update` cannot rewrite standard input")
+                    .help("name the test file (`sixpoint test --update FILE.test.yaml`) so it can be rewritten"),
+            ],
+            color_err,
+            Stream::Stderr,
+        );
+        return Exit::Failed;
+    }
     let files = sixpoint::testing::discover(&roots);
     if files.is_empty() {
         errln!("error: no test files (`*.test.yaml`) found");
@@ -31,7 +51,14 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
     let mut outcomes = Vec::new();
     let mut worst = Exit::Clean;
     for f in &files {
-        match sixpoint::testing::run(f) {
+        let result = if is_stdin(f) {
+            read_stdin()
+                .map_err(|d| vec![d])
+                .and_then(|text| sixpoint::testing::run_text(Path::new(&stdin_name()), &text, &stdin_dir()))
+        } else {
+            sixpoint::testing::run(f)
+        };
+        match result {
             Ok(o) => {
                 if o.cases.iter().any(|c| !c.passed()) {
                     worst = worst.max(Exit::Findings);

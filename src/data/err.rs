@@ -132,7 +132,7 @@ fn invalid(msg: impl Into<String>) -> Diagnostic {
 pub(super) fn unsupported_format(name: &str, ext: &str) -> Diagnostic {
     // DataSyntax: the file is not (known to be) YAML or JSON.
     Diagnostic::error(Code::DataSyntax, format!("unsupported data format {ext} for `{name}`"))
-        .help("data files are YAML (`.yaml`, `.yml`) or JSON (`.json`)")
+        .help("data files are YAML (`.yaml`, `.yml`), JSON (`.json`), workbooks (`.xlsx`, `.ods`) or CSV (`.csv`)")
 }
 
 pub(super) fn too_large(name: &str, bytes: u64, limit: usize) -> Diagnostic {
@@ -443,4 +443,68 @@ pub(super) fn between_two(file: &SourceFile, span: Span, found: usize, example: 
     invalid(format!("`between` names two illustrated levels, found {found}"))
         .label(file.at(span), "expected two level names")
         .help(format!("name the illustrated levels either side, e.g. `{example}`"))
+}
+
+// Workbooks and CSV (docs/workbook.md).
+
+pub(super) fn workbook_unreadable(name: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::DataWorkbook,
+        format!("`{name}` cannot be read as a workbook: {what}"),
+    )
+    .help("save it from the spreadsheet as `.xlsx` or `.ods`, or each sheet as CSV (see docs/workbook.md)")
+}
+
+pub(super) fn workbook_too_large(name: &str, cells: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::DataWorkbook,
+        format!("`{name}` has more than {cells} cells, too many for one evaluation"),
+    )
+    .help("one workbook holds one organisation's evaluation; remove other sheets or split it")
+}
+
+pub(super) fn sheet_missing(name: &str, sheet: &str, found: &[String]) -> Diagnostic {
+    let help = if found.is_empty() {
+        format!("add a sheet `{sheet}` with the rows `sixpoint`, `framework` and `organisation` (see docs/workbook.md)")
+    } else {
+        let list = found.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+        format!("its sheets are {list}; name the header sheet `{sheet}`, or start from `sixpoint template`")
+    };
+    Diagnostic::error(Code::DataSheetMissing, format!("`{name}` has no `{sheet}` sheet")).help(help)
+}
+
+pub(super) fn csv_no_header(name: &str) -> Diagnostic {
+    Diagnostic::error(Code::DataSheetMissing, format!("`{name}` has no header lines"))
+        .help("begin the file with `#sixpoint,1`, `#framework,<name>` and `#organisation,<name>` lines (see docs/workbook.md)")
+}
+
+pub(super) fn unknown_column(file: &SourceFile, span: Span, sheet: &str, heading: &str, help: String) -> Diagnostic {
+    Diagnostic::error(
+        Code::DataColumn,
+        format!("unknown column `{heading}` in the {sheet} sheet"),
+    )
+    .label(file.at(span), "not a column sixpoint reads")
+    .help(help)
+}
+
+pub(super) fn missing_column(file: &SourceFile, span: Span, sheet: &str, column: &str) -> Diagnostic {
+    Diagnostic::error(Code::DataColumn, format!("the {sheet} sheet has no `{column}` column"))
+        .label(file.at(span), format!("no `{column}` among these headings"))
+        .help(format!("add a column headed `{column}`"))
+}
+
+pub(super) fn duplicate_column(file: &SourceFile, again: Span, first: Span, sheet: &str, heading: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::DataDuplicate,
+        format!("column `{heading}` is given twice in the {sheet} sheet"),
+    )
+    .label(file.at(again), "given again here")
+    .label(file.at(first), "first given here")
+    .help("keep one of them: sixpoint would not know which to read")
+}
+
+pub(super) fn row_without_indicator(file: &SourceFile, span: Span, sheet: &str) -> Diagnostic {
+    invalid(format!("a row of the {sheet} sheet has no indicator"))
+        .label(file.at(span), "this row")
+        .help("write the indicator id in the `indicator` column, e.g. `2.1`")
 }

@@ -14,6 +14,8 @@ pub(crate) mod err;
 mod schema;
 mod tree;
 mod validate;
+pub mod workbook;
+pub mod write;
 
 pub use schema::json_schema;
 
@@ -145,9 +147,75 @@ fn too_large(name: &str, bytes: u64) -> Diagnostic {
     err::too_large(name, bytes, MAX_BYTES)
 }
 
+/// A workbook's kind by extension: `.xlsx`, `.ods` or `.csv` (any case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Book {
+    Xlsx,
+    Ods,
+    Csv,
+}
+
+impl Book {
+    pub fn from_path(path: &Path) -> Option<Book> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" => Some(Book::Xlsx),
+            "ods" => Some(Book::Ods),
+            "csv" => Some(Book::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a file, with data's wording for a file past the cap.
+fn read(path: &Path, name: &str) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    read_bytes(path, Kind::Data).map_err(|e| match e {
+        ReadError::TooLarge { len, .. } => vec![too_large(name, len)],
+        other => vec![other.diagnostic(path, Kind::Data)],
+    })
+}
+
+/// Reads and checks a workbook or CSV file (docs/workbook.md): the same
+/// document, checked by the same validator, as its YAML would be; every
+/// position is a sheet and cell.
+pub fn load_workbook(path: &Path, kind: Book) -> Result<(SourceFile, Document), Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let bytes = read(path, &name)?;
+    load_workbook_bytes(&name, bytes, kind)
+}
+
+/// A workbook or CSV file already in memory, named `name` in diagnostics.
+pub fn load_workbook_bytes(name: &str, bytes: Vec<u8>, kind: Book) -> Result<(SourceFile, Document), Vec<Diagnostic>> {
+    let book = match kind {
+        Book::Csv => {
+            let body = bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(&bytes);
+            workbook::read_csv(name, body)
+        }
+        Book::Xlsx | Book::Ods => workbook::read_workbook(name, bytes),
+    }
+    .map_err(|d| vec![d])?;
+    let mut builder = workbook::Builder::new(&book).map_err(|d| vec![d])?;
+    let root = builder.tree();
+    if builder.headings_wrong {
+        return Err(finish(None, builder.diags).err().unwrap_or_default());
+    }
+    // Every value is already text or a number as the cell holds it, so
+    // YAML's reading (a number where text is expected is its text) fits.
+    let mut checker = validate::Checker::new(&builder.file, Format::Yaml);
+    let doc = checker.document(&root);
+    let mut diags = std::mem::take(&mut builder.diags);
+    diags.extend(checker.diags);
+    let mut doc = finish(doc, diags)?;
+    workbook::clamp_spans(&mut doc, &builder.bounds);
+    Ok((builder.file, doc))
+}
+
 /// Reads, parses and checks a data file; the format comes from the
 /// extension. The [`SourceFile`] is named by the path as given.
 pub fn load(path: &Path) -> Result<(SourceFile, Document), Vec<Diagnostic>> {
+    if let Some(kind) = Book::from_path(path) {
+        return load_workbook(path, kind);
+    }
     let name = path.display().to_string();
     let Some(format) = Format::from_path(path) else {
         let ext = path
@@ -156,10 +224,7 @@ pub fn load(path: &Path) -> Result<(SourceFile, Document), Vec<Diagnostic>> {
         return Err(vec![err::unsupported_format(&name, &ext)]);
     };
     // Data keeps its own wording for a file past the cap, with its size.
-    let bytes = read_bytes(path, Kind::Data).map_err(|e| match e {
-        ReadError::TooLarge { len, .. } => vec![too_large(&name, len)],
-        other => vec![other.diagnostic(path, Kind::Data)],
-    })?;
+    let bytes = read(path, &name)?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -185,7 +250,12 @@ pub fn load_str(file: &SourceFile, format: Format) -> Result<Document, Vec<Diagn
     let root = tree::parse(file, format).map_err(|d| vec![d])?;
     let mut checker = validate::Checker::new(file, format);
     let doc = checker.document(&root);
-    let mut diags = checker.diags;
+    finish(doc, checker.diags)
+}
+
+/// The document, or every problem found (sorted by place, at most
+/// [`MAX_DIAGNOSTICS`] and a count of the rest).
+fn finish(doc: Option<Document>, mut diags: Vec<Diagnostic>) -> Result<Document, Vec<Diagnostic>> {
     match doc {
         Some(doc) if diags.is_empty() => Ok(doc),
         _ => {

@@ -5,14 +5,16 @@
 //! `sixpoint check` does (imports read from disk beside the file) and every
 //! diagnostic is published; the same text is indexed for hover, definitions,
 //! references, the outline and completion. Formatting is `sixpoint fmt`'s.
-//! Quick fixes apply a diagnostic's "did you mean"; rename edits every
-//! use of a declared name in the file and its imports.
+//! Quick fixes apply a diagnostic's "did you mean"; references and rename
+//! reach every use of a declared name in the file and its imports and, for
+//! a library's names, in the workspace's rulesets that import it.
 //!
 //! The lint that probes the compiled rules for monotonicity evaluates every
 //! indicator many times over, so on a change it waits until the text has
 //! been quiet for [`LINT_DELAY`]; the other diagnostics are published at once.
 
 mod docs;
+mod importers;
 mod index;
 mod rename;
 pub mod text;
@@ -80,8 +82,11 @@ pub fn capabilities() -> lsp::ServerCapabilities {
 /// `shutdown` and `exit`.
 pub fn serve(connection: &Connection) -> Fallible<()> {
     let caps = serde_json::to_value(capabilities())?;
-    connection.initialize(caps)?;
-    let mut server = Server::default();
+    let init = connection.initialize(caps)?;
+    let mut server = Server {
+        root: workspace_root(&init),
+        ..Server::default()
+    };
     loop {
         // With a lint waiting, wait for the next message only until the
         // text has been quiet long enough, then lint.
@@ -141,6 +146,19 @@ struct Waiting {
 #[derive(Default)]
 struct Server {
     docs: HashMap<String, Doc>,
+    /// The client's workspace folder, searched for the rulesets importing a library.
+    root: Option<PathBuf>,
+}
+
+/// The workspace folder the client names on `initialize`: its first
+/// workspace folder, else its root.
+fn workspace_root(init: &serde_json::Value) -> Option<PathBuf> {
+    let folder = init
+        .get("workspaceFolders")
+        .and_then(|f| f.get(0))
+        .and_then(|f| f.get("uri"));
+    let uri = folder.or_else(|| init.get("rootUri"))?.as_str()?;
+    text::path_of(&uri.parse().ok()?)
 }
 
 /// A request's params, or the error response to send instead.
@@ -375,7 +393,49 @@ impl Server {
                 out.extend(location(index, start, f.base + w.end));
             }
         }
+        // A ruleset declaring the name again uses its own: its uses are not this name's.
+        for (imp, _) in self.importers(index, &word).iter().filter(|(_, again)| !again) {
+            let Some(f) = importers::own(imp) else { continue };
+            let Some(uri) = text::uri_of(Path::new(&f.name)) else {
+                continue;
+            };
+            for w in text::words(&f.text).into_iter().filter(|w| w.text == word) {
+                out.push(lsp::Location {
+                    uri: uri.clone(),
+                    range: text::range(&f.text, w.start, w.end),
+                });
+            }
+        }
         Some(out)
+    }
+
+    /// The rulesets of the workspace, outside this file and its imports,
+    /// that import a library declaring `word`, each with whether it declares
+    /// `word` again itself (leaving the library's out, then using its own).
+    fn importers(&self, index: &Index, word: &str) -> Vec<(Index, bool)> {
+        let mut libraries: Vec<PathBuf> = index
+            .declarations(word)
+            .filter_map(|s| index.file_of(s.span.start))
+            .map(|f| PathBuf::from(&f.name))
+            .collect();
+        libraries.sort();
+        libraries.dedup();
+        let mut out: Vec<(Index, bool)> = Vec::new();
+        for lib in &libraries {
+            let root = importers::root_for(self.root.as_deref(), lib);
+            for imp in importers::importers(&root, lib) {
+                let Some(own) = importers::own(&imp) else { continue };
+                let known = |f: &index::FileText| f.name == own.name;
+                if index.files.iter().any(known) || out.iter().any(|(o, _)| o.files.iter().take(1).any(known)) {
+                    continue;
+                }
+                let declares = imp
+                    .declarations(word)
+                    .any(|s| imp.file_of(s.span.start).is_some_and(|f| f.base == own.base));
+                out.push((imp, declares));
+            }
+        }
+        out
     }
 
     fn symbols(&self, p: lsp::DocumentSymbolParams) -> Option<lsp::DocumentSymbolResponse> {

@@ -302,6 +302,34 @@ impl Server {
                 changes.entry(uri).or_default().extend(edits);
             }
         }
+        // A library's name is renamed in the rulesets importing it too.
+        for (imp, again) in self.importers(index, &word) {
+            let Some(f) = super::importers::own(&imp) else { continue };
+            if again {
+                return Err(format!(
+                    "`{word}` is declared again in `{}`, which imports this: rename it there by hand first",
+                    f.name
+                ));
+            }
+            if let Some(s) = imp.declarations(new).next() {
+                return Err(format!(
+                    "`{new}` is declared already in `{}` (a {}), which imports this: choose another name",
+                    f.name,
+                    s.kind.word()
+                ));
+            }
+            let Some(uri) = text::uri_of(Path::new(&f.name)) else {
+                continue;
+            };
+            let edits = text::words(&f.text)
+                .into_iter()
+                .filter(|w| w.text == word)
+                .map(|w| lsp::TextEdit {
+                    range: text::range(&f.text, w.start, w.end),
+                    new_text: new.to_string(),
+                });
+            changes.entry(uri).or_default().extend(edits);
+        }
         Ok(lsp::WorkspaceEdit {
             changes: Some(changes),
             ..lsp::WorkspaceEdit::default()

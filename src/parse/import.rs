@@ -209,7 +209,9 @@ impl Resolver {
                 .help(help),
             );
         }
-        let mut i = first;
+        // Only what the library brought in is left out: the importer's own
+        // items, before `first`, stay even when they take a left-out name.
+        let mut i = 0;
         self.items.retain(|item| {
             let keep = i < first || name_of(item).is_none_or(|name| !names.iter().any(|n| n.node == name));
             i += 1;
