@@ -329,12 +329,152 @@ pub const CHUNK: usize = 256;
 /// the order of `entries`. One file that fails is a failed result; the rest
 /// go on.
 pub fn evaluate_batch<'a>(program: &'a Program, entries: &'a [Entry]) -> impl Iterator<Item = FileResult> + 'a {
+    evaluate_batch_in(Rulesets::One(program), entries, &|| {})
+}
+
+/// What a batch is evaluated against: one ruleset, or the rulesets of a
+/// folder, each data file routed to the one of its `framework:`.
+#[derive(Clone, Copy)]
+pub enum Rulesets<'a> {
+    One(&'a Program),
+    Routed(&'a Router),
+}
+
+/// [`evaluate_batch`] against [`Rulesets`], calling `done` as each file
+/// finishes (from the thread that evaluated it, in any order): a progress bar
+/// moves with the work, not a chunk at a time. The pool is the caller's
+/// (`rayon::ThreadPool::install` sets the number of jobs).
+pub fn evaluate_batch_in<'a>(
+    rulesets: Rulesets<'a>,
+    entries: &'a [Entry],
+    done: &'a (dyn Fn() + Sync),
+) -> impl Iterator<Item = FileResult> + 'a {
     entries.chunks(CHUNK).flat_map(move |chunk| {
         chunk
             .par_iter()
-            .map(|e| evaluate_path(program, &e.path, e.previous.as_deref()))
+            .map(|e| {
+                let r = match rulesets {
+                    Rulesets::One(p) => evaluate_path(p, &e.path, e.previous.as_deref()),
+                    Rulesets::Routed(router) => router.evaluate_path(&e.path, e.previous.as_deref()),
+                };
+                done();
+                r
+            })
             .collect::<Vec<_>>()
     })
+}
+
+/// The rulesets of one folder by the framework each is for (`eval --rulesets DIR`).
+pub struct Router {
+    folder: PathBuf,
+    /// Framework name and program, in the rulesets' name order.
+    programs: Vec<(String, Program)>,
+}
+
+/// A folder's rulesets compiled: the router, and each ruleset left out for
+/// its errors, with its path and diagnostics.
+pub struct Routed {
+    pub router: Router,
+    pub failed: Vec<(PathBuf, Diagnostics)>,
+}
+
+impl Router {
+    /// Compiles every `*.six` directly inside `folder` (libraries and
+    /// crosswalks live in folders below it); libraries are left out, and so is
+    /// a ruleset with errors, whose diagnostics come back. Where two rulesets
+    /// are for one framework, the first by name serves it.
+    pub fn compile(folder: &Path) -> Result<Routed, Diagnostic> {
+        let entries = std::fs::read_dir(folder).map_err(|e| {
+            Diagnostic::error(
+                crate::diag::Code::IoRead,
+                format!("cannot read the folder of rulesets `{}`: {e}", folder.display()),
+            )
+            .help("name a folder that holds `*.six` rulesets, such as `rulesets`")
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "six"))
+            .collect();
+        paths.sort();
+        let compiled: Vec<(PathBuf, Compiled)> = paths.into_par_iter().map(|p| (p.clone(), compile_file(&p))).collect();
+        let mut programs: Vec<(String, Program)> = Vec::new();
+        let mut failed = Vec::new();
+        for (path, c) in compiled {
+            match c.program {
+                Some(p) if !programs.iter().any(|(f, _)| *f == p.framework.name) => {
+                    programs.push((p.framework.name.clone(), p));
+                }
+                Some(_) => {}
+                None if c.library.is_some() => {}
+                None => failed.push((path, c.diagnostics)),
+            }
+        }
+        Ok(Routed {
+            router: Router {
+                folder: folder.to_path_buf(),
+                programs,
+            },
+            failed,
+        })
+    }
+
+    /// The frameworks served, in the rulesets' order.
+    pub fn frameworks(&self) -> impl Iterator<Item = &str> {
+        self.programs.iter().map(|(f, _)| f.as_str())
+    }
+
+    /// The program for `framework`.
+    pub fn program(&self, framework: &str) -> Option<&Program> {
+        self.programs.iter().find(|(f, _)| f == framework).map(|(_, p)| p)
+    }
+
+    /// Loads a data file and evaluates it against the ruleset of its
+    /// framework, beside its earlier period when given; a framework no
+    /// ruleset is for is a diagnostic naming those there are.
+    pub fn evaluate_path(&self, path: &Path, previous: Option<&Path>) -> FileResult {
+        let (file, doc) = match data::load(path) {
+            Ok(x) => x,
+            Err(d) => return FileResult::failed(path, d),
+        };
+        let Some(program) = self.program(&doc.framework.value) else {
+            return FileResult::failed(path, vec![self.no_ruleset(&file, &doc)]);
+        };
+        let earlier = match previous.map(|p| data::load(p).map(|loaded| (p, loaded))).transpose() {
+            Ok(x) => x,
+            Err(d) => return FileResult::failed(path, d),
+        };
+        evaluate(
+            program,
+            Input::new(path, &file, &doc),
+            earlier.as_ref().map(|(p, (f, d))| Input::new(p, f, d)),
+        )
+    }
+
+    /// A data file whose framework no ruleset of the folder is for. The
+    /// driver words it because only routing meets it; the code is the one a
+    /// framework mismatch has everywhere.
+    fn no_ruleset(&self, file: &SourceFile, doc: &Document) -> Diagnostic {
+        let available: Vec<String> = self.frameworks().map(|f| format!("`{f}`")).collect();
+        let available = if available.is_empty() {
+            "there are none".to_string()
+        } else {
+            format!("there are rulesets for {}", available.join(", "))
+        };
+        Diagnostic::error(
+            crate::diag::Code::DataFramework,
+            format!(
+                "no ruleset in `{}` is for framework `{}`",
+                self.folder.display(),
+                doc.framework.value
+            ),
+        )
+        .label(file.at(doc.framework.span), "framework of the data")
+        .help(format!(
+            "{available}; add the ruleset of `{}` to the folder, or map the evaluation onto one of them with `sixpoint map`",
+            doc.framework.value
+        ))
+    }
 }
 
 /// A batch's evaluations, each with its earlier period: `X.previous.EXT`

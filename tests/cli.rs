@@ -1251,7 +1251,7 @@ fn the_documented_test_file_passes() {
 /// The formats each command takes, as `--help` and a bad `--format` list them.
 const FORMATS: &[(&str, &[&str])] = &[
     ("check", &["human", "json", "jsonl", "sarif"]),
-    ("eval", &["human", "json", "jsonl", "markdown", "html", "sarif"]),
+    ("eval", &["human", "json", "jsonl", "markdown", "html", "xlsx", "sarif"]),
     ("explain", &["human", "json", "jsonl"]),
     ("test", &["human", "json", "jsonl"]),
     ("diff", &["human", "json", "jsonl"]),

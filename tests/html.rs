@@ -253,7 +253,7 @@ fn markup_in_the_data_shows_as_text() {
 }
 
 #[test]
-fn eval_writes_the_page_for_one_file_and_refuses_a_batch() {
+fn eval_writes_the_page_for_one_file_and_a_dashboard_for_a_folder() {
     let out = Bin::cargo_bin("sixpoint")
         .unwrap()
         .args([
@@ -270,6 +270,7 @@ fn eval_writes_the_page_for_one_file_and_refuses_a_batch() {
     assert!(page.contains("<h1>Eastbrae Council Children&#39;s Services</h1>"));
     assert!(page.trim_end().ends_with("</html>"));
 
+    // A folder makes the dashboard of its evaluations instead.
     let batch = Bin::cargo_bin("sixpoint")
         .unwrap()
         .args([
@@ -281,9 +282,57 @@ fn eval_writes_the_page_for_one_file_and_refuses_a_batch() {
         ])
         .output()
         .unwrap();
-    assert_eq!(batch.status.code(), Some(2));
-    assert!(batch.stdout.is_empty(), "no page for a batch");
-    let err = String::from_utf8(batch.stderr).unwrap();
-    assert!(err.contains("`--format html` writes one page"), "{err}");
-    assert!(err.contains("give exactly one DATA file"), "{err}");
+    assert_ne!(batch.status.code(), Some(2), "{batch:?}");
+    let dashboard = String::from_utf8(batch.stdout).unwrap();
+    assert!(dashboard.starts_with("<!DOCTYPE html>"));
+    assert!(dashboard.contains("<h1>Dashboard</h1>"), "one page for the batch");
+    assert_eq!(
+        dashboard.matches("<!DOCTYPE html>").count(),
+        7,
+        "the dashboard and six reports in it"
+    );
+}
+
+#[test]
+fn the_profile_follows_the_scale_and_the_matrix_counts_every_item() {
+    for (ruleset, data) in seeds() {
+        let r = report(&ruleset, &data);
+        let html = render_html(&r);
+        let what = data.display().to_string();
+        assert!(!r.levels.is_empty(), "{what}: the scale is known");
+        // The profile's labels: every level, best first, then any state without a grade.
+        let svg = &html[html.find("<title id=\"profile-title\">").unwrap()..html.find("</svg>").unwrap()];
+        let labels: Vec<&str> = svg
+            .split("text-anchor=\"end\">")
+            .skip(1)
+            .map(|s| &s[..s.find("</text>").unwrap()])
+            .collect();
+        let levels: Vec<String> = r.levels.iter().map(|l| as_dom_text(&l.replace('_', " "))).collect();
+        assert_eq!(
+            &labels[..levels.len()],
+            &levels[..],
+            "{what}: the profile in the scale's order"
+        );
+        // Each row of the triangulation matrix: the counts by kind add up to the items.
+        let Some(at) = html.find("<table class=\"triangulation\">") else {
+            continue;
+        };
+        let table = &html[at..at + html[at..].find("</table>").unwrap()];
+        for row in table.split("<tr><td>").skip(1) {
+            let cells: Vec<&str> = row.split("<td class=\"num").skip(1).collect();
+            let value = |c: &str| -> u32 {
+                c[c.find('>').unwrap() + 1..c.find("</td>").unwrap()]
+                    .parse()
+                    .unwrap_or(0)
+            };
+            let (by_kind, totals) = cells.split_at(cells.len() - 4);
+            let items = value(totals[1]);
+            assert_eq!(by_kind.iter().map(|c| value(c)).sum::<u32>(), items, "{what}: {row}");
+            assert_eq!(
+                by_kind.iter().filter(|c| value(c) > 0).count() as u32,
+                value(totals[0]),
+                "{what}: kinds"
+            );
+        }
+    }
 }

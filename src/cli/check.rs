@@ -63,7 +63,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
                 }
             }
             // Markdown is not among check's formats; clap refuses it.
-            OutputFormat::Human | OutputFormat::Markdown | OutputFormat::Html => {
+            OutputFormat::Human | OutputFormat::Markdown | OutputFormat::Html | OutputFormat::Xlsx => {
                 print_diagnostics(&diagnostics.0, color, Stream::Stderr);
                 if !ui().quiet {
                     outln!("{}", summary(path, what, status, &diagnostics));

@@ -57,7 +57,8 @@ pub fn run(args: &DiffArgs, color: ColorChoice) -> Exit {
         | OutputFormat::Jsonl
         | OutputFormat::Markdown
         | OutputFormat::Html
-        | OutputFormat::Sarif => print_json(&sixpoint::diff::Document::new(&d)),
+        | OutputFormat::Sarif
+        | OutputFormat::Xlsx => print_json(&sixpoint::diff::Document::new(&d)),
     }
     if d.changed.is_empty() {
         Exit::Clean
@@ -181,7 +182,8 @@ fn trees(args: &DiffArgs, color: ColorChoice) -> Exit {
         | OutputFormat::Jsonl
         | OutputFormat::Markdown
         | OutputFormat::Html
-        | OutputFormat::Sarif => print_json(&t),
+        | OutputFormat::Sarif
+        | OutputFormat::Xlsx => print_json(&t),
     }
     if t.changed() {
         worst = worst.max(Exit::Findings);

@@ -1,13 +1,15 @@
 //! `sixpoint eval`: data files against a ruleset, in parallel, written in order.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use sixpoint::data;
-use sixpoint::diag::Diagnostic;
+use sixpoint::diag::{Code, Diagnostic};
 use sixpoint::driver::{self, Compiled, Entry, Input};
-use sixpoint::report;
+use sixpoint::report::{self, Dashboard, XlsxBook};
 use sixpoint::{FileResult, Status};
 
 use super::output::{
@@ -54,41 +56,88 @@ impl Counts {
 }
 
 pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
-    let (ruleset, format, previous) = (&args.ruleset, args.format, args.previous.as_deref());
     let color_err = color.stderr();
-    let color_out = color.stdout();
-    if let Err(exit) = stdin_once(
-        std::iter::once(ruleset.as_path()).chain(args.data.iter().map(PathBuf::as_path)),
-        color_err,
-    ) {
-        return exit;
+    if args.format == OutputFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+        print_diagnostics(
+            &[
+                Diagnostic::error(Code::IoWrite, "refusing to write an xlsx workbook to a terminal")
+                    .help("name the file to write with `-o plan.xlsx`, or pipe the output into a file"),
+            ],
+            color_err,
+            Stream::Stderr,
+        );
+        return Exit::Failed;
     }
-    verbose!("compiling {}", shown(ruleset));
-    let Compiled {
-        program,
-        library,
-        diagnostics,
-    } = compile_ruleset(ruleset);
-    let Some(program) = program else {
-        print_diagnostics(&diagnostics.0, color_err, Stream::Stderr);
-        return match library {
-            Some(name) => {
-                errln!(
-                    "{}: `{name}` is a library, not a framework; evaluate with a ruleset that imports it",
-                    shown(ruleset)
-                );
+    if args.output.is_some() && !matches!(args.format, OutputFormat::Html | OutputFormat::Xlsx) {
+        errln!("error: `-o` writes `--format html` or `--format xlsx`; redirect standard output for the other formats");
+        return Exit::Failed;
+    }
+    // `--jobs N`: the batch runs in a pool of its own; without it, in rayon's
+    // global pool, one thread per core.
+    match args.jobs {
+        None => run_in_pool(args, color),
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(usize::from(n)).build() {
+            Ok(pool) => pool.install(|| run_in_pool(args, color)),
+            Err(e) => {
+                errln!("error: cannot start {n} jobs: {e}");
                 Exit::Failed
             }
-            None => ruleset_has_errors(ruleset, "evaluated"),
-        };
+        },
+    }
+}
+
+/// What a batch is evaluated against, compiled.
+enum Against {
+    One(Box<sixpoint::ir::Program>),
+    Routed(driver::Router),
+}
+
+fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
+    let (format, previous) = (args.format, args.previous.as_deref());
+    let color_err = color.stderr();
+    let color_out = color.stdout();
+    // With `--rulesets`, the first argument is data too.
+    let (ruleset, data): (Option<&Path>, Vec<PathBuf>) = match &args.rulesets {
+        Some(_) => (None, args.ruleset.iter().chain(&args.data).cloned().collect()),
+        None => (args.ruleset.as_deref(), args.data.clone()),
     };
-    let files = match data_files(&args.data, color_err) {
+    if data.is_empty() {
+        errln!("error: name the DATA files or folders to evaluate");
+        return Exit::Failed;
+    }
+    if let Err(exit) = stdin_once(ruleset.into_iter().chain(data.iter().map(PathBuf::as_path)), color_err) {
+        return exit;
+    }
+    let against = match (ruleset, &args.rulesets) {
+        (Some(ruleset), _) => match compile_one(ruleset, color_err) {
+            Ok(p) => Against::One(Box::new(p)),
+            Err(exit) => return exit,
+        },
+        (None, Some(dir)) => match compile_routed(dir, color_err) {
+            Ok(r) => Against::Routed(r),
+            Err(exit) => return exit,
+        },
+        (None, None) => {
+            errln!("error: name a RULESET, or a folder of them with `--rulesets`");
+            return Exit::Failed;
+        }
+    };
+    let shown_against = match (ruleset, &args.rulesets) {
+        (Some(r), _) => shown(r),
+        (None, Some(dir)) => dir.display().to_string(),
+        (None, None) => String::new(),
+    };
+    let files = match data_files(&data, color_err) {
         Ok(files) => files,
         Err(exit) => return exit,
     };
     let from_stdin = files.iter().any(|f| is_stdin(f));
     if from_stdin && files.len() != 1 {
         errln!("error: `-` (standard input) cannot be combined with other DATA files");
+        return Exit::Failed;
+    }
+    if from_stdin && args.rulesets.is_some() {
+        errln!("error: `--rulesets` routes files by their framework; name the ruleset to evaluate standard input with");
         return Exit::Failed;
     }
     if previous.is_some() && files.len() != 1 {
@@ -105,14 +154,17 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
             .collect(),
         None => driver::pair_periods(files),
     };
-    if format == OutputFormat::Html && batch.len() != 1 {
-        errln!("error: `--format html` writes one page for one evaluation; give exactly one DATA file");
-        return Exit::Failed;
-    }
+    // One file's report is a page; a folder or several files make a dashboard.
+    let dashboard = format == OutputFormat::Html && (batch.len() > 1 || data.iter().any(|d| d.is_dir()));
+    let mut sink = match format {
+        OutputFormat::Html if dashboard => Sink::Dashboard(Dashboard::new()),
+        OutputFormat::Xlsx => Sink::Book(Box::new(XlsxBook::new())),
+        _ => Sink::Stream,
+    };
     // Each file is independent: one that fails is reported and the rest go on.
     // They are evaluated in parallel a chunk at a time and printed in order as
     // each chunk completes, so that a corpus of any size streams through in
-    // bounded memory.
+    // bounded memory (a dashboard or a workbook holds what it shows).
     let mut worst = Status::Clean;
     let mut counts = Counts::default();
     let mut done = 0usize;
@@ -120,28 +172,54 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
     if format == OutputFormat::Json {
         // The document `{format, ruleset, results: […]}`, written as serde_json's
         // pretty printer would write it whole.
-        let name = serde_json::to_string(&shown(ruleset)).unwrap_or_default();
+        let name = serde_json::to_string(&shown_against).unwrap_or_default();
         out!("{{\n  \"format\": \"sixpoint-eval/1\",\n  \"ruleset\": {name},\n  \"results\": [");
     }
-    verbose!("evaluating {} data file(s) against {}", batch.len(), shown(ruleset));
-    let results: Box<dyn Iterator<Item = FileResult>> = if from_stdin {
-        Box::new(std::iter::once(evaluate_stdin(&program, previous)))
-    } else {
-        Box::new(driver::evaluate_batch(&program, &batch))
+    verbose!("evaluating {} data file(s) against {}", batch.len(), shown_against);
+    let bar = progress_bar(batch.len(), from_stdin);
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let results: Box<dyn Iterator<Item = FileResult>> = match (&against, from_stdin) {
+        (Against::One(program), true) => Box::new(std::iter::once(evaluate_stdin(program, previous))),
+        (Against::One(program), false) => {
+            Box::new(driver::evaluate_batch_in(driver::Rulesets::One(program), &batch, &tick))
+        }
+        (Against::Routed(router), _) => Box::new(driver::evaluate_batch_in(
+            driver::Rulesets::Routed(router),
+            &batch,
+            &tick,
+        )),
     };
     for r in results {
         let status = r.status();
         worst = worst.max(status);
         counts.add(status);
-        match format {
-            OutputFormat::Sarif => findings.extend(r.diagnostics.iter().cloned()),
-            OutputFormat::Human | OutputFormat::Markdown | OutputFormat::Html => {
+        let mut write = || match (&mut sink, format) {
+            (Sink::Dashboard(d), _) => match collect(&r, color_err) {
+                Ok(rep) => d.add(rep),
+                Err((file, why)) => d.add_failed(&file, why),
+            },
+            (Sink::Book(b), _) => match collect(&r, color_err) {
+                Ok(rep) => b.add(rep),
+                Err((file, why)) => b.add_failed(&file, why),
+            },
+            (Sink::Stream, OutputFormat::Sarif) => findings.extend(r.diagnostics.iter().cloned()),
+            (Sink::Stream, OutputFormat::Human | OutputFormat::Markdown | OutputFormat::Html | OutputFormat::Xlsx) => {
                 if done > 0 {
                     outln!();
                 }
                 match &r.report {
                     Some(rep) if format == OutputFormat::Markdown => out!("{}", report::render_markdown(rep)),
-                    Some(rep) if format == OutputFormat::Html => out!("{}", report::render_html(rep)),
+                    Some(rep) if format == OutputFormat::Html => {
+                        let page = report::render_html(rep);
+                        match &args.output {
+                            Some(path) => write_file(path, page.as_bytes(), color_err),
+                            None => out!("{page}"),
+                        }
+                    }
                     Some(rep) => {
                         out!("{}", report::render_human(rep));
                         if !r.diagnostics.is_empty() {
@@ -155,28 +233,187 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
                     }
                 }
             }
-            OutputFormat::Jsonl => outln!("{}", serde_json::to_string(&entry(&r)).unwrap_or_default()),
-            OutputFormat::Json => {
+            (Sink::Stream, OutputFormat::Jsonl) => outln!("{}", serde_json::to_string(&entry(&r)).unwrap_or_default()),
+            (Sink::Stream, OutputFormat::Json) => {
                 let pretty = serde_json::to_string_pretty(&entry(&r)).unwrap_or_default();
                 let indented: Vec<String> = pretty.lines().map(|l| format!("    {l}")).collect();
                 out!("{}\n{}", if done > 0 { "," } else { "" }, indented.join("\n"));
             }
+        };
+        // The bar steps aside while a result is printed, so the two do not mix.
+        match &bar {
+            Some(b) => b.suspend(write),
+            None => write(),
         }
         done += 1;
     }
-    match format {
-        OutputFormat::Sarif => print_json(&report::sarif::log(&findings)),
-        OutputFormat::Human if done > 1 && !ui().quiet => outln!(
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    match (&sink, format) {
+        (Sink::Dashboard(d), _) => {
+            let page = d.render();
+            match &args.output {
+                Some(path) => write_file(path, page.as_bytes(), color_err),
+                None => out!("{page}"),
+            }
+        }
+        (Sink::Book(b), _) => match b.to_bytes() {
+            Ok(bytes) => match &args.output {
+                Some(path) => write_file(path, &bytes, color_err),
+                None => {
+                    use std::io::Write as _;
+                    if std::io::stdout().lock().write_all(&bytes).is_err() {
+                        std::process::exit(super::output::CLOSED_PIPE);
+                    }
+                }
+            },
+            Err(e) => {
+                print_diagnostics(
+                    &[
+                        Diagnostic::error(Code::IoWrite, format!("cannot make the workbook: {e}"))
+                            .help("report it with the data files; the other formats still work"),
+                    ],
+                    color_err,
+                    Stream::Stderr,
+                );
+                return Exit::Failed;
+            }
+        },
+        (Sink::Stream, OutputFormat::Sarif) => print_json(&report::sarif::log(&findings)),
+        (Sink::Stream, OutputFormat::Human) if done > 1 && !ui().quiet => outln!(
             "\n{done} evaluation(s): {} clean, {} with findings, {} could not be evaluated",
             counts.clean,
             counts.findings,
             counts.failed
         ),
-        OutputFormat::Json if done == 0 => outln!("]\n}}"),
-        OutputFormat::Json => outln!("\n  ]\n}}"),
+        (Sink::Stream, OutputFormat::Json) if done == 0 => outln!("]\n}}"),
+        (Sink::Stream, OutputFormat::Json) => outln!("\n  ]\n}}"),
         _ => {}
     }
     worst.into()
+}
+
+/// Where the results of a batch go: printed as each comes, or gathered into
+/// one dashboard or one workbook written at the end.
+enum Sink {
+    Stream,
+    Dashboard(Dashboard),
+    Book(Box<XlsxBook>),
+}
+
+/// A result for a dashboard or workbook: its report, or the file and why it
+/// could not be evaluated (listed there; its diagnostics go to stderr as in
+/// any batch).
+fn collect(r: &FileResult, color: bool) -> Result<&report::Report, (String, &str)> {
+    match &r.report {
+        Some(rep) => Ok(rep),
+        None => {
+            print_diagnostics(&r.diagnostics, color, Stream::Stderr);
+            could_not_be_evaluated(&r.path);
+            let why = r.diagnostics.first().map_or("", |d| d.message.as_str());
+            Err((r.path.display().to_string(), why))
+        }
+    }
+}
+
+/// A bar on stderr while a batch runs: only on a terminal, for more than one
+/// file, and not with `--quiet`.
+fn progress_bar(files: usize, from_stdin: bool) -> Option<ProgressBar> {
+    if files < 2 || from_stdin || ui().quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} evaluated, {eta} left") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Writes `bytes` to `path` whole: beside it, then renamed over it, so a
+/// failed run leaves what was there.
+fn write_file(path: &Path, bytes: &[u8], color: bool) {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new();
+    // A page or workbook to open and share, not a secret: readable as any file the user writes.
+    #[cfg(unix)]
+    temp.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let written = temp
+        .tempfile_in(dir)
+        .and_then(|mut tmp| tmp.write_all(bytes).map(|()| tmp))
+        .and_then(|tmp| tmp.persist(path).map_err(|e| e.error));
+    if let Err(e) = written {
+        print_diagnostics(
+            &[
+                Diagnostic::error(Code::IoWrite, format!("cannot write `{}`: {e}", path.display()))
+                    .help("check that the folder exists and is writable"),
+            ],
+            color,
+            Stream::Stderr,
+        );
+        std::process::exit(2);
+    }
+    verbose!("wrote {}", path.display());
+}
+
+/// The ruleset, compiled; its diagnostics printed when it does not compile.
+fn compile_one(ruleset: &Path, color: bool) -> Result<sixpoint::ir::Program, Exit> {
+    verbose!("compiling {}", shown(ruleset));
+    let Compiled {
+        program,
+        library,
+        diagnostics,
+    } = compile_ruleset(ruleset);
+    let Some(program) = program else {
+        print_diagnostics(&diagnostics.0, color, Stream::Stderr);
+        return Err(match library {
+            Some(name) => {
+                errln!(
+                    "{}: `{name}` is a library, not a framework; evaluate with a ruleset that imports it",
+                    shown(ruleset)
+                );
+                Exit::Failed
+            }
+            None => ruleset_has_errors(ruleset, "evaluated"),
+        });
+    };
+    Ok(program)
+}
+
+/// The rulesets of `dir` by framework; those with errors are reported and
+/// left out, and the batch goes on with the rest.
+fn compile_routed(dir: &Path, color: bool) -> Result<driver::Router, Exit> {
+    verbose!("compiling the rulesets in {}", dir.display());
+    let routed = match driver::Router::compile(dir) {
+        Ok(r) => r,
+        Err(d) => {
+            print_diagnostics(&[d], color, Stream::Stderr);
+            return Err(Exit::Failed);
+        }
+    };
+    for (path, diagnostics) in &routed.failed {
+        print_diagnostics(&diagnostics.0, color, Stream::Stderr);
+        errln!(
+            "{}: the ruleset has errors; files for its framework are not evaluated",
+            path.display()
+        );
+    }
+    if routed.router.frameworks().next().is_none() {
+        errln!(
+            "error: no ruleset in `{}` compiled; nothing was evaluated",
+            dir.display()
+        );
+        return Err(Exit::Failed);
+    }
+    verbose!(
+        "frameworks: {}",
+        routed.router.frameworks().collect::<Vec<_>>().join(", ")
+    );
+    Ok(routed.router)
 }
 
 /// One evaluation read from standard input, beside its earlier period when given.

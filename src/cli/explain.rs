@@ -71,7 +71,8 @@ pub fn run(args: &ExplainArgs, color: ColorChoice) -> Exit {
         | OutputFormat::Jsonl
         | OutputFormat::Markdown
         | OutputFormat::Html
-        | OutputFormat::Sarif => print_json(&explanations),
+        | OutputFormat::Sarif
+        | OutputFormat::Xlsx => print_json(&explanations),
     }
     Exit::Clean
 }

@@ -46,7 +46,8 @@ pub fn run(args: &MapArgs, color: ColorChoice) -> Exit {
             | OutputFormat::Jsonl
             | OutputFormat::Markdown
             | OutputFormat::Html
-            | OutputFormat::Sarif => {
+            | OutputFormat::Sarif
+            | OutputFormat::Xlsx => {
                 print_diagnostics(diagnostics, color, Stream::Stderr);
                 if let Some(r) = report {
                     errln!("{}", r.render_human().trim_end());

@@ -105,7 +105,11 @@ const EVAL_FORMATS: FormatParser = FormatParser(&[
     ),
     (
         OutputFormat::Html,
-        "One self-contained HTML page, for a browser or print to PDF; one DATA file",
+        "One self-contained HTML page: an evaluation's report for one DATA file, a dashboard for a batch",
+    ),
+    (
+        OutputFormat::Xlsx,
+        "An Excel workbook of the grades and the improvement plan (with -o, or piped)",
     ),
     (
         OutputFormat::Sarif,
@@ -136,10 +140,11 @@ pub struct CheckArgs {
 
 #[derive(Args)]
 pub struct EvalArgs {
-    /// The ruleset (`*.six`); `-` reads standard input.
-    pub ruleset: PathBuf,
+    /// The ruleset (`*.six`); `-` reads standard input. Not given with `--rulesets`.
+    #[arg(value_name = "RULESET", required_unless_present = "rulesets")]
+    pub ruleset: Option<PathBuf>,
     /// Evaluation data files or folders of them.
-    #[arg(required = true)]
+    #[arg(value_name = "DATA")]
     pub data: Vec<PathBuf>,
     #[arg(long, default_value = "human", value_parser = EVAL_FORMATS)]
     pub format: OutputFormat,
@@ -149,6 +154,17 @@ pub struct EvalArgs {
     /// is taken as X's earlier period without it.
     #[arg(long, value_name = "DATA")]
     pub previous: Option<PathBuf>,
+    /// Write the HTML page or dashboard, or the workbook, to FILE (replaced
+    /// whole when complete) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Evaluate each data file with the ruleset in DIR whose framework is the
+    /// file's `framework:`; then every argument is DATA.
+    #[arg(long, value_name = "DIR")]
+    pub rulesets: Option<PathBuf>,
+    /// How many files to evaluate at once (default: the cores available).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Args)]

@@ -59,6 +59,7 @@ pub enum OutputFormat {
     Markdown,
     Html,
     Sarif,
+    Xlsx,
 }
 
 impl OutputFormat {
@@ -71,6 +72,7 @@ impl OutputFormat {
             OutputFormat::Markdown => "markdown",
             OutputFormat::Html => "html",
             OutputFormat::Sarif => "sarif",
+            OutputFormat::Xlsx => "xlsx",
         }
     }
 }

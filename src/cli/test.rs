@@ -79,7 +79,8 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
         | OutputFormat::Jsonl
         | OutputFormat::Markdown
         | OutputFormat::Html
-        | OutputFormat::Sarif => print_json(&outcomes),
+        | OutputFormat::Sarif
+        | OutputFormat::Xlsx => print_json(&outcomes),
     }
     worst
 }

@@ -48,7 +48,7 @@ table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size:
 th, td { border: 1px solid var(--line); padding: .3rem .45rem; text-align: left; vertical-align: top; }
 th { background: var(--band); }
 td.num, th.num { text-align: right; }
-td.mark { text-align: center; }
+td.count { background: #e4ecf8; font-weight: 600; }
 ul.notes { margin: 0; padding-left: 1.1rem; }
 details summary { cursor: pointer; color: var(--accent); }
 .state-judgement { color: #6b4a00; font-weight: 600; }
@@ -65,7 +65,7 @@ footer { margin: 2rem auto; color: var(--muted); font-size: .9rem; }
   section.question { break-before: page; }
   h2, h3 { break-after: avoid; }
   tr { break-inside: avoid; }
-  .grade, .grade.judgement, .grade.none, .overall, th { background: none; color: #000; border: 1px solid #000; }
+  .grade, .grade.judgement, .grade.none, .overall, th, td.count { background: none; color: #000; border: 1px solid #000; }
   a { color: #000; text-decoration: none; }
   details > *:not(summary) { display: block; }
   svg rect.bar, svg rect.bar.judgement, svg rect.bar.none { fill: #555; }
@@ -76,7 +76,8 @@ footer { margin: 2rem auto; color: var(--muted); font-size: .9rem; }
 fn badge(shown: &str) -> String {
     let (class, shown) = match shown {
         "judgement required" => ("grade judgement", shown),
-        "-" | "" => ("grade none", "not graded"),
+        "-" | "" | "not graded" => ("grade none", "not graded"),
+        "skipped" => ("grade none", shown),
         _ => ("grade", shown),
     };
     format!(r#"<span class="{class}">{}</span>"#, esc(shown))
@@ -161,22 +162,29 @@ fn indicator_row(out: &mut String, i: &IndicatorReport, sources: &mut Sources) {
     let _ = writeln!(out, "</td></tr>");
 }
 
-/// The bars of the grade profile: each level graded, in the order the
-/// framework's indicators first reach it, then the states without a grade.
+/// The bars of the grade profile: every level of the grading scale, best
+/// first, with how many indicators reached it, then the states without a
+/// grade. A level the scale does not list (none should) goes after it.
 fn profile(r: &Report) -> Vec<(String, &'static str, usize)> {
-    let mut bars: Vec<(String, &'static str, usize)> = Vec::new();
-    let mut bump = |label: String, class: &'static str| match bars.iter_mut().find(|b| b.0 == label) {
-        Some(b) => b.2 += 1,
-        None => bars.push((label, class, 1)),
-    };
+    let mut bars: Vec<(String, &'static str, usize)> =
+        r.levels.iter().map(|l| (l.replace('_', " "), "bar", 0)).collect();
     let mut judgement = 0;
     let mut ungraded = 0;
     for i in r.indicators().filter(|i| i.scope != "skipped" && i.evaluated) {
         match &i.final_grade {
-            Some(g) => bump(g.replace('_', " "), "bar"),
+            Some(g) => {
+                let label = g.replace('_', " ");
+                match bars.iter_mut().find(|b| b.0 == label) {
+                    Some(b) => b.2 += 1,
+                    None => bars.push((label, "bar", 1)),
+                }
+            }
             None if i.judgement.is_some() => judgement += 1,
             None => ungraded += 1,
         }
+    }
+    if bars.iter().all(|b| b.2 == 0) && judgement == 0 && ungraded == 0 {
+        return Vec::new();
     }
     if judgement > 0 {
         bars.push(("judgement required".into(), "bar judgement", judgement));
@@ -203,7 +211,8 @@ fn profile_svg(out: &mut String, r: &Report) {
     );
     for (k, (label, class, n)) in bars.iter().enumerate() {
         let y = k * row_h + 4;
-        let w = (bar_w * n / max).max(2);
+        // An empty level keeps its row, with no bar, so profiles compare.
+        let w = if *n == 0 { 0 } else { (bar_w * n / max).max(2) };
         let _ = writeln!(
             out,
             r#"<text x="{}" y="{}" text-anchor="end">{}</text><rect class="{class}" x="{label_w}" y="{y}" width="{w}" height="{}" rx="3"></rect><text x="{}" y="{}">{n}</text>"#,
@@ -218,7 +227,9 @@ fn profile_svg(out: &mut String, r: &Report) {
     let _ = writeln!(out, "</svg>");
 }
 
-/// Indicators × the source kinds their evidence came from.
+/// Indicators × the source kinds their evidence came from, each cell the
+/// number of items of that kind; kinds in order of first use (each
+/// indicator lists its kinds as the framework declares them).
 fn triangulation(out: &mut String, r: &Report) {
     let rows: Vec<&IndicatorReport> = r
         .indicators()
@@ -236,11 +247,11 @@ fn triangulation(out: &mut String, r: &Report) {
     }
     let _ = writeln!(
         out,
-        r#"<p class="note">A mark shows the source kind gave evidence for the indicator; the counts are of all its items.</p>"#
+        r#"<p class="note">Each cell counts the items of evidence of that source kind for the indicator; an empty cell, none.</p>"#
     );
-    let _ = write!(out, "<table><thead><tr><th>Indicator</th>");
+    let _ = write!(out, "<table class=\"triangulation\"><thead><tr><th>Indicator</th>");
     for k in &kinds {
-        let _ = write!(out, "<th>{}</th>", esc(&k.replace('_', " ")));
+        let _ = write!(out, r#"<th class="num">{}</th>"#, esc(&k.replace('_', " ")));
     }
     let _ = writeln!(
         out,
@@ -250,8 +261,20 @@ fn triangulation(out: &mut String, r: &Report) {
         let Some(e) = &i.evidence else { continue };
         let _ = write!(out, "<tr><td>{}</td>", esc(&i.id));
         for k in &kinds {
-            let mark = if e.sources.iter().any(|s| s == k) { "●" } else { "" };
-            let _ = write!(out, r#"<td class="mark">{mark}</td>"#);
+            let count = e
+                .sources
+                .iter()
+                .zip(&e.source_counts)
+                .find(|(s, _)| s.as_str() == *k)
+                .map(|(_, c)| *c);
+            match count {
+                Some(c) => {
+                    let _ = write!(out, r#"<td class="num count">{c}</td>"#);
+                }
+                None => {
+                    let _ = write!(out, r#"<td class="num"></td>"#);
+                }
+            }
         }
         let _ = writeln!(
             out,

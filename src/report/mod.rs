@@ -2,10 +2,12 @@
 //! and render it for people (`human`) or machines (JSON, a stable shape
 //! versioned by `format`).
 
+mod dashboard;
 mod html;
 mod human;
 mod markdown;
 pub mod sarif;
+mod xlsx;
 
 use serde::Serialize;
 
@@ -16,9 +18,11 @@ use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
 use crate::ir::*;
 
+pub use dashboard::Dashboard;
 pub use html::render_html;
 pub use human::render_human;
 pub use markdown::render_markdown;
+pub use xlsx::XlsxBook;
 
 /// The version of the JSON report's shape; bumped on any breaking change.
 pub const REPORT_FORMAT: &str = "sixpoint-report/2";
@@ -46,6 +50,10 @@ pub struct Report {
     /// The actions that are improvement-plan rows, by priority.
     pub improvement_plan: Vec<PlanRowReport>,
     pub findings: Vec<FindingReport>,
+    /// The grading scale's levels, best first: the order renderers list
+    /// grades in. Not in the JSON, whose shape is versioned by `format`.
+    #[serde(skip)]
+    pub levels: Vec<String>,
 }
 
 impl Report {
@@ -285,6 +293,10 @@ pub struct UnmetReport {
 pub struct EvidenceReport {
     pub items: u32,
     pub sources: Vec<String>,
+    /// How many items each of `sources` gave, in the same order; for the
+    /// triangulation matrix, not in the JSON.
+    #[serde(skip)]
+    pub source_counts: Vec<u32>,
     pub strengths: u32,
     pub weaknesses: u32,
     pub themes_evidenced: Vec<String>,
@@ -419,6 +431,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
                 .filter(|(_, c)| **c > 0)
                 .map(|(s, _)| s.name.clone())
                 .collect(),
+            source_counts: f.source_counts.iter().copied().filter(|c| *c > 0).collect(),
             strengths: f.strengths,
             weaknesses: f.weaknesses,
             themes_evidenced: ind
@@ -745,6 +758,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
         actions: Vec::new(),
         improvement_plan: Vec::new(),
         findings,
+        levels: p.grading_scale().levels.iter().rev().map(|l| l.name.clone()).collect(),
     }
 }
 
