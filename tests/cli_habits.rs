@@ -22,7 +22,9 @@ fn sixpoint() -> Command {
 fn with_stdin(mut c: Command, input: &str) -> Output {
     c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    // A command that refuses its arguments may exit before reading: a broken pipe then is its
+    // answer, not the test's failure.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     child.wait_with_output().unwrap()
 }
 

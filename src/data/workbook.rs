@@ -9,8 +9,10 @@
 //! Each row is also one file (`[Evidence!A14:K14]`), placed after its
 //! cells' files, for spans of a whole evidence item.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::io::Cursor;
 
+#[cfg(not(target_arch = "wasm32"))]
 use calamine::{Data, Reader};
 
 use super::Document;
@@ -73,12 +75,14 @@ enum Kind {
 
 /// The file a workbook came from.
 #[derive(Clone, Copy, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // made only by the XLSX/ODS reader, not in the browser
 pub(super) enum BookKind {
     Workbook,
     Csv,
 }
 
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // made only by the XLSX/ODS reader, not in the browser
 enum CellValue {
     Empty,
     Text,
@@ -121,6 +125,7 @@ pub(super) struct Book {
     names: Vec<String>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn cell_of(d: &Data) -> Cell {
     let (value, text) = match d {
         Data::Empty => (CellValue::Empty, String::new()),
@@ -140,6 +145,7 @@ fn cell_of(d: &Data) -> Cell {
 }
 
 /// A number as a person would write it: `240`, not `240.0`.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // made only by the XLSX/ODS reader, not in the browser
 pub(super) fn number_text(x: f64) -> String {
     if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{x:.0}")
@@ -158,7 +164,18 @@ fn text_cell(s: &str) -> Cell {
     Cell { value, text }
 }
 
+/// An XLSX or ODS file's sheets: not in the browser build, whose zip
+/// reader would need JavaScript glue for its random source (CSV is read).
+#[cfg(target_arch = "wasm32")]
+pub(super) fn read_workbook(name: &str, _bytes: Vec<u8>) -> Result<Book, Diagnostic> {
+    Err(err::workbook_unreadable(
+        name,
+        "workbooks are not read in the browser; use CSV, YAML or JSON",
+    ))
+}
+
 /// An XLSX or ODS file's sheets.
+#[cfg(not(target_arch = "wasm32"))]
 pub(super) fn read_workbook(name: &str, bytes: Vec<u8>) -> Result<Book, Diagnostic> {
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| err::workbook_unreadable(name, &first_line(&e.to_string())))?;

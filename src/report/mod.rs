@@ -7,6 +7,9 @@ mod html;
 mod human;
 mod markdown;
 pub mod sarif;
+// Not in the browser build: the XLSX writer's zip needs a random source
+// the browser cannot give without JavaScript glue.
+#[cfg(not(target_arch = "wasm32"))]
 mod xlsx;
 
 use serde::Serialize;
@@ -22,6 +25,7 @@ pub use dashboard::Dashboard;
 pub use html::render_html;
 pub use human::render_human;
 pub use markdown::render_markdown;
+#[cfg(not(target_arch = "wasm32"))]
 pub use xlsx::XlsxBook;
 
 /// The version of the JSON report's shape; bumped on any breaking change.
