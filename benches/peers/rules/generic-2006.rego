@@ -20,7 +20,7 @@ counts(d, ind) := c if {
 	ni := count([t |
 		some it in items
 		it.finding == "weakness"
-		some t in {t | some t in object.get(it, "tags", [])}
+		some t in {x | some x in object.get(it, "tags", [])}
 		t in {"nurtured", "included"}
 	])
 	c := {
@@ -174,6 +174,12 @@ else := "in_scope"
 
 final(k, d) := -1 if scope(d) == "skipped" else := inds[k].g
 
+# A skipped indicator is not graded, so not secure either.
+shown_secure(k, d) := true if {
+	final(k, d) > 0
+	inds[k].secure
+} else := false
+
 kids(a) := [final(k, d) | some k, d in data.defs; d.area == a]
 
 # Key areas: the lower median; a child awaiting judgement leaves the area awaiting it.
@@ -200,7 +206,7 @@ question_grade(q) := 0 if {
 node(g) := {"grade": levels[g - 1], "judgement": false} if g > 0 else := {"grade": null, "judgement": g == 0}
 
 report := {
-	"indicators": {d.id: object.union(node(inds[k].g), {"scope": scope(d), "secure": inds[k].secure}) |
+	"indicators": {d.id: object.union(node(final(k, d)), {"scope": scope(d), "secure": shown_secure(k, d)}) |
 		some k, d in data.defs
 	},
 	"areas": {format_int(a, 10): node(area_grades[a - 1]) | some a in numbers.range(1, 10)},

@@ -157,7 +157,7 @@ impl Scope {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct IndicatorGrade {
     pub scope: Scope,
-    /// The final grade, whatever the scope (a skipped indicator keeps it, unused).
+    /// The final grade; none for a skipped indicator.
     pub grade: Node,
     pub secure: bool,
 }

@@ -134,7 +134,7 @@ fn indicator(d: &crate::IndicatorDef, data: &IndicatorData) -> (Node, bool, u32)
     let c = counts(d, data);
     let mut g = grade(&c);
     let mut secure = true;
-    let mut cap = |g: &mut Node| {
+    let cap = |g: &mut Node| {
         if let Node::Level(l) = g {
             *l = (*l).min(ADEQUATE);
         }
@@ -230,6 +230,11 @@ pub fn evaluate(doc: &Doc) -> Grades {
     for (d, o) in INDICATORS.iter().zip(inds.iter_mut()) {
         if triggered.contains(&d.id) {
             o.scope = Scope::Triggered;
+        }
+        // A skipped indicator is not graded: the report shows no grade.
+        if o.scope == Scope::Skipped {
+            o.grade = Node::Absent;
+            o.secure = false;
         }
     }
     let mut areas = Vec::with_capacity(10);

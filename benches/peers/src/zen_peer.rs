@@ -193,8 +193,8 @@ pub fn graph() -> Value {
         (
             "indicators",
             format!(
-                "map(tree, {{id: #.id, scope: #.scope, secure: #.secure, grade: #.g > 0 ? levels[#.g - 1] : null, \
-                 judgement: #.g == 0}})"
+                "map(tree, {{id: #.id, scope: #.scope, secure: #.fin > 0 and #.secure, \
+                 grade: #.fin > 0 ? levels[#.fin - 1] : null, judgement: #.fin == 0}})"
             ),
         ),
         ("areas", format!("[{areas}]")),
