@@ -183,6 +183,13 @@ fn main() {
     count("sixpoint, JSON text to report", &mut |k| {
         drop(black_box(sixpoint_peer::from_json(&program, &texts[k])))
     });
+    count("sixpoint phase: bind", &mut |k| {
+        drop(black_box(sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc)))
+    });
+    count("sixpoint phase: bind + evaluate", &mut |k| {
+        let b = sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc).unwrap();
+        drop(black_box(sixpoint::eval::evaluate(&program, &b)))
+    });
     count("hand-written Rust", &mut |k| drop(black_box(rust_peer::evaluate(&rust_in[k]))));
     count("rhai", &mut |k| drop(black_box(rhai.evaluate(&rhai_in[k]))));
     count("regorus", &mut |k| drop(black_box(rego.evaluate(&rego_in[k]))));
@@ -190,6 +197,14 @@ fn main() {
 
     let engine: Vec<Job> = vec![
         job("sixpoint", |k| drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k])))),
+        // sixpoint's phases, for where its time goes: bind alone, bind + evaluate (no report).
+        job("sixpoint phase: bind", |k| {
+            drop(black_box(sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc)))
+        }),
+        job("sixpoint phase: bind + evaluate", |k| {
+            let b = sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc).unwrap();
+            drop(black_box(sixpoint::eval::evaluate(&program, &b)))
+        }),
         job("hand-written Rust", |k| drop(black_box(rust_peer::evaluate(&rust_in[k])))),
         job("rhai", |k| drop(black_box(rhai.evaluate(&rhai_in[k])))),
         job("regorus", |k| drop(black_box(rego.evaluate(&rego_in[k])))),
