@@ -84,7 +84,10 @@ fn fail(k: usize, engine: &str, text: &str, want: &Grades, got: &Result<Grades, 
         Ok(g) => {
             for (i, (a, b)) in want.indicators.iter().zip(&g.indicators).enumerate() {
                 if a != b {
-                    eprintln!("  indicator {}: sixpoint {a:?}, {engine} {b:?}", sixpoint_peers::INDICATORS[i].id);
+                    eprintln!(
+                        "  indicator {}: sixpoint {a:?}, {engine} {b:?}",
+                        sixpoint_peers::INDICATORS[i].id
+                    );
                 }
             }
             for (i, (a, b)) in want.areas.iter().zip(&g.areas).enumerate() {
@@ -94,7 +97,10 @@ fn fail(k: usize, engine: &str, text: &str, want: &Grades, got: &Result<Grades, 
             }
             for (i, (a, b)) in want.questions.iter().zip(&g.questions).enumerate() {
                 if a != b {
-                    eprintln!("  question {}: sixpoint {a:?}, {engine} {b:?}", sixpoint_peers::QUESTIONS[i].0);
+                    eprintln!(
+                        "  question {}: sixpoint {a:?}, {engine} {b:?}",
+                        sixpoint_peers::QUESTIONS[i].0
+                    );
                 }
             }
         }
@@ -138,18 +144,35 @@ fn main() {
         }
         let peers: [(&str, Result<Grades, String>); 5] = [
             ("hand-written Rust", Ok(rust_peer::evaluate(&rust_in[k]))),
-            ("hand-written Rust from JSON text", rust_peer::from_json(text).map_err(|e| e.to_string())),
+            (
+                "hand-written Rust from JSON text",
+                rust_peer::from_json(text).map_err(|e| e.to_string()),
+            ),
             ("rhai", rhai.evaluate(&rhai_in[k]).and_then(|r| rhai_peer::grades(&r))),
-            ("regorus", rego.evaluate(&rego_in[k]).and_then(|r| regorus_peer::grades(&r))),
-            ("zen-engine", zen.evaluate(&zen_in[k]).and_then(|r| zen_peer::grades(&r))),
+            (
+                "regorus",
+                rego.evaluate(&rego_in[k]).and_then(|r| regorus_peer::grades(&r)),
+            ),
+            (
+                "zen-engine",
+                zen.evaluate(&zen_in[k]).and_then(|r| zen_peer::grades(&r)),
+            ),
         ];
         for (engine, got) in &peers {
             if got.as_ref() != Ok(&want) {
                 fail(k, engine, text, &want, got);
             }
         }
-        skipped += usize::from(want.indicators.iter().any(|i| i.scope == sixpoint_peers::Scope::Skipped));
-        triggered += usize::from(want.indicators.iter().any(|i| i.scope == sixpoint_peers::Scope::Triggered));
+        skipped += usize::from(
+            want.indicators
+                .iter()
+                .any(|i| i.scope == sixpoint_peers::Scope::Skipped),
+        );
+        triggered += usize::from(
+            want.indicators
+                .iter()
+                .any(|i| i.scope == sixpoint_peers::Scope::Triggered),
+        );
         judgements += usize::from(want.questions.contains(&sixpoint_peers::Node::Judgement));
     }
     println!(
@@ -179,43 +202,63 @@ fn main() {
         );
     };
     println!("allocations (engine alone; first {alloc_n} evaluations):");
-    count("sixpoint", &mut |k| drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k]))));
+    count("sixpoint", &mut |k| {
+        drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k])))
+    });
     count("sixpoint, JSON text to report", &mut |k| {
         drop(black_box(sixpoint_peer::from_json(&program, &texts[k])))
     });
     count("sixpoint phase: bind", &mut |k| {
-        drop(black_box(sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc)))
+        drop(black_box(sixpoint::eval::bind(
+            &program,
+            &six_in[k].file,
+            &six_in[k].doc,
+        )))
     });
     count("sixpoint phase: bind + evaluate", &mut |k| {
         let b = sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc).unwrap();
         drop(black_box(sixpoint::eval::evaluate(&program, &b)))
     });
-    count("hand-written Rust", &mut |k| drop(black_box(rust_peer::evaluate(&rust_in[k]))));
+    count("hand-written Rust", &mut |k| {
+        drop(black_box(rust_peer::evaluate(&rust_in[k])))
+    });
     count("rhai", &mut |k| drop(black_box(rhai.evaluate(&rhai_in[k]))));
     count("regorus", &mut |k| drop(black_box(rego.evaluate(&rego_in[k]))));
     count("zen-engine", &mut |k| drop(black_box(zen.evaluate(&zen_in[k]))));
 
     let engine: Vec<Job> = vec![
-        job("sixpoint", |k| drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k])))),
+        job("sixpoint", |k| {
+            drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k])))
+        }),
         // sixpoint's phases, for where its time goes: bind alone, bind + evaluate (no report).
         job("sixpoint phase: bind", |k| {
-            drop(black_box(sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc)))
+            drop(black_box(sixpoint::eval::bind(
+                &program,
+                &six_in[k].file,
+                &six_in[k].doc,
+            )))
         }),
         job("sixpoint phase: bind + evaluate", |k| {
             let b = sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc).unwrap();
             drop(black_box(sixpoint::eval::evaluate(&program, &b)))
         }),
-        job("hand-written Rust", |k| drop(black_box(rust_peer::evaluate(&rust_in[k])))),
+        job("hand-written Rust", |k| {
+            drop(black_box(rust_peer::evaluate(&rust_in[k])))
+        }),
         job("rhai", |k| drop(black_box(rhai.evaluate(&rhai_in[k])))),
         job("regorus", |k| drop(black_box(rego.evaluate(&rego_in[k])))),
         job("zen-engine", |k| drop(black_box(zen.evaluate(&zen_in[k])))),
     ];
     let json: Vec<Job> = vec![
-        job("sixpoint", |k| drop(black_box(sixpoint_peer::from_json(&program, &texts[k])))),
+        job("sixpoint", |k| {
+            drop(black_box(sixpoint_peer::from_json(&program, &texts[k])))
+        }),
         job("serde_json into typed structs (parse only)", |k| {
             drop(black_box(serde_json::from_str::<rust_peer::Doc>(&texts[k])))
         }),
-        job("hand-written Rust", |k| drop(black_box(rust_peer::from_json(&texts[k])))),
+        job("hand-written Rust", |k| {
+            drop(black_box(rust_peer::from_json(&texts[k])))
+        }),
         job("rhai", |k| drop(black_box(rhai.from_json(&texts[k])))),
         job("regorus", |k| drop(black_box(rego.from_json(&texts[k])))),
         job("zen-engine", |k| drop(black_box(zen.from_json(&texts[k])))),

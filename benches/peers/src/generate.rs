@@ -52,7 +52,11 @@ pub fn evaluation(rng: &mut Rng, k: usize) -> Value {
         if !present {
             continue;
         }
-        let n = if profile == 0 { 3 + rng.below(4) } else { 1 + rng.below(5) };
+        let n = if profile == 0 {
+            3 + rng.below(4)
+        } else {
+            1 + rng.below(5)
+        };
         let evidence: Vec<Value> = (0..n)
             .map(|e| {
                 let source = if profile == 0 && e == 0 {

@@ -80,7 +80,13 @@ pub const INDICATORS: [IndicatorDef; 24] = [
     ind(
         "6.3",
         6,
-        &["ics_plan", "plan_content", "management_information", "risk", "sustained_improvement"],
+        &[
+            "ics_plan",
+            "plan_content",
+            "management_information",
+            "risk",
+            "sustained_improvement",
+        ],
     ),
     ind("7.1", 7, &["hr_needs", "recruitment", "welfare", "equality", "esteem"]),
     ind("7.2", 7, &["remits", "boundaries", "priorities", "involvement"]),
@@ -89,7 +95,13 @@ pub const INDICATORS: [IndicatorDef; 24] = [
     ind(
         "8.2",
         8,
-        &["budget", "controls", "financial_information", "funding_streams", "best_value"],
+        &[
+            "budget",
+            "controls",
+            "financial_information",
+            "funding_streams",
+            "best_value",
+        ],
     ),
     ind("8.3", 8, &["planning", "deployment", "efficiency", "health_safety"]),
     ind("8.4", 8, &["data", "sharing", "access", "using"]),
@@ -113,7 +125,10 @@ pub const QUESTIONS: [(&str, &[u8]); 6] = [
 pub const LEVELS: [&str; 6] = ["unsatisfactory", "weak", "adequate", "good", "very_good", "excellent"];
 
 pub fn level_value(name: &str) -> Option<u8> {
-    LEVELS.iter().position(|l| *l == name).and_then(|k| u8::try_from(k + 1).ok())
+    LEVELS
+        .iter()
+        .position(|l| *l == name)
+        .and_then(|k| u8::try_from(k + 1).ok())
 }
 
 /// How a grade stands: a level (1 to 6), awaiting an evaluator's judgement,
@@ -210,7 +225,9 @@ pub fn grades_of_json(v: &serde_json::Value) -> Result<Grades, String> {
     }
     let mut areas = Vec::new();
     for a in 1..=10 {
-        let n = v.pointer(&format!("/areas/{a}")).ok_or_else(|| format!("no area {a} in {v}"))?;
+        let n = v
+            .pointer(&format!("/areas/{a}"))
+            .ok_or_else(|| format!("no area {a} in {v}"))?;
         areas.push(node(n, &format!("area {a}"))?);
     }
     let mut questions = Vec::new();

@@ -37,7 +37,8 @@ impl Peer {
                 include_str!("../rules/generic-2006.rego").into(),
             )
             .map_err(|e| e.to_string())?;
-        engine.add_data(Value::from_json_str(&table().to_string()).map_err(|e| e.to_string())?)
+        engine
+            .add_data(Value::from_json_str(&table().to_string()).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
         Ok(Peer {
             engine: RefCell::new(engine),
@@ -52,7 +53,9 @@ impl Peer {
         let mut engine = self.engine.borrow_mut();
         // A `Value` is reference-counted: setting it shares, not copies.
         engine.set_input(input.clone());
-        engine.eval_rule("data.sixpoint.report".into()).map_err(|e| e.to_string())
+        engine
+            .eval_rule("data.sixpoint.report".into())
+            .map_err(|e| e.to_string())
     }
 
     pub fn from_json(&self, text: &str) -> Result<Value, String> {

@@ -61,7 +61,12 @@ impl Peer {
     }
 
     pub fn evaluate(&self, doc: &Dynamic) -> Result<Dynamic, String> {
-        let args = (doc.clone(), self.defs.clone(), self.levels.clone(), self.questions.clone());
+        let args = (
+            doc.clone(),
+            self.defs.clone(),
+            self.levels.clone(),
+            self.questions.clone(),
+        );
         self.engine
             .call_fn::<Dynamic>(&mut Scope::new(), &self.ast, "grade_all", args)
             .map_err(|e| e.to_string())

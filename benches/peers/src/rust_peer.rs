@@ -198,7 +198,13 @@ pub fn evaluate(doc: &Doc) -> Grades {
             looked_nurture += ni;
         }
     }
-    let graded = |o: &IndicatorGrade| if o.scope == Scope::Skipped { Node::Absent } else { o.grade };
+    let graded = |o: &IndicatorGrade| {
+        if o.scope == Scope::Skipped {
+            Node::Absent
+        } else {
+            o.grade
+        }
+    };
     let by_id = |id: &str| {
         INDICATORS
             .iter()
@@ -262,7 +268,9 @@ pub fn evaluate(doc: &Doc) -> Grades {
         areas.push(if waiting {
             Node::Judgement
         } else {
-            ranks.get(n.saturating_sub(1) / 2).map_or(Node::Absent, |&l| Node::Level(l))
+            ranks
+                .get(n.saturating_sub(1) / 2)
+                .map_or(Node::Absent, |&l| Node::Level(l))
         });
     }
     let questions = QUESTIONS

@@ -18,9 +18,12 @@ pub fn root() -> &'static Path {
 pub fn program() -> Result<Program, String> {
     let path = root().join("rulesets/generic-2006.six");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    compile_source(&SourceFile::new("rulesets/generic-2006.six", text), &root().join("rulesets"))
-        .program
-        .ok_or_else(|| "generic-2006 does not compile".to_string())
+    compile_source(
+        &SourceFile::new("rulesets/generic-2006.six", text),
+        &root().join("rulesets"),
+    )
+    .program
+    .ok_or_else(|| "generic-2006 does not compile".to_string())
 }
 
 pub const PATH: &str = "generated.json";
@@ -48,7 +51,10 @@ pub fn from_json(p: &Program, text: &str) -> Result<FileResult, String> {
 }
 
 pub fn grades(r: &FileResult) -> Result<Grades, String> {
-    let report: &Report = r.report.as_ref().ok_or_else(|| format!("no report: {:?}", r.diagnostics))?;
+    let report: &Report = r
+        .report
+        .as_ref()
+        .ok_or_else(|| format!("no report: {:?}", r.diagnostics))?;
     let mut indicators = Vec::new();
     let mut areas = Vec::new();
     let mut questions = Vec::new();

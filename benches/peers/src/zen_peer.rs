@@ -33,7 +33,17 @@ fn s(x: &str) -> String {
 /// expressions over the counts, cells unary tests, an empty cell any value.
 fn grade_table() -> Value {
     let columns = [
-        "s + w", "s3", "w", "w2 + w3", "w1", "s3 + s2", "w3", "ss - 2 * ws", "ss - ws", "ws - ss", "w2",
+        "s + w",
+        "s3",
+        "w",
+        "w2 + w3",
+        "w1",
+        "s3 + s2",
+        "w3",
+        "ss - 2 * ws",
+        "ss - ws",
+        "ws - ss",
+        "w2",
     ];
     let rows: [(&[(usize, &str)], i32); 8] = [
         (&[(0, "0")], 0),
@@ -100,8 +110,10 @@ pub fn graph() -> Value {
         ("items", s("len($.e)")),
         (
             "sources",
-            s("(some($.e, #.source == 'performance_data') ? 1 : 0) + (some($.e, #.source == 'documentation') ? 1 : 0) \
-             + (some($.e, #.source == 'stakeholder_views') ? 1 : 0) + (some($.e, #.source == 'observation') ? 1 : 0)"),
+            s(
+                "(some($.e, #.source == 'performance_data') ? 1 : 0) + (some($.e, #.source == 'documentation') ? 1 : 0) \
+             + (some($.e, #.source == 'stakeholder_views') ? 1 : 0) + (some($.e, #.source == 'observation') ? 1 : 0)",
+            ),
         ),
         ("views", count("#.source == 'stakeholder_views'")),
         (
@@ -141,8 +153,10 @@ pub fn graph() -> Value {
         ("g", s("not present ? -1 : ($.mustCap and derived > 3 ? 3 : derived)")),
         (
             "secure",
-            s("present and $.g != 0 and not $.mustCap and items >= 3 and sources >= 2 and views >= 1 \
-             and (not impact or bothThemes)"),
+            s(
+                "present and $.g != 0 and not $.mustCap and items >= 3 and sources >= 2 and views >= 1 \
+             and (not impact or bothThemes)",
+            ),
         ),
     ];
     let low = "#.g >= 1 and #.g <= 3";
@@ -169,7 +183,12 @@ pub fn graph() -> Value {
                  : {in_skipped} ? 'skipped' : #.first ? 'first' : 'in_scope'}})"
             ),
         ),
-        ("tree", s("map($.tree, {id: #.id, area: #.area, g: #.g, secure: #.secure, scope: #.scope, fin: #.scope == 'skipped' ? -1 : #.g})")),
+        (
+            "tree",
+            s(
+                "map($.tree, {id: #.id, area: #.area, g: #.g, secure: #.secure, scope: #.scope, fin: #.scope == 'skipped' ? -1 : #.g})",
+            ),
+        ),
     ];
     let mut tree: Vec<(String, String)> = (1..=10u8).map(|a| (format!("a{a}"), area_expr(a))).collect();
     for (q, areas) in &QUESTIONS {
@@ -202,8 +221,10 @@ pub fn graph() -> Value {
     ];
     let join = [(
         "inds",
-        s("map(defs, {id: #.id, area: #.area, impact: #.impact, heard: #.heard, present: indicators[#.id] != null, \
-         ev: indicators[#.id].evidence})"),
+        s(
+            "map(defs, {id: #.id, area: #.area, impact: #.impact, heard: #.heard, present: indicators[#.id] != null, \
+         ev: indicators[#.id].evidence})",
+        ),
     )];
     let expression = |id: &str, exprs: &[(&str, String)], extra: Value| {
         let mut content = json!({ "expressions": expressions(exprs) });
@@ -224,7 +245,18 @@ pub fn graph() -> Value {
         expression("report", &report, json!({})),
         json!({ "id": "out", "name": "response", "type": "outputNode" }),
     ];
-    let ids: Vec<&str> = ["in", "join", "counts", "grade", "requirements", "plan", "tree", "report", "out"].to_vec();
+    let ids: Vec<&str> = [
+        "in",
+        "join",
+        "counts",
+        "grade",
+        "requirements",
+        "plan",
+        "tree",
+        "report",
+        "out",
+    ]
+    .to_vec();
     let edges: Vec<Value> = ids
         .windows(2)
         .enumerate()
@@ -281,7 +313,12 @@ impl Peer {
 
 pub fn grades(report: &Variable) -> Result<Grades, String> {
     let v = serde_json::to_value(report).map_err(|e| e.to_string())?;
-    let node = |n: &Value| node_of(n.get("grade").and_then(Value::as_str), n.get("judgement") == Some(&json!(true)));
+    let node = |n: &Value| {
+        node_of(
+            n.get("grade").and_then(Value::as_str),
+            n.get("judgement") == Some(&json!(true)),
+        )
+    };
     let list = |k: &str| v.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
     let mut indicators = Vec::new();
     for (d, n) in INDICATORS.iter().zip(list("indicators")) {
