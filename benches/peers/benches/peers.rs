@@ -1,7 +1,9 @@
 //! sixpoint beside its peers on the generic-2006 grading.
 //!
 //! `cargo bench --manifest-path benches/peers/Cargo.toml` (add `-- --check` to
-//! stop after the differential check, `-- --quick` for fewer rounds):
+//! stop after the differential check, `-- --quick` for fewer rounds, `-- --only
+//! NAME` for sixpoint and the engines whose name contains NAME, `--
+//! --profile-sixpoint` to run sixpoint alone under a profiler):
 //!
 //! 1. generates 10,000 evaluations (deterministic);
 //! 2. runs every engine on every one and fails loudly unless all give the same
@@ -122,6 +124,15 @@ fn main() {
 
     let texts = generate::corpus(N);
     let program = sixpoint_peer::program().unwrap();
+    // For a profiler (`perf record`): sixpoint alone over the corpus, JSON text to report, no check.
+    if args.iter().any(|a| a == "--profile-sixpoint") {
+        for _ in 0..3 {
+            for t in &texts {
+                drop(black_box(sixpoint_peer::from_json(&program, t)));
+            }
+        }
+        return;
+    }
     let six_in: Vec<sixpoint_peer::Loaded> = texts.iter().map(|t| sixpoint_peer::load(t).unwrap()).collect();
     let rust_in: Vec<rust_peer::Doc> = texts.iter().map(|t| serde_json::from_str(t).unwrap()).collect();
     let rhai = rhai_peer::Peer::new().unwrap();
