@@ -211,10 +211,8 @@ pub fn graph() -> Value {
     let report = [
         (
             "indicators",
-            format!(
-                "map(tree, {{id: #.id, scope: #.scope, secure: #.fin > 0 and #.secure, \
-                 grade: #.fin > 0 ? levels[#.fin - 1] : null, judgement: #.fin == 0}})"
-            ),
+            s("map(tree, {id: #.id, scope: #.scope, secure: #.fin > 0 and #.secure, \
+                 grade: #.fin > 0 ? levels[#.fin - 1] : null, judgement: #.fin == 0})"),
         ),
         ("areas", format!("[{areas}]")),
         ("questions", format!("{{{questions}}}")),
