@@ -140,6 +140,9 @@ fn main() {
     let rego = regorus_peer::Peer::new().unwrap();
     let rego_in: Vec<_> = texts.iter().map(|t| regorus_peer::Peer::input(t).unwrap()).collect();
     let zen = zen_peer::Peer::new().unwrap();
+    // The graph as a JDM editor would save it, for reading.
+    let jdm = concat!(env!("CARGO_MANIFEST_DIR"), "/target/generic-2006.jdm.json");
+    std::fs::write(jdm, serde_json::to_string_pretty(&zen_peer::graph()).unwrap()).unwrap();
     let zen_in: Vec<_> = texts.iter().map(|t| zen_peer::Peer::input(t).unwrap()).collect();
 
     // The differential check, before anything is timed.
