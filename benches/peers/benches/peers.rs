@@ -1,0 +1,304 @@
+//! sixpoint beside its peers on the generic-2006 grading.
+//!
+//! `cargo bench --manifest-path benches/peers/Cargo.toml` (add `-- --check` to
+//! stop after the differential check, `-- --quick` for fewer rounds, `-- --only
+//! NAME` for sixpoint and the engines whose name contains NAME, `--
+//! --profile-sixpoint` to run sixpoint alone under a profiler):
+//!
+//! 1. generates 10,000 evaluations (deterministic);
+//! 2. runs every engine on every one and fails loudly unless all give the same
+//!    grades (each indicator's scope, grade and security, each key area's and
+//!    question's grade) as sixpoint;
+//! 3. times each engine per evaluation, in rounds that visit the engines in
+//!    turn over the same slice of the corpus (so a noisy neighbour slows them
+//!    all alike), and prints medians and ratios against sixpoint measured in the
+//!    same run: the engine alone (bind + evaluate + report object, from input
+//!    already parsed into the form the engine takes) and JSON text to report
+//!    object;
+//! 4. counts allocations per evaluation of each engine.
+// A bench: an unwrap that fails is a failed run, which is what it should be.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
+
+use sixpoint_peers::{Grades, generate, regorus_peer, rhai_peer, rust_peer, sixpoint_peer, zen_peer};
+
+/// Counts allocations while `COUNTING` is set (only in the allocation pass,
+/// never while timing).
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+static BYTES: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            BYTES.fetch_add(l.size() as u64, Ordering::Relaxed);
+        }
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            BYTES.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(p, l, n) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const N: usize = 10_000;
+
+/// One timed job: evaluates the `k`th evaluation of the corpus.
+struct Job<'a> {
+    name: &'static str,
+    run: Box<dyn FnMut(usize) + 'a>,
+    samples: Vec<f64>,
+}
+
+fn job<'a>(name: &'static str, run: impl FnMut(usize) + 'a) -> Job<'a> {
+    Job {
+        name,
+        run: Box::new(run),
+        samples: Vec::new(),
+    }
+}
+
+fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn fail(k: usize, engine: &str, text: &str, want: &Grades, got: &Result<Grades, String>) -> ! {
+    eprintln!("evaluation {k}: {engine} disagrees with sixpoint");
+    match got {
+        Ok(g) => {
+            for (i, (a, b)) in want.indicators.iter().zip(&g.indicators).enumerate() {
+                if a != b {
+                    eprintln!(
+                        "  indicator {}: sixpoint {a:?}, {engine} {b:?}",
+                        sixpoint_peers::INDICATORS[i].id
+                    );
+                }
+            }
+            for (i, (a, b)) in want.areas.iter().zip(&g.areas).enumerate() {
+                if a != b {
+                    eprintln!("  area {}: sixpoint {a:?}, {engine} {b:?}", i + 1);
+                }
+            }
+            for (i, (a, b)) in want.questions.iter().zip(&g.questions).enumerate() {
+                if a != b {
+                    eprintln!(
+                        "  question {}: sixpoint {a:?}, {engine} {b:?}",
+                        sixpoint_peers::QUESTIONS[i].0
+                    );
+                }
+            }
+        }
+        Err(e) => eprintln!("  {engine} failed: {e}"),
+    }
+    eprintln!("  input ({} bytes): {}", text.len(), text.get(..1500).unwrap_or(text));
+    std::process::exit(1);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let check_only = args.iter().any(|a| a == "--check");
+    let quick = args.iter().any(|a| a == "--quick");
+    let only: Option<&str> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|k| args.get(k + 1))
+        .map(String::as_str);
+
+    let texts = generate::corpus(N);
+    let program = sixpoint_peer::program().unwrap();
+    // For a profiler (`perf record`): sixpoint alone over the corpus, JSON text to report, no check.
+    if args.iter().any(|a| a == "--profile-sixpoint") {
+        for _ in 0..3 {
+            for t in &texts {
+                drop(black_box(sixpoint_peer::from_json(&program, t)));
+            }
+        }
+        return;
+    }
+    let six_in: Vec<sixpoint_peer::Loaded> = texts.iter().map(|t| sixpoint_peer::load(t).unwrap()).collect();
+    let rust_in: Vec<rust_peer::Doc> = texts.iter().map(|t| serde_json::from_str(t).unwrap()).collect();
+    let rhai = rhai_peer::Peer::new().unwrap();
+    let rhai_in: Vec<_> = texts.iter().map(|t| rhai.input(t).unwrap()).collect();
+    let rego = regorus_peer::Peer::new().unwrap();
+    let rego_in: Vec<_> = texts.iter().map(|t| regorus_peer::Peer::input(t).unwrap()).collect();
+    let zen = zen_peer::Peer::new().unwrap();
+    // The graph as a JDM editor would save it, for reading.
+    let jdm = concat!(env!("CARGO_MANIFEST_DIR"), "/target/generic-2006.jdm.json");
+    std::fs::write(jdm, serde_json::to_string_pretty(&zen_peer::graph()).unwrap()).unwrap();
+    let zen_in: Vec<_> = texts.iter().map(|t| zen_peer::Peer::input(t).unwrap()).collect();
+
+    // The differential check, before anything is timed.
+    let started = Instant::now();
+    let mut skipped = 0;
+    let mut judgements = 0;
+    let mut triggered = 0;
+    for (k, text) in texts.iter().enumerate() {
+        let want = sixpoint_peer::grades(&sixpoint_peer::evaluate(&program, &six_in[k])).unwrap();
+        let via_text = sixpoint_peer::from_json(&program, text).and_then(|r| sixpoint_peer::grades(&r));
+        if via_text.as_ref() != Ok(&want) {
+            fail(k, "sixpoint from JSON text", text, &want, &via_text);
+        }
+        let peers: [(&str, Result<Grades, String>); 5] = [
+            ("hand-written Rust", Ok(rust_peer::evaluate(&rust_in[k]))),
+            (
+                "hand-written Rust from JSON text",
+                rust_peer::from_json(text).map_err(|e| e.to_string()),
+            ),
+            ("rhai", rhai.evaluate(&rhai_in[k]).and_then(|r| rhai_peer::grades(&r))),
+            (
+                "regorus",
+                rego.evaluate(&rego_in[k]).and_then(|r| regorus_peer::grades(&r)),
+            ),
+            (
+                "zen-engine",
+                zen.evaluate(&zen_in[k]).and_then(|r| zen_peer::grades(&r)),
+            ),
+        ];
+        for (engine, got) in &peers {
+            if got.as_ref() != Ok(&want) {
+                fail(k, engine, text, &want, got);
+            }
+        }
+        skipped += usize::from(
+            want.indicators
+                .iter()
+                .any(|i| i.scope == sixpoint_peers::Scope::Skipped),
+        );
+        triggered += usize::from(
+            want.indicators
+                .iter()
+                .any(|i| i.scope == sixpoint_peers::Scope::Triggered),
+        );
+        judgements += usize::from(want.questions.contains(&sixpoint_peers::Node::Judgement));
+    }
+    println!(
+        "differential check: all 5 engines agree on all {N} evaluations ({skipped} skip areas 3-8, {triggered} \
+         trigger an examine rule, {judgements} leave a question to judgement; {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    if check_only {
+        return;
+    }
+
+    // Allocations per evaluation, over the first 1,000.
+    let alloc_n = 1000;
+    let count = |name: &str, f: &mut dyn FnMut(usize)| {
+        ALLOCS.store(0, Ordering::Relaxed);
+        BYTES.store(0, Ordering::Relaxed);
+        COUNTING.store(true, Ordering::Relaxed);
+        for k in 0..alloc_n {
+            f(k);
+        }
+        COUNTING.store(false, Ordering::Relaxed);
+        let (a, b) = (ALLOCS.load(Ordering::Relaxed), BYTES.load(Ordering::Relaxed));
+        println!(
+            "  {name:<40} {:>8.0} allocations, {:>9.0} bytes per evaluation",
+            a as f64 / alloc_n as f64,
+            b as f64 / alloc_n as f64
+        );
+    };
+    println!("allocations (engine alone; first {alloc_n} evaluations):");
+    count("sixpoint", &mut |k| {
+        drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k])))
+    });
+    count("sixpoint, JSON text to report", &mut |k| {
+        drop(black_box(sixpoint_peer::from_json(&program, &texts[k])))
+    });
+    count("sixpoint phase: bind", &mut |k| {
+        drop(black_box(sixpoint::eval::bind(
+            &program,
+            &six_in[k].file,
+            &six_in[k].doc,
+        )))
+    });
+    count("sixpoint phase: bind + evaluate", &mut |k| {
+        let b = sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc).unwrap();
+        drop(black_box(sixpoint::eval::evaluate(&program, &b)))
+    });
+    count("hand-written Rust", &mut |k| {
+        drop(black_box(rust_peer::evaluate(&rust_in[k])))
+    });
+    count("rhai", &mut |k| drop(black_box(rhai.evaluate(&rhai_in[k]))));
+    count("regorus", &mut |k| drop(black_box(rego.evaluate(&rego_in[k]))));
+    count("zen-engine", &mut |k| drop(black_box(zen.evaluate(&zen_in[k]))));
+
+    let engine: Vec<Job> = vec![
+        job("sixpoint", |k| {
+            drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k])))
+        }),
+        // sixpoint's phases, for where its time goes: bind alone, bind + evaluate (no report).
+        job("sixpoint phase: bind", |k| {
+            drop(black_box(sixpoint::eval::bind(
+                &program,
+                &six_in[k].file,
+                &six_in[k].doc,
+            )))
+        }),
+        job("sixpoint phase: bind + evaluate", |k| {
+            let b = sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc).unwrap();
+            drop(black_box(sixpoint::eval::evaluate(&program, &b)))
+        }),
+        job("hand-written Rust", |k| {
+            drop(black_box(rust_peer::evaluate(&rust_in[k])))
+        }),
+        job("rhai", |k| drop(black_box(rhai.evaluate(&rhai_in[k])))),
+        job("regorus", |k| drop(black_box(rego.evaluate(&rego_in[k])))),
+        job("zen-engine", |k| drop(black_box(zen.evaluate(&zen_in[k])))),
+    ];
+    let json: Vec<Job> = vec![
+        job("sixpoint", |k| {
+            drop(black_box(sixpoint_peer::from_json(&program, &texts[k])))
+        }),
+        job("serde_json into typed structs (parse only)", |k| {
+            drop(black_box(serde_json::from_str::<rust_peer::Doc>(&texts[k])))
+        }),
+        job("hand-written Rust", |k| {
+            drop(black_box(rust_peer::from_json(&texts[k])))
+        }),
+        job("rhai", |k| drop(black_box(rhai.from_json(&texts[k])))),
+        job("regorus", |k| drop(black_box(rego.from_json(&texts[k])))),
+        job("zen-engine", |k| drop(black_box(zen.from_json(&texts[k])))),
+    ];
+    let (rounds, chunk) = if quick { (5, 200) } else { (21, 400) };
+    for (title, mut jobs) in [
+        ("engine alone: bind + evaluate + report object", engine),
+        ("JSON text to report object", json),
+    ] {
+        jobs.retain(|j| only.is_none_or(|o| j.name == "sixpoint" || j.name.contains(o)));
+        for r in 0..rounds {
+            let from = (r * chunk) % N;
+            for j in jobs.iter_mut() {
+                let t = Instant::now();
+                for k in from..from + chunk {
+                    (j.run)(k);
+                }
+                j.samples.push(t.elapsed().as_secs_f64() * 1e6 / chunk as f64);
+            }
+        }
+        let six = median(&jobs[0].samples);
+        println!("\n{title} ({rounds} rounds of {chunk} evaluations; median µs per evaluation):");
+        println!("  {:<44} {:>10} {:>14}", "engine", "µs", "/ sixpoint");
+        for j in &jobs {
+            let m = median(&j.samples);
+            println!("  {:<44} {:>10.2} {:>14.3}", j.name, m, m / six);
+        }
+    }
+}
