@@ -7,18 +7,17 @@
 // A test crate: an unwrap that fails is a failing test, not a panic path.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::fs::File;
+#[path = "common/chromium.rs"]
+mod chromium;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use assert_cmd::Command as Bin;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::Value;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-/// Only a guard against a browser that hangs; nothing here is timed.
-const HANG_GUARD: Duration = Duration::from_secs(180);
+use chromium::{as_dom_text, assert_quiet_console, browse};
 
 fn sixpoint(args: &[&str]) -> Output {
     Bin::cargo_bin("sixpoint").unwrap().args(args).output().unwrap()
@@ -54,73 +53,6 @@ fn jsonl(out: &Output) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
-}
-
-/// Text as the browser serialises it back: `&`, `<` and `>` escaped, quotes not.
-fn as_dom_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-struct Browsed {
-    dom: String,
-    log: String,
-}
-
-/// What headless Chromium makes of a page (with a `#fragment`, if any).
-fn browse(page: &Path, fragment: &str) -> Browsed {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "chromium is not installed at {CHROMIUM}: the dashboard is tested in it; \
-         run `apt-get install -y chromium` (as root) and test again"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let (out, err) = (dir.path().join("dom.html"), dir.path().join("log.txt"));
-    let mut child = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}{fragment}", page.canonicalize().unwrap().display()))
-        .stdin(Stdio::null())
-        .stdout(File::create(&out).unwrap())
-        .stderr(File::create(&err).unwrap())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > HANG_GUARD {
-            let _ = child.kill();
-            panic!("chromium did not finish with {}", page.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let b = Browsed {
-        dom: std::fs::read_to_string(&out).unwrap(),
-        log: std::fs::read_to_string(&err).unwrap(),
-    };
-    assert!(status.success(), "chromium failed on {}: {}", page.display(), b.log);
-    b
-}
-
-/// No console message at all: no error, no warning, nothing logged.
-fn assert_quiet_console(b: &Browsed, what: &str) {
-    let noisy: Vec<&str> = b
-        .log
-        .lines()
-        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
-        .collect();
-    assert!(noisy.is_empty(), "{what}: console output: {noisy:#?}");
 }
 
 /// The report of every seed, routed to its framework's ruleset, as a page.

@@ -8,18 +8,16 @@
 // A test crate: an unwrap that fails is a failing test, not a panic path.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::fs::File;
+#[path = "common/chromium.rs"]
+mod chromium;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use assert_cmd::Command as Bin;
 use sixpoint::driver::{compile_file, evaluate_path};
 use sixpoint::report::{Report, render_html};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-/// Only a guard against a browser that hangs; nothing here is timed.
-const HANG_GUARD: Duration = Duration::from_secs(180);
+use chromium::{as_dom_text, assert_quiet_console, browse};
 
 fn is_previous(path: &Path) -> bool {
     path.file_stem()
@@ -70,78 +68,6 @@ fn report(ruleset: &Path, data: &Path) -> Report {
         .unwrap_or_else(|| panic!("{} must evaluate: {:?}", data.display(), result.diagnostics))
 }
 
-/// Text as the browser serialises it back: `&`, `<` and `>` escaped, quotes not.
-fn as_dom_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-/// What headless Chromium makes of a page: the DOM it builds, and what it logged.
-struct Browsed {
-    dom: String,
-    log: String,
-}
-
-fn browse(page: &Path) -> Browsed {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "chromium is not installed at {CHROMIUM}: the HTML report is tested in it; \
-         run `apt-get install -y chromium` (as root) and test again"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let (out, err) = (dir.path().join("dom.html"), dir.path().join("log.txt"));
-    let mut child = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.canonicalize().unwrap().display()))
-        .stdin(Stdio::null())
-        .stdout(File::create(&out).unwrap())
-        .stderr(File::create(&err).unwrap())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > HANG_GUARD {
-            let _ = child.kill();
-            panic!("chromium did not finish with {}", page.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let browsed = Browsed {
-        dom: std::fs::read_to_string(&out).unwrap(),
-        log: std::fs::read_to_string(&err).unwrap(),
-    };
-    assert!(
-        status.success(),
-        "chromium failed on {}: {}",
-        page.display(),
-        browsed.log
-    );
-    browsed
-}
-
-/// The page is JS-free, so the console must stay silent: no error, no message at all.
-fn assert_quiet_console(b: &Browsed, what: &str) {
-    let noisy: Vec<&str> = b
-        .log
-        .lines()
-        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
-        .collect();
-    assert!(noisy.is_empty(), "{what}: console output: {noisy:#?}");
-}
-
 fn write_page(dir: &Path, name: &str, html: &str) -> PathBuf {
     let page = dir.join(format!("{name}.html"));
     std::fs::write(&page, html).unwrap();
@@ -170,7 +96,7 @@ fn every_seed_opens_in_chromium_with_its_organisation_and_grades() {
             data.display()
         );
         let name = data.file_stem().unwrap().to_string_lossy().to_string();
-        let b = browse(&write_page(dir.path(), &name, &html));
+        let b = browse(&write_page(dir.path(), &name, &html), "");
         let what = data.display().to_string();
         assert_quiet_console(&b, &what);
         assert!(
@@ -238,7 +164,7 @@ fn markup_in_the_data_shows_as_text() {
     assert_eq!(r.organisation, evil);
     let html = render_html(&r);
     assert!(!html.contains("<script"), "no script element is written");
-    let b = browse(&write_page(dir.path(), "evil", &html));
+    let b = browse(&write_page(dir.path(), "evil", &html), "");
     assert_quiet_console(&b, "evil.yaml");
     let text = "&lt;script&gt;alert(1)&lt;/script&gt;";
     assert!(b.dom.contains(&format!("<h1>{text}</h1>")), "the organisation is text");

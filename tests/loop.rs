@@ -89,20 +89,23 @@ fn copy_of_repository() -> tempfile::TempDir {
     dir
 }
 
+/// `sixpoint test [--update] TESTS`.
+fn run_tests(tests: &Path, update: bool) -> std::process::Output {
+    let mut c = sixpoint();
+    c.arg("test");
+    if update {
+        c.arg("--update");
+    }
+    c.arg(tests).output().unwrap()
+}
+
 #[test]
 fn test_update_rewrites_the_expectations_a_deliberate_change_moves() {
     let dir = copy_of_repository();
     change(&dir.path().join("rulesets/lib/hmie-evidence.six"), LIB_FROM, LIB_TO);
     let tests = dir.path().join("rulesets/generic-2006.test.yaml");
     let before = std::fs::read_to_string(&tests).unwrap();
-    let run = |update: bool| {
-        let mut c = sixpoint();
-        c.arg("test");
-        if update {
-            c.arg("--update");
-        }
-        c.arg(&tests).output().unwrap()
-    };
+    let run = |update: bool| run_tests(&tests, update);
 
     let o = run(false);
     assert_eq!(o.status.code(), Some(1), "the change breaks the tests: {}", stdout(&o));
@@ -168,14 +171,7 @@ fn unmet_expectations_name_the_requirements_exactly_and_update_rewrites_them() {
     let tests = dir.path().join("rulesets/inverclyde-2012.test.yaml");
     let full = r#""3.1": [both_impact_themes, triangulation, stakeholder_voice]"#;
     change(&tests, full, r#""3.1": [triangulation]"#);
-    let run = |update: bool| {
-        let mut c = sixpoint();
-        c.arg("test");
-        if update {
-            c.arg("--update");
-        }
-        c.arg(&tests).output().unwrap()
-    };
+    let run = |update: bool| run_tests(&tests, update);
     let o = run(false);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(
