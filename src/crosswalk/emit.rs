@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 
+use crate::data::write::{quoted, yaml_list as list, yaml_str as name};
 use crate::data::{Document, EvidenceItem, Finding};
 
 /// The document as YAML, after `comment` lines (each written as `# …`).
@@ -113,70 +114,5 @@ fn evidence(out: &mut String, item: &EvidenceItem) {
     for (i, f) in fields.iter().enumerate() {
         let lead = if i == 0 { "      - " } else { "        " };
         let _ = writeln!(out, "{lead}{f}");
-    }
-}
-
-fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    format!("[{}]", items.map(name).collect::<Vec<_>>().join(", "))
-}
-
-/// A name (source kind, level, theme…) plain when YAML reads it back as the
-/// same string, quoted otherwise.
-fn name(s: &str) -> String {
-    let plain = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        // Words YAML 1.1 or 1.2 reads as booleans or null.
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null"
-        );
-    if plain { s.to_string() } else { quoted(s) }
-}
-
-/// A double-quoted YAML scalar. Escapes what YAML does not allow raw in one:
-/// quotes, backslashes and characters outside its printable set.
-fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20
-                || (0x7f..=0x9f).contains(&(c as u32))
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') =>
-            {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_that_yaml_would_read_otherwise_are_quoted() {
-        assert_eq!(name("good"), "good");
-        assert_eq!(name("very_good"), "very_good");
-        assert_eq!(name("yes"), "\"yes\"");
-        assert_eq!(name("No"), "\"No\"");
-        assert_eq!(name("2.1"), "\"2.1\"");
-        assert_eq!(name("a b"), "\"a b\"");
-        assert_eq!(name(""), "\"\"");
-    }
-
-    #[test]
-    fn quoting_escapes_what_yaml_needs() {
-        assert_eq!(quoted("say \"hi\"\\"), r#""say \"hi\"\\""#);
-        assert_eq!(quoted("a\nb\u{7}"), r#""a\nb\u0007""#);
-        assert_eq!(quoted("Café"), "\"Café\"");
     }
 }

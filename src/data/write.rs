@@ -144,12 +144,13 @@ fn item_fields(
     f
 }
 
-fn yaml_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn yaml_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
     format!("[{}]", items.map(yaml_str).collect::<Vec<_>>().join(", "))
 }
 
-/// Plain when YAML reads it back as the same string, quoted otherwise.
-fn yaml_str(s: &str) -> String {
+/// A name (source kind, level, theme…) plain when YAML reads it back as the
+/// same string, quoted otherwise.
+pub(crate) fn yaml_str(s: &str) -> String {
     let plain = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !matches!(
@@ -159,9 +160,30 @@ fn yaml_str(s: &str) -> String {
     if plain { s.to_string() } else { quoted(s) }
 }
 
-/// A double-quoted scalar; JSON's escapes are YAML's too.
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.escape_default()))
+/// A double-quoted scalar, for YAML and JSON alike. Escapes what YAML does
+/// not allow raw in one: quotes, backslashes and characters outside its
+/// printable set (JSON's escapes are a subset).
+pub(crate) fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20
+                || (0x7f..=0x9f).contains(&(c as u32))
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') =>
+            {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 // ------------------------------------------------------------------ JSON
@@ -348,4 +370,27 @@ fn listed_only(ind: &IndicatorData) -> bool {
         && ind.measures.is_empty()
         && ind.placement.is_none()
         && ind.override_.is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_yaml_would_read_otherwise_are_quoted() {
+        assert_eq!(yaml_str("good"), "good");
+        assert_eq!(yaml_str("very_good"), "very_good");
+        assert_eq!(yaml_str("yes"), "\"yes\"");
+        assert_eq!(yaml_str("No"), "\"No\"");
+        assert_eq!(yaml_str("2.1"), "\"2.1\"");
+        assert_eq!(yaml_str("a b"), "\"a b\"");
+        assert_eq!(yaml_str(""), "\"\"");
+    }
+
+    #[test]
+    fn quoting_escapes_what_yaml_needs() {
+        assert_eq!(quoted("say \"hi\"\\"), r#""say \"hi\"\\""#);
+        assert_eq!(quoted("a\nb\u{7}"), r#""a\nb\u0007""#);
+        assert_eq!(quoted("Café"), "\"Café\"");
+    }
 }
