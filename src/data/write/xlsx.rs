@@ -3,28 +3,13 @@
 
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, Worksheet, XlsxError};
 
-use super::super::workbook::{EVALUATION, EVIDENCE, EVIDENCE_COLUMNS, INDICATORS, MEASURES, column_name};
+use super::super::workbook::{
+    EVALUATION, EVIDENCE, EVIDENCE_COLUMNS, INDICATOR_COLUMNS, INDICATOR_INFO, INDICATORS, MEASURES, column_name,
+};
 use super::super::{At, Document};
 use super::*;
 use crate::diag::Span;
 use crate::ir::Program;
-
-/// The Indicators sheet's columns as written: the id, what the template
-/// shows of the framework, then what the evaluator fills in.
-const INDICATOR_SHEET: &[&str] = &[
-    "indicator",
-    "title",
-    "themes",
-    "evidence to consider",
-    "claimed",
-    "placement",
-    "placement level",
-    "placement level 2",
-    "override grade",
-    "override reason",
-    "override evidence",
-    "override by",
-];
 
 /// Rows with data validation: room for a large evaluation.
 const ROWS: u32 = 2000;
@@ -62,7 +47,11 @@ pub fn to_xlsx(doc: &Document, program: Option<&Program>) -> Result<Vec<u8>, Xls
     // Indicators: a template lists the framework's; a document its own, in
     // its order (the order they are read back in).
     let sheet = wb.add_worksheet().set_name(INDICATORS)?;
-    heading(sheet, INDICATOR_SHEET, &bold)?;
+    // The columns as written: the id, what the template shows of the
+    // framework (which the reader ignores), then what the evaluator fills in.
+    let (id, filled) = INDICATOR_COLUMNS.split_at(1);
+    let headings: Vec<&str> = id.iter().chain(INDICATOR_INFO).chain(filled).copied().collect();
+    heading(sheet, &headings, &bold)?;
     let widths = [10, 40, 28, 28, 14, 12, 16, 16, 16, 32, 28, 18];
     for (c, w) in (0u16..).zip(widths) {
         sheet.set_column_width(c, w)?;
