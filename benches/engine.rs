@@ -28,7 +28,7 @@ use sixpoint::driver::compile_source;
 const RULESET: &str = "rulesets/generic-2006.six";
 const SEED: &str = "seeds/generic-2006/trend-data.json";
 
-fn program() -> sixpoint::ir::Program {
+fn program() -> sixpoint::Program {
     let text = std::fs::read_to_string(RULESET).expect("ruleset");
     compile_source(&SourceFile::new(RULESET, text), Path::new("rulesets"))
         .program
@@ -59,7 +59,7 @@ fn check(c: &mut Criterion) {
         })
     });
     g.bench_function("generic-2006: monotonicity lint", |b| {
-        b.iter(|| sixpoint::eval::monotone::lint(black_box(&p)))
+        b.iter(|| sixpoint::driver::lint_monotone(black_box(&p)))
     });
     g.finish();
 }
@@ -154,19 +154,19 @@ impl Rng {
 
 /// One evaluation as JSON text: a random subset of the 24 indicators, each
 /// with one to five evidence items of random source, finding and weight.
-fn generated(rng: &mut Rng, program: &sixpoint::ir::Program, k: usize) -> String {
+fn generated(rng: &mut Rng, program: &sixpoint::Program, k: usize) -> String {
     let sources = ["performance_data", "documentation", "stakeholder_views", "observation"];
     let findings = ["strength", "strength", "weakness"];
     let weights = ["minor", "important", "major"];
     let levels = ["excellent", "very_good", "good", "adequate", "weak", "unsatisfactory"];
     let mut indicators = serde_json::Map::new();
-    for ind in &program.indicators {
+    for ind in program.indicators() {
         if rng.next().is_multiple_of(4) {
             continue;
         }
         let evidence: Vec<serde_json::Value> = (0..1 + rng.next() % 5)
             .map(|_| {
-                let theme = &ind.themes[(rng.next() % ind.themes.len() as u64) as usize].name;
+                let theme = ind.themes[(rng.next() % ind.themes.len() as u64) as usize];
                 serde_json::json!({
                     "source": rng.pick(&sources),
                     "finding": rng.pick(&findings),
@@ -176,7 +176,7 @@ fn generated(rng: &mut Rng, program: &sixpoint::ir::Program, k: usize) -> String
             })
             .collect();
         indicators.insert(
-            ind.id.clone(),
+            ind.id.to_string(),
             serde_json::json!({ "claimed": rng.pick(&levels), "evidence": evidence }),
         );
     }

@@ -10,9 +10,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use sixpoint::Program;
 use sixpoint::data::{self, Format};
 use sixpoint::diag::{self, Diagnostic, SourceFile};
-use sixpoint::ir::Program;
 
 /// The name fuzzed text is checked under; labels in it must lie in the input.
 const NAME: &str = "fuzz.six";
@@ -115,7 +115,7 @@ pub fn compile(bytes: &[u8]) {
     let compiled = sixpoint::driver::compile_source(&file, dir);
     report(&[(NAME, &text)], &compiled.diagnostics.0);
     if let Some(program) = &compiled.program {
-        report(&[(NAME, &text)], &sixpoint::eval::monotone::lint(program));
+        report(&[(NAME, &text)], &sixpoint::driver::lint_monotone(program));
     }
 }
 
@@ -275,7 +275,10 @@ pub fn crosswalk(bytes: &[u8]) {
                         diag::render(&ds, false, Some(100))
                     ),
                 };
-                if let Err(ds) = sixpoint::eval::bind(&cw.to.program, &out, &doc) {
+                let input = sixpoint::driver::Input::new(Path::new("mapped.yaml"), &out, &doc);
+                let bound = sixpoint::driver::evaluate(cw.target(), input, None);
+                let ds = bound.diagnostics;
+                if bound.report.is_none() {
                     panic!(
                         "{name} mapped does not bind to the target:\n{}\n{yaml}",
                         diag::render(&ds, false, Some(100))

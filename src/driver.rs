@@ -112,9 +112,16 @@ pub fn check_file(path: &Path, strict: bool) -> Compiled {
 pub fn check_source(file: &SourceFile, dir: &Path, strict: bool) -> Compiled {
     let mut compiled = compile_unit(file, dir, strict);
     if let Some(p) = &compiled.program {
-        compiled.diagnostics.0.extend(eval::monotone::lint(p));
+        compiled.diagnostics.0.extend(lint_monotone(p));
     }
     compiled
+}
+
+/// The monotonicity lint alone (part of [`check_source`]): grades that fall
+/// when evidence only gets better, found by running the rules on generated
+/// evidence.
+pub fn lint_monotone(program: &Program) -> Vec<Diagnostic> {
+    eval::monotone::lint(program)
 }
 
 // ----------------------------------------------------------------- evaluate
@@ -310,6 +317,75 @@ pub fn evaluate_path(program: &Program, path: &Path, previous: Option<&Path>) ->
         Input::new(path, &current.0, &current.1),
         earlier.as_ref().map(|(p, (file, doc))| Input::new(p, file, doc)),
     )
+}
+
+// ------------------------------------------------------------------ explain
+
+/// How the grades of one evaluation came about, indicator by indicator
+/// (`sixpoint explain`): the facts each rule read and what it concluded.
+pub struct Explained {
+    bound: eval::Bound,
+    items: Vec<eval::explain::Explanation>,
+}
+
+/// Why [`explain`] gave nothing.
+pub enum ExplainError {
+    /// The document could not be evaluated: its diagnostics.
+    Failed(Vec<Diagnostic>),
+    /// The framework has no indicator of that id; the closest one, if any.
+    NoIndicator {
+        framework: String,
+        suggestion: Option<String>,
+    },
+}
+
+impl Explained {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Each explanation as text, coloured or not, wrapped at `width`.
+    pub fn render(&self, program: &Program, color: bool, width: Option<usize>) -> Vec<String> {
+        self.items
+            .iter()
+            .map(|e| eval::explain::render(program, &self.bound, e, color, width))
+            .collect()
+    }
+}
+
+/// The explanations as a list, as `sixpoint explain --format json` prints it.
+impl serde::Serialize for Explained {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(s)
+    }
+}
+
+/// Explains one indicator, or (with `None`) every indicator the document
+/// gives evidence for or a rule asked to examine.
+pub fn explain(program: &Program, input: Input<'_>, indicator: Option<&str>) -> Result<Explained, ExplainError> {
+    let (bound, outcome) = outcome(program, input).map_err(ExplainError::Failed)?;
+    let ids: Vec<_> = match indicator {
+        Some(id) => match program.names.indicators.get(id) {
+            Some(&i) => vec![i],
+            None => {
+                let names = program.indicators.iter().map(|i| i.id.as_str());
+                return Err(ExplainError::NoIndicator {
+                    framework: program.framework.name.clone(),
+                    suggestion: crate::diag::suggest(id, names).map(str::to_string),
+                });
+            }
+        },
+        None => program
+            .indicators
+            .ids()
+            .filter(|&i| bound.facts[i].is_some() || matches!(outcome.indicators[i].scope, eval::Scope::Triggered(_)))
+            .collect(),
+    };
+    let items = ids
+        .iter()
+        .filter_map(|&i| eval::explain::explain(program, &bound, &outcome, i, input.doc))
+        .collect();
+    Ok(Explained { bound, items })
 }
 
 // ------------------------------------------------------------------ batches

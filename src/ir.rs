@@ -14,10 +14,10 @@ use crate::ext::{ExtType, Sandbox, Script};
 /// Proof that an id is being made inside this module: only [`IdVec`] (and
 /// tests) construct ids, so every id names an element that exists.
 #[derive(Clone, Copy)]
-pub struct Minted(());
+pub(crate) struct Minted(());
 
 /// An id of an [`IdVec`]: a position in it that only the vector hands out.
-pub trait Idx: Copy + Eq + std::fmt::Debug {
+pub(crate) trait Idx: Copy + Eq + std::fmt::Debug {
     /// Makes the id for a position; callable only here, where [`Minted`]
     /// can be made.
     fn mint(raw: u32, proof: Minted) -> Self;
@@ -27,13 +27,9 @@ pub trait Idx: Copy + Eq + std::fmt::Debug {
 macro_rules! ids {
     ($($name:ident),*) => {$(
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(u32);
+        pub(crate) struct $name(u32);
         impl $name {
-            pub fn index(self) -> usize { self.0 as usize }
-            /// An id from nothing, for tests that need one; it may name
-            /// nothing, so indexing by it may panic.
-            #[cfg(test)]
-            pub fn from_raw(raw: u32) -> Self { Self(raw) }
+            pub(crate) fn index(self) -> usize { self.0 as usize }
         }
         impl Idx for $name {
             fn mint(raw: u32, _: Minted) -> Self { Self(raw) }
@@ -48,7 +44,7 @@ macro_rules! ids {
 /// More items than an id can number (over four billion): the checker
 /// reports it rather than wrapping ids around.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TooMany;
+pub(crate) struct TooMany;
 
 /// A vector indexed by its own kind of id. Ids are made only by [`push`]
 /// and by iterating, and nothing is ever removed, so indexing by an id of
@@ -56,7 +52,7 @@ pub struct TooMany;
 ///
 /// [`push`]: IdVec::push
 #[derive(Clone, PartialEq)]
-pub struct IdVec<I, T> {
+pub(crate) struct IdVec<I, T> {
     items: Vec<T>,
     _id: std::marker::PhantomData<fn(I) -> I>,
 }
@@ -74,75 +70,66 @@ impl<I, T> Default for IdVec<I, T> {
 }
 
 impl<I, T> IdVec<I, T> {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             items: Vec::new(),
             _id: std::marker::PhantomData,
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.items.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
         self.items.iter()
     }
 
-    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+    pub(crate) fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
         self.items.iter_mut()
-    }
-
-    /// The items in id order, for code that never needs their ids.
-    pub fn as_slice(&self) -> &[T] {
-        &self.items
     }
 }
 
 impl<I: Idx, T> IdVec<I, T> {
     /// Adds an item and returns its id, or [`TooMany`] when ids run out.
-    pub fn push(&mut self, item: T) -> Result<I, TooMany> {
+    pub(crate) fn push(&mut self, item: T) -> Result<I, TooMany> {
         let raw = u32::try_from(self.items.len()).map_err(|_| TooMany)?;
         self.items.push(item);
         Ok(I::mint(raw, Minted(())))
     }
 
     /// The id the next [`push`](Self::push) will return.
-    pub fn next_id(&self) -> Result<I, TooMany> {
+    pub(crate) fn next_id(&self) -> Result<I, TooMany> {
         let raw = u32::try_from(self.items.len()).map_err(|_| TooMany)?;
         Ok(I::mint(raw, Minted(())))
     }
 
     /// Every id, in order.
-    pub fn ids(&self) -> impl DoubleEndedIterator<Item = I> + use<I, T> {
+    pub(crate) fn ids(&self) -> impl DoubleEndedIterator<Item = I> + use<I, T> {
         // A vector only grows through `push`, which refuses a length that
         // does not fit in u32, so every position here fits.
         (0..u32::try_from(self.items.len()).unwrap_or(u32::MAX)).map(|raw| I::mint(raw, Minted(())))
     }
 
-    pub fn iter_enumerated(&self) -> impl Iterator<Item = (I, &T)> {
+    pub(crate) fn iter_enumerated(&self) -> impl Iterator<Item = (I, &T)> {
         self.ids().zip(&self.items)
-    }
-
-    pub fn iter_enumerated_mut(&mut self) -> impl Iterator<Item = (I, &mut T)> {
-        self.ids().zip(&mut self.items)
     }
 
     /// The item of an id that may belong to another vector (say of another
     /// program, or one that does not have every kind of declaration); an id
     /// of this vector is indexed. Not named `get`, so that clippy's
     /// `indexing_slicing` knows indexing an `IdVec` cannot fail.
-    pub fn try_get(&self, id: impl std::borrow::Borrow<I>) -> Option<&T> {
+    pub(crate) fn try_get(&self, id: impl std::borrow::Borrow<I>) -> Option<&T> {
         self.items.get(id.borrow().index())
     }
 
     /// A vector with the same ids, each item made from the one here,
     /// which it consumes.
-    pub fn into_map<U>(self, f: impl FnMut(T) -> U) -> IdVec<I, U> {
+    pub(crate) fn into_map<U>(self, f: impl FnMut(T) -> U) -> IdVec<I, U> {
         IdVec {
             items: self.items.into_iter().map(f).collect(),
             _id: std::marker::PhantomData,
@@ -151,7 +138,7 @@ impl<I: Idx, T> IdVec<I, T> {
 
     /// A vector with the same ids, each item made from the one here and
     /// its id, or the first error.
-    pub fn try_map<U, E>(&self, mut f: impl FnMut(I, &T) -> Result<U, E>) -> Result<IdVec<I, U>, E> {
+    pub(crate) fn try_map<U, E>(&self, mut f: impl FnMut(I, &T) -> Result<U, E>) -> Result<IdVec<I, U>, E> {
         Ok(IdVec {
             items: self.iter_enumerated().map(|(i, t)| f(i, t)).collect::<Result<_, E>>()?,
             _id: std::marker::PhantomData,
@@ -159,7 +146,7 @@ impl<I: Idx, T> IdVec<I, T> {
     }
 
     /// A vector with the same ids, each item made from the one here.
-    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> IdVec<I, U> {
+    pub(crate) fn map<U>(&self, f: impl FnMut(&T) -> U) -> IdVec<I, U> {
         IdVec {
             items: self.items.iter().map(f).collect(),
             _id: std::marker::PhantomData,
@@ -167,7 +154,7 @@ impl<I: Idx, T> IdVec<I, T> {
     }
 
     /// A vector with the same ids as this one, each item made from its id.
-    pub fn map_ids<U>(&self, mut f: impl FnMut(I) -> U) -> IdVec<I, U> {
+    pub(crate) fn map_ids<U>(&self, mut f: impl FnMut(I) -> U) -> IdVec<I, U> {
         IdVec {
             items: self.ids().map(&mut f).collect(),
             _id: std::marker::PhantomData,
@@ -253,11 +240,11 @@ ids!(
 );
 
 /// A level of a scale as its rank: 0 is the lowest level, higher is better.
-pub type Rank = u8;
+pub(crate) type Rank = u8;
 
 /// The type of an expression, fixed by the checker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Type {
+pub(crate) enum Type {
     Bool,
     Number,
     Level(ScaleId),
@@ -268,7 +255,7 @@ pub enum Type {
 /// A runtime value. `Unknown` propagates through comparisons and arithmetic
 /// and follows three-valued logic in `and`, `or`, `not`.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Unknown,
     Bool(bool),
     Number(f64),
@@ -279,7 +266,7 @@ pub enum Value {
 
 /// A value an indicator rule can read, precomputed from its evidence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IndicatorVar {
+pub(crate) enum IndicatorVar {
     Evidence,
     Sources,
     Source(SourceId),
@@ -319,7 +306,7 @@ pub enum IndicatorVar {
 
 /// A value a capacity confidence rule can read, per component.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ComponentVar {
+pub(crate) enum ComponentVar {
     Coverage,
     Examined,
     Graded,
@@ -331,7 +318,7 @@ pub enum ComponentVar {
 /// reads of its children: how many there are, how many are rated, how
 /// many await judgement, how many are at each level, and what share.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChildVar {
+pub(crate) enum ChildVar {
     /// Children rated or awaiting judgement (those not looked at are left out).
     Count,
     Rated,
@@ -347,14 +334,14 @@ pub enum ChildVar {
 
 /// A node whose grade a proportionality condition can read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NodeId {
+pub(crate) enum NodeId {
     Question(QuestionId),
     Area(AreaId),
     Indicator(IndicatorId),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArithOp {
+pub(crate) enum ArithOp {
     Add,
     Sub,
     Mul,
@@ -362,7 +349,7 @@ pub enum ArithOp {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Predicate {
+pub(crate) enum Predicate {
     Cmp(CmpOp, Box<Expr>),
     Secure,
     NotSecure,
@@ -370,7 +357,7 @@ pub enum Predicate {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Expr {
+pub(crate) enum Expr {
     Const(Value),
     Indicator(IndicatorVar),
     Component(ComponentVar),
@@ -404,7 +391,7 @@ pub enum Expr {
 impl Expr {
     /// The indicator values this expression reads, each once, in the order
     /// written: what explains and lints look at.
-    pub fn indicator_vars(&self) -> Vec<IndicatorVar> {
+    pub(crate) fn indicator_vars(&self) -> Vec<IndicatorVar> {
         fn walk(e: &Expr, out: &mut Vec<IndicatorVar>) {
             match e {
                 Expr::Indicator(v) if !out.contains(v) => out.push(*v),
@@ -427,7 +414,7 @@ impl Expr {
     }
 
     /// Whether this expression reads `v` of a node's children.
-    pub fn reads_child(&self, v: ChildVar) -> bool {
+    pub(crate) fn reads_child(&self, v: ChildVar) -> bool {
         match self {
             Expr::Children(c) => *c == v,
             Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => a.reads_child(v),
@@ -442,10 +429,10 @@ impl Expr {
 
 /// Text with `{value}` holes, filled at evaluation.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct Template(pub Vec<Piece>);
+pub(crate) struct Template(pub(crate) Vec<Piece>);
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Piece {
+pub(crate) enum Piece {
     Text(String),
     Value(Expr, Type),
     IndicatorId,
@@ -467,7 +454,7 @@ pub enum Piece {
 
 /// A value of the key area an action is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AreaVar {
+pub(crate) enum AreaVar {
     Grade,
     Previous,
     Travel(Direction),
@@ -475,21 +462,25 @@ pub enum AreaVar {
 
 /// `action NAME …`: something a result calls for, routed to an owner.
 #[derive(Clone, Debug)]
-pub struct ActionIr {
-    pub name: String,
-    pub when: Option<Expr>,
-    pub kind: KindId,
+pub(crate) struct ActionIr {
+    pub(crate) name: String,
+    pub(crate) when: Option<Expr>,
+    pub(crate) kind: KindId,
     /// What the action is for, each with the owners it is routed to.
-    pub targets: Vec<(Target, Vec<OwnerId>)>,
-    pub message: Template,
+    pub(crate) targets: Vec<(Target, Vec<OwnerId>)>,
+    pub(crate) message: Template,
     /// Set when the action is an improvement-plan row.
-    pub plan: Option<PlanRowIr>,
-    pub basis: Basis,
-    pub span: Span,
+    pub(crate) plan: Option<PlanRowIr>,
+    #[expect(
+        dead_code,
+        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
+    )]
+    pub(crate) basis: Basis,
+    pub(crate) span: Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Evaluation,
     Indicator(IndicatorId),
     /// An indicator's theme, by its index among the indicator's themes.
@@ -498,34 +489,34 @@ pub enum Target {
 }
 
 #[derive(Clone, Debug)]
-pub struct PlanRowIr {
-    pub priority: Option<u32>,
-    pub timescale: Option<Template>,
-    pub evidence: Option<Template>,
-    pub impact: Option<Template>,
+pub(crate) struct PlanRowIr {
+    pub(crate) priority: Option<u32>,
+    pub(crate) timescale: Option<Template>,
+    pub(crate) evidence: Option<Template>,
+    pub(crate) impact: Option<Template>,
 }
 
 #[derive(Clone, Debug)]
-pub struct ScaleIr {
-    pub name: String,
+pub(crate) struct ScaleIr {
+    pub(crate) name: String,
     /// Lowest first, so that a level's index is its rank.
-    pub levels: Vec<LevelIr>,
-    pub travel: TravelIr,
+    pub(crate) levels: Vec<LevelIr>,
+    pub(crate) travel: TravelIr,
 }
 
 /// Which way a grade moved between two periods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Direction {
+pub(crate) enum Direction {
     Improving,
     Stable,
     Declining,
 }
 
 impl Direction {
-    pub const ALL: [Direction; 3] = [Direction::Improving, Direction::Stable, Direction::Declining];
+    pub(crate) const ALL: [Direction; 3] = [Direction::Improving, Direction::Stable, Direction::Declining];
 
     /// The name a ruleset writes in `travel { … }`.
-    pub fn keyword(self) -> &'static str {
+    pub(crate) fn keyword(self) -> &'static str {
         match self {
             Direction::Improving => "improving",
             Direction::Stable => "stable",
@@ -537,10 +528,10 @@ impl Direction {
 /// A scale's direction of travel: its words, and how many levels a grade
 /// must move to count as a change.
 #[derive(Clone, Debug)]
-pub struct TravelIr {
+pub(crate) struct TravelIr {
     /// Indexed by `Direction as usize`.
-    pub words: [String; 3],
-    pub by: u32,
+    pub(crate) words: [String; 3],
+    pub(crate) by: u32,
 }
 
 impl Default for TravelIr {
@@ -554,7 +545,7 @@ impl Default for TravelIr {
 
 impl TravelIr {
     /// From the grade of the earlier period to that of the later.
-    pub fn direction(&self, before: Rank, after: Rank) -> Direction {
+    pub(crate) fn direction(&self, before: Rank, after: Rank) -> Direction {
         let by = i64::from(self.by.max(1));
         match i64::from(after) - i64::from(before) {
             d if d >= by => Direction::Improving,
@@ -563,7 +554,7 @@ impl TravelIr {
         }
     }
 
-    pub fn word_mut(&mut self, d: Direction) -> &mut String {
+    pub(crate) fn word_mut(&mut self, d: Direction) -> &mut String {
         let [improving, stable, declining] = &mut self.words;
         match d {
             Direction::Improving => improving,
@@ -572,7 +563,7 @@ impl TravelIr {
         }
     }
 
-    pub fn word(&self, d: Direction) -> &str {
+    pub(crate) fn word(&self, d: Direction) -> &str {
         let [improving, stable, declining] = &self.words;
         match d {
             Direction::Improving => improving,
@@ -583,62 +574,63 @@ impl TravelIr {
 }
 
 impl ScaleIr {
-    pub fn level_name(&self, rank: Rank) -> &str {
+    pub(crate) fn level_name(&self, rank: Rank) -> &str {
         self.levels.get(rank as usize).map_or("?", |l| l.name.as_str())
     }
 
     /// The value passed to extensions: the declared number, or rank + 1.
-    pub fn level_value(&self, rank: Rank) -> i64 {
+    pub(crate) fn level_value(&self, rank: Rank) -> i64 {
         self.levels
             .get(rank as usize)
             .and_then(|l| l.value)
             .map_or(i64::from(rank) + 1, i64::from)
     }
 
-    pub fn rank_of_value(&self, value: i64) -> Option<Rank> {
+    pub(crate) fn rank_of_value(&self, value: i64) -> Option<Rank> {
         (0..self.levels.len())
             .map(|r| r as Rank)
             .find(|&r| self.level_value(r) == value)
     }
 
-    pub fn top(&self) -> Rank {
+    pub(crate) fn top(&self) -> Rank {
         self.levels.len().saturating_sub(1) as Rank
     }
 }
 
 #[derive(Clone, Debug)]
-pub struct LevelIr {
-    pub name: String,
+pub(crate) struct LevelIr {
+    pub(crate) name: String,
     /// Other names rules and data may use (see `import … { level A as B }`).
-    pub aliases: Vec<String>,
-    pub value: Option<u32>,
-    pub description: Option<String>,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) value: Option<u32>,
+    #[expect(dead_code, reason = "lowered for tools; no report shows it yet")]
+    pub(crate) description: Option<String>,
 }
 
 impl LevelIr {
     /// Does `name` name this level?
-    pub fn is(&self, name: &str) -> bool {
+    pub(crate) fn is(&self, name: &str) -> bool {
         self.name == name || self.aliases.iter().any(|a| a == name)
     }
 }
 
 #[derive(Clone, Debug)]
-pub struct Named {
-    pub name: String,
-    pub description: Option<String>,
+pub(crate) struct Named {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
 }
 
 #[derive(Clone, Debug)]
-pub struct BandIr {
-    pub name: String,
-    pub lo: f64,
-    pub lo_inclusive: bool,
-    pub hi: f64,
-    pub hi_inclusive: bool,
+pub(crate) struct BandIr {
+    pub(crate) name: String,
+    pub(crate) lo: f64,
+    pub(crate) lo_inclusive: bool,
+    pub(crate) hi: f64,
+    pub(crate) hi_inclusive: bool,
 }
 
 impl BandIr {
-    pub fn contains(&self, x: f64) -> bool {
+    pub(crate) fn contains(&self, x: f64) -> bool {
         let above = if self.lo_inclusive { x >= self.lo } else { x > self.lo };
         let below = if self.hi_inclusive { x <= self.hi } else { x < self.hi };
         above && below
@@ -646,68 +638,72 @@ impl BandIr {
 }
 
 #[derive(Clone, Debug)]
-pub struct QuestionIr {
-    pub id: String,
-    pub title: String,
-    pub areas: Vec<AreaId>,
+pub(crate) struct QuestionIr {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) areas: Vec<AreaId>,
     /// `grade for questions`: rules over its key areas' grades; without
     /// one, `aggregate questions by …` decides.
-    pub grade_block: Option<GradeBlockId>,
+    pub(crate) grade_block: Option<GradeBlockId>,
 }
 
 #[derive(Clone, Debug)]
-pub struct AreaIr {
-    pub number: u32,
-    pub title: String,
-    pub question: QuestionId,
-    pub indicators: Vec<IndicatorId>,
+pub(crate) struct AreaIr {
+    pub(crate) number: u32,
+    pub(crate) title: String,
+    pub(crate) question: QuestionId,
+    pub(crate) indicators: Vec<IndicatorId>,
     /// `grade for areas`: rules over its indicators' grades; without one,
     /// `aggregate areas by …` decides.
-    pub grade_block: Option<GradeBlockId>,
+    pub(crate) grade_block: Option<GradeBlockId>,
 }
 
 /// The overall rating over the questions: by rules (`grade for overall`),
 /// by aggregation (`aggregate overall by …`), or both, the rules first.
 #[derive(Clone, Debug, Default)]
-pub struct OverallIr {
-    pub block: Option<GradeBlockId>,
-    pub agg: Option<AggFn>,
-    pub agg_basis: Basis,
+pub(crate) struct OverallIr {
+    pub(crate) block: Option<GradeBlockId>,
+    pub(crate) agg: Option<AggFn>,
+    #[expect(
+        dead_code,
+        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
+    )]
+    pub(crate) agg_basis: Basis,
 }
 
 #[derive(Clone, Debug)]
-pub struct IndicatorIr {
-    pub id: String,
-    pub title: String,
-    pub area: AreaId,
-    pub themes: Vec<Named>,
+pub(crate) struct IndicatorIr {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) area: AreaId,
+    pub(crate) themes: Vec<Named>,
     /// Per theme, its tags: evidence citing the theme carries them too.
-    pub theme_tags: Vec<Vec<TagId>>,
+    pub(crate) theme_tags: Vec<Vec<TagId>>,
     /// The evidence the framework lists for this indicator.
-    pub consider: Vec<Named>,
-    pub grade_block: Option<GradeBlockId>,
+    pub(crate) consider: Vec<Named>,
+    pub(crate) grade_block: Option<GradeBlockId>,
     /// Requirements in declaration order; those reading `final` run last.
-    pub requirements: Vec<RequirementId>,
-    pub span: Span,
+    pub(crate) requirements: Vec<RequirementId>,
+    pub(crate) span: Span,
 }
 
 #[derive(Clone, Debug)]
-pub struct RequirementIr {
-    pub name: String,
-    pub expect: Expr,
-    pub cap: Option<Rank>,
-    pub not_secure: bool,
-    pub severity: Severity,
-    pub message: Template,
-    pub help: Option<String>,
+pub(crate) struct RequirementIr {
+    pub(crate) name: String,
+    pub(crate) expect: Expr,
+    pub(crate) cap: Option<Rank>,
+    pub(crate) not_secure: bool,
+    pub(crate) severity: Severity,
+    pub(crate) message: Template,
+    pub(crate) help: Option<String>,
     /// Reads `final`, so it runs after caps are applied (and may only flag).
-    pub reads_final: bool,
-    pub basis: Basis,
-    pub span: Span,
+    pub(crate) reads_final: bool,
+    pub(crate) basis: Basis,
+    pub(crate) span: Span,
 }
 
 #[derive(Clone, Debug)]
-pub enum OutcomeIr {
+pub(crate) enum OutcomeIr {
     Level(Rank),
     Judgement(String),
     /// Above indicators: the declared aggregation decides.
@@ -718,24 +714,24 @@ pub enum OutcomeIr {
 
 /// One rule or decision-table row: the first whose guard is true decides.
 #[derive(Clone, Debug)]
-pub struct RuleIr {
-    pub outcome: OutcomeIr,
+pub(crate) struct RuleIr {
+    pub(crate) outcome: OutcomeIr,
     /// `None` for `otherwise` or an all-`-` row.
-    pub guard: Option<Expr>,
+    pub(crate) guard: Option<Expr>,
     /// The rule's own basis, or its block's.
-    pub basis: Basis,
-    pub span: Span,
+    pub(crate) basis: Basis,
+    pub(crate) span: Span,
 }
 
 #[derive(Clone, Debug)]
-pub struct GradeBlockIr {
-    pub rules: Vec<RuleIr>,
-    pub basis: Basis,
-    pub span: Span,
+pub(crate) struct GradeBlockIr {
+    pub(crate) rules: Vec<RuleIr>,
+    pub(crate) basis: Basis,
+    pub(crate) span: Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AggFn {
+pub(crate) enum AggFn {
     Lowest,
     Highest,
     Median,
@@ -744,68 +740,89 @@ pub enum AggFn {
 }
 
 #[derive(Clone, Debug)]
-pub struct SkipIr {
-    pub areas: Vec<AreaId>,
-    pub when: Expr,
-    pub basis: Basis,
+pub(crate) struct SkipIr {
+    pub(crate) areas: Vec<AreaId>,
+    pub(crate) when: Expr,
+    pub(crate) basis: Basis,
     /// Why the areas may be skipped, when the ruleset says.
-    pub because: Option<String>,
-    pub span: Span,
+    pub(crate) because: Option<String>,
+    pub(crate) span: Span,
 }
 
 #[derive(Clone, Debug)]
-pub struct ExamineIr {
-    pub indicators: Vec<IndicatorId>,
-    pub when: Expr,
-    pub because: String,
-    pub basis: Basis,
-    pub span: Span,
+pub(crate) struct ExamineIr {
+    pub(crate) indicators: Vec<IndicatorId>,
+    pub(crate) when: Expr,
+    pub(crate) because: String,
+    pub(crate) basis: Basis,
+    pub(crate) span: Span,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct ProportionalityIr {
-    pub first: Vec<AreaId>,
-    pub first_basis: Basis,
-    pub skips: Vec<SkipIr>,
-    pub examines: Vec<ExamineIr>,
+pub(crate) struct ProportionalityIr {
+    pub(crate) first: Vec<AreaId>,
+    pub(crate) first_basis: Basis,
+    pub(crate) skips: Vec<SkipIr>,
+    pub(crate) examines: Vec<ExamineIr>,
 }
 
 #[derive(Clone, Debug)]
-pub struct ComponentIr {
-    pub name: String,
-    pub title: String,
-    pub indicators: Vec<IndicatorId>,
-    pub basis: Basis,
+pub(crate) struct ComponentIr {
+    pub(crate) name: String,
+    pub(crate) title: String,
+    pub(crate) indicators: Vec<IndicatorId>,
+    #[expect(
+        dead_code,
+        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
+    )]
+    pub(crate) basis: Basis,
 }
 
 #[derive(Clone, Debug)]
-pub struct ContextIr {
-    pub name: String,
-    pub description: String,
-    pub lowers: Vec<ComponentId>,
-    pub by: u32,
-    pub basis: Basis,
+pub(crate) struct ContextIr {
+    pub(crate) name: String,
+    #[expect(dead_code, reason = "lowered for tools; no report shows it yet")]
+    pub(crate) description: String,
+    pub(crate) lowers: Vec<ComponentId>,
+    pub(crate) by: u32,
+    #[expect(
+        dead_code,
+        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
+    )]
+    pub(crate) basis: Basis,
 }
 
 #[derive(Clone, Debug)]
-pub struct CapacityIr {
-    pub area: AreaId,
-    pub scale: ScaleId,
-    pub components: IdVec<ComponentId, ComponentIr>,
-    pub contexts: IdVec<ContextId, ContextIr>,
-    pub rules: Vec<RuleIr>,
-    pub overall: AggFn,
-    pub statement: Template,
-    pub confidence_basis: Basis,
-    pub overall_basis: Basis,
+pub(crate) struct CapacityIr {
+    pub(crate) area: AreaId,
+    pub(crate) scale: ScaleId,
+    pub(crate) components: IdVec<ComponentId, ComponentIr>,
+    pub(crate) contexts: IdVec<ContextId, ContextIr>,
+    pub(crate) rules: Vec<RuleIr>,
+    pub(crate) overall: AggFn,
+    pub(crate) statement: Template,
+    #[expect(
+        dead_code,
+        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
+    )]
+    pub(crate) confidence_basis: Basis,
+    #[expect(
+        dead_code,
+        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
+    )]
+    pub(crate) overall_basis: Basis,
 }
 
-pub struct ExtensionIr {
-    pub name: String,
-    pub params: Vec<ExtType>,
-    pub ret: ExtType,
-    pub script: Arc<Script>,
-    pub span: Span,
+pub(crate) struct ExtensionIr {
+    pub(crate) name: String,
+    #[expect(
+        dead_code,
+        reason = "the checker types calls from the AST; kept for a runtime check of arguments"
+    )]
+    pub(crate) params: Vec<ExtType>,
+    pub(crate) ret: ExtType,
+    pub(crate) script: Arc<Script>,
+    pub(crate) span: Span,
 }
 
 impl std::fmt::Debug for ExtensionIr {
@@ -815,92 +832,98 @@ impl std::fmt::Debug for ExtensionIr {
 }
 
 #[derive(Clone, Debug)]
-pub struct FrameworkInfo {
-    pub name: String,
+pub(crate) struct FrameworkInfo {
+    pub(crate) name: String,
     /// The name in the ruleset's header.
-    pub span: Span,
-    pub title: Option<String>,
-    pub version: Option<String>,
-    pub source: Option<String>,
+    pub(crate) span: Span,
+    #[expect(dead_code, reason = "the framework header, for reports that will show it")]
+    pub(crate) title: Option<String>,
+    pub(crate) version: Option<String>,
+    #[expect(dead_code, reason = "the framework header, for reports that will show it")]
+    pub(crate) source: Option<String>,
     /// What reports call the overall rating (`overall "…"` in the header).
-    pub overall: Option<String>,
+    pub(crate) overall: Option<String>,
 }
 
 /// A compiled ruleset, ready to evaluate any number of data files from any
 /// number of threads.
 #[derive(Debug)]
 pub struct Program {
-    pub file: SourceFile,
-    pub framework: FrameworkInfo,
-    pub grading: ScaleId,
+    pub(crate) file: SourceFile,
+    pub(crate) framework: FrameworkInfo,
+    pub(crate) grading: ScaleId,
     /// The scales key areas, questions and the overall rating are graded on.
-    pub tiers: TierScales,
-    pub scales: IdVec<ScaleId, ScaleIr>,
-    pub sources: IdVec<SourceId, Named>,
-    pub weights: IdVec<WeightId, (String, f64)>,
-    pub bands: IdVec<BandId, BandIr>,
-    pub measures: IdVec<MeasureId, Named>,
-    pub questions: IdVec<QuestionId, QuestionIr>,
-    pub areas: IdVec<AreaId, AreaIr>,
-    pub indicators: IdVec<IndicatorId, IndicatorIr>,
-    pub requirements: IdVec<RequirementId, RequirementIr>,
-    pub grade_blocks: IdVec<GradeBlockId, GradeBlockIr>,
-    pub area_agg: AggFn,
-    pub question_agg: AggFn,
+    pub(crate) tiers: TierScales,
+    pub(crate) scales: IdVec<ScaleId, ScaleIr>,
+    pub(crate) sources: IdVec<SourceId, Named>,
+    pub(crate) weights: IdVec<WeightId, (String, f64)>,
+    pub(crate) bands: IdVec<BandId, BandIr>,
+    pub(crate) measures: IdVec<MeasureId, Named>,
+    pub(crate) questions: IdVec<QuestionId, QuestionIr>,
+    pub(crate) areas: IdVec<AreaId, AreaIr>,
+    pub(crate) indicators: IdVec<IndicatorId, IndicatorIr>,
+    pub(crate) requirements: IdVec<RequirementId, RequirementIr>,
+    pub(crate) grade_blocks: IdVec<GradeBlockId, GradeBlockIr>,
+    pub(crate) area_agg: AggFn,
+    pub(crate) question_agg: AggFn,
     /// The bases of `aggregate areas` and `aggregate questions`.
-    pub agg_basis: [Basis; 2],
+    #[expect(
+        dead_code,
+        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
+    )]
+    pub(crate) agg_basis: [Basis; 2],
     /// The overall rating over the questions, when the ruleset gives one.
-    pub overall: Option<OverallIr>,
-    pub proportionality: Option<ProportionalityIr>,
-    pub capacity: Option<CapacityIr>,
-    pub extensions: IdVec<ExtId, ExtensionIr>,
-    pub sandbox: Arc<Sandbox>,
-    pub names: NameTables,
+    pub(crate) overall: Option<OverallIr>,
+    pub(crate) proportionality: Option<ProportionalityIr>,
+    pub(crate) capacity: Option<CapacityIr>,
+    pub(crate) extensions: IdVec<ExtId, ExtensionIr>,
+    pub(crate) sandbox: Arc<Sandbox>,
+    pub(crate) names: NameTables,
     /// Who actions are routed to.
-    pub owners: IdVec<OwnerId, Named>,
+    pub(crate) owners: IdVec<OwnerId, Named>,
     /// Yes/no facts the data may state.
-    pub facts: IdVec<FactId, Named>,
+    pub(crate) facts: IdVec<FactId, Named>,
     /// Tags evidence may carry.
-    pub tags: IdVec<TagId, Named>,
+    pub(crate) tags: IdVec<TagId, Named>,
     /// The kinds of action the framework knows.
-    pub action_kinds: IdVec<KindId, Named>,
-    pub actions: Vec<ActionIr>,
-    pub overrides: OverridePolicy,
+    pub(crate) action_kinds: IdVec<KindId, Named>,
+    pub(crate) actions: Vec<ActionIr>,
+    pub(crate) overrides: OverridePolicy,
     /// The levels the framework illustrates and where (002 §5.2).
-    pub illustrations: Option<Illustrations>,
+    pub(crate) illustrations: Option<Illustrations>,
 }
 
 /// `illustrations { very_good, weak } for …`: the levels the framework
 /// illustrates, and the indicators that have illustrations.
 #[derive(Clone, Debug)]
-pub struct Illustrations {
+pub(crate) struct Illustrations {
     /// Ranks of the grading scale, best first, each once.
-    pub levels: Vec<Rank>,
-    pub indicators: Vec<IndicatorId>,
-    pub span: Span,
-    pub basis: Basis,
+    pub(crate) levels: Vec<Rank>,
+    pub(crate) indicators: Vec<IndicatorId>,
+    pub(crate) span: Span,
+    pub(crate) basis: Basis,
 }
 
 impl Illustrations {
-    pub fn covers(&self, id: IndicatorId) -> bool {
+    pub(crate) fn covers(&self, id: IndicatorId) -> bool {
         self.indicators.contains(&id)
     }
 }
 
 /// Whether an evaluator may replace a derived grade, and within what limits.
 #[derive(Clone, Debug)]
-pub struct OverridePolicy {
-    pub allowed: bool,
+pub(crate) struct OverridePolicy {
+    pub(crate) allowed: bool,
     /// At most this many levels from the grade the rules give.
-    pub within: Option<u32>,
+    pub(crate) within: Option<u32>,
     /// The override must cite evidence of the indicator.
-    pub with_evidence: bool,
+    pub(crate) with_evidence: bool,
     /// The evidence it cites must come from at least this many source kinds,
     /// whether or not a rule gave a grade (a judgement case has none to be within).
-    pub from_sources: Option<u32>,
+    pub(crate) from_sources: Option<u32>,
     /// Where the ruleset says so; `None` for the default (allowed, unlimited).
-    pub span: Option<Span>,
-    pub basis: Basis,
+    pub(crate) span: Option<Span>,
+    pub(crate) basis: Basis,
 }
 
 impl Default for OverridePolicy {
@@ -918,30 +941,30 @@ impl Default for OverridePolicy {
 
 /// Name → id, used when binding a data file; never while evaluating.
 #[derive(Clone, Debug, Default)]
-pub struct NameTables {
-    pub indicators: HashMap<String, IndicatorId>,
-    pub sources: HashMap<String, SourceId>,
-    pub weights: HashMap<String, WeightId>,
-    pub measures: HashMap<String, MeasureId>,
-    pub contexts: HashMap<String, ContextId>,
-    pub facts: HashMap<String, FactId>,
-    pub tags: HashMap<String, TagId>,
+pub(crate) struct NameTables {
+    pub(crate) indicators: HashMap<String, IndicatorId>,
+    pub(crate) sources: HashMap<String, SourceId>,
+    pub(crate) weights: HashMap<String, WeightId>,
+    pub(crate) measures: HashMap<String, MeasureId>,
+    pub(crate) contexts: HashMap<String, ContextId>,
+    pub(crate) facts: HashMap<String, FactId>,
+    pub(crate) tags: HashMap<String, TagId>,
     /// Levels of the grading scale.
-    pub levels: HashMap<String, Rank>,
+    pub(crate) levels: HashMap<String, Rank>,
 }
 
 /// The scale each level above the indicators is graded on: the grading
 /// scale unless the header says `scale NAME for areas, …`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TierScales {
-    pub areas: ScaleId,
-    pub questions: ScaleId,
-    pub overall: ScaleId,
+pub(crate) struct TierScales {
+    pub(crate) areas: ScaleId,
+    pub(crate) questions: ScaleId,
+    pub(crate) overall: ScaleId,
 }
 
 impl TierScales {
     /// Every tier on the grading scale.
-    pub fn uniform(grading: ScaleId) -> Self {
+    pub(crate) fn uniform(grading: ScaleId) -> Self {
         Self {
             areas: grading,
             questions: grading,
@@ -949,7 +972,7 @@ impl TierScales {
         }
     }
 
-    pub fn of(&self, tier: Tier) -> ScaleId {
+    pub(crate) fn of(&self, tier: Tier) -> ScaleId {
         match tier {
             Tier::Areas => self.areas,
             Tier::Questions => self.questions,
@@ -959,7 +982,7 @@ impl TierScales {
 
     /// The scale of a tier's children: indicators for key areas, key areas
     /// for questions, questions for the overall rating.
-    pub fn below(&self, tier: Tier, grading: ScaleId) -> ScaleId {
+    pub(crate) fn below(&self, tier: Tier, grading: ScaleId) -> ScaleId {
         match tier {
             Tier::Areas => grading,
             Tier::Questions => self.areas,
@@ -968,33 +991,73 @@ impl TierScales {
     }
 }
 
+/// What a tool built on the library may read of a compiled ruleset: its
+/// framework and its indicators. Everything else is the evaluator's.
 impl Program {
-    pub fn grading_scale(&self) -> &ScaleIr {
+    /// The framework's name, as documents name it in `framework:`.
+    pub fn framework(&self) -> &str {
+        &self.framework.name
+    }
+
+    /// The indicators in declaration order.
+    pub fn indicators(&self) -> impl Iterator<Item = Indicator<'_>> {
+        self.indicators.iter().map(|i| Indicator {
+            id: &i.id,
+            title: &i.title,
+            themes: i.themes.iter().map(|t| t.name.as_str()).collect(),
+        })
+    }
+
+    /// The sources of evidence, in declaration order.
+    pub fn sources(&self) -> impl Iterator<Item = &str> {
+        self.sources.iter().map(|s| s.name.as_str())
+    }
+
+    /// The weights evidence may carry, in declaration order.
+    pub fn weights(&self) -> impl Iterator<Item = &str> {
+        self.weights.iter().map(|w| w.0.as_str())
+    }
+
+    /// The grading scale's levels, in the order declared.
+    pub fn levels(&self) -> impl Iterator<Item = &str> {
+        self.grading_scale().levels.iter().map(|l| l.name.as_str())
+    }
+
+    pub(crate) fn grading_scale(&self) -> &ScaleIr {
         &self.scales[self.grading]
     }
 
     /// A level of the grading scale: an indicator's grade.
-    pub fn level_name(&self, rank: Rank) -> &str {
+    pub(crate) fn level_name(&self, rank: Rank) -> &str {
         self.grading_scale().level_name(rank)
     }
 
-    pub fn tier_scale(&self, tier: Tier) -> &ScaleIr {
+    pub(crate) fn tier_scale(&self, tier: Tier) -> &ScaleIr {
         &self.scales[self.tiers.of(tier)]
     }
 
     /// The scale of a tier's children.
-    pub fn below_scale(&self, tier: Tier) -> &ScaleIr {
+    pub(crate) fn below_scale(&self, tier: Tier) -> &ScaleIr {
         &self.scales[self.tiers.below(tier, self.grading)]
     }
 
     /// Whether a tier is graded on its children's scale: only then can the
     /// children's grades be aggregated into its own.
-    pub fn aggregates(&self, tier: Tier) -> bool {
+    pub(crate) fn aggregates(&self, tier: Tier) -> bool {
         self.tiers.of(tier) == self.tiers.below(tier, self.grading)
     }
 
     /// A node's grade, named on its tier's scale.
-    pub fn node_level_name(&self, tier: Tier, rank: Rank) -> &str {
+    pub(crate) fn node_level_name(&self, tier: Tier, rank: Rank) -> &str {
         self.tier_scale(tier).level_name(rank)
     }
+}
+
+/// One indicator of a compiled ruleset, as [`Program::indicators`] shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Indicator<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    /// The names of its themes (the aspects its evidence is tagged with).
+    pub themes: Vec<&'a str>,
 }

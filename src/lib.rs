@@ -76,24 +76,31 @@
 //! The pipeline, one module a stage: `parse` (text → AST), `check` (names,
 //! types, lints), `compile` (AST → IR with integer ids), `eval` (IR × data →
 //! outcome), `report` (outcome → text, JSON or Markdown), run in order by
-//! `driver`. The checker's state and its HIR (`check`) and the lowering
-//! (`compile`) are private to the crate; the other stages are public for the
-//! command line, the tests, the benchmarks and the fuzz targets, and are not
-//! a stable API. The types above are the stable front door.
+//! [`driver`]. The checker and its HIR, the lowering, the IR and the
+//! evaluator are private to the crate: a compiled ruleset is an opaque
+//! [`Program`] with a few accessors ([`Program::indicators`] and the like).
+//! [`driver`] gives tools each stage's output (compile, evaluate, explain,
+//! lint, batches); it and the renderers, the formatter, crosswalks, diff and
+//! ruleset tests are public but less settled than the types above, which are
+//! the stable front door. [`cli`] is the `sixpoint` command itself.
 
 pub mod ast;
 pub(crate) mod check;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub(crate) mod compile;
 pub mod crosswalk;
 pub mod data;
 pub mod diag;
 pub mod diff;
 pub mod driver;
-pub mod eval;
-pub mod ext;
+pub(crate) mod eval;
+pub(crate) mod ext;
 pub mod fmt;
-pub mod ir;
-pub mod lsp;
+pub(crate) mod ir;
+// The language server speaks over stdio for the command line only.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod lsp;
 pub mod parse;
 pub mod report;
 pub mod source_io;
@@ -108,7 +115,7 @@ pub use report::Report;
 
 use diag::SourceFile;
 use driver::Input;
-use ir::Program;
+pub use ir::{Indicator, Program};
 
 /// A ruleset compiled and ready to evaluate documents. Immutable and `Sync`:
 /// one ruleset serves any number of threads.

@@ -7,10 +7,10 @@
 use std::path::Path;
 
 use proptest::prelude::*;
+use sixpoint::Program;
 use sixpoint::data::{self, Format};
 use sixpoint::diag::SourceFile;
 use sixpoint::driver::compile_file;
-use sixpoint::ir::Program;
 
 /// (source index, strength?, weight index)
 type Item = (usize, bool, usize);
@@ -18,14 +18,16 @@ type Item = (usize, bool, usize);
 fn document(p: &Program, indicator: &str, items: &[Item]) -> String {
     let mut out = format!(
         "sixpoint: 1\nframework: {}\norganisation: \"Generated\"\nindicators:\n  \"{indicator}\":\n    evidence:\n",
-        p.framework.name
+        p.framework()
     );
     if items.is_empty() {
         out.push_str("      []\n");
     }
     for (k, (s, strength, w)) in items.iter().enumerate() {
-        let source = &p.sources.as_slice()[s % p.sources.len()].name;
-        let weight = &p.weights.as_slice()[w % p.weights.len()].0;
+        let sources: Vec<&str> = p.sources().collect();
+        let weights: Vec<&str> = p.weights().collect();
+        let source = sources[s % sources.len()];
+        let weight = weights[w % weights.len()];
         let finding = if *strength { "strength" } else { "weakness" };
         out.push_str(&format!(
             "      - {{ source: {source}, ref: \"item {k}\", finding: {finding}, weight: {weight} }}\n"
@@ -51,7 +53,7 @@ fn grade(p: &Program, indicator: &str, items: &[Item]) -> Option<usize> {
         .flat_map(|a| &a.indicators)
         .find(|i| i.id == indicator)?;
     let name = i.final_grade.as_ref()?;
-    p.grading_scale().levels.iter().position(|l| &l.name == name)
+    p.levels().position(|l| l == name)
 }
 
 fn check(ruleset: &str, indicators: &[&str]) {

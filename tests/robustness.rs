@@ -75,7 +75,7 @@ proptest! {
         let compiled = compile_source(&file, Path::new("rulesets"));
         labels_within(shipped, &text, &compiled.diagnostics.0)?;
         if let Some(p) = &compiled.program {
-            let lints = sixpoint::eval::monotone::lint(p);
+            let lints = sixpoint::driver::lint_monotone(p);
             labels_within(shipped, &text, &lints)?;
         }
         // A file that parses can be laid out: the formatter checks its own output against the
@@ -102,7 +102,6 @@ proptest! {
         seed in any::<usize>(),
         edits in prop::collection::vec((0u8..4, any::<usize>(), any::<usize>(), any::<usize>()), 1..6),
     ) {
-        use sixpoint::eval;
         let name = ["generic-2006", "care-inspectorate-2018", "inverclyde-2012", "east-midlands-2018"][which];
         let program = sixpoint::driver::compile_file(Path::new(&format!("rulesets/{name}.six")))
             .program
@@ -124,11 +123,10 @@ proptest! {
         if let Some(report) = &result.report {
             let _ = sixpoint::report::render_human(report);
         }
-        let Ok(bound) = eval::bind(&program, &file, &doc) else { return Ok(()) };
-        let Ok(outcome) = eval::evaluate(&program, &bound) else { return Ok(()) };
-        for id in program.indicators.ids() {
-            if let Some(e) = eval::explain::explain(&program, &bound, &outcome, id, &doc) {
-                let _ = eval::explain::render(&program, &bound, &e, false, Some(100));
+        let input = sixpoint::driver::Input::new(path, &file, &doc);
+        for id in program.indicators().map(|i| i.id.to_string()).collect::<Vec<_>>() {
+            if let Ok(e) = sixpoint::driver::explain(&program, input, Some(&id)) {
+                let _ = e.render(&program, false, Some(100));
             }
         }
     }

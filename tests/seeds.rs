@@ -115,7 +115,7 @@ fn crosswalk_seeds() {
                 )
             });
             let result = sixpoint::driver::evaluate(
-                &cw.to.program,
+                cw.target(),
                 sixpoint::driver::Input::new(&seed, &target_file, &target_doc),
                 None,
             );
@@ -136,7 +136,7 @@ fn crosswalk_seeds() {
                     "{}\n--- what did not map\n{}\n--- evaluated under {}\n{}",
                     yaml,
                     serde_json::to_string_pretty(&mapped.report).unwrap_or_default(),
-                    cw.to.program.framework.name,
+                    cw.target().framework(),
                     sixpoint::report::render_human(report)
                 )
             );

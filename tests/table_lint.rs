@@ -7,10 +7,10 @@
 use std::path::Path;
 
 use proptest::prelude::*;
+use sixpoint::Program;
 use sixpoint::data::{self, Format};
 use sixpoint::diag::{Code, SourceFile};
 use sixpoint::driver::compile_source;
-use sixpoint::ir::Program;
 
 const COLUMNS: [&str; 6] = [
     "strengths",

@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use sixpoint::Status;
-use sixpoint::crosswalk;
-use sixpoint::diag::{self, Code, Diagnostic, Severity, SourceFile};
-use sixpoint::driver::{self, Compiled};
-use sixpoint::report;
+use crate::Status;
+use crate::crosswalk;
+use crate::diag::{self, Code, Diagnostic, Severity, SourceFile};
+use crate::driver::{self, Compiled};
+use crate::report;
 
 use super::output::{
     ColorChoice, DiagnosticJson, OutputFormat, Stream, diagnostics_json, is_stdin, print_diagnostics, print_json,
@@ -115,13 +115,13 @@ fn checked(path: &Path, strict: bool) -> (Option<String>, diag::Diagnostics) {
             Err(d) => return (None, diag::Diagnostics(vec![d])),
         };
         let dir = stdin_dir();
-        if sixpoint::parse::is_crosswalk(file.text()) {
+        if crate::parse::is_crosswalk(file.text()) {
             return described_crosswalk(crosswalk::compile_source_with(&file, &dir, strict));
         }
         return described(driver::check_source(&file, &dir, strict));
     }
-    let is_crosswalk = sixpoint::source_io::read_text(path, sixpoint::source_io::Kind::Crosswalk)
-        .is_ok_and(|t| sixpoint::parse::is_crosswalk(&t));
+    let is_crosswalk = crate::source_io::read_text(path, crate::source_io::Kind::Crosswalk)
+        .is_ok_and(|t| crate::parse::is_crosswalk(&t));
     if is_crosswalk {
         return described_crosswalk(crosswalk::compile_crosswalk_with(path, strict));
     }

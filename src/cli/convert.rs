@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use sixpoint::data::write;
-use sixpoint::diag::{Code, Diagnostic};
+use crate::data::write;
+use crate::diag::{Code, Diagnostic};
 
 use super::output::{ColorChoice, Stream, load_data, print_diagnostics, shown};
 use super::{ConvertArgs, ConvertTo, Exit};

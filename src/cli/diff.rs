@@ -4,12 +4,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use sixpoint::diff::{CrosswalkDiff, DiffReport, RulesetDiff, TreeReport};
-use sixpoint::driver::{self, Entry};
-use sixpoint::ir::Program;
-use sixpoint::{FileResult, crosswalk};
+use crate::diff::{CrosswalkDiff, DiffReport, RulesetDiff, TreeReport};
+use crate::driver::{self, Entry};
+use crate::ir::Program;
+use crate::{FileResult, crosswalk};
 
-use sixpoint::diag::SourceFile;
+use crate::diag::SourceFile;
 
 use super::output::{
     ColorChoice, OutputFormat, Stream, data_files, is_stdin, print_diagnostics, print_json, read_stdin,
@@ -51,14 +51,14 @@ pub fn run(args: &DiffArgs, color: ColorChoice) -> Exit {
     };
     let d = compare(&old_p, &new_p, &driver::pair_periods(files));
     match args.format {
-        OutputFormat::Human => out!("{}", sixpoint::diff::render(&d)),
+        OutputFormat::Human => out!("{}", crate::diff::render(&d)),
         // JSON lines is taken and, the comparison being one whole, writes one document.
         OutputFormat::Json
         | OutputFormat::Jsonl
         | OutputFormat::Markdown
         | OutputFormat::Html
         | OutputFormat::Sarif
-        | OutputFormat::Xlsx => print_json(&sixpoint::diff::Document::new(&d)),
+        | OutputFormat::Xlsx => print_json(&crate::diff::Document::new(&d)),
     }
     if d.changed.is_empty() {
         Exit::Clean
@@ -70,11 +70,11 @@ pub fn run(args: &DiffArgs, color: ColorChoice) -> Exit {
 /// One corpus under two rulesets.
 fn compare(old_p: &Program, new_p: &Program, batch: &[Entry]) -> DiffReport {
     // A chunk at a time, as `eval` does: only the changes are kept.
-    let mut d = sixpoint::diff::diff(old_p, new_p, &[], &[]);
+    let mut d = crate::diff::diff(old_p, new_p, &[], &[]);
     for chunk in batch.chunks(driver::CHUNK) {
         let run = |p| -> Vec<FileResult> { driver::evaluate_batch(p, chunk).collect() };
         let (before, after) = (run(old_p), run(new_p));
-        d.merge(sixpoint::diff::diff(old_p, new_p, &before, &after));
+        d.merge(crate::diff::diff(old_p, new_p, &before, &after));
     }
     d
 }
@@ -110,7 +110,7 @@ fn trees(args: &DiffArgs, color: ColorChoice) -> Exit {
     // read names none.
     let framework_of: Vec<Option<String>> = entries
         .iter()
-        .map(|e| sixpoint::data::load(&e.path).ok().map(|(_, doc)| doc.framework.value))
+        .map(|e| crate::data::load(&e.path).ok().map(|(_, doc)| doc.framework.value))
         .collect();
     let routed = |framework: &str| -> Vec<&Entry> {
         entries
@@ -177,7 +177,7 @@ fn trees(args: &DiffArgs, color: ColorChoice) -> Exit {
         });
     }
     match args.format {
-        OutputFormat::Human => out!("{}", sixpoint::diff::render_tree(&t)),
+        OutputFormat::Human => out!("{}", crate::diff::render_tree(&t)),
         OutputFormat::Json
         | OutputFormat::Jsonl
         | OutputFormat::Markdown

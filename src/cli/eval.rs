@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
-use sixpoint::data;
-use sixpoint::diag::{Code, Diagnostic};
-use sixpoint::driver::{self, Compiled, Entry, Input};
-use sixpoint::report::{self, Dashboard, XlsxBook};
-use sixpoint::{FileResult, Status};
+use crate::data;
+use crate::diag::{Code, Diagnostic};
+use crate::driver::{self, Compiled, Entry, Input};
+use crate::report::{self, Dashboard, XlsxBook};
+use crate::{FileResult, Status};
 
 use super::output::{
     ColorChoice, DiagnosticJson, OutputFormat, Stream, compile_ruleset, could_not_be_evaluated, data_files,
@@ -88,7 +88,7 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
 
 /// What a batch is evaluated against, compiled.
 enum Against {
-    One(Box<sixpoint::ir::Program>),
+    One(Box<crate::ir::Program>),
     Routed(driver::Router),
 }
 
@@ -361,7 +361,7 @@ fn write_file(path: &Path, bytes: &[u8], color: bool) {
 }
 
 /// The ruleset, compiled; its diagnostics printed when it does not compile.
-fn compile_one(ruleset: &Path, color: bool) -> Result<sixpoint::ir::Program, Exit> {
+fn compile_one(ruleset: &Path, color: bool) -> Result<crate::ir::Program, Exit> {
     verbose!("compiling {}", shown(ruleset));
     let Compiled {
         program,
@@ -417,7 +417,7 @@ fn compile_routed(dir: &Path, color: bool) -> Result<driver::Router, Exit> {
 }
 
 /// One evaluation read from standard input, beside its earlier period when given.
-fn evaluate_stdin(program: &sixpoint::ir::Program, previous: Option<&Path>) -> FileResult {
+fn evaluate_stdin(program: &crate::ir::Program, previous: Option<&Path>) -> FileResult {
     let name = stdin_name();
     let path = Path::new(&name);
     let (file, doc) = match load_data(Path::new("-")) {

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use sixpoint::Status;
+use crate::Status;
 
 /// How a command ended; its discriminant is the process exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use sixpoint::crosswalk;
-use sixpoint::diag;
-use sixpoint::driver;
+use crate::crosswalk;
+use crate::diag;
+use crate::driver;
 
 use super::output::{ColorChoice, Stream, print_diagnostics, stdin_name, ui};
 use super::{Exit, FmtArgs};
@@ -65,7 +65,7 @@ fn stdin(check: bool, color: bool) -> Exit {
         return Exit::Failed;
     }
     let file = diag::SourceFile::new(stdin_name(), text);
-    match sixpoint::fmt::format(&file) {
+    match crate::fmt::format(&file) {
         Ok(out) if check && out != file.text() => {
             out!("{}", unified_diff(file.name(), file.text(), &out));
             Exit::Findings
@@ -95,7 +95,7 @@ enum Outcome {
 
 /// Formats one file, or with `check` shows the diff.
 fn file(path: &Path, check: bool, color: bool) -> Outcome {
-    let text = match sixpoint::source_io::read_text(path, sixpoint::source_io::Kind::Ruleset) {
+    let text = match crate::source_io::read_text(path, crate::source_io::Kind::Ruleset) {
         Ok(t) => t,
         Err(d) => {
             print_diagnostics(&[d], color, Stream::Stderr);
@@ -103,7 +103,7 @@ fn file(path: &Path, check: bool, color: bool) -> Outcome {
         }
     };
     let file = diag::SourceFile::new(path.display().to_string(), text);
-    let out = match sixpoint::fmt::format(&file) {
+    let out = match crate::fmt::format(&file) {
         Ok(out) => out,
         Err(ds) => {
             print_diagnostics(&ds, color, Stream::Stderr);

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use clap_complete::Shell;
 
-use sixpoint::diag::{self, Code, Diagnostic};
+use crate::diag::{self, Code, Diagnostic};
 
 use super::Exit;
 use super::output::{ColorChoice, ErrorFormat, Stream, Ui, print_diagnostics};
@@ -65,9 +65,9 @@ pub enum HabitCommand {
         dir: Option<PathBuf>,
     },
     /// Print the documentation of a diagnostic code, e.g.
-    /// `check::unknown-name` or `sixpoint::check::unknown-name`.
+    /// `check::unknown-name` or `crate::check::unknown-name`.
     ExplainCode {
-        /// The code, with or without the `sixpoint::` prefix.
+        /// The code, with or without the `crate::` prefix.
         code: String,
     },
 }

@@ -3,7 +3,7 @@
 use super::Exit;
 
 pub fn run() -> Exit {
-    match sixpoint::lsp::run_stdio() {
+    match crate::lsp::run_stdio() {
         Ok(()) => Exit::Clean,
         Err(e) => {
             errln!("error: the language server stopped: {e}");

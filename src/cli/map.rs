@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use sixpoint::Status;
-use sixpoint::crosswalk;
-use sixpoint::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::Status;
+use crate::crosswalk;
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 
 use super::output::{
     ColorChoice, DiagnosticJson, OutputFormat, Stream, diagnostics_json, is_stdin, load_data, print_diagnostics,

@@ -1,5 +1,6 @@
-//! Subcommands of the `sixpoint` binary: the clap definitions and dispatch
-//! here, one module per subcommand, printing shared in [`output`].
+//! The `sixpoint` command line (its binary only calls [`run`]): the clap
+//! definitions and dispatch here, one module per subcommand, printing shared
+//! in `output`. Part of the library so that the stages stay private to it.
 //!
 //! Exit codes ([`Exit`]): 0 ran with no findings (and `--help`,
 //! `--version`), 1 ran with findings (warnings, changed grades, unmapped
@@ -266,7 +267,7 @@ pub struct ConvertArgs {
 pub fn run() -> Exit {
     // A person reads these syntax errors: name the tokens expected too (a
     // process-wide pest switch, which only the program may turn on).
-    sixpoint::parse::set_error_detail(true);
+    crate::parse::set_error_detail(true);
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

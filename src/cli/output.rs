@@ -43,9 +43,9 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::error::ErrorKind;
 use serde::Serialize;
 
-use sixpoint::diag::{self, Code, Diagnostic, Severity};
-use sixpoint::driver;
-use sixpoint::report::FindingReport;
+use crate::diag::{self, Code, Diagnostic, Severity};
+use crate::driver;
+use crate::report::FindingReport;
 
 use super::exit::Exit;
 
@@ -254,8 +254,8 @@ pub fn compile_ruleset(path: &Path) -> driver::Compiled {
 
 /// Loads the data file at `path`, or on standard input for `-`: JSON when
 /// `--stdin-filename` ends `.json`, YAML otherwise.
-pub fn load_data(path: &Path) -> Result<(diag::SourceFile, sixpoint::data::Document), Vec<Diagnostic>> {
-    use sixpoint::data;
+pub fn load_data(path: &Path) -> Result<(diag::SourceFile, crate::data::Document), Vec<Diagnostic>> {
+    use crate::data;
     if !is_stdin(path) {
         return data::load(path);
     }

@@ -1,8 +1,8 @@
 //! `sixpoint template RULESET -o evaluation.xlsx`: a workbook ready to fill
 //! for the ruleset's framework (docs/workbook.md).
 
-use sixpoint::data::write;
-use sixpoint::driver::Compiled;
+use crate::data::write;
+use crate::driver::Compiled;
 
 use super::convert::{write_atomic, write_failed};
 use super::output::{ColorChoice, Stream, compile_ruleset, print_diagnostics, ruleset_has_errors, shown};

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sixpoint::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic};
 
 use super::output::{
     ColorChoice, OutputFormat, Stream, is_stdin, print_diagnostics, print_json, read_stdin, stdin_dir, stdin_name,
@@ -32,15 +32,15 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
         );
         return Exit::Failed;
     }
-    let files = sixpoint::testing::discover(&roots);
+    let files = crate::testing::discover(&roots);
     if files.is_empty() {
         errln!("error: no test files (`*.test.yaml`) found");
         return Exit::Failed;
     }
     if args.update {
         // A file that cannot run is reported when it is run below.
-        let updates: Vec<_> = files.iter().filter_map(|f| sixpoint::testing::update(f).ok()).collect();
-        let text = sixpoint::testing::render_updates(&updates);
+        let updates: Vec<_> = files.iter().filter_map(|f| crate::testing::update(f).ok()).collect();
+        let text = crate::testing::render_updates(&updates);
         // The JSON document on stdout stays the results alone.
         if args.format == OutputFormat::Human {
             out!("{text}\n");
@@ -54,9 +54,9 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
         let result = if is_stdin(f) {
             read_stdin()
                 .map_err(|d| vec![d])
-                .and_then(|text| sixpoint::testing::run_text(Path::new(&stdin_name()), &text, &stdin_dir()))
+                .and_then(|text| crate::testing::run_text(Path::new(&stdin_name()), &text, &stdin_dir()))
         } else {
-            sixpoint::testing::run(f)
+            crate::testing::run(f)
         };
         match result {
             Ok(o) => {
@@ -73,7 +73,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Exit {
         }
     }
     match args.format {
-        OutputFormat::Human => out!("{}", sixpoint::testing::render(&outcomes, args.coverage)),
+        OutputFormat::Human => out!("{}", crate::testing::render(&outcomes, args.coverage)),
         // JSON lines is taken and, the outcomes being one whole, writes one document.
         OutputFormat::Json
         | OutputFormat::Jsonl

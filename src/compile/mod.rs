@@ -193,3 +193,6 @@ fn row_guard(columns: &[Expr], cells: &[CellHir]) -> Option<Expr> {
 fn cmp(op: CmpOp, col: &Expr, v: &Value) -> Expr {
     Expr::Cmp(op, Box::new(col.clone()), Box::new(Expr::Const(v.clone())))
 }
+
+#[cfg(test)]
+mod tests;

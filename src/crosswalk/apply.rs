@@ -425,7 +425,7 @@ impl<'a> Rewriter<'a> {
             };
             match cw.source_index.get(&entry.id.value) {
                 Some(&s) => match &cw.sources[s].fate {
-                    Fate::Mapped(_) => self.present[s] = Some(entry),
+                    Fate::Mapped => self.present[s] = Some(entry),
                     Fate::Retired { because, .. } => self.report.retired.push(Lost {
                         because: Some(because.clone()),
                         ..lost

@@ -44,7 +44,7 @@ pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Opt
         CrosswalkFrom::Ruleset(path) => Some(load_ruleset(file, dir, path, Side::Source, &mut diags)),
         CrosswalkFrom::Framework { .. } => None,
     };
-    let Some((target, target_path)) = target else {
+    let Some((target, _)) = target else {
         return (None, diags);
     };
     // A source ruleset that failed is reported; the target side can still
@@ -120,15 +120,13 @@ pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Opt
         return (None, diags);
     }
     let from = match (from, source) {
-        (CrosswalkFrom::Framework { name, version }, _) => FromSide {
+        (CrosswalkFrom::Framework { name, .. }, _) => FromSide {
             framework: name.node.clone(),
-            version: version.as_ref().map(|v| v.node.clone()),
             ruleset: None,
             span: from_span,
         },
         (CrosswalkFrom::Ruleset(_), Some(program)) => FromSide {
             framework: program.framework.name.clone(),
-            version: program.framework.version.clone(),
             ruleset: Some(program),
             span: from_span,
         },
@@ -139,11 +137,7 @@ pub(super) fn check(ast: &ast::Crosswalk, file: &SourceFile, dir: &Path) -> (Opt
         file: file.clone(),
         name: ast.name.node.clone(),
         from,
-        to: ToSide {
-            program: target,
-            path: target_path,
-            span: to.span,
-        },
+        to: ToSide { program: target },
         sources,
         source_index: index,
         targets,
@@ -347,7 +341,7 @@ impl Checker<'_> {
         };
         let from: Vec<SourceId> = sources
             .iter()
-            .filter_map(|&(s, at)| self.source_slot(s, Fate::Mapped(id), at))
+            .filter_map(|&(s, at)| self.source_slot(s, Fate::Mapped, at))
             .collect();
         for &t in &self.rules[id].targets {
             let slot = &mut self.targets[t];
@@ -463,7 +457,6 @@ impl Checker<'_> {
             if self.source_exists(id) && self.use_source(id, "retired") {
                 let fate = Fate::Retired {
                     because: because.node.clone(),
-                    span: id.span,
                 };
                 self.source_slot(&id.node, fate, id.span);
             }

@@ -14,8 +14,8 @@
 //! ```
 //!
 //! The checker resolves every id once: source indicators get a
-//! [`SourceId`], target indicators are the target program's
-//! [`IndicatorId`]s, and `unchanged rest` is expanded to the ids it stands
+//! `SourceId`, target indicators are the target program's
+//! `IndicatorId`s, and `unchanged rest` is expanded to the ids it stands
 //! for. Applying a crosswalk then binds each data entry to a `SourceId`
 //! (one lookup per entry) and walks the target's indicators by id.
 
@@ -27,7 +27,7 @@ mod err;
 mod tests;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::ir::{IdVec, IndicatorId, Program};
@@ -43,90 +43,91 @@ pub use emit::to_yaml;
 
 /// A source indicator as the crosswalk knows it: made only by pushing onto
 /// [`Crosswalk::sources`], so every one names a source there.
-pub use crate::ir::CrosswalkSourceId as SourceId;
+pub(crate) use crate::ir::CrosswalkSourceId as SourceId;
 
 /// A statement that leads somewhere: a `map`, or an identity from
 /// `unchanged`; made only by pushing onto [`Crosswalk::rules`].
-pub use crate::ir::CrosswalkRuleId as RuleId;
+pub(crate) use crate::ir::CrosswalkRuleId as RuleId;
 
 /// A checked crosswalk: both sides resolved to ids.
 #[derive(Debug)]
 pub struct Crosswalk {
-    pub file: SourceFile,
-    pub name: String,
-    pub from: FromSide,
-    pub to: ToSide,
+    pub(crate) file: SourceFile,
+    pub(crate) name: String,
+    pub(crate) from: FromSide,
+    pub(crate) to: ToSide,
     /// Every source indicator the crosswalk accounts for, by [`SourceId`].
-    pub sources: IdVec<SourceId, SourceIr>,
+    pub(crate) sources: IdVec<SourceId, SourceIr>,
     /// Source id as written → [`SourceId`]; for binding data only.
-    pub source_index: HashMap<String, SourceId>,
+    pub(crate) source_index: HashMap<String, SourceId>,
     /// By target [`IndicatorId`]: what feeds each target indicator.
-    pub targets: IdVec<IndicatorId, TargetIr>,
+    pub(crate) targets: IdVec<IndicatorId, TargetIr>,
     /// The mappings, by [`RuleId`], in the order written (identities of
     /// `unchanged` included).
-    pub rules: IdVec<RuleId, RuleIr>,
+    pub(crate) rules: IdVec<RuleId, RuleIr>,
 }
 
 /// The framework the data is written for.
 #[derive(Debug)]
-pub struct FromSide {
-    pub framework: String,
-    pub version: Option<String>,
+pub(crate) struct FromSide {
+    pub(crate) framework: String,
     /// The source ruleset, when `from` names one.
-    pub ruleset: Option<Program>,
-    pub span: Span,
+    pub(crate) ruleset: Option<Program>,
+    pub(crate) span: Span,
 }
 
 /// The framework the data is rewritten for.
 #[derive(Debug)]
-pub struct ToSide {
-    pub program: Program,
-    /// As the crosswalk resolved it (relative to the working directory).
-    pub path: PathBuf,
-    pub span: Span,
+pub(crate) struct ToSide {
+    pub(crate) program: Program,
 }
 
 #[derive(Clone, Debug)]
-pub struct SourceIr {
+pub(crate) struct SourceIr {
     /// The indicator id as written.
-    pub id: String,
-    pub fate: Fate,
+    pub(crate) id: String,
+    pub(crate) fate: Fate,
 }
 
 #[derive(Clone, Debug)]
-pub enum Fate {
-    Mapped(RuleId),
-    Retired { because: String, span: Span },
+pub(crate) enum Fate {
+    Mapped,
+    Retired { because: String },
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct TargetIr {
+pub(crate) struct TargetIr {
     /// The sources merged into this indicator, in the order written.
-    pub sources: Vec<SourceId>,
-    pub rule: Option<RuleId>,
+    pub(crate) sources: Vec<SourceId>,
+    pub(crate) rule: Option<RuleId>,
     /// `new … because "…"`: the reason.
-    pub new: Option<String>,
+    pub(crate) new: Option<String>,
 }
 
 #[derive(Clone, Debug)]
-pub struct RuleIr {
-    pub sources: Vec<SourceId>,
-    pub targets: Vec<IndicatorId>,
-    pub renamed: Option<String>,
-    pub moved: bool,
+pub(crate) struct RuleIr {
+    pub(crate) sources: Vec<SourceId>,
+    pub(crate) targets: Vec<IndicatorId>,
+    pub(crate) renamed: Option<String>,
+    pub(crate) moved: bool,
     /// An identity from `unchanged` (rather than a `map`).
-    pub unchanged: bool,
-    pub span: Span,
+    pub(crate) unchanged: bool,
+    pub(crate) span: Span,
 }
 
 impl Crosswalk {
+    /// The ruleset of the framework the crosswalk maps data onto.
+    pub fn target(&self) -> &Program {
+        &self.to.program
+    }
+
     /// The source indicator's id as written.
-    pub fn source_name(&self, s: SourceId) -> &str {
+    pub(crate) fn source_name(&self, s: SourceId) -> &str {
         &self.sources[s].id
     }
 
     /// The target indicator's id.
-    pub fn target_name(&self, t: IndicatorId) -> &str {
+    pub(crate) fn target_name(&self, t: IndicatorId) -> &str {
         self.to.program.indicators.try_get(t).map_or("?", |i| i.id.as_str())
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Loading checks shape and types only, reporting every problem at its line
 //! and column; names (indicators, sources, levels…) are resolved against the
-//! ruleset by [`crate::eval::bind()`].
+//! ruleset when it is bound for evaluation (`eval::bind`).
 
 use std::path::Path;
 

@@ -11,19 +11,24 @@ use super::{Bound, IndicatorEnv, IndicatorOutcome, Outcome, PlanEnv, Scope, expr
 
 /// One action called for: which rule, for what, routed to whom.
 #[derive(Clone, Debug)]
-pub struct ActionOutcome {
-    pub action: usize,
-    pub target: Target,
-    pub owner: OwnerId,
-    pub message: String,
-    pub timescale: Option<String>,
-    pub evidence: Option<String>,
-    pub impact: Option<String>,
+pub(crate) struct ActionOutcome {
+    pub(crate) action: usize,
+    pub(crate) target: Target,
+    pub(crate) owner: OwnerId,
+    pub(crate) message: String,
+    pub(crate) timescale: Option<String>,
+    pub(crate) evidence: Option<String>,
+    pub(crate) impact: Option<String>,
 }
 
 /// Runs every action of the program, in declaration order, each over its
 /// targets in structure order. Unknown conditions do not fire.
-pub fn run(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>) -> Result<Vec<ActionOutcome>, Diagnostic> {
+pub(crate) fn run(
+    p: &Program,
+    b: &Bound,
+    o: &Outcome,
+    periods: Option<&Periods>,
+) -> Result<Vec<ActionOutcome>, Diagnostic> {
     let mut out = Vec::new();
     if p.actions.is_empty() {
         return Ok(out);

@@ -13,43 +13,43 @@ use super::err;
 
 /// What the rules of one indicator read, precomputed from its evidence.
 #[derive(Clone, Debug, Default)]
-pub struct Facts {
+pub(crate) struct Facts {
     /// Where the indicator's entry is in the data file.
-    pub span: Span,
-    pub evidence: u32,
+    pub(crate) span: Span,
+    pub(crate) evidence: u32,
     /// Items per source kind, by `SourceId`.
-    pub source_counts: IdVec<SourceId, u32>,
-    pub strengths: u32,
-    pub weaknesses: u32,
-    pub strengths_by: IdVec<WeightId, u32>,
-    pub weaknesses_by: IdVec<WeightId, u32>,
-    pub strength_score: f64,
-    pub weakness_score: f64,
-    pub themes_evidenced: Vec<bool>,
+    pub(crate) source_counts: IdVec<SourceId, u32>,
+    pub(crate) strengths: u32,
+    pub(crate) weaknesses: u32,
+    pub(crate) strengths_by: IdVec<WeightId, u32>,
+    pub(crate) weaknesses_by: IdVec<WeightId, u32>,
+    pub(crate) strength_score: f64,
+    pub(crate) weakness_score: f64,
+    pub(crate) themes_evidenced: Vec<bool>,
     /// Per tag, the items carrying it (their own tags and their themes').
-    pub tagged: IdVec<TagId, Tagged>,
-    pub respondents: u64,
-    pub agreeing: u64,
-    pub measures: IdVec<MeasureId, Option<Arc<[f64]>>>,
-    pub claimed: Option<Rank>,
+    pub(crate) tagged: IdVec<TagId, Tagged>,
+    pub(crate) respondents: u64,
+    pub(crate) agreeing: u64,
+    pub(crate) measures: IdVec<MeasureId, Option<Arc<[f64]>>>,
+    pub(crate) claimed: Option<Rank>,
     /// References of the evidence items, for reports.
-    pub references: Vec<String>,
+    pub(crate) references: Vec<String>,
     /// Per item of the indicator's evidence to consider, the references of
     /// the evidence offered for it (an item without a reference counts too).
-    pub considered: Vec<Vec<String>>,
+    pub(crate) considered: Vec<Vec<String>>,
     /// Per theme, the findings of the evidence citing it (for actions on themes).
-    pub theme_findings: Vec<ThemeFindings>,
+    pub(crate) theme_findings: Vec<ThemeFindings>,
     /// Themes on which a strength and a weakness come from different source kinds.
-    pub conflicts: Vec<Conflict>,
-    pub override_: Option<OverrideFacts>,
+    pub(crate) conflicts: Vec<Conflict>,
+    pub(crate) override_: Option<OverrideFacts>,
     /// The evaluator's placement against the illustrations (002 §5.2).
-    pub placement: Option<PlacementFacts>,
+    pub(crate) placement: Option<PlacementFacts>,
 }
 
 impl Facts {
     /// An indicator without evidence: every count zero, by `p`'s ids, and
     /// nothing per theme or item to consider (it offered none).
-    pub fn none(p: &Program) -> Self {
+    pub(crate) fn none(p: &Program) -> Self {
         Facts {
             source_counts: p.sources.map(|_| 0),
             strengths_by: p.weights.map(|_| 0),
@@ -61,7 +61,7 @@ impl Facts {
     }
 
     /// No evidence yet, shaped for indicator `ind` of `p`.
-    pub fn empty(p: &Program, ind: &IndicatorIr, span: Span) -> Self {
+    pub(crate) fn empty(p: &Program, ind: &IndicatorIr, span: Span) -> Self {
         Facts {
             span,
             source_counts: p.sources.map(|_| 0),
@@ -86,7 +86,7 @@ impl Facts {
     /// Counts one evidence item: its source kind and weight (`None` when
     /// unknown), its finding if it states one. A finding counts at its
     /// weight's value, or 1 when the weight is unknown.
-    pub fn tally(
+    pub(crate) fn tally(
         &mut self,
         weights: &IdVec<WeightId, (String, f64)>,
         source: Option<SourceId>,
@@ -114,11 +114,11 @@ impl Facts {
 
 /// The evidence items of an indicator carrying one tag.
 #[derive(Clone, Debug, Default)]
-pub struct Tagged {
-    pub evidence: u32,
-    pub strengths: u32,
-    pub weaknesses: u32,
-    pub by_source: IdVec<SourceId, u32>,
+pub(crate) struct Tagged {
+    pub(crate) evidence: u32,
+    pub(crate) strengths: u32,
+    pub(crate) weaknesses: u32,
+    pub(crate) by_source: IdVec<SourceId, u32>,
 }
 
 impl Tagged {
@@ -144,21 +144,21 @@ impl Tagged {
 
 /// An evaluator's override, resolved.
 #[derive(Clone, Debug)]
-pub struct OverrideFacts {
-    pub grade: Rank,
-    pub reason: Option<String>,
-    pub evidence: Vec<String>,
+pub(crate) struct OverrideFacts {
+    pub(crate) grade: Rank,
+    pub(crate) reason: Option<String>,
+    pub(crate) evidence: Vec<String>,
     /// The distinct source kinds of the evidence it cites, in the order first cited.
-    pub cited_sources: Vec<SourceId>,
-    pub by: Option<String>,
+    pub(crate) cited_sources: Vec<SourceId>,
+    pub(crate) by: Option<String>,
     /// The `override` mapping in the data file.
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
 /// Where an indicator is placed against the illustrated levels, resolved:
 /// `Between` holds the higher level first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Placed {
+pub(crate) enum Placed {
     At(Rank),
     Above(Rank),
     Below(Rank),
@@ -166,57 +166,57 @@ pub enum Placed {
 }
 
 #[derive(Clone, Debug)]
-pub struct PlacementFacts {
-    pub placed: Placed,
+pub(crate) struct PlacementFacts {
+    pub(crate) placed: Placed,
     /// The `placement` mapping in the data file.
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
 /// One item of evidence stating a finding, as a conflict names it.
 #[derive(Clone, Debug)]
-pub struct Cited {
-    pub source: SourceId,
-    pub reference: Option<String>,
+pub(crate) struct Cited {
+    pub(crate) source: SourceId,
+    pub(crate) reference: Option<String>,
     /// The item's `source` in the data file.
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
 /// A strength and a weakness on one theme from different source kinds (002 §2.2:
 /// the audit trail should settle which holds). The first such pair in the data.
 #[derive(Clone, Debug)]
-pub struct Conflict {
+pub(crate) struct Conflict {
     /// The theme's index in its indicator.
-    pub theme: usize,
-    pub strength: Cited,
-    pub weakness: Cited,
+    pub(crate) theme: usize,
+    pub(crate) strength: Cited,
+    pub(crate) weakness: Cited,
 }
 
 /// Strengths and weaknesses of the evidence citing one theme.
 #[derive(Clone, Debug, Default)]
-pub struct ThemeFindings {
+pub(crate) struct ThemeFindings {
     /// The items stating a strength, and a weakness, with their source kinds.
-    pub strength_items: Vec<Cited>,
-    pub weakness_items: Vec<Cited>,
-    pub strengths: u32,
-    pub weaknesses: u32,
-    pub strengths_by: IdVec<WeightId, u32>,
-    pub weaknesses_by: IdVec<WeightId, u32>,
-    pub strength_score: f64,
-    pub weakness_score: f64,
+    pub(crate) strength_items: Vec<Cited>,
+    pub(crate) weakness_items: Vec<Cited>,
+    pub(crate) strengths: u32,
+    pub(crate) weaknesses: u32,
+    pub(crate) strengths_by: IdVec<WeightId, u32>,
+    pub(crate) weaknesses_by: IdVec<WeightId, u32>,
+    pub(crate) strength_score: f64,
+    pub(crate) weakness_score: f64,
 }
 
 /// An evaluation ready to run: facts by indicator id, context flags by id.
 #[derive(Clone, Debug)]
-pub struct Bound {
-    pub file: SourceFile,
-    pub organisation: String,
-    pub period: Option<String>,
-    pub facts: IdVec<IndicatorId, Option<Arc<Facts>>>,
-    pub contexts: IdVec<ContextId, bool>,
+pub(crate) struct Bound {
+    pub(crate) file: SourceFile,
+    pub(crate) organisation: String,
+    pub(crate) period: Option<String>,
+    pub(crate) facts: IdVec<IndicatorId, Option<Arc<Facts>>>,
+    pub(crate) contexts: IdVec<ContextId, bool>,
     /// Whether the data states each fact.
-    pub facts_set: IdVec<FactId, bool>,
+    pub(crate) facts_set: IdVec<FactId, bool>,
     /// The `indicators` entry, where findings about missing ones point.
-    pub indicators_span: Span,
+    pub(crate) indicators_span: Span,
 }
 
 /// Named yes/no flags of the data (context factors, facts), as a vector by id.
@@ -278,7 +278,7 @@ fn conflicts(themes: &[ThemeFindings]) -> Vec<Conflict> {
 
 /// Resolves a parsed data file against a program. All problems are
 /// reported together; any of them means the file cannot be evaluated.
-pub fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec<Diagnostic>> {
+pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if doc.framework.value != p.framework.name {
         diags.push(err::framework_mismatch(p, file, &doc.framework));

@@ -13,54 +13,54 @@ use crate::ir::*;
 use super::{Bound, IndicatorEnv, Outcome, bind, evaluate, expr};
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Explanation {
-    pub indicator: String,
-    pub title: String,
-    pub derived: Option<String>,
+pub(crate) struct Explanation {
+    pub(crate) indicator: String,
+    pub(crate) title: String,
+    pub(crate) derived: Option<String>,
     #[serde(rename = "final")]
-    pub final_grade: Option<String>,
-    pub secure: bool,
+    pub(crate) final_grade: Option<String>,
+    pub(crate) secure: bool,
     /// The `examine` rules that called for it: their reason, where written.
-    pub called_for: Vec<Step>,
+    pub(crate) called_for: Vec<Step>,
     /// The skip rule that took its key area out of the evaluation, if one did.
-    pub skipped_by: Option<Step>,
-    pub evidence: String,
+    pub(crate) skipped_by: Option<Step>,
+    pub(crate) evidence: String,
     /// Where the indicator's entry is in the data file.
     #[serde(skip)]
-    pub evidence_span: Span,
+    pub(crate) evidence_span: Span,
     /// The grade rules tried, in order, up to the one that decided.
-    pub rules: Vec<Step>,
+    pub(crate) rules: Vec<Step>,
     /// The evaluator's placement against the illustrations, which decides
     /// before the requirements (002 §5.2).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub placement: Option<Step>,
+    pub(crate) placement: Option<Step>,
     /// Every requirement of the indicator: the triangulation checks, caps.
-    pub requirements: Vec<Step>,
+    pub(crate) requirements: Vec<Step>,
     /// How the grade counts upwards: the key area's and question's grades
     /// and how they were combined.
-    pub aggregation: Vec<String>,
+    pub(crate) aggregation: Vec<String>,
     /// The smallest single changes to the evidence that would raise the
     /// grade or make it secure.
-    pub would_change: Vec<String>,
+    pub(crate) would_change: Vec<String>,
 }
 
 /// One step of the trace: where it is written, its text, how it went and why.
 #[derive(Clone, Debug, Serialize)]
-pub struct Step {
+pub(crate) struct Step {
     /// `file:line:column` in the ruleset.
-    pub at: String,
-    pub rule: String,
+    pub(crate) at: String,
+    pub(crate) rule: String,
     /// `matched`, `no`, `unknown` for rules; `met`, `unmet`, `not applicable`
     /// for requirements; `called for` for examine rules.
-    pub result: &'static str,
+    pub(crate) result: &'static str,
     /// What the evidence gave: the values a rule that did not match read,
     /// the consequence of an unmet requirement.
-    pub why: Option<String>,
+    pub(crate) why: Option<String>,
     /// Where the rule comes from: its citation or the ruleset's own choice.
     #[serde(skip_serializing_if = "Basis::is_empty")]
-    pub basis: Basis,
+    pub(crate) basis: Basis,
     #[serde(skip)]
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
 fn step(p: &Program, (span, basis): (Span, &Basis), rule: String, result: &'static str, why: Option<String>) -> Step {
@@ -81,7 +81,7 @@ fn written(p: &Program, span: Span) -> String {
 }
 
 /// Explains the grade of indicator `id` in an evaluated document.
-pub fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Document) -> Option<Explanation> {
+pub(crate) fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc: &Document) -> Option<Explanation> {
     // `id` comes from the caller: it may name no indicator of `p`.
     let ind = p.indicators.try_get(id)?;
     let io = o.indicators.try_get(id)?;
@@ -780,7 +780,7 @@ fn head(file: &SourceFile, span: Span) -> Span {
 
 /// The explanation as a person reads it: a miette report, in colour or not,
 /// at a fixed width when asked.
-pub fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Option<usize>) -> String {
+pub(crate) fn render(p: &Program, b: &Bound, e: &Explanation, color: bool, width: Option<usize>) -> String {
     let g = |x: &Option<String>| x.clone().unwrap_or_else(|| "ungraded".into());
     let secure = if e.secure { "secure" } else { "not secure" };
     let mut message = if e.skipped_by.is_some() {

@@ -13,7 +13,7 @@ use crate::ir::*;
 
 /// What an expression can read; each context answers its own part and
 /// leaves the rest unknown (the checker keeps other reads out).
-pub trait Env {
+pub(crate) trait Env {
     fn indicator(&self, _v: IndicatorVar) -> Value {
         Value::Unknown
     }
@@ -47,7 +47,7 @@ pub trait Env {
     }
 }
 
-pub fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
+pub(crate) fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
     Ok(match e {
         Expr::Const(v) => v.clone(),
         Expr::Indicator(v) => env.indicator(*v),
@@ -194,7 +194,7 @@ fn or(a: Value, b: Value) -> Value {
     }
 }
 
-pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Value {
+pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Value {
     let ord = match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.partial_cmp(y),
         (Value::Level(x), Value::Level(y)) => Some(x.cmp(y)),
@@ -215,7 +215,7 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Value {
 }
 
 /// Combines grades. Empty input has no grade.
-pub fn aggregate(p: &Program, f: AggFn, scale: &ScaleIr, ranks: &[Rank]) -> Result<Option<Rank>, Diagnostic> {
+pub(crate) fn aggregate(p: &Program, f: AggFn, scale: &ScaleIr, ranks: &[Rank]) -> Result<Option<Rank>, Diagnostic> {
     if ranks.is_empty() {
         return Ok(None);
     }

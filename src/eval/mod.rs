@@ -5,13 +5,13 @@
 //! examined indicators up the tree; judge the capacity for improvement.
 //! Everything is read by id; the only strings touched are messages.
 
-pub mod actions;
-pub mod bind;
+pub(crate) mod actions;
+pub(crate) mod bind;
 mod err;
-pub mod explain;
+pub(crate) mod explain;
 mod expr;
-pub mod monotone;
-pub mod period;
+pub(crate) mod monotone;
+pub(crate) mod period;
 
 use std::sync::Arc;
 
@@ -19,12 +19,15 @@ use crate::ast::Tier;
 use crate::diag::Diagnostic;
 use crate::ir::*;
 
-pub use bind::{Bound, Facts, bind};
-pub use expr::compare;
+pub(crate) use bind::{Bound, Facts, bind};
 
 /// Where an indicator stands in the proportionality plan.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Scope {
+#[expect(
+    clippy::enum_variant_names,
+    reason = "`InScope` is the plan's own word, as the report spells it"
+)]
+pub(crate) enum Scope {
     /// In an area looked at first (or there is no plan): evidence expected.
     First,
     /// In an area neither first nor skipped: evidence optional.
@@ -37,46 +40,46 @@ pub enum Scope {
 
 /// A requirement an indicator did not meet, with its rendered message.
 #[derive(Clone, Debug)]
-pub struct Unmet {
-    pub requirement: RequirementId,
-    pub message: String,
+pub(crate) struct Unmet {
+    pub(crate) requirement: RequirementId,
+    pub(crate) message: String,
 }
 
 #[derive(Clone, Debug)]
-pub struct IndicatorOutcome {
-    pub scope: Scope,
-    pub has_evidence: bool,
-    pub claimed: Option<Rank>,
-    pub derived: Option<Rank>,
+pub(crate) struct IndicatorOutcome {
+    pub(crate) scope: Scope,
+    pub(crate) has_evidence: bool,
+    pub(crate) claimed: Option<Rank>,
+    pub(crate) derived: Option<Rank>,
     /// The derived grade after caps; `None` when not graded.
-    pub final_grade: Option<Rank>,
-    pub secure: bool,
+    pub(crate) final_grade: Option<Rank>,
+    pub(crate) secure: bool,
     /// Index of the rule (or table row) that decided, in its grade block.
-    pub decided_by: Option<usize>,
+    pub(crate) decided_by: Option<usize>,
     /// Why professional judgement is required, when no rule decides.
-    pub judgement: Option<String>,
-    pub unmet: Vec<Unmet>,
-    pub facts: Arc<Facts>,
+    pub(crate) judgement: Option<String>,
+    pub(crate) unmet: Vec<Unmet>,
+    pub(crate) facts: Arc<Facts>,
     /// What became of an evaluator's override (the rationale is in `facts`).
-    pub overridden: Option<Overridden>,
+    pub(crate) overridden: Option<Overridden>,
     /// How a placement against the illustrations decided (002 §5.2).
-    pub placement: Option<PlacementOutcome>,
+    pub(crate) placement: Option<PlacementOutcome>,
 }
 
 /// A placement against the illustrations and what it made of the grade.
 #[derive(Clone, Debug, PartialEq)]
-pub struct PlacementOutcome {
-    pub placed: bind::Placed,
+pub(crate) struct PlacementOutcome {
+    pub(crate) placed: bind::Placed,
     /// The grade the rules gave from the weighed evidence, before the placement.
-    pub rules: Option<Rank>,
+    pub(crate) rules: Option<Rank>,
     /// The grade the placement gave; `None` when it leaves the evaluator to judge.
-    pub grade: Option<Rank>,
+    pub(crate) grade: Option<Rank>,
     /// The rules' grade is more than one level from where the placement puts it.
-    pub contradicted: bool,
+    pub(crate) contradicted: bool,
 }
 
 /// A placement in words: "at `very_good`", "between `very_good` and `weak`".
-pub fn placed_words(p: &Program, placed: bind::Placed) -> String {
+pub(crate) fn placed_words(p: &Program, placed: bind::Placed) -> String {
     use bind::Placed as P;
     match placed {
         P::At(l) => format!("at `{}`", p.level_name(l)),
@@ -127,16 +130,16 @@ pub(crate) fn place(p: &Program, placed: bind::Placed, rules: Option<Rank>) -> (
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Overridden {
+pub(crate) struct Overridden {
     /// The grade the rules gave, which the override replaces.
-    pub from: Option<Rank>,
+    pub(crate) from: Option<Rank>,
     /// Why the ruleset refused it; `None` when it was applied.
-    pub refused: Option<String>,
+    pub(crate) refused: Option<String>,
 }
 
 impl IndicatorOutcome {
     /// Examined: graded (or expected to be) in this evaluation.
-    pub fn examined(&self) -> bool {
+    pub(crate) fn examined(&self) -> bool {
         match self.scope {
             Scope::Skipped => false,
             Scope::InScope => self.has_evidence,
@@ -144,7 +147,7 @@ impl IndicatorOutcome {
         }
     }
 
-    pub fn grade(&self) -> Option<Rank> {
+    pub(crate) fn grade(&self) -> Option<Rank> {
         if self.scope == Scope::Skipped {
             None
         } else {
@@ -167,17 +170,17 @@ impl IndicatorOutcome {
 /// What became of a key area, a question or the overall rating: a grade,
 /// or why an evaluator's judgement is required.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct NodeOutcome {
-    pub grade: Option<Rank>,
-    pub judgement: Option<String>,
+pub(crate) struct NodeOutcome {
+    pub(crate) grade: Option<Rank>,
+    pub(crate) judgement: Option<String>,
     /// The rule of the node's grade block that decided, when one did.
-    pub decided_by: Option<usize>,
+    pub(crate) decided_by: Option<usize>,
     /// `no grade "why"` decided: the framework grades nothing here, so no
     /// judgement is needed and the parent leaves the node out.
-    pub not_graded: Option<String>,
+    pub(crate) not_graded: Option<String>,
     /// `children.score`, where the node's rules read it: the percentage a
     /// validator checks the rating against.
-    pub score: Option<f64>,
+    pub(crate) score: Option<f64>,
 }
 
 /// How one child of a node stands: rated, awaiting judgement, or not looked at.
@@ -199,54 +202,54 @@ impl Child {
 }
 
 #[derive(Clone, Debug)]
-pub struct ComponentOutcome {
-    pub examined: usize,
-    pub graded: usize,
-    pub secure: usize,
-    pub grade: Option<Rank>,
+pub(crate) struct ComponentOutcome {
+    pub(crate) examined: usize,
+    pub(crate) graded: usize,
+    pub(crate) secure: usize,
+    pub(crate) grade: Option<Rank>,
     /// Confidence in the evidence and evaluations, from the confidence
     /// rules. Contextual factors do not touch it (002, end of §2.5).
-    pub base: Option<Rank>,
+    pub(crate) base: Option<Rank>,
     /// The same: kept for the report's `confidence`.
-    pub confidence: Option<Rank>,
+    pub(crate) confidence: Option<Rank>,
     /// The capacity for improvement of the component: its grade, lowered
     /// by the contextual factors the ruleset weighs against it.
-    pub capacity: Option<Rank>,
-    pub lowered_by: Vec<ContextId>,
+    pub(crate) capacity: Option<Rank>,
+    pub(crate) lowered_by: Vec<ContextId>,
     /// Examined indicators whose grade is missing or not secure.
-    pub caveats: Vec<IndicatorId>,
+    pub(crate) caveats: Vec<IndicatorId>,
 }
 
 #[derive(Clone, Debug)]
-pub struct CapacityOutcome {
-    pub components: IdVec<ComponentId, ComponentOutcome>,
+pub(crate) struct CapacityOutcome {
+    pub(crate) components: IdVec<ComponentId, ComponentOutcome>,
     /// Overall confidence in the evidence and evaluations.
-    pub overall: Option<Rank>,
+    pub(crate) overall: Option<Rank>,
     /// Overall capacity for improvement, on the grading scale.
-    pub capacity: Option<Rank>,
-    pub statement: String,
+    pub(crate) capacity: Option<Rank>,
+    pub(crate) statement: String,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct PlanOutcome {
-    pub skipped_areas: Vec<AreaId>,
+pub(crate) struct PlanOutcome {
+    pub(crate) skipped_areas: Vec<AreaId>,
     /// Skip rules whose condition held.
-    pub skips_fired: Vec<usize>,
+    pub(crate) skips_fired: Vec<usize>,
     /// Examine rules whose condition held.
-    pub examines_fired: Vec<usize>,
+    pub(crate) examines_fired: Vec<usize>,
 }
 
 /// Everything one evaluation gives, by id.
 #[derive(Clone, Debug)]
-pub struct Outcome {
-    pub indicators: IdVec<IndicatorId, IndicatorOutcome>,
-    pub areas: IdVec<AreaId, NodeOutcome>,
-    pub questions: IdVec<QuestionId, NodeOutcome>,
+pub(crate) struct Outcome {
+    pub(crate) indicators: IdVec<IndicatorId, IndicatorOutcome>,
+    pub(crate) areas: IdVec<AreaId, NodeOutcome>,
+    pub(crate) questions: IdVec<QuestionId, NodeOutcome>,
     /// The overall rating, when the ruleset declares one.
-    pub overall: Option<NodeOutcome>,
-    pub plan: Option<PlanOutcome>,
-    pub capacity: Option<CapacityOutcome>,
-    pub findings: Vec<Diagnostic>,
+    pub(crate) overall: Option<NodeOutcome>,
+    pub(crate) plan: Option<PlanOutcome>,
+    pub(crate) capacity: Option<CapacityOutcome>,
+    pub(crate) findings: Vec<Diagnostic>,
 }
 
 struct IndicatorEnv<'a> {
@@ -439,9 +442,9 @@ impl expr::Env for ComponentEnv<'_> {
 
 /// What became of every node above the indicators.
 pub(crate) struct Tree {
-    pub areas: IdVec<AreaId, NodeOutcome>,
-    pub questions: IdVec<QuestionId, NodeOutcome>,
-    pub overall: Option<NodeOutcome>,
+    pub(crate) areas: IdVec<AreaId, NodeOutcome>,
+    pub(crate) questions: IdVec<QuestionId, NodeOutcome>,
+    pub(crate) overall: Option<NodeOutcome>,
 }
 
 /// Grades key areas from their indicators, questions from their key areas,
@@ -764,7 +767,7 @@ pub(crate) fn themes_missing(ind: Option<&IndicatorIr>, evidenced: Option<&[bool
 }
 
 /// A value as a person reads it.
-pub fn show(p: &Program, v: &Value, ty: Type) -> String {
+pub(crate) fn show(p: &Program, v: &Value, ty: Type) -> String {
     match v {
         Value::Unknown => "unknown".into(),
         Value::Bool(b) => b.to_string(),
@@ -781,7 +784,7 @@ pub fn show(p: &Program, v: &Value, ty: Type) -> String {
     }
 }
 
-pub fn fmt_number(n: f64) -> String {
+pub(crate) fn fmt_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
@@ -794,15 +797,15 @@ pub fn fmt_number(n: f64) -> String {
 /// finding is written: the part of grading that generated evidence can probe.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Verdict {
-    pub decided_by: Option<usize>,
-    pub derived: Option<Rank>,
-    pub judgement: Option<String>,
+    pub(crate) decided_by: Option<usize>,
+    pub(crate) derived: Option<Rank>,
+    pub(crate) judgement: Option<String>,
     /// After caps.
-    pub final_grade: Option<Rank>,
-    pub secure: bool,
+    pub(crate) final_grade: Option<Rank>,
+    pub(crate) secure: bool,
     /// Requirements not met, each with the grade so far when it was read.
-    pub failed: Vec<(RequirementId, Option<Rank>)>,
-    pub placement: Option<PlacementOutcome>,
+    pub(crate) failed: Vec<(RequirementId, Option<Rank>)>,
+    pub(crate) placement: Option<PlacementOutcome>,
 }
 
 pub(crate) fn verdict(
@@ -1043,7 +1046,7 @@ fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Ran
 
 /// Evaluates one bound data file. An error (an extension failing) stops
 /// this evaluation: a partial result could carry a wrong grade.
-pub fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
+pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     let mut findings = Vec::new();
     let empty = Arc::new(Facts::none(p));
     // Each indicator's findings, in id order, kept apart until the plan

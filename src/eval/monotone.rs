@@ -36,7 +36,7 @@ struct Item {
 }
 
 /// Warnings for every rule or cap under which a further strength lowers a grade.
-pub fn lint(p: &Program) -> Vec<Diagnostic> {
+pub(crate) fn lint(p: &Program) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen_kinds = HashSet::new();
     // Indicators graded alike need probing once.

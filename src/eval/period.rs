@@ -9,24 +9,24 @@ use super::Outcome;
 
 /// How a node (indicator, area, question) stands against the earlier period.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Travel {
+pub(crate) struct Travel {
     /// The earlier final grade, when it was graded.
-    pub previous: Option<Rank>,
+    pub(crate) previous: Option<Rank>,
     /// Only when both periods are graded.
-    pub direction: Option<Direction>,
+    pub(crate) direction: Option<Direction>,
 }
 
 /// Travel per node, by the program's ids.
 #[derive(Clone, Debug, Default)]
-pub struct Periods {
-    pub indicators: IdVec<IndicatorId, Travel>,
-    pub areas: IdVec<AreaId, Travel>,
-    pub questions: IdVec<QuestionId, Travel>,
+pub(crate) struct Periods {
+    pub(crate) indicators: IdVec<IndicatorId, Travel>,
+    pub(crate) areas: IdVec<AreaId, Travel>,
+    pub(crate) questions: IdVec<QuestionId, Travel>,
 }
 
 /// Compares the outcome of an earlier period with the current one. Both come
 /// from `p`, so ids and ranks line up.
-pub fn compare(p: &Program, before: &Outcome, after: &Outcome) -> Periods {
+pub(crate) fn compare(p: &Program, before: &Outcome, after: &Outcome) -> Periods {
     let pair = |travel: &TravelIr, b: Option<Rank>, a: Option<Rank>| Travel {
         previous: b,
         direction: b.zip(a).map(|(b, a)| travel.direction(b, a)),

@@ -32,7 +32,6 @@ use crate::source_io::{self, Kind, ReadError};
 
 use scan::FnSite;
 
-pub use crate::source_io::MAX_SCRIPT_BYTES;
 const MAX_OPERATIONS: u64 = 100_000;
 const MAX_CALL_LEVELS: usize = 32;
 const MAX_EXPR_DEPTH: usize = 64;

@@ -1,4 +1,4 @@
-//! Stage 5: turn an [`Outcome`] (ids and ranks) into a [`Report`] (names),
+//! Stage 5: turn the evaluator's outcome (ids and ranks) into a [`Report`] (names),
 //! and render it for people (`human`) or machines (JSON, a stable shape
 //! versioned by `format`).
 
@@ -574,7 +574,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
 
 /// Builds the report of one evaluated file, with the actions it called for
 /// and, when there is an earlier period, each grade's direction of travel.
-pub fn build(
+pub(crate) fn build(
     p: &Program,
     b: &Bound,
     o: &Outcome,
@@ -590,7 +590,7 @@ pub fn build(
 }
 
 /// The reasons of the skip rules that held and skip area `a`.
-pub fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> Vec<String> {
+pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> Vec<String> {
     let (Some(prop), Some(plan)) = (&p.proportionality, &o.plan) else {
         return Vec::new();
     };

@@ -222,17 +222,6 @@ fn main() {
     count("sixpoint, JSON text to report", &mut |k| {
         drop(black_box(sixpoint_peer::from_json(&program, &texts[k])))
     });
-    count("sixpoint phase: bind", &mut |k| {
-        drop(black_box(sixpoint::eval::bind(
-            &program,
-            &six_in[k].file,
-            &six_in[k].doc,
-        )))
-    });
-    count("sixpoint phase: bind + evaluate", &mut |k| {
-        let b = sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc).unwrap();
-        drop(black_box(sixpoint::eval::evaluate(&program, &b)))
-    });
     count("hand-written Rust", &mut |k| {
         drop(black_box(rust_peer::evaluate(&rust_in[k])))
     });
@@ -243,18 +232,6 @@ fn main() {
     let engine: Vec<Job> = vec![
         job("sixpoint", |k| {
             drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k])))
-        }),
-        // sixpoint's phases, for where its time goes: bind alone, bind + evaluate (no report).
-        job("sixpoint phase: bind", |k| {
-            drop(black_box(sixpoint::eval::bind(
-                &program,
-                &six_in[k].file,
-                &six_in[k].doc,
-            )))
-        }),
-        job("sixpoint phase: bind + evaluate", |k| {
-            let b = sixpoint::eval::bind(&program, &six_in[k].file, &six_in[k].doc).unwrap();
-            drop(black_box(sixpoint::eval::evaluate(&program, &b)))
         }),
         job("hand-written Rust", |k| {
             drop(black_box(rust_peer::evaluate(&rust_in[k])))

@@ -5,7 +5,7 @@ use std::path::Path;
 use sixpoint::data::{self, Document, Format};
 use sixpoint::diag::SourceFile;
 use sixpoint::driver::{FileResult, Input, compile_source};
-use sixpoint::ir::Program;
+use sixpoint::Program;
 use sixpoint::report::Report;
 
 use crate::{Grades, INDICATORS, IndicatorGrade, Scope, node_of};
