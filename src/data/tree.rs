@@ -348,68 +348,28 @@ pub(super) fn parse(file: &SourceFile, format: Format) -> Result<Node, Diagnosti
 }
 
 fn json_tree(file: &SourceFile, spans: &Spans) -> Result<Node, Diagnostic> {
+    use super::json::Error as E;
     let text = spans.text();
     let bom = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
         0
     };
-    let strict = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let body = text.get(bom..).unwrap_or("");
-    let parsed = jsonc_parser::parse_to_ast(body, &Default::default(), &strict).map_err(|e| {
-        let r = e.range();
-        json_error(file, spans, e.kind(), spans.clamp(bom + r.start, bom + r.end))
-    })?;
-    let Some(value) = parsed.value else {
-        let end = Span::new(text.len(), text.len());
-        return Err(err::json_incomplete(file, end, "the file has no JSON value"));
-    };
-    json_strictness(file, spans, bom)?;
-    json_node(value, bom, 0).map_err(|at| depth(file, at))
-}
-
-/// What strict JSON refuses and jsonc-parser's strict mode lets through:
-/// control characters in strings, and blanks other than space, tab and
-/// new line between values. The text has parsed, so its strings are
-/// delimited by unescaped double quotes.
-fn json_strictness(file: &SourceFile, spans: &Spans, bom: usize) -> Result<(), Diagnostic> {
-    let text = spans.text();
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in text.char_indices().skip_while(|&(i, _)| i < bom) {
-        let span = Span::new(i, i + c.len_utf8());
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                c if u32::from(c) < 0x20 => return Err(err::json_control_character(file, span)),
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c.is_whitespace() && !matches!(c, ' ' | '\t' | '\r' | '\n') {
-            return Err(err::json_blank(file, span, c));
+    super::json::parse(text, bom).map_err(|e| match e {
+        E::Syntax(fault, at) => json_error(file, spans, fault, spans.clamp(at.start, at.end)),
+        E::Empty => {
+            let end = Span::new(text.len(), text.len());
+            err::json_incomplete(file, end, "the file has no JSON value")
         }
-    }
-    Ok(())
+        E::Control(at) => err::json_control_character(file, at),
+        E::Blank(at, c) => err::json_blank(file, at, c),
+        E::Deep(at) => depth(file, at),
+    })
 }
 
-/// A JSON syntax error as a diagnostic at `span`, jsonc-parser's range.
-fn json_error(file: &SourceFile, spans: &Spans, kind: &jsonc_parser::errors::ParseErrorKind, span: Span) -> Diagnostic {
-    use jsonc_parser::ParseStringErrorKind as S;
-    use jsonc_parser::errors::ParseErrorKind as K;
+/// A JSON syntax error as a diagnostic at `span`.
+fn json_error(file: &SourceFile, spans: &Spans, fault: super::json::Fault, span: Span) -> Diagnostic {
+    use super::json::Fault as F;
     let text = spans.text();
     let first = |s: Span| spans.char_at(s.start);
     // What was found, for the message: one line, not too long.
@@ -421,55 +381,47 @@ fn json_error(file: &SourceFile, spans: &Spans, kind: &jsonc_parser::errors::Par
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect()
     };
-    match kind {
-        K::TrailingCommasNotAllowed => err::json_trailing_comma(file, span),
-        K::UnterminatedObject | K::UnterminatedArray => {
+    match fault {
+        F::TrailingComma => err::json_trailing_comma(file, span),
+        F::Unclosed => {
             let open = first(span);
             err::json_incomplete(file, open, &format!("this `{}` is never closed", found(open)))
         }
-        K::String(S::UnterminatedStringLiteral) => {
-            err::json_incomplete(file, first(span), "this string is never closed")
-        }
-        K::NestingDepthExceeded => depth(file, spans.char_at(span.start)),
-        K::ExpectedComma => err::json_expected(
+        F::UnclosedString => err::json_incomplete(file, first(span), "this string is never closed"),
+        F::TooDeep => depth(file, spans.char_at(span.start)),
+        F::ExpectedComma => err::json_expected(
             file,
             spans.char_at(span.start),
             "a comma",
             "`,`",
             "separate the items of a list or mapping with commas",
         ),
-        K::ExpectedColonAfterObjectKey => err::json_expected(
+        F::ExpectedColon => err::json_expected(
             file,
             spans.char_at(span.start),
             "`:` after a key",
             "`:`",
             "write each field as `\"name\": value`",
         ),
-        K::ExpectedObjectValue => err::json_expected(
+        F::ExpectedValue => err::json_expected(
             file,
             spans.char_at(span.start),
             "a value after `:`",
             "a value",
             "write each field as `\"name\": value`",
         ),
-        K::ExpectedStringObjectProperty | K::UnexpectedTokenInObject => err::json_unexpected(
+        F::UnexpectedInObject => err::json_unexpected(
             file,
             span,
             &found(span),
             "write each field as `\"name\": value`, separated by commas",
         ),
-        K::SingleQuotedStringsNotAllowed => err::json_single_quotes(file, span),
-        K::CommentsNotAllowed | K::UnterminatedCommentBlock => err::json_comment(file, span),
-        K::MultipleRootJsonValues => err::json_after_end(file, span),
-        K::BareDecimalPointNumbersNotAllowed
-        | K::UnaryPlusNumbersNotAllowed
-        | K::ExpectedDigit
-        | K::ExpectedDigitFollowingNegativeSign
-        | K::ExpectedPlusMinusOrDigitInNumberLiteral
-        | K::HexadecimalNumbersNotAllowed
-        | K::NonFiniteNumbersNotAllowed => err::json_number(file, span),
-        K::String(_) => err::json_escape(file, span),
-        _ => err::json_unexpected(
+        F::SingleQuotes => err::json_single_quotes(file, span),
+        F::Comment => err::json_comment(file, span),
+        F::AfterEnd => err::json_after_end(file, span),
+        F::Number => err::json_number(file, span),
+        F::Escape => err::json_escape(file, span),
+        F::Unexpected => err::json_unexpected(
             file,
             span,
             &found(span),
@@ -478,62 +430,202 @@ fn json_error(file: &SourceFile, spans: &Spans, kind: &jsonc_parser::errors::Par
     }
 }
 
-/// A JSON value as a node; `Err` with where it nests too deeply.
-fn json_node(v: jsonc_parser::ast::Value<'_>, base: usize, level: usize) -> Result<Node, Span> {
-    use jsonc_parser::ast::Value as J;
-    let at = |r: jsonc_parser::common::Range| Span::new(base + r.start, base + r.end);
-    // Collections are placed at their opening bracket, as YAML's are at
-    // their start; `Spans::extent` finds where they end.
-    let opening = |r: jsonc_parser::common::Range| Span::new(base + r.start, base + r.start + 1);
-    let (value, span) = match v {
-        J::NullKeyword(n) => (Value::Null, at(n.range)),
-        J::BooleanLit(b) => (Value::Bool, at(b.range)),
-        J::StringLit(s) => (Value::Str(s.value.into_owned()), at(s.range)),
-        J::NumberLit(n) => {
-            let value = match n.value.parse::<i128>() {
-                Ok(i) => Value::Int(i),
-                Err(_) => n.value.parse::<f64>().map_or(Value::Null, Value::Float),
-            };
-            (value, at(n.range))
-        }
-        J::Array(a) => {
-            let span = opening(a.range);
-            if level >= MAX_DEPTH {
-                return Err(span);
+#[cfg(test)]
+pub(super) mod old {
+    use super::*;
+    pub(super) fn json_tree_jsonc(file: &SourceFile, spans: &Spans) -> Result<Node, Diagnostic> {
+        let text = spans.text();
+        let bom = if text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        let strict = jsonc_parser::ParseOptions {
+            allow_comments: false,
+            allow_loose_object_property_names: false,
+            allow_trailing_commas: false,
+            allow_missing_commas: false,
+            allow_single_quoted_strings: false,
+            allow_hexadecimal_numbers: false,
+            allow_unary_plus_numbers: false,
+            allow_bare_decimal_point_numbers: false,
+            allow_non_finite_numbers: false,
+            allow_extended_string_escapes: false,
+        };
+        let body = text.get(bom..).unwrap_or("");
+        let parsed = jsonc_parser::parse_to_ast(body, &Default::default(), &strict).map_err(|e| {
+            let r = e.range();
+            json_error(file, spans, e.kind(), spans.clamp(bom + r.start, bom + r.end))
+        })?;
+        let Some(value) = parsed.value else {
+            let end = Span::new(text.len(), text.len());
+            return Err(err::json_incomplete(file, end, "the file has no JSON value"));
+        };
+        json_strictness(file, spans, bom)?;
+        json_node(value, bom, 0).map_err(|at| depth(file, at))
+    }
+
+    /// What strict JSON refuses and jsonc-parser's strict mode lets through:
+    /// control characters in strings, and blanks other than space, tab and
+    /// new line between values. The text has parsed, so its strings are
+    /// delimited by unescaped double quotes.
+    fn json_strictness(file: &SourceFile, spans: &Spans, bom: usize) -> Result<(), Diagnostic> {
+        let text = spans.text();
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in text.char_indices().skip_while(|&(i, _)| i < bom) {
+            let span = Span::new(i, i + c.len_utf8());
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    c if u32::from(c) < 0x20 => return Err(err::json_control_character(file, span)),
+                    _ => {}
+                }
+            } else if c == '"' {
+                in_string = true;
+            } else if c.is_whitespace() && !matches!(c, ' ' | '\t' | '\r' | '\n') {
+                return Err(err::json_blank(file, span, c));
             }
-            let items = a
-                .elements
-                .into_iter()
-                .map(|e| json_node(e, base, level + 1))
-                .collect::<Result<_, _>>()?;
-            (Value::Seq(items), span)
         }
-        J::Object(o) => {
-            let span = opening(o.range);
-            if level >= MAX_DEPTH {
-                return Err(span);
+        Ok(())
+    }
+
+    /// A JSON syntax error as a diagnostic at `span`, jsonc-parser's range.
+    fn json_error(
+        file: &SourceFile,
+        spans: &Spans,
+        kind: &jsonc_parser::errors::ParseErrorKind,
+        span: Span,
+    ) -> Diagnostic {
+        use jsonc_parser::ParseStringErrorKind as S;
+        use jsonc_parser::errors::ParseErrorKind as K;
+        let text = spans.text();
+        let first = |s: Span| spans.char_at(s.start);
+        // What was found, for the message: one line, not too long.
+        let found = |s: Span| -> String {
+            text.get(s.start..s.end)
+                .unwrap_or("")
+                .chars()
+                .take(24)
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        };
+        match kind {
+            K::TrailingCommasNotAllowed => err::json_trailing_comma(file, span),
+            K::UnterminatedObject | K::UnterminatedArray => {
+                let open = first(span);
+                err::json_incomplete(file, open, &format!("this `{}` is never closed", found(open)))
             }
-            let mut entries = Vec::with_capacity(o.properties.len());
-            for prop in o.properties {
-                let key = match prop.name {
-                    jsonc_parser::ast::ObjectPropName::String(s) => (Value::Str(s.value.into_owned()), at(s.range)),
-                    jsonc_parser::ast::ObjectPropName::Word(w) => (Value::Str(w.value.to_string()), at(w.range)),
+            K::String(S::UnterminatedStringLiteral) => {
+                err::json_incomplete(file, first(span), "this string is never closed")
+            }
+            K::NestingDepthExceeded => depth(file, spans.char_at(span.start)),
+            K::ExpectedComma => err::json_expected(
+                file,
+                spans.char_at(span.start),
+                "a comma",
+                "`,`",
+                "separate the items of a list or mapping with commas",
+            ),
+            K::ExpectedColonAfterObjectKey => err::json_expected(
+                file,
+                spans.char_at(span.start),
+                "`:` after a key",
+                "`:`",
+                "write each field as `\"name\": value`",
+            ),
+            K::ExpectedObjectValue => err::json_expected(
+                file,
+                spans.char_at(span.start),
+                "a value after `:`",
+                "a value",
+                "write each field as `\"name\": value`",
+            ),
+            K::ExpectedStringObjectProperty | K::UnexpectedTokenInObject => err::json_unexpected(
+                file,
+                span,
+                &found(span),
+                "write each field as `\"name\": value`, separated by commas",
+            ),
+            K::SingleQuotedStringsNotAllowed => err::json_single_quotes(file, span),
+            K::CommentsNotAllowed | K::UnterminatedCommentBlock => err::json_comment(file, span),
+            K::MultipleRootJsonValues => err::json_after_end(file, span),
+            K::BareDecimalPointNumbersNotAllowed
+            | K::UnaryPlusNumbersNotAllowed
+            | K::ExpectedDigit
+            | K::ExpectedDigitFollowingNegativeSign
+            | K::ExpectedPlusMinusOrDigitInNumberLiteral
+            | K::HexadecimalNumbersNotAllowed
+            | K::NonFiniteNumbersNotAllowed => err::json_number(file, span),
+            K::String(_) => err::json_escape(file, span),
+            _ => err::json_unexpected(
+                file,
+                span,
+                &found(span),
+                "values are strings in double quotes, numbers, `true`, `false`, `null`, `[…]` or `{…}`",
+            ),
+        }
+    }
+
+    /// A JSON value as a node; `Err` with where it nests too deeply.
+    fn json_node(v: jsonc_parser::ast::Value<'_>, base: usize, level: usize) -> Result<Node, Span> {
+        use jsonc_parser::ast::Value as J;
+        let at = |r: jsonc_parser::common::Range| Span::new(base + r.start, base + r.end);
+        // Collections are placed at their opening bracket, as YAML's are at
+        // their start; `Spans::extent` finds where they end.
+        let opening = |r: jsonc_parser::common::Range| Span::new(base + r.start, base + r.start + 1);
+        let (value, span) = match v {
+            J::NullKeyword(n) => (Value::Null, at(n.range)),
+            J::BooleanLit(b) => (Value::Bool, at(b.range)),
+            J::StringLit(s) => (Value::Str(s.value.into_owned()), at(s.range)),
+            J::NumberLit(n) => {
+                let value = match n.value.parse::<i128>() {
+                    Ok(i) => Value::Int(i),
+                    Err(_) => n.value.parse::<f64>().map_or(Value::Null, Value::Float),
                 };
-                let key = Node {
-                    value: key.0,
-                    used: Pos::Bytes(key.1),
-                    defined: Pos::Bytes(key.1),
-                };
-                entries.push((key, json_node(prop.value, base, level + 1)?));
+                (value, at(n.range))
             }
-            (Value::Map(entries), span)
-        }
-    };
-    Ok(Node {
-        value,
-        used: Pos::Bytes(span),
-        defined: Pos::Bytes(span),
-    })
+            J::Array(a) => {
+                let span = opening(a.range);
+                if level >= MAX_DEPTH {
+                    return Err(span);
+                }
+                let items = a
+                    .elements
+                    .into_iter()
+                    .map(|e| json_node(e, base, level + 1))
+                    .collect::<Result<_, _>>()?;
+                (Value::Seq(items), span)
+            }
+            J::Object(o) => {
+                let span = opening(o.range);
+                if level >= MAX_DEPTH {
+                    return Err(span);
+                }
+                let mut entries = Vec::with_capacity(o.properties.len());
+                for prop in o.properties {
+                    let key = match prop.name {
+                        jsonc_parser::ast::ObjectPropName::String(s) => (Value::Str(s.value.into_owned()), at(s.range)),
+                        jsonc_parser::ast::ObjectPropName::Word(w) => (Value::Str(w.value.to_string()), at(w.range)),
+                    };
+                    let key = Node {
+                        value: key.0,
+                        used: Pos::Bytes(key.1),
+                        defined: Pos::Bytes(key.1),
+                    };
+                    entries.push((key, json_node(prop.value, base, level + 1)?));
+                }
+                (Value::Map(entries), span)
+            }
+        };
+        Ok(Node {
+            value,
+            used: Pos::Bytes(span),
+            defined: Pos::Bytes(span),
+        })
+    }
 }
 
 /// The innermost error: serde-saphyr wraps errors met through aliases and
@@ -606,4 +698,187 @@ fn saphyr_error(file: &SourceFile, spans: &Spans, format: Format, outer: &serde_
 
 fn depth(file: &SourceFile, span: Span) -> Diagnostic {
     err::too_deep(file, span, MAX_DEPTH)
+}
+
+#[cfg(test)]
+mod diff {
+    use super::*;
+
+    fn check(text: &str) {
+        let file = SourceFile::new("t.json", text.to_string());
+        let spans = Spans::new(text);
+        let a = json_tree(&file, &spans);
+        let b = old::json_tree_jsonc(&file, &spans);
+        let fa = match &a {
+            Ok(n) => format!("{n:?}"),
+            Err(d) => format!(
+                "{:?} {:?} {:?} {:?}",
+                d.code,
+                d.message,
+                d.labels.iter().map(|l| (l.at.span, l.text.clone())).collect::<Vec<_>>(),
+                d.help
+            ),
+        };
+        let fb = match &b {
+            Ok(n) => format!("{n:?}"),
+            Err(d) => format!(
+                "{:?} {:?} {:?} {:?}",
+                d.code,
+                d.message,
+                d.labels.iter().map(|l| (l.at.span, l.text.clone())).collect::<Vec<_>>(),
+                d.help
+            ),
+        };
+        assert_eq!(fa, fb, "text {text:?}");
+    }
+
+    #[test]
+    fn differential() {
+        let atoms: &[&str] = &[
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"a\"",
+            "\"k\"",
+            "1",
+            "-",
+            "+",
+            ".",
+            "0",
+            "01",
+            "1.",
+            ".5",
+            "1e",
+            "1e+",
+            "1E5",
+            "-0.5e-3",
+            "0x1F",
+            "-Infinity",
+            "Infinity",
+            "NaN",
+            "-NaN",
+            "-I",
+            "true",
+            "false",
+            "null",
+            "tru",
+            "nul",
+            "truex",
+            "true$",
+            "x",
+            "a_b",
+            " ",
+            "\n",
+            "\t",
+            "\r",
+            "\u{b}",
+            "\u{c}",
+            "\u{a0}",
+            "\u{2028}",
+            "\u{feff}",
+            "é",
+            "—",
+            "//c\n",
+            "/*c*/",
+            "/*",
+            "/",
+            "'",
+            "'a'",
+            "\"",
+            "\\",
+            "\"\\",
+            "\"\\u",
+            "\"\\u12",
+            "\"\\u00e9\"",
+            "\"\\ud800\"",
+            "\"\\ud800\\udc00\"",
+            "\"\\udc00\"",
+            "\"\\ud800\\u0041\"",
+            "\"\\ud800\\n\"",
+            "\"\\ud800x\"",
+            "\"\\x\"",
+            "\"\\'\"",
+            "\"\\/\\b\\f\\n\\r\\t\\\"\\\\\"",
+            "\"\t\"",
+            "\"\u{1}\"",
+            "\"é\"",
+            "\"\\uzzzz\"",
+            "\"\\u00é\"",
+            "12345678901234567890123456789012345678901",
+            "1e400",
+            "$",
+            "#",
+            "\u{0}",
+            "\u{85}",
+            "_",
+            "-a",
+            "[[[[[[[[[[",
+            "]]]]]]]]]]",
+            "{\"a\":",
+            "\"a\":1",
+            "\"a\":{",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..300_000 {
+            let n = (next() % 14) as usize;
+            let mut t = String::new();
+            if next() % 4 == 0 {
+                t.push('{');
+            }
+            for _ in 0..n {
+                t.push_str(atoms[(next() % atoms.len() as u64) as usize]);
+            }
+            check(&t);
+        }
+        let seeds: Vec<String> = [
+            "seeds/generic-2006/trend-data.json",
+            "seeds/east-midlands-2018/community-health.json",
+            "seeds/inverclyde-2012/outstanding-attainment.json",
+        ]
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+        let edits: &[&str] = &[
+            "", "{", "}", "[", "]", ",", ":", "\"", "\\", "'", "/", "\u{a0}", "\u{b}", "\t", "\n", "x", "1", ".", "-",
+            "é", "\u{feff}", "\\u", "\\ud800",
+        ];
+        for _ in 0..60_000 {
+            let base = &seeds[(next() % seeds.len() as u64) as usize];
+            let mut t = base.clone();
+            for _ in 0..(1 + next() % 3) {
+                let mut at = (next() % (t.len() as u64 + 1)) as usize;
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let e = edits[(next() % edits.len() as u64) as usize];
+                if next() % 2 == 0 {
+                    let mut end = (at + 1).min(t.len());
+                    while !t.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    t.replace_range(at..end, e);
+                } else {
+                    t.insert_str(at, e);
+                }
+            }
+            check(&t);
+        }
+        for d in [19usize, 20, 21, 30, 255, 256, 257, 511, 512, 513, 600] {
+            check(&"[".repeat(d));
+            check(&format!("{}{}", "[".repeat(d), "]".repeat(d)));
+            check(&format!("{}1{}", "{\"a\":".repeat(d), "}".repeat(d)));
+            check(&"{\"a\":".repeat(d));
+            check(&format!("{}{}", "{\"a\":[".repeat(d), "]}".repeat(d)));
+            check(&format!("{}\u{a0}{}", "[".repeat(d), "]".repeat(d)));
+        }
+    }
 }
