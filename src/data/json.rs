@@ -157,7 +157,7 @@ impl Parser<'_> {
     }
 
     /// An error from `start` over the character scanning stopped at.
-    fn from_here(&self, fault: Fault, start: usize) -> Error {
+    fn up_to_here(&self, fault: Fault, start: usize) -> Error {
         Error::Syntax(fault, Span::new(start, self.char_end(self.pos)))
     }
 
@@ -316,11 +316,11 @@ impl Parser<'_> {
             Some(b @ (b'I' | b'N')) => {
                 let word = if b == b'I' { "Infinity" } else { "NaN" };
                 if !self.word_is(word) {
-                    return Err(self.from_here(Fault::Number, self.pos));
+                    return Err(self.up_to_here(Fault::Number, self.pos));
                 }
                 return Err(self.at_token(Fault::Number));
             }
-            _ => return Err(self.from_here(Fault::Number, self.pos)),
+            _ => return Err(self.up_to_here(Fault::Number, self.pos)),
         }
         if self.byte(self.pos) == Some(b'.') {
             self.pos += 1;
@@ -335,11 +335,11 @@ impl Parser<'_> {
                 Some(b'-' | b'+') => {
                     self.pos += 1;
                     if !self.byte(self.pos).is_some_and(|d| d.is_ascii_digit()) {
-                        return Err(self.from_here(Fault::Number, self.pos));
+                        return Err(self.up_to_here(Fault::Number, self.pos));
                     }
                 }
                 Some(b'0'..=b'9') => {}
-                _ => return Err(self.from_here(Fault::Number, self.pos)),
+                _ => return Err(self.up_to_here(Fault::Number, self.pos)),
             }
             self.digits();
         }
@@ -398,7 +398,7 @@ impl Parser<'_> {
                         }
                         Some(_) => {
                             self.pos = i + 1;
-                            return Err(self.from_here(Fault::Escape, i));
+                            return Err(self.up_to_here(Fault::Escape, i));
                         }
                     };
                     out.push(c);
@@ -424,7 +424,7 @@ impl Parser<'_> {
                 Some(d) => v = v * 16 + d,
                 None => {
                     self.pos = k;
-                    return Err(self.from_here(Fault::Escape, escape));
+                    return Err(self.up_to_here(Fault::Escape, escape));
                 }
             }
         }
@@ -439,7 +439,7 @@ impl Parser<'_> {
         // An error ends with the last character read, the fourth digit.
         let bad = |p: &mut Self, last: usize| {
             p.pos = last;
-            p.from_here(Fault::Escape, escape)
+            p.up_to_here(Fault::Escape, escape)
         };
         if (0xDC00..=0xDFFF).contains(&hi) {
             return Err(bad(self, after - 1));
