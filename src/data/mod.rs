@@ -11,6 +11,7 @@ use crate::diag::*;
 use crate::source_io::{Kind, ReadError, read_bytes};
 
 pub(crate) mod err;
+mod json;
 mod schema;
 mod tree;
 mod validate;

@@ -714,6 +714,76 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// The JSON scanner reads valid JSON as serde_json does: the same strings
+    /// (escapes and surrogate pairs decoded), numbers, order of keys.
+    #[test]
+    fn json_scanner_reads_values_as_serde_json(value in json_value(), pretty in proptest::bool::ANY) {
+        let text = if pretty {
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        } else {
+            serde_json::to_string(&value).unwrap_or_default()
+        };
+        let node = json::parse(&text, 0).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{text:?}: {e:?}")))?;
+        proptest::prop_assert!(same_value(&text, &node, &value), "{text:?}: {node:?}");
+    }
+
+    /// The scanner accepts exactly the texts serde_json accepts (a document nested too deep is
+    /// valid JSON, refused later, with its own message).
+    #[test]
+    fn json_scanner_accepts_what_serde_json_accepts(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "{", "}", "[", "]", ",", ":", "\"a\"", "\"k\"", "1", "-", "+", ".", "0", "01", "1.", ".5", "1e",
+                "1e+", "1E5", "-0.5e-3", "0x1F", "-Infinity", "NaN", "true", "false", "null", "tru", "x", " ",
+                "\n", "\t", "\r", "\u{b}", "\u{c}", "\u{a0}", "\u{2028}", "\u{feff}", "é", "//c\n", "/*c*/",
+                "'a'", "\"", "\\", "\"\\u12", "\"\\u00e9\"", "\"\\ud800\"", "\"\\ud83d\\ude00\"", "\"\\udc00\"",
+                "\"\\x\"", "\"\\/\\b\\f\\n\\r\\t\\\"\\\\\"", "\"\t\"", "\"\u{1}\"", "\"é—\"",
+                "12345678901234567890123456789012345678901", "-0", "1.5e3",
+            ]),
+            0..24,
+        )
+    ) {
+        let text: String = parts.concat();
+        let ours = match json::parse(&text, 0) {
+            Ok(_) | Err(json::Error::Deep(_)) => true,
+            Err(_) => false,
+        };
+        let theirs = serde_json::from_str::<serde_json::Value>(&text);
+        // An exponent past f64 is infinite to the scanner, for the validator to report.
+        proptest::prop_assume!(!matches!(&theirs, Err(e) if e.to_string().contains("out of range")));
+        let theirs = theirs.is_ok();
+        proptest::prop_assert_eq!(ours, theirs, "{:?}", text);
+    }
+}
+
+/// Whether a node read from `text` holds what serde_json reads.
+fn same_value(text: &str, n: &tree::Node, v: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    use tree::Value as V;
+    let spans = tree::Spans::new(text);
+    match (&n.value, v) {
+        (V::Null, J::Null) => true,
+        (V::Bool, J::Bool(b)) => spans.source_text(n) == b.to_string(),
+        (V::Int(i), J::Number(x)) => x.as_i64().map(i128::from).or(x.as_u64().map(i128::from)) == Some(*i),
+        (V::Float(f), J::Number(x)) => x.as_f64() == Some(*f),
+        (V::Str(s), J::String(t)) => s == t,
+        (V::Seq(items), J::Array(vs)) => {
+            items.len() == vs.len() && items.iter().zip(vs).all(|(n, v)| same_value(text, n, v))
+        }
+        (V::Map(entries), J::Object(m)) => {
+            entries.len() == m.len()
+                && entries
+                    .iter()
+                    .zip(m)
+                    .all(|((k, n), (key, v))| matches!(&k.value, V::Str(s) if s == key) && same_value(text, n, v))
+        }
+        _ => false,
+    }
+}
+
 fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
     use proptest::prelude::*;
     let leaf = prop_oneof![

@@ -1,6 +1,6 @@
 //! YAML and JSON text → a tree of values, each with where it is in the file.
 //!
-//! serde-saphyr (YAML) and jsonc-parser (JSON, in strict mode) parse into this untyped tree rather than straight into typed
+//! serde-saphyr (YAML) and our strict JSON scanner (`json`) parse into this untyped tree rather than straight into typed
 //! structs: a typed deserialiser stops at the first problem and its errors do
 //! not say which field was wrong, while validating a tree (see `validate`)
 //! reports every problem at once, in plain words, at the node's position.
@@ -340,76 +340,36 @@ pub(super) fn parse(file: &SourceFile, format: Format) -> Result<Node, Diagnosti
     let text = file.text();
     let spans = Spans::new(text);
     if format == Format::Json {
-        // A JSON parser that keeps byte ranges, some fifteen times faster
-        // than reading the JSON as YAML.
+        // A JSON scanner that builds the tree with byte ranges in one pass,
+        // many times faster than reading the JSON as YAML.
         return json_tree(file, &spans);
     }
     serde_saphyr::from_str_with_options::<Node>(text, options()).map_err(|e| saphyr_error(file, &spans, format, &e))
 }
 
 fn json_tree(file: &SourceFile, spans: &Spans) -> Result<Node, Diagnostic> {
+    use super::json::Error as E;
     let text = spans.text();
     let bom = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
         0
     };
-    let strict = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let body = text.get(bom..).unwrap_or("");
-    let parsed = jsonc_parser::parse_to_ast(body, &Default::default(), &strict).map_err(|e| {
-        let r = e.range();
-        json_error(file, spans, e.kind(), spans.clamp(bom + r.start, bom + r.end))
-    })?;
-    let Some(value) = parsed.value else {
-        let end = Span::new(text.len(), text.len());
-        return Err(err::json_incomplete(file, end, "the file has no JSON value"));
-    };
-    json_strictness(file, spans, bom)?;
-    json_node(value, bom, 0).map_err(|at| depth(file, at))
-}
-
-/// What strict JSON refuses and jsonc-parser's strict mode lets through:
-/// control characters in strings, and blanks other than space, tab and
-/// new line between values. The text has parsed, so its strings are
-/// delimited by unescaped double quotes.
-fn json_strictness(file: &SourceFile, spans: &Spans, bom: usize) -> Result<(), Diagnostic> {
-    let text = spans.text();
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in text.char_indices().skip_while(|&(i, _)| i < bom) {
-        let span = Span::new(i, i + c.len_utf8());
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                c if u32::from(c) < 0x20 => return Err(err::json_control_character(file, span)),
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c.is_whitespace() && !matches!(c, ' ' | '\t' | '\r' | '\n') {
-            return Err(err::json_blank(file, span, c));
+    super::json::parse(text, bom).map_err(|e| match e {
+        E::Syntax(fault, at) => json_error(file, spans, fault, spans.clamp(at.start, at.end)),
+        E::Empty => {
+            let end = Span::new(text.len(), text.len());
+            err::json_incomplete(file, end, "the file has no JSON value")
         }
-    }
-    Ok(())
+        E::Control(at) => err::json_control_character(file, at),
+        E::Blank(at, c) => err::json_blank(file, at, c),
+        E::Deep(at) => depth(file, at),
+    })
 }
 
-/// A JSON syntax error as a diagnostic at `span`, jsonc-parser's range.
-fn json_error(file: &SourceFile, spans: &Spans, kind: &jsonc_parser::errors::ParseErrorKind, span: Span) -> Diagnostic {
-    use jsonc_parser::ParseStringErrorKind as S;
-    use jsonc_parser::errors::ParseErrorKind as K;
+/// A JSON syntax error as a diagnostic at `span`.
+fn json_error(file: &SourceFile, spans: &Spans, fault: super::json::Fault, span: Span) -> Diagnostic {
+    use super::json::Fault as F;
     let text = spans.text();
     let first = |s: Span| spans.char_at(s.start);
     // What was found, for the message: one line, not too long.
@@ -421,119 +381,53 @@ fn json_error(file: &SourceFile, spans: &Spans, kind: &jsonc_parser::errors::Par
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect()
     };
-    match kind {
-        K::TrailingCommasNotAllowed => err::json_trailing_comma(file, span),
-        K::UnterminatedObject | K::UnterminatedArray => {
+    match fault {
+        F::TrailingComma => err::json_trailing_comma(file, span),
+        F::Unclosed => {
             let open = first(span);
             err::json_incomplete(file, open, &format!("this `{}` is never closed", found(open)))
         }
-        K::String(S::UnterminatedStringLiteral) => {
-            err::json_incomplete(file, first(span), "this string is never closed")
-        }
-        K::NestingDepthExceeded => depth(file, spans.char_at(span.start)),
-        K::ExpectedComma => err::json_expected(
+        F::UnclosedString => err::json_incomplete(file, first(span), "this string is never closed"),
+        F::TooDeep => depth(file, spans.char_at(span.start)),
+        F::ExpectedComma => err::json_expected(
             file,
             spans.char_at(span.start),
             "a comma",
             "`,`",
             "separate the items of a list or mapping with commas",
         ),
-        K::ExpectedColonAfterObjectKey => err::json_expected(
+        F::ExpectedColon => err::json_expected(
             file,
             spans.char_at(span.start),
             "`:` after a key",
             "`:`",
             "write each field as `\"name\": value`",
         ),
-        K::ExpectedObjectValue => err::json_expected(
+        F::ExpectedValue => err::json_expected(
             file,
             spans.char_at(span.start),
             "a value after `:`",
             "a value",
             "write each field as `\"name\": value`",
         ),
-        K::ExpectedStringObjectProperty | K::UnexpectedTokenInObject => err::json_unexpected(
+        F::UnexpectedInObject => err::json_unexpected(
             file,
             span,
             &found(span),
             "write each field as `\"name\": value`, separated by commas",
         ),
-        K::SingleQuotedStringsNotAllowed => err::json_single_quotes(file, span),
-        K::CommentsNotAllowed | K::UnterminatedCommentBlock => err::json_comment(file, span),
-        K::MultipleRootJsonValues => err::json_after_end(file, span),
-        K::BareDecimalPointNumbersNotAllowed
-        | K::UnaryPlusNumbersNotAllowed
-        | K::ExpectedDigit
-        | K::ExpectedDigitFollowingNegativeSign
-        | K::ExpectedPlusMinusOrDigitInNumberLiteral
-        | K::HexadecimalNumbersNotAllowed
-        | K::NonFiniteNumbersNotAllowed => err::json_number(file, span),
-        K::String(_) => err::json_escape(file, span),
-        _ => err::json_unexpected(
+        F::SingleQuotes => err::json_single_quotes(file, span),
+        F::Comment => err::json_comment(file, span),
+        F::AfterEnd => err::json_after_end(file, span),
+        F::Number => err::json_number(file, span),
+        F::Escape => err::json_escape(file, span),
+        F::Unexpected => err::json_unexpected(
             file,
             span,
             &found(span),
             "values are strings in double quotes, numbers, `true`, `false`, `null`, `[…]` or `{…}`",
         ),
     }
-}
-
-/// A JSON value as a node; `Err` with where it nests too deeply.
-fn json_node(v: jsonc_parser::ast::Value<'_>, base: usize, level: usize) -> Result<Node, Span> {
-    use jsonc_parser::ast::Value as J;
-    let at = |r: jsonc_parser::common::Range| Span::new(base + r.start, base + r.end);
-    // Collections are placed at their opening bracket, as YAML's are at
-    // their start; `Spans::extent` finds where they end.
-    let opening = |r: jsonc_parser::common::Range| Span::new(base + r.start, base + r.start + 1);
-    let (value, span) = match v {
-        J::NullKeyword(n) => (Value::Null, at(n.range)),
-        J::BooleanLit(b) => (Value::Bool, at(b.range)),
-        J::StringLit(s) => (Value::Str(s.value.into_owned()), at(s.range)),
-        J::NumberLit(n) => {
-            let value = match n.value.parse::<i128>() {
-                Ok(i) => Value::Int(i),
-                Err(_) => n.value.parse::<f64>().map_or(Value::Null, Value::Float),
-            };
-            (value, at(n.range))
-        }
-        J::Array(a) => {
-            let span = opening(a.range);
-            if level >= MAX_DEPTH {
-                return Err(span);
-            }
-            let items = a
-                .elements
-                .into_iter()
-                .map(|e| json_node(e, base, level + 1))
-                .collect::<Result<_, _>>()?;
-            (Value::Seq(items), span)
-        }
-        J::Object(o) => {
-            let span = opening(o.range);
-            if level >= MAX_DEPTH {
-                return Err(span);
-            }
-            let mut entries = Vec::with_capacity(o.properties.len());
-            for prop in o.properties {
-                let key = match prop.name {
-                    jsonc_parser::ast::ObjectPropName::String(s) => (Value::Str(s.value.into_owned()), at(s.range)),
-                    jsonc_parser::ast::ObjectPropName::Word(w) => (Value::Str(w.value.to_string()), at(w.range)),
-                };
-                let key = Node {
-                    value: key.0,
-                    used: Pos::Bytes(key.1),
-                    defined: Pos::Bytes(key.1),
-                };
-                entries.push((key, json_node(prop.value, base, level + 1)?));
-            }
-            (Value::Map(entries), span)
-        }
-    };
-    Ok(Node {
-        value,
-        used: Pos::Bytes(span),
-        defined: Pos::Bytes(span),
-    })
 }
 
 /// The innermost error: serde-saphyr wraps errors met through aliases and

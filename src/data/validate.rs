@@ -4,7 +4,9 @@
 //! sources, levels…) are not resolved here: the binder does that against
 //! the ruleset.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
 
 use super::err;
 use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, PLACEMENT, Ty};
@@ -62,8 +64,32 @@ impl<'n> Fields<'n> {
 /// `this` in particular ("evidence item 2 of indicator 2.1").
 struct Mapping<'a> {
     kind: &'a str,
-    this: &'a str,
+    this: This<'a>,
     fields: &'static [Field],
+}
+
+/// Which mapping, in words for messages: written out only when a message
+/// needs it, not for every mapping that loads.
+#[derive(Clone, Copy)]
+enum This<'a> {
+    Document,
+    Indicator(&'a str),
+    Override(&'a str),
+    Placement(&'a str),
+    /// The 1-based item of an indicator's evidence.
+    Item(usize, &'a str),
+}
+
+impl fmt::Display for This<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            This::Document => f.write_str("the document"),
+            This::Indicator(id) => write!(f, "indicator {id}"),
+            This::Override(id) => write!(f, "the override of indicator {id}"),
+            This::Placement(id) => write!(f, "the placement of indicator {id}"),
+            This::Item(n, id) => write!(f, "evidence item {n} of indicator {id}"),
+        }
+    }
 }
 
 pub(super) struct Checker<'a> {
@@ -102,12 +128,16 @@ impl<'a> Checker<'a> {
     }
 
     /// The text of a scalar. In YAML an unquoted `2.1`, `2025` or `yes` is
-    /// read as written; JSON numbers and booleans are not strings.
-    fn scalar_text(&self, n: &Node) -> Option<String> {
+    /// read as written; JSON numbers and booleans are not strings. Borrowed:
+    /// most texts are only compared (keys), the rest copied once.
+    fn scalar_text<'n>(&self, n: &'n Node) -> Option<Cow<'n, str>>
+    where
+        'a: 'n,
+    {
         match &n.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(Cow::Borrowed(s)),
             Value::Int(_) | Value::Float(_) | Value::Bool if self.format == Format::Yaml => {
-                Some(self.spans.source_text(n).to_string())
+                Some(Cow::Borrowed(self.spans.source_text(n)))
             }
             _ => None,
         }
@@ -144,7 +174,7 @@ impl<'a> Checker<'a> {
         for (key, value) in entries {
             let Some(name) = self.scalar_text(key).filter(|n| !n.is_empty()) else {
                 let help = format!("the fields of {} are {}", m.kind, names(m.fields));
-                let d = err::field_name(self.file, self.span(key), m.this, key.value.kind(), help);
+                let d = err::field_name(self.file, self.span(key), &m.this.to_string(), key.value.kind(), help);
                 self.diags.push(d);
                 continue;
             };
@@ -153,7 +183,13 @@ impl<'a> Checker<'a> {
                 continue;
             };
             if let Some((_, first)) = found.iter().find(|(n, _)| *n == f.name) {
-                let d = err::duplicate_field(self.file, self.span(key), self.span(first.key), &name, m.this);
+                let d = err::duplicate_field(
+                    self.file,
+                    self.span(key),
+                    self.span(first.key),
+                    &name,
+                    &m.this.to_string(),
+                );
                 self.diags.push(d);
                 continue;
             }
@@ -178,7 +214,7 @@ impl<'a> Checker<'a> {
                 self.example(spec(INDICATOR, "evidence"))
             );
         }
-        let d = err::unknown_field(self.file, self.span(key), name, m.this, m.kind, help);
+        let d = err::unknown_field(self.file, self.span(key), name, &m.this.to_string(), m.kind, help);
         self.diags.push(d);
         suggestion
     }
@@ -197,7 +233,7 @@ impl<'a> Checker<'a> {
             return;
         }
         let f = spec(m.fields, name);
-        let d = err::missing_field(self.file, fields.at, m.this, name, self.example(f));
+        let d = err::missing_field(self.file, fields.at, &m.this.to_string(), name, self.example(f));
         self.diags.push(d);
     }
 
@@ -209,7 +245,7 @@ impl<'a> Checker<'a> {
         }
         match self.scalar_text(e.value) {
             Some(value) => Some(At {
-                value,
+                value: value.into_owned(),
                 span: self.span(e.value),
             }),
             None => {
@@ -244,7 +280,7 @@ impl<'a> Checker<'a> {
         for item in items {
             match self.scalar_text(item) {
                 Some(value) => out.push(At {
-                    value,
+                    value: value.into_owned(),
                     span: self.span(item),
                 }),
                 None => {
@@ -307,7 +343,7 @@ impl<'a> Checker<'a> {
             return None;
         };
         let span = self.span(e.value);
-        match text.as_str() {
+        match &*text {
             "strength" => Some(At {
                 value: Finding::Strength,
                 span,
@@ -367,7 +403,7 @@ impl<'a> Checker<'a> {
 
         let m = Mapping {
             kind: "the document",
-            this: "the document",
+            this: This::Document,
             fields: DOCUMENT,
         };
         let f = self.fields(root, &m);
@@ -433,7 +469,7 @@ impl<'a> Checker<'a> {
             }
         };
         let mut out = Vec::with_capacity(entries.len());
-        let mut seen: HashMap<String, Span> = HashMap::with_capacity(entries.len());
+        let mut seen: HashMap<Cow<str>, Span> = HashMap::with_capacity(entries.len());
         for (key, value) in entries {
             let key_span = self.span(key);
             let id = match &key.value {
@@ -464,7 +500,7 @@ impl<'a> Checker<'a> {
                 key_span.to(extent)
             };
             let id = At {
-                value: id,
+                value: id.into_owned(),
                 span: key_span,
             };
             if let Some(ind) = self.indicator(id, Entry { key, value }, span) {
@@ -502,10 +538,9 @@ impl<'a> Checker<'a> {
                 return None;
             }
         }
-        let this = format!("indicator {}", id.value);
         let m = Mapping {
             kind: "an indicator",
-            this: &this,
+            this: This::Indicator(&id.value),
             fields: INDICATOR,
         };
         let f = self.fields(e.value, &m);
@@ -536,10 +571,9 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        let this = format!("the override of indicator {id}");
         let m = Mapping {
             kind: "an override",
-            this: &this,
+            this: This::Override(id),
             fields: OVERRIDE,
         };
         let f = self.fields(e.value, &m);
@@ -572,10 +606,9 @@ impl<'a> Checker<'a> {
             self.type_error(field, e, "a mapping with one of `at`, `above`, `between`, `below`");
             return None;
         }
-        let this = format!("the placement of indicator {id}");
         let m = Mapping {
             kind: "a placement",
-            this: &this,
+            this: This::Placement(id),
             fields: PLACEMENT,
         };
         let f = self.fields(e.value, &m);
@@ -643,7 +676,7 @@ impl<'a> Checker<'a> {
             if let Some(series) = self.series(&name, Entry { key, value }) {
                 out.push((
                     At {
-                        value: name,
+                        value: name.into_owned(),
                         span: self.span(key),
                     },
                     series,
@@ -654,12 +687,14 @@ impl<'a> Checker<'a> {
     }
 
     fn series(&mut self, name: &str, e: Entry) -> Option<At<Vec<f64>>> {
-        let example = match self.format {
+        // Written out only for a message.
+        let format = self.format;
+        let example = || match format {
             Format::Yaml => format!("{name}: [91.0, 92.5, 93.1]"),
             Format::Json => format!(r#""{name}": [91.0, 92.5, 93.1]"#),
         };
         let Value::Seq(items) = &e.value.value else {
-            let d = err::series_not_list(self.file, self.value_span(e), name, e.value.value.kind(), &example);
+            let d = err::series_not_list(self.file, self.value_span(e), name, e.value.value.kind(), &example());
             self.diags.push(d);
             return None;
         };
@@ -684,9 +719,9 @@ impl<'a> Checker<'a> {
             ok = false;
             let quoted_number = matches!(&item.value, Value::Str(s) if s.trim().parse::<f64>().is_ok());
             let help = if quoted_number {
-                format!("write numbers without quotes: `{example}`")
+                format!("write numbers without quotes: `{}`", example())
             } else {
-                format!("for example: `{example}`")
+                format!("for example: `{}`", example())
             };
             let span = self.value_span(Entry {
                 key: e.key,
@@ -722,9 +757,8 @@ impl<'a> Checker<'a> {
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let this = format!("evidence item {} of indicator {id}", i + 1);
             if let Some(it) = self.item(
-                &this,
+                This::Item(i + 1, id),
                 Entry {
                     key: e.key,
                     value: item,
@@ -736,7 +770,7 @@ impl<'a> Checker<'a> {
         out
     }
 
-    fn item(&mut self, this: &str, e: Entry) -> Option<EvidenceItem> {
+    fn item(&mut self, this: This, e: Entry) -> Option<EvidenceItem> {
         let node = e.value;
         if !matches!(node.value, Value::Map(_)) {
             let (msg, label) = match &node.value {
@@ -783,11 +817,21 @@ impl<'a> Checker<'a> {
         let note = self.string(spec(EVIDENCE, "note"), f.get("note")).map(|n| n.value);
         match (&respondents, &agreeing) {
             (Some(r), None) if !has_agreeing => {
-                let d = err::respondents_alone(self.file, r.span, this, self.example(spec(EVIDENCE, "agreeing")));
+                let d = err::respondents_alone(
+                    self.file,
+                    r.span,
+                    &this.to_string(),
+                    self.example(spec(EVIDENCE, "agreeing")),
+                );
                 self.diags.push(d);
             }
             (None, Some(a)) if !has_respondents => {
-                let d = err::agreeing_alone(self.file, a.span, this, self.example(spec(EVIDENCE, "respondents")));
+                let d = err::agreeing_alone(
+                    self.file,
+                    a.span,
+                    &this.to_string(),
+                    self.example(spec(EVIDENCE, "respondents")),
+                );
                 self.diags.push(d);
             }
             (Some(r), Some(a)) if a.value > r.value => {
