@@ -471,10 +471,6 @@ pub(crate) struct ActionIr {
     pub(crate) message: Template,
     /// Set when the action is an improvement-plan row.
     pub(crate) plan: Option<PlanRowIr>,
-    #[expect(
-        dead_code,
-        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
-    )]
     pub(crate) basis: Basis,
     pub(crate) span: Span,
 }
@@ -771,10 +767,6 @@ pub(crate) struct ComponentIr {
     pub(crate) name: String,
     pub(crate) title: String,
     pub(crate) indicators: Vec<IndicatorId>,
-    #[expect(
-        dead_code,
-        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
-    )]
     pub(crate) basis: Basis,
 }
 
@@ -801,15 +793,7 @@ pub(crate) struct CapacityIr {
     pub(crate) rules: Vec<RuleIr>,
     pub(crate) overall: AggFn,
     pub(crate) statement: Template,
-    #[expect(
-        dead_code,
-        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
-    )]
     pub(crate) confidence_basis: Basis,
-    #[expect(
-        dead_code,
-        reason = "lowered with its citation, which no report shows yet (a known gap, noted)"
-    )]
     pub(crate) overall_basis: Basis,
 }
 

@@ -502,9 +502,11 @@ pub fn render_html(r: &Report) -> String {
     if let Some(c) = &r.capacity {
         let _ = writeln!(
             out,
-            r#"<section id="capacity"><h2>Capacity for improvement</h2><p>Key area {}: {} confidence in the evidence; capacity {}.</p><p>{}</p>"#,
+            r#"<section id="capacity"><h2>Capacity for improvement</h2><p>Key area {}: {} confidence in the evidence{}{}; capacity {}.</p><p>{}</p>"#,
             c.area,
             badge(&grade(&c.overall)),
+            esc(&sources.mark(&c.confidence_basis)),
+            esc(&sources.mark(&c.overall_basis)),
             badge(&grade(&c.capacity)),
             esc(&c.statement)
         );
@@ -516,8 +518,9 @@ pub fn render_html(r: &Report) -> String {
             let lowered = lowered(comp).map(|l| format!(" ({l})")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td class="num">{} of {}</td><td>{}</td></tr>"#,
+                r#"<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}{}</td><td class="num">{} of {}</td><td>{}</td></tr>"#,
                 esc(&comp.title),
+                esc(&sources.mark(&comp.basis)),
                 esc(&grade(&comp.grade)),
                 esc(&grade(&comp.confidence)),
                 esc(&grade(&comp.capacity)),
@@ -541,9 +544,10 @@ pub fn render_html(r: &Report) -> String {
         for a in &r.actions {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
                 esc(a.target.as_deref().unwrap_or("the organisation")),
                 esc(&a.message),
+                esc(&sources.mark(&a.basis)),
                 esc(a.kind_title.as_deref().unwrap_or(&a.kind)),
                 esc(a.owner_title.as_deref().unwrap_or(&a.owner))
             );

@@ -371,23 +371,26 @@ pub fn render_human(r: &Report) -> String {
         let _ = writeln!(out);
         let _ = writeln!(
             out,
-            "Capacity for improvement (area {}): {} confidence in the evidence; capacity {}",
+            "Capacity for improvement (area {}): {} confidence in the evidence{}{}; capacity {}",
             c.area,
             grade(&c.overall),
+            sources.mark(&c.confidence_basis),
+            sources.mark(&c.overall_basis),
             grade(&c.capacity)
         );
         for comp in &c.components {
             let lowered = lowered(comp).map(|l| format!(" ({l})")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {:<44} grade {:<10} confidence {} ({} of {} examined secure); capacity {}{}",
+                "  {:<44} grade {:<10} confidence {} ({} of {} examined secure); capacity {}{}{}",
                 truncate(&comp.title, 44),
                 grade(&comp.grade),
                 grade(&comp.confidence),
                 comp.secure,
                 comp.examined,
                 grade(&comp.capacity),
-                lowered
+                lowered,
+                sources.mark(&comp.basis)
             );
             if !comp.caveats.is_empty() {
                 let _ = writeln!(
@@ -406,7 +409,8 @@ pub fn render_human(r: &Report) -> String {
             let target = a.target.as_deref().map(|t| format!("{t}: ")).unwrap_or_default();
             let kind = a.kind_title.as_deref().unwrap_or(&a.kind);
             let owner = a.owner_title.as_deref().unwrap_or(&a.owner);
-            let _ = writeln!(out, "  {target}{} ({kind}, with {owner})", a.message);
+            let mark = sources.mark(&a.basis);
+            let _ = writeln!(out, "  {target}{} ({kind}, with {owner}){mark}", a.message);
         }
     }
     if !r.improvement_plan.is_empty() {

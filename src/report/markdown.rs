@@ -121,6 +121,17 @@ pub fn render_markdown(r: &Report) -> String {
             grade(&c.overall),
             grade(&c.capacity)
         );
+        let marks = format!(
+            "{}{}",
+            sources.mark(&c.confidence_basis),
+            sources.mark(&c.overall_basis)
+        );
+        if !marks.is_empty() {
+            let _ = writeln!(
+                out,
+                "Confidence in the evidence, and how the components combine:{marks}\n"
+            );
+        }
         let _ = writeln!(out, "{}\n", c.statement);
         let _ = writeln!(
             out,
@@ -131,8 +142,9 @@ pub fn render_markdown(r: &Report) -> String {
             let lowered = lowered(comp).map(|l| format!(" ({l})")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {}{lowered} | {} of {} | {} |",
+                "| {}{} | {} | {} | {}{lowered} | {} of {} | {} |",
                 cell(&comp.title),
+                sources.mark(&comp.basis),
                 grade(&comp.grade),
                 grade(&comp.confidence),
                 grade(&comp.capacity),
@@ -149,9 +161,10 @@ pub fn render_markdown(r: &Report) -> String {
         for a in &r.actions {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
+                "| {} | {}{} | {} | {} |",
                 a.target.as_deref().unwrap_or("the organisation"),
                 cell(&a.message),
+                sources.mark(&a.basis),
                 cell(a.kind_title.as_deref().unwrap_or(&a.kind)),
                 cell(a.owner_title.as_deref().unwrap_or(&a.owner))
             );

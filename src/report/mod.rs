@@ -79,6 +79,10 @@ pub struct ActionReport {
     /// The indicator id, `2.1 nurtured` for a theme, or `area 3`.
     pub target: Option<String>,
     pub message: String,
+    /// Where the action rule comes from: the section it cites, or the
+    /// ruleset's own choice.
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub basis: Basis,
 }
 
 /// A row of an improvement plan: priority, action, accountable officer,
@@ -349,6 +353,12 @@ pub struct CapacityReport {
     /// Overall capacity for improvement, after contextual factors.
     pub capacity: Option<String>,
     pub statement: String,
+    /// Where the rules of confidence in the evidence come from.
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub confidence_basis: Basis,
+    /// Where the overall confidence (how the components combine) comes from.
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub overall_basis: Basis,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -368,6 +378,10 @@ pub struct ComponentReport {
     pub lowered_by: Vec<String>,
     /// Indicators whose grade is missing or not secure.
     pub caveats: Vec<String>,
+    /// Where the component comes from: the section that asks for it and
+    /// the indicators read as its evidence.
+    #[serde(skip_serializing_if = "Basis::is_empty")]
+    pub basis: Basis,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -703,11 +717,14 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
                         capacity: level(r.capacity),
                         lowered_by: r.lowered_by.iter().map(|&k| cap.contexts[k].name.clone()).collect(),
                         caveats: r.caveats.iter().map(|&i| p.indicators[i].id.clone()).collect(),
+                        basis: c.basis.clone(),
                     })
                     .collect(),
                 overall: conf(co.overall),
                 capacity: level(co.capacity),
                 statement: co.statement.clone(),
+                confidence_basis: cap.confidence_basis.clone(),
+                overall_basis: cap.overall_basis.clone(),
             })
         }
         _ => None,
@@ -848,6 +865,7 @@ fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
             scope,
             target,
             message: a.message.clone(),
+            basis: rule.basis.clone(),
         });
     }
     // Stable: rows without a priority last, ties in rule and structure order.
