@@ -232,7 +232,9 @@ pub mod memory {
     use std::cell::RefCell;
     use std::collections::BTreeMap;
     use std::io;
-    use std::path::{Component, Path, PathBuf};
+    use std::path::{Path, PathBuf};
+
+    use super::lexical;
 
     thread_local! {
         static FILES: RefCell<BTreeMap<PathBuf, Vec<u8>>> = const { RefCell::new(BTreeMap::new()) };
@@ -253,21 +255,6 @@ pub mod memory {
 
     pub(super) fn missing() -> io::Error {
         io::Error::new(io::ErrorKind::NotFound, "no such file among those given in memory")
-    }
-
-    /// `./a/../b` as `b`; a `..` with nothing to take back stays.
-    pub(super) fn lexical(path: &Path) -> PathBuf {
-        let mut out = PathBuf::new();
-        for c in path.components() {
-            match c {
-                Component::CurDir => {}
-                Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
-                    out.pop();
-                }
-                other => out.push(other),
-            }
-        }
-        out
     }
 }
 
@@ -353,13 +340,30 @@ fn escapes_lexically(p: &Path) -> bool {
     false
 }
 
-/// Resolves `rel`, relative to `root`, and checks that it stays inside
-/// `root`: not absolute, no `..` above it (checked on the text first, so an
-/// escape is reported as such even when its target does not exist), and,
-/// with symlinks resolved, still below `root`'s real path. Returns the real
-/// path, which is what should then be read.
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub fn confine(root: &Path, rel: &Path) -> Result<PathBuf, Escape> {
+/// `./a/../b` as `b`, on the text alone; a `..` with nothing to take back
+/// stays, and a path that cancels out is `.`. Diagnostics name files by this
+/// short path; reading still goes through [`confine`].
+pub(crate) fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
+/// The refusals [`confine`] makes on the path's text, before any file is
+/// looked at: empty, absolute, or climbing above the root.
+fn refuse_on_text(rel: &Path) -> Result<(), Escape> {
     if rel.as_os_str().is_empty() {
         return Err(Escape::Empty);
     }
@@ -369,6 +373,17 @@ pub fn confine(root: &Path, rel: &Path) -> Result<PathBuf, Escape> {
     if escapes_lexically(rel) {
         return Err(Escape::Leaves);
     }
+    Ok(())
+}
+
+/// Resolves `rel`, relative to `root`, and checks that it stays inside
+/// `root`: not absolute, no `..` above it (checked on the text first, so an
+/// escape is reported as such even when its target does not exist), and,
+/// with symlinks resolved, still below `root`'s real path. Returns the real
+/// path, which is what should then be read.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub fn confine(root: &Path, rel: &Path) -> Result<PathBuf, Escape> {
+    refuse_on_text(rel)?;
     // A bare file name's folder is empty; it means the working directory.
     let root = if root.as_os_str().is_empty() {
         Path::new(".")
@@ -387,16 +402,8 @@ pub fn confine(root: &Path, rel: &Path) -> Result<PathBuf, Escape> {
 /// text; there are no symlinks, so the path is the file's name.
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub fn confine(root: &Path, rel: &Path) -> Result<PathBuf, Escape> {
-    if rel.as_os_str().is_empty() {
-        return Err(Escape::Empty);
-    }
-    if rel.is_absolute() || rel.has_root() {
-        return Err(Escape::Absolute);
-    }
-    if escapes_lexically(rel) {
-        return Err(Escape::Leaves);
-    }
-    let real = memory::lexical(&root.join(rel));
+    refuse_on_text(rel)?;
+    let real = lexical(&root.join(rel));
     match memory::get(&real) {
         Some(_) => Ok(real),
         None => Err(Escape::Io(memory::missing())),

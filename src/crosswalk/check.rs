@@ -15,7 +15,7 @@
 //! nothing about the target's.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::{Crosswalk, Fate, FromSide, RuleId, RuleIr, SourceId, SourceIr, TargetIr, ToSide, err};
 use crate::ast::{self, CrosswalkFrom, CrosswalkRule, Name};
@@ -161,21 +161,6 @@ impl Side {
     }
 }
 
-/// `a/b/../c` as `a/c`, so that diagnostics name a ruleset by a short path.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Compiles the ruleset a `from` or `to` path names. Its own errors are
 /// passed on (they point into it), with one at the path in the crosswalk.
 fn load_ruleset(
@@ -185,7 +170,7 @@ fn load_ruleset(
     side: Side,
     diags: &mut Diagnostics,
 ) -> Option<(Program, PathBuf)> {
-    let resolved = normalize(&dir.join(&path.node));
+    let resolved = crate::source_io::lexical(&dir.join(&path.node));
     let shown = resolved.display().to_string();
     let not_sixpoint = || err::not_sixpoint(file, path.span, &shown);
     let text = match source_io::read(&resolved, Kind::Ruleset) {

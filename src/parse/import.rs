@@ -67,27 +67,6 @@ pub fn resolve(root: &SourceFile, ast: Ruleset, dir: &Path) -> Result<Unit, Vec<
     })
 }
 
-/// `a/b/../c` as `a/c`, so that diagnostics name a library by a short path.
-/// Lexical only: reading still goes through the file system.
-fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        out
-    }
-}
-
 struct Resolver {
     files: Vec<(usize, SourceFile)>,
     dirs: Vec<(usize, PathBuf)>,
@@ -236,7 +215,7 @@ impl Resolver {
             // Diagnostics about an import point into the file that writes it.
             let at = file;
             let path_span = Span::new(import.path.span.start - base, import.path.span.end - base);
-            let path = normalize(&dir.join(&import.path.node));
+            let path = crate::source_io::lexical(&dir.join(&import.path.node));
             let not_found = |e: &std::io::Error| {
                 Diagnostic::error(Code::ImportNotFound, format!("cannot read `{}`: {e}", path.display()))
                     .label(at.at(path_span), "imported here")
@@ -361,7 +340,9 @@ impl Resolver {
             self.next_base = SourceFile::next_base(lib_base, &lib);
             self.files.push((lib_base, lib.clone()));
             let lib_dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            let lib_sub = normalize(&within).parent().map_or_else(PathBuf::new, Path::to_path_buf);
+            let lib_sub = crate::source_io::lexical(&within)
+                .parent()
+                .map_or_else(PathBuf::new, Path::to_path_buf);
             self.dirs.push((lib_base, lib_dir.clone()));
             self.stack.push(canonical);
             let first = self.items.len();
