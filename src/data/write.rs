@@ -34,15 +34,28 @@ fn values(v: &[At<String>]) -> impl Iterator<Item = &str> {
 
 // ------------------------------------------------------------------ YAML
 
-/// The document as YAML: block mappings, flow lists, every scalar quoted
-/// where YAML would read it as something other than the same string.
+/// The document as YAML: block mappings, flow lists for themes and series,
+/// names plain where YAML reads them back as the same string, ids and free
+/// text (organisation, period, refs, reasons, notes) always quoted, so that
+/// the file reads like one written by hand and an edit cannot change a
+/// scalar's type.
 pub fn to_yaml(doc: &Document) -> String {
+    to_yaml_after(doc, &[])
+}
+
+/// [`to_yaml`] after `comment` lines (each written as `# …`), as a
+/// crosswalk writes what it did at the top of a mapped file.
+pub(crate) fn to_yaml_after(doc: &Document, comment: &[String]) -> String {
     let mut out = String::new();
+    for line in comment {
+        // A comment ends at the line; a newline inside would start YAML.
+        let _ = writeln!(out, "# {}", line.replace(['\n', '\r'], " "));
+    }
     let _ = writeln!(out, "sixpoint: 1");
     let _ = writeln!(out, "framework: {}", yaml_str(&doc.framework.value));
-    let _ = writeln!(out, "organisation: {}", yaml_str(&doc.organisation.value));
+    let _ = writeln!(out, "organisation: {}", quoted(&doc.organisation.value));
     if let Some(p) = &doc.period {
-        let _ = writeln!(out, "period: {}", yaml_str(&p.value));
+        let _ = writeln!(out, "period: {}", quoted(&p.value));
     }
     if !doc.context.is_empty() {
         let _ = writeln!(out, "context: {}", yaml_list(values(&doc.context)));
@@ -75,7 +88,7 @@ fn yaml_indicator(out: &mut String, ind: &IndicatorData) {
     }
     let _ = writeln!(out, "    evidence:{}", if ind.evidence.is_empty() { " []" } else { "" });
     for item in &ind.evidence {
-        for (i, (k, v)) in item_fields(item, yaml_str, |l| yaml_list(l.iter().copied()))
+        for (i, (k, v)) in item_fields(item, yaml_str, quoted, |l| yaml_list(l.iter().copied()))
             .iter()
             .enumerate()
         {
@@ -95,27 +108,29 @@ fn yaml_indicator(out: &mut String, ind: &IndicatorData) {
         let _ = writeln!(out, "    override:");
         let _ = writeln!(out, "      grade: {}", yaml_str(&o.grade.value));
         if let Some(r) = &o.reason {
-            let _ = writeln!(out, "      reason: {}", yaml_str(&r.value));
+            let _ = writeln!(out, "      reason: {}", quoted(&r.value));
         }
         if !o.evidence.is_empty() {
-            let _ = writeln!(out, "      evidence: {}", yaml_list(values(&o.evidence)));
+            let refs: Vec<String> = values(&o.evidence).map(quoted).collect();
+            let _ = writeln!(out, "      evidence: [{}]", refs.join(", "));
         }
         if let Some(b) = &o.by {
-            let _ = writeln!(out, "      by: {}", yaml_str(&b.value));
+            let _ = writeln!(out, "      by: {}", quoted(&b.value));
         }
     }
 }
 
 /// An item's fields in the format's order, each written by `one` (a
-/// string) or `many` (a list).
+/// name), `text` (free text: its ref and note) or `many` (a list).
 fn item_fields(
     item: &EvidenceItem,
     one: impl Fn(&str) -> String,
+    text: impl Fn(&str) -> String,
     many: impl Fn(&[&str]) -> String,
 ) -> Vec<(&'static str, String)> {
     let mut f = vec![("source", one(&item.source.value))];
     if let Some(r) = &item.reference {
-        f.push(("ref", one(&r.value)));
+        f.push(("ref", text(&r.value)));
     }
     if let Some(x) = &item.finding {
         f.push(("finding", one(finding_word(x.value))));
@@ -139,7 +154,7 @@ fn item_fields(
         f.push(("agreeing", a.value.to_string()));
     }
     if let Some(n) = &item.note {
-        f.push(("note", one(n)));
+        f.push(("note", text(n)));
     }
     f
 }
@@ -235,7 +250,7 @@ pub fn to_json(doc: &Document) -> String {
             .evidence
             .iter()
             .map(|item| {
-                let f: Vec<String> = item_fields(item, quoted, |l| json_list(l.iter().copied()))
+                let f: Vec<String> = item_fields(item, quoted, quoted, |l| json_list(l.iter().copied()))
                     .into_iter()
                     .map(|(k, v)| format!("\"{k}\": {v}"))
                     .collect();
@@ -316,7 +331,7 @@ pub fn to_csv(doc: &Document) -> Result<Vec<u8>, csv::Error> {
                 c.clone_from(&ind.id.value);
             }
             let join = |l: &[&str]| l.join(", ");
-            for (k, v) in item_fields(item, str::to_string, join) {
+            for (k, v) in item_fields(item, str::to_string, str::to_string, join) {
                 if let Some(c) = EVIDENCE_COLUMNS
                     .iter()
                     .position(|n| *n == k)

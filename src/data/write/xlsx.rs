@@ -140,7 +140,7 @@ pub fn to_xlsx(doc: &Document, program: Option<&Program>) -> Result<Vec<u8>, Xls
         for item in &ind.evidence {
             sheet.write_string(r, 0, &ind.id.value)?;
             let join = |l: &[&str]| l.join(", ");
-            for (k, v) in item_fields(item, str::to_string, join) {
+            for (k, v) in item_fields(item, str::to_string, str::to_string, join) {
                 let Some(c) = EVIDENCE_COLUMNS.iter().position(|n| *n == k) else {
                     continue;
                 };
