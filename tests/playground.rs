@@ -14,13 +14,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::SystemTime;
 
 use serde_json::Value;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
-/// Only a guard against a browser or a build that hangs; nothing here is timed.
-const HANG_GUARD: Duration = Duration::from_secs(1800);
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -75,7 +73,8 @@ fn page() -> PathBuf {
     page
 }
 
-/// Runs `cmd` to the end, its output captured, failing the test if it hangs.
+/// Runs `cmd` to the end, its output captured (in files, not pipes: a
+/// browser's helper processes may outlive it holding a pipe open).
 fn run(cmd: &mut Command, what: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     let (out, err) = (dir.path().join("out"), dir.path().join("err"));
@@ -85,17 +84,7 @@ fn run(cmd: &mut Command, what: &str) -> std::process::Output {
         .stderr(std::fs::File::create(&err).unwrap())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > HANG_GUARD {
-            let _ = child.kill();
-            panic!("{what} did not finish");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let status = child.wait().unwrap();
     std::process::Output {
         status,
         stdout: std::fs::read(&out).unwrap(),
