@@ -88,7 +88,7 @@ impl Dashboard {
                     name: r.framework.clone(),
                     version: r.framework_version.clone(),
                     levels: r.levels.clone(),
-                    indicators: r.indicators().map(|i| (i.id.clone(), i.title.clone())).collect(),
+                    indicators: r.indicators().map(|i| (i.id.to_string(), i.title.to_string())).collect(),
                     rows: Vec::new(),
                     rules: Vec::new(),
                 });
