@@ -140,6 +140,11 @@ impl<I: Idx, T> IdVec<I, T> {
         self.items.get(id.borrow().index())
     }
 
+    /// As [`try_get`](IdVec::try_get), to change the item.
+    pub fn try_get_mut(&mut self, id: I) -> Option<&mut T> {
+        self.items.get_mut(id.index())
+    }
+
     /// A vector with the same ids, each item made from the one here,
     /// which it consumes.
     pub fn into_map<U>(self, f: impl FnMut(T) -> U) -> IdVec<I, U> {

@@ -350,13 +350,13 @@ impl<'a> PlanEnv<'a> {
 
     /// An area is secure when all its graded indicators are.
     fn area_secure(&self, a: AreaId) -> Option<bool> {
-        let graded: Vec<bool> = self.program.areas[a]
-            .indicators
-            .iter()
-            .filter(|&&i| self.finals[i].is_some())
-            .map(|&i| self.secure[i])
-            .collect();
-        (!graded.is_empty()).then(|| graded.iter().all(|&s| s))
+        all_of(
+            self.program.areas[a]
+                .indicators
+                .iter()
+                .filter(|&&i| self.finals[i].is_some())
+                .map(|&i| self.secure[i]),
+        )
     }
 }
 
@@ -397,16 +397,19 @@ impl expr::Env for PlanEnv<'_> {
                 Some(self.secure[i])
             }
             NodeId::Area(a) => self.area_secure(a),
-            NodeId::Question(q) => {
-                let all: Vec<bool> = self.program.questions[q]
+            NodeId::Question(q) => all_of(
+                self.program.questions[q]
                     .areas
                     .iter()
-                    .filter_map(|a| self.area_secure(*a))
-                    .collect();
-                (!all.is_empty()).then(|| all.iter().all(|&s| s))
-            }
+                    .filter_map(|a| self.area_secure(*a)),
+            ),
         }
     }
+}
+
+/// Whether every one of `xs` holds; `None` when there are none.
+fn all_of(xs: impl Iterator<Item = bool>) -> Option<bool> {
+    xs.fold(None, |acc, x| Some(acc.unwrap_or(true) && x))
 }
 
 struct ComponentEnv<'a> {
@@ -770,7 +773,7 @@ fn tagged_count(f: &Facts, v: IndicatorVar) -> Option<u32> {
         IndicatorVar::EvidenceTagged(id) => t(id).map(|x| x.evidence),
         IndicatorVar::StrengthsTagged(id) => t(id).map(|x| x.strengths),
         IndicatorVar::WeaknessesTagged(id) => t(id).map(|x| x.weaknesses),
-        IndicatorVar::SourceTagged(s, id) => t(id).and_then(|x| x.by_source.try_get(s).copied()),
+        IndicatorVar::SourceTagged(s, id) => t(id).map(|x| x.of_source(s)),
         _ => None,
     }
 }

@@ -232,7 +232,7 @@ fn count_finding(rules: &mut Vec<RuleCount>, f: &FindingReport) -> usize {
         }
         None => {
             rules.push(RuleCount {
-                code: f.code.clone(),
+                code: f.code.to_string(),
                 rule,
                 message: f.message.clone(),
                 findings: 1,

@@ -373,7 +373,7 @@ pub struct ComponentReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingReport {
-    pub code: String,
+    pub code: &'static str,
     pub severity: Severity,
     pub message: String,
     pub location: Option<Location>,
@@ -388,7 +388,7 @@ pub struct FindingReport {
 impl FindingReport {
     pub fn from_diagnostic(d: &Diagnostic) -> Self {
         Self {
-            code: d.code.id().to_string(),
+            code: d.code.id(),
             severity: d.severity,
             message: d.message.clone(),
             location: d.location(),
