@@ -908,8 +908,9 @@ impl std::borrow::Borrow<str> for Name {
 }
 
 impl std::fmt::Display for Name {
+    // As `str` does: a width or alignment in the format pads it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        std::fmt::Display::fmt(&*self.0, f)
     }
 }
 
