@@ -127,7 +127,7 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
             levels.push(l.name.clone());
         }
     }
-    let rank = |name: &Option<String>| -> Option<i32> {
+    let rank = |name: &Option<crate::ir::Name>| -> Option<i32> {
         let n = name.as_ref()?;
         let pos = levels.iter().position(|l| l == n)?;
         Some(-(pos as i32))
@@ -234,9 +234,9 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
 }
 
 /// A grade as a diff shows it: the level, `judgement`, or `-` for none.
-fn outcome(grade: &Option<String>, judgement: bool) -> String {
+fn outcome(grade: &Option<impl AsRef<str>>, judgement: bool) -> String {
     match (grade, judgement) {
-        (Some(g), _) => g.clone(),
+        (Some(g), _) => g.as_ref().to_string(),
         (None, true) => "judgement".into(),
         (None, false) => "-".into(),
     }
@@ -247,7 +247,7 @@ fn indicators(r: &Report) -> BTreeMap<String, &IndicatorReport> {
         .iter()
         .flat_map(|q| &q.areas)
         .flat_map(|a| &a.indicators)
-        .map(|i| (i.id.clone(), i))
+        .map(|i| (i.id.to_string(), i))
         .collect()
 }
 

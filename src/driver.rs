@@ -252,13 +252,13 @@ pub fn evaluate(program: &Program, current: Input<'_>, previous: Option<Input<'_
         _ => None,
     };
     let report = report::build(program, &bound, &after, &actions, previous);
-    let mut findings = Diagnostics(std::mem::take(&mut after.findings));
-    findings.sort();
+    // Already in order: `eval::evaluate` sorts its findings; the notes on the periods follow them.
+    let mut findings = std::mem::take(&mut after.findings);
     findings.extend(notes);
     FileResult {
         path: current.path.to_path_buf(),
         report: Some(report),
-        diagnostics: findings.0,
+        diagnostics: findings,
     }
 }
 

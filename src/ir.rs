@@ -127,6 +127,11 @@ impl<I: Idx, T> IdVec<I, T> {
         self.items.get(id.borrow().index())
     }
 
+    /// As [`try_get`](IdVec::try_get), to change the item.
+    pub fn try_get_mut(&mut self, id: I) -> Option<&mut T> {
+        self.items.get_mut(id.index())
+    }
+
     /// A vector with the same ids, each item made from the one here,
     /// which it consumes.
     pub(crate) fn into_map<U>(self, f: impl FnMut(T) -> U) -> IdVec<I, U> {
@@ -875,6 +880,158 @@ pub struct Program {
     pub(crate) overrides: OverridePolicy,
     /// The levels the framework illustrates and where (002 §5.2).
     pub(crate) illustrations: Option<Illustrations>,
+    pub(crate) shared: SharedNames,
+}
+
+/// A name the program owns and every report repeats: a clone shares the
+/// text instead of copying it. It reads, compares, prints and serializes as
+/// the `str` it holds.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name(Arc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Name {
+    // As `str` does: a width or alignment in the format pads it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl serde::Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        Name(s.into())
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Self {
+        Name(s.into())
+    }
+}
+
+impl From<&String> for Name {
+    fn from(s: &String) -> Self {
+        Name(s.as_str().into())
+    }
+}
+
+impl From<Name> for String {
+    fn from(n: Name) -> Self {
+        n.0.as_ref().to_owned()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        &*self.0 == other.as_str()
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        self.as_str() == &*other.0
+    }
+}
+
+/// The names reports repeat for every evaluation, made once per program so
+/// that a report clones a pointer, not the text.
+#[derive(Debug, Default)]
+pub(crate) struct SharedNames {
+    pub(crate) indicator_ids: IdVec<IndicatorId, Name>,
+    pub(crate) indicator_titles: IdVec<IndicatorId, Name>,
+    /// Per indicator, its themes' names in order.
+    pub(crate) themes: IdVec<IndicatorId, Vec<Name>>,
+    /// Per scale, its levels' names by rank.
+    pub(crate) levels: IdVec<ScaleId, Vec<Name>>,
+    pub(crate) sources: IdVec<SourceId, Name>,
+    pub(crate) tags: IdVec<TagId, Name>,
+}
+
+impl SharedNames {
+    pub(crate) fn new(
+        scales: &IdVec<ScaleId, ScaleIr>,
+        sources: &IdVec<SourceId, Named>,
+        indicators: &IdVec<IndicatorId, IndicatorIr>,
+        tags: &IdVec<TagId, Named>,
+    ) -> Self {
+        SharedNames {
+            indicator_ids: indicators.map(|i| Name::from(&i.id)),
+            indicator_titles: indicators.map(|i| Name::from(&i.title)),
+            themes: indicators.map(|i| i.themes.iter().map(|t| Name::from(&t.name)).collect()),
+            levels: scales.map(|s| s.levels.iter().map(|l| Name::from(&l.name)).collect()),
+            sources: sources.map(|s| Name::from(&s.name)),
+            tags: tags.map(|t| Name::from(&t.name)),
+        }
+    }
+
+    /// Level `rank` of `scale`, `?` out of range as [`ScaleIr::level_name`] has it.
+    pub(crate) fn level(&self, scale: ScaleId, rank: Rank) -> Name {
+        self.levels
+            .try_get(scale)
+            .and_then(|l| l.get(usize::from(rank)))
+            .cloned()
+            .unwrap_or_else(|| Name::from("?"))
+    }
 }
 
 /// `illustrations { very_good, weak } for …`: the levels the framework

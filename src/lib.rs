@@ -115,7 +115,7 @@ pub use report::Report;
 
 use diag::SourceFile;
 use driver::Input;
-pub use ir::{Indicator, Program};
+pub use ir::{Indicator, Name, Program};
 
 /// A ruleset compiled and ready to evaluate documents. Immutable and `Sync`:
 /// one ruleset serves any number of threads.

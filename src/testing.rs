@@ -329,7 +329,9 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
     for (id, grade) in &c.expect.grades {
         let actual = indicators
             .get(id.as_str())
-            .map_or("no such indicator".into(), |i| outcome(&i.final_grade, &i.judgement));
+            .map_or("no such indicator".into(), |i| {
+                outcome(&i.final_grade.as_deref().map(str::to_owned), &i.judgement)
+            });
         compare(Key::Grade(id.clone()), format!("grade of {id}"), grade.clone(), actual);
     }
     let areas: BTreeMap<u32, &crate::report::AreaReport> = report

@@ -139,6 +139,7 @@ pub fn lower(c: Checked) -> Program {
         tags: tags.iter_enumerated().map(|(i, t)| (t.name.clone(), i)).collect(),
     };
 
+    let shared = SharedNames::new(&scales, &sources, &indicators, &tags);
     Program {
         file,
         framework,
@@ -170,6 +171,7 @@ pub fn lower(c: Checked) -> Program {
         actions,
         overrides,
         illustrations,
+        shared,
     }
 }
 

@@ -55,7 +55,7 @@ impl Facts {
             strengths_by: p.weights.map(|_| 0),
             weaknesses_by: p.weights.map(|_| 0),
             measures: p.measures.map(|_| None),
-            tagged: p.tags.map(|_| Tagged::new(p)),
+            tagged: p.tags.map(|_| Tagged::default()),
             ..Facts::default()
         }
     }
@@ -69,16 +69,11 @@ impl Facts {
             weaknesses_by: p.weights.map(|_| 0),
             themes_evidenced: vec![false; ind.themes.len()],
             considered: vec![Vec::new(); ind.consider.len()],
-            theme_findings: vec![
-                ThemeFindings {
-                    strengths_by: p.weights.map(|_| 0),
-                    weaknesses_by: p.weights.map(|_| 0),
-                    ..ThemeFindings::default()
-                };
-                ind.themes.len()
-            ],
+            // Counts by weight and by source are sized on the first item
+            // that needs them: most themes and tags of an indicator have none.
+            theme_findings: vec![ThemeFindings::default(); ind.themes.len()],
             measures: p.measures.map(|_| None),
-            tagged: p.tags.map(|_| Tagged::new(p)),
+            tagged: p.tags.map(|_| Tagged::default()),
             ..Facts::default()
         }
     }
@@ -118,21 +113,26 @@ pub(crate) struct Tagged {
     pub(crate) evidence: u32,
     pub(crate) strengths: u32,
     pub(crate) weaknesses: u32,
+    /// Items per source kind, by `SourceId`; empty (every count 0) until
+    /// an item of a known source kind carries the tag.
     pub(crate) by_source: IdVec<SourceId, u32>,
 }
 
 impl Tagged {
-    fn new(p: &Program) -> Self {
-        Tagged {
-            by_source: p.sources.map(|_| 0),
-            ..Tagged::default()
-        }
+    /// Items of source kind `s`.
+    pub(crate) fn of_source(&self, s: SourceId) -> u32 {
+        self.by_source.try_get(s).copied().unwrap_or(0)
     }
 
-    fn count(&mut self, source: Option<SourceId>, finding: Option<Finding>) {
+    fn count(&mut self, sources: &IdVec<SourceId, Named>, source: Option<SourceId>, finding: Option<Finding>) {
         self.evidence += 1;
         if let Some(s) = source {
-            self.by_source[s] += 1;
+            if self.by_source.is_empty() {
+                self.by_source = sources.map(|_| 0);
+            }
+            if let Some(n) = self.by_source.try_get_mut(s) {
+                *n += 1;
+            }
         }
         match finding {
             Some(Finding::Strength) => self.strengths += 1,
@@ -199,10 +199,24 @@ pub(crate) struct ThemeFindings {
     pub(crate) weakness_items: Vec<Cited>,
     pub(crate) strengths: u32,
     pub(crate) weaknesses: u32,
+    /// By `WeightId`; empty (every count 0) until a finding of a known
+    /// weight cites the theme.
     pub(crate) strengths_by: IdVec<WeightId, u32>,
     pub(crate) weaknesses_by: IdVec<WeightId, u32>,
     pub(crate) strength_score: f64,
     pub(crate) weakness_score: f64,
+}
+
+impl ThemeFindings {
+    /// Strengths of weight `w`.
+    pub(crate) fn strengths_of(&self, w: WeightId) -> u32 {
+        self.strengths_by.try_get(w).copied().unwrap_or(0)
+    }
+
+    /// Weaknesses of weight `w`.
+    pub(crate) fn weaknesses_of(&self, w: WeightId) -> u32 {
+        self.weaknesses_by.try_get(w).copied().unwrap_or(0)
+    }
 }
 
 /// An evaluation ready to run: facts by indicator id, context flags by id.
@@ -336,6 +350,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         first_span[id] = Some(entry.id.span);
         let ind = &p.indicators[id];
         let mut f = Facts::empty(p, ind, entry.id.span);
+        // One buffer for the tags of every item of the entry.
+        let mut tags: Vec<TagId> = Vec::new();
         if let Some(o) = &entry.override_ {
             let refs: Vec<&str> = entry
                 .evidence
@@ -461,7 +477,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             };
             f.tally(&p.weights, source, item.finding.as_ref().map(|f| f.value), weight);
             // An item is about its own tags and those of the themes it cites, each counted once.
-            let mut tags: Vec<TagId> = Vec::new();
+            tags.clear();
             for t in &item.tags {
                 match p.names.tags.get(&t.value) {
                     Some(&id) => tags.push(id),
@@ -483,8 +499,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             }
             tags.sort_unstable();
             tags.dedup();
-            for id in tags {
-                f.tagged[id].count(source, item.finding.as_ref().map(|f| f.value));
+            for &id in &tags {
+                f.tagged[id].count(&p.sources, source, item.finding.as_ref().map(|f| f.value));
             }
             for t in &item.themes {
                 match ind.themes.iter().position(|th| th.name == t.value) {
@@ -513,7 +529,12 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                             *count += 1;
                             *score += value;
                             if let Some(w) = weight {
-                                by[w] += 1;
+                                if by.is_empty() {
+                                    *by = p.weights.map(|_| 0);
+                                }
+                                if let Some(n) = by.try_get_mut(w) {
+                                    *n += 1;
+                                }
                             }
                         }
                     }

@@ -353,13 +353,13 @@ impl<'a> PlanEnv<'a> {
 
     /// An area is secure when all its graded indicators are.
     fn area_secure(&self, a: AreaId) -> Option<bool> {
-        let graded: Vec<bool> = self.program.areas[a]
-            .indicators
-            .iter()
-            .filter(|&&i| self.finals[i].is_some())
-            .map(|&i| self.secure[i])
-            .collect();
-        (!graded.is_empty()).then(|| graded.iter().all(|&s| s))
+        all_of(
+            self.program.areas[a]
+                .indicators
+                .iter()
+                .filter(|&&i| self.finals[i].is_some())
+                .map(|&i| self.secure[i]),
+        )
     }
 }
 
@@ -400,16 +400,19 @@ impl expr::Env for PlanEnv<'_> {
                 Some(self.secure[i])
             }
             NodeId::Area(a) => self.area_secure(a),
-            NodeId::Question(q) => {
-                let all: Vec<bool> = self.program.questions[q]
+            NodeId::Question(q) => all_of(
+                self.program.questions[q]
                     .areas
                     .iter()
-                    .filter_map(|a| self.area_secure(*a))
-                    .collect();
-                (!all.is_empty()).then(|| all.iter().all(|&s| s))
-            }
+                    .filter_map(|a| self.area_secure(*a)),
+            ),
         }
     }
+}
+
+/// Whether every one of `xs` holds; `None` when there are none.
+fn all_of(xs: impl Iterator<Item = bool>) -> Option<bool> {
+    xs.fold(None, |acc, x| Some(acc.unwrap_or(true) && x))
 }
 
 struct ComponentEnv<'a> {
@@ -460,8 +463,11 @@ pub(crate) fn grade_tree(
         areas: None,
         questions: None,
     };
+    // One buffer of children and one of counts for every node, not two per node.
+    let (mut kids, mut at) = (Vec::new(), Vec::new());
     let areas = p.areas.try_map(|_, a| {
-        let kids: Vec<Child> = a.indicators.iter().map(|&i| leaves[i]).collect();
+        kids.clear();
+        kids.extend(a.indicators.iter().map(|&i| leaves[i]));
         let name = |k: usize| {
             a.indicators
                 .get(k)
@@ -472,16 +478,17 @@ pub(crate) fn grade_tree(
             tier: Tier::Areas,
             block: a.grade_block,
             agg: Some(p.area_agg),
-            what: format!("key area {}", a.number),
+            what: NodeName::Area(a.number),
         };
-        grade_node(p, &node, &kids, &name, flags, &below)
+        grade_node(p, &node, (&kids, &mut at), &name, flags, &below)
     })?;
     let below = Below {
         areas: Some(&areas),
         ..below
     };
     let questions = p.questions.try_map(|_, q| {
-        let kids: Vec<Child> = q.areas.iter().map(|&a| Child::of(&areas[a])).collect();
+        kids.clear();
+        kids.extend(q.areas.iter().map(|&a| Child::of(&areas[a])));
         let name = |k: usize| {
             q.areas
                 .get(k)
@@ -492,26 +499,32 @@ pub(crate) fn grade_tree(
             tier: Tier::Questions,
             block: q.grade_block,
             agg: Some(p.question_agg),
-            what: format!("question `{}`", q.id),
+            what: NodeName::Question(&q.id),
         };
-        grade_node(p, &node, &kids, &name, flags, &below)
+        grade_node(p, &node, (&kids, &mut at), &name, flags, &below)
     })?;
     let overall = match &p.overall {
         Some(o) => {
-            let kids: Vec<Child> = questions.iter().map(Child::of).collect();
-            let ids: Vec<&str> = p.questions.iter().map(|q| q.id.as_str()).collect();
-            let name = |k: usize| ids.get(k).map(|s| format!("question `{s}`")).unwrap_or_default();
+            kids.clear();
+            kids.extend(questions.iter().map(Child::of));
+            let name = |k: usize| {
+                p.questions
+                    .iter()
+                    .nth(k)
+                    .map(|q| format!("question `{}`", q.id))
+                    .unwrap_or_default()
+            };
             let node = Node {
                 tier: Tier::Overall,
                 block: o.block,
                 agg: o.agg,
-                what: "the overall rating".to_string(),
+                what: NodeName::Overall,
             };
             let below = Below {
                 questions: Some(&questions),
                 ..below
             };
-            Some(grade_node(p, &node, &kids, &name, flags, &below)?)
+            Some(grade_node(p, &node, (&kids, &mut at), &name, flags, &below)?)
         }
         None => None,
     };
@@ -524,11 +537,29 @@ pub(crate) fn grade_tree(
 
 /// One node to grade: its tier, its rules, the aggregation that may decide
 /// it, and how a message names it.
-struct Node {
+struct Node<'a> {
     tier: Tier,
     block: Option<GradeBlockId>,
     agg: Option<AggFn>,
-    what: String,
+    what: NodeName<'a>,
+}
+
+/// How a message names a node; written out only when a message is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum NodeName<'a> {
+    Area(u32),
+    Question(&'a str),
+    Overall,
+}
+
+impl std::fmt::Display for NodeName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NodeName::Area(n) => write!(f, "key area {n}"),
+            NodeName::Question(id) => write!(f, "question `{id}`"),
+            NodeName::Overall => f.write_str("the overall rating"),
+        }
+    }
 }
 
 /// The nodes graded before this one, whose grades its rules may read.
@@ -544,7 +575,7 @@ struct NodeEnv<'a> {
     count: u32,
     rated: u32,
     unrated: u32,
-    at: Vec<u32>,
+    at: &'a mut Vec<u32>,
     /// The rated children's level values, summed, and the top value.
     points: (i64, i64),
     flags: &'a IdVec<FactId, bool>,
@@ -592,21 +623,23 @@ impl expr::Env for NodeEnv<'_> {
 /// leaves an aggregation undecided: the node awaits it too.
 fn grade_node(
     p: &Program,
-    node: &Node,
-    kids: &[Child],
+    node: &Node<'_>,
+    (kids, at): (&[Child], &mut Vec<u32>),
     name: &dyn Fn(usize) -> String,
     flags: &IdVec<FactId, bool>,
     below: &Below<'_>,
 ) -> Result<NodeOutcome, Diagnostic> {
-    let what = node.what.as_str();
+    let what = node.what;
     let mut out = NodeOutcome::default();
     let scale = p.below_scale(node.tier);
     if let Some(block) = node.block.map(|g| &p.grade_blocks[g]) {
+        at.clear();
+        at.resize(scale.levels.len(), 0);
         let mut env = NodeEnv {
             count: 0,
             rated: 0,
             unrated: 0,
-            at: vec![0; scale.levels.len()],
+            at,
             points: (0, scale.level_value(scale.top())),
             flags,
             below,
@@ -743,7 +776,7 @@ fn tagged_count(f: &Facts, v: IndicatorVar) -> Option<u32> {
         IndicatorVar::EvidenceTagged(id) => t(id).map(|x| x.evidence),
         IndicatorVar::StrengthsTagged(id) => t(id).map(|x| x.strengths),
         IndicatorVar::WeaknessesTagged(id) => t(id).map(|x| x.weaknesses),
-        IndicatorVar::SourceTagged(s, id) => t(id).and_then(|x| x.by_source.try_get(s).copied()),
+        IndicatorVar::SourceTagged(s, id) => t(id).map(|x| x.of_source(s)),
         _ => None,
     }
 }
@@ -891,13 +924,7 @@ pub(crate) fn verdict(
     Ok(out)
 }
 
-fn grade_indicator(
-    p: &Program,
-    b: &Bound,
-    id: IndicatorId,
-    facts: &Arc<Facts>,
-    findings: &mut Vec<Diagnostic>,
-) -> Result<IndicatorOutcome, Diagnostic> {
+fn grade_indicator(p: &Program, b: &Bound, id: IndicatorId, facts: &Arc<Facts>) -> Result<IndicatorOutcome, Diagnostic> {
     let ind = &p.indicators[id];
     let v = verdict(p, ind, facts, &b.facts_set)?;
     let mut out = IndicatorOutcome {
@@ -909,16 +936,55 @@ fn grade_indicator(
         secure: v.secure,
         decided_by: v.decided_by,
         judgement: v.judgement,
-        unmet: Vec::new(),
+        unmet: Vec::with_capacity(v.failed.len()),
         overridden: None,
-        placement: v.placement.clone(),
+        placement: v.placement,
         facts: facts.clone(),
     };
     let final_grade = v.final_grade;
+    for (rid, so_far) in v.failed {
+        let req = &p.requirements[rid];
+        let env = IndicatorEnv {
+            facts,
+            flags: &b.facts_set,
+            themes: ind.themes.len(),
+            derived: v.derived,
+            final_grade: so_far,
+        };
+        let message = render(p, &req.message, &env, Some(ind), &b.organisation, None);
+        out.unmet.push(Unmet {
+            requirement: rid,
+            message,
+        });
+    }
+    out.final_grade = final_grade;
+    if let Some(o) = &facts.override_ {
+        let refused = refusal(&p.overrides, o, final_grade, p);
+        if refused.is_none() {
+            out.final_grade = Some(o.grade);
+            // The evaluator's judgement decides where no rule did.
+            out.judgement = None;
+        }
+        out.overridden = Some(Overridden {
+            from: final_grade,
+            refused,
+        });
+    }
+    if out.judgement.is_some() {
+        out.secure = false;
+    }
+    Ok(out)
+}
+
+/// The findings of an indicator graded from its evidence, from its outcome:
+/// written only once the plan has kept it, since a skipped indicator's are dropped.
+fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOutcome, findings: &mut Vec<Diagnostic>) {
+    let ind = &p.indicators[id];
+    let facts = &*out.facts;
     for c in &facts.conflicts {
         findings.push(err::conflict(p, &b.file, ind, c));
     }
-    if let (Some(pl), Some(at), Some(ill)) = (&v.placement, &facts.placement, &p.illustrations)
+    if let (Some(pl), Some(at), Some(ill)) = (&out.placement, &facts.placement, &p.illustrations)
         && pl.contradicted
     {
         findings.push(err::placement_contradicted(
@@ -930,55 +996,30 @@ fn grade_indicator(
             (ill.span, &ill.basis),
         ));
     }
-    for (rid, so_far) in v.failed {
-        let req = &p.requirements[rid];
-        let env = IndicatorEnv {
-            facts,
-            flags: &b.facts_set,
-            themes: ind.themes.len(),
-            derived: v.derived,
-            final_grade: so_far,
-        };
-        let message = render(p, &req.message, &env, Some(ind), &b.organisation, None);
+    for u in &out.unmet {
+        let req = &p.requirements[u.requirement];
         findings.push(err::requirement_unmet(
             p,
             &b.file,
             req.severity,
             (&ind.id, &req.name),
-            &message,
+            &u.message,
             facts.span,
             (req.span, &req.basis),
             req.help.clone(),
         ));
-        out.unmet.push(Unmet {
-            requirement: rid,
-            message,
-        });
     }
-    out.final_grade = final_grade;
-    if let Some(o) = &facts.override_ {
-        let refused = refusal(&p.overrides, o, final_grade, p);
-        if let Some(why) = &refused {
-            findings.push(err::override_refused(
-                p,
-                &b.file,
-                &ind.id,
-                why,
-                o.span,
-                (p.overrides.span.unwrap_or(ind.span), &p.overrides.basis),
-            ));
-        } else {
-            out.final_grade = Some(o.grade);
-            // The evaluator's judgement decides where no rule did.
-            out.judgement = None;
-        }
-        out.overridden = Some(Overridden {
-            from: final_grade,
-            refused,
-        });
+    if let (Some(o), Some(Overridden { refused: Some(why), .. })) = (&facts.override_, &out.overridden) {
+        findings.push(err::override_refused(
+            p,
+            &b.file,
+            &ind.id,
+            why,
+            o.span,
+            (p.overrides.span.unwrap_or(ind.span), &p.overrides.basis),
+        ));
     }
     if let Some(why) = &out.judgement {
-        out.secure = false;
         let none = Basis::default();
         let by_placement = out.placement.as_ref().is_some_and(|pl| pl.grade.is_none());
         let rule = match &p.illustrations {
@@ -996,7 +1037,6 @@ fn grade_indicator(
         });
         findings.push(err::needs_judgement(p, &b.file, (&ind.id, true), why, facts.span, rule));
     }
-    Ok(out)
 }
 
 /// Why the ruleset refuses an override, if it does.
@@ -1049,13 +1089,9 @@ fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Ran
 pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     let mut findings = Vec::new();
     let empty = Arc::new(Facts::none(p));
-    // Each indicator's findings, in id order, kept apart until the plan
-    // says whether it counts.
-    let mut own_findings: Vec<Vec<Diagnostic>> = Vec::with_capacity(p.indicators.len());
     let mut indicators = p.indicators.try_map(|id, _| {
-        let mut mine = Vec::new();
         let outcome = match &b.facts[id] {
-            Some(f) => grade_indicator(p, b, id, f, &mut mine)?,
+            Some(f) => grade_indicator(p, b, id, f)?,
             None => IndicatorOutcome {
                 scope: Scope::First,
                 has_evidence: false,
@@ -1071,7 +1107,6 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                 facts: empty.clone(),
             },
         };
-        own_findings.push(mine);
         Ok(outcome)
     })?;
 
@@ -1080,9 +1115,9 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         None => None,
     };
     // A skipped indicator is not graded, so its rules of evidence do not apply.
-    for (o, mine) in indicators.iter().zip(own_findings) {
-        if o.scope != Scope::Skipped {
-            findings.extend(mine);
+    for (i, o) in indicators.iter_enumerated() {
+        if o.has_evidence && o.scope != Scope::Skipped {
+            indicator_findings(p, b, i, o, &mut findings);
         }
     }
 
@@ -1133,7 +1168,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     // A node whose own rules leave it to judgement is a finding, as an
     // indicator's is; one that awaits a child's judgement is not (the
     // child's finding says it).
-    let mut node_finding = |block: Option<GradeBlockId>, n: &NodeOutcome, what: String| {
+    let mut node_finding = |block: Option<GradeBlockId>, n: &NodeOutcome, what: NodeName<'_>| {
         let (Some(g), Some(why)) = (block, &n.judgement) else {
             return;
         };
@@ -1153,17 +1188,13 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     };
     for (a, n) in areas.iter_enumerated() {
         let area = &p.areas[a];
-        node_finding(area.grade_block, n, format!("key area {}", area.number));
+        node_finding(area.grade_block, n, NodeName::Area(area.number));
     }
     for (q, n) in questions.iter_enumerated() {
-        node_finding(
-            p.questions[q].grade_block,
-            n,
-            format!("question `{}`", p.questions[q].id),
-        );
+        node_finding(p.questions[q].grade_block, n, NodeName::Question(&p.questions[q].id));
     }
     if let (Some(ov), Some(n)) = (&p.overall, &overall) {
-        node_finding(ov.block, n, "the overall rating".to_string());
+        node_finding(ov.block, n, NodeName::Overall);
     }
     let capacity = match &p.capacity {
         Some(cap) => Some(capacity(p, b, cap, &indicators, &mut findings)?),

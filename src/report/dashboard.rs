@@ -88,7 +88,7 @@ impl Dashboard {
                     name: r.framework.clone(),
                     version: r.framework_version.clone(),
                     levels: r.levels.clone(),
-                    indicators: r.indicators().map(|i| (i.id.clone(), i.title.clone())).collect(),
+                    indicators: r.indicators().map(|i| (i.id.to_string(), i.title.to_string())).collect(),
                     rows: Vec::new(),
                     rules: Vec::new(),
                 });
@@ -232,7 +232,7 @@ fn count_finding(rules: &mut Vec<RuleCount>, f: &FindingReport) -> usize {
         }
         None => {
             rules.push(RuleCount {
-                code: f.code.clone(),
+                code: f.code.to_string(),
                 rule,
                 message: f.message.clone(),
                 findings: 1,

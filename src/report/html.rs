@@ -599,7 +599,7 @@ pub fn render_html(r: &Report) -> String {
                 out,
                 "<li><strong>{}</strong> <code>{}</code>{at}: {}.{}{help}</li>",
                 esc(&severity),
-                esc(&f.code),
+                esc(f.code),
                 esc(f.message.trim_end_matches('.')),
                 esc(&sources.mark(&f.basis))
             );

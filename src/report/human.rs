@@ -39,8 +39,8 @@ impl Sources {
     }
 }
 
-pub(super) fn grade(g: &Option<String>) -> String {
-    g.as_deref().unwrap_or("-").replace('_', " ")
+pub(super) fn grade(g: &Option<impl AsRef<str>>) -> String {
+    g.as_ref().map_or("-", AsRef::as_ref).replace('_', " ")
 }
 
 /// A node's grade as shown: its level, or that judgement is required.

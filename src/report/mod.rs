@@ -21,6 +21,7 @@ use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
 use crate::ir::*;
 
+pub use crate::ir::Name;
 pub use dashboard::Dashboard;
 pub use html::render_html;
 pub use human::render_human;
@@ -185,17 +186,17 @@ impl NodeReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct IndicatorReport {
-    pub id: String,
-    pub title: String,
+    pub id: Name,
+    pub title: Name,
     /// `first`, `in_scope`, `skipped` or `triggered`.
     pub scope: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub triggered_because: Vec<String>,
     pub evaluated: bool,
-    pub claimed: Option<String>,
-    pub derived: Option<String>,
+    pub claimed: Option<Name>,
+    pub derived: Option<Name>,
     #[serde(rename = "final")]
-    pub final_grade: Option<String>,
+    pub final_grade: Option<Name>,
     #[serde(flatten)]
     pub travel: TravelReport,
     pub secure: bool,
@@ -300,15 +301,15 @@ pub struct UnmetReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct EvidenceReport {
     pub items: u32,
-    pub sources: Vec<String>,
+    pub sources: Vec<Name>,
     /// How many items each of `sources` gave, in the same order; for the
     /// triangulation matrix, not in the JSON.
     #[serde(skip)]
     pub source_counts: Vec<u32>,
     pub strengths: u32,
     pub weaknesses: u32,
-    pub themes_evidenced: Vec<String>,
-    pub themes_missing: Vec<String>,
+    pub themes_evidenced: Vec<Name>,
+    pub themes_missing: Vec<Name>,
     pub agreement: Option<String>,
     pub references: Vec<String>,
     /// Per tag carried by some item (its own or a cited theme's), how many
@@ -319,7 +320,7 @@ pub struct EvidenceReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct TaggedReport {
-    pub tag: String,
+    pub tag: Name,
     pub items: u32,
     pub strengths: u32,
     pub weaknesses: u32,
@@ -386,7 +387,7 @@ pub struct ComponentReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingReport {
-    pub code: String,
+    pub code: &'static str,
     pub severity: Severity,
     pub message: String,
     pub location: Option<Location>,
@@ -401,7 +402,7 @@ pub struct FindingReport {
 impl FindingReport {
     pub fn from_diagnostic(d: &Diagnostic) -> Self {
         Self {
-            code: d.code.id().to_string(),
+            code: d.code.id(),
             severity: d.severity,
             message: d.message.clone(),
             location: d.location(),
@@ -423,6 +424,9 @@ fn scope_name(s: &Scope) -> &'static str {
 
 fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> IndicatorReport {
     let ind = &p.indicators[id];
+    let names = &p.shared;
+    // Shared with the program: a pointer cloned, not the text.
+    let grade = |r: Option<Rank>| r.map(|r| names.level(p.grading, r));
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
     let because = match &o.scope {
         Scope::Triggered(rules) => rules
@@ -440,31 +444,30 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
     };
     let evidence = o.has_evidence.then(|| {
         let f = &o.facts;
+        let themes = names.themes.try_get(id).map_or(&[][..], Vec::as_slice);
         EvidenceReport {
             items: f.evidence,
-            sources: p
+            sources: names
                 .sources
                 .iter()
                 .zip(&f.source_counts)
                 .filter(|(_, c)| **c > 0)
-                .map(|(s, _)| s.name.clone())
+                .map(|(s, _)| s.clone())
                 .collect(),
             source_counts: f.source_counts.iter().copied().filter(|c| *c > 0).collect(),
             strengths: f.strengths,
             weaknesses: f.weaknesses,
-            themes_evidenced: ind
-                .themes
+            themes_evidenced: themes
                 .iter()
                 .zip(&f.themes_evidenced)
                 .filter(|(_, e)| **e)
-                .map(|(t, _)| t.name.clone())
+                .map(|(t, _)| t.clone())
                 .collect(),
-            themes_missing: ind
-                .themes
+            themes_missing: themes
                 .iter()
                 .zip(&f.themes_evidenced)
                 .filter(|(_, e)| !**e)
-                .map(|(t, _)| t.name.clone())
+                .map(|(t, _)| t.clone())
                 .collect(),
             agreement: (f.respondents > 0).then(|| {
                 format!(
@@ -475,13 +478,13 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
                 )
             }),
             references: f.references.clone(),
-            tagged: p
+            tagged: names
                 .tags
                 .iter()
                 .zip(f.tagged.iter())
                 .filter(|(_, t)| t.evidence > 0)
                 .map(|(tag, t)| TaggedReport {
-                    tag: tag.name.clone(),
+                    tag: tag.clone(),
                     items: t.evidence,
                     strengths: t.strengths,
                     weaknesses: t.weaknesses,
@@ -513,14 +516,14 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
         r
     });
     IndicatorReport {
-        id: ind.id.clone(),
-        title: ind.title.clone(),
+        id: names.indicator_ids[id].clone(),
+        title: names.indicator_titles[id].clone(),
         scope: scope_name(&o.scope),
         triggered_because: because,
         evaluated: o.has_evidence && !skipped,
-        claimed: level(o.claimed),
-        derived: if skipped { None } else { level(o.derived) },
-        final_grade: level(o.grade()),
+        claimed: grade(o.claimed),
+        derived: if skipped { None } else { grade(o.derived) },
+        final_grade: grade(o.grade()),
         travel: TravelReport::default(),
         secure: !skipped && o.has_evidence && o.secure,
         decided_at: if skipped { None } else { decided_at },
@@ -811,7 +814,7 @@ fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: Previo
             let ai = p.areas.iter_enumerated().find(|(_, x)| x.number == a.number);
             a.travel = show_area(ai.map(|(i, _)| &periods.areas[i]));
             for i in &mut a.indicators {
-                let ii = p.names.indicators.get(&i.id);
+                let ii = p.names.indicators.get(i.id.as_str());
                 i.travel = show(ii.map(|&i| &periods.indicators[i]));
             }
         }

@@ -69,7 +69,7 @@ pub struct XlsxBook {
     failed: Option<Sheet>,
 }
 
-fn shown(g: &Option<String>) -> String {
+fn shown(g: &Option<impl AsRef<str>>) -> String {
     match g {
         Some(_) => grade(g),
         None => String::new(),
