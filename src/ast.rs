@@ -36,8 +36,8 @@ impl Basis {
     /// The texts, without their spans, as the IR and reports carry them.
     pub fn lower(&self) -> crate::diag::Basis {
         crate::diag::Basis {
-            cite: self.cite.as_ref().map(|n| n.node.clone()),
-            choice: self.choice.as_ref().map(|n| n.node.clone()),
+            cite: self.cite.as_ref().map(|n| n.node.as_str().into()),
+            choice: self.choice.as_ref().map(|n| n.node.as_str().into()),
         }
     }
 }

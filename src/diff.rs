@@ -127,7 +127,7 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
             levels.push(l.name.clone());
         }
     }
-    let rank = |name: &Option<crate::ir::Name>| -> Option<i32> {
+    let rank = |name: &Option<crate::diag::Name>| -> Option<i32> {
         let n = name.as_ref()?;
         let pos = levels.iter().position(|l| l == n)?;
         Some(-(pos as i32))
@@ -189,7 +189,7 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
                     });
                 }
             }
-            let node = |g: &Option<String>, n: &crate::report::NodeReport| outcome(g, n.judgement.is_some());
+            let node = |g: &Option<crate::diag::Name>, n: &crate::report::NodeReport| outcome(g, n.judgement.is_some());
             if let (Some(oa), Some(ob)) = (&ra.overall, &rb.overall) {
                 let (x, y) = (node(&oa.rating, oa), node(&ob.rating, ob));
                 if x != y {
@@ -212,7 +212,7 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
                     }
                 }
             }
-            let conf = |r: &Report| r.capacity.as_ref().and_then(|c| c.overall.clone());
+            let conf = |r: &Report| r.capacity.as_ref().and_then(|c| c.overall.as_deref().map(String::from));
             if conf(ra) != conf(rb) {
                 d.confidence = Some((conf(ra), conf(rb)));
             }

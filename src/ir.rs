@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::ast::{CmpOp, Quantifier, Tier};
 pub use crate::diag::Basis;
-use crate::diag::{Severity, SourceFile, Span};
+use crate::diag::{Name, Severity, SourceFile, Span};
 use crate::ext::{ExtType, Sandbox, Script};
 
 /// Proof that an id is being made inside this module: only [`IdVec`] (and
@@ -640,8 +640,8 @@ impl BandIr {
 
 #[derive(Clone, Debug)]
 pub(crate) struct QuestionIr {
-    pub(crate) id: String,
-    pub(crate) title: String,
+    pub(crate) id: Name,
+    pub(crate) title: Name,
     pub(crate) areas: Vec<AreaId>,
     /// `grade for questions`: rules over its key areas' grades; without
     /// one, `aggregate questions by …` decides.
@@ -651,7 +651,7 @@ pub(crate) struct QuestionIr {
 #[derive(Clone, Debug)]
 pub(crate) struct AreaIr {
     pub(crate) number: u32,
-    pub(crate) title: String,
+    pub(crate) title: Name,
     pub(crate) question: QuestionId,
     pub(crate) indicators: Vec<IndicatorId>,
     /// `grade for areas`: rules over its indicators' grades; without one,
@@ -754,7 +754,7 @@ pub(crate) struct SkipIr {
 pub(crate) struct ExamineIr {
     pub(crate) indicators: Vec<IndicatorId>,
     pub(crate) when: Expr,
-    pub(crate) because: String,
+    pub(crate) because: Name,
     pub(crate) basis: Basis,
     pub(crate) span: Span,
 }
@@ -883,116 +883,6 @@ pub struct Program {
     pub(crate) shared: SharedNames,
 }
 
-/// A name the program owns and every report repeats: a clone shares the
-/// text instead of copying it. It reads, compares, prints and serializes as
-/// the `str` it holds.
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Name(Arc<str>);
-
-impl Name {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for Name {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for Name {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for Name {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for Name {
-    // As `str` does: a width or alignment in the format pads it.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&*self.0, f)
-    }
-}
-
-impl std::fmt::Debug for Name {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&*self.0, f)
-    }
-}
-
-impl serde::Serialize for Name {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        Name(s.into())
-    }
-}
-
-impl From<String> for Name {
-    fn from(s: String) -> Self {
-        Name(s.into())
-    }
-}
-
-impl From<&String> for Name {
-    fn from(s: &String) -> Self {
-        Name(s.as_str().into())
-    }
-}
-
-impl From<Name> for String {
-    fn from(n: Name) -> Self {
-        n.0.as_ref().to_owned()
-    }
-}
-
-impl PartialEq<str> for Name {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
-impl PartialEq<&str> for Name {
-    fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
-    }
-}
-
-impl PartialEq<String> for Name {
-    fn eq(&self, other: &String) -> bool {
-        &*self.0 == other.as_str()
-    }
-}
-
-impl PartialEq<Name> for str {
-    fn eq(&self, other: &Name) -> bool {
-        self == &*other.0
-    }
-}
-
-impl PartialEq<Name> for &str {
-    fn eq(&self, other: &Name) -> bool {
-        *self == &*other.0
-    }
-}
-
-impl PartialEq<Name> for String {
-    fn eq(&self, other: &Name) -> bool {
-        self.as_str() == &*other.0
-    }
-}
-
 /// The names reports repeat for every evaluation, made once per program so
 /// that a report clones a pointer, not the text.
 #[derive(Debug, Default)]
@@ -1005,23 +895,44 @@ pub(crate) struct SharedNames {
     pub(crate) levels: IdVec<ScaleId, Vec<Name>>,
     pub(crate) sources: IdVec<SourceId, Name>,
     pub(crate) tags: IdVec<TagId, Name>,
+    /// Per grade block, where each of its rules is written (`file:line`).
+    pub(crate) rules_at: IdVec<GradeBlockId, Vec<Name>>,
+    /// Where each skip and examine rule of the proportionality block is written.
+    pub(crate) skips_at: Vec<Name>,
+    pub(crate) examines_at: Vec<Name>,
 }
 
 impl SharedNames {
-    pub(crate) fn new(
-        scales: &IdVec<ScaleId, ScaleIr>,
-        sources: &IdVec<SourceId, Named>,
-        indicators: &IdVec<IndicatorId, IndicatorIr>,
-        tags: &IdVec<TagId, Named>,
-    ) -> Self {
+    /// The names of program `p`, made once when it is compiled.
+    pub(crate) fn new(p: &Program) -> Self {
+        // `file:line`, as reports name rules and test coverage matches them.
+        let at = |span: Span| {
+            let (file, line, _) = p.file.locate(span.start);
+            Name::from(format!("{file}:{line}"))
+        };
+        let prop = p.proportionality.as_ref();
         SharedNames {
-            indicator_ids: indicators.map(|i| Name::from(&i.id)),
-            indicator_titles: indicators.map(|i| Name::from(&i.title)),
-            themes: indicators.map(|i| i.themes.iter().map(|t| Name::from(&t.name)).collect()),
-            levels: scales.map(|s| s.levels.iter().map(|l| Name::from(&l.name)).collect()),
-            sources: sources.map(|s| Name::from(&s.name)),
-            tags: tags.map(|t| Name::from(&t.name)),
+            indicator_ids: p.indicators.map(|i| Name::from(&i.id)),
+            indicator_titles: p.indicators.map(|i| Name::from(&i.title)),
+            themes: p
+                .indicators
+                .map(|i| i.themes.iter().map(|t| Name::from(&t.name)).collect()),
+            levels: p.scales.map(|s| s.levels.iter().map(|l| Name::from(&l.name)).collect()),
+            sources: p.sources.map(|s| Name::from(&s.name)),
+            tags: p.tags.map(|t| Name::from(&t.name)),
+            rules_at: p.grade_blocks.map(|b| b.rules.iter().map(|r| at(r.span)).collect()),
+            skips_at: prop
+                .map(|pr| pr.skips.iter().map(|sk| at(sk.span)).collect())
+                .unwrap_or_default(),
+            examines_at: prop
+                .map(|pr| pr.examines.iter().map(|e| at(e.span)).collect())
+                .unwrap_or_default(),
         }
+    }
+
+    /// Where rule `k` of grade block `block` is written.
+    pub(crate) fn rule_at(&self, block: GradeBlockId, k: usize) -> Option<Name> {
+        self.rules_at.try_get(block)?.get(k).cloned()
     }
 
     /// Level `rank` of `scale`, `?` out of range as [`ScaleIr::level_name`] has it.

@@ -113,9 +113,10 @@ pub use diag::Diagnostic;
 pub use driver::{FileResult, Status};
 pub use report::Report;
 
+pub use diag::Name;
 use diag::SourceFile;
 use driver::Input;
-pub use ir::{Indicator, Name, Program};
+pub use ir::{Indicator, Program};
 
 /// A ruleset compiled and ready to evaluate documents. Immutable and `Sync`:
 /// one ruleset serves any number of threads.

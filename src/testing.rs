@@ -321,17 +321,15 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
     let indicators: BTreeMap<&str, &crate::report::IndicatorReport> =
         report.indicators().map(|i| (i.id.as_str(), i)).collect();
     // "judgement" is an outcome of its own, not a missing grade.
-    let outcome = |g: &Option<String>, j: &Option<String>| match (g, j) {
-        (Some(g), _) => g.clone(),
+    let outcome = |g: &Option<crate::diag::Name>, j: &Option<String>| match (g, j) {
+        (Some(g), _) => g.to_string(),
         (None, Some(_)) => "judgement".to_string(),
         (None, None) => "none".to_string(),
     };
     for (id, grade) in &c.expect.grades {
         let actual = indicators
             .get(id.as_str())
-            .map_or("no such indicator".into(), |i| {
-                outcome(&i.final_grade.as_deref().map(str::to_owned), &i.judgement)
-            });
+            .map_or("no such indicator".into(), |i| outcome(&i.final_grade, &i.judgement));
         compare(Key::Grade(id.clone()), format!("grade of {id}"), grade.clone(), actual);
     }
     let areas: BTreeMap<u32, &crate::report::AreaReport> = report
@@ -436,16 +434,18 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         let actual = report
             .capacity
             .as_ref()
-            .and_then(|c| c.overall.clone())
-            .unwrap_or_else(|| "none".into());
+            .and_then(|c| c.overall.as_deref())
+            .unwrap_or("none")
+            .to_string();
         compare(Key::Confidence, "confidence".into(), conf.clone(), actual);
     }
     if let Some(cap) = &c.expect.capacity {
         let actual = report
             .capacity
             .as_ref()
-            .and_then(|c| c.capacity.clone())
-            .unwrap_or_else(|| "none".into());
+            .and_then(|c| c.capacity.as_deref())
+            .unwrap_or("none")
+            .to_string();
         compare(Key::Capacity, "capacity".into(), cap.clone(), actual);
     }
     let fired: BTreeSet<&str> = report.actions.iter().map(|a| a.rule.as_str()).collect();
@@ -471,7 +471,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
 fn record(r: &Report, seen: &mut Seen) {
     for i in r.questions.iter().flat_map(|q| &q.areas).flat_map(|a| &a.indicators) {
         if let Some(at) = &i.decided_at {
-            seen.decided_at.insert(at.clone());
+            seen.decided_at.insert(at.to_string());
         }
         for u in &i.unmet {
             seen.unmet.insert(u.requirement.clone());
@@ -483,14 +483,14 @@ fn record(r: &Report, seen: &mut Seen) {
         .flat_map(|q| std::iter::once(&q.decision).chain(q.areas.iter().map(|a| &a.decision)));
     for d in nodes.chain(r.overall.as_ref()) {
         if let Some(at) = &d.decided_at {
-            seen.decided_at.insert(at.clone());
+            seen.decided_at.insert(at.to_string());
         }
     }
     if let Some(pl) = &r.plan {
         for t in &pl.triggered {
-            seen.triggers.insert(t.rule_at.clone());
+            seen.triggers.insert(t.rule_at.to_string());
         }
-        seen.skips.extend(pl.skip_rules.iter().cloned());
+        seen.skips.extend(pl.skip_rules.iter().map(|s| s.to_string()));
     }
     for a in &r.actions {
         seen.actions.insert(a.rule.clone());

@@ -135,8 +135,12 @@ fn grade(rs: &Ruleset, scores: &[Vec<u32>; 5], breach: bool) -> Graded {
     let mut choices = Vec::new();
     for q in &report.questions {
         let a = &q.areas[0];
-        areas.push((a.grade.clone(), q.grade.clone(), a.decision.judgement.clone()));
-        choices.push(a.decision.grade_basis.choice.clone());
+        areas.push((
+            a.grade.as_deref().map(String::from),
+            q.grade.as_deref().map(String::from),
+            a.decision.judgement.clone(),
+        ));
+        choices.push(a.decision.grade_basis.choice.as_deref().map(String::from));
     }
     let overall = match report.overall.as_ref() {
         Some(o) => match (&o.rating, &o.judgement) {

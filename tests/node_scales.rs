@@ -89,13 +89,15 @@ fn grades(scores: &[(&str, Option<&str>)]) -> (Option<String>, Option<String>, O
             .find(|a| a.number == n)
             .and_then(|a| {
                 a.grade
-                    .clone()
+                    .as_deref()
+                    .map(String::from)
                     .or(a.decision.judgement.clone().map(|j| format!("judgement: {j}")))
             })
     };
     let overall = r.overall.as_ref().and_then(|o| {
         o.rating
-            .clone()
+            .as_deref()
+            .map(String::from)
             .or(o.judgement.clone().map(|j| format!("judgement: {j}")))
     });
     (area(1), area(2), overall)

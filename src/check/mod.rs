@@ -1033,7 +1033,7 @@ impl<'a> Checker<'a> {
             );
             let pushed = self.areas.push(AreaIr {
                 number: a.id.node,
-                title: a.title.node.clone(),
+                title: a.title.node.as_str().into(),
                 question: qid,
                 indicators: ind_ids,
                 grade_block: None,
@@ -1044,8 +1044,8 @@ impl<'a> Checker<'a> {
             }
         }
         let pushed = self.questions.push(QuestionIr {
-            id: q.id.node.clone(),
-            title: q.title.node.clone(),
+            id: q.id.node.as_str().into(),
+            title: q.title.node.as_str().into(),
             areas: area_ids,
             grade_block: None,
         });
@@ -1600,7 +1600,7 @@ impl<'a> Checker<'a> {
                 ir.examines.push(ExamineIr {
                     indicators,
                     when,
-                    because: e.because.node.clone(),
+                    because: e.because.node.as_str().into(),
                     basis: e.basis.lower(),
                     span: e.span,
                 });

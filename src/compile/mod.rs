@@ -139,8 +139,7 @@ pub fn lower(c: Checked) -> Program {
         tags: tags.iter_enumerated().map(|(i, t)| (t.name.clone(), i)).collect(),
     };
 
-    let shared = SharedNames::new(&scales, &sources, &indicators, &tags);
-    Program {
+    let mut program = Program {
         file,
         framework,
         grading,
@@ -171,8 +170,10 @@ pub fn lower(c: Checked) -> Program {
         actions,
         overrides,
         illustrations,
-        shared,
-    }
+        shared: SharedNames::default(),
+    };
+    program.shared = SharedNames::new(&program);
+    program
 }
 
 /// A table row as one condition: every cell against its column.

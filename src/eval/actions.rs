@@ -41,11 +41,16 @@ pub(crate) fn run(
     let no_travel = Travel::default();
     for (k, a) in p.actions.iter().enumerate() {
         for (target, owners) in &a.targets {
-            let env: Box<dyn expr::Env + '_> = match *target {
-                Target::Evaluation => Box::new(EvaluationEnv {
-                    plan: &plan,
-                    facts: &b.facts_set,
-                }),
+            // Each kind of target's environment on the stack: no box per target.
+            let (evaluation, indicator, area_env);
+            let env: &dyn expr::Env = match *target {
+                Target::Evaluation => {
+                    evaluation = EvaluationEnv {
+                        plan: &plan,
+                        facts: &b.facts_set,
+                    };
+                    &evaluation
+                }
                 Target::Indicator(i) | Target::Theme(i, _) => {
                     let io = &o.indicators[i];
                     if io.scope == Scope::Skipped {
@@ -61,7 +66,7 @@ pub(crate) fn run(
                     {
                         continue;
                     }
-                    Box::new(IndicatorActionEnv {
+                    indicator = IndicatorActionEnv {
                         inner: IndicatorEnv {
                             facts: &io.facts,
                             flags: &b.facts_set,
@@ -72,23 +77,27 @@ pub(crate) fn run(
                         theme,
                         travel: periods.map_or(&no_travel, |t| &t.indicators[i]),
                         facts: &b.facts_set,
-                    })
+                    };
+                    &indicator
                 }
-                Target::Area(area) => Box::new(AreaEnv {
-                    grade: o.areas[area].grade,
-                    travel: periods.map_or(&no_travel, |t| &t.areas[area]),
-                    facts: &b.facts_set,
-                }),
+                Target::Area(area) => {
+                    area_env = AreaEnv {
+                        grade: o.areas[area].grade,
+                        travel: periods.map_or(&no_travel, |t| &t.areas[area]),
+                        facts: &b.facts_set,
+                    };
+                    &area_env
+                }
             };
             let fires = match &a.when {
                 None => true,
-                Some(c) => matches!(expr::eval(p, c, env.as_ref())?, Value::Bool(true)),
+                Some(c) => matches!(expr::eval(p, c, env)?, Value::Bool(true)),
             };
             if !fires {
                 continue;
             }
             for &owner in owners {
-                let text = |t: &Template| render(p, t, env.as_ref(), *target, owner, &b.organisation);
+                let text = |t: &Template| render(p, t, env, *target, owner, &b.organisation);
                 out.push(ActionOutcome {
                     action: k,
                     target: *target,

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::data::{At, Document, Finding};
-use crate::diag::{Code, Diagnostic, SourceFile, Span};
+use crate::diag::{Code, Diagnostic, Name, SourceFile, Span};
 use crate::ir::*;
 
 use super::err;
@@ -33,7 +33,7 @@ pub(crate) struct Facts {
     pub(crate) measures: IdVec<MeasureId, Option<Arc<[f64]>>>,
     pub(crate) claimed: Option<Rank>,
     /// References of the evidence items, for reports.
-    pub(crate) references: Vec<String>,
+    pub(crate) references: Vec<Name>,
     /// Per item of the indicator's evidence to consider, the references of
     /// the evidence offered for it (an item without a reference counts too).
     pub(crate) considered: Vec<Vec<String>>,
@@ -571,7 +571,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 f.agreeing += a.value;
             }
             if let Some(r) = &item.reference {
-                f.references.push(r.value.clone());
+                f.references.push(r.value.as_str().into());
             }
         }
         f.conflicts = conflicts(&f.theme_findings);

@@ -93,9 +93,9 @@ pub(crate) fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc:
                 step(
                     p,
                     (e.span, &e.basis),
-                    e.because.clone(),
+                    e.because.to_string(),
                     "called for",
-                    Some(e.because.clone()),
+                    Some(e.because.to_string()),
                 )
             })
             .collect(),

@@ -219,19 +219,32 @@ pub(crate) fn aggregate(p: &Program, f: AggFn, scale: &ScaleIr, ranks: &[Rank]) 
     if ranks.is_empty() {
         return Ok(None);
     }
-    let mut sorted = ranks.to_vec();
-    sorted.sort_unstable();
+    // Counted by rank on the stack (a rank is a byte): no copy to sort.
+    let mut counts = [0u32; 256];
+    for &r in ranks {
+        if let Some(n) = counts.get_mut(usize::from(r)) {
+            *n += 1;
+        }
+    }
+    // The `k`th lowest rank (from 0).
+    let nth = |k: usize| {
+        let mut seen = 0usize;
+        (0..=Rank::MAX).find(|&r| {
+            seen += counts.get(usize::from(r)).map_or(0, |&n| n as usize);
+            seen > k
+        })
+    };
     Ok(match f {
-        AggFn::Lowest => sorted.first().copied(),
-        AggFn::Highest => sorted.last().copied(),
+        AggFn::Lowest => ranks.iter().min().copied(),
+        AggFn::Highest => ranks.iter().max().copied(),
         // The lower middle: with an even count, the conservative choice.
-        AggFn::Median => sorted.get((sorted.len() - 1) / 2).copied(),
+        AggFn::Median => nth((ranks.len() - 1) / 2),
         AggFn::Mode => {
-            let mut best: Option<(usize, Rank)> = None;
-            for &r in &sorted {
-                let n = sorted.iter().filter(|&&x| x == r).count();
+            let mut best: Option<(u32, Rank)> = None;
+            for r in 0..=Rank::MAX {
+                let n = counts.get(usize::from(r)).copied().unwrap_or(0);
                 // Strictly more wins, so ties go to the lower level (seen first).
-                if best.is_none_or(|(bn, _)| n > bn) {
+                if n > 0 && best.is_none_or(|(bn, _)| n > bn) {
                     best = Some((n, r));
                 }
             }

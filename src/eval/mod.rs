@@ -924,7 +924,12 @@ pub(crate) fn verdict(
     Ok(out)
 }
 
-fn grade_indicator(p: &Program, b: &Bound, id: IndicatorId, facts: &Arc<Facts>) -> Result<IndicatorOutcome, Diagnostic> {
+fn grade_indicator(
+    p: &Program,
+    b: &Bound,
+    id: IndicatorId,
+    facts: &Arc<Facts>,
+) -> Result<IndicatorOutcome, Diagnostic> {
     let ind = &p.indicators[id];
     let v = verdict(p, ind, facts, &b.facts_set)?;
     let mut out = IndicatorOutcome {

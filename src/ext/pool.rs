@@ -7,10 +7,12 @@
 //! sandbox's limits bound the depth, so a thread with a stack well above that
 //! bound can never overflow, whichever thread asks.
 //!
-//! Each calling thread gets its own companion thread, started on first use
-//! and ended with it: the companion is idle whenever its caller asks, so a
-//! call never queues behind another, and rulesets without extensions never
-//! start one.
+//! A thread with that much stack left (a program's main thread, in a
+//! release build) runs the call in place: handing it to another thread and
+//! back costs more than most scripts. Any other calling thread gets its own
+//! companion thread, started on first use and ended with it: the companion
+//! is idle whenever its caller asks, so a call never queues behind another,
+//! and rulesets without extensions never start one.
 
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -20,6 +22,11 @@ use std::thread;
 /// Estimated worst cases at the sandbox's limits are ~7 MiB (debug) and
 /// ~1 MiB (release); the stack is only reserved, not committed, until used.
 const STACK: usize = if cfg!(debug_assertions) { 64 << 20 } else { 16 << 20 };
+
+/// Stack a thread must have left to run a call in place: four times the
+/// estimated worst case. Debug builds never do (their worst case is larger
+/// than most threads' whole stack).
+const IN_PLACE: Option<usize> = if cfg!(debug_assertions) { None } else { Some(4 << 20) };
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -52,6 +59,9 @@ fn companion() -> Option<mpsc::Sender<Job>> {
 /// panicked: a bug in rhai must fail one call, not the run.
 pub(super) fn run<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Option<R> {
     let guarded = move || catch_unwind(AssertUnwindSafe(f)).ok();
+    if IN_PLACE.is_some_and(|need| stacker::remaining_stack().is_some_and(|left| left >= need)) {
+        return guarded();
+    }
     let Some(tx) = companion() else {
         // No thread could be started: running here is the best left.
         return guarded();

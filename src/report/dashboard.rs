@@ -87,8 +87,11 @@ impl Dashboard {
                 self.frameworks.push(Framework {
                     name: r.framework.clone(),
                     version: r.framework_version.clone(),
-                    levels: r.levels.clone(),
-                    indicators: r.indicators().map(|i| (i.id.to_string(), i.title.to_string())).collect(),
+                    levels: r.levels.iter().map(|l| l.to_string()).collect(),
+                    indicators: r
+                        .indicators()
+                        .map(|i| (i.id.to_string(), i.title.to_string()))
+                        .collect(),
                     rows: Vec::new(),
                     rules: Vec::new(),
                 });
@@ -117,7 +120,7 @@ impl Dashboard {
             period: r.period.clone(),
             file: r.file.clone(),
             overall: r.overall.as_ref().map(|o| match (&o.rating, &o.judgement) {
-                (Some(g), _) => g.clone(),
+                (Some(g), _) => g.to_string(),
                 (None, Some(_)) => "judgement required".into(),
                 (None, None) => "not graded".into(),
             }),

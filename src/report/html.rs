@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::human::{
     Sources, because, grade, listed, lowered, node_grade, node_notes, notes, question_grade, state, travel,
 };
-use super::{IndicatorReport, NodeReport, Report};
+use super::{IndicatorReport, Name, NodeReport, Report};
 
 /// `s` safe as HTML text and as a quoted attribute value.
 pub fn esc(s: &str) -> String {
@@ -131,7 +131,7 @@ fn evidence_cell(i: &IndicatorReport) -> String {
     if !e.themes_missing.is_empty() {
         let _ = write!(out, "<br>themes missing: {}", esc(&e.themes_missing.join(", ")));
     }
-    let refs: Vec<&String> = e.references.iter().filter(|r| !r.is_empty()).collect();
+    let refs: Vec<&Name> = e.references.iter().filter(|r| !r.is_empty()).collect();
     if !refs.is_empty() {
         let _ = write!(out, "<details><summary>references</summary><ul class=\"notes\">");
         for r in refs {

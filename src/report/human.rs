@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::diag::Basis;
+use crate::diag::{Basis, Name};
 
 use super::{AreaReport, IndicatorReport, NodeReport, QuestionReport, Report, TravelReport};
 
@@ -44,7 +44,7 @@ pub(super) fn grade(g: &Option<impl AsRef<str>>) -> String {
 }
 
 /// A node's grade as shown: its level, or that judgement is required.
-pub(super) fn node_grade(g: &Option<String>, d: &NodeReport) -> String {
+pub(super) fn node_grade(g: &Option<Name>, d: &NodeReport) -> String {
     match (g, &d.judgement, &d.not_graded) {
         (None, Some(_), _) => "judgement required".into(),
         (None, None, Some(_)) => "not graded".into(),

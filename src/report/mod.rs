@@ -21,7 +21,7 @@ use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
 use crate::ir::*;
 
-pub use crate::ir::Name;
+pub use crate::diag::Name;
 pub use dashboard::Dashboard;
 pub use html::render_html;
 pub use human::render_human;
@@ -58,7 +58,7 @@ pub struct Report {
     /// The grading scale's levels, best first: the order renderers list
     /// grades in. Not in the JSON, whose shape is versioned by `format`.
     #[serde(skip)]
-    pub levels: Vec<String>,
+    pub levels: Vec<Name>,
 }
 
 impl Report {
@@ -115,9 +115,9 @@ pub struct Summary {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct QuestionReport {
-    pub id: String,
-    pub title: String,
-    pub grade: Option<String>,
+    pub id: Name,
+    pub title: Name,
+    pub grade: Option<Name>,
     #[serde(flatten)]
     pub decision: NodeReport,
     #[serde(flatten)]
@@ -128,13 +128,13 @@ pub struct QuestionReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct AreaReport {
     pub number: u32,
-    pub title: String,
+    pub title: Name,
     /// `first`, `examined`, `skipped`, or `global` for the capacity area.
     pub status: &'static str,
     /// Why the area is skipped: the reasons of the skip rules that took it out.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped_because: Vec<String>,
-    pub grade: Option<String>,
+    pub grade: Option<Name>,
     #[serde(flatten)]
     pub decision: NodeReport,
     #[serde(flatten)]
@@ -149,7 +149,7 @@ pub struct AreaReport {
 pub struct NodeReport {
     /// Only for the overall rating; an area's and a question's grade stand beside it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rating: Option<String>,
+    pub rating: Option<Name>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub judgement: Option<String>,
     /// What the framework calls its overall rating, where it names it.
@@ -162,23 +162,22 @@ pub struct NodeReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_graded: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub decided_at: Option<String>,
+    pub decided_at: Option<Name>,
     #[serde(skip_serializing_if = "Basis::is_empty")]
     pub grade_basis: Basis,
 }
 
 impl NodeReport {
     fn of(p: &Program, block: Option<GradeBlockId>, n: &crate::eval::NodeOutcome) -> Self {
-        let rule = block
-            .zip(n.decided_by)
-            .and_then(|(g, k)| p.grade_blocks[g].rules.get(k));
+        let decided = block.zip(n.decided_by);
+        let rule = decided.and_then(|(g, k)| p.grade_blocks[g].rules.get(k));
         NodeReport {
             rating: None,
             title: None,
             score: n.score,
             judgement: n.judgement.clone(),
             not_graded: n.not_graded.clone(),
-            decided_at: rule.map(|r| written_at(p, r.span)),
+            decided_at: decided.and_then(|(g, k)| p.shared.rule_at(g, k)),
             grade_basis: rule.map(|r| r.basis.clone()).unwrap_or_default(),
         }
     }
@@ -191,7 +190,7 @@ pub struct IndicatorReport {
     /// `first`, `in_scope`, `skipped` or `triggered`.
     pub scope: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub triggered_because: Vec<String>,
+    pub triggered_because: Vec<Name>,
     pub evaluated: bool,
     pub claimed: Option<Name>,
     pub derived: Option<Name>,
@@ -202,7 +201,7 @@ pub struct IndicatorReport {
     pub secure: bool,
     /// Where the rule that decided the grade is written, as `file:line`
     /// (the ruleset or a library it imports).
-    pub decided_at: Option<String>,
+    pub decided_at: Option<Name>,
     /// Where the rule that decided comes from: the section of the source
     /// it cites, or the ruleset's own choice.
     #[serde(skip_serializing_if = "Basis::is_empty")]
@@ -311,7 +310,7 @@ pub struct EvidenceReport {
     pub themes_evidenced: Vec<Name>,
     pub themes_missing: Vec<Name>,
     pub agreement: Option<String>,
-    pub references: Vec<String>,
+    pub references: Vec<Name>,
     /// Per tag carried by some item (its own or a cited theme's), how many
     /// items carry it, in declaration order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -331,16 +330,16 @@ pub struct PlanReport {
     pub first: Vec<u32>,
     pub skipped: Vec<u32>,
     /// Where the skip rules that held are written, as `file:line`.
-    pub skip_rules: Vec<String>,
+    pub skip_rules: Vec<Name>,
     pub triggered: Vec<TriggerReport>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct TriggerReport {
-    pub indicators: Vec<String>,
-    pub because: String,
+    pub indicators: Vec<Name>,
+    pub because: Name,
     /// Where the trigger is written, as `file:line`.
-    pub rule_at: String,
+    pub rule_at: Name,
     #[serde(skip_serializing_if = "Basis::is_empty")]
     pub basis: Basis,
 }
@@ -350,9 +349,9 @@ pub struct CapacityReport {
     pub area: u32,
     pub components: Vec<ComponentReport>,
     /// Overall confidence in the evidence and evaluations.
-    pub overall: Option<String>,
+    pub overall: Option<Name>,
     /// Overall capacity for improvement, after contextual factors.
-    pub capacity: Option<String>,
+    pub capacity: Option<Name>,
     pub statement: String,
     /// Where the rules of confidence in the evidence come from.
     #[serde(skip_serializing_if = "Basis::is_empty")]
@@ -366,15 +365,15 @@ pub struct CapacityReport {
 pub struct ComponentReport {
     pub name: String,
     pub title: String,
-    pub grade: Option<String>,
+    pub grade: Option<Name>,
     pub examined: usize,
     pub graded: usize,
     pub secure: usize,
     /// Confidence in the evidence and evaluations (context does not touch it).
-    pub evidence_confidence: Option<String>,
-    pub confidence: Option<String>,
+    pub evidence_confidence: Option<Name>,
+    pub confidence: Option<Name>,
     /// Capacity for improvement: the grade, lowered by contextual factors.
-    pub capacity: Option<String>,
+    pub capacity: Option<Name>,
     /// The contextual factors that lowered the capacity.
     pub lowered_by: Vec<String>,
     /// Indicators whose grade is missing or not secure.
@@ -437,7 +436,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
         _ => Vec::new(),
     };
     let decided = o.decided_by.and_then(|k| p.grade_blocks[ind.grade_block?].rules.get(k));
-    let decided_at = decided.map(|rule| written_at(p, rule.span));
+    let decided_at = o.decided_by.and_then(|k| names.rule_at(ind.grade_block?, k));
     let grade_basis = match decided {
         Some(rule) if o.scope != Scope::Skipped => rule.basis.clone(),
         _ => Basis::default(),
@@ -620,8 +619,8 @@ pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> Vec<String> {
 }
 
 fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
-    let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
-    let tier_level = |t: Tier, r: Option<Rank>| r.map(|r| p.node_level_name(t, r).to_string());
+    let level = |r: Option<Rank>| r.map(|r| p.shared.level(p.grading, r));
+    let tier_level = |t: Tier, r: Option<Rank>| r.map(|r| p.shared.level(p.tiers.of(t), r));
     let skipped: Vec<AreaId> = o.plan.as_ref().map(|pl| pl.skipped_areas.clone()).unwrap_or_default();
     let first: Vec<AreaId> = p
         .proportionality
@@ -681,17 +680,20 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
             skip_rules: pl
                 .skips_fired
                 .iter()
-                .filter_map(|k| prop.skips.get(*k))
-                .map(|sk| written_at(p, sk.span))
+                .filter_map(|&k| p.shared.skips_at.get(k).cloned())
                 .collect(),
             triggered: pl
                 .examines_fired
                 .iter()
-                .filter_map(|k| prop.examines.get(*k))
-                .map(|e| TriggerReport {
-                    indicators: e.indicators.iter().map(|&i| p.indicators[i].id.clone()).collect(),
+                .filter_map(|&k| Some((k, prop.examines.get(k)?)))
+                .map(|(k, e)| TriggerReport {
+                    indicators: e
+                        .indicators
+                        .iter()
+                        .map(|&i| p.shared.indicator_ids[i].clone())
+                        .collect(),
                     because: e.because.clone(),
-                    rule_at: written_at(p, e.span),
+                    rule_at: p.shared.examines_at.get(k).cloned().unwrap_or_default(),
                     basis: e.basis.clone(),
                 })
                 .collect(),
@@ -700,8 +702,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
     };
     let capacity = match (&p.capacity, &o.capacity) {
         (Some(cap), Some(co)) => {
-            let cs = &p.scales[cap.scale];
-            let conf = |r: Option<Rank>| r.map(|r| cs.level_name(r).to_string());
+            let conf = |r: Option<Rank>| r.map(|r| p.shared.level(cap.scale, r));
             Some(CapacityReport {
                 area: p.areas[cap.area].number,
                 components: cap
@@ -782,7 +783,12 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
         actions: Vec::new(),
         improvement_plan: Vec::new(),
         findings,
-        levels: p.grading_scale().levels.iter().rev().map(|l| l.name.clone()).collect(),
+        levels: p
+            .shared
+            .levels
+            .try_get(p.grading)
+            .map(|l| l.iter().rev().cloned().collect())
+            .unwrap_or_default(),
     }
 }
 

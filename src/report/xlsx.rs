@@ -96,7 +96,7 @@ impl XlsxBook {
                     header.push((title.unwrap_or_else(|| "Overall".into()), 18.0));
                 }
                 for q in &r.questions {
-                    header.push((q.title.clone(), 18.0));
+                    header.push((q.title.to_string(), 18.0));
                     for a in &q.areas {
                         header.push((format!("{} {}", a.number, a.title), 16.0));
                     }
