@@ -127,11 +127,6 @@ impl<I: Idx, T> IdVec<I, T> {
         self.items.get(id.borrow().index())
     }
 
-    /// As [`try_get`](IdVec::try_get), to change the item.
-    pub fn try_get_mut(&mut self, id: I) -> Option<&mut T> {
-        self.items.get_mut(id.index())
-    }
-
     /// A vector with the same ids, each item made from the one here,
     /// which it consumes.
     pub(crate) fn into_map<U>(self, f: impl FnMut(T) -> U) -> IdVec<I, U> {
@@ -164,6 +159,62 @@ impl<I: Idx, T> IdVec<I, T> {
             items: self.ids().map(&mut f).collect(),
             _id: std::marker::PhantomData,
         }
+    }
+}
+
+/// Counts by id, held inline for the few ids a program usually has of a
+/// kind (sources, weights): counting an indicator's evidence allocates
+/// nothing. Reads out of range are 0.
+#[derive(Clone, Debug)]
+pub(crate) struct Counts<I> {
+    items: smallvec::SmallVec<[u32; 8]>,
+    _id: std::marker::PhantomData<I>,
+}
+
+impl<I> Default for Counts<I> {
+    fn default() -> Self {
+        Counts {
+            items: smallvec::SmallVec::new(),
+            _id: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<I: Idx> Counts<I> {
+    /// `n` zero counts.
+    pub(crate) fn zeros(n: usize) -> Self {
+        Counts {
+            items: smallvec::smallvec![0; n],
+            _id: std::marker::PhantomData,
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub(crate) fn get(&self, id: I) -> u32 {
+        self.items.get(id.index()).copied().unwrap_or(0)
+    }
+
+    /// Adds one to the count of `id`; an id out of range is not counted.
+    pub(crate) fn add(&mut self, id: I) {
+        if let Some(n) = self.items.get_mut(id.index()) {
+            *n += 1;
+        }
+    }
+
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, u32> {
+        self.items.iter()
+    }
+}
+
+impl<'a, I> IntoIterator for &'a Counts<I> {
+    type Item = &'a u32;
+    type IntoIter = std::slice::Iter<'a, u32>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
     }
 }
 
@@ -895,6 +946,8 @@ pub(crate) struct SharedNames {
     pub(crate) levels: IdVec<ScaleId, Vec<Name>>,
     pub(crate) sources: IdVec<SourceId, Name>,
     pub(crate) tags: IdVec<TagId, Name>,
+    /// Per indicator, the evidence to consider: each item's name and description.
+    pub(crate) consider: IdVec<IndicatorId, Vec<(Name, Option<Name>)>>,
     /// Per grade block, where each of its rules is written (`file:line`).
     pub(crate) rules_at: IdVec<GradeBlockId, Vec<Name>>,
     /// Where each skip and examine rule of the proportionality block is written.
@@ -920,6 +973,12 @@ impl SharedNames {
             levels: p.scales.map(|s| s.levels.iter().map(|l| Name::from(&l.name)).collect()),
             sources: p.sources.map(|s| Name::from(&s.name)),
             tags: p.tags.map(|t| Name::from(&t.name)),
+            consider: p.indicators.map(|i| {
+                i.consider
+                    .iter()
+                    .map(|c| (Name::from(&c.name), c.description.as_deref().map(Name::from)))
+                    .collect()
+            }),
             rules_at: p.grade_blocks.map(|b| b.rules.iter().map(|r| at(r.span)).collect()),
             skips_at: prop
                 .map(|pr| pr.skips.iter().map(|sk| at(sk.span)).collect())

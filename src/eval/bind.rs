@@ -18,14 +18,15 @@ pub(crate) struct Facts {
     pub(crate) span: Span,
     pub(crate) evidence: u32,
     /// Items per source kind, by `SourceId`.
-    pub(crate) source_counts: IdVec<SourceId, u32>,
+    pub(crate) source_counts: Counts<SourceId>,
     pub(crate) strengths: u32,
     pub(crate) weaknesses: u32,
-    pub(crate) strengths_by: IdVec<WeightId, u32>,
-    pub(crate) weaknesses_by: IdVec<WeightId, u32>,
+    pub(crate) strengths_by: Counts<WeightId>,
+    pub(crate) weaknesses_by: Counts<WeightId>,
     pub(crate) strength_score: f64,
     pub(crate) weakness_score: f64,
-    pub(crate) themes_evidenced: Vec<bool>,
+    /// Inline for up to 16 themes: no allocation for an indicator's usual few.
+    pub(crate) themes_evidenced: smallvec::SmallVec<[bool; 16]>,
     /// Per tag, the items carrying it (their own tags and their themes').
     pub(crate) tagged: IdVec<TagId, Tagged>,
     pub(crate) respondents: u64,
@@ -36,7 +37,7 @@ pub(crate) struct Facts {
     pub(crate) references: Vec<Name>,
     /// Per item of the indicator's evidence to consider, the references of
     /// the evidence offered for it (an item without a reference counts too).
-    pub(crate) considered: Vec<Vec<String>>,
+    pub(crate) considered: Vec<Vec<Name>>,
     /// Per theme, the findings of the evidence citing it (for actions on themes).
     pub(crate) theme_findings: Vec<ThemeFindings>,
     /// Themes on which a strength and a weakness come from different source kinds.
@@ -51,9 +52,9 @@ impl Facts {
     /// nothing per theme or item to consider (it offered none).
     pub(crate) fn none(p: &Program) -> Self {
         Facts {
-            source_counts: p.sources.map(|_| 0),
-            strengths_by: p.weights.map(|_| 0),
-            weaknesses_by: p.weights.map(|_| 0),
+            source_counts: Counts::zeros(p.sources.len()),
+            strengths_by: Counts::zeros(p.weights.len()),
+            weaknesses_by: Counts::zeros(p.weights.len()),
             measures: p.measures.map(|_| None),
             tagged: p.tags.map(|_| Tagged::default()),
             ..Facts::default()
@@ -64,10 +65,10 @@ impl Facts {
     pub(crate) fn empty(p: &Program, ind: &IndicatorIr, span: Span) -> Self {
         Facts {
             span,
-            source_counts: p.sources.map(|_| 0),
-            strengths_by: p.weights.map(|_| 0),
-            weaknesses_by: p.weights.map(|_| 0),
-            themes_evidenced: vec![false; ind.themes.len()],
+            source_counts: Counts::zeros(p.sources.len()),
+            strengths_by: Counts::zeros(p.weights.len()),
+            weaknesses_by: Counts::zeros(p.weights.len()),
+            themes_evidenced: smallvec::smallvec![false; ind.themes.len()],
             considered: vec![Vec::new(); ind.consider.len()],
             // Counts by weight and by source are sized on the first item
             // that needs them: most themes and tags of an indicator have none.
@@ -90,7 +91,7 @@ impl Facts {
     ) {
         self.evidence += 1;
         if let Some(s) = source {
-            self.source_counts[s] += 1;
+            self.source_counts.add(s);
         }
         if let Some(finding) = finding {
             let value = weight.map_or(1.0, |w| weights[w].1);
@@ -101,7 +102,7 @@ impl Facts {
             *count += 1;
             *score += value;
             if let Some(w) = weight {
-                by[w] += 1;
+                by.add(w);
             }
         }
     }
@@ -115,24 +116,22 @@ pub(crate) struct Tagged {
     pub(crate) weaknesses: u32,
     /// Items per source kind, by `SourceId`; empty (every count 0) until
     /// an item of a known source kind carries the tag.
-    pub(crate) by_source: IdVec<SourceId, u32>,
+    pub(crate) by_source: Counts<SourceId>,
 }
 
 impl Tagged {
     /// Items of source kind `s`.
     pub(crate) fn of_source(&self, s: SourceId) -> u32 {
-        self.by_source.try_get(s).copied().unwrap_or(0)
+        self.by_source.get(s)
     }
 
     fn count(&mut self, sources: &IdVec<SourceId, Named>, source: Option<SourceId>, finding: Option<Finding>) {
         self.evidence += 1;
         if let Some(s) = source {
             if self.by_source.is_empty() {
-                self.by_source = sources.map(|_| 0);
+                self.by_source = Counts::zeros(sources.len());
             }
-            if let Some(n) = self.by_source.try_get_mut(s) {
-                *n += 1;
-            }
+            self.by_source.add(s);
         }
         match finding {
             Some(Finding::Strength) => self.strengths += 1,
@@ -176,7 +175,7 @@ pub(crate) struct PlacementFacts {
 #[derive(Clone, Debug)]
 pub(crate) struct Cited {
     pub(crate) source: SourceId,
-    pub(crate) reference: Option<String>,
+    pub(crate) reference: Option<Name>,
     /// The item's `source` in the data file.
     pub(crate) span: Span,
 }
@@ -201,8 +200,8 @@ pub(crate) struct ThemeFindings {
     pub(crate) weaknesses: u32,
     /// By `WeightId`; empty (every count 0) until a finding of a known
     /// weight cites the theme.
-    pub(crate) strengths_by: IdVec<WeightId, u32>,
-    pub(crate) weaknesses_by: IdVec<WeightId, u32>,
+    pub(crate) strengths_by: Counts<WeightId>,
+    pub(crate) weaknesses_by: Counts<WeightId>,
     pub(crate) strength_score: f64,
     pub(crate) weakness_score: f64,
 }
@@ -210,12 +209,12 @@ pub(crate) struct ThemeFindings {
 impl ThemeFindings {
     /// Strengths of weight `w`.
     pub(crate) fn strengths_of(&self, w: WeightId) -> u32 {
-        self.strengths_by.try_get(w).copied().unwrap_or(0)
+        self.strengths_by.get(w)
     }
 
     /// Weaknesses of weight `w`.
     pub(crate) fn weaknesses_of(&self, w: WeightId) -> u32 {
-        self.weaknesses_by.try_get(w).copied().unwrap_or(0)
+        self.weaknesses_by.get(w)
     }
 }
 
@@ -476,6 +475,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 },
             };
             f.tally(&p.weights, source, item.finding.as_ref().map(|f| f.value), weight);
+            // Made once, shared by every list that names the item.
+            let reference: Option<Name> = item.reference.as_ref().map(|r| r.value.as_str().into());
             // An item is about its own tags and those of the themes it cites, each counted once.
             tags.clear();
             for t in &item.tags {
@@ -512,7 +513,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                             if let Some(source) = source {
                                 let cited = Cited {
                                     source,
-                                    reference: item.reference.as_ref().map(|r| r.value.clone()),
+                                    reference: reference.clone(),
                                     // The source kind, not the whole item: the conflict is between sources.
                                     span: item.source.span,
                                 };
@@ -530,11 +531,9 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                             *score += value;
                             if let Some(w) = weight {
                                 if by.is_empty() {
-                                    *by = p.weights.map(|_| 0);
+                                    *by = Counts::zeros(p.weights.len());
                                 }
-                                if let Some(n) = by.try_get_mut(w) {
-                                    *n += 1;
-                                }
+                                by.add(w);
                             }
                         }
                     }
@@ -557,7 +556,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 match ind.consider.iter().position(|x| x.name == c.value) {
                     Some(k) => {
                         if let Some(slot) = f.considered.get_mut(k) {
-                            slot.push(item.reference.as_ref().map_or_else(String::new, |r| r.value.clone()));
+                            slot.push(reference.clone().unwrap_or_default());
                         }
                     }
                     None => {
@@ -570,8 +569,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 f.respondents += r.value;
                 f.agreeing += a.value;
             }
-            if let Some(r) = &item.reference {
-                f.references.push(r.value.as_str().into());
+            if let Some(r) = reference {
+                f.references.push(r);
             }
         }
         f.conflicts = conflicts(&f.theme_findings);

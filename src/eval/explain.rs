@@ -223,11 +223,12 @@ pub(crate) fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc:
             step(p, (r.span, &r.basis), r.name.clone(), result, why)
         })
         .collect();
-    let sources: Vec<&str> = facts
-        .source_counts
-        .iter_enumerated()
+    let sources: Vec<&str> = p
+        .sources
+        .iter()
+        .zip(&facts.source_counts)
         .filter(|(_, c)| **c > 0)
-        .map(|(i, _)| p.sources[i].name.as_str())
+        .map(|(s, _)| s.name.as_str())
         .collect();
     Some(Explanation {
         indicator: ind.id.clone(),

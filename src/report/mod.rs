@@ -259,16 +259,16 @@ pub struct ConsiderReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct OfferedReport {
-    pub id: String,
-    pub title: Option<String>,
+    pub id: Name,
+    pub title: Option<Name>,
     /// References of the evidence offered for it (empty when unnamed).
-    pub refs: Vec<String>,
+    pub refs: Vec<Name>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ConsiderItem {
-    pub id: String,
-    pub title: Option<String>,
+    pub id: Name,
+    pub title: Option<Name>,
 }
 
 /// The earlier period's grade and the direction of travel since, in the
@@ -497,18 +497,19 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
             offered: Vec::new(),
             missing: Vec::new(),
         };
-        for (k, item) in ind.consider.iter().enumerate() {
-            let refs: Vec<String> = o.facts.considered.get(k).cloned().unwrap_or_default();
+        let items = names.consider.try_get(id).map_or(&[][..], Vec::as_slice);
+        for (k, (name, description)) in items.iter().enumerate() {
+            let refs = o.facts.considered.get(k).map_or(&[][..], Vec::as_slice);
             if refs.is_empty() {
                 r.missing.push(ConsiderItem {
-                    id: item.name.clone(),
-                    title: item.description.clone(),
+                    id: name.clone(),
+                    title: description.clone(),
                 });
             } else {
                 r.offered.push(OfferedReport {
-                    id: item.name.clone(),
-                    title: item.description.clone(),
-                    refs: refs.into_iter().filter(|r| !r.is_empty()).collect(),
+                    id: name.clone(),
+                    title: description.clone(),
+                    refs: refs.iter().filter(|r| !r.is_empty()).cloned().collect(),
                 });
             }
         }
