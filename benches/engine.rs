@@ -5,7 +5,8 @@
 //!   text as a pest token stream only (the grammar's own floor), and the
 //!   monotonicity lint `sixpoint check` adds, beside evaluating one seed;
 //! - `seed`: load and evaluate one seed, beside a plain `serde_json` parse of
-//!   the same file into an untyped value;
+//!   the same file into an untyped value; load a YAML seed, beside
+//!   granit-parser's bare event loop over it;
 //! - `seeds`: bind, evaluate and build the report of each generic-2006 seed
 //!   from its already loaded document (the engine alone), and one seed from
 //!   JSON text to report object;
@@ -27,6 +28,7 @@ use sixpoint::driver::compile_source;
 
 const RULESET: &str = "rulesets/generic-2006.six";
 const SEED: &str = "seeds/generic-2006/trend-data.json";
+const SEED_YAML: &str = "seeds/generic-2006/weak-nurture.yaml";
 
 fn program() -> sixpoint::Program {
     let text = std::fs::read_to_string(RULESET).expect("ruleset");
@@ -74,6 +76,21 @@ fn seed(c: &mut Criterion) {
         b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&text)).expect("json"))
     });
     g.bench_function("load", |b| b.iter(|| data::load_str(black_box(&file), Format::Json)));
+    // YAML: loading beside granit-parser's bare event loop over the same text
+    // (the parser's own floor: events counted, no tree).
+    let yaml = std::fs::read_to_string(SEED_YAML).expect("yaml seed");
+    let yaml_file = SourceFile::new(SEED_YAML, yaml.clone());
+    data::load_str(&yaml_file, Format::Yaml).expect("yaml seed loads");
+    g.bench_function("baseline: granit-parser events, weak-nurture.yaml", |b| {
+        b.iter(|| {
+            granit_parser::Parser::new_from_str(black_box(&yaml))
+                .map(|e| e.is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("load YAML: weak-nurture.yaml", |b| {
+        b.iter(|| data::load_str(black_box(&yaml_file), Format::Yaml))
+    });
     g.bench_function("evaluate", |b| {
         b.iter(|| {
             sixpoint::driver::evaluate(

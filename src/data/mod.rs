@@ -17,6 +17,7 @@ mod tree;
 mod validate;
 pub mod workbook;
 pub mod write;
+mod yaml;
 
 pub use schema::json_schema;
 

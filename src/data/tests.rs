@@ -837,3 +837,340 @@ fn labels_within(text: &str) -> Result<(), proptest::test_runner::TestCaseError>
     }
     Ok(())
 }
+
+/// Whether two trees read from `text` hold the same values at the same
+/// spans (used and defined), floats compared bit for bit.
+fn same_tree(spans: &tree::Spans, a: &tree::Node, b: &tree::Node) -> bool {
+    use tree::Value as V;
+    let at = spans.span(&a.used) == spans.span(&b.used) && spans.span(&a.defined) == spans.span(&b.defined);
+    at && match (&a.value, &b.value) {
+        (V::Null, V::Null) | (V::Bool, V::Bool) => true,
+        (V::Int(x), V::Int(y)) => x == y,
+        (V::Float(x), V::Float(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
+        (V::Str(x), V::Str(y)) => x == y,
+        (V::Seq(x), V::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_tree(spans, a, b)),
+        (V::Map(x), V::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| same_tree(spans, ka, kb) && same_tree(spans, va, vb))
+        }
+        _ => false,
+    }
+}
+
+/// When the event reader reads `text`, serde-saphyr reads it too, into the
+/// same tree.
+fn reads_as_serde_saphyr(text: &str) -> Result<bool, proptest::test_runner::TestCaseError> {
+    let spans = tree::Spans::new(text);
+    let Some(ours) = yaml::read(&spans) else {
+        return Ok(false);
+    };
+    let file = SourceFile::new("test.yaml", text.to_string());
+    let theirs = tree::saphyr(&file, &spans, Format::Yaml);
+    let theirs = theirs.map_err(|d| proptest::test_runner::TestCaseError::fail(format!("{text:?}: {d:?}")))?;
+    proptest::prop_assert!(
+        same_tree(&spans, &ours, &theirs),
+        "{text:?}\nours: {ours:#?}\ntheirs: {theirs:#?}"
+    );
+    Ok(true)
+}
+
+/// Scalars as YAML writes them: every kind serde-saphyr resolves a plain
+/// scalar to, near misses of each, and quoted and escaped strings.
+const YAML_SCALARS: &[&str] = &[
+    "1",
+    "-1",
+    "+5",
+    "0",
+    "-0",
+    "01",
+    "-01",
+    "0_0",
+    "1_000",
+    "1__0",
+    "_1",
+    "1_",
+    "0x1F",
+    "-0x1F",
+    "0X_1",
+    "0x1_",
+    "0o17",
+    "0O8",
+    "0b101",
+    "-0b1",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551615",
+    "18446744073709551616",
+    "1.5",
+    "1.",
+    ".5",
+    "-.5",
+    "1e3",
+    "1E-3",
+    "1e400",
+    "-1e400",
+    "1_0.5",
+    ".inf",
+    "-.Inf",
+    "+.INF",
+    ".nan",
+    ".NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "infinity",
+    "true",
+    "True",
+    "TRUE",
+    "tRuE",
+    "false",
+    "yes",
+    "No",
+    "ON",
+    "off",
+    "y",
+    "N",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "nul",
+    "2.10",
+    "good",
+    "a b",
+    "é—ü",
+    "-",
+    "+",
+    ".",
+    "'quoted'",
+    "'it''s'",
+    "''",
+    "\"\"",
+    "\"dq\"",
+    "\"1\"",
+    "\"\\L\\P\\_\\N\\x41\\u00e9\"",
+    "\"true\"",
+    "'null'",
+    "a:b",
+    "a #not",
+    "x # comment",
+];
+
+/// Keys, some of them not strings.
+const YAML_KEYS: &[&str] = &[
+    "sixpoint",
+    "framework",
+    "indicators",
+    "\"1.1\"",
+    "2.10",
+    "1",
+    "null",
+    "~",
+    "true",
+    "'k'",
+    "\"é\"",
+    "evidence",
+    "source",
+    "k",
+    "k",
+];
+
+/// A YAML document of nested block and flow collections.
+fn yaml_doc() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    #[derive(Clone, Debug)]
+    enum Y {
+        Scalar(&'static str),
+        Block(&'static str),
+        Seq(Vec<Y>, bool),
+        Map(Vec<(&'static str, Y)>, bool),
+    }
+    fn flow(y: &Y) -> String {
+        match y {
+            Y::Scalar(s) => s.to_string(),
+            Y::Block(_) => "\"b\"".into(),
+            Y::Seq(items, _) => format!("[{}]", items.iter().map(flow).collect::<Vec<_>>().join(", ")),
+            Y::Map(entries, _) => format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", flow(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+    // `y` written after `lead` (a key and `:` or a `-`) at `indent`.
+    fn block(y: &Y, indent: usize, out: &mut String) {
+        let pad = " ".repeat(indent);
+        match y {
+            Y::Scalar(s) => {
+                out.push(' ');
+                out.push_str(s);
+                out.push('\n');
+            }
+            Y::Block(s) => {
+                out.push_str(" |\n");
+                for line in s.lines() {
+                    out.push_str(&pad);
+                    out.push_str("  ");
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            Y::Seq(_, false) | Y::Map(_, false) if !items_empty(y) => {
+                out.push('\n');
+                if let Y::Seq(items, _) = y {
+                    for i in items {
+                        out.push_str(&pad);
+                        out.push_str("  -");
+                        block(i, indent + 4, out);
+                    }
+                } else if let Y::Map(entries, _) = y {
+                    for (k, v) in entries {
+                        out.push_str(&pad);
+                        out.push_str("  ");
+                        out.push_str(k);
+                        out.push(':');
+                        block(v, indent + 2, out);
+                    }
+                }
+            }
+            _ => {
+                out.push(' ');
+                out.push_str(&flow(y));
+                out.push('\n');
+            }
+        }
+    }
+    fn items_empty(y: &Y) -> bool {
+        match y {
+            Y::Seq(items, _) => items.is_empty(),
+            Y::Map(entries, _) => entries.is_empty(),
+            _ => true,
+        }
+    }
+    let leaf = prop_oneof![
+        8 => proptest::sample::select(YAML_SCALARS).prop_map(Y::Scalar),
+        1 => proptest::sample::select(vec!["one\ntwo", "x", "  indented\nback"]).prop_map(Y::Block),
+    ];
+    let tree = leaf.prop_recursive(5, 48, 5, |inner| {
+        prop_oneof![
+            (proptest::collection::vec(inner.clone(), 0..5), any::<bool>()).prop_map(|(v, f)| Y::Seq(v, f)),
+            (
+                proptest::collection::vec((proptest::sample::select(YAML_KEYS), inner), 0..5),
+                any::<bool>()
+            )
+                .prop_map(|(v, f)| Y::Map(v, f)),
+        ]
+    });
+    (
+        tree,
+        proptest::sample::select(vec!["", "---\n", "# c\n", "\u{feff}"]),
+        any::<bool>(),
+    )
+        .prop_map(|(y, head, end)| {
+            let mut out = head.to_string();
+            match &y {
+                // A top-level block collection starts at column 0.
+                Y::Map(entries, false) if !entries.is_empty() => {
+                    for (k, v) in entries {
+                        out.push_str(k);
+                        out.push(':');
+                        block(v, 0, &mut out);
+                    }
+                }
+                Y::Seq(items, false) if !items.is_empty() => {
+                    for i in items {
+                        out.push('-');
+                        block(i, 2, &mut out);
+                    }
+                }
+                _ => {
+                    out.push_str(&flow(&y));
+                    out.push('\n');
+                }
+            }
+            if end {
+                out.push_str("...\n");
+            }
+            out
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+    /// The event reader builds serde-saphyr's tree, values and spans, for
+    /// generated documents; what it leaves to serde-saphyr is read there.
+    #[test]
+    fn yaml_events_read_as_serde_saphyr(text in yaml_doc()) {
+        reads_as_serde_saphyr(&text)?;
+    }
+
+    /// Whatever YAML-like text the event reader accepts, serde-saphyr
+    /// accepts into the same tree (it never accepts what serde-saphyr
+    /// refuses, whose diagnostics stay serde-saphyr's).
+    #[test]
+    fn yaml_like_text_reads_as_serde_saphyr(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "sixpoint: 1\n", "framework: f\n", "organisation: \"é—ü\"\n", "indicators:\n",
+                "  \"1.1\":\n", "    evidence:\n", "      - source: documentation\n", "        finding: strength\n",
+                "- ", ": ", "{", "}", "[", "]", ",", "&a ", "*a", "<<: *a\n", "\t", "  ", "\n", "\u{feff}",
+                "é—", "\"\\ud800\"", "'x", "---\n", "...\n", "!!binary ", "1e400", "#c\n", "? ", "k: |\n", "k: >-\n",
+                "0x1F", "yes", "~", "a", "%YAML 1.2\n",
+            ]),
+            0..40,
+        )
+    ) {
+        reads_as_serde_saphyr(&parts.concat())?;
+    }
+}
+
+/// Every YAML seed is read by the event reader (not left to serde-saphyr),
+/// into serde-saphyr's tree.
+#[test]
+fn seeds_are_read_from_events_as_serde_saphyr() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut seen = 0;
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    reads_as_serde_saphyr(&text).unwrap(),
+                    "{} left to serde-saphyr",
+                    path.display()
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 0);
+}
+
+/// Generated documents are mostly read from events, so the comparison above
+/// is not vacuous.
+#[test]
+fn yaml_events_read_most_generated_documents() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = yaml_doc();
+    let read = (0..200)
+        .filter(|_| {
+            let text = strategy.new_tree(&mut runner).unwrap().current();
+            yaml::read(&tree::Spans::new(&text)).is_some()
+        })
+        .count();
+    assert!(read > 100, "{read} of 200 read from events");
+}

@@ -1,7 +1,8 @@
 //! YAML and JSON text → a tree of values, each with where it is in the file.
 //!
-//! serde-saphyr (YAML) and our strict JSON scanner (`json`) parse into this untyped tree rather than straight into typed
-//! structs: a typed deserialiser stops at the first problem and its errors do
+//! YAML (granit-parser's events in `yaml`, serde-saphyr for what they leave)
+//! and JSON (our strict scanner, `json`) are parsed into this untyped tree
+//! rather than straight into typed structs: a typed deserialiser stops at the first problem and its errors do
 //! not say which field was wrong, while validating a tree (see `validate`)
 //! reports every problem at once, in plain words, at the node's position.
 
@@ -344,7 +345,18 @@ pub(super) fn parse(file: &SourceFile, format: Format) -> Result<Node, Diagnosti
         // many times faster than reading the JSON as YAML.
         return json_tree(file, &spans);
     }
-    serde_saphyr::from_str_with_options::<Node>(text, options()).map_err(|e| saphyr_error(file, &spans, format, &e))
+    // The event reader builds the tree of ordinary YAML; serde-saphyr reads
+    // the rest (errors, aliases, tags…) and words its diagnostics.
+    if let Some(root) = super::yaml::read(&spans) {
+        return Ok(root);
+    }
+    saphyr(file, &spans, format)
+}
+
+/// The tree as serde-saphyr reads it, or its error as a diagnostic.
+pub(super) fn saphyr(file: &SourceFile, spans: &Spans, format: Format) -> Result<Node, Diagnostic> {
+    serde_saphyr::from_str_with_options::<Node>(spans.text(), options())
+        .map_err(|e| saphyr_error(file, spans, format, &e))
 }
 
 fn json_tree(file: &SourceFile, spans: &Spans) -> Result<Node, Diagnostic> {
