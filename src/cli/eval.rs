@@ -190,7 +190,7 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
     }
     match total {
         Some(n) => verbose!("evaluating {n} data file(s) against {shown_against}"),
-        None => verbose!("evaluating the data files found against {shown_against}"),
+        None => verbose!("evaluating data file(s) against {shown_against} as the folders are walked"),
     }
     let bar = progress_bar(total, several, from_stdin);
     let tick = || {
