@@ -352,7 +352,7 @@ fn progress_bar(total: Option<usize>, several: bool, from_stdin: bool) -> Option
     let bar = ProgressBar::with_draw_target(total.map(|n| n as u64), ProgressDrawTarget::stderr());
     let template = match total {
         Some(_) => "{bar:40} {pos}/{len} evaluated, {eta} left",
-        None => "{spinner} {pos} evaluated",
+        None => "{spinner} {pos} evaluated, {per_sec}",
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
