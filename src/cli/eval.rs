@@ -159,7 +159,11 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
         return Exit::Failed;
     }
     let total = if any_folder {
-        None
+        // The bar's length and the count `--verbose` gives, found by a walk
+        // that only counts (a folder's names held at a time), and only when
+        // someone will see them: a pipe pays nothing.
+        let bar_shown = several && !from_stdin && !ui().quiet && std::io::stderr().is_terminal();
+        (bar_shown || ui().verbose).then(|| data_batch(&data).count())
     } else {
         head.extend(entries.by_ref());
         Some(head.len())
@@ -188,11 +192,10 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
         let name = serde_json::to_string(&shown_against).unwrap_or_default();
         out!("{{\n  \"format\": \"sixpoint-eval/1\",\n  \"ruleset\": {name},\n  \"results\": [");
     }
-    match total {
-        Some(n) => verbose!("evaluating {n} data file(s) against {shown_against}"),
-        None => verbose!("evaluating data file(s) against {shown_against} as the folders are walked"),
+    if let Some(n) = total {
+        verbose!("evaluating {n} data file(s) against {shown_against}");
     }
-    let bar = progress_bar(total, several, from_stdin);
+    let bar = total.and_then(|n| progress_bar(n, from_stdin));
     let tick = || {
         if let Some(b) = &bar {
             b.inc(1);
@@ -343,18 +346,13 @@ fn collect(r: &FileResult, color: bool) -> Result<&report::Report, (String, &str
 }
 
 /// A bar on stderr while a batch runs: only on a terminal, for more than one
-/// file, and not with `--quiet`. When the files are found as the batch goes
-/// (a folder), their number is not known: a count instead of a bar.
-fn progress_bar(total: Option<usize>, several: bool, from_stdin: bool) -> Option<ProgressBar> {
-    if !several || from_stdin || ui().quiet || !std::io::stderr().is_terminal() {
+/// file, and not with `--quiet`.
+fn progress_bar(files: usize, from_stdin: bool) -> Option<ProgressBar> {
+    if files < 2 || from_stdin || ui().quiet || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = ProgressBar::with_draw_target(total.map(|n| n as u64), ProgressDrawTarget::stderr());
-    let template = match total {
-        Some(_) => "{bar:40} {pos}/{len} evaluated, {eta} left",
-        None => "{spinner} {pos} evaluated, {per_sec}",
-    };
-    if let Ok(style) = ProgressStyle::with_template(template) {
+    let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} evaluated, {eta} left") {
         bar.set_style(style);
     }
     Some(bar)
