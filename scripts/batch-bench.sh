@@ -83,7 +83,8 @@ EOF
 }
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB"
-printf '%-8s %-6s %10s %12s %14s %12s\n' files format wall_s per_file_us peak_rss_MiB exit
+# The load average after each run: on a shared machine it says how far to trust the wall time.
+printf '%-8s %-6s %10s %12s %14s %6s %s\n' files format wall_s per_file_us peak_rss_MiB exit load_1_5_15
 for n in $SIZES; do
     dir="$work/$n"
     mkdir -p "$dir"
@@ -98,8 +99,9 @@ for n in $SIZES; do
             awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
         rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
         # Exit 1 is "findings" (generated evidence always has some), not a failure.
-        printf '%-8s %-6s %10.2f %12.1f %14.1f %12s\n' "$n" "$format" "$wall" \
-            "$(echo "$wall * 1000000 / $n" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$status"
+        printf '%-8s %-6s %10.2f %12.1f %14.1f %6s %s\n' "$n" "$format" "$wall" \
+            "$(echo "$wall * 1000000 / $n" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$status" \
+            "$(cut -d' ' -f1-3 /proc/loadavg)"
         if [[ $status -gt 1 ]]; then
             tail -20 "$log" >&2
             exit 2
