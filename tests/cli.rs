@@ -1159,7 +1159,7 @@ fn a_large_folder_is_evaluated_in_path_order() {
             v["file"].as_str().unwrap().into()
         })
         .collect();
-    assert_eq!(files.len(), 282, "more than one chunk (256)");
+    assert_eq!(files.len(), 282, "more than a chunk (256 at most)");
     assert_eq!(files, expected);
 }
 
