@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # A batch of small generic-2006 evaluations through the release binary: wall time and peak memory
 # (resident set, from /usr/bin/time -v) for 10,000 and for 100,000 files, to show that memory stays
-# flat in the number of files (the CLI evaluates a chunk at a time and prints as it goes).
+# flat in the number of files (the CLI walks the folder as it goes, evaluates a chunk at a time and
+# prints as it goes).
 #
 #   scripts/batch-bench.sh                  # 10,000 and 100,000, JSON lines and one JSON document
 #   SIZES="1000 10000" scripts/batch-bench.sh
 #   FORMATS=jsonl scripts/batch-bench.sh
+#   BIN=/tmp/sixpoint-before scripts/batch-bench.sh   # another build (a before and after), not rebuilt
 #
 # The files are written to a temporary folder, removed at the end. Needs python3 (the generator)
 # and GNU time at /usr/bin/time.
@@ -14,13 +16,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"10000 100000"}
 FORMATS=${FORMATS:-"jsonl json"}
-BIN=target/release/sixpoint
+BIN=${BIN:-}
 
 if [[ ! -x /usr/bin/time ]]; then
     echo "error: GNU time is needed at /usr/bin/time (apt-get install time)" >&2
     exit 2
 fi
-CARGO_INCREMENTAL=0 cargo build --release --quiet --bin sixpoint
+if [[ -z $BIN ]]; then
+    CARGO_INCREMENTAL=0 cargo build --release --quiet --bin sixpoint
+    BIN=target/release/sixpoint
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -78,7 +83,8 @@ EOF
 }
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB"
-printf '%-8s %-6s %10s %12s %14s %12s\n' files format wall_s per_file_us peak_rss_MiB exit
+# The load average after each run: on a shared machine it says how far to trust the wall time.
+printf '%-8s %-6s %10s %12s %14s %6s %s\n' files format wall_s per_file_us peak_rss_MiB exit load_1_5_15
 for n in $SIZES; do
     dir="$work/$n"
     mkdir -p "$dir"
@@ -93,8 +99,9 @@ for n in $SIZES; do
             awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
         rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
         # Exit 1 is "findings" (generated evidence always has some), not a failure.
-        printf '%-8s %-6s %10.2f %12.1f %14.1f %12s\n' "$n" "$format" "$wall" \
-            "$(echo "$wall * 1000000 / $n" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$status"
+        printf '%-8s %-6s %10.2f %12.1f %14.1f %6s %s\n' "$n" "$format" "$wall" \
+            "$(echo "$wall * 1000000 / $n" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$status" \
+            "$(cut -d' ' -f1-3 /proc/loadavg)"
         if [[ $status -gt 1 ]]; then
             tail -20 "$log" >&2
             exit 2

@@ -405,7 +405,9 @@ pub const CHUNK: usize = 256;
 /// the order of `entries`. One file that fails is a failed result; the rest
 /// go on.
 pub fn evaluate_batch<'a>(program: &'a Program, entries: &'a [Entry]) -> impl Iterator<Item = FileResult> + 'a {
-    evaluate_batch_in(Rulesets::One(program), entries, &|| {})
+    entries
+        .chunks(CHUNK)
+        .flat_map(move |chunk| evaluate_chunk(Rulesets::One(program), chunk, &|| {}))
 }
 
 /// What a batch is evaluated against: one ruleset, or the rulesets of a
@@ -416,28 +418,68 @@ pub enum Rulesets<'a> {
     Routed(&'a Router),
 }
 
-/// [`evaluate_batch`] against [`Rulesets`], calling `done` as each file
-/// finishes (from the thread that evaluated it, in any order): a progress bar
-/// moves with the work, not a chunk at a time. The pool is the caller's
-/// (`rayon::ThreadPool::install` sets the number of jobs).
-pub fn evaluate_batch_in<'a>(
-    rulesets: Rulesets<'a>,
-    entries: &'a [Entry],
-    done: &'a (dyn Fn() + Sync),
-) -> impl Iterator<Item = FileResult> + 'a {
-    entries.chunks(CHUNK).flat_map(move |chunk| {
-        chunk
-            .par_iter()
-            .map(|e| {
-                let r = match rulesets {
-                    Rulesets::One(p) => evaluate_path(p, &e.path, e.previous.as_deref()),
-                    Rulesets::Routed(router) => router.evaluate_path(&e.path, e.previous.as_deref()),
-                };
-                done();
-                r
-            })
-            .collect::<Vec<_>>()
-    })
+/// Files a thread of the pool takes in each chunk of a streamed batch: enough
+/// that a thread seldom waits at the end of a chunk, few enough that the two
+/// chunks alive (one written, one evaluated) hold little. On 10,000 files
+/// and 2 threads, two chunks of [`CHUNK`] held 43 MB of reports at the peak
+/// and 100 MiB resident (glibc's arena per thread keeps what they freed);
+/// 32 a thread, 37 MiB.
+const STREAM_FILES_PER_THREAD: usize = 32;
+
+/// [`evaluate_batch`] against [`Rulesets`] on a stream of entries (a
+/// [`Walk`]), handing each result to `each` in the order of `entries`. While
+/// one chunk's results are handed on, the next chunk is evaluated, so writing
+/// the output does not leave the pool idle; at most two chunks are held, each
+/// of [`STREAM_FILES_PER_THREAD`] a thread (at most [`CHUNK`]).
+/// `done` is called as each file finishes (from the thread that evaluated it,
+/// in any order): a progress bar moves with the work, not a chunk at a time.
+/// The pool is the caller's (`rayon::ThreadPool::install` sets the number of
+/// jobs); `each` may run on one of its threads.
+pub fn evaluate_batch_in<E>(
+    rulesets: Rulesets<'_>,
+    entries: impl IntoIterator<Item = E>,
+    done: &(dyn Fn() + Sync),
+    mut each: impl FnMut(FileResult) + Send,
+) where
+    E: std::borrow::Borrow<Entry> + Sync,
+{
+    let len = rayon::current_num_threads()
+        .saturating_mul(STREAM_FILES_PER_THREAD)
+        .clamp(STREAM_FILES_PER_THREAD, CHUNK);
+    let mut entries = entries.into_iter();
+    let mut next_chunk = || entries.by_ref().take(len).collect::<Vec<E>>();
+    let mut ready = evaluate_chunk(rulesets, &next_chunk(), done);
+    loop {
+        let chunk = next_chunk();
+        if chunk.is_empty() {
+            ready.into_iter().for_each(&mut each);
+            return;
+        }
+        let ((), evaluated) = rayon::join(
+            || ready.into_iter().for_each(&mut each),
+            || evaluate_chunk(rulesets, &chunk, done),
+        );
+        ready = evaluated;
+    }
+}
+
+/// One chunk of a batch evaluated in parallel, its results in its order.
+fn evaluate_chunk<E>(rulesets: Rulesets<'_>, chunk: &[E], done: &(dyn Fn() + Sync)) -> Vec<FileResult>
+where
+    E: std::borrow::Borrow<Entry> + Sync,
+{
+    chunk
+        .par_iter()
+        .map(|e| {
+            let e = e.borrow();
+            let r = match rulesets {
+                Rulesets::One(p) => evaluate_path(p, &e.path, e.previous.as_deref()),
+                Rulesets::Routed(router) => router.evaluate_path(&e.path, e.previous.as_deref()),
+            };
+            done();
+            r
+        })
+        .collect()
 }
 
 /// The rulesets of one folder by the framework each is for (`eval --rulesets DIR`).
@@ -557,69 +599,241 @@ impl Router {
 /// beside `X.EXT` in the batch is X's earlier period, not an evaluation of
 /// its own. One with no current file beside it stays an evaluation.
 pub fn pair_periods(files: Vec<PathBuf>) -> Vec<Entry> {
+    let roles = roles(&files);
+    files
+        .iter()
+        .zip(roles)
+        .filter_map(|(path, role)| match role {
+            Role::Earlier => None,
+            Role::Evaluation(previous) => Some(Entry {
+                path: path.clone(),
+                previous: previous.and_then(|i| files.get(i).cloned()),
+            }),
+        })
+        .collect()
+}
+
+/// What a file is in a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// The earlier period of another file of the batch.
+    Earlier,
+    /// An evaluation, with the index of its earlier period if it has one.
+    Evaluation(Option<usize>),
+}
+
+/// Each file's [`Role`] among `files`. Each current file is known by its
+/// path without extension; the first of a name takes the first earlier
+/// period of that name, and a second `.previous` of one name (yaml and json)
+/// stays on its own.
+fn roles(files: &[PathBuf]) -> Vec<Role> {
     fn earlier_of(path: &Path) -> Option<PathBuf> {
         let stem = path.file_stem()?.to_str()?;
         let base = stem.strip_suffix(".previous")?;
         Some(path.with_file_name(base))
     }
-    // Each current file by its path without extension; the first of a name
-    // takes its earlier period, and a second `.previous` of one name (yaml
-    // and json) stays on its own.
     let mut currents: HashMap<PathBuf, usize> = HashMap::new();
     for (i, f) in files.iter().enumerate() {
         if earlier_of(f).is_none() {
             currents.entry(f.with_extension("")).or_insert(i);
         }
     }
-    let mut previous: HashMap<usize, PathBuf> = HashMap::new();
-    let mut taken: HashSet<usize> = HashSet::new();
+    let mut roles = vec![Role::Evaluation(None); files.len()];
     for (i, f) in files.iter().enumerate() {
-        if let Some(&j) = earlier_of(f).and_then(|base| currents.get(&base))
-            && !previous.contains_key(&j)
-        {
-            previous.insert(j, f.clone());
-            taken.insert(i);
+        let Some(&j) = earlier_of(f).and_then(|base| currents.get(&base)) else {
+            continue;
+        };
+        if let Some(slot @ Role::Evaluation(None)) = roles.get_mut(j) {
+            *slot = Role::Evaluation(Some(i));
+            if let Some(r) = roles.get_mut(i) {
+                *r = Role::Earlier;
+            }
         }
     }
-    files
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| !taken.contains(i))
-        .map(|(i, path)| Entry {
-            previous: previous.remove(&i),
-            path,
-        })
-        .collect()
+    roles
 }
 
 /// Files named directly, and the files with one of `extensions` inside named
 /// folders (searched whole, in name order). Symbolic links are followed, but
-/// a link back to a folder already being walked is not entered again, and a
-/// file reached twice (by two links) is listed once.
+/// each folder and file is reached once: a link into a named folder is left
+/// out (what it points to is reached by its own path; a loop is such a
+/// link), and of two ways to one place outside them, the first is taken.
 pub fn expand(paths: &[PathBuf], extensions: &[&str]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for p in paths {
-        if !p.is_dir() {
-            out.push(p.clone());
-            continue;
-        }
-        let walk = walkdir::WalkDir::new(p).follow_links(true);
-        let mut found = Vec::new();
-        // A loop is an error entry from walkdir; it and unreadable entries are skipped.
-        for e in walk.into_iter().filter_map(Result::ok) {
-            let path = e.path();
-            let wanted = e.file_type().is_file()
-                && path
-                    .extension()
-                    .and_then(|x| x.to_str())
-                    .is_some_and(|x| extensions.contains(&x));
-            if wanted && seen.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())) {
-                found.push(path.to_path_buf());
+    Walk::new(paths, extensions, false).map(|e| e.path).collect()
+}
+
+/// The evaluations of a batch (`sixpoint eval`), found as they are needed:
+/// what [`expand`] finds, paired by [`pair_periods`] (the files named
+/// directly among themselves, a folder's files with their siblings), in the
+/// same order, without holding every path of a large corpus at once.
+pub fn batch<'a>(paths: &'a [PathBuf], extensions: &'a [&'a str]) -> Walk<'a> {
+    Walk::new(paths, extensions, true)
+}
+
+/// A lazy walk of named files and folders: see [`expand`] and [`batch`].
+/// It holds the entries of the folders it is inside (each read whole and
+/// sorted by name) and the canonical path of every folder entered, not the
+/// files already yielded.
+pub struct Walk<'a> {
+    extensions: &'a [&'a str],
+    /// Whether earlier periods are paired with their evaluations.
+    pair: bool,
+    /// What is still to come: the paths named at the bottom, then each
+    /// folder being walked, innermost last.
+    stack: Vec<std::vec::IntoIter<Found>>,
+    /// Every folder entered, canonical.
+    entered: HashSet<PathBuf>,
+    /// The folders named, canonical: a link to a file inside one is left
+    /// out, since the walk reaches that file by its own path.
+    roots: Vec<PathBuf>,
+    /// The targets of links to files outside the named folders, so that two
+    /// links to one file give one evaluation.
+    linked: HashSet<PathBuf>,
+}
+
+/// A folder to walk, or an evaluation.
+enum Found {
+    Folder(PathBuf),
+    File(Entry),
+}
+
+impl<'a> Walk<'a> {
+    fn new(paths: &[PathBuf], extensions: &'a [&'a str], pair: bool) -> Self {
+        let (folders, files): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.is_dir());
+        let roots = folders.iter().filter_map(|p| p.canonicalize().ok()).collect();
+        // The files named are paired among themselves, as one folder's files are.
+        let files: Vec<PathBuf> = files.into_iter().cloned().collect();
+        let mut roles = if pair { roles(&files) } else { Vec::new() }.into_iter();
+        let mut named = Vec::with_capacity(paths.len());
+        for p in paths {
+            if p.is_dir() {
+                named.push(Found::Folder(p.clone()));
+                continue;
+            }
+            match roles.next() {
+                Some(Role::Earlier) => {}
+                Some(Role::Evaluation(previous)) => named.push(Found::File(Entry {
+                    path: p.clone(),
+                    previous: previous.and_then(|i| files.get(i).cloned()),
+                })),
+                None => named.push(Found::File(Entry {
+                    path: p.clone(),
+                    previous: None,
+                })),
             }
         }
-        found.sort();
-        out.extend(found);
+        Walk {
+            extensions,
+            pair,
+            stack: vec![named.into_iter()],
+            entered: HashSet::new(),
+            roots,
+            linked: HashSet::new(),
+        }
     }
-    out
+
+    fn wanted(&self, path: &Path) -> bool {
+        path.extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| self.extensions.contains(&x))
+    }
+
+    /// The folders and wanted files directly inside `dir`, in name order and
+    /// paired, unless `dir` was entered before or cannot be read (a loop, and
+    /// unreadable entries, are skipped).
+    fn enter(&mut self, dir: &Path) -> Option<Vec<Found>> {
+        let canonical = dir.canonicalize().ok()?;
+        if !self.entered.insert(canonical) {
+            return None;
+        }
+        let mut folders = Vec::new();
+        let mut files = Vec::new();
+        for e in std::fs::read_dir(dir).ok()?.filter_map(Result::ok) {
+            let Ok(kind) = e.file_type() else { continue };
+            let path = e.path();
+            if kind.is_dir() {
+                folders.push(path);
+            } else if kind.is_file() {
+                if self.wanted(&path) {
+                    files.push(path);
+                }
+            } else if kind.is_symlink() {
+                // A broken link is skipped.
+                let Ok(meta) = std::fs::metadata(&path) else { continue };
+                if meta.is_dir() {
+                    if !self.inside_roots(&path) {
+                        folders.push(path);
+                    }
+                } else if meta.is_file() && self.wanted(&path) && self.first_link_to(&path) {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let roles = if self.pair { roles(&files) } else { Vec::new() };
+        let mut found: Vec<Found> = folders.into_iter().map(Found::Folder).collect();
+        let mut roles = roles.into_iter();
+        for path in &files {
+            let previous = match roles.next() {
+                Some(Role::Earlier) => continue,
+                Some(Role::Evaluation(p)) => p.and_then(|i| files.get(i).cloned()),
+                None => None,
+            };
+            found.push(Found::File(Entry {
+                path: path.clone(),
+                previous,
+            }));
+        }
+        // One folder's entries share a parent, so the path order is the name order.
+        found.sort_by(|a, b| a.path().cmp(b.path()));
+        Some(found)
+    }
+
+    /// Whether a link points inside a named folder, where the walk reaches
+    /// what it points to by its own path (a link back up, a loop, included).
+    fn inside_roots(&self, link: &Path) -> bool {
+        link.canonicalize()
+            .is_ok_and(|target| self.roots.iter().any(|r| target.starts_with(r)))
+    }
+
+    /// Whether a link to a file is the way the walk takes to it: not when
+    /// the file is inside a named folder (reached there by its own path), nor
+    /// when another link to it came first.
+    fn first_link_to(&mut self, link: &Path) -> bool {
+        let Ok(target) = link.canonicalize() else { return false };
+        if self.wanted(&target) && self.roots.iter().any(|r| target.starts_with(r)) {
+            return false;
+        }
+        self.linked.insert(target)
+    }
+}
+
+impl Found {
+    fn path(&self) -> &Path {
+        match self {
+            Found::Folder(p) => p,
+            Found::File(e) => &e.path,
+        }
+    }
+}
+
+impl Iterator for Walk<'_> {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            let next = self.stack.last_mut()?.next();
+            match next {
+                None => {
+                    self.stack.pop();
+                }
+                Some(Found::File(e)) => return Some(e),
+                Some(Found::Folder(dir)) => {
+                    if let Some(found) = self.enter(&dir) {
+                        self.stack.push(found.into_iter());
+                    }
+                }
+            }
+        }
+    }
 }

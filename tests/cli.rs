@@ -1124,6 +1124,172 @@ fn a_batch_streams_its_results_in_file_order() {
     assert_eq!(files, sorted);
 }
 
+/// A folder of more files than one chunk, in nested folders: each evaluated once, in the order
+/// of their paths (a folder's files and subfolders by name), as the walk finds them.
+#[test]
+fn a_large_folder_is_evaluated_in_path_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let seed = std::fs::read_to_string("seeds/generic-2006/weak-nurture.yaml").unwrap();
+    let mut expected = Vec::new();
+    // `b` sorts between `a.yaml` and `b.yaml`; `b-x.yaml` after the folder `b` as a path.
+    for sub in ["", "b", "b/c", "d"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+        for i in 0..70 {
+            let name = format!("{i:03}.yaml");
+            std::fs::write(root.join(sub).join(&name), &seed).unwrap();
+            expected.push(root.join(sub).join(name));
+        }
+    }
+    for name in ["b.yaml", "b-x.yaml"] {
+        std::fs::write(root.join(name), &seed).unwrap();
+        expected.push(root.join(name));
+    }
+    expected.sort();
+    let o = sixpoint()
+        .args(["eval", "--format", "jsonl", "--jobs", "2", "rulesets/generic-2006.six"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let files: Vec<std::path::PathBuf> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["file"].as_str().unwrap().into()
+        })
+        .collect();
+    assert_eq!(files.len(), 282, "more than a chunk (256 at most)");
+    assert_eq!(files, expected);
+}
+
+/// In a folder, `X.previous.yaml` is paired with `X.yaml` beside it even when a subfolder's files
+/// come between them, and a `.previous` whose current file is elsewhere stays an evaluation.
+#[test]
+fn a_folder_pairs_each_file_with_its_earlier_period_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let seeds = Path::new("seeds/east-midlands-2018");
+    for name in ["declining-partnership.yaml", "declining-partnership.previous.yaml"] {
+        std::fs::copy(seeds.join(name), root.join(name)).unwrap();
+    }
+    // `declining-partnership.q/` sorts between the two files of the pair.
+    std::fs::create_dir(root.join("declining-partnership.q")).unwrap();
+    std::fs::copy(
+        seeds.join("improving-authority.previous.yaml"),
+        root.join("declining-partnership.q/improving-authority.previous.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        seeds.join("improving-authority.yaml"),
+        root.join("improving-authority.yaml"),
+    )
+    .unwrap();
+    let o = sixpoint()
+        .args(["eval", "--format", "jsonl", "rulesets/east-midlands-2018.six"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let results: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let shown = |r: &serde_json::Value| {
+        let file = r["file"].as_str().unwrap().to_string();
+        let previous = r["report"]["previous"]["file"].as_str().map(str::to_string);
+        (file, previous)
+    };
+    let at = |name: &str| root.join(name).display().to_string();
+    assert_eq!(
+        results.iter().map(shown).collect::<Vec<_>>(),
+        [
+            (at("declining-partnership.q/improving-authority.previous.yaml"), None),
+            (
+                at("declining-partnership.yaml"),
+                Some(at("declining-partnership.previous.yaml"))
+            ),
+            (at("improving-authority.yaml"), None),
+        ]
+    );
+}
+
+/// `--format json` is the `jsonl` results in one document, pretty-printed as serde_json writes a
+/// document whole: byte for byte what a reader indenting the lines would build.
+#[test]
+fn a_batch_in_json_is_the_jsonl_results_indented() {
+    /// Compact JSON indented as serde_json's pretty printer does, from `depth` levels in.
+    fn pretty(compact: &str, depth: usize) -> String {
+        let mut out = String::new();
+        let mut depth = depth;
+        let mut chars = compact.chars().peekable();
+        let newline = |out: &mut String, depth: usize| {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+        };
+        let mut in_string = false;
+        while let Some(c) = chars.next() {
+            if in_string {
+                out.push(c);
+                match c {
+                    '\\' => out.push(chars.next().unwrap()),
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => {
+                    in_string = true;
+                    out.push(c);
+                }
+                '{' | '[' if matches!(chars.peek(), Some('}' | ']')) => {
+                    out.push(c);
+                    out.push(chars.next().unwrap());
+                }
+                '{' | '[' => {
+                    out.push(c);
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+                '}' | ']' => {
+                    depth -= 1;
+                    newline(&mut out, depth);
+                    out.push(c);
+                }
+                ',' => {
+                    out.push(c);
+                    newline(&mut out, depth);
+                }
+                ':' => out.push_str(": "),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+    let run = |format: &str| {
+        let o = sixpoint()
+            .args([
+                "eval",
+                "--format",
+                format,
+                "--rulesets",
+                "rulesets",
+                "seeds",
+                "tests/corpus/data",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let lines = run("jsonl");
+    let entries: Vec<String> = lines.lines().map(|l| format!("    {}", pretty(l, 2))).collect();
+    assert!(entries.len() > 20, "{lines}");
+    let expected = format!(
+        "{{\n  \"format\": \"sixpoint-eval/1\",\n  \"ruleset\": \"rulesets\",\n  \"results\": [\n{}\n  ]\n}}\n",
+        entries.join(",\n")
+    );
+    assert_eq!(run("json"), expected);
+}
+
 /// `check --format sarif` gives code-scanning tools every diagnostic: the code as the rule (with
 /// its meaning), the primary label as the location, the other labels as related locations.
 #[test]

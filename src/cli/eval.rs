@@ -13,9 +13,9 @@ use crate::report::{self, Dashboard, XlsxBook};
 use crate::{FileResult, Status};
 
 use super::output::{
-    ColorChoice, DiagnosticJson, OutputFormat, Stream, compile_ruleset, could_not_be_evaluated, data_files,
-    diagnostics_json, is_stdin, load_data, print_diagnostics, print_json, ruleset_has_errors, shown, stdin_name,
-    stdin_once, ui,
+    ColorChoice, DiagnosticJson, OutputFormat, Stream, compile_ruleset, could_not_be_evaluated, data_batch, data_files,
+    diagnostics_json, is_stdin, load_data, no_data_files, print_diagnostics, print_json, ruleset_has_errors, shown,
+    stdin_name, stdin_once, ui,
 };
 use super::{EvalArgs, Exit};
 
@@ -127,12 +127,26 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
         (None, Some(dir)) => dir.display().to_string(),
         (None, None) => String::new(),
     };
-    let files = match data_files(&data, color_err) {
-        Ok(files) => files,
-        Err(exit) => return exit,
+    let from_stdin = data.iter().any(|d| is_stdin(d));
+    // The files named are few and known at once; a folder's are found as the
+    // batch goes, so that memory does not grow with the number of files.
+    let any_folder = data.iter().any(|d| d.is_dir());
+    let mut entries: Box<dyn Iterator<Item = Entry> + '_> = match previous {
+        Some(prev) => match data_files(&data, color_err) {
+            Ok(files) => Box::new(files.into_iter().map(|path| Entry {
+                path,
+                previous: Some(prev.to_path_buf()),
+            })),
+            Err(exit) => return exit,
+        },
+        None => Box::new(data_batch(&data)),
     };
-    let from_stdin = files.iter().any(|f| is_stdin(f));
-    if from_stdin && files.len() != 1 {
+    let mut head: Vec<Entry> = entries.by_ref().take(2).collect();
+    if head.is_empty() {
+        return no_data_files(color_err);
+    }
+    let several = head.len() > 1;
+    if from_stdin && several {
         errln!("error: `-` (standard input) cannot be combined with other DATA files");
         return Exit::Failed;
     }
@@ -140,22 +154,23 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
         errln!("error: `--rulesets` routes files by their framework; name the ruleset to evaluate standard input with");
         return Exit::Failed;
     }
-    if previous.is_some() && files.len() != 1 {
+    if previous.is_some() && several {
         errln!("error: `--previous` compares two periods of one evaluation; give exactly one DATA file");
         return Exit::Failed;
     }
-    let batch: Vec<Entry> = match previous {
-        Some(prev) => files
-            .into_iter()
-            .map(|path| Entry {
-                path,
-                previous: Some(prev.to_path_buf()),
-            })
-            .collect(),
-        None => driver::pair_periods(files),
+    let total = if any_folder {
+        // The bar's length and the count `--verbose` gives, found by a walk
+        // that only counts (a folder's names held at a time), and only when
+        // someone will see them: a pipe pays nothing.
+        let bar_shown = several && !from_stdin && !ui().quiet && std::io::stderr().is_terminal();
+        (bar_shown || ui().verbose).then(|| data_batch(&data).count())
+    } else {
+        head.extend(entries.by_ref());
+        Some(head.len())
     };
+    let entries = head.into_iter().chain(entries);
     // One file's report is a page; a folder or several files make a dashboard.
-    let dashboard = format == OutputFormat::Html && (batch.len() > 1 || data.iter().any(|d| d.is_dir()));
+    let dashboard = format == OutputFormat::Html && (several || any_folder);
     let mut sink = match format {
         OutputFormat::Html if dashboard => Sink::Dashboard(Dashboard::new()),
         OutputFormat::Xlsx => Sink::Book(Box::new(XlsxBook::new())),
@@ -169,31 +184,24 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
     let mut counts = Counts::default();
     let mut done = 0usize;
     let mut findings: Vec<Diagnostic> = Vec::new();
+    // One result's JSON, built whole and written at once.
+    let mut buf: Vec<u8> = Vec::new();
     if format == OutputFormat::Json {
         // The document `{format, ruleset, results: […]}`, written as serde_json's
         // pretty printer would write it whole.
         let name = serde_json::to_string(&shown_against).unwrap_or_default();
         out!("{{\n  \"format\": \"sixpoint-eval/1\",\n  \"ruleset\": {name},\n  \"results\": [");
     }
-    verbose!("evaluating {} data file(s) against {}", batch.len(), shown_against);
-    let bar = progress_bar(batch.len(), from_stdin);
+    if let Some(n) = total {
+        verbose!("evaluating {n} data file(s) against {shown_against}");
+    }
+    let bar = total.and_then(|n| progress_bar(n, from_stdin));
     let tick = || {
         if let Some(b) = &bar {
             b.inc(1);
         }
     };
-    let results: Box<dyn Iterator<Item = FileResult>> = match (&against, from_stdin) {
-        (Against::One(program), true) => Box::new(std::iter::once(evaluate_stdin(program, previous))),
-        (Against::One(program), false) => {
-            Box::new(driver::evaluate_batch_in(driver::Rulesets::One(program), &batch, &tick))
-        }
-        (Against::Routed(router), _) => Box::new(driver::evaluate_batch_in(
-            driver::Rulesets::Routed(router),
-            &batch,
-            &tick,
-        )),
-    };
-    for r in results {
+    let mut each = |r: FileResult| {
         let status = r.status();
         worst = worst.max(status);
         counts.add(status);
@@ -233,11 +241,22 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
                     }
                 }
             }
-            (Sink::Stream, OutputFormat::Jsonl) => outln!("{}", serde_json::to_string(&entry(&r)).unwrap_or_default()),
+            (Sink::Stream, OutputFormat::Jsonl) => {
+                buf.clear();
+                if serde_json::to_writer(&mut buf, &entry(&r)).is_err() {
+                    buf.clear();
+                }
+                buf.push(b'\n');
+                write_stdout(&buf);
+            }
             (Sink::Stream, OutputFormat::Json) => {
-                let pretty = serde_json::to_string_pretty(&entry(&r)).unwrap_or_default();
-                let indented: Vec<String> = pretty.lines().map(|l| format!("    {l}")).collect();
-                out!("{}\n{}", if done > 0 { "," } else { "" }, indented.join("\n"));
+                buf.clear();
+                if done > 0 {
+                    buf.push(b',');
+                }
+                buf.push(b'\n');
+                json_indented(&mut buf, &entry(&r));
+                write_stdout(&buf);
             }
         };
         // The bar steps aside while a result is printed, so the two do not mix.
@@ -246,6 +265,15 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
             None => write(),
         }
         done += 1;
+    };
+    match (&against, from_stdin) {
+        (Against::One(program), true) => each(evaluate_stdin(program, previous)),
+        (Against::One(program), false) => {
+            driver::evaluate_batch_in(driver::Rulesets::One(program), entries, &tick, &mut each);
+        }
+        (Against::Routed(router), _) => {
+            driver::evaluate_batch_in(driver::Rulesets::Routed(router), entries, &tick, &mut each);
+        }
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -328,6 +356,43 @@ fn progress_bar(files: usize, from_stdin: bool) -> Option<ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
+}
+
+/// Bytes to standard output at once; a closed pipe ends the run quietly.
+fn write_stdout(bytes: &[u8]) {
+    use std::io::Write as _;
+    if std::io::stdout().lock().write_all(bytes).is_err() {
+        std::process::exit(super::output::CLOSED_PIPE);
+    }
+}
+
+/// `value` as serde_json's pretty printer writes it, indented two levels
+/// more (inside `results` of the batch document), onto `buf`: written once,
+/// not printed and then re-indented line by line.
+fn json_indented(buf: &mut Vec<u8>, value: &impl Serialize) {
+    /// Indents after each line break. serde_json escapes the line breaks
+    /// inside strings, so every one it writes is its own.
+    struct Indent<'a>(&'a mut Vec<u8>);
+    impl std::io::Write for Indent<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                if i > 0 {
+                    self.0.extend_from_slice(b"\n    ");
+                }
+                self.0.extend_from_slice(line);
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let start = buf.len();
+    buf.extend_from_slice(b"    ");
+    if serde_json::to_writer_pretty(Indent(buf), value).is_err() {
+        // As before: what cannot be written is left out, not half written.
+        buf.truncate(start);
+    }
 }
 
 /// Writes `bytes` to `path` whole: beside it, then renamed over it, so a

@@ -387,15 +387,26 @@ const DATA_FILES: &[&str] = &["yaml", "yml", "json", "xlsx", "ods", "csv"];
 pub fn data_files(data: &[PathBuf], color: bool) -> Result<Vec<PathBuf>, Exit> {
     let files = driver::expand(data, DATA_FILES);
     if files.is_empty() {
-        print_diagnostics(
-            &[Diagnostic::error(Code::IoRead, "no data files found")
-                .help("name YAML, JSON, XLSX, ODS or CSV files, or folders that contain them")],
-            color,
-            Stream::Stderr,
-        );
-        return Err(Exit::Failed);
+        return Err(no_data_files(color));
     }
     Ok(files)
+}
+
+/// The evaluations of the data files named and the folders searched, paired
+/// with their earlier periods, found as the batch goes (`eval`).
+pub fn data_batch(data: &[PathBuf]) -> driver::Walk<'_> {
+    driver::batch(data, DATA_FILES)
+}
+
+/// Nothing to evaluate: the error, reported.
+pub fn no_data_files(color: bool) -> Exit {
+    print_diagnostics(
+        &[Diagnostic::error(Code::IoRead, "no data files found")
+            .help("name YAML, JSON, XLSX, ODS or CSV files, or folders that contain them")],
+        color,
+        Stream::Stderr,
+    );
+    Exit::Failed
 }
 
 /// A ruleset that did not compile: what the command therefore did not do.
