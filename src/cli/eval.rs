@@ -72,17 +72,20 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
         errln!("error: `-o` writes `--format html` or `--format xlsx`; redirect standard output for the other formats");
         return Exit::Failed;
     }
-    // `--jobs N`: the batch runs in a pool of its own; without it, in rayon's
-    // global pool, one thread per core.
-    match args.jobs {
-        None => run_in_pool(args, color),
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(usize::from(n)).build() {
-            Ok(pool) => pool.install(|| run_in_pool(args, color)),
-            Err(e) => {
-                errln!("error: cannot start {n} jobs: {e}");
-                Exit::Failed
-            }
-        },
+    // The batch runs in a pool of its own: `--jobs N` threads, or one per
+    // core (rayon's default, 0). Each thread's stack is large enough for
+    // extensions to run on it in place (`ext::pool`), not on a companion.
+    let jobs = args.jobs.map_or(0, usize::from);
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(8 << 20)
+        .build()
+    {
+        Ok(pool) => pool.install(|| run_in_pool(args, color)),
+        Err(e) => {
+            errln!("error: cannot start {jobs} jobs: {e}");
+            Exit::Failed
+        }
     }
 }
 
