@@ -430,7 +430,7 @@ const STREAM_FILES_PER_THREAD: usize = 32;
 /// [`Walk`]), handing each result to `each` in the order of `entries`. While
 /// one chunk's results are handed on, the next chunk is evaluated, so writing
 /// the output does not leave the pool idle; at most two chunks are held, each
-/// of [`STREAM_FILES_PER_THREAD`] a thread (at most [`CHUNK`]).
+/// of `STREAM_FILES_PER_THREAD` files a thread (at most `CHUNK`).
 /// `done` is called as each file finishes (from the thread that evaluated it,
 /// in any order): a progress bar moves with the work, not a chunk at a time.
 /// The pool is the caller's (`rayon::ThreadPool::install` sets the number of
