@@ -959,10 +959,7 @@ impl SharedNames {
     /// The names of program `p`, made once when it is compiled.
     pub(crate) fn new(p: &Program) -> Self {
         // `file:line`, as reports name rules and test coverage matches them.
-        let at = |span: Span| {
-            let (file, line, _) = p.file.locate(span.start);
-            Name::from(format!("{file}:{line}"))
-        };
+        let at = |span: Span| Name::from(p.written_at(span));
         let prop = p.proportionality.as_ref();
         SharedNames {
             indicator_ids: p.indicators.map(|i| Name::from(&i.id)),
@@ -1156,6 +1153,13 @@ impl Program {
     /// children's grades be aggregated into its own.
     pub(crate) fn aggregates(&self, tier: Tier) -> bool {
         self.tiers.of(tier) == self.tiers.below(tier, self.grading)
+    }
+
+    /// `file:line` of a span of the ruleset's source map: how reports name
+    /// rules, and how test coverage matches them.
+    pub(crate) fn written_at(&self, span: Span) -> String {
+        let (file, line, _) = self.file.locate(span.start);
+        format!("{file}:{line}")
     }
 
     /// A node's grade, named on its tier's scale.

@@ -499,7 +499,7 @@ fn record(r: &Report, seen: &mut Seen) {
 
 fn coverage(p: &Program, seen: &Seen) -> Coverage {
     // As the report names rules (`decided_at`, `rule_at`), so that they match.
-    let at = |span| crate::report::written_at(p, span);
+    let at = |span| p.written_at(span);
     // The first line of the rule, on one line: enough to recognise it.
     let untested = |span: crate::diag::Span| {
         let text = p.file.slice(span);

@@ -793,13 +793,6 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
     }
 }
 
-/// `file:line` of a span of the ruleset's source map: how reports name
-/// rules, and how test coverage matches them.
-pub(crate) fn written_at(p: &Program, span: crate::diag::Span) -> String {
-    let (file, line, _) = p.file.locate(span.start);
-    format!("{file}:{line}")
-}
-
 /// Sets the earlier period beside a report built from the same program.
 fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: PreviousReport) {
     // Each node's travel in the words of the scale it is graded on.
