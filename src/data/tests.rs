@@ -656,6 +656,17 @@ fn json_positions_after_non_ascii_text() {
     assert_eq!(at(&d).0, 2);
 }
 
+/// Pieces of YAML-like text, right and wrong (aliases, merge keys, tags,
+/// several documents, stray flow characters), that the property tests join.
+#[rustfmt::skip]
+const YAML_LIKE: &[&str] = &[
+    "sixpoint: 1\n", "framework: f\n", "organisation: \"é—ü\"\n", "indicators:\n", "  \"1.1\":\n",
+    "    evidence:\n", "      - source: documentation\n", "        finding: strength\n", "- ", ": ",
+    "{", "}", "[", "]", ",", "&a ", "*a", "<<: *a\n", "\t", "  ", "\n", "\u{feff}", "é—",
+    "\"\\ud800\"", "'x", "---\n", "...\n", "!!binary ", "1e400", "#c\n", "? ", "k: |\n", "k: >-\n",
+    "0x1F", "yes", "~", "a", "%YAML 1.2\n",
+];
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
 
@@ -682,12 +693,7 @@ proptest::proptest! {
     #[test]
     fn yaml_like_text_never_panics(
         parts in proptest::collection::vec(
-            proptest::sample::select(vec![
-                "sixpoint: 1\n", "framework: f\n", "organisation: \"é—ü\"\n", "indicators:\n",
-                "  \"1.1\":\n", "    evidence:\n", "      - source: documentation\n", "        finding: strength\n",
-                "- ", ": ", "{", "}", "[", "]", ",", "&a ", "*a", "<<: *a\n", "\t", "  ", "\n", "\u{feff}",
-                "é—", "\"\\ud800\"", "'x", "---\n", "!!binary ", "1e400", "#c\n", "? ",
-            ]),
+            proptest::sample::select(YAML_LIKE),
             0..40,
         )
     ) {
@@ -1118,13 +1124,7 @@ proptest::proptest! {
     #[test]
     fn yaml_like_text_reads_as_serde_saphyr(
         parts in proptest::collection::vec(
-            proptest::sample::select(vec![
-                "sixpoint: 1\n", "framework: f\n", "organisation: \"é—ü\"\n", "indicators:\n",
-                "  \"1.1\":\n", "    evidence:\n", "      - source: documentation\n", "        finding: strength\n",
-                "- ", ": ", "{", "}", "[", "]", ",", "&a ", "*a", "<<: *a\n", "\t", "  ", "\n", "\u{feff}",
-                "é—", "\"\\ud800\"", "'x", "---\n", "...\n", "!!binary ", "1e400", "#c\n", "? ", "k: |\n", "k: >-\n",
-                "0x1F", "yes", "~", "a", "%YAML 1.2\n",
-            ]),
+            proptest::sample::select(YAML_LIKE),
             0..40,
         )
     ) {
