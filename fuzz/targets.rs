@@ -146,7 +146,7 @@ pub fn data(bytes: &[u8]) {
         };
         let input = sixpoint::driver::Input::new(Path::new(name), &file, &doc);
         let result = sixpoint::driver::evaluate(program, input, None);
-        report(&[(name, &text)], &result.diagnostics);
+        report(&[(name, &text)], &result.diagnostics().cloned().collect::<Vec<_>>());
         if let Some(r) = &result.report {
             let _ = sixpoint::report::render_human(r);
             let _ = sixpoint::report::render_markdown(r);
@@ -277,7 +277,7 @@ pub fn crosswalk(bytes: &[u8]) {
                 };
                 let input = sixpoint::driver::Input::new(Path::new("mapped.yaml"), &out, &doc);
                 let bound = sixpoint::driver::evaluate(cw.target(), input, None);
-                let ds = bound.diagnostics;
+                let ds: Vec<_> = bound.diagnostics().cloned().collect();
                 if bound.report.is_none() {
                     panic!(
                         "{name} mapped does not bind to the target:\n{}\n{yaml}",

@@ -582,6 +582,15 @@ pub struct Basis {
 }
 
 impl Basis {
+    /// The empty basis, for borrowers with none of their own.
+    pub fn none() -> &'static Basis {
+        static NONE: Basis = Basis {
+            cite: None,
+            choice: None,
+        };
+        &NONE
+    }
+
     pub fn is_empty(&self) -> bool {
         self.cite.is_none() && self.choice.is_none()
     }
@@ -866,8 +875,8 @@ impl IntoIterator for Diagnostics {
 
 /// Renders diagnostics as a human reads them: miette's graphical report, in
 /// colour or not, at a fixed width when asked (tests use 80, no colour).
-pub fn render(diags: &[Diagnostic], color: bool, width: Option<usize>) -> String {
-    diags.iter().map(|d| render_report(d, color, width)).collect()
+pub fn render<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, color: bool, width: Option<usize>) -> String {
+    diags.into_iter().map(|d| render_report(d, color, width)).collect()
 }
 
 /// Renders any miette report the way diagnostics are rendered.

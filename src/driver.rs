@@ -21,7 +21,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::eval;
 use crate::ext::Sandbox;
 use crate::ir::Program;
-use crate::report::{self, Report};
+use crate::report::{self, FindingReport, Report};
 use crate::{check, compile, parse, source_io};
 
 // ------------------------------------------------------------------ compile
@@ -143,13 +143,13 @@ impl Status {
     /// it made nothing (`ran` is false) or any diagnostic is an error, since
     /// an error stops a result from being trusted even when one was made;
     /// `Findings` when any is a warning; `Clean` otherwise.
-    pub fn of(ran: bool, diagnostics: &[Diagnostic]) -> Status {
-        if !ran || diagnostics.iter().any(Diagnostic::is_error) {
-            Status::Failed
-        } else if diagnostics.iter().any(|d| d.severity >= Severity::Warning) {
-            Status::Findings
-        } else {
-            Status::Clean
+    pub fn of<'a>(ran: bool, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Status {
+        let worst = diagnostics.into_iter().map(|d| d.severity).max();
+        match worst {
+            _ if !ran => Status::Failed,
+            Some(Severity::Error) => Status::Failed,
+            Some(Severity::Warning) => Status::Findings,
+            _ => Status::Clean,
         }
     }
 
@@ -176,8 +176,9 @@ impl Status {
 pub struct FileResult {
     pub path: PathBuf,
     pub report: Option<Report>,
-    /// Findings when it ran; the errors that stopped it when it did not.
-    pub diagnostics: Vec<Diagnostic>,
+    /// The errors that stopped it when it did not run; when it ran, the
+    /// notes on the two periods compared. The findings are the report's.
+    others: Vec<Diagnostic>,
 }
 
 impl FileResult {
@@ -186,12 +187,30 @@ impl FileResult {
         FileResult {
             path: path.to_path_buf(),
             report: None,
-            diagnostics,
+            others: diagnostics,
         }
     }
 
     pub fn status(&self) -> Status {
-        Status::of(self.report.is_some(), &self.diagnostics)
+        Status::of(self.report.is_some(), self.diagnostics())
+    }
+
+    /// Everything to show about the file: the report's findings in order,
+    /// then the notes on the periods; or the errors that stopped it.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> + Clone {
+        let findings = self.report.as_ref().map_or(&[][..], |r| &r.findings[..]);
+        findings.iter().map(FindingReport::diagnostic).chain(&self.others)
+    }
+
+    /// The report, and every diagnostic as [`FileResult::diagnostics`] lists them.
+    pub fn into_parts(self) -> (Option<Report>, Vec<Diagnostic>) {
+        let mut all: Vec<Diagnostic> = self
+            .report
+            .as_ref()
+            .map(|r| r.findings.iter().map(|f| f.diagnostic().clone()).collect())
+            .unwrap_or_default();
+        all.extend(self.others);
+        (self.report, all)
     }
 }
 
@@ -251,14 +270,13 @@ pub fn evaluate(program: &Program, current: Input<'_>, previous: Option<Input<'_
         )),
         _ => None,
     };
-    let report = report::build(program, &bound, &after, &actions, previous);
     // Already in order: `eval::evaluate` sorts its findings; the notes on the periods follow them.
-    let mut findings = std::mem::take(&mut after.findings);
-    findings.extend(notes);
+    let findings = std::mem::take(&mut after.findings);
+    let report = report::build(program, &bound, &after, findings, &actions, previous);
     FileResult {
         path: current.path.to_path_buf(),
         report: Some(report),
-        diagnostics: findings,
+        others: notes,
     }
 }
 

@@ -139,8 +139,14 @@ impl<I: Idx, T> IdVec<I, T> {
     /// A vector with the same ids, each item made from the one here and
     /// its id, or the first error.
     pub(crate) fn try_map<U, E>(&self, mut f: impl FnMut(I, &T) -> Result<U, E>) -> Result<IdVec<I, U>, E> {
+        // Sized up front: collecting `Result`s gives no size hint, and growing
+        // by doubling moved every outcome made so far (large items) each time.
+        let mut items = Vec::with_capacity(self.items.len());
+        for (i, t) in self.iter_enumerated() {
+            items.push(f(i, t)?);
+        }
         Ok(IdVec {
-            items: self.iter_enumerated().map(|(i, t)| f(i, t)).collect::<Result<_, E>>()?,
+            items,
             _id: std::marker::PhantomData,
         })
     }
@@ -942,6 +948,12 @@ pub(crate) struct SharedNames {
     pub(crate) indicator_titles: IdVec<IndicatorId, Name>,
     /// Per indicator, its themes' names in order.
     pub(crate) themes: IdVec<IndicatorId, Vec<Name>>,
+    /// Per indicator, its themes as messages name them: the description, or the name.
+    pub(crate) theme_titles: IdVec<IndicatorId, Vec<Name>>,
+    /// Each requirement's name and help.
+    pub(crate) requirements: IdVec<RequirementId, (Name, Option<Name>)>,
+    /// What not meeting each requirement does to the grade, in words.
+    pub(crate) consequences: IdVec<RequirementId, Vec<Name>>,
     /// Per scale, its levels' names by rank.
     pub(crate) levels: IdVec<ScaleId, Vec<Name>>,
     pub(crate) sources: IdVec<SourceId, Name>,
@@ -967,6 +979,28 @@ impl SharedNames {
             themes: p
                 .indicators
                 .map(|i| i.themes.iter().map(|t| Name::from(&t.name)).collect()),
+            theme_titles: p.indicators.map(|i| {
+                i.themes
+                    .iter()
+                    .map(|t| Name::from(t.description.as_deref().unwrap_or(&t.name)))
+                    .collect()
+            }),
+            requirements: p
+                .requirements
+                .map(|r| (Name::from(&r.name), r.help.as_deref().map(Name::from))),
+            consequences: p.requirements.map(|r| {
+                let mut words = Vec::new();
+                if let Some(c) = r.cap {
+                    words.push(Name::from(format!("cap at {}", p.level_name(c))));
+                }
+                if r.not_secure {
+                    words.push(Name::from("not secure"));
+                }
+                if words.is_empty() {
+                    words.push(Name::from("flag"));
+                }
+                words
+            }),
             levels: p.scales.map(|s| s.levels.iter().map(|l| Name::from(&l.name)).collect()),
             sources: p.sources.map(|s| Name::from(&s.name)),
             tags: p.tags.map(|t| Name::from(&t.name)),

@@ -254,19 +254,19 @@ impl Document {
 /// not secure, claims the evidence does not support, missing evidence).
 #[derive(Debug)]
 pub struct Evaluation {
+    result: FileResult,
     report: Report,
-    findings: Vec<Diagnostic>,
 }
 
 impl Evaluation {
-    fn from_result(r: FileResult) -> Result<Evaluation, Error> {
+    fn from_result(mut r: FileResult) -> Result<Evaluation, Error> {
         let failed = r.status() == Status::Failed;
-        match r.report {
-            Some(report) if !failed => Ok(Evaluation {
-                report,
-                findings: r.diagnostics,
-            }),
-            _ => Err(Error::new(r.diagnostics)),
+        match r.report.take() {
+            Some(report) if !failed => Ok(Evaluation { result: r, report }),
+            report => {
+                r.report = report;
+                Err(Error::new(r.into_parts().1))
+            }
         }
     }
 
@@ -276,15 +276,17 @@ impl Evaluation {
 
     /// Findings, each with its code and its place in the document (and in
     /// the ruleset, as a related diagnostic).
-    pub fn findings(&self) -> &[Diagnostic] {
-        &self.findings
+    pub fn findings(&self) -> Vec<&Diagnostic> {
+        let findings = self.report.findings.iter().map(report::FindingReport::diagnostic);
+        // The report is held apart from the rest of the result, which keeps the notes.
+        findings.chain(self.result.diagnostics()).collect()
     }
 
     /// [`Status::Findings`] when any finding is a warning, else
     /// [`Status::Clean`] (an evaluation with an error is an [`Error`]); the
     /// same [`Status::of`] as the command line's exit code.
     pub fn status(&self) -> Status {
-        Status::of(true, &self.findings)
+        Status::of(true, self.findings())
     }
 
     /// The report as text for a terminal.

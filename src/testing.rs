@@ -282,7 +282,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
         ),
     };
     let data = result.path.clone();
-    let codes: BTreeSet<&str> = result.diagnostics.iter().map(|d| d.code.id()).collect();
+    let codes: BTreeSet<&str> = result.diagnostics().map(|d| d.code.id()).collect();
     let Some(report) = &result.report else {
         // A case may expect the run to fail with a given code.
         let missing: Vec<&String> = c
@@ -293,8 +293,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
             .collect();
         if c.expect.diagnostics.is_empty() || !missing.is_empty() {
             let why: Vec<String> = result
-                .diagnostics
-                .iter()
+                .diagnostics()
                 .filter(|d| d.is_error())
                 // Inline data is read as JSON text of its own, whose
                 // lines are not the test file's: name the problem only.
@@ -393,7 +392,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
             format!("[{}]", v.join(", "))
         };
         let actual = indicators.get(id.as_str()).map_or("no such indicator".into(), |i| {
-            sorted(i.unmet.iter().map(|u| u.requirement.clone()).collect())
+            sorted(i.unmet.iter().map(|u| u.requirement.to_string()).collect())
         });
         compare(
             Key::Unmet(id.clone()),
@@ -474,7 +473,7 @@ fn record(r: &Report, seen: &mut Seen) {
             seen.decided_at.insert(at.to_string());
         }
         for u in &i.unmet {
-            seen.unmet.insert(u.requirement.clone());
+            seen.unmet.insert(u.requirement.to_string());
         }
     }
     let nodes = r

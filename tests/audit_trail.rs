@@ -27,7 +27,7 @@ fn evaluate(data: &str) -> FileResult {
 fn text(r: &FileResult) -> String {
     let mut out = sixpoint::report::render_human(r.report.as_ref().expect("a report"));
     out.push('\n');
-    out.push_str(&diag::render(&r.diagnostics, false, Some(100)));
+    out.push_str(&diag::render(r.diagnostics(), false, Some(100)));
     out
 }
 
@@ -36,8 +36,7 @@ fn json(r: &FileResult) -> serde_json::Value {
 }
 
 fn messages(r: &FileResult, code: Code) -> Vec<String> {
-    r.diagnostics
-        .iter()
+    r.diagnostics()
         .filter(|d| d.code == code)
         .map(|d| d.message.clone())
         .collect()
@@ -53,7 +52,7 @@ fn a_skipped_area_shows_why_in_every_format() {
     assert_eq!(area["status"], "skipped");
     assert_eq!(area["skipped_because"], serde_json::json!([REASON]));
     // SARIF carries the findings: the advice on the unused evidence gives the reason.
-    let sarif = sixpoint::report::sarif::log(&r.diagnostics).to_string();
+    let sarif = sixpoint::report::sarif::log(r.diagnostics()).to_string();
     assert!(sarif.contains(REASON), "{sarif}");
 }
 

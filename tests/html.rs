@@ -62,10 +62,8 @@ fn report(ruleset: &Path, data: &Path) -> Report {
     let program = compiled
         .program
         .unwrap_or_else(|| panic!("{} must compile", ruleset.display()));
-    let result = evaluate_path(&program, data, previous_of(data).as_deref());
-    result
-        .report
-        .unwrap_or_else(|| panic!("{} must evaluate: {:?}", data.display(), result.diagnostics))
+    let (report, diagnostics) = evaluate_path(&program, data, previous_of(data).as_deref()).into_parts();
+    report.unwrap_or_else(|| panic!("{} must evaluate: {diagnostics:?}", data.display()))
 }
 
 fn write_page(dir: &Path, name: &str, html: &str) -> PathBuf {

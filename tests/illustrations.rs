@@ -48,8 +48,7 @@ fn the_json_report_says_where_each_indicator_was_placed_and_what_it_gave() {
     // An indicator without a placement has no `placement` field.
     assert!(indicator(&report, "1.1").get("placement").is_none());
     let found: Vec<&str> = r
-        .diagnostics
-        .iter()
+        .diagnostics()
         .filter(|d| d.code == Code::EvalPlacementContradicted)
         .map(|d| d.message.as_str())
         .collect();

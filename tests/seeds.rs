@@ -55,13 +55,13 @@ fn seeds() {
             panic!(
                 "{} must evaluate: {}",
                 path.display(),
-                diag::render(&result.diagnostics, false, Some(100))
+                diag::render(result.diagnostics(), false, Some(100))
             )
         });
         insta::assert_json_snapshot!("json", report);
         let mut text = sixpoint::report::render_human(report);
         text.push('\n');
-        text.push_str(&diag::render(&result.diagnostics, false, Some(100)));
+        text.push_str(&diag::render(result.diagnostics(), false, Some(100)));
         insta::assert_snapshot!("human", text);
         insta::assert_snapshot!("markdown", sixpoint::report::render_markdown(report));
     });
@@ -123,7 +123,7 @@ fn crosswalk_seeds() {
                 panic!(
                     "the mapped {} evaluates: {}",
                     seed.display(),
-                    diag::render(&result.diagnostics, false, Some(100))
+                    diag::render(result.diagnostics(), false, Some(100))
                 )
             });
             let name = format!(

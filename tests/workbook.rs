@@ -198,7 +198,7 @@ fn a_broken_workbook_names_sheet_and_cell() {
     let name = Path::new("evaluation.xlsx");
     let (file, doc) = data::load_workbook_bytes("evaluation.xlsx", bytes, Book::Xlsx).unwrap();
     let result = evaluate(&program, Input::new(name, &file, &doc), None);
-    let codes: Vec<&str> = result.diagnostics.iter().map(|d| d.code.id()).collect();
+    let codes: Vec<&str> = result.diagnostics().map(|d| d.code.id()).collect();
     assert_eq!(
         codes,
         [
@@ -207,7 +207,7 @@ fn a_broken_workbook_names_sheet_and_cell() {
             "sixpoint::data::unknown-indicator"
         ]
     );
-    let names: Vec<String> = result.diagnostics.iter().map(|d| d.location().unwrap().file).collect();
+    let names: Vec<String> = result.diagnostics().map(|d| d.location().unwrap().file).collect();
     assert_eq!(
         names,
         [
@@ -216,7 +216,7 @@ fn a_broken_workbook_names_sheet_and_cell() {
             "evaluation.xlsx [Evidence!A4]"
         ]
     );
-    insta::assert_snapshot!(diag::render(&result.diagnostics, false, Some(80)));
+    insta::assert_snapshot!(diag::render(result.diagnostics(), false, Some(80)));
 }
 
 #[test]
@@ -347,7 +347,7 @@ fn a_filled_template_evaluates_as_the_yaml() {
         assert!(
             from_xlsx.report.is_some(),
             "{}",
-            diag::render(&from_xlsx.diagnostics, false, None)
+            diag::render(from_xlsx.diagnostics(), false, None)
         );
         let mut a = serde_json::to_value(&from_yaml.report).unwrap();
         let mut b = serde_json::to_value(&from_xlsx.report).unwrap();
@@ -404,7 +404,7 @@ fn a_long_row_shows_the_cell_alone() {
     std::fs::write(&path, csv).unwrap();
     let program = compile_file(&root().join(RULESET)).program.unwrap();
     let result = evaluate_path(&program, &path, None);
-    let text = diag::render(&result.diagnostics, false, Some(80));
+    let text = diag::render(result.diagnostics(), false, Some(80));
     assert!(text.contains("long.csv [B5]"), "{text}");
     assert!(text.contains("did you mean `documentation`?"), "{text}");
     assert!(!text.contains("xxxx"), "the row is too long to show: {text}");

@@ -17,10 +17,10 @@ use super::output::{
 use super::{CheckArgs, Exit};
 
 #[derive(Serialize)]
-struct Entry {
+struct Entry<'a> {
     file: String,
     status: Status,
-    diagnostics: Vec<DiagnosticJson>,
+    diagnostics: Vec<DiagnosticJson<'a>>,
 }
 
 pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
@@ -50,18 +50,16 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
         worst = worst.max(status);
         match format {
             OutputFormat::Sarif => all.extend(diagnostics.0),
-            OutputFormat::Json | OutputFormat::Jsonl => {
+            OutputFormat::Jsonl => {
                 let e = Entry {
                     file: shown(path),
                     status,
                     diagnostics: diagnostics_json(&diagnostics.0),
                 };
-                if format == OutputFormat::Jsonl {
-                    outln!("{}", serde_json::to_string(&e).unwrap_or_default());
-                } else {
-                    entries.push(e);
-                }
+                outln!("{}", serde_json::to_string(&e).unwrap_or_default());
             }
+            // Kept until all are checked; written borrowed at the end.
+            OutputFormat::Json => entries.push((shown(path), status, diagnostics)),
             // Markdown is not among check's formats; clap refuses it.
             OutputFormat::Human | OutputFormat::Markdown | OutputFormat::Html | OutputFormat::Xlsx => {
                 print_diagnostics(&diagnostics.0, color, Stream::Stderr);
@@ -76,13 +74,20 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Exit {
     }
     if format == OutputFormat::Json {
         #[derive(Serialize)]
-        struct Out {
+        struct Out<'a> {
             format: &'static str,
-            results: Vec<Entry>,
+            results: Vec<Entry<'a>>,
         }
         print_json(&Out {
             format: "sixpoint-check/1",
-            results: entries,
+            results: entries
+                .iter()
+                .map(|(file, status, diagnostics)| Entry {
+                    file: file.clone(),
+                    status: *status,
+                    diagnostics: diagnostics_json(&diagnostics.0),
+                })
+                .collect(),
         });
     }
     worst.into()

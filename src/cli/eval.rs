@@ -24,7 +24,7 @@ struct EvalEntry<'a> {
     file: String,
     status: Status,
     report: Option<&'a report::Report>,
-    diagnostics: Vec<DiagnosticJson>,
+    diagnostics: Vec<DiagnosticJson<'a>>,
 }
 
 fn entry(r: &FileResult) -> EvalEntry<'_> {
@@ -32,7 +32,7 @@ fn entry(r: &FileResult) -> EvalEntry<'_> {
         file: r.path.display().to_string(),
         status: r.status(),
         report: r.report.as_ref(),
-        diagnostics: diagnostics_json(&r.diagnostics),
+        diagnostics: diagnostics_json(r.diagnostics()),
     }
 }
 
@@ -217,7 +217,7 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
                 Ok(rep) => b.add(rep),
                 Err((file, why)) => b.add_failed(&file, why),
             },
-            (Sink::Stream, OutputFormat::Sarif) => findings.extend(r.diagnostics.iter().cloned()),
+            (Sink::Stream, OutputFormat::Sarif) => findings.extend(r.diagnostics().cloned()),
             (Sink::Stream, OutputFormat::Human | OutputFormat::Markdown | OutputFormat::Html | OutputFormat::Xlsx) => {
                 if done > 0 {
                     outln!();
@@ -233,13 +233,13 @@ fn run_in_pool(args: &EvalArgs, color: ColorChoice) -> Exit {
                     }
                     Some(rep) => {
                         out!("{}", report::render_human(rep));
-                        if !r.diagnostics.is_empty() {
+                        if r.diagnostics().next().is_some() {
                             outln!();
-                            print_diagnostics(&r.diagnostics, color_out, Stream::Stdout);
+                            print_diagnostics(r.diagnostics(), color_out, Stream::Stdout);
                         }
                     }
                     None => {
-                        print_diagnostics(&r.diagnostics, color_err, Stream::Stderr);
+                        print_diagnostics(r.diagnostics(), color_err, Stream::Stderr);
                         could_not_be_evaluated(&r.path);
                     }
                 }
@@ -340,9 +340,9 @@ fn collect(r: &FileResult, color: bool) -> Result<&report::Report, (String, &str
     match &r.report {
         Some(rep) => Ok(rep),
         None => {
-            print_diagnostics(&r.diagnostics, color, Stream::Stderr);
+            print_diagnostics(r.diagnostics(), color, Stream::Stderr);
             could_not_be_evaluated(&r.path);
-            let why = r.diagnostics.first().map_or("", |d| d.message.as_str());
+            let why = r.diagnostics().next().map_or("", |d| d.message.as_str());
             Err((r.path.display().to_string(), why))
         }
     }

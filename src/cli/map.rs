@@ -21,7 +21,7 @@ struct Out<'a> {
     /// Where the rewritten evaluation went; `null` for stdout.
     output: Option<String>,
     report: Option<&'a crosswalk::MapReport>,
-    diagnostics: Vec<DiagnosticJson>,
+    diagnostics: Vec<DiagnosticJson<'a>>,
 }
 
 pub fn run(args: &MapArgs, color: ColorChoice) -> Exit {

@@ -45,7 +45,7 @@ use serde::Serialize;
 
 use crate::diag::{self, Code, Diagnostic, Severity};
 use crate::driver;
-use crate::report::FindingReport;
+use crate::report::FindingJson;
 
 use super::exit::Exit;
 
@@ -290,9 +290,9 @@ pub enum Stream {
 }
 
 #[derive(Serialize)]
-pub struct DiagnosticJson {
+pub struct DiagnosticJson<'a> {
     #[serde(flatten)]
-    finding: FindingReport,
+    finding: FindingJson<'a>,
     /// Every label, the primary first: what an editor underlines.
     labels: Vec<LabelJson>,
 }
@@ -304,10 +304,10 @@ struct LabelJson {
     text: Option<String>,
 }
 
-pub fn diagnostics_json(ds: &[Diagnostic]) -> Vec<DiagnosticJson> {
-    ds.iter()
+pub fn diagnostics_json<'a>(ds: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<DiagnosticJson<'a>> {
+    ds.into_iter()
         .map(|d| DiagnosticJson {
-            finding: FindingReport::from_diagnostic(d),
+            finding: FindingJson(d),
             labels: d
                 .located_labels()
                 .into_iter()
@@ -320,21 +320,15 @@ pub fn diagnostics_json(ds: &[Diagnostic]) -> Vec<DiagnosticJson> {
         .collect()
 }
 
-pub fn print_diagnostics(ds: &[Diagnostic], color: bool, to: Stream) {
+pub fn print_diagnostics<'a>(ds: impl IntoIterator<Item = &'a Diagnostic>, color: bool, to: Stream) {
     let ui = ui();
     // `--quiet` keeps the errors only.
-    let kept: Vec<Diagnostic>;
-    let ds = if ui.quiet {
-        kept = ds.iter().filter(|d| d.is_error()).cloned().collect();
-        &kept[..]
-    } else {
-        ds
-    };
+    let ds: Vec<&Diagnostic> = ds.into_iter().filter(|d| !ui.quiet || d.is_error()).collect();
     if ds.is_empty() {
         return;
     }
     let text = match ui.error_format {
-        ErrorFormat::Human => diag::render(ds, color, None),
+        ErrorFormat::Human => diag::render(ds.iter().copied(), color, None),
         ErrorFormat::Plain => ds.iter().map(|d| plain(d, "")).collect(),
     };
     // A reader that has gone away has nothing left to be told.

@@ -65,7 +65,7 @@ fn evaluates_under_target(cw: &Crosswalk, mapped: &Mapped) -> Document {
         result.report.is_some(),
         "evaluates under `{}`:\n{yaml}\n{}",
         cw.to.program.framework.name,
-        crate::diag::render(&result.diagnostics, false, Some(100))
+        crate::diag::render(result.diagnostics(), false, Some(100))
     );
     doc
 }

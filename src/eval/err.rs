@@ -5,9 +5,9 @@ use std::fmt::Display;
 
 use crate::data::At;
 use crate::diag::{Basis, Code, Diagnostic, Severity, SourceFile, Span, suggest};
-use crate::ir::{ExtensionIr, IndicatorIr, Program, Rank};
+use crate::ir::{ExtensionIr, Program, Rank};
 
-use super::bind::{Cited, Conflict};
+use super::finding::ConflictSide;
 
 /// The data is for the framework `given`, not the ruleset's; the mismatch
 /// is `data::framework-mismatch`, with evaluation's own help.
@@ -168,7 +168,7 @@ pub(super) fn not_monotonic(
 /// from (its basis), which the rule's note shows beside it.
 #[allow(clippy::too_many_arguments)]
 fn finding(
-    p: &Program,
+    rules: &SourceFile,
     data: &SourceFile,
     (code, severity): (Code, Severity),
     message: String,
@@ -186,14 +186,14 @@ fn finding(
         .label(data.at(at), "in this evaluation")
         .with_help(help)
         .with_basis(basis.clone())
-        .related(Diagnostic::new(code, Severity::Advice, note).label(p.file.at(rule), rule_label.to_string()))
+        .related(Diagnostic::new(code, Severity::Advice, note).label(rules.at(rule), rule_label.to_string()))
 }
 
 /// Requirement `name` of `indicator` is not met; `message` is the
 /// requirement's own, rendered, and `help` its own help.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn requirement_unmet(
-    p: &Program,
+    rules: &SourceFile,
     data: &SourceFile,
     severity: Severity,
     (indicator, name): (impl Display, &str),
@@ -203,7 +203,7 @@ pub(super) fn requirement_unmet(
     help: Option<String>,
 ) -> Diagnostic {
     finding(
-        p,
+        rules,
         data,
         (Code::EvalRequirement, severity),
         format!("{indicator} {name}: {message}"),
@@ -241,7 +241,7 @@ pub(super) fn override_refused(
         (None, None) => "cite the `ref` of the evidence the judgement rests on".into(),
     };
     finding(
-        p,
+        &p.file,
         data,
         (Code::EvalOverride, Severity::Error),
         format!("the override of {indicator} is not allowed: {why}"),
@@ -265,7 +265,7 @@ pub(super) fn placement_contradicted(
     let rules = pl.rules.map_or("?", |r| p.level_name(r));
     let placed = super::placed_words(p, pl.placed);
     finding(
-        p,
+        &p.file,
         data,
         (Code::EvalPlacementContradicted, Severity::Warning),
         format!("{indicator} is placed {placed}, but its evidence grades it `{rules}`"),
@@ -284,7 +284,7 @@ pub(super) fn placement_contradicted(
 /// one above indicators (a key area, a question, the overall rating) only
 /// with the report.
 pub(super) fn needs_judgement(
-    p: &Program,
+    rules: &SourceFile,
     data: &SourceFile,
     (what, indicator): (impl Display, bool),
     why: &str,
@@ -297,7 +297,7 @@ pub(super) fn needs_judgement(
         "the rules leave this to the evaluator: record the judgement and its reasons with the report"
     };
     finding(
-        p,
+        rules,
         data,
         (Code::EvalJudgement, Severity::Warning),
         format!("{what} needs professional judgement: {why}"),
@@ -311,7 +311,7 @@ pub(super) fn needs_judgement(
 /// Proportionality calls for `indicator` (`because`, by the rule at
 /// `rule`), but the data has no evidence for it.
 pub(super) fn examine_gap(
-    p: &Program,
+    rules: &SourceFile,
     data: &SourceFile,
     (indicator, title): (impl Display, &str),
     because: &str,
@@ -319,7 +319,7 @@ pub(super) fn examine_gap(
     rule: (Span, &Basis),
 ) -> Diagnostic {
     finding(
-        p,
+        rules,
         data,
         (Code::EvalExamineGap, Severity::Warning),
         format!("{indicator} is called for ({because}) but has no evidence"),
@@ -389,28 +389,25 @@ pub(super) fn not_a_level(p: &Program, x: &ExtensionIr, value: i64, span: Span) 
 }
 
 /// A strength and a weakness on one theme of `ind` from different source kinds.
-pub(super) fn conflict(p: &Program, data: &SourceFile, ind: &IndicatorIr, c: &Conflict) -> Diagnostic {
-    let theme = ind
-        .themes
-        .get(c.theme)
-        .map_or("", |t| t.description.as_deref().unwrap_or(&t.name));
-    let item = |x: &Cited| {
-        let source = &p.sources[x.source].name;
-        match &x.reference {
-            Some(r) => format!("`{source}` (`{r}`)"),
-            None => format!("`{source}`"),
-        }
+pub(super) fn conflict(
+    data: &SourceFile,
+    (indicator, theme): (&str, &str),
+    strength: &ConflictSide,
+    weakness: &ConflictSide,
+) -> Diagnostic {
+    let item = |x: &ConflictSide| match &x.reference {
+        Some(r) => format!("`{}` (`{r}`)", x.source),
+        None => format!("`{}`", x.source),
     };
     Diagnostic::warning(
         Code::EvalConflict,
         format!(
-            "conflicting evidence on {} `{theme}`: a strength from {} and a weakness from {}",
-            ind.id,
-            item(&c.strength),
-            item(&c.weakness)
+            "conflicting evidence on {indicator} `{theme}`: a strength from {} and a weakness from {}",
+            item(strength),
+            item(weakness)
         ),
     )
-    .label(data.at(c.weakness.span), "the weakness")
-    .label(data.at(c.strength.span), "the strength")
+    .label(data.at(weakness.span), "the weakness")
+    .label(data.at(strength.span), "the strength")
     .help("follow the audit trail of both items back to what they rest on, and settle which holds before grading")
 }

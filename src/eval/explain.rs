@@ -209,7 +209,7 @@ pub(crate) fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc:
                         then.push("not secure".to_string());
                     }
                     let why = if then.is_empty() {
-                        u.message.clone()
+                        u.message.to_string()
                     } else {
                         format!("{}; {}", u.message, then.join(", "))
                     };

@@ -10,14 +10,16 @@ pub(crate) mod bind;
 mod err;
 pub(crate) mod explain;
 mod expr;
+pub(crate) mod finding;
 pub(crate) mod monotone;
 pub(crate) mod period;
 
 use std::sync::Arc;
 
 use crate::ast::Tier;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Name, Span};
 use crate::ir::*;
+use finding::{ConflictSide, Finding, RuleAt};
 
 pub(crate) use bind::{Bound, Facts, bind};
 
@@ -42,7 +44,8 @@ pub(crate) enum Scope {
 #[derive(Clone, Debug)]
 pub(crate) struct Unmet {
     pub(crate) requirement: RequirementId,
-    pub(crate) message: String,
+    /// Shared by the report's entry and the finding.
+    pub(crate) message: Name,
 }
 
 #[derive(Clone, Debug)]
@@ -249,7 +252,7 @@ pub(crate) struct Outcome {
     pub(crate) overall: Option<NodeOutcome>,
     pub(crate) plan: Option<PlanOutcome>,
     pub(crate) capacity: Option<CapacityOutcome>,
-    pub(crate) findings: Vec<Diagnostic>,
+    pub(crate) findings: Vec<Finding>,
 }
 
 struct IndicatorEnv<'a> {
@@ -959,7 +962,7 @@ fn grade_indicator(
         let message = render(p, &req.message, &env, Some(ind), &b.organisation, None);
         out.unmet.push(Unmet {
             requirement: rid,
-            message,
+            message: Name::from(message),
         });
     }
     out.final_grade = final_grade;
@@ -983,46 +986,65 @@ fn grade_indicator(
 
 /// The findings of an indicator graded from its evidence, from its outcome:
 /// written only once the plan has kept it, since a skipped indicator's are dropped.
-fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOutcome, findings: &mut Vec<Diagnostic>) {
+fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOutcome, findings: &mut Vec<Finding>) {
     let ind = &p.indicators[id];
+    let names = &p.shared;
+    let indicator = || names.indicator_ids[id].clone();
     let facts = &*out.facts;
+    let rule_at = |span: Span, basis: &Basis| RuleAt {
+        file: p.file.clone(),
+        span,
+        basis: basis.clone(),
+    };
     for c in &facts.conflicts {
-        findings.push(err::conflict(p, &b.file, ind, c));
+        let side = |x: &bind::Cited| ConflictSide {
+            source: names.sources[x.source].clone(),
+            reference: x.reference.clone(),
+            span: x.span,
+        };
+        let theme = names.theme_titles[id]
+            .get(c.theme)
+            .cloned()
+            .unwrap_or_else(|| Name::from(""));
+        findings.push(Finding::Conflict {
+            data: b.file.clone(),
+            indicator: indicator(),
+            theme,
+            strength: side(&c.strength),
+            weakness: side(&c.weakness),
+        });
     }
     if let (Some(pl), Some(at), Some(ill)) = (&out.placement, &facts.placement, &p.illustrations)
         && pl.contradicted
     {
-        findings.push(err::placement_contradicted(
-            p,
-            &b.file,
-            &ind.id,
-            pl,
-            at.span,
-            (ill.span, &ill.basis),
-        ));
+        findings.push(err::placement_contradicted(p, &b.file, &ind.id, pl, at.span, (ill.span, &ill.basis)).into());
     }
     for u in &out.unmet {
         let req = &p.requirements[u.requirement];
-        findings.push(err::requirement_unmet(
-            p,
-            &b.file,
-            req.severity,
-            (&ind.id, &req.name),
-            &u.message,
-            facts.span,
-            (req.span, &req.basis),
-            req.help.clone(),
-        ));
+        let (name, help) = names.requirements[u.requirement].clone();
+        findings.push(Finding::Requirement {
+            data: b.file.clone(),
+            severity: req.severity,
+            indicator: indicator(),
+            name,
+            message: u.message.clone(),
+            at: facts.span,
+            rule: rule_at(req.span, &req.basis),
+            help,
+        });
     }
     if let (Some(o), Some(Overridden { refused: Some(why), .. })) = (&facts.override_, &out.overridden) {
-        findings.push(err::override_refused(
-            p,
-            &b.file,
-            &ind.id,
-            why,
-            o.span,
-            (p.overrides.span.unwrap_or(ind.span), &p.overrides.basis),
-        ));
+        findings.push(
+            err::override_refused(
+                p,
+                &b.file,
+                &ind.id,
+                why,
+                o.span,
+                (p.overrides.span.unwrap_or(ind.span), &p.overrides.basis),
+            )
+            .into(),
+        );
     }
     if let Some(why) = &out.judgement {
         let none = Basis::default();
@@ -1040,7 +1062,13 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
                         .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis))
                 })
         });
-        findings.push(err::needs_judgement(p, &b.file, (&ind.id, true), why, facts.span, rule));
+        findings.push(Finding::Judgement {
+            data: b.file.clone(),
+            indicator: indicator(),
+            why: why.clone(),
+            at: facts.span,
+            rule: rule_at(rule.0, rule.1),
+        });
     }
 }
 
@@ -1139,13 +1167,18 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                     .filter(|sk| sk.areas.contains(&ind.area))
                     .filter_map(|sk| sk.because.clone())
                     .collect();
-                findings.push(err::evidence_unused(&b.file, o.facts.span, &ind.id, area, &because));
+                findings.push(err::evidence_unused(&b.file, o.facts.span, &ind.id, area, &because).into());
             }
             continue;
         }
         let at = b.indicators_span;
         match &o.scope {
-            Scope::First => findings.push(err::no_evidence(&b.file, at, &ind.id, &ind.title)),
+            Scope::First => findings.push(Finding::NoEvidence {
+                data: b.file.clone(),
+                indicator: p.shared.indicator_ids[i].clone(),
+                title: p.shared.indicator_titles[i].clone(),
+                at,
+            }),
             Scope::Triggered(rules) => {
                 let because = rules
                     .iter()
@@ -1158,7 +1191,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                     .first()
                     .and_then(|k| p.proportionality.as_ref()?.examines.get(*k))
                     .map_or((ind.span, &none), |e| (e.span, &e.basis));
-                findings.push(err::examine_gap(p, &b.file, (&ind.id, &ind.title), &because, at, rule));
+                findings.push(err::examine_gap(&p.file, &b.file, (&ind.id, &ind.title), &because, at, rule).into());
             }
             Scope::InScope | Scope::Skipped => {}
         }
@@ -1182,14 +1215,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
             .decided_by
             .and_then(|k| blk.rules.get(k))
             .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis));
-        findings.push(err::needs_judgement(
-            p,
-            &b.file,
-            (what, false),
-            why,
-            b.indicators_span,
-            rule,
-        ));
+        findings.push(err::needs_judgement(&p.file, &b.file, (what, false), why, b.indicators_span, rule).into());
     };
     for (a, n) in areas.iter_enumerated() {
         let area = &p.areas[a];
@@ -1205,8 +1231,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         Some(cap) => Some(capacity(p, b, cap, &indicators, &mut findings)?),
         None => None,
     };
-    let mut sorted = crate::diag::Diagnostics(findings);
-    sorted.sort();
+    finding::sort(&mut findings);
     Ok(Outcome {
         indicators,
         areas,
@@ -1214,7 +1239,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         overall,
         plan,
         capacity,
-        findings: sorted.0,
+        findings,
     })
 }
 
@@ -1276,7 +1301,7 @@ fn capacity(
     b: &Bound,
     cap: &CapacityIr,
     indicators: &IdVec<IndicatorId, IndicatorOutcome>,
-    findings: &mut Vec<Diagnostic>,
+    findings: &mut Vec<Finding>,
 ) -> Result<CapacityOutcome, Diagnostic> {
     let grading = p.grading_scale();
     let conf_scale = &p.scales[cap.scale];
@@ -1336,7 +1361,7 @@ fn capacity(
         }
         c.capacity = capacity;
         if c.base.is_none() {
-            findings.push(err::no_confidence(&b.file, b.indicators_span, &comp.name));
+            findings.push(err::no_confidence(&b.file, b.indicators_span, &comp.name).into());
         }
         Ok(c)
     })?;

@@ -225,8 +225,8 @@ impl Dashboard {
 /// Counts `f` against its rule (or its code, when no rule is behind it);
 /// the index of that count.
 fn count_finding(rules: &mut Vec<RuleCount>, f: &FindingReport) -> usize {
-    let rule = f.rule.as_ref().map(|l| format!("{}:{}", l.file, l.line));
-    match rules.iter().position(|c| c.code == f.code && c.rule == rule) {
+    let rule = f.rule().map(|l| format!("{}:{}", l.file, l.line));
+    match rules.iter().position(|c| c.code == f.code() && c.rule == rule) {
         Some(k) => {
             if let Some(c) = rules.get_mut(k) {
                 c.findings += 1;
@@ -235,9 +235,9 @@ fn count_finding(rules: &mut Vec<RuleCount>, f: &FindingReport) -> usize {
         }
         None => {
             rules.push(RuleCount {
-                code: f.code.to_string(),
+                code: f.code().to_string(),
                 rule,
-                message: f.message.clone(),
+                message: f.message().to_string(),
                 findings: 1,
                 organisations: 0,
             });

@@ -581,27 +581,25 @@ pub fn render_html(r: &Report) -> String {
     if !r.findings.is_empty() {
         let _ = writeln!(out, r#"<section id="findings"><h2>Findings</h2><ul>"#);
         for f in &r.findings {
-            let severity = serde_json::to_value(f.severity)
+            let severity = serde_json::to_value(f.severity())
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
             let at = f
-                .location
-                .as_ref()
+                .location()
                 .map(|l| format!(" (<code>{}:{}:{}</code>)", esc(&l.file), l.line, l.column))
                 .unwrap_or_default();
             let help = f
-                .help
-                .as_deref()
+                .help()
                 .map(|h| format!(" <span class=\"muted\">Help: {}</span>", esc(h)))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "<li><strong>{}</strong> <code>{}</code>{at}: {}.{}{help}</li>",
                 esc(&severity),
-                esc(f.code),
-                esc(f.message.trim_end_matches('.')),
-                esc(&sources.mark(&f.basis))
+                esc(f.code()),
+                esc(f.message().trim_end_matches('.')),
+                esc(&sources.mark(f.basis()))
             );
         }
         let _ = writeln!(out, "</ul></section>");

@@ -13,8 +13,7 @@ fn cell(s: &str) -> String {
 }
 
 fn location(f: &FindingReport) -> String {
-    f.location
-        .as_ref()
+    f.location()
         .map(|l| format!(" (`{}:{}:{}`)", l.file, l.line, l.column))
         .unwrap_or_default()
 }
@@ -194,18 +193,18 @@ pub fn render_markdown(r: &Report) -> String {
     if !r.findings.is_empty() {
         let _ = writeln!(out, "\n## Findings\n");
         for f in &r.findings {
-            let help = f.help.as_deref().map(|h| format!(" Help: {h}")).unwrap_or_default();
-            let severity = serde_json::to_value(f.severity)
+            let help = f.help().map(|h| format!(" Help: {h}")).unwrap_or_default();
+            let severity = serde_json::to_value(f.severity())
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "- **{severity}** `{}`{}: {}.{}{help}",
-                f.code,
+                f.code(),
                 location(f),
-                f.message.trim_end_matches('.'),
-                sources.mark(&f.basis)
+                f.message().trim_end_matches('.'),
+                sources.mark(f.basis())
             );
         }
     }

@@ -12,11 +12,14 @@ pub mod sarif;
 #[cfg(not(target_arch = "wasm32"))]
 mod xlsx;
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use crate::ast::Tier;
 use crate::diag::{Basis, Diagnostic, Location, Severity};
 use crate::eval::actions::ActionOutcome;
+use crate::eval::finding::Finding;
 use crate::eval::period::{Periods, Travel};
 use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
 use crate::ir::*;
@@ -290,9 +293,9 @@ pub struct PreviousReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct UnmetReport {
-    pub requirement: String,
-    pub message: String,
-    pub consequence: Vec<String>,
+    pub requirement: Name,
+    pub message: Name,
+    pub consequence: Vec<Name>,
     #[serde(skip_serializing_if = "Basis::is_empty")]
     pub basis: Basis,
 }
@@ -384,31 +387,101 @@ pub struct ComponentReport {
     pub basis: Basis,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// A finding of the evaluation, as the report lists it. It keeps what the
+/// evaluation found; its words, line and column are made only when asked
+/// for (or written), so a report nobody shows costs neither.
+#[derive(Clone, Debug)]
 pub struct FindingReport {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub message: String,
-    pub location: Option<Location>,
-    pub help: Option<String>,
-    /// Where the rule behind the finding is, in the ruleset.
-    pub rule: Option<Location>,
-    /// Where that rule comes from.
-    #[serde(skip_serializing_if = "Basis::is_empty")]
-    pub basis: Basis,
+    finding: Finding,
+    /// The finding in words, made the first time it is asked for.
+    shown: OnceLock<Diagnostic>,
 }
 
 impl FindingReport {
-    pub fn from_diagnostic(d: &Diagnostic) -> Self {
+    /// A diagnostic as a report lists it.
+    pub fn new(diagnostic: Diagnostic) -> Self {
+        Self::of(Finding::Ready(diagnostic))
+    }
+
+    pub(crate) fn of(finding: Finding) -> Self {
         Self {
-            code: d.code.id(),
-            severity: d.severity,
-            message: d.message.clone(),
-            location: d.location(),
-            help: d.help.clone(),
-            rule: d.related.first().and_then(Diagnostic::location),
-            basis: d.basis.as_deref().cloned().unwrap_or_default(),
+            finding,
+            shown: OnceLock::new(),
         }
+    }
+
+    /// The stable code, as in `sixpoint::eval::conflict`.
+    pub fn code(&self) -> &'static str {
+        self.finding.code().id()
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.finding.severity()
+    }
+
+    pub fn message(&self) -> &str {
+        &self.diagnostic().message
+    }
+
+    /// Where in the evaluation the finding points.
+    pub fn location(&self) -> Option<Location> {
+        self.diagnostic().location()
+    }
+
+    /// What to do about it.
+    pub fn help(&self) -> Option<&str> {
+        self.diagnostic().help.as_deref()
+    }
+
+    /// Where the rule behind the finding is, in the ruleset.
+    pub fn rule(&self) -> Option<Location> {
+        self.diagnostic().related.first().and_then(Diagnostic::location)
+    }
+
+    /// Where that rule comes from.
+    pub fn basis(&self) -> &Basis {
+        self.diagnostic().basis.as_deref().unwrap_or(Basis::none())
+    }
+
+    /// The finding as a diagnostic, with every label, for terminals and editors.
+    pub fn diagnostic(&self) -> &Diagnostic {
+        match &self.finding {
+            Finding::Ready(d) => d,
+            f => self.shown.get_or_init(|| {
+                f.render()
+                    .unwrap_or_else(|| Diagnostic::error(crate::diag::Code::Internal, "a finding without words"))
+            }),
+        }
+    }
+}
+
+impl Serialize for FindingReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        FindingJson(self.diagnostic()).serialize(s)
+    }
+}
+
+/// Any diagnostic written as a report writes its findings (`eval --format
+/// json` writes a batch's errors this way too), borrowed.
+pub struct FindingJson<'a>(pub &'a Diagnostic);
+
+impl Serialize for FindingJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let d = self.0;
+        let basis = d.basis.as_deref().filter(|b| !b.is_empty());
+        let mut out = s.serialize_struct("FindingReport", 7)?;
+        out.serialize_field("code", d.code.id())?;
+        out.serialize_field("severity", &d.severity)?;
+        out.serialize_field("message", &d.message)?;
+        out.serialize_field("location", &d.location())?;
+        out.serialize_field("help", &d.help)?;
+        out.serialize_field("rule", &d.related.first().and_then(Diagnostic::location))?;
+        match basis {
+            Some(b) => out.serialize_field("basis", b)?,
+            None => out.skip_field("basis")?,
+        }
+        out.end()
     }
 }
 
@@ -536,20 +609,10 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
                 .iter()
                 .map(|u| {
                     let r = &p.requirements[u.requirement];
-                    let mut consequence = Vec::new();
-                    if let Some(c) = r.cap {
-                        consequence.push(format!("cap at {}", p.level_name(c)));
-                    }
-                    if r.not_secure {
-                        consequence.push("not secure".into());
-                    }
-                    if consequence.is_empty() {
-                        consequence.push("flag".into());
-                    }
                     UnmetReport {
-                        requirement: r.name.clone(),
+                        requirement: names.requirements[u.requirement].0.clone(),
                         message: u.message.clone(),
-                        consequence,
+                        consequence: names.consequences[u.requirement].to_vec(),
                         basis: r.basis.clone(),
                     }
                 })
@@ -595,10 +658,11 @@ pub(crate) fn build(
     p: &Program,
     b: &Bound,
     o: &Outcome,
+    findings: Vec<Finding>,
     actions: &[ActionOutcome],
     previous: Option<(&Periods, PreviousReport)>,
 ) -> Report {
-    let mut report = build_grades(p, b, o);
+    let mut report = build_grades(p, b, o, findings);
     set_actions(&mut report, p, actions);
     if let Some((periods, previous)) = previous {
         add_previous(&mut report, p, periods, previous);
@@ -619,7 +683,7 @@ pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> Vec<String> {
         .collect()
 }
 
-fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
+fn build_grades(p: &Program, b: &Bound, o: &Outcome, findings: Vec<Finding>) -> Report {
     let level = |r: Option<Rank>| r.map(|r| p.shared.level(p.grading, r));
     let tier_level = |t: Tier, r: Option<Rank>| r.map(|r| p.shared.level(p.tiers.of(t), r));
     let skipped: Vec<AreaId> = o.plan.as_ref().map(|pl| pl.skipped_areas.clone()).unwrap_or_default();
@@ -734,7 +798,6 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
         }
         _ => None,
     };
-    let findings: Vec<FindingReport> = o.findings.iter().map(FindingReport::from_diagnostic).collect();
     let mut summary = Summary {
         indicators: p.indicators.len(),
         ..Summary::default()
@@ -757,8 +820,8 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
             summary.judgement_required += 1;
         }
     }
-    for f in &o.findings {
-        match f.severity {
+    for f in &findings {
+        match f.severity() {
             Severity::Error => summary.errors += 1,
             Severity::Warning => summary.warnings += 1,
             Severity::Advice => summary.advice += 1,
@@ -783,7 +846,8 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome) -> Report {
         capacity,
         actions: Vec::new(),
         improvement_plan: Vec::new(),
-        findings,
+        // Moved, not copied: the report owns the findings.
+        findings: findings.into_iter().map(FindingReport::of).collect(),
         levels: p
             .shared
             .levels

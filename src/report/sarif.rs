@@ -65,7 +65,8 @@ fn result(d: &Diagnostic) -> Value {
 }
 
 /// One SARIF log with one run of sixpoint over `diagnostics`.
-pub fn log(diagnostics: &[Diagnostic]) -> Value {
+pub fn log<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Value {
+    let diagnostics: Vec<&Diagnostic> = diagnostics.into_iter().collect();
     let mut codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
     codes.sort();
     codes.dedup();
@@ -90,7 +91,7 @@ pub fn log(diagnostics: &[Diagnostic]) -> Value {
                 }
             },
             "columnKind": "unicodeCodePoints",
-            "results": diagnostics.iter().map(result).collect::<Vec<_>>(),
+            "results": diagnostics.iter().map(|d| result(d)).collect::<Vec<_>>(),
         }]
     })
 }

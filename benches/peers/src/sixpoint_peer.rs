@@ -54,7 +54,7 @@ pub fn grades(r: &FileResult) -> Result<Grades, String> {
     let report: &Report = r
         .report
         .as_ref()
-        .ok_or_else(|| format!("no report: {:?}", r.diagnostics))?;
+        .ok_or_else(|| format!("no report: {:?}", r.diagnostics().collect::<Vec<_>>()))?;
     let mut indicators = Vec::new();
     let mut areas = Vec::new();
     let mut questions = Vec::new();

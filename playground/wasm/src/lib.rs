@@ -109,7 +109,7 @@ fn run(request: &Request) -> Response {
     };
     match ruleset.evaluate(&doc) {
         Ok(evaluation) => {
-            response.data = evaluation.findings().iter().map(diag).collect();
+            response.data = evaluation.findings().into_iter().map(diag).collect();
             let report = evaluation.report();
             // Worded as the HTML report words it.
             response.overall = report.overall.as_ref().map(|o| match (&o.rating, &o.judgement) {

@@ -1,0 +1,167 @@
+//! Findings as evaluation makes them: which check, where, and the values it
+//! found, with the names it needs shared from the program. The words and
+//! the labels are made by the check's constructor in `err.rs` only when the
+//! finding is shown ([`Finding::render`]); most evaluations that run in a
+//! batch or behind an API are never printed, and were spending a third of
+//! their time writing messages nobody read.
+//!
+//! The common checks (one per requirement unmet, per conflict, per judgement
+//! left to the evaluator, per indicator without evidence) are records here;
+//! the rare ones are made in words at once ([`Finding::Ready`]).
+
+use crate::diag::{Basis, Code, Diagnostic, Name, Severity, SourceFile, Span};
+
+use super::err;
+
+/// Where the rule behind a finding is written, and what it rests on.
+#[derive(Clone, Debug)]
+pub(crate) struct RuleAt {
+    pub(crate) file: SourceFile,
+    pub(crate) span: Span,
+    pub(crate) basis: Basis,
+}
+
+/// One side of a conflict: the item's source kind and reference, and where
+/// it is in the data.
+#[derive(Clone, Debug)]
+pub(crate) struct ConflictSide {
+    pub(crate) source: Name,
+    pub(crate) reference: Option<Name>,
+    pub(crate) span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Finding {
+    /// A finding already in words (the rarer checks).
+    Ready(Diagnostic),
+    /// A requirement the indicator did not meet, with its message rendered.
+    Requirement {
+        data: SourceFile,
+        severity: Severity,
+        indicator: Name,
+        name: Name,
+        message: Name,
+        at: Span,
+        rule: RuleAt,
+        help: Option<Name>,
+    },
+    /// A strength and a weakness on one theme from different source kinds.
+    Conflict {
+        data: SourceFile,
+        indicator: Name,
+        theme: Name,
+        strength: ConflictSide,
+        weakness: ConflictSide,
+    },
+    /// No rule grades the indicator: the evaluator must judge.
+    Judgement {
+        data: SourceFile,
+        indicator: Name,
+        why: String,
+        at: Span,
+        rule: RuleAt,
+    },
+    /// An indicator evaluated first of all has no evidence.
+    NoEvidence {
+        data: SourceFile,
+        indicator: Name,
+        title: Name,
+        at: Span,
+    },
+}
+
+impl From<Diagnostic> for Finding {
+    fn from(d: Diagnostic) -> Self {
+        Finding::Ready(d)
+    }
+}
+
+impl Finding {
+    pub(crate) fn code(&self) -> Code {
+        match self {
+            Finding::Ready(d) => d.code,
+            Finding::Requirement { .. } => Code::EvalRequirement,
+            Finding::Conflict { .. } => Code::EvalConflict,
+            Finding::Judgement { .. } => Code::EvalJudgement,
+            Finding::NoEvidence { .. } => Code::EvalNotEvaluated,
+        }
+    }
+
+    pub(crate) fn severity(&self) -> Severity {
+        match self {
+            Finding::Ready(d) => d.severity,
+            Finding::Requirement { severity, .. } => *severity,
+            Finding::Conflict { .. } | Finding::Judgement { .. } | Finding::NoEvidence { .. } => Severity::Warning,
+        }
+    }
+
+    /// The file and offset of the primary label, as the rendered
+    /// diagnostic will have them.
+    fn primary(&self) -> Option<(&SourceFile, usize)> {
+        match self {
+            Finding::Ready(d) => d.labels.first().map(|l| (&l.at.file, l.at.span.start)),
+            // The constructor labels the weakness first.
+            Finding::Conflict { data, weakness, .. } => Some((data, weakness.span.start)),
+            Finding::Requirement { data, at, .. }
+            | Finding::Judgement { data, at, .. }
+            | Finding::NoEvidence { data, at, .. } => Some((data, at.start)),
+        }
+    }
+
+    /// The finding in words, by its check's constructor; `None` for one
+    /// that was made in words already (borrow it from [`Finding::Ready`]).
+    pub(crate) fn render(&self) -> Option<Diagnostic> {
+        Some(match self {
+            Finding::Ready(_) => return None,
+            Finding::Requirement {
+                data,
+                severity,
+                indicator,
+                name,
+                message,
+                at,
+                rule,
+                help,
+            } => err::requirement_unmet(
+                &rule.file,
+                data,
+                *severity,
+                (indicator, name),
+                message,
+                *at,
+                (rule.span, &rule.basis),
+                help.as_deref().map(str::to_string),
+            ),
+            Finding::Conflict {
+                data,
+                indicator,
+                theme,
+                strength,
+                weakness,
+            } => err::conflict(data, (indicator, theme), strength, weakness),
+            Finding::Judgement {
+                data,
+                indicator,
+                why,
+                at,
+                rule,
+            } => err::needs_judgement(&rule.file, data, (indicator, true), why, *at, (rule.span, &rule.basis)),
+            Finding::NoEvidence {
+                data,
+                indicator,
+                title,
+                at,
+            } => err::no_evidence(data, *at, indicator, title),
+        })
+    }
+}
+
+/// Sorts by file and position, then code: the order of
+/// [`crate::diag::Diagnostics::sort`], on the records.
+pub(crate) fn sort(findings: &mut [Finding]) {
+    fn key(f: &Finding) -> (Option<&str>, Option<usize>, Code) {
+        let at = f.primary();
+        (at.map(|(file, _)| file.name()), at.map(|(_, start)| start), f.code())
+    }
+    findings.sort_by(|a, b| key(a).cmp(&key(b)));
+}
