@@ -64,7 +64,27 @@ fn seeds() {
         text.push_str(&diag::render(result.diagnostics(), false, Some(100)));
         insta::assert_snapshot!("human", text);
         insta::assert_snapshot!("markdown", sixpoint::report::render_markdown(report));
+        findings_agree_with_their_words(report);
     });
+}
+
+/// A report keeps its findings as records and words them when shown: what
+/// it says before (code, severity, order) must be what the words say.
+fn findings_agree_with_their_words(report: &sixpoint::report::Report) {
+    let mut sorted = diag::Diagnostics(Vec::new());
+    for f in &report.findings {
+        let d = f.diagnostic();
+        assert_eq!(f.code(), d.code.id(), "{}", d.message);
+        assert_eq!(f.severity(), d.severity, "{}", d.message);
+        sorted.push(d.clone());
+    }
+    sorted.sort();
+    let words = |ds: &mut dyn Iterator<Item = &diag::Diagnostic>| ds.map(|d| d.message.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        words(&mut report.findings.iter().map(|f| f.diagnostic())),
+        words(&mut sorted.iter()),
+        "the findings are listed as their words sort"
+    );
 }
 
 /// Each shipped crosswalk `rulesets/crosswalks/A-to-B.six` over the seeds written for its source:

@@ -190,12 +190,39 @@ pub(crate) struct Conflict {
     pub(crate) weakness: Cited,
 }
 
+/// The first item of a finding on a theme, and the first after it from
+/// another source kind: all that finding a conflict needs (see [`conflicts`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FirstTwo {
+    first: Option<Cited>,
+    other: Option<Cited>,
+}
+
+impl FirstTwo {
+    fn add(&mut self, c: Cited) {
+        match &self.first {
+            None => self.first = Some(c),
+            Some(f) if self.other.is_none() && f.source != c.source => self.other = Some(c),
+            Some(_) => {}
+        }
+    }
+
+    /// The first item whose source kind is not `source`.
+    fn first_not_of(&self, source: SourceId) -> Option<&Cited> {
+        [&self.first, &self.other]
+            .into_iter()
+            .flatten()
+            .find(|c| c.source != source)
+    }
+}
+
 /// Strengths and weaknesses of the evidence citing one theme.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ThemeFindings {
-    /// The items stating a strength, and a weakness, with their source kinds.
-    pub(crate) strength_items: Vec<Cited>,
-    pub(crate) weakness_items: Vec<Cited>,
+    /// Of the items stating a strength, and a weakness, the first two
+    /// from different source kinds.
+    pub(crate) strength_items: FirstTwo,
+    pub(crate) weakness_items: FirstTwo,
     pub(crate) strengths: u32,
     pub(crate) weaknesses: u32,
     /// By `WeightId`; empty (every count 0) until a finding of a known
@@ -272,18 +299,27 @@ fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
 }
 
 /// Per theme, the first strength and weakness (in data order) whose source kinds differ.
+/// Per theme, the first strength (in the data's order) that some weakness
+/// from another source kind contradicts, with the first such weakness.
+///
+/// Two items of each kind suffice: if the first strength's source kind `X`
+/// has a weakness from another kind, the first such weakness is the first
+/// weakness, or the first after it from another kind. If not, every
+/// weakness is of kind `X`, the strengths before the first of another kind
+/// are all of `X` too, and that one meets the first weakness.
 fn conflicts(themes: &[ThemeFindings]) -> Vec<Conflict> {
     themes
         .iter()
         .enumerate()
         .filter_map(|(theme, t)| {
-            t.strength_items.iter().find_map(|s| {
-                let w = t.weakness_items.iter().find(|w| w.source != s.source)?;
-                Some(Conflict {
-                    theme,
-                    strength: s.clone(),
-                    weakness: w.clone(),
-                })
+            let (s, w) = [&t.strength_items.first, &t.strength_items.other]
+                .into_iter()
+                .flatten()
+                .find_map(|s| Some((s, t.weakness_items.first_not_of(s.source)?)))?;
+            Some(Conflict {
+                theme,
+                strength: s.clone(),
+                weakness: w.clone(),
             })
         })
         .collect()
@@ -518,8 +554,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                                     span: item.source.span,
                                 };
                                 match finding.value {
-                                    Finding::Strength => t.strength_items.push(cited),
-                                    Finding::Weakness => t.weakness_items.push(cited),
+                                    Finding::Strength => t.strength_items.add(cited),
+                                    Finding::Weakness => t.weakness_items.add(cited),
                                 }
                             }
                             let value = weight.map_or(1.0, |w| p.weights[w].1);
@@ -713,4 +749,48 @@ fn placement(
 fn push<T>(diags: &mut Vec<Diagnostic>, d: Diagnostic) -> Option<T> {
     diags.push(d);
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The conflict as the framework's words read: the first strength that
+    /// a weakness from another source kind contradicts, and the first such
+    /// weakness, found over every item.
+    fn by_every_item(strengths: &[Cited], weaknesses: &[Cited]) -> Option<(Span, Span)> {
+        strengths.iter().find_map(|s| {
+            let w = weaknesses.iter().find(|w| w.source != s.source)?;
+            Some((s.span, w.span))
+        })
+    }
+
+    proptest! {
+        /// Keeping two items of each finding gives the same conflict as keeping them all.
+        #[test]
+        fn two_items_find_the_conflict_all_would(
+            strengths in proptest::collection::vec(0..3usize, 0..8),
+            weaknesses in proptest::collection::vec(0..3usize, 0..8),
+        ) {
+            let mut kinds: IdVec<SourceId, ()> = IdVec::new();
+            let ids: Vec<SourceId> = (0..3).filter_map(|_| kinds.push(()).ok()).collect();
+            // Each item's span is its place in the data: strengths first, then weaknesses.
+            let cite = |k: usize, at: usize| Cited {
+                source: ids[k],
+                reference: None,
+                span: Span::new(at, at + 1),
+            };
+            let s: Vec<Cited> = strengths.iter().enumerate().map(|(at, &k)| cite(k, at)).collect();
+            let w: Vec<Cited> = weaknesses.iter().enumerate().map(|(at, &k)| cite(k, 100 + at)).collect();
+            let mut theme = ThemeFindings::default();
+            s.iter().for_each(|c| theme.strength_items.add(c.clone()));
+            w.iter().for_each(|c| theme.weakness_items.add(c.clone()));
+            let found = conflicts(std::slice::from_ref(&theme))
+                .first()
+                .map(|c| (c.strength.span, c.weakness.span));
+            prop_assert_eq!(found, by_every_item(&s, &w));
+        }
+    }
 }

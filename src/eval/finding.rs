@@ -6,7 +6,8 @@
 //! their time writing messages nobody read.
 //!
 //! The common checks (one per requirement unmet, per conflict, per judgement
-//! left to the evaluator, per indicator without evidence) are records here;
+//! left to the evaluator, per indicator without evidence or called for
+//! without it) are records here;
 //! the rare ones are made in words at once ([`Finding::Ready`]).
 
 use crate::diag::{Basis, Code, Diagnostic, Name, Severity, SourceFile, Span};
@@ -61,6 +62,16 @@ pub(crate) enum Finding {
         at: Span,
         rule: RuleAt,
     },
+    /// Proportionality calls for an indicator that has no evidence.
+    ExamineGap {
+        data: SourceFile,
+        indicator: Name,
+        title: Name,
+        /// The reasons of the rules that call for it, joined.
+        because: Name,
+        at: Span,
+        rule: RuleAt,
+    },
     /// An indicator evaluated first of all has no evidence.
     NoEvidence {
         data: SourceFile,
@@ -83,6 +94,7 @@ impl Finding {
             Finding::Requirement { .. } => Code::EvalRequirement,
             Finding::Conflict { .. } => Code::EvalConflict,
             Finding::Judgement { .. } => Code::EvalJudgement,
+            Finding::ExamineGap { .. } => Code::EvalExamineGap,
             Finding::NoEvidence { .. } => Code::EvalNotEvaluated,
         }
     }
@@ -91,7 +103,10 @@ impl Finding {
         match self {
             Finding::Ready(d) => d.severity,
             Finding::Requirement { severity, .. } => *severity,
-            Finding::Conflict { .. } | Finding::Judgement { .. } | Finding::NoEvidence { .. } => Severity::Warning,
+            Finding::Conflict { .. }
+            | Finding::Judgement { .. }
+            | Finding::ExamineGap { .. }
+            | Finding::NoEvidence { .. } => Severity::Warning,
         }
     }
 
@@ -104,6 +119,7 @@ impl Finding {
             Finding::Conflict { data, weakness, .. } => Some((data, weakness.span.start)),
             Finding::Requirement { data, at, .. }
             | Finding::Judgement { data, at, .. }
+            | Finding::ExamineGap { data, at, .. }
             | Finding::NoEvidence { data, at, .. } => Some((data, at.start)),
         }
     }
@@ -146,6 +162,21 @@ impl Finding {
                 at,
                 rule,
             } => err::needs_judgement(&rule.file, data, (indicator, true), why, *at, (rule.span, &rule.basis)),
+            Finding::ExamineGap {
+                data,
+                indicator,
+                title,
+                because,
+                at,
+                rule,
+            } => err::examine_gap(
+                &rule.file,
+                data,
+                (indicator, title),
+                because,
+                *at,
+                (rule.span, &rule.basis),
+            ),
             Finding::NoEvidence {
                 data,
                 indicator,

@@ -1180,18 +1180,33 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                 at,
             }),
             Scope::Triggered(rules) => {
-                let because = rules
-                    .iter()
-                    .filter_map(|k| p.proportionality.as_ref()?.examines.get(*k))
-                    .map(|e| e.because.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                let none = Basis::default();
-                let rule = rules
-                    .first()
-                    .and_then(|k| p.proportionality.as_ref()?.examines.get(*k))
-                    .map_or((ind.span, &none), |e| (e.span, &e.basis));
-                findings.push(err::examine_gap(&p.file, &b.file, (&ind.id, &ind.title), &because, at, rule).into());
+                let examines = p.proportionality.as_ref().map_or(&[][..], |pr| &pr.examines[..]);
+                let called: Vec<&ExamineIr> = rules.iter().filter_map(|k| examines.get(*k)).collect();
+                // One rule's reason is shared; several are joined.
+                let because = match called[..] {
+                    [one] => one.because.clone(),
+                    _ => Name::from(called.iter().map(|e| e.because.as_str()).collect::<Vec<_>>().join("; ")),
+                };
+                let rule = called.first().map_or(
+                    RuleAt {
+                        file: p.file.clone(),
+                        span: ind.span,
+                        basis: Basis::default(),
+                    },
+                    |e| RuleAt {
+                        file: p.file.clone(),
+                        span: e.span,
+                        basis: e.basis.clone(),
+                    },
+                );
+                findings.push(Finding::ExamineGap {
+                    data: b.file.clone(),
+                    indicator: p.shared.indicator_ids[i].clone(),
+                    title: p.shared.indicator_titles[i].clone(),
+                    because,
+                    at,
+                    rule,
+                });
             }
             Scope::InScope | Scope::Skipped => {}
         }
