@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::data::{At, Document, Finding};
+use crate::data::{At, Document, EvidenceItem, Finding};
 use crate::diag::{Code, Diagnostic, Name, SourceFile, Span};
 use crate::ir::*;
 
@@ -190,29 +190,39 @@ pub(crate) struct Conflict {
     pub(crate) weakness: Cited,
 }
 
+/// An evidence item of an indicator: its source kind and its place in the
+/// indicator's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pick {
+    source: SourceId,
+    item: u32,
+}
+
 /// The first item of a finding on a theme, and the first after it from
 /// another source kind: all that finding a conflict needs (see [`conflicts`]).
-#[derive(Clone, Debug, Default)]
+/// Small on purpose: one per theme of every indicator with evidence.
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct FirstTwo {
-    first: Option<Cited>,
-    other: Option<Cited>,
+    first: Option<Pick>,
+    other: Option<Pick>,
 }
 
 impl FirstTwo {
-    fn add(&mut self, c: Cited) {
-        match &self.first {
+    fn add(&mut self, c: Pick) {
+        match self.first {
             None => self.first = Some(c),
             Some(f) if self.other.is_none() && f.source != c.source => self.other = Some(c),
             Some(_) => {}
         }
     }
 
+    fn both(&self) -> impl Iterator<Item = Pick> {
+        self.first.into_iter().chain(self.other)
+    }
+
     /// The first item whose source kind is not `source`.
-    fn first_not_of(&self, source: SourceId) -> Option<&Cited> {
-        [&self.first, &self.other]
-            .into_iter()
-            .flatten()
-            .find(|c| c.source != source)
+    fn first_not_of(&self, source: SourceId) -> Option<Pick> {
+        self.both().find(|c| c.source != source)
     }
 }
 
@@ -307,19 +317,32 @@ fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
 /// weakness, or the first after it from another kind. If not, every
 /// weakness is of kind `X`, the strengths before the first of another kind
 /// are all of `X` too, and that one meets the first weakness.
-fn conflicts(themes: &[ThemeFindings]) -> Vec<Conflict> {
+fn conflicting(t: &ThemeFindings) -> Option<(Pick, Pick)> {
+    t.strength_items
+        .both()
+        .find_map(|s| Some((s, t.weakness_items.first_not_of(s.source)?)))
+}
+
+/// The conflicts of an indicator whose evidence is `items`.
+fn conflicts(themes: &[ThemeFindings], items: &[EvidenceItem]) -> Vec<Conflict> {
+    // The source kind, not the whole item: the conflict is between sources.
+    let cited = |c: Pick| {
+        let item = items.get(c.item as usize)?;
+        Some(Cited {
+            source: c.source,
+            reference: item.reference.as_ref().map(|r| r.value.as_str().into()),
+            span: item.source.span,
+        })
+    };
     themes
         .iter()
         .enumerate()
         .filter_map(|(theme, t)| {
-            let (s, w) = [&t.strength_items.first, &t.strength_items.other]
-                .into_iter()
-                .flatten()
-                .find_map(|s| Some((s, t.weakness_items.first_not_of(s.source)?)))?;
+            let (s, w) = conflicting(t)?;
             Some(Conflict {
                 theme,
-                strength: s.clone(),
-                weakness: w.clone(),
+                strength: cited(s)?,
+                weakness: cited(w)?,
             })
         })
         .collect()
@@ -476,7 +499,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 )),
             }
         }
-        for item in &entry.evidence {
+        for (n, item) in entry.evidence.iter().enumerate() {
             let source = p.names.sources.get(&item.source.value).copied();
             if source.is_none() {
                 let names: Vec<&str> = p.sources.iter().map(|s| s.name.as_str()).collect();
@@ -546,13 +569,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                             *slot = true;
                         }
                         if let (Some(finding), Some(t)) = (&item.finding, f.theme_findings.get_mut(k)) {
-                            if let Some(source) = source {
-                                let cited = Cited {
-                                    source,
-                                    reference: reference.clone(),
-                                    // The source kind, not the whole item: the conflict is between sources.
-                                    span: item.source.span,
-                                };
+                            if let (Some(source), Ok(item)) = (source, u32::try_from(n)) {
+                                let cited = Pick { source, item };
                                 match finding.value {
                                     Finding::Strength => t.strength_items.add(cited),
                                     Finding::Weakness => t.weakness_items.add(cited),
@@ -609,7 +627,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 f.references.push(r);
             }
         }
-        f.conflicts = conflicts(&f.theme_findings);
+        f.conflicts = conflicts(&f.theme_findings, &entry.evidence);
         facts[id] = Some(Arc::new(f));
     }
     if !diags.is_empty() {
@@ -760,10 +778,10 @@ mod tests {
     /// The conflict as the framework's words read: the first strength that
     /// a weakness from another source kind contradicts, and the first such
     /// weakness, found over every item.
-    fn by_every_item(strengths: &[Cited], weaknesses: &[Cited]) -> Option<(Span, Span)> {
+    fn by_every_item(strengths: &[Pick], weaknesses: &[Pick]) -> Option<(Pick, Pick)> {
         strengths.iter().find_map(|s| {
             let w = weaknesses.iter().find(|w| w.source != s.source)?;
-            Some((s.span, w.span))
+            Some((*s, *w))
         })
     }
 
@@ -776,21 +794,14 @@ mod tests {
         ) {
             let mut kinds: IdVec<SourceId, ()> = IdVec::new();
             let ids: Vec<SourceId> = (0..3).filter_map(|_| kinds.push(()).ok()).collect();
-            // Each item's span is its place in the data: strengths first, then weaknesses.
-            let cite = |k: usize, at: usize| Cited {
-                source: ids[k],
-                reference: None,
-                span: Span::new(at, at + 1),
-            };
-            let s: Vec<Cited> = strengths.iter().enumerate().map(|(at, &k)| cite(k, at)).collect();
-            let w: Vec<Cited> = weaknesses.iter().enumerate().map(|(at, &k)| cite(k, 100 + at)).collect();
+            // Items numbered in the data's order: strengths first, then weaknesses.
+            let pick = |k: usize, at: usize| Pick { source: ids[k], item: at as u32 };
+            let s: Vec<Pick> = strengths.iter().enumerate().map(|(at, &k)| pick(k, at)).collect();
+            let w: Vec<Pick> = weaknesses.iter().enumerate().map(|(at, &k)| pick(k, 100 + at)).collect();
             let mut theme = ThemeFindings::default();
-            s.iter().for_each(|c| theme.strength_items.add(c.clone()));
-            w.iter().for_each(|c| theme.weakness_items.add(c.clone()));
-            let found = conflicts(std::slice::from_ref(&theme))
-                .first()
-                .map(|c| (c.strength.span, c.weakness.span));
-            prop_assert_eq!(found, by_every_item(&s, &w));
+            s.iter().for_each(|c| theme.strength_items.add(*c));
+            w.iter().for_each(|c| theme.weakness_items.add(*c));
+            prop_assert_eq!(conflicting(&theme), by_every_item(&s, &w));
         }
     }
 }
