@@ -803,7 +803,7 @@ pub(crate) struct SkipIr {
     pub(crate) when: Expr,
     pub(crate) basis: Basis,
     /// Why the areas may be skipped, when the ruleset says.
-    pub(crate) because: Option<String>,
+    pub(crate) because: Option<Name>,
     pub(crate) span: Span,
 }
 

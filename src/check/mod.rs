@@ -1589,7 +1589,7 @@ impl<'a> Checker<'a> {
                     areas,
                     when,
                     basis: s.basis.lower(),
-                    because: s.because.as_ref().map(|b| b.node.clone()),
+                    because: s.because.as_ref().map(|b| b.node.as_str().into()),
                     span: s.span,
                 });
             }

@@ -336,7 +336,7 @@ pub(super) fn evidence_unused(
     span: Span,
     indicator: impl Display,
     area: impl Display,
-    because: &[String],
+    because: &[crate::diag::Name],
 ) -> Diagnostic {
     let why = if because.is_empty() {
         String::new()

@@ -700,17 +700,18 @@ fn grade_node(
         }
         return Ok(out);
     };
-    let waiting: Vec<String> = kids
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| **k == Child::Unrated)
-        .map(|(i, _)| name(i))
-        .collect();
-    if !waiting.is_empty() {
-        out.judgement = Some(format!("awaits judgement on {}", waiting.join(", ")));
+    let mut waiting = kids.iter().enumerate().filter(|(_, k)| **k == Child::Unrated);
+    if let Some((first, _)) = waiting.next() {
+        let mut why = format!("awaits judgement on {}", name(first));
+        for (i, _) in waiting {
+            why.push_str(", ");
+            why.push_str(&name(i));
+        }
+        out.judgement = Some(why);
         return Ok(out);
     }
-    let ranks: Vec<Rank> = kids
+    // On the stack for a node's usual few children.
+    let ranks: smallvec::SmallVec<[Rank; 32]> = kids
         .iter()
         .filter_map(|k| match k {
             Child::Rated(r) => Some(*r),
@@ -749,7 +750,12 @@ fn render(
     org: &str,
     confidence: Option<&str>,
 ) -> String {
-    let mut out = String::new();
+    // Sized for the words around the values, so that most messages are written without growing.
+    let mut out = String::with_capacity(
+        t.0.iter()
+            .map(|piece| if let Piece::Text(s) = piece { s.len() } else { 16 })
+            .sum(),
+    );
     for piece in &t.0 {
         match piece {
             Piece::Text(s) => out.push_str(s),
@@ -1160,7 +1166,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         if o.has_evidence {
             if o.scope == Scope::Skipped {
                 let area = p.areas[ind.area].number;
-                let because: Vec<String> = plan
+                let because: Vec<Name> = plan
                     .iter()
                     .zip(&p.proportionality)
                     .flat_map(|(pl, prop)| pl.skips_fired.iter().filter_map(|k| prop.skips.get(*k)))

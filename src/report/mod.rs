@@ -136,7 +136,7 @@ pub struct AreaReport {
     pub status: &'static str,
     /// Why the area is skipped: the reasons of the skip rules that took it out.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub skipped_because: Vec<String>,
+    pub skipped_because: Vec<Name>,
     pub grade: Option<Name>,
     #[serde(flatten)]
     pub decision: NodeReport,
@@ -380,7 +380,7 @@ pub struct ComponentReport {
     /// The contextual factors that lowered the capacity.
     pub lowered_by: Vec<String>,
     /// Indicators whose grade is missing or not secure.
-    pub caveats: Vec<String>,
+    pub caveats: Vec<Name>,
     /// Where the component comes from: the section that asks for it and
     /// the indicators read as its evidence.
     #[serde(skip_serializing_if = "Basis::is_empty")]
@@ -671,7 +671,7 @@ pub(crate) fn build(
 }
 
 /// The reasons of the skip rules that held and skip area `a`.
-pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> Vec<String> {
+pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> Vec<Name> {
     let (Some(prop), Some(plan)) = (&p.proportionality, &o.plan) else {
         return Vec::new();
     };
@@ -785,7 +785,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome, findings: Vec<Finding>) -> 
                         confidence: conf(r.confidence),
                         capacity: level(r.capacity),
                         lowered_by: r.lowered_by.iter().map(|&k| cap.contexts[k].name.clone()).collect(),
-                        caveats: r.caveats.iter().map(|&i| p.indicators[i].id.clone()).collect(),
+                        caveats: r.caveats.iter().map(|&i| p.shared.indicator_ids[i].clone()).collect(),
                         basis: c.basis.clone(),
                     })
                     .collect(),
