@@ -83,7 +83,11 @@ pub fn run(args: &EvalArgs, color: ColorChoice) -> Exit {
     {
         Ok(pool) => pool.install(|| run_in_pool(args, color)),
         Err(e) => {
-            errln!("error: cannot start {jobs} jobs: {e}");
+            // Without `--jobs`, rayon picks one thread per core.
+            let what = args
+                .jobs
+                .map_or_else(|| "the batch's threads".to_string(), |n| format!("{n} jobs"));
+            errln!("error: cannot start {what}: {e}");
             Exit::Failed
         }
     }

@@ -408,6 +408,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         first_span[id] = Some(entry.id.span);
         let ind = &p.indicators[id];
         let mut f = Facts::empty(p, ind, entry.id.span);
+        // At most one reference per item: grown once, not by doubling.
+        f.references.reserve_exact(entry.evidence.len());
         // One buffer for the tags of every item of the entry.
         let mut tags: Vec<TagId> = Vec::new();
         if let Some(o) = &entry.override_ {
