@@ -1081,18 +1081,24 @@ impl Default for OverridePolicy {
     }
 }
 
+/// Name → id for binding. Hashed by foldhash, not SipHash: binding looks up
+/// every name of every item, and the tables hold only the ruleset's names
+/// (the data's strings are only looked up, never inserted, so the flooding
+/// SipHash guards against cannot happen here).
+pub(crate) type NameMap<I> = HashMap<String, I, foldhash::fast::RandomState>;
+
 /// Name → id, used when binding a data file; never while evaluating.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NameTables {
-    pub(crate) indicators: HashMap<String, IndicatorId>,
-    pub(crate) sources: HashMap<String, SourceId>,
-    pub(crate) weights: HashMap<String, WeightId>,
-    pub(crate) measures: HashMap<String, MeasureId>,
-    pub(crate) contexts: HashMap<String, ContextId>,
-    pub(crate) facts: HashMap<String, FactId>,
-    pub(crate) tags: HashMap<String, TagId>,
+    pub(crate) indicators: NameMap<IndicatorId>,
+    pub(crate) sources: NameMap<SourceId>,
+    pub(crate) weights: NameMap<WeightId>,
+    pub(crate) measures: NameMap<MeasureId>,
+    pub(crate) contexts: NameMap<ContextId>,
+    pub(crate) facts: NameMap<FactId>,
+    pub(crate) tags: NameMap<TagId>,
     /// Levels of the grading scale.
-    pub(crate) levels: HashMap<String, Rank>,
+    pub(crate) levels: NameMap<Rank>,
 }
 
 /// The scale each level above the indicators is graded on: the grading

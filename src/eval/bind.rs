@@ -280,7 +280,7 @@ impl Flags<'_> {
     fn set<I: Idx>(
         self,
         given: &[At<String>],
-        names: &std::collections::HashMap<String, I>,
+        names: &NameMap<I>,
         mut out: IdVec<I, bool>,
         (code, kind, tail): (Code, &str, &str),
     ) -> IdVec<I, bool> {
@@ -302,7 +302,7 @@ impl Flags<'_> {
     }
 }
 
-fn sorted_keys<T>(m: &std::collections::HashMap<String, T>) -> Vec<&str> {
+fn sorted_keys<T>(m: &NameMap<T>) -> Vec<&str> {
     let mut v: Vec<&str> = m.keys().map(String::as_str).collect();
     v.sort_unstable();
     v
