@@ -10,6 +10,7 @@ use crate::diag::{Code, Diagnostic, Name, SourceFile, Span};
 use crate::ir::*;
 
 use super::err;
+use super::finding::ConflictSide;
 
 /// What the rules of one indicator read, precomputed from its evidence.
 #[derive(Clone, Debug, Default)]
@@ -171,23 +172,14 @@ pub(crate) struct PlacementFacts {
     pub(crate) span: Span,
 }
 
-/// One item of evidence stating a finding, as a conflict names it.
-#[derive(Clone, Debug)]
-pub(crate) struct Cited {
-    pub(crate) source: SourceId,
-    pub(crate) reference: Option<Name>,
-    /// The item's `source` in the data file.
-    pub(crate) span: Span,
-}
-
 /// A strength and a weakness on one theme from different source kinds (002 §2.2:
 /// the audit trail should settle which holds). The first such pair in the data.
 #[derive(Clone, Debug)]
 pub(crate) struct Conflict {
     /// The theme's index in its indicator.
     pub(crate) theme: usize,
-    pub(crate) strength: Cited,
-    pub(crate) weakness: Cited,
+    pub(crate) strength: ConflictSide,
+    pub(crate) weakness: ConflictSide,
 }
 
 /// An evidence item of an indicator: its source kind and its place in the
@@ -323,13 +315,13 @@ fn conflicting(t: &ThemeFindings) -> Option<(Pick, Pick)> {
         .find_map(|s| Some((s, t.weakness_items.first_not_of(s.source)?)))
 }
 
-/// The conflicts of an indicator whose evidence is `items`.
-fn conflicts(themes: &[ThemeFindings], items: &[EvidenceItem]) -> Vec<Conflict> {
+/// The conflicts of an indicator whose evidence is `items`; `sources` names the source kinds.
+fn conflicts(themes: &[ThemeFindings], items: &[EvidenceItem], sources: &IdVec<SourceId, Name>) -> Vec<Conflict> {
     // The source kind, not the whole item: the conflict is between sources.
     let cited = |c: Pick| {
         let item = items.get(c.item as usize)?;
-        Some(Cited {
-            source: c.source,
+        Some(ConflictSide {
+            source: sources.try_get(c.source)?.clone(),
             reference: item.reference.as_ref().map(|r| r.value.as_str().into()),
             span: item.source.span,
         })
@@ -629,7 +621,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 f.references.push(r);
             }
         }
-        f.conflicts = conflicts(&f.theme_findings, &entry.evidence);
+        f.conflicts = conflicts(&f.theme_findings, &entry.evidence, &p.shared.sources);
         facts[id] = Some(Arc::new(f));
     }
     if !diags.is_empty() {

@@ -22,8 +22,8 @@ pub(crate) struct RuleAt {
     pub(crate) basis: Basis,
 }
 
-/// One side of a conflict: the item's source kind and reference, and where
-/// it is in the data.
+/// One item of evidence on a side of a conflict: its source kind and
+/// reference, and where its `source` is in the data.
 #[derive(Clone, Debug)]
 pub(crate) struct ConflictSide {
     pub(crate) source: Name,
@@ -81,6 +81,16 @@ pub(crate) enum Finding {
     },
 }
 
+impl RuleAt {
+    pub(crate) fn of(file: &SourceFile, span: Span, basis: &Basis) -> Self {
+        RuleAt {
+            file: file.clone(),
+            span,
+            basis: basis.clone(),
+        }
+    }
+}
+
 impl From<Diagnostic> for Finding {
     fn from(d: Diagnostic) -> Self {
         Finding::Ready(d)
@@ -124,11 +134,11 @@ impl Finding {
         }
     }
 
-    /// The finding in words, by its check's constructor; `None` for one
-    /// that was made in words already (borrow it from [`Finding::Ready`]).
-    pub(crate) fn render(&self) -> Option<Diagnostic> {
-        Some(match self {
-            Finding::Ready(_) => return None,
+    /// The finding in words, by its check's constructor (a copy for one
+    /// made in words already, which a holder borrows instead).
+    pub(crate) fn render(&self) -> Diagnostic {
+        match self {
+            Finding::Ready(d) => d.clone(),
             Finding::Requirement {
                 data,
                 severity,
@@ -183,7 +193,7 @@ impl Finding {
                 title,
                 at,
             } => err::no_evidence(data, *at, indicator, title),
-        })
+        }
     }
 }
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::ast::Tier;
 use crate::diag::{Diagnostic, Name, Span};
 use crate::ir::*;
-use finding::{ConflictSide, Finding, RuleAt};
+use finding::{Finding, RuleAt};
 
 pub(crate) use bind::{Bound, Facts, bind};
 
@@ -997,17 +997,8 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
     let names = &p.shared;
     let indicator = || names.indicator_ids[id].clone();
     let facts = &*out.facts;
-    let rule_at = |span: Span, basis: &Basis| RuleAt {
-        file: p.file.clone(),
-        span,
-        basis: basis.clone(),
-    };
+    let rule_at = |span: Span, basis: &Basis| RuleAt::of(&p.file, span, basis);
     for c in &facts.conflicts {
-        let side = |x: &bind::Cited| ConflictSide {
-            source: names.sources[x.source].clone(),
-            reference: x.reference.clone(),
-            span: x.span,
-        };
         let theme = names.theme_titles[id]
             .get(c.theme)
             .cloned()
@@ -1016,8 +1007,8 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
             data: b.file.clone(),
             indicator: indicator(),
             theme,
-            strength: side(&c.strength),
-            weakness: side(&c.weakness),
+            strength: c.strength.clone(),
+            weakness: c.weakness.clone(),
         });
     }
     if let (Some(pl), Some(at), Some(ill)) = (&out.placement, &facts.placement, &p.illustrations)
@@ -1193,18 +1184,8 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                     [one] => one.because.clone(),
                     _ => Name::from(called.iter().map(|e| e.because.as_str()).collect::<Vec<_>>().join("; ")),
                 };
-                let rule = called.first().map_or(
-                    RuleAt {
-                        file: p.file.clone(),
-                        span: ind.span,
-                        basis: Basis::default(),
-                    },
-                    |e| RuleAt {
-                        file: p.file.clone(),
-                        span: e.span,
-                        basis: e.basis.clone(),
-                    },
-                );
+                let (span, basis) = called.first().map_or((ind.span, Basis::none()), |e| (e.span, &e.basis));
+                let rule = RuleAt::of(&p.file, span, basis);
                 findings.push(Finding::ExamineGap {
                     data: b.file.clone(),
                     indicator: p.shared.indicator_ids[i].clone(),

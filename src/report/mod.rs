@@ -447,10 +447,7 @@ impl FindingReport {
     pub fn diagnostic(&self) -> &Diagnostic {
         match &self.finding {
             Finding::Ready(d) => d,
-            f => self.shown.get_or_init(|| {
-                f.render()
-                    .unwrap_or_else(|| Diagnostic::error(crate::diag::Code::Internal, "a finding without words"))
-            }),
+            f => self.shown.get_or_init(|| f.render()),
         }
     }
 }
