@@ -8,6 +8,8 @@
 //! extensions (comments, single quotes, words, `+1`, `.5`, `0x1F`) are
 //! scanned only to be refused by name.
 
+use std::borrow::Cow;
+
 use super::tree::{MAX_DEPTH, Node, Pos, Value};
 use crate::diag::Span;
 
@@ -57,14 +59,15 @@ pub(super) enum Error {
 type Result<T> = std::result::Result<T, Error>;
 
 #[derive(Debug, PartialEq)]
-enum Tok {
+pub(super) enum Tok<'t> {
     OpenBrace,
     CloseBrace,
     OpenBracket,
     CloseBracket,
     Comma,
     Colon,
-    Str(String),
+    /// Decoded: borrowed from the text unless it has escapes.
+    Str(Cow<'t, str>),
     Word,
     Bool,
     Number,
@@ -72,24 +75,25 @@ enum Tok {
     Eof,
 }
 
-impl Tok {
+impl Tok<'_> {
     /// A token that begins a scalar (or an unquoted word).
     fn is_scalar(&self) -> bool {
         matches!(self, Tok::Str(_) | Tok::Word | Tok::Number | Tok::Bool | Tok::Null)
     }
 }
 
+/// Where the JSON of `text` starts: past a byte order mark, if any.
+pub(super) fn start(text: &str) -> usize {
+    if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    }
+}
+
 /// Reads `text` from byte `from` (past a byte order mark) as one JSON value.
 pub(super) fn parse(text: &str, from: usize) -> Result<Node> {
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: from,
-        start: from,
-        tok: Tok::Eof,
-        strict: None,
-        deep: None,
-    };
+    let mut p = Parser::new(text, from);
     p.scan()?;
     let value = p.value(0, 0, 0)?;
     p.scan()?;
@@ -108,14 +112,14 @@ pub(super) fn parse(text: &str, from: usize) -> Result<Node> {
     Ok(node)
 }
 
-struct Parser<'t> {
+pub(super) struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
     /// Where scanning continues: the end of the current token.
     pos: usize,
     /// Where the current token starts.
     start: usize,
-    tok: Tok,
+    pub(super) tok: Tok<'t>,
     /// The first control character in a string or odd blank, for after
     /// the parse succeeds.
     strict: Option<Error>,
@@ -131,7 +135,26 @@ fn node(value: Value, span: Span) -> Node {
     }
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
+    /// A parser of `text` from byte `from` (past a byte order mark), before its first token.
+    pub(super) fn new(text: &'t str, from: usize) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: from,
+            start: from,
+            tok: Tok::Eof,
+            strict: None,
+            deep: None,
+        }
+    }
+
+    /// Whether the text broke a rule of strict JSON that the parse goes past
+    /// (a control character in a string, an odd blank).
+    pub(super) fn lenient(&self) -> bool {
+        self.strict.is_some()
+    }
+
     fn byte(&self, i: usize) -> Option<u8> {
         self.bytes.get(i).copied()
     }
@@ -161,7 +184,12 @@ impl Parser<'_> {
         Error::Syntax(fault, Span::new(start, self.char_end(self.pos)))
     }
 
-    fn token_span(&self) -> Span {
+    /// The current token as written.
+    pub(super) fn token_text(&self) -> &'t str {
+        self.text.get(self.start..self.pos).unwrap_or("")
+    }
+
+    pub(super) fn token_span(&self) -> Span {
         Span::new(self.start, self.pos)
     }
 
@@ -171,7 +199,7 @@ impl Parser<'_> {
         }
     }
 
-    fn scan(&mut self) -> Result<()> {
+    pub(super) fn scan(&mut self) -> Result<()> {
         self.skip_blanks();
         self.start = self.pos;
         let Some(b) = self.byte(self.pos) else {
@@ -244,7 +272,7 @@ impl Parser<'_> {
     }
 
     /// A word (an unquoted name, or anything else unknown): an error token.
-    fn word(&mut self) -> Result<Tok> {
+    fn word(&mut self) -> Result<Tok<'t>> {
         while let Some(b) = self.byte(self.pos) {
             if b < 0x80 {
                 if b.is_ascii_whitespace() || b == b':' {
@@ -296,7 +324,7 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<Tok> {
+    fn number(&mut self) -> Result<Tok<'t>> {
         match self.byte(self.pos) {
             Some(b'+') => return Err(self.at_token(Fault::Number)),
             Some(b'-') => self.pos += 1,
@@ -347,7 +375,7 @@ impl Parser<'_> {
     }
 
     /// A string from its opening quote, decoded; `pos` ends after it.
-    fn string(&mut self) -> Result<String> {
+    fn string(&mut self) -> Result<Cow<'t, str>> {
         let open = self.pos;
         let mut i = open + 1;
         // Plain text up to the closing quote is copied in one piece.
@@ -355,7 +383,7 @@ impl Parser<'_> {
             match b {
                 b'"' => {
                     self.pos = i + 1;
-                    return Ok(self.text.get(open + 1..i).unwrap_or("").to_owned());
+                    return Ok(Cow::Borrowed(self.text.get(open + 1..i).unwrap_or("")));
                 }
                 b'\\' => break,
                 0..0x20 => {
@@ -375,7 +403,7 @@ impl Parser<'_> {
                 Some(b'"') => {
                     out.push_str(self.text.get(run..i).unwrap_or(""));
                     self.pos = i + 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     out.push_str(self.text.get(run..i).unwrap_or(""));
@@ -475,7 +503,7 @@ impl Parser<'_> {
             Tok::Eof => return Ok(None),
             Tok::OpenBrace => return self.object(ranges, level).map(Some),
             Tok::OpenBracket => return self.array(ranges, level).map(Some),
-            Tok::Str(s) => Value::Str(std::mem::take(s)),
+            Tok::Str(s) => Value::Str(std::mem::take(s).into_owned()),
             Tok::Bool => Value::Bool,
             Tok::Null => Value::Null,
             Tok::Number => {
@@ -504,7 +532,7 @@ impl Parser<'_> {
     /// After an item: a comma then more, or the closing bracket (left for
     /// the loop), or an error. `next_item` says which tokens would start
     /// an item written without its comma.
-    fn separator(&mut self, close: &Tok, next_item: fn(&Tok) -> bool) -> Result<()> {
+    fn separator(&mut self, close: &Tok<'static>, next_item: fn(&Tok<'t>) -> bool) -> Result<()> {
         // Where the item read ends, the current token.
         let after = self.pos;
         self.scan()?;
@@ -529,7 +557,7 @@ impl Parser<'_> {
             match &mut self.tok {
                 Tok::CloseBrace => break,
                 Tok::Str(k) => {
-                    let key = node(Value::Str(std::mem::take(k)), self.token_span());
+                    let key = node(Value::Str(std::mem::take(k).into_owned()), self.token_span());
                     let key_start = self.start;
                     self.scan()?;
                     if self.tok != Tok::Colon {

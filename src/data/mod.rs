@@ -14,6 +14,7 @@ pub(crate) mod err;
 mod json;
 mod schema;
 mod tree;
+mod typed;
 mod validate;
 pub mod workbook;
 pub mod write;
@@ -248,6 +249,13 @@ pub fn load(path: &Path) -> Result<(SourceFile, Document), Vec<Diagnostic>> {
 pub fn load_str(file: &SourceFile, format: Format) -> Result<Document, Vec<Diagnostic>> {
     if file.text().len() > MAX_BYTES {
         return Err(vec![too_large(file.name(), file.text().len() as u64)]);
+    }
+    // Ordinary JSON is read straight into the document; the rest, and
+    // anything wrong, takes the path that says what is wrong.
+    if format == Format::Json
+        && let Some(doc) = typed::read(file.text(), json::start(file.text()))
+    {
+        return Ok(doc);
     }
     let root = tree::parse(file, format).map_err(|d| vec![d])?;
     let mut checker = validate::Checker::new(file, format);

@@ -1174,3 +1174,256 @@ fn yaml_events_read_most_generated_documents() {
         .count();
     assert!(read > 100, "{read} of 200 read from events");
 }
+
+// ----------------------------------------------- JSON read straight into a Document
+
+/// JSON through the diagnosing path alone: the tree, then validation.
+fn diagnosing_json(text: &str) -> Result<Document, Vec<Diagnostic>> {
+    let file = SourceFile::new("test.json", text.to_string());
+    let root = tree::parse(&file, Format::Json).map_err(|d| vec![d])?;
+    let mut checker = validate::Checker::new(&file, Format::Json);
+    let doc = checker.document(&root);
+    finish(doc, checker.diags)
+}
+
+/// When the typed reader reads `text`, the diagnosing path reads it too,
+/// without a word, into the same document (values and spans). Whether the
+/// typed reader read it.
+fn typed_reads_as_diagnosing(text: &str) -> Result<bool, proptest::test_runner::TestCaseError> {
+    let Some(doc) = typed::read(text, json::start(text)) else {
+        return Ok(false);
+    };
+    match diagnosing_json(text) {
+        Ok(other) => proptest::prop_assert_eq!(doc, other, "{:?}", text),
+        Err(ds) => proptest::prop_assert!(false, "{text:?}: read, but {}", render(&ds, false, Some(100))),
+    }
+    Ok(true)
+}
+
+/// `"key": value` fragments of the mappings of the format: what loads
+/// (`…_OK`), and nulls, wrong types, unknown and repeated keys (`…_ODD`).
+#[rustfmt::skip]
+const ITEM_OK: &[&str] = &[
+    r#""ref": "item 1""#, r#""ref": "é \u00e9\n""#, r#""ref": null"#,
+    r#""finding": "strength""#, r#""finding": "weakness""#, r#""finding": null"#,
+    r#""weight": "major""#, r#""weight": null"#,
+    r#""themes": ["a", "b"]"#, r#""themes": []"#, r#""themes": null"#,
+    r#""consider": "a""#, r#""consider": ["a", "b"]"#, r#""consider": null"#,
+    r#""tags": ["children"]"#, r#""tags": null"#,
+    r#""respondents": 10, "agreeing": 5"#, r#""respondents": 10.0, "agreeing": 5.0"#,
+    r#""agreeing": 0, "respondents": 1"#, r#""respondents": 10, "agreeing": -0"#, r#""respondents": null, "agreeing": null"#,
+    r#""note": "seen""#, r#""note": null"#,
+];
+
+#[rustfmt::skip]
+const ITEM_ODD: &[&str] = &[
+    r#""ref": 5"#, r#""finding": "strong""#, r#""weight": [1]"#, r#""themes": "a""#, r#""themes": [1]"#,
+    r#""consider": [null]"#, r#""consider": 2"#, r#""respondents": 10"#, r#""agreeing": 5"#,
+    r#""respondents": -1, "agreeing": 0"#, r#""respondents": 10.5, "agreeing": 5"#,
+    r#""respondents": 1e400, "agreeing": 1"#, r#""respondents": 18446744073709551616, "agreeing": 1"#,
+    r#""respondents": "10", "agreeing": 5"#, r#""respondents": 10, "agreeing": 5.5"#,
+    r#""respondents": 10, "agreeing": null"#, r#""respondents": 0, "agreeing": 0"#, r#""respondents": 5, "agreeing": 6"#, r#""note": 3"#, r#""source": "observation""#,
+    r#""source": null"#, r#""sourse": "observation""#, "\"note\": \"a\tb\"", r#""ref": "x""#,
+];
+
+#[rustfmt::skip]
+const INDICATOR_OK: &[&str] = &[
+    r#""claimed": "good""#, r#""claimed": null"#,
+    r#""measures": {"m": [1, 2.5, -3]}"#, r#""measures": {"m": []}"#, r#""measures": null"#,
+    r#""measures": {"m": [1], "n": [2]}"#,
+    r#""override": {"grade": "good", "reason": "r"}"#, r#""override": null"#,
+    r#""override": {"grade": "good", "reason": "r", "evidence": ["item 1"], "by": "b"}"#,
+    r#""placement": {"at": "good"}"#, r#""placement": {"above": "good"}"#, r#""placement": {"below": "weak"}"#,
+    r#""placement": {"between": ["good", "weak"]}"#, r#""placement": null"#,
+];
+
+#[rustfmt::skip]
+const INDICATOR_ODD: &[&str] = &[
+    r#""claimed": 3"#, r#""measures": {"m": [1e400]}"#, r#""measures": {"m": "x"}"#,
+    r#""measures": {"": [1]}"#, r#""measures": {"m": [1], "m": [2]}"#, r#""measures": {"m": ["1"]}"#,
+    r#""override": {"grade": "good"}"#, r#""override": {"grade": null, "reason": "r"}"#, r#""override": []"#,
+    r#""override": {"grade": "good", "reason": null}"#,
+    r#""placement": {"between": ["good"]}"#, r#""placement": {"between": ["good", "weak", "adequate"]}"#,
+    r#""placement": {"above": "good", "below": "weak"}"#,
+    r#""placement": {}"#, r#""placement": {"at": null}"#, r#""placement": {"between": null}"#,
+    r#""source": "documentation""#, r#""evidence": null"#, r#""evidence": {}"#, r#""claimed": "good""#,
+];
+
+#[rustfmt::skip]
+const DOCUMENT_OK: &[&str] = &[
+    r#""period": "2025-26""#, r#""period": null"#, r#""context": ["senior_vacancies"]"#, r#""context": null"#,
+    r#""facts": ["no_website"]"#, r#""facts": []"#,
+];
+
+#[rustfmt::skip]
+const DOCUMENT_ODD: &[&str] = &[
+    r#""period": 2025"#, r#""context": "x""#, r#""facts": [null]"#, r#""sixpoint": 1"#, r#""sixpoint": 2"#,
+    r#""sixpoint": 1.0"#, r#""sixpoint": "1""#, r#""framework": null"#, r#""organisation": 1"#,
+    r#""indicatorz": {}"#, r#""indicators": null"#,
+];
+
+/// Fragments from `ok`, and now and then from `odd`.
+fn fragments(
+    ok: &'static [&'static str],
+    odd: &'static [&'static str],
+    most: usize,
+) -> impl proptest::strategy::Strategy<Value = Vec<&'static str>> {
+    use proptest::prelude::*;
+    let one = prop_oneof![
+        12 => proptest::sample::select(ok),
+        1 => proptest::sample::select(odd),
+    ];
+    proptest::collection::vec(one, 0..most)
+}
+
+/// A JSON evaluation near the format: mostly valid, with the mistakes above
+/// here and there, written compactly or spread over lines.
+fn json_doc() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    fn mapping(fields: Vec<String>, ws: &str) -> String {
+        format!("{{{}}}", fields.join(&format!(",{ws}")))
+    }
+    let ws = proptest::sample::select(vec!["", " ", "\n  ", "\r\n\t"]);
+    let source = prop_oneof![
+        30 => proptest::sample::select(vec![
+            Some(r#""source": "documentation""#),
+            Some(r#""source": "stakeholder_views""#),
+            Some(r#""source": "observation""#),
+        ]),
+        1 => Just(None),
+    ];
+    let item = (source, fragments(ITEM_OK, ITEM_ODD, 4))
+        .prop_map(|(source, rest)| source.into_iter().chain(rest).map(str::to_string).collect::<Vec<_>>());
+    let items = prop_oneof![
+        8 => proptest::collection::vec(item, 0..4).prop_map(Some),
+        1 => Just(None),
+    ];
+    let indicator = (items, fragments(INDICATOR_OK, INDICATOR_ODD, 3));
+    let value = prop_oneof![
+        30 => indicator.prop_map(Some),
+        1 => Just(None),
+    ];
+    // Each entry its own id, or now and then one repeated (`1.1` written
+    // twice, once escaped) or empty.
+    let id = prop_oneof![
+        12 => Just(None),
+        1 => proptest::sample::select(vec![r#""1.1""#, r#""1.\u0031""#, r#""""#]).prop_map(Some),
+    ];
+    let indicators = proptest::collection::vec(
+        (id, value, proptest::sample::select(vec!["null", "null", "\"x\"", "[]"])),
+        0..4,
+    );
+    let head = proptest::sample::select(vec!["", "", "", "\u{feff}", " \n"]);
+    let rest = fragments(DOCUMENT_OK, DOCUMENT_ODD, 3);
+    let required = prop_oneof![30 => Just(true), 1 => Just(false)];
+    (ws, head, indicators, rest, required).prop_map(|(ws, head, indicators, rest, required)| {
+        let indicators: Vec<String> = indicators
+            .into_iter()
+            .enumerate()
+            .map(|(k, (id, value, other))| {
+                let id = id.map_or_else(|| format!("\"{}.{}\"", k / 3 + 1, k % 3 + 1), str::to_string);
+                let value = match value {
+                    Some((items, fields)) => {
+                        let mut fields: Vec<String> = fields.into_iter().map(str::to_string).collect();
+                        if let Some(items) = items {
+                            let items: Vec<String> = items.into_iter().map(|i| mapping(i, ws)).collect();
+                            fields.insert(0, format!("\"evidence\": [{}]", items.join(&format!(",{ws}"))));
+                        }
+                        mapping(fields, ws)
+                    }
+                    None => other.to_string(),
+                };
+                format!("{id}:{ws}{value}")
+            })
+            .collect();
+        let mut fields = Vec::new();
+        if required {
+            fields.push(r#""sixpoint": 1"#.to_string());
+            fields.push(r#""framework": "generic_2006""#.to_string());
+            fields.push(r#""organisation": "Northshore \"North\" — Süd""#.to_string());
+        }
+        fields.extend(rest.into_iter().map(str::to_string));
+        fields.push(format!("\"indicators\": {}", mapping(indicators, ws)));
+        format!("{head}{}{ws}", mapping(fields, ws))
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+    /// What the typed reader reads from an evaluation near the format, the
+    /// diagnosing path reads the same; what it leaves, that path reports.
+    #[test]
+    fn typed_json_reads_as_the_diagnosing_path(text in json_doc()) {
+        typed_reads_as_diagnosing(&text)?;
+    }
+
+    /// The same for any JSON-like text, far from the format.
+    #[test]
+    fn typed_json_reads_json_like_text_as_the_diagnosing_path(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "{", "}", "[", "]", ",", ":", "\"sixpoint\"", "1", "\"framework\"", "\"f\"",
+                "\"organisation\"", "\"o\"", "\"indicators\"", "\"1.1\"", "\"evidence\"",
+                "\"source\"", "\"documentation\"", "\"\\ud800\"", "\"é—\"", "null", " ", "\u{b}",
+                "\u{feff}", "\"\\u00e9\"", "0.5",
+            ]),
+            0..40,
+        )
+    ) {
+        typed_reads_as_diagnosing(&parts.concat())?;
+    }
+}
+
+/// Generated evaluations are read by the typed reader often enough that
+/// the comparison above is not vacuous, and left to the other path often
+/// enough that its refusals are tried too.
+#[test]
+fn typed_json_reads_many_generated_documents_and_leaves_others() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = json_doc();
+    let read = (0..400)
+        .filter(|_| {
+            let text = strategy.new_tree(&mut runner).unwrap().current();
+            typed_reads_as_diagnosing(&text).unwrap()
+        })
+        .count();
+    assert!((40..360).contains(&read), "{read} of 400 read by the typed reader");
+}
+
+/// Every JSON seed, and every YAML seed written as JSON, is read by the
+/// typed reader, into the document the diagnosing path makes.
+#[test]
+fn seeds_as_json_are_read_by_the_typed_reader() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut seen = 0;
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let Some(format) = Format::from_path(&path) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).unwrap();
+            let text = match format {
+                Format::Json => text,
+                Format::Yaml => match yaml(&text) {
+                    Ok(doc) => write::to_json(&doc),
+                    // Crosswalks and other YAML that is not an evaluation.
+                    Err(_) => continue,
+                },
+            };
+            assert!(
+                typed_reads_as_diagnosing(&text).unwrap(),
+                "{} left to the diagnosing path",
+                path.display()
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 10, "{seen} seeds");
+}

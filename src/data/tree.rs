@@ -362,12 +362,7 @@ pub(super) fn saphyr(file: &SourceFile, spans: &Spans, format: Format) -> Result
 fn json_tree(file: &SourceFile, spans: &Spans) -> Result<Node, Diagnostic> {
     use super::json::Error as E;
     let text = spans.text();
-    let bom = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
-    super::json::parse(text, bom).map_err(|e| match e {
+    super::json::parse(text, super::json::start(text)).map_err(|e| match e {
         E::Syntax(fault, at) => json_error(file, spans, fault, spans.clamp(at.start, at.end)),
         E::Empty => {
             let end = Span::new(text.len(), text.len());

@@ -1,0 +1,464 @@
+//! Ordinary JSON straight into a [`Document`]: one pass over the scanner's
+//! tokens (`json`), no tree, each string copied once, into its field.
+//!
+//! It reads only what validation would accept without a word, and gives up
+//! at anything else: a syntax error, an unknown or repeated field, a
+//! missing one, a value of another type, even a `null` where one is allowed
+//! but rare. `load_str` then takes the diagnosing path (`tree`, then
+//! `validate`), which reports every problem at its place. So there is one
+//! set of rules and one set of words for what is wrong; this reader only
+//! makes the common case fast, and a document it reads is the one the
+//! diagnosing path would make from the same text (the differential tests in
+//! `data::tests` check both halves of that).
+
+use std::borrow::Cow;
+
+use super::json::{Parser, Tok};
+use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, PLACEMENT};
+use super::{At, Document, EvidenceItem, Finding, IndicatorData, Override, Placement, PlacementKind};
+use crate::diag::Span;
+
+/// Reading stopped: the diagnosing path takes over and says why.
+struct Other;
+
+type Read<T> = Result<T, Other>;
+
+/// An indicator's measures, as the document holds them.
+type Measures = Vec<(At<String>, At<Vec<f64>>)>;
+
+/// The document in `text` (from byte `from`, past a byte order mark), or
+/// `None` when it is not ordinary.
+pub(super) fn read(text: &str, from: usize) -> Option<Document> {
+    let mut r = Reader {
+        p: Parser::new(text, from),
+    };
+    let doc = r.document().ok()?;
+    r.next().ok()?;
+    // Past the end only blanks; no rule of strict JSON bent on the way.
+    (r.p.tok == Tok::Eof && !r.p.lenient()).then_some(doc)
+}
+
+struct Reader<'t> {
+    p: Parser<'t>,
+}
+
+/// Whether no two of `names` are equal. Sorted rather than compared in
+/// pairs, so a file of many entries costs no more than its length.
+fn distinct<'a>(names: impl Iterator<Item = &'a str>) -> bool {
+    let mut v: Vec<&str> = names.collect();
+    v.sort_unstable();
+    !v.windows(2).any(|w| matches!(w, [a, b] if a == b))
+}
+
+/// Field `k`'s bit in a set of the fields of one mapping (a table has fewer than 32).
+fn bit(k: usize) -> Option<u32> {
+    1u32.checked_shl(u32::try_from(k).ok()?)
+}
+
+impl<'t> Reader<'t> {
+    fn next(&mut self) -> Read<()> {
+        self.p.scan().map_err(|_| Other)
+    }
+
+    /// At the current token, the start of a value: `true` for `null`.
+    fn null(&self) -> bool {
+        self.p.tok == Tok::Null
+    }
+
+    /// The entries of the mapping at the current token, which must be `{`:
+    /// `each` reads a value from its first token to its last, given its
+    /// key and the key's span. The mapping's extent, from `{` to `}`.
+    fn entries(&mut self, mut each: impl FnMut(&mut Self, Cow<'t, str>, Span) -> Read<()>) -> Read<Span> {
+        if self.p.tok != Tok::OpenBrace {
+            return Err(Other);
+        }
+        let open = self.p.token_span();
+        self.next()?;
+        if self.p.tok == Tok::CloseBrace {
+            return Ok(open.to(self.p.token_span()));
+        }
+        loop {
+            let Tok::Str(key) = &mut self.p.tok else {
+                return Err(Other);
+            };
+            let key = std::mem::take(key);
+            let key_span = self.p.token_span();
+            self.next()?;
+            if self.p.tok != Tok::Colon {
+                return Err(Other);
+            }
+            self.next()?;
+            each(self, key, key_span)?;
+            self.next()?;
+            match self.p.tok {
+                Tok::Comma => self.next()?,
+                Tok::CloseBrace => return Ok(open.to(self.p.token_span())),
+                _ => return Err(Other),
+            }
+        }
+    }
+
+    /// The mapping at the current token, of the fields `fields`: `each`
+    /// reads the value of one, by name. Each field at most once; every
+    /// required field given. The mapping's `{` and its extent.
+    fn object(
+        &mut self,
+        fields: &'static [Field],
+        mut each: impl FnMut(&mut Self, &'static str, Span) -> Read<()>,
+    ) -> Read<(Span, Span)> {
+        let open = self.p.token_span();
+        let mut seen = 0u32;
+        let extent = self.entries(|r, key, key_span| {
+            let k = fields.iter().position(|f| f.name == key).ok_or(Other)?;
+            let bit = bit(k).ok_or(Other)?;
+            if seen & bit != 0 {
+                return Err(Other);
+            }
+            seen |= bit;
+            each(r, fields.get(k).map_or("", |f| f.name), key_span)
+        })?;
+        let given = |k: usize| bit(k).is_some_and(|bit| seen & bit != 0);
+        if fields.iter().enumerate().any(|(k, f)| f.required && !given(k)) {
+            return Err(Other);
+        }
+        Ok((open, extent))
+    }
+
+    /// The items of the list at the current token, which must be `[`: `each`
+    /// reads one from its first token to its last. The list's extent.
+    fn items(&mut self, mut each: impl FnMut(&mut Self) -> Read<()>) -> Read<Span> {
+        if self.p.tok != Tok::OpenBracket {
+            return Err(Other);
+        }
+        let open = self.p.token_span();
+        self.next()?;
+        if self.p.tok == Tok::CloseBracket {
+            return Ok(open.to(self.p.token_span()));
+        }
+        loop {
+            each(self)?;
+            self.next()?;
+            match self.p.tok {
+                Tok::Comma => self.next()?,
+                Tok::CloseBracket => return Ok(open.to(self.p.token_span())),
+                _ => return Err(Other),
+            }
+        }
+    }
+
+    fn string(&mut self) -> Read<At<String>> {
+        let span = self.p.token_span();
+        match &mut self.p.tok {
+            Tok::Str(s) => Ok(At {
+                value: std::mem::take(s).into_owned(),
+                span,
+            }),
+            _ => Err(Other),
+        }
+    }
+
+    /// A string, or `null` for none.
+    fn optional(&mut self) -> Read<Option<At<String>>> {
+        if self.null() {
+            return Ok(None);
+        }
+        self.string().map(Some)
+    }
+
+    /// A list of strings, or `null` for none.
+    fn strings(&mut self) -> Read<Vec<At<String>>> {
+        let mut out = Vec::new();
+        if !self.null() {
+            self.items(|r| {
+                out.push(r.string()?);
+                Ok(())
+            })?;
+        }
+        Ok(out)
+    }
+
+    /// A number as the tree reads it: whole when it is written whole and
+    /// fits, else a float.
+    fn number(&self) -> Read<Number> {
+        if self.p.tok != Tok::Number {
+            return Err(Other);
+        }
+        let text = self.p.token_text();
+        match text.parse::<i128>() {
+            Ok(i) => Ok(Number::Whole(i)),
+            Err(_) => text.parse::<f64>().map(Number::Float).map_err(|_| Other),
+        }
+    }
+
+    /// A survey count: a non-negative whole number (240.0 too), or `null`.
+    fn count(&self) -> Read<Option<At<u64>>> {
+        if self.null() {
+            return Ok(None);
+        }
+        let whole = match self.number()? {
+            Number::Whole(i) => i,
+            Number::Float(x) if x.is_finite() && x.fract() == 0.0 => x as i128,
+            Number::Float(_) => return Err(Other),
+        };
+        let value = u64::try_from(whole).map_err(|_| Other)?;
+        Ok(Some(At {
+            value,
+            span: self.p.token_span(),
+        }))
+    }
+
+    fn document(&mut self) -> Read<Document> {
+        self.next()?;
+        let mut version = None;
+        let (mut framework, mut organisation, mut period) = (None, None, None);
+        let (mut context, mut facts) = (Vec::new(), Vec::new());
+        let mut indicators = None;
+        self.object(DOCUMENT, |r, name, key| {
+            match name {
+                "sixpoint" => {
+                    let Number::Whole(1) = r.number()? else {
+                        return Err(Other);
+                    };
+                    version = Some(At {
+                        value: 1,
+                        span: r.p.token_span(),
+                    });
+                }
+                "framework" => framework = Some(r.string()?),
+                "organisation" => organisation = Some(r.string()?),
+                "period" => period = r.optional()?,
+                "context" => context = r.strings()?,
+                "facts" => facts = r.strings()?,
+                "indicators" => indicators = Some((r.indicators()?, key)),
+                _ => return Err(Other),
+            }
+            Ok(())
+        })?;
+        let (indicators, indicators_span) = indicators.ok_or(Other)?;
+        Ok(Document {
+            version: version.ok_or(Other)?,
+            framework: framework.ok_or(Other)?,
+            organisation: organisation.ok_or(Other)?,
+            period,
+            context,
+            facts,
+            indicators,
+            indicators_span,
+        })
+    }
+
+    /// The value of `indicators`: entries in the file's order, ids distinct.
+    fn indicators(&mut self) -> Read<Vec<IndicatorData>> {
+        let mut out = Vec::new();
+        if self.null() {
+            return Ok(out);
+        }
+        self.entries(|r, id, key| {
+            if id.is_empty() {
+                return Err(Other);
+            }
+            let id = At {
+                value: id.into_owned(),
+                span: key,
+            };
+            out.push(r.indicator(id)?);
+            Ok(())
+        })?;
+        if !distinct(out.iter().map(|i| i.id.value.as_str())) {
+            return Err(Other);
+        }
+        Ok(out)
+    }
+
+    /// One indicator's entry: a mapping, or `null` for one named with
+    /// nothing submitted yet.
+    fn indicator(&mut self, id: At<String>) -> Read<IndicatorData> {
+        let mut ind = IndicatorData {
+            span: id.span.to(self.p.token_span()),
+            id,
+            claimed: None,
+            measures: Vec::new(),
+            evidence: Vec::new(),
+            override_: None,
+            placement: None,
+        };
+        if self.null() {
+            return Ok(ind);
+        }
+        let (_, extent) = self.object(INDICATOR, |r, name, _| {
+            match name {
+                "claimed" => ind.claimed = r.optional()?,
+                "measures" => ind.measures = r.measures()?,
+                "evidence" => ind.evidence = r.evidence()?,
+                "override" => ind.override_ = r.override_()?,
+                "placement" => ind.placement = r.placement()?,
+                _ => return Err(Other),
+            }
+            Ok(())
+        })?;
+        ind.span = ind.span.to(extent);
+        Ok(ind)
+    }
+
+    /// Measure name → a list of finite numbers; names distinct.
+    fn measures(&mut self) -> Read<Measures> {
+        let mut out: Measures = Vec::new();
+        if self.null() {
+            return Ok(out);
+        }
+        self.entries(|r, name, key| {
+            if name.is_empty() {
+                return Err(Other);
+            }
+            let mut values = Vec::new();
+            let span = r.items(|r| {
+                values.push(match r.number()? {
+                    Number::Whole(i) => i as f64,
+                    Number::Float(x) if x.is_finite() => x,
+                    Number::Float(_) => return Err(Other),
+                });
+                Ok(())
+            })?;
+            let name = At {
+                value: name.into_owned(),
+                span: key,
+            };
+            out.push((name, At { value: values, span }));
+            Ok(())
+        })?;
+        if !distinct(out.iter().map(|(n, _)| n.value.as_str())) {
+            return Err(Other);
+        }
+        Ok(out)
+    }
+
+    fn evidence(&mut self) -> Read<Vec<EvidenceItem>> {
+        let mut out = Vec::new();
+        if !self.null() {
+            self.items(|r| {
+                out.push(r.item()?);
+                Ok(())
+            })?;
+        }
+        Ok(out)
+    }
+
+    fn item(&mut self) -> Read<EvidenceItem> {
+        let mut source = None;
+        let mut item = EvidenceItem {
+            span: Span::default(),
+            source: At {
+                value: String::new(),
+                span: Span::default(),
+            },
+            reference: None,
+            finding: None,
+            weight: None,
+            themes: Vec::new(),
+            consider: Vec::new(),
+            tags: Vec::new(),
+            respondents: None,
+            agreeing: None,
+            note: None,
+        };
+        let (_, extent) = self.object(EVIDENCE, |r, name, _| {
+            match name {
+                "source" => source = Some(r.string()?),
+                "ref" => item.reference = r.optional()?,
+                "finding" => item.finding = r.finding()?,
+                "weight" => item.weight = r.optional()?,
+                "themes" => item.themes = r.strings()?,
+                // One item to consider, or a list of them.
+                "consider" if matches!(r.p.tok, Tok::Str(_)) => item.consider = vec![r.string()?],
+                "consider" => item.consider = r.strings()?,
+                "tags" => item.tags = r.strings()?,
+                "respondents" => item.respondents = r.count()?,
+                "agreeing" => item.agreeing = r.count()?,
+                "note" => item.note = r.optional()?.map(|n| n.value),
+                _ => return Err(Other),
+            }
+            Ok(())
+        })?;
+        // A survey gives both counts, no more agreeing than responding, and someone responded.
+        match (&item.respondents, &item.agreeing) {
+            (None, None) => {}
+            (Some(r), Some(a)) if a.value <= r.value && r.value > 0 => {}
+            _ => return Err(Other),
+        }
+        item.source = source.ok_or(Other)?;
+        item.span = extent;
+        Ok(item)
+    }
+
+    fn finding(&mut self) -> Read<Option<At<Finding>>> {
+        if self.null() {
+            return Ok(None);
+        }
+        let span = self.p.token_span();
+        let value = match &self.p.tok {
+            Tok::Str(s) if s == "strength" => Finding::Strength,
+            Tok::Str(s) if s == "weakness" => Finding::Weakness,
+            _ => return Err(Other),
+        };
+        Ok(Some(At { value, span }))
+    }
+
+    /// An override with its grade and reason; `null` for none.
+    fn override_(&mut self) -> Read<Option<Override>> {
+        if self.null() {
+            return Ok(None);
+        }
+        let (mut grade, mut reason, mut evidence, mut by) = (None, None, Vec::new(), None);
+        let (open, _) = self.object(OVERRIDE, |r, name, _| {
+            match name {
+                "grade" => grade = r.optional()?,
+                "reason" => reason = r.optional()?,
+                "evidence" => evidence = r.strings()?,
+                "by" => by = r.optional()?,
+                _ => return Err(Other),
+            }
+            Ok(())
+        })?;
+        Ok(Some(Override {
+            grade: grade.ok_or(Other)?,
+            reason: Some(reason.ok_or(Other)?),
+            evidence,
+            by,
+            span: open,
+        }))
+    }
+
+    /// A placement of one of the four kinds; `null` for none.
+    fn placement(&mut self) -> Read<Option<Placement>> {
+        if self.null() {
+            return Ok(None);
+        }
+        let mut kind = None;
+        let (open, _) = self.object(PLACEMENT, |r, name, _| {
+            if kind.is_some() {
+                return Err(Other);
+            }
+            kind = Some(match name {
+                "at" => PlacementKind::At(r.string()?),
+                "above" => PlacementKind::Above(r.string()?),
+                "below" => PlacementKind::Below(r.string()?),
+                "between" => match <[At<String>; 2]>::try_from(r.strings()?) {
+                    Ok([a, b]) => PlacementKind::Between(a, b),
+                    Err(_) => return Err(Other),
+                },
+                _ => return Err(Other),
+            });
+            Ok(())
+        })?;
+        Ok(Some(Placement {
+            kind: kind.ok_or(Other)?,
+            span: open,
+        }))
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Number {
+    Whole(i128),
+    Float(f64),
+}
