@@ -763,11 +763,11 @@ pub(crate) struct RequirementIr {
 #[derive(Clone, Debug)]
 pub(crate) enum OutcomeIr {
     Level(Rank),
-    Judgement(String),
+    Judgement(Name),
     /// Above indicators: the declared aggregation decides.
     Aggregate,
     /// Above indicators: the framework gives no grade here, and why.
-    NoGrade(String),
+    NoGrade(Name),
 }
 
 /// One rule or decision-table row: the first whose guard is true decides.
@@ -965,6 +965,9 @@ pub(crate) struct SharedNames {
     /// Where each skip and examine rule of the proportionality block is written.
     pub(crate) skips_at: Vec<Name>,
     pub(crate) examines_at: Vec<Name>,
+    /// Why an indicator needs judgement, when no rule decides it.
+    pub(crate) no_rule_matched: Name,
+    pub(crate) no_grade_rules: Name,
 }
 
 impl SharedNames {
@@ -1017,6 +1020,8 @@ impl SharedNames {
             examines_at: prop
                 .map(|pr| pr.examines.iter().map(|e| at(e.span)).collect())
                 .unwrap_or_default(),
+            no_rule_matched: Name::from("no grade rule matched"),
+            no_grade_rules: Name::from("no grade rules cover this indicator"),
         }
     }
 

@@ -320,7 +320,7 @@ fn run_case(p: &Program, test: &Path, dir: &Path, c: &Case, seen: &mut Seen) -> 
     let indicators: BTreeMap<&str, &crate::report::IndicatorReport> =
         report.indicators().map(|i| (i.id.as_str(), i)).collect();
     // "judgement" is an outcome of its own, not a missing grade.
-    let outcome = |g: &Option<crate::diag::Name>, j: &Option<String>| match (g, j) {
+    let outcome = |g: &Option<crate::diag::Name>, j: &Option<crate::diag::Name>| match (g, j) {
         (Some(g), _) => g.to_string(),
         (None, Some(_)) => "judgement".to_string(),
         (None, None) => "none".to_string(),

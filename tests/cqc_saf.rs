@@ -138,7 +138,7 @@ fn grade(rs: &Ruleset, scores: &[Vec<u32>; 5], breach: bool) -> Graded {
         areas.push((
             a.grade.as_deref().map(String::from),
             q.grade.as_deref().map(String::from),
-            a.decision.judgement.clone(),
+            a.decision.judgement.as_deref().map(String::from),
         ));
         choices.push(a.decision.grade_basis.choice.as_deref().map(String::from));
     }

@@ -1299,7 +1299,7 @@ impl<'a> Checker<'a> {
     fn outcome(&mut self, scale: ScaleId, o: &Outcome, scope: Scope) -> Option<OutcomeIr> {
         match o {
             Outcome::Level(n) => self.level(scale, n).map(OutcomeIr::Level),
-            Outcome::Judgement(why) => Some(OutcomeIr::Judgement(why.node.clone())),
+            Outcome::Judgement(why) => Some(OutcomeIr::Judgement(crate::diag::Name::from(why.node.as_str()))),
             Outcome::Aggregate(span) if let Scope::Node(tier) = scope => {
                 self.same_scale_below(tier, *span).then_some(OutcomeIr::Aggregate)
             }
@@ -1313,7 +1313,9 @@ impl<'a> Checker<'a> {
                 self.push(d);
                 None
             }
-            Outcome::NoGrade(why) if matches!(scope, Scope::Node(_)) => Some(OutcomeIr::NoGrade(why.node.clone())),
+            Outcome::NoGrade(why) if matches!(scope, Scope::Node(_)) => {
+                Some(OutcomeIr::NoGrade(crate::diag::Name::from(why.node.as_str())))
+            }
             Outcome::NoGrade(why) => {
                 let d = err::not_available(
                     self.file,

@@ -103,8 +103,9 @@ pub struct EvidenceItem {
     /// The whole item.
     pub span: Span,
     pub source: At<String>,
-    /// The `ref` field.
-    pub reference: Option<At<String>>,
+    /// The `ref` field. Shared: evaluation names the item by it in every
+    /// list and finding that cites it, without a copy.
+    pub reference: Option<At<Name>>,
     pub finding: Option<At<Finding>>,
     pub weight: Option<At<String>>,
     pub themes: Vec<At<String>>,

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use super::json::{Parser, Tok};
 use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, PLACEMENT};
 use super::{At, Document, EvidenceItem, Finding, IndicatorData, Override, Placement, PlacementKind};
-use crate::diag::Span;
+use crate::diag::{Name, Span};
 
 /// Reading stopped: the diagnosing path takes over and says why.
 struct Other;
@@ -163,6 +163,20 @@ impl<'t> Reader<'t> {
             return Ok(None);
         }
         self.string().map(Some)
+    }
+
+    /// A string as a shared name, or `null` for none.
+    fn optional_name(&mut self) -> Read<Option<At<Name>>> {
+        if self.null() {
+            return Ok(None);
+        }
+        match &self.p.tok {
+            Tok::Str(s) => Ok(Some(At {
+                value: Name::from(&**s),
+                span: self.p.token_span(),
+            })),
+            _ => Err(Other),
+        }
     }
 
     /// A list of strings, or `null` for none.
@@ -364,7 +378,7 @@ impl<'t> Reader<'t> {
         let (_, extent) = self.object(EVIDENCE, |r, name, _| {
             match name {
                 "source" => source = Some(r.string()?),
-                "ref" => item.reference = r.optional()?,
+                "ref" => item.reference = r.optional_name()?,
                 "finding" => item.finding = r.finding()?,
                 "weight" => item.weight = r.optional()?,
                 "themes" => item.themes = r.strings()?,

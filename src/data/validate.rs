@@ -13,7 +13,7 @@ use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, PLACEMENT, T
 use super::tree::{Node, Spans, Value};
 use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData, Override, Placement, PlacementKind};
 use crate::diag::suggest;
-use crate::diag::{Diagnostic, SourceFile, Span};
+use crate::diag::{Diagnostic, Name, SourceFile, Span};
 
 /// The field `name` of a table. Every name asked for is in its table (the
 /// tests load every field); a name that is not gets a blank description.
@@ -804,7 +804,10 @@ impl<'a> Checker<'a> {
             }
             e => self.string(spec(EVIDENCE, "source"), e),
         };
-        let reference = self.string(spec(EVIDENCE, "ref"), f.get("ref"));
+        let reference = self.string(spec(EVIDENCE, "ref"), f.get("ref")).map(|r| At {
+            value: Name::from(r.value),
+            span: r.span,
+        });
         let finding = self.finding(spec(EVIDENCE, "finding"), f.get("finding"));
         let weight = self.string(spec(EVIDENCE, "weight"), f.get("weight"));
         let themes = self.strings(spec(EVIDENCE, "themes"), f.get("themes"));

@@ -7,7 +7,7 @@ use crate::ir::*;
 
 use super::bind::ThemeFindings;
 use super::period::{Periods, Travel};
-use super::{Bound, IndicatorEnv, IndicatorOutcome, Outcome, PlanEnv, Scope, expr, show};
+use super::{Bound, IndicatorEnv, IndicatorOutcome, Outcome, PlanEnv, Scope, expr};
 
 /// One action called for: which rule, for what, routed to whom.
 #[derive(Clone, Debug)]
@@ -139,14 +139,14 @@ fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner:
             }
             Piece::AreaNumber => out.push_str(&area.map_or(String::new(), |a| a.number.to_string())),
             Piece::AreaTitle => out.push_str(area.map_or("", |a| a.title.as_str())),
-            Piece::ThemesMissing => out.push_str(&super::themes_missing(ind, env.themes_evidenced())),
+            Piece::ThemesMissing => super::write_themes_missing(&mut out, ind, env.themes_evidenced()),
             Piece::Owner => {
                 let o = &p.owners[owner];
                 out.push_str(o.description.as_deref().unwrap_or(&o.name));
             }
             Piece::Value(e, ty) => {
                 let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);
-                out.push_str(&show(p, &v, *ty));
+                super::write_value(&mut out, p, &v, *ty);
             }
         }
     }

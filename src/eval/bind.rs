@@ -322,7 +322,7 @@ fn conflicts(themes: &[ThemeFindings], items: &[EvidenceItem], sources: &IdVec<S
         let item = items.get(c.item as usize)?;
         Some(ConflictSide {
             source: sources.try_get(c.source)?.clone(),
-            reference: item.reference.as_ref().map(|r| r.value.as_str().into()),
+            reference: item.reference.as_ref().map(|r| r.value.clone()),
             span: item.source.span,
         })
     };
@@ -529,7 +529,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             };
             f.tally(&p.weights, source, item.finding.as_ref().map(|f| f.value), weight);
             // Made once, shared by every list that names the item.
-            let reference: Option<Name> = item.reference.as_ref().map(|r| r.value.as_str().into());
+            let reference: Option<Name> = item.reference.as_ref().map(|r| r.value.clone());
             // An item is about its own tags and those of the themes it cites, each counted once.
             tags.clear();
             for t in &item.tags {

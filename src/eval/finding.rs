@@ -58,7 +58,7 @@ pub(crate) enum Finding {
     Judgement {
         data: SourceFile,
         indicator: Name,
-        why: String,
+        why: Name,
         at: Span,
         rule: RuleAt,
     },

@@ -60,7 +60,7 @@ pub(crate) struct IndicatorOutcome {
     /// Index of the rule (or table row) that decided, in its grade block.
     pub(crate) decided_by: Option<usize>,
     /// Why professional judgement is required, when no rule decides.
-    pub(crate) judgement: Option<String>,
+    pub(crate) judgement: Option<Name>,
     pub(crate) unmet: Vec<Unmet>,
     pub(crate) facts: Arc<Facts>,
     /// What became of an evaluator's override (the rationale is in `facts`).
@@ -175,12 +175,12 @@ impl IndicatorOutcome {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct NodeOutcome {
     pub(crate) grade: Option<Rank>,
-    pub(crate) judgement: Option<String>,
+    pub(crate) judgement: Option<Name>,
     /// The rule of the node's grade block that decided, when one did.
     pub(crate) decided_by: Option<usize>,
     /// `no grade "why"` decided: the framework grades nothing here, so no
     /// judgement is needed and the parent leaves the node out.
-    pub(crate) not_graded: Option<String>,
+    pub(crate) not_graded: Option<Name>,
     /// `children.score`, where the node's rules read it: the percentage a
     /// validator checks the rating against.
     pub(crate) score: Option<f64>,
@@ -687,7 +687,7 @@ fn grade_node(
         }
         if !aggregate {
             if out.decided_by.is_none() {
-                out.judgement = Some(format!("no rule decides {what}"));
+                out.judgement = Some(Name::from(format!("no rule decides {what}")));
             }
             return Ok(out);
         }
@@ -696,7 +696,7 @@ fn grade_node(
     // levels (the checker refuses `aggregate` there): only rules decide.
     let Some(f) = node.agg.filter(|_| p.aggregates(node.tier)) else {
         if kids.iter().any(|k| *k != Child::Absent) {
-            out.judgement = Some(format!("no aggregation is declared for {what}"));
+            out.judgement = Some(Name::from(format!("no aggregation is declared for {what}")));
         }
         return Ok(out);
     };
@@ -707,7 +707,7 @@ fn grade_node(
             why.push_str(", ");
             why.push_str(&name(i));
         }
-        out.judgement = Some(why);
+        out.judgement = Some(Name::from(why));
         return Ok(out);
     }
     // On the stack for a node's usual few children.
@@ -763,21 +763,19 @@ fn render(
             Piece::IndicatorTitle => out.push_str(ind.map_or("", |i| i.title.as_str())),
             Piece::Organisation => out.push_str(org),
             Piece::Confidence => out.push_str(confidence.unwrap_or("unknown")),
-            Piece::ThemesMissing => out.push_str(&themes_missing(ind, env.themes_evidenced())),
+            Piece::ThemesMissing => write_themes_missing(&mut out, ind, env.themes_evidenced()),
             // Only action messages have a theme, area or owner (see
             // `actions`); only the capacity statement a capacity.
             Piece::ThemeTitle | Piece::AreaNumber | Piece::AreaTitle | Piece::Owner | Piece::Capacity => {}
             Piece::Value(e, ty) => {
                 let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);
-                out.push_str(&show(p, &v, *ty));
+                write_value(&mut out, p, &v, *ty);
             }
         }
     }
     out
 }
 
-/// The titles of `ind`'s themes no evidence cites, joined with "; ", for people
-/// (JSON's `themes_missing` has their names); `none` when every theme has evidence.
 /// A count of tagged evidence; `None` for any other value.
 fn tagged_count(f: &Facts, v: IndicatorVar) -> Option<u32> {
     let t = |id: TagId| f.tagged.try_get(id);
@@ -790,48 +788,91 @@ fn tagged_count(f: &Facts, v: IndicatorVar) -> Option<u32> {
     }
 }
 
-pub(crate) fn themes_missing(ind: Option<&IndicatorIr>, evidenced: Option<&[bool]>) -> String {
+/// The titles of `ind`'s themes no evidence cites, joined with "; ", for people
+/// (JSON's `themes_missing` has their names); `none` when every theme has
+/// evidence. Written at the end of `out`.
+pub(crate) fn write_themes_missing(out: &mut String, ind: Option<&IndicatorIr>, evidenced: Option<&[bool]>) {
     let (Some(ind), Some(evidenced)) = (ind, evidenced) else {
-        return String::new();
+        return;
     };
-    let titles: Vec<&str> = ind
+    let missing = ind
         .themes
         .iter()
         .enumerate()
-        .filter(|(k, _)| !evidenced.get(*k).copied().unwrap_or(false))
-        .map(|(_, t)| t.description.as_deref().unwrap_or(&t.name))
-        .collect();
-    if titles.is_empty() {
-        "none".into()
-    } else {
-        titles.join("; ")
+        .filter(|(k, _)| !evidenced.get(*k).copied().unwrap_or(false));
+    let mut any = false;
+    for (_, t) in missing {
+        if any {
+            out.push_str("; ");
+        }
+        out.push_str(t.description.as_deref().unwrap_or(&t.name));
+        any = true;
+    }
+    if !any {
+        out.push_str("none");
     }
 }
 
 /// A value as a person reads it.
 pub(crate) fn show(p: &Program, v: &Value, ty: Type) -> String {
+    let mut out = String::new();
+    write_value(&mut out, p, v, ty);
+    out
+}
+
+/// [`show`], written at the end of `out`: messages are made in one buffer.
+pub(crate) fn write_value(out: &mut String, p: &Program, v: &Value, ty: Type) {
     match v {
-        Value::Unknown => "unknown".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => fmt_number(*n),
-        Value::Level(r) => match ty {
-            Type::Level(s) => p.scales[s].level_name(*r).to_string(),
-            _ => p.level_name(*r).to_string(),
-        },
-        Value::Series(s) => format!("[{}]", s.iter().map(|x| fmt_number(*x)).collect::<Vec<_>>().join(", ")),
-        Value::Levels(l) => format!(
-            "[{}]",
-            l.iter().map(|r| p.level_name(*r)).collect::<Vec<_>>().join(", ")
-        ),
+        Value::Unknown => out.push_str("unknown"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write_number(out, *n),
+        Value::Level(r) => out.push_str(match ty {
+            Type::Level(s) => p.scales[s].level_name(*r),
+            _ => p.level_name(*r),
+        }),
+        Value::Series(s) => {
+            out.push('[');
+            for (k, x) in s.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                write_number(out, *x);
+            }
+            out.push(']');
+        }
+        Value::Levels(l) => {
+            out.push('[');
+            for (k, r) in l.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(p.level_name(*r));
+            }
+            out.push(']');
+        }
     }
 }
 
 pub(crate) fn fmt_number(n: f64) -> String {
+    let mut out = String::new();
+    write_number(&mut out, n);
+    out
+}
+
+/// A number as a person reads it: whole numbers without a point, others
+/// to two places without trailing zeros.
+pub(crate) fn write_number(out: &mut String, n: f64) {
+    use std::fmt::Write;
+    // Writing to a String cannot fail.
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+        let _ = write!(out, "{}", n as i64);
     } else {
-        let s = format!("{n:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        let start = out.len();
+        let _ = write!(out, "{n:.2}");
+        let kept = out
+            .get(start..)
+            .map_or(0, |s| s.trim_end_matches('0').trim_end_matches('.').len());
+        out.truncate(start + kept);
     }
 }
 
@@ -841,7 +882,7 @@ pub(crate) fn fmt_number(n: f64) -> String {
 pub(crate) struct Verdict {
     pub(crate) decided_by: Option<usize>,
     pub(crate) derived: Option<Rank>,
-    pub(crate) judgement: Option<String>,
+    pub(crate) judgement: Option<Name>,
     /// After caps.
     pub(crate) final_grade: Option<Rank>,
     pub(crate) secure: bool,
@@ -876,15 +917,15 @@ pub(crate) fn verdict(
                     OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
                     // The checker keeps `aggregate` and `no grade` out of indicator rules.
                     OutcomeIr::Aggregate | OutcomeIr::NoGrade(_) => {
-                        out.judgement = Some("no grade rule matched".into())
+                        out.judgement = Some(p.shared.no_rule_matched.clone())
                     }
                 }
             }
             if out.decided_by.is_none() {
-                out.judgement = Some("no grade rule matched".into());
+                out.judgement = Some(p.shared.no_rule_matched.clone());
             }
         }
-        None => out.judgement = Some("no grade rules cover this indicator".into()),
+        None => out.judgement = Some(p.shared.no_grade_rules.clone()),
     }
     // The placement decides before requirements and caps, which still apply.
     if let Some(pl) = &facts.placement {
@@ -897,7 +938,7 @@ pub(crate) fn verdict(
             }
             Err(why) => {
                 out.derived = None;
-                out.judgement = Some(why);
+                out.judgement = Some(Name::from(why));
             }
         }
         // A comparison the weighed evidence contradicts is not a secure evaluation.

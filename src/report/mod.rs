@@ -21,7 +21,7 @@ use crate::diag::{Basis, Diagnostic, Location, Severity};
 use crate::eval::actions::ActionOutcome;
 use crate::eval::finding::Finding;
 use crate::eval::period::{Periods, Travel};
-use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, fmt_number};
+use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, write_number};
 use crate::ir::*;
 
 pub use crate::diag::Name;
@@ -154,7 +154,7 @@ pub struct NodeReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<Name>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub judgement: Option<String>,
+    pub judgement: Option<Name>,
     /// What the framework calls its overall rating, where it names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -163,7 +163,7 @@ pub struct NodeReport {
     pub score: Option<f64>,
     /// Why the framework gives no grade here (`no grade "…"`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_graded: Option<String>,
+    pub not_graded: Option<Name>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Name>,
     #[serde(skip_serializing_if = "Basis::is_empty")]
@@ -209,7 +209,7 @@ pub struct IndicatorReport {
     /// it cites, or the ruleset's own choice.
     #[serde(skip_serializing_if = "Basis::is_empty")]
     pub grade_basis: Basis,
-    pub judgement: Option<String>,
+    pub judgement: Option<Name>,
     pub unmet: Vec<UnmetReport>,
     pub evidence: Option<EvidenceReport>,
     /// An evaluator's override: the grade the rules gave and the judgement
@@ -539,12 +539,10 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
                 .map(|(t, _)| t.clone())
                 .collect(),
             agreement: (f.respondents > 0).then(|| {
-                format!(
-                    "{} of {} ({}%)",
-                    f.agreeing,
-                    f.respondents,
-                    fmt_number(100.0 * f.agreeing as f64 / f.respondents as f64)
-                )
+                let mut s = format!("{} of {} (", f.agreeing, f.respondents);
+                write_number(&mut s, 100.0 * f.agreeing as f64 / f.respondents as f64);
+                s.push_str("%)");
+                s
             }),
             references: f.references.clone(),
             tagged: names
