@@ -965,6 +965,11 @@ pub(crate) struct SharedNames {
     /// Where each skip and examine rule of the proportionality block is written.
     pub(crate) skips_at: Vec<Name>,
     pub(crate) examines_at: Vec<Name>,
+    /// Each action rule's name, by its index in `actions`.
+    pub(crate) actions: Vec<Name>,
+    /// Each owner's and each kind of action's name and description.
+    pub(crate) owners: IdVec<OwnerId, (Name, Option<Name>)>,
+    pub(crate) action_kinds: IdVec<KindId, (Name, Option<Name>)>,
     /// Why an indicator needs judgement, when no rule decides it.
     pub(crate) no_rule_matched: Name,
     pub(crate) no_grade_rules: Name,
@@ -975,6 +980,7 @@ impl SharedNames {
     pub(crate) fn new(p: &Program) -> Self {
         // `file:line`, as reports name rules and test coverage matches them.
         let at = |span: Span| Name::from(p.written_at(span));
+        let named = |n: &Named| (Name::from(n.name.as_str()), n.description.as_deref().map(Name::from));
         let prop = p.proportionality.as_ref();
         SharedNames {
             indicator_ids: p.indicators.map(|i| Name::from(&i.id)),
@@ -1020,6 +1026,9 @@ impl SharedNames {
             examines_at: prop
                 .map(|pr| pr.examines.iter().map(|e| at(e.span)).collect())
                 .unwrap_or_default(),
+            actions: p.actions.iter().map(|a| Name::from(a.name.as_str())).collect(),
+            owners: p.owners.map(named),
+            action_kinds: p.action_kinds.map(named),
             no_rule_matched: Name::from("no grade rule matched"),
             no_grade_rules: Name::from("no grade rules cover this indicator"),
         }

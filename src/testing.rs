@@ -492,7 +492,7 @@ fn record(r: &Report, seen: &mut Seen) {
         seen.skips.extend(pl.skip_rules.iter().map(|s| s.to_string()));
     }
     for a in &r.actions {
-        seen.actions.insert(a.rule.clone());
+        seen.actions.insert(a.rule.to_string());
     }
 }
 

@@ -2,7 +2,7 @@
 //! the two), each `action` is tried on each of its targets; those whose
 //! condition holds are routed to their owners.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Name};
 use crate::ir::*;
 
 use super::bind::ThemeFindings;
@@ -15,10 +15,11 @@ pub(crate) struct ActionOutcome {
     pub(crate) action: usize,
     pub(crate) target: Target,
     pub(crate) owner: OwnerId,
-    pub(crate) message: String,
-    pub(crate) timescale: Option<String>,
-    pub(crate) evidence: Option<String>,
-    pub(crate) impact: Option<String>,
+    /// Shared by the action and its improvement-plan row.
+    pub(crate) message: Name,
+    pub(crate) timescale: Option<Name>,
+    pub(crate) evidence: Option<Name>,
+    pub(crate) impact: Option<Name>,
 }
 
 /// Runs every action of the program, in declaration order, each over its
@@ -39,6 +40,8 @@ pub(crate) fn run(
     let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
     let plan = PlanEnv::new(p, (&finals, &leaves), &secure, b, skipped)?;
     let no_travel = Travel::default();
+    // One buffer for every message, each then shared as a name.
+    let mut scratch = String::new();
     for (k, a) in p.actions.iter().enumerate() {
         for (target, owners) in &a.targets {
             // Each kind of target's environment on the stack: no box per target.
@@ -97,15 +100,21 @@ pub(crate) fn run(
                 continue;
             }
             for &owner in owners {
-                let text = |t: &Template| render(p, t, env, *target, owner, &b.organisation);
+                let mut text = |t: &Template| {
+                    scratch.clear();
+                    render(&mut scratch, p, t, env, (*target, owner), &b.organisation);
+                    Name::from(scratch.as_str())
+                };
+                let message = text(&a.message);
+                let plan = a.plan.as_ref();
                 out.push(ActionOutcome {
                     action: k,
                     target: *target,
                     owner,
-                    message: text(&a.message),
-                    timescale: a.plan.as_ref().and_then(|r| r.timescale.as_ref()).map(text),
-                    evidence: a.plan.as_ref().and_then(|r| r.evidence.as_ref()).map(text),
-                    impact: a.plan.as_ref().and_then(|r| r.impact.as_ref()).map(text),
+                    message,
+                    timescale: plan.and_then(|r| r.timescale.as_ref()).map(&mut text),
+                    evidence: plan.and_then(|r| r.evidence.as_ref()).map(&mut text),
+                    impact: plan.and_then(|r| r.impact.as_ref()).map(&mut text),
                 });
             }
         }
@@ -113,8 +122,15 @@ pub(crate) fn run(
     Ok(out)
 }
 
-fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner: OwnerId, org: &str) -> String {
-    let mut out = String::new();
+/// Renders an action's template at the end of `out`.
+fn render(
+    out: &mut String,
+    p: &Program,
+    t: &Template,
+    env: &dyn expr::Env,
+    (target, owner): (Target, OwnerId),
+    org: &str,
+) {
     let ind = match target {
         Target::Indicator(i) | Target::Theme(i, _) => Some(&p.indicators[i]),
         _ => None,
@@ -139,18 +155,17 @@ fn render(p: &Program, t: &Template, env: &dyn expr::Env, target: Target, owner:
             }
             Piece::AreaNumber => out.push_str(&area.map_or(String::new(), |a| a.number.to_string())),
             Piece::AreaTitle => out.push_str(area.map_or("", |a| a.title.as_str())),
-            Piece::ThemesMissing => super::write_themes_missing(&mut out, ind, env.themes_evidenced()),
+            Piece::ThemesMissing => super::write_themes_missing(out, ind, env.themes_evidenced()),
             Piece::Owner => {
                 let o = &p.owners[owner];
                 out.push_str(o.description.as_deref().unwrap_or(&o.name));
             }
             Piece::Value(e, ty) => {
                 let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);
-                super::write_value(&mut out, p, &v, *ty);
+                super::write_value(out, p, &v, *ty);
             }
         }
     }
-    out
 }
 
 fn fact(facts: &IdVec<FactId, bool>, f: FactId) -> Value {

@@ -741,21 +741,17 @@ fn first_match<'r>(
     Ok(None)
 }
 
-/// Renders a template for messages and statements.
+/// Renders a template for messages and statements at the end of `out`:
+/// a caller making many messages keeps one buffer for them all. Only the
+/// capacity statement has a `capacity` to write.
 fn render(
+    out: &mut String,
     p: &Program,
     t: &Template,
     env: &dyn expr::Env,
     ind: Option<&IndicatorIr>,
-    org: &str,
-    confidence: Option<&str>,
-) -> String {
-    // Sized for the words around the values, so that most messages are written without growing.
-    let mut out = String::with_capacity(
-        t.0.iter()
-            .map(|piece| if let Piece::Text(s) = piece { s.len() } else { 16 })
-            .sum(),
-    );
+    (org, confidence, capacity): (&str, Option<&str>, Option<&str>),
+) {
     for piece in &t.0 {
         match piece {
             Piece::Text(s) => out.push_str(s),
@@ -763,17 +759,21 @@ fn render(
             Piece::IndicatorTitle => out.push_str(ind.map_or("", |i| i.title.as_str())),
             Piece::Organisation => out.push_str(org),
             Piece::Confidence => out.push_str(confidence.unwrap_or("unknown")),
-            Piece::ThemesMissing => write_themes_missing(&mut out, ind, env.themes_evidenced()),
+            Piece::ThemesMissing => write_themes_missing(out, ind, env.themes_evidenced()),
             // Only action messages have a theme, area or owner (see
             // `actions`); only the capacity statement a capacity.
-            Piece::ThemeTitle | Piece::AreaNumber | Piece::AreaTitle | Piece::Owner | Piece::Capacity => {}
+            // A level's name in words: `very_good` as `very good`.
+            Piece::Capacity => {
+                let words = capacity.unwrap_or("").chars().map(|c| if c == '_' { ' ' } else { c });
+                out.extend(words);
+            }
+            Piece::ThemeTitle | Piece::AreaNumber | Piece::AreaTitle | Piece::Owner => {}
             Piece::Value(e, ty) => {
                 let v = expr::eval(p, e, env).unwrap_or(Value::Unknown);
-                write_value(&mut out, p, &v, *ty);
+                write_value(out, p, &v, *ty);
             }
         }
     }
-    out
 }
 
 /// A count of tagged evidence; `None` for any other value.
@@ -977,8 +977,8 @@ pub(crate) fn verdict(
 fn grade_indicator(
     p: &Program,
     b: &Bound,
-    id: IndicatorId,
-    facts: &Arc<Facts>,
+    (id, facts): (IndicatorId, &Arc<Facts>),
+    scratch: &mut String,
 ) -> Result<IndicatorOutcome, Diagnostic> {
     let ind = &p.indicators[id];
     let v = verdict(p, ind, facts, &b.facts_set)?;
@@ -1006,10 +1006,11 @@ fn grade_indicator(
             derived: v.derived,
             final_grade: so_far,
         };
-        let message = render(p, &req.message, &env, Some(ind), &b.organisation, None);
+        scratch.clear();
+        render(scratch, p, &req.message, &env, Some(ind), (&b.organisation, None, None));
         out.unmet.push(Unmet {
             requirement: rid,
-            message: Name::from(message),
+            message: Name::from(scratch.as_str()),
         });
     }
     out.final_grade = final_grade;
@@ -1160,9 +1161,11 @@ fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Ran
 pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     let mut findings = Vec::new();
     let empty = Arc::new(Facts::none(p));
+    // One buffer for the messages of every indicator.
+    let mut scratch = String::new();
     let mut indicators = p.indicators.try_map(|id, _| {
         let outcome = match &b.facts[id] {
-            Some(f) => grade_indicator(p, b, id, f)?,
+            Some(f) => grade_indicator(p, b, (id, f), &mut scratch)?,
             None => IndicatorOutcome {
                 scope: Scope::First,
                 has_evidence: false,
@@ -1447,13 +1450,8 @@ fn render_statement(
     org: &str,
     (confidence, capacity): (Option<&str>, Option<&str>),
 ) -> String {
-    let with_capacity = Template(
-        t.0.iter()
-            .map(|piece| match piece {
-                Piece::Capacity => Piece::Text(capacity.unwrap_or("unknown").replace('_', " ")),
-                other => other.clone(),
-            })
-            .collect(),
-    );
-    render(p, &with_capacity, &NoEnv, None, org, confidence)
+    let mut out = String::new();
+    let capacity = capacity.unwrap_or("unknown");
+    render(&mut out, p, t, &NoEnv, None, (org, confidence, Some(capacity)));
+    out
 }

@@ -560,7 +560,7 @@ pub fn render_html(r: &Report) -> String {
             r#"<h2>Improvement plan</h2><table><thead><tr><th class="num">Priority</th><th>Action</th><th>Accountable</th><th>Timescale</th><th>Evidence of progress</th><th>Intended impact</th></tr></thead><tbody>"#
         );
         for row in &r.improvement_plan {
-            let opt = |v: &Option<String>| esc(v.as_deref().unwrap_or(""));
+            let opt = |v: &Option<Name>| esc(v.as_deref().unwrap_or(""));
             let _ = writeln!(
                 out,
                 r#"<tr><td class="num">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,

@@ -177,7 +177,7 @@ pub fn render_markdown(r: &Report) -> String {
         );
         let _ = writeln!(out, "|---|---|---|---|---|---|");
         for row in &r.improvement_plan {
-            let opt = |v: &Option<String>| cell(v.as_deref().unwrap_or(""));
+            let opt = |v: &Option<crate::diag::Name>| cell(v.as_deref().unwrap_or(""));
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} |",

@@ -73,16 +73,16 @@ impl Report {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ActionReport {
-    pub rule: String,
-    pub kind: String,
-    pub kind_title: Option<String>,
-    pub owner: String,
-    pub owner_title: Option<String>,
+    pub rule: Name,
+    pub kind: Name,
+    pub kind_title: Option<Name>,
+    pub owner: Name,
+    pub owner_title: Option<Name>,
     /// `evaluation`, `indicator`, `theme` or `area`.
     pub scope: &'static str,
     /// The indicator id, `2.1 nurtured` for a theme, or `area 3`.
-    pub target: Option<String>,
-    pub message: String,
+    pub target: Option<Name>,
+    pub message: Name,
     /// Where the action rule comes from: the section it cites, or the
     /// ruleset's own choice.
     #[serde(skip_serializing_if = "Basis::is_empty")]
@@ -94,13 +94,13 @@ pub struct ActionReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct PlanRowReport {
     pub priority: Option<u32>,
-    pub action: String,
-    pub officer: String,
-    pub timescale: Option<String>,
-    pub evidence: Option<String>,
-    pub impact: Option<String>,
-    pub rule: String,
-    pub target: Option<String>,
+    pub action: Name,
+    pub officer: Name,
+    pub timescale: Option<Name>,
+    pub evidence: Option<Name>,
+    pub impact: Option<Name>,
+    pub rule: Name,
+    pub target: Option<Name>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -883,29 +883,35 @@ fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: Previo
 
 /// Sets the actions a run called for, and the improvement plan they make.
 fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
-    let target = |t: Target| -> (&'static str, Option<String>) {
+    let names = &p.shared;
+    let target = |t: Target| -> (&'static str, Option<Name>) {
         match t {
             Target::Evaluation => ("evaluation", None),
-            Target::Indicator(i) => ("indicator", p.indicators.try_get(i).map(|x| x.id.clone())),
+            Target::Indicator(i) => ("indicator", names.indicator_ids.try_get(i).cloned()),
             Target::Theme(i, k) => (
                 "theme",
                 p.indicators.try_get(i).map(|x| {
                     let theme = x.themes.get(k as usize).map_or("?", |t| t.name.as_str());
-                    format!("{} {theme}", x.id)
+                    Name::from(format!("{} {theme}", x.id))
                 }),
             ),
-            Target::Area(a) => ("area", p.areas.try_get(a).map(|x| format!("area {}", x.number))),
+            Target::Area(a) => (
+                "area",
+                p.areas.try_get(a).map(|x| Name::from(format!("area {}", x.number))),
+            ),
         }
     };
     r.actions.clear();
     r.improvement_plan.clear();
     for a in actions {
-        let Some(rule) = p.actions.get(a.action) else { continue };
-        let kind = p.action_kinds.try_get(rule.kind);
-        let owner = p.owners.try_get(a.owner);
+        let (Some(rule), Some(rule_name)) = (p.actions.get(a.action), names.actions.get(a.action)) else {
+            continue;
+        };
+        let kind = names.action_kinds.try_get(rule.kind);
+        let owner = names.owners.try_get(a.owner);
         let (scope, target) = target(a.target);
-        let owner_name = owner.map_or_else(String::new, |o| o.name.clone());
-        let owner_title = owner.and_then(|o| o.description.clone());
+        let owner_name = owner.map(|o| o.0.clone()).unwrap_or_default();
+        let owner_title = owner.and_then(|o| o.1.clone());
         if rule.plan.is_some() {
             r.improvement_plan.push(PlanRowReport {
                 priority: rule.plan.as_ref().and_then(|x| x.priority),
@@ -914,14 +920,14 @@ fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
                 timescale: a.timescale.clone(),
                 evidence: a.evidence.clone(),
                 impact: a.impact.clone(),
-                rule: rule.name.clone(),
+                rule: rule_name.clone(),
                 target: target.clone(),
             });
         }
         r.actions.push(ActionReport {
-            rule: rule.name.clone(),
-            kind: kind.map_or_else(String::new, |k| k.name.clone()),
-            kind_title: kind.and_then(|k| k.description.clone()),
+            rule: rule_name.clone(),
+            kind: kind.map(|k| k.0.clone()).unwrap_or_default(),
+            kind_title: kind.and_then(|k| k.1.clone()),
             owner: owner_name,
             owner_title,
             scope,
