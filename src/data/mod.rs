@@ -69,6 +69,21 @@ pub struct IndicatorData {
     pub span: Span,
 }
 
+impl IndicatorData {
+    /// An entry named, with nothing submitted for it yet.
+    pub(crate) fn named(id: At<String>, span: Span) -> Self {
+        IndicatorData {
+            id,
+            claimed: None,
+            measures: Vec::new(),
+            evidence: Vec::new(),
+            override_: None,
+            placement: None,
+            span,
+        }
+    }
+}
+
 /// `placement: { at: very_good }`, `{ above: very_good }`,
 /// `{ between: [very_good, weak] }` or `{ below: weak }`: level names as written.
 #[derive(Clone, Debug, PartialEq)]

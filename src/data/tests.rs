@@ -1132,28 +1132,33 @@ proptest::proptest! {
     }
 }
 
+/// Every file in a folder of `seeds/`.
+fn seed_files() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        if dir.is_dir() {
+            out.extend(std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    out
+}
+
 /// Every YAML seed is read by the event reader (not left to serde-saphyr),
 /// into serde-saphyr's tree.
 #[test]
 fn seeds_are_read_from_events_as_serde_saphyr() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
     let mut seen = 0;
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "yaml") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                assert!(
-                    reads_as_serde_saphyr(&text).unwrap(),
-                    "{} left to serde-saphyr",
-                    path.display()
-                );
-                seen += 1;
-            }
+    for path in seed_files() {
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                reads_as_serde_saphyr(&text).unwrap(),
+                "{} left to serde-saphyr",
+                path.display()
+            );
+            seen += 1;
         }
     }
     assert!(seen > 0);
@@ -1396,34 +1401,26 @@ fn typed_json_reads_many_generated_documents_and_leaves_others() {
 /// typed reader, into the document the diagnosing path makes.
 #[test]
 fn seeds_as_json_are_read_by_the_typed_reader() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
     let mut seen = 0;
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
+    for path in seed_files() {
+        let Some(format) = Format::from_path(&path) else {
             continue;
-        }
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let Some(format) = Format::from_path(&path) else {
-                continue;
-            };
-            let text = std::fs::read_to_string(&path).unwrap();
-            let text = match format {
-                Format::Json => text,
-                Format::Yaml => match yaml(&text) {
-                    Ok(doc) => write::to_json(&doc),
-                    // Crosswalks and other YAML that is not an evaluation.
-                    Err(_) => continue,
-                },
-            };
-            assert!(
-                typed_reads_as_diagnosing(&text).unwrap(),
-                "{} left to the diagnosing path",
-                path.display()
-            );
-            seen += 1;
-        }
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = match format {
+            Format::Json => text,
+            Format::Yaml => match yaml(&text) {
+                Ok(doc) => write::to_json(&doc),
+                // Crosswalks and other YAML that is not an evaluation.
+                Err(_) => continue,
+            },
+        };
+        assert!(
+            typed_reads_as_diagnosing(&text).unwrap(),
+            "{} left to the diagnosing path",
+            path.display()
+        );
+        seen += 1;
     }
     assert!(seen > 10, "{seen} seeds");
 }

@@ -287,15 +287,8 @@ impl<'t> Reader<'t> {
     /// One indicator's entry: a mapping, or `null` for one named with
     /// nothing submitted yet.
     fn indicator(&mut self, id: At<String>) -> Read<IndicatorData> {
-        let mut ind = IndicatorData {
-            span: id.span.to(self.p.token_span()),
-            id,
-            claimed: None,
-            measures: Vec::new(),
-            evidence: Vec::new(),
-            override_: None,
-            placement: None,
-        };
+        let span = id.span.to(self.p.token_span());
+        let mut ind = IndicatorData::named(id, span);
         if self.null() {
             return Ok(ind);
         }

@@ -511,15 +511,7 @@ impl<'a> Checker<'a> {
     }
 
     fn indicator(&mut self, id: At<String>, e: Entry, span: Span) -> Option<IndicatorData> {
-        let empty = |id| IndicatorData {
-            id,
-            claimed: None,
-            measures: Vec::new(),
-            evidence: Vec::new(),
-            override_: None,
-            placement: None,
-            span,
-        };
+        let empty = |id| IndicatorData::named(id, span);
         match &e.value.value {
             Value::Map(_) => {}
             // `"2.1":` alone: named, nothing submitted yet.
