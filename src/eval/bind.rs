@@ -28,10 +28,12 @@ pub(crate) struct Facts {
     pub(crate) weakness_score: f64,
     /// Inline for up to 16 themes: no allocation for an indicator's usual few.
     pub(crate) themes_evidenced: smallvec::SmallVec<[bool; 16]>,
-    /// Per tag, the items carrying it (their own tags and their themes').
+    /// Per tag, the items carrying it (their own tags and their themes');
+    /// empty (every count 0) until an item carries a tag.
     pub(crate) tagged: IdVec<TagId, Tagged>,
     pub(crate) respondents: u64,
     pub(crate) agreeing: u64,
+    /// Per measure, its series; empty (none stated) until the entry states one.
     pub(crate) measures: IdVec<MeasureId, Option<Arc<[f64]>>>,
     pub(crate) claimed: Option<Rank>,
     /// References of the evidence items, for reports.
@@ -56,8 +58,6 @@ impl Facts {
             source_counts: Counts::zeros(p.sources.len()),
             strengths_by: Counts::zeros(p.weights.len()),
             weaknesses_by: Counts::zeros(p.weights.len()),
-            measures: p.measures.map(|_| None),
-            tagged: p.tags.map(|_| Tagged::default()),
             ..Facts::default()
         }
     }
@@ -74,8 +74,8 @@ impl Facts {
             // Counts by weight and by source are sized on the first item
             // that needs them: most themes and tags of an indicator have none.
             theme_findings: vec![ThemeFindings::default(); ind.themes.len()],
-            measures: p.measures.map(|_| None),
-            tagged: p.tags.map(|_| Tagged::default()),
+            // Measures and tags are sized on the first that needs them:
+            // most entries state no measure, and many items carry no tag.
             ..Facts::default()
         }
     }
@@ -481,7 +481,12 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         }
         for (name, series) in &entry.measures {
             match p.names.measures.get(&name.value) {
-                Some(&m) => f.measures[m] = Some(series.value.clone().into()),
+                Some(&m) => {
+                    if f.measures.is_empty() {
+                        f.measures = p.measures.map(|_| None);
+                    }
+                    f.measures[m] = Some(series.value.clone().into());
+                }
                 None => diags.push(err::unknown(
                     file,
                     Code::DataUnknownMeasure,
@@ -553,6 +558,9 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             }
             tags.sort_unstable();
             tags.dedup();
+            if !tags.is_empty() && f.tagged.is_empty() {
+                f.tagged = p.tags.map(|_| Tagged::default());
+            }
             for &id in &tags {
                 f.tagged[id].count(&p.sources, source, item.finding.as_ref().map(|f| f.value));
             }

@@ -48,6 +48,12 @@ pub(crate) trait Env {
 }
 
 pub(crate) fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
+    walk(p, e, env).map_err(|d| *d)
+}
+
+/// [`eval`] itself. The error is boxed so that each level of the recursion
+/// returns a value's size rather than a diagnostic's: only extension calls fail.
+fn walk(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> {
     Ok(match e {
         Expr::Const(v) => v.clone(),
         Expr::Indicator(v) => env.indicator(*v),
@@ -61,48 +67,23 @@ pub(crate) fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagno
             quantifier,
             nodes,
             predicate,
-        } => {
-            let rhs = match predicate {
-                Predicate::Cmp(_, rhs) => eval(p, rhs, env)?,
-                _ => Value::Unknown,
-            };
-            let mut acc = match quantifier {
-                Quantifier::All => Value::Bool(true),
-                Quantifier::Any | Quantifier::No => Value::Bool(false),
-            };
-            for n in nodes {
-                let v = match predicate {
-                    Predicate::Cmp(op, _) => compare(*op, &env.node(*n).map_or(Value::Unknown, Value::Level), &rhs),
-                    Predicate::Secure => env.node_secure(*n).map_or(Value::Unknown, Value::Bool),
-                    Predicate::NotSecure => env.node_secure(*n).map_or(Value::Unknown, |s| Value::Bool(!s)),
-                    Predicate::Graded => Value::Bool(env.node(*n).is_some()),
-                };
-                acc = match quantifier {
-                    Quantifier::All => and(acc, v),
-                    Quantifier::Any | Quantifier::No => or(acc, v),
-                };
-            }
-            match quantifier {
-                Quantifier::No => not(acc),
-                _ => acc,
-            }
-        }
-        Expr::Not(a) => not(eval(p, a, env)?),
-        Expr::Neg(a) => match eval(p, a, env)? {
+        } => quantified(p, *quantifier, nodes, predicate, env)?,
+        Expr::Not(a) => not(operand(p, a, env)?),
+        Expr::Neg(a) => match operand(p, a, env)? {
             Value::Number(n) => Value::Number(-n),
             _ => Value::Unknown,
         },
         // Short-circuit only on a definite answer, as three-valued logic allows.
-        Expr::And(a, b) => match eval(p, a, env)? {
+        Expr::And(a, b) => match operand(p, a, env)? {
             Value::Bool(false) => Value::Bool(false),
-            x => and(x, eval(p, b, env)?),
+            x => and(x, operand(p, b, env)?),
         },
-        Expr::Or(a, b) => match eval(p, a, env)? {
+        Expr::Or(a, b) => match operand(p, a, env)? {
             Value::Bool(true) => Value::Bool(true),
-            x => or(x, eval(p, b, env)?),
+            x => or(x, operand(p, b, env)?),
         },
-        Expr::Cmp(op, a, b) => compare(*op, &eval(p, a, env)?, &eval(p, b, env)?),
-        Expr::Arith(op, a, b) => match (eval(p, a, env)?, eval(p, b, env)?) {
+        Expr::Cmp(op, a, b) => compare(*op, &operand(p, a, env)?, &operand(p, b, env)?),
+        Expr::Arith(op, a, b) => match (operand(p, a, env)?, operand(p, b, env)?) {
             (Value::Number(x), Value::Number(y)) => {
                 let r = match op {
                     ArithOp::Add => x + y,
@@ -119,25 +100,84 @@ pub(crate) fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagno
             }
             _ => Value::Unknown,
         },
-        Expr::InBand(a, band) => match eval(p, a, env)? {
+        Expr::InBand(a, band) => match operand(p, a, env)? {
             Value::Number(x) => Value::Bool(p.bands[*band].contains(x)),
             _ => Value::Unknown,
         },
-        Expr::Call { ext, args, span } => {
-            let x = &p.extensions[*ext];
-            let scale = p.grading_scale();
-            let mut values = Vec::with_capacity(args.len());
-            for a in args {
-                match to_ext(eval(p, a, env)?, scale) {
-                    Some(v) => values.push(v),
-                    // An unknown argument makes the call unknown: the script never sees a guess.
-                    None => return Ok(Value::Unknown),
-                }
-            }
-            let out = x.script.call(&p.sandbox, &x.name, &values, x.ret, &p.file, *span)?;
-            from_ext(p, x, out, *span)?
-        }
+        Expr::Call { ext, args, span } => call(p, *ext, args, *span, env)?,
     })
+}
+
+/// An operand of an operator: a constant or an indicator's value (most
+/// operands) is read in place rather than through another call of the walk.
+#[inline(always)]
+fn operand(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> {
+    match e {
+        Expr::Const(v) => Ok(v.clone()),
+        Expr::Indicator(v) => Ok(env.indicator(*v)),
+        _ => walk(p, e, env),
+    }
+}
+
+// The two rare kinds of expression are walked out of line, so that the
+// walk itself keeps a small frame: it runs for every node of every rule.
+
+/// `all`/`any`/`no` over nodes.
+#[inline(never)]
+fn quantified(
+    p: &Program,
+    quantifier: Quantifier,
+    nodes: &[NodeId],
+    predicate: &Predicate,
+    env: &dyn Env,
+) -> Result<Value, Box<Diagnostic>> {
+    let rhs = match predicate {
+        Predicate::Cmp(_, rhs) => walk(p, rhs, env)?,
+        _ => Value::Unknown,
+    };
+    let mut acc = match quantifier {
+        Quantifier::All => Value::Bool(true),
+        Quantifier::Any | Quantifier::No => Value::Bool(false),
+    };
+    for n in nodes {
+        let v = match predicate {
+            Predicate::Cmp(op, _) => compare(*op, &env.node(*n).map_or(Value::Unknown, Value::Level), &rhs),
+            Predicate::Secure => env.node_secure(*n).map_or(Value::Unknown, Value::Bool),
+            Predicate::NotSecure => env.node_secure(*n).map_or(Value::Unknown, |s| Value::Bool(!s)),
+            Predicate::Graded => Value::Bool(env.node(*n).is_some()),
+        };
+        acc = match quantifier {
+            Quantifier::All => and(acc, v),
+            Quantifier::Any | Quantifier::No => or(acc, v),
+        };
+    }
+    Ok(match quantifier {
+        Quantifier::No => not(acc),
+        _ => acc,
+    })
+}
+
+/// A call of an extension script.
+#[inline(never)]
+fn call(
+    p: &Program,
+    ext: ExtId,
+    args: &[Expr],
+    span: crate::diag::Span,
+    env: &dyn Env,
+) -> Result<Value, Box<Diagnostic>> {
+    let x = &p.extensions[ext];
+    let scale = p.grading_scale();
+    let mut values = Vec::with_capacity(args.len());
+    for a in args {
+        match to_ext(walk(p, a, env)?, scale) {
+            Some(v) => values.push(v),
+            // An unknown argument makes the call unknown: the script never sees a guess.
+            None => return Ok(Value::Unknown),
+        }
+    }
+    let out = x.script.call(&p.sandbox, &x.name, &values, x.ret, &p.file, span)?;
+    Ok(from_ext(p, x, out, span)?)
 }
 
 fn to_ext(v: Value, scale: &ScaleIr) -> Option<ExtValue> {

@@ -14,6 +14,7 @@ pub(crate) mod finding;
 pub(crate) mod monotone;
 pub(crate) mod period;
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::ast::Tier;
@@ -298,8 +299,10 @@ impl expr::Env for IndicatorEnv<'_> {
                     Value::Unknown
                 }
             }
-            IndicatorVar::Measure(m) => f.measures[m]
-                .as_ref()
+            IndicatorVar::Measure(m) => f
+                .measures
+                .try_get(m)
+                .and_then(Option::as_ref)
                 .map_or(Value::Unknown, |s| Value::Series(s.clone())),
             IndicatorVar::EvidenceTagged(_)
             | IndicatorVar::StrengthsTagged(_)
@@ -466,16 +469,16 @@ pub(crate) fn grade_tree(
         areas: None,
         questions: None,
     };
-    // One buffer of children and one of counts for every node, not two per node.
-    let (mut kids, mut at) = (Vec::new(), Vec::new());
+    // One buffer of children, one of counts and one of text for every node,
+    // not three per node.
+    let (mut kids, mut at, mut text) = (Vec::new(), Vec::new(), String::new());
     let areas = p.areas.try_map(|_, a| {
         kids.clear();
         kids.extend(a.indicators.iter().map(|&i| leaves[i]));
-        let name = |k: usize| {
-            a.indicators
-                .get(k)
-                .map(|&i| p.indicators[i].id.clone())
-                .unwrap_or_default()
+        let name = |k: usize, out: &mut String| {
+            if let Some(&i) = a.indicators.get(k) {
+                out.push_str(&p.indicators[i].id);
+            }
         };
         let node = Node {
             tier: Tier::Areas,
@@ -483,7 +486,7 @@ pub(crate) fn grade_tree(
             agg: Some(p.area_agg),
             what: NodeName::Area(a.number),
         };
-        grade_node(p, &node, (&kids, &mut at), &name, flags, &below)
+        grade_node(p, &node, (&kids, &mut at, &mut text), &name, flags, &below)
     })?;
     let below = Below {
         areas: Some(&areas),
@@ -492,11 +495,10 @@ pub(crate) fn grade_tree(
     let questions = p.questions.try_map(|_, q| {
         kids.clear();
         kids.extend(q.areas.iter().map(|&a| Child::of(&areas[a])));
-        let name = |k: usize| {
-            q.areas
-                .get(k)
-                .map(|&a| format!("key area {}", p.areas[a].number))
-                .unwrap_or_default()
+        let name = |k: usize, out: &mut String| {
+            if let Some(&a) = q.areas.get(k) {
+                let _ = write!(out, "key area {}", p.areas[a].number);
+            }
         };
         let node = Node {
             tier: Tier::Questions,
@@ -504,18 +506,16 @@ pub(crate) fn grade_tree(
             agg: Some(p.question_agg),
             what: NodeName::Question(&q.id),
         };
-        grade_node(p, &node, (&kids, &mut at), &name, flags, &below)
+        grade_node(p, &node, (&kids, &mut at, &mut text), &name, flags, &below)
     })?;
     let overall = match &p.overall {
         Some(o) => {
             kids.clear();
             kids.extend(questions.iter().map(Child::of));
-            let name = |k: usize| {
-                p.questions
-                    .iter()
-                    .nth(k)
-                    .map(|q| format!("question `{}`", q.id))
-                    .unwrap_or_default()
+            let name = |k: usize, out: &mut String| {
+                if let Some(q) = p.questions.iter().nth(k) {
+                    let _ = write!(out, "question `{}`", q.id);
+                }
             };
             let node = Node {
                 tier: Tier::Overall,
@@ -527,7 +527,7 @@ pub(crate) fn grade_tree(
                 questions: Some(&questions),
                 ..below
             };
-            Some(grade_node(p, &node, (&kids, &mut at), &name, flags, &below)?)
+            Some(grade_node(p, &node, (&kids, &mut at, &mut text), &name, flags, &below)?)
         }
         None => None,
     };
@@ -627,8 +627,8 @@ impl expr::Env for NodeEnv<'_> {
 fn grade_node(
     p: &Program,
     node: &Node<'_>,
-    (kids, at): (&[Child], &mut Vec<u32>),
-    name: &dyn Fn(usize) -> String,
+    (kids, at, text): (&[Child], &mut Vec<u32>, &mut String),
+    name: &dyn Fn(usize, &mut String),
     flags: &IdVec<FactId, bool>,
     below: &Below<'_>,
 ) -> Result<NodeOutcome, Diagnostic> {
@@ -687,7 +687,7 @@ fn grade_node(
         }
         if !aggregate {
             if out.decided_by.is_none() {
-                out.judgement = Some(Name::from(format!("no rule decides {what}")));
+                out.judgement = Some(written(text, format_args!("no rule decides {what}")));
             }
             return Ok(out);
         }
@@ -696,18 +696,20 @@ fn grade_node(
     // levels (the checker refuses `aggregate` there): only rules decide.
     let Some(f) = node.agg.filter(|_| p.aggregates(node.tier)) else {
         if kids.iter().any(|k| *k != Child::Absent) {
-            out.judgement = Some(Name::from(format!("no aggregation is declared for {what}")));
+            out.judgement = Some(written(text, format_args!("no aggregation is declared for {what}")));
         }
         return Ok(out);
     };
     let mut waiting = kids.iter().enumerate().filter(|(_, k)| **k == Child::Unrated);
     if let Some((first, _)) = waiting.next() {
-        let mut why = format!("awaits judgement on {}", name(first));
+        text.clear();
+        text.push_str("awaits judgement on ");
+        name(first, text);
         for (i, _) in waiting {
-            why.push_str(", ");
-            why.push_str(&name(i));
+            text.push_str(", ");
+            name(i, text);
         }
-        out.judgement = Some(Name::from(why));
+        out.judgement = Some(Name::from(text.as_str()));
         return Ok(out);
     }
     // On the stack for a node's usual few children.
@@ -722,6 +724,14 @@ fn grade_node(
     Ok(out)
 }
 
+/// `args` written out as a shared name, by way of `buf`: the name is the
+/// only allocation.
+fn written(buf: &mut String, args: std::fmt::Arguments<'_>) -> Name {
+    buf.clear();
+    let _ = buf.write_fmt(args);
+    Name::from(buf.as_str())
+}
+
 /// The first rule (or table row) whose guard is definitely true, with its
 /// index: how every grade block and the confidence rules decide.
 fn first_match<'r>(
@@ -732,7 +742,7 @@ fn first_match<'r>(
     for (k, rule) in rules.iter().enumerate() {
         let fires = match &rule.guard {
             None => true,
-            Some(g) => expr::eval(p, g, env)? == Value::Bool(true),
+            Some(g) => matches!(expr::eval(p, g, env)?, Value::Bool(true)),
         };
         if fires {
             return Ok(Some((k, rule)));
@@ -778,14 +788,16 @@ fn render(
 
 /// A count of tagged evidence; `None` for any other value.
 fn tagged_count(f: &Facts, v: IndicatorVar) -> Option<u32> {
+    // No counts for a tag: no item carries it (the facts size their
+    // counts on the first tagged item).
     let t = |id: TagId| f.tagged.try_get(id);
-    match v {
-        IndicatorVar::EvidenceTagged(id) => t(id).map(|x| x.evidence),
-        IndicatorVar::StrengthsTagged(id) => t(id).map(|x| x.strengths),
-        IndicatorVar::WeaknessesTagged(id) => t(id).map(|x| x.weaknesses),
-        IndicatorVar::SourceTagged(s, id) => t(id).map(|x| x.of_source(s)),
-        _ => None,
-    }
+    Some(match v {
+        IndicatorVar::EvidenceTagged(id) => t(id).map_or(0, |x| x.evidence),
+        IndicatorVar::StrengthsTagged(id) => t(id).map_or(0, |x| x.strengths),
+        IndicatorVar::WeaknessesTagged(id) => t(id).map_or(0, |x| x.weaknesses),
+        IndicatorVar::SourceTagged(s, id) => t(id).map_or(0, |x| x.of_source(s)),
+        _ => return None,
+    })
 }
 
 /// The titles of `ind`'s themes no evidence cites, joined with "; ", for people
@@ -862,7 +874,6 @@ pub(crate) fn fmt_number(n: f64) -> String {
 /// A number as a person reads it: whole numbers without a point, others
 /// to two places without trailing zeros.
 pub(crate) fn write_number(out: &mut String, n: f64) {
-    use std::fmt::Write;
     // Writing to a String cannot fail.
     if n.fract() == 0.0 && n.abs() < 1e15 {
         let _ = write!(out, "{}", n as i64);
@@ -959,7 +970,7 @@ pub(crate) fn verdict(
         if req.reads_final {
             env.final_grade = final_grade;
         }
-        if expr::eval(p, &req.expect, &env)? != Value::Bool(false) {
+        if !matches!(expr::eval(p, &req.expect, &env)?, Value::Bool(false)) {
             continue;
         }
         out.failed.push((*rid, env.final_grade));
@@ -1309,7 +1320,7 @@ fn plan(
     let secure = indicators.map(|o| o.secure);
     let env = PlanEnv::new(p, (&finals, &leaves), &secure, b, &[])?;
     for (k, rule) in prop.skips.iter().enumerate() {
-        if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
+        if matches!(expr::eval(p, &rule.when, &env)?, Value::Bool(true)) {
             out.skips_fired.push(k);
             for a in &rule.areas {
                 if !prop.first.contains(a) && !out.skipped_areas.contains(a) {
@@ -1328,7 +1339,7 @@ fn plan(
     let leaves = indicators.map(|o| o.child(true));
     let env = PlanEnv::new(p, (&finals, &leaves), &secure, b, &out.skipped_areas)?;
     for (k, rule) in prop.examines.iter().enumerate() {
-        if expr::eval(p, &rule.when, &env)? == Value::Bool(true) {
+        if matches!(expr::eval(p, &rule.when, &env)?, Value::Bool(true)) {
             out.examines_fired.push(k);
             for &i in &rule.indicators {
                 let o = &mut indicators[i];
