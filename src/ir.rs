@@ -475,6 +475,31 @@ impl Expr {
         out
     }
 
+    /// Whether this expression reads the grade of a key area or a question:
+    /// a plan's conditions that read none need no grading of the tree.
+    /// Every kind is named, so a new one has to say.
+    pub(crate) fn reads_grades_above(&self) -> bool {
+        let above = |n: &NodeId| !matches!(n, NodeId::Indicator(_));
+        match self {
+            Expr::Node(n) => above(n),
+            Expr::Quantified { nodes, predicate, .. } => {
+                nodes.iter().any(above) || matches!(predicate, Predicate::Cmp(_, rhs) if rhs.reads_grades_above())
+            }
+            Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => a.reads_grades_above(),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                a.reads_grades_above() || b.reads_grades_above()
+            }
+            Expr::Call { args, .. } => args.iter().any(Expr::reads_grades_above),
+            Expr::Const(_)
+            | Expr::Indicator(_)
+            | Expr::Component(_)
+            | Expr::Context(_)
+            | Expr::Fact(_)
+            | Expr::Area(_)
+            | Expr::Children(_) => false,
+        }
+    }
+
     /// Whether this expression reads `v` of a node's children.
     pub(crate) fn reads_child(&self, v: ChildVar) -> bool {
         match self {

@@ -201,3 +201,41 @@ fn a_trigger_does_not_count_evidence_in_a_skipped_area() {
     let report = with("nurtured");
     assert_eq!(indicator(&report, "3.1")["scope"], "triggered");
 }
+
+#[test]
+fn a_plan_reads_the_grades_of_key_areas_and_questions() {
+    // The plan grades the tree above the indicators only for conditions that
+    // read it: these do, one a key area's grade and one a question's.
+    let text = RULESET
+        .replace(
+            "skip areas 2 when evidence.tagged.parents >= 5",
+            "skip areas 2 when area 1 >= good",
+        )
+        .replace(
+            "examine 2.1 when weaknesses.tagged.nurtured >= 1",
+            "examine 2.1 when question q <= weak",
+        );
+    let r = Ruleset::from_source("t.six", &text).unwrap_or_else(|e| panic!("{}", e.render(100)));
+    let with = |tag: &str| {
+        json(
+            &r,
+            &format!(
+                r#"  "1.1":
+    evidence:
+      - {{ source: stakeholder_views, finding: strength, tags: [{tag}] }}
+  "1.2":
+    evidence:
+      - {{ source: stakeholder_views, finding: strength, tags: [{tag}] }}
+"#
+            ),
+        )
+    };
+    // Both of area 1 good: area 1 is good, and area 2 is skipped.
+    let report = with("children");
+    assert_eq!(indicator(&report, "1.1")["final"], "good");
+    assert_eq!(indicator(&report, "2.1")["scope"], "skipped");
+    // Both weak: area 1 and question q are weak, so area 2 stays and 2.1 is called for.
+    let report = with("nurtured");
+    assert_eq!(indicator(&report, "1.1")["final"], "weak");
+    assert_eq!(indicator(&report, "2.1")["scope"], "triggered");
+}

@@ -35,10 +35,10 @@ pub(crate) fn run(
         return Ok(out);
     }
     let finals = o.indicators.map(IndicatorOutcome::grade);
-    let leaves = o.indicators.map(|i| i.child(true));
     let secure = o.indicators.map(|i| i.secure);
     let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
-    let plan = PlanEnv::new(p, (&finals, &leaves), &secure, b, skipped)?;
+    // The outcome's key areas and questions were graded from these finals.
+    let plan = PlanEnv::new(p, (&finals, &secure), (&o.areas, &o.questions), b, skipped);
     let no_travel = Travel::default();
     // One buffer for every message, each then shared as a name.
     let mut scratch = String::new();

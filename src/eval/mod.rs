@@ -326,7 +326,10 @@ struct PlanEnv<'a> {
     looked: Vec<&'a Facts>,
     finals: &'a IdVec<IndicatorId, Option<Rank>>,
     secure: &'a IdVec<IndicatorId, bool>,
-    tree: Tree,
+    /// Key areas and questions graded from `finals`; empty when no
+    /// condition read here reads their grades (see [`Tree::for_conditions`]).
+    areas: &'a IdVec<AreaId, NodeOutcome>,
+    questions: &'a IdVec<QuestionId, NodeOutcome>,
     contexts: &'a IdVec<ContextId, bool>,
     flags: &'a IdVec<FactId, bool>,
 }
@@ -334,27 +337,27 @@ struct PlanEnv<'a> {
 impl<'a> PlanEnv<'a> {
     fn new(
         program: &'a Program,
-        (finals, leaves): (&'a IdVec<IndicatorId, Option<Rank>>, &IdVec<IndicatorId, Child>),
-        secure: &'a IdVec<IndicatorId, bool>,
+        (finals, secure): (&'a IdVec<IndicatorId, Option<Rank>>, &'a IdVec<IndicatorId, bool>),
+        (areas, questions): (&'a IdVec<AreaId, NodeOutcome>, &'a IdVec<QuestionId, NodeOutcome>),
         b: &'a Bound,
         skipped: &[AreaId],
-    ) -> Result<Self, Diagnostic> {
-        let tree = grade_tree(program, leaves, &b.facts_set)?;
+    ) -> Self {
         let looked = b
             .facts
             .iter_enumerated()
             .filter(|(i, _)| !skipped.contains(&program.indicators[*i].area))
             .filter_map(|(_, f)| f.as_deref())
             .collect();
-        Ok(Self {
+        Self {
             program,
             looked,
             finals,
             secure,
-            tree,
+            areas,
+            questions,
             contexts: &b.contexts,
             flags: &b.facts_set,
-        })
+        }
     }
 
     /// An area is secure when all its graded indicators are.
@@ -394,8 +397,8 @@ impl expr::Env for PlanEnv<'_> {
     fn node(&self, n: NodeId) -> Option<Rank> {
         match n {
             NodeId::Indicator(i) => self.finals[i],
-            NodeId::Area(a) => self.tree.areas[a].grade,
-            NodeId::Question(q) => self.tree.questions[q].grade,
+            NodeId::Area(a) => self.areas.try_get(a)?.grade,
+            NodeId::Question(q) => self.questions.try_get(q)?.grade,
         }
     }
 
@@ -454,6 +457,28 @@ pub(crate) struct Tree {
     pub(crate) areas: IdVec<AreaId, NodeOutcome>,
     pub(crate) questions: IdVec<QuestionId, NodeOutcome>,
     pub(crate) overall: Option<NodeOutcome>,
+}
+
+impl Tree {
+    /// The tree graded from `leaves` when one of `conditions` reads a key
+    /// area's or a question's grade; otherwise an empty tree, since grading
+    /// it would be work nothing reads.
+    fn for_conditions<'e>(
+        p: &Program,
+        leaves: &IdVec<IndicatorId, Child>,
+        flags: &IdVec<FactId, bool>,
+        mut conditions: impl Iterator<Item = &'e Expr>,
+    ) -> Result<Tree, Diagnostic> {
+        if conditions.any(Expr::reads_grades_above) {
+            grade_tree(p, leaves, flags)
+        } else {
+            Ok(Tree {
+                areas: IdVec::new(),
+                questions: IdVec::new(),
+                overall: None,
+            })
+        }
+    }
 }
 
 /// Grades key areas from their indicators, questions from their key areas,
@@ -1318,7 +1343,8 @@ fn plan(
     let finals = indicators.map(|o| o.final_grade);
     let leaves = indicators.map(|o| o.child(false));
     let secure = indicators.map(|o| o.secure);
-    let env = PlanEnv::new(p, (&finals, &leaves), &secure, b, &[])?;
+    let tree = Tree::for_conditions(p, &leaves, &b.facts_set, prop.skips.iter().map(|r| &r.when))?;
+    let env = PlanEnv::new(p, (&finals, &secure), (&tree.areas, &tree.questions), b, &[]);
     for (k, rule) in prop.skips.iter().enumerate() {
         if matches!(expr::eval(p, &rule.when, &env)?, Value::Bool(true)) {
             out.skips_fired.push(k);
@@ -1337,7 +1363,14 @@ fn plan(
     // Triggers read the plan after skipping: a skipped indicator has no grade.
     let finals = indicators.map(IndicatorOutcome::grade);
     let leaves = indicators.map(|o| o.child(true));
-    let env = PlanEnv::new(p, (&finals, &leaves), &secure, b, &out.skipped_areas)?;
+    let tree = Tree::for_conditions(p, &leaves, &b.facts_set, prop.examines.iter().map(|r| &r.when))?;
+    let env = PlanEnv::new(
+        p,
+        (&finals, &secure),
+        (&tree.areas, &tree.questions),
+        b,
+        &out.skipped_areas,
+    );
     for (k, rule) in prop.examines.iter().enumerate() {
         if matches!(expr::eval(p, &rule.when, &env)?, Value::Bool(true)) {
             out.examines_fired.push(k);
