@@ -135,6 +135,30 @@ fn node(value: Value, span: Span) -> Node {
     }
 }
 
+/// Where the plain text of a string that starts at `i` ends: the first quote,
+/// backslash or control character, or the end of `bytes`. Eight bytes at a
+/// time, since most of a JSON file is in its strings.
+pub(super) fn plain_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let w = u64::from_le_bytes(*chunk);
+        let (quote, backslash) = (w ^ (ONES * u64::from(b'"')), w ^ (ONES * u64::from(b'\\')));
+        // A byte below `n` (n <= 0x80) sets its high bit in `(x - n) & !x`;
+        // a borrow can only flag bytes above a true hit, so the lowest flag is exact.
+        let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x;
+        let hits = (below(quote, 1) | below(backslash, 1) | below(w, 0x20)) & HIGH;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20) {
+        i += 1;
+    }
+    i
+}
+
 impl<'t> Parser<'t> {
     /// A parser of `text` from byte `from` (past a byte order mark), before its first token.
     pub(super) fn new(text: &'t str, from: usize) -> Self {
@@ -199,6 +223,9 @@ impl<'t> Parser<'t> {
         }
     }
 
+    // Numbers, words, comments, escapes and odd blanks are rare in evaluation
+    // data, so they are scanned out of line (`#[inline(never)]`): `scan` runs
+    // for every token and keeps a small frame.
     pub(super) fn scan(&mut self) -> Result<()> {
         self.skip_blanks();
         self.start = self.pos;
@@ -239,21 +266,27 @@ impl<'t> Parser<'t> {
         while let Some(b) = self.byte(self.pos) {
             match b {
                 b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
-                0x0B | 0x0C => {
-                    self.note_strict(Error::Blank(Span::new(self.pos, self.pos + 1), char::from(b)));
-                    self.pos += 1;
-                }
-                0x80.. => match self.char_at(self.pos) {
-                    Some(c) if c.is_whitespace() => {
-                        let end = self.pos + c.len_utf8();
-                        self.note_strict(Error::Blank(Span::new(self.pos, end), c));
-                        self.pos = end;
-                    }
-                    _ => return,
-                },
+                0x0B | 0x0C | 0x80.. if self.odd_blank(b) => {}
                 _ => return,
             }
         }
+    }
+
+    /// Moves past a blank JSON5 allows and JSON does not, noting it, at
+    /// `pos` (whose byte is `b`); false when there is none.
+    #[inline(never)]
+    fn odd_blank(&mut self, b: u8) -> bool {
+        let c = match b {
+            0x0B | 0x0C => char::from(b),
+            _ => match self.char_at(self.pos) {
+                Some(c) if c.is_whitespace() => c,
+                _ => return false,
+            },
+        };
+        let end = self.pos + c.len_utf8();
+        self.note_strict(Error::Blank(Span::new(self.pos, end), c));
+        self.pos = end;
+        true
     }
 
     /// Moves past `word` when it is there and not the start of a longer word.
@@ -272,6 +305,7 @@ impl<'t> Parser<'t> {
     }
 
     /// A word (an unquoted name, or anything else unknown): an error token.
+    #[inline(never)]
     fn word(&mut self) -> Result<Tok<'t>> {
         while let Some(b) = self.byte(self.pos) {
             if b < 0x80 {
@@ -298,6 +332,7 @@ impl<'t> Parser<'t> {
     }
 
     /// A comment, refused: its whole extent, or an unexpected `/`.
+    #[inline(never)]
     fn comment(&mut self) -> Error {
         match self.byte(self.pos + 1) {
             Some(b'/') => {
@@ -324,6 +359,7 @@ impl<'t> Parser<'t> {
         }
     }
 
+    #[inline(never)]
     fn number(&mut self) -> Result<Tok<'t>> {
         match self.byte(self.pos) {
             Some(b'+') => return Err(self.at_token(Fault::Number)),
@@ -378,21 +414,30 @@ impl<'t> Parser<'t> {
     fn string(&mut self) -> Result<Cow<'t, str>> {
         let open = self.pos;
         let mut i = open + 1;
-        // Plain text up to the closing quote is copied in one piece.
-        while let Some(b) = self.byte(i) {
-            match b {
-                b'"' => {
+        // Plain text up to the closing quote is borrowed in one piece.
+        loop {
+            i = plain_end(self.bytes, i);
+            match self.byte(i) {
+                Some(b'"') => {
                     self.pos = i + 1;
                     return Ok(Cow::Borrowed(self.text.get(open + 1..i).unwrap_or("")));
                 }
-                b'\\' => break,
-                0..0x20 => {
+                Some(b'\\') | None => break,
+                // A control character.
+                Some(_) => {
                     self.note_strict(Error::Control(Span::new(i, i + 1)));
                     i += 1;
                 }
-                _ => i += 1,
             }
         }
+        self.escaped(open, i)
+    }
+
+    /// The rest of a string with an escape (or no closing quote) at `i`,
+    /// which opened at `open`: out of line, since most strings have none and
+    /// the scanner runs for every token.
+    #[inline(never)]
+    fn escaped(&mut self, open: usize, mut i: usize) -> Result<Cow<'t, str>> {
         let mut out = String::with_capacity(i - open);
         out.push_str(self.text.get(open + 1..i).unwrap_or(""));
         let mut run = i;

@@ -1424,3 +1424,28 @@ fn seeds_as_json_are_read_by_the_typed_reader() {
     }
     assert!(seen > 10, "{seen} seeds");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+    /// The scanner's word-at-a-time search for the end of a string's plain text
+    /// stops where a byte-by-byte search does, from any start: over quotes,
+    /// backslashes, control characters, bytes either side of 0x20 and 0x80, and
+    /// UTF-8 text.
+    #[test]
+    fn plain_text_ends_where_a_byte_by_byte_search_says(
+        bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(vec![b'"', b'\\', 0x00, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xa2, 0xff, b'a']),
+                proptest::prelude::any::<u8>(),
+            ],
+            0..40,
+        ),
+        start in 0usize..48,
+    ) {
+        let naive = (start..bytes.len())
+            .find(|&k| bytes.get(k).is_some_and(|&b| b == b'"' || b == b'\\' || b < 0x20))
+            .unwrap_or(bytes.len().max(start));
+        proptest::prop_assert_eq!(super::json::plain_end(&bytes, start), naive);
+    }
+}

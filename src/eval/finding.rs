@@ -200,9 +200,14 @@ impl Finding {
 /// Sorts by file and position, then code: the order of
 /// [`crate::diag::Diagnostics::sort`], on the records.
 pub(crate) fn sort(findings: &mut [Finding]) {
-    fn key(f: &Finding) -> (Option<&str>, Option<usize>, Code) {
-        let at = f.primary();
-        (at.map(|(file, _)| file.name()), at.map(|(_, start)| start), f.code())
-    }
-    findings.sort_by(|a, b| key(a).cmp(&key(b)));
+    findings.sort_by(|a, b| {
+        let (x, y) = (a.primary(), b.primary());
+        let file = match (x, y) {
+            (Some((f, _)), Some((g, _))) => f.cmp_by_name(g),
+            // A finding without a place first, as `None` sorts.
+            _ => x.is_some().cmp(&y.is_some()),
+        };
+        file.then_with(|| x.map(|(_, start)| start).cmp(&y.map(|(_, start)| start)))
+            .then_with(|| a.code().cmp(&b.code()))
+    });
 }
