@@ -679,24 +679,27 @@ impl<'a> Rewriter<'a> {
     /// its source kind is not declared by the target.
     fn item(&mut self, id: IndicatorId, ind: &IndicatorIr, s: SourceId, item: &EvidenceItem) -> Option<EvidenceItem> {
         let names = &self.target.names;
-        if !names.sources.contains_key(&item.source.value) {
+        if !names.sources.contains_key(item.source.value.as_str()) {
             *self
                 .missing
-                .entry((Some(id), "source", item.source.value.clone()))
+                .entry((Some(id), "source", item.source.value.to_string()))
                 .or_default() += 1;
             return None;
         }
         let mut out = item.clone();
         if let Some(w) = &item.weight
-            && !names.weights.contains_key(&w.value)
+            && !names.weights.contains_key(w.value.as_str())
         {
-            *self.missing.entry((Some(id), "weight", w.value.clone())).or_default() += 1;
+            *self
+                .missing
+                .entry((Some(id), "weight", w.value.to_string()))
+                .or_default() += 1;
             out.weight = None;
         }
         out.themes.retain(|theme| {
             let kept = ind.themes.iter().any(|t| t.name == theme.value);
             if !kept {
-                *self.themes.entry((id, s, theme.value.clone())).or_default() += 1;
+                *self.themes.entry((id, s, theme.value.to_string())).or_default() += 1;
             }
             kept
         });
@@ -708,9 +711,9 @@ impl<'a> Rewriter<'a> {
             kept
         });
         out.tags.retain(|t| {
-            let kept = names.tags.contains_key(&t.value);
+            let kept = names.tags.contains_key(t.value.as_str());
             if !kept {
-                *self.missing.entry((Some(id), "tag", t.value.clone())).or_default() += 1;
+                *self.missing.entry((Some(id), "tag", t.value.to_string())).or_default() += 1;
             }
             kept
         });

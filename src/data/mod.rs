@@ -32,6 +32,16 @@ pub struct At<T> {
     pub span: Span,
 }
 
+impl At<String> {
+    /// The text as a shared name, at the same place.
+    pub(crate) fn shared(self) -> At<Name> {
+        At {
+            value: Name::from(self.value),
+            span: self.span,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Finding {
     Strength,
@@ -117,17 +127,20 @@ pub struct Override {
 pub struct EvidenceItem {
     /// The whole item.
     pub span: Span,
-    pub source: At<String>,
+    /// Shared, as are `weight`, `themes` and `tags`: a file names the same
+    /// few kinds, weights, themes and tags over and over, and a reader may
+    /// make each once.
+    pub source: At<Name>,
     /// The `ref` field. Shared: evaluation names the item by it in every
     /// list and finding that cites it, without a copy.
     pub reference: Option<At<Name>>,
     pub finding: Option<At<Finding>>,
-    pub weight: Option<At<String>>,
-    pub themes: Vec<At<String>>,
+    pub weight: Option<At<Name>>,
+    pub themes: Vec<At<Name>>,
     /// The items of the indicator's evidence to consider this evidence is.
     pub consider: Vec<At<String>>,
     /// Declared tags saying what the item is about or whose views it gives.
-    pub tags: Vec<At<String>>,
+    pub tags: Vec<At<Name>>,
     /// Given together, with `agreeing <= respondents` and `respondents > 0`.
     pub respondents: Option<At<u64>>,
     pub agreeing: Option<At<u64>>,

@@ -12,6 +12,7 @@
 //! `data::tests` check both halves of that).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use super::json::{Parser, Tok};
 use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, PLACEMENT};
@@ -31,6 +32,7 @@ type Measures = Vec<(At<String>, At<Vec<f64>>)>;
 pub(super) fn read(text: &str, from: usize) -> Option<Document> {
     let mut r = Reader {
         p: Parser::new(text, from),
+        names: HashSet::default(),
     };
     let doc = r.document().ok()?;
     r.next().ok()?;
@@ -40,6 +42,9 @@ pub(super) fn read(text: &str, from: usize) -> Option<Document> {
 
 struct Reader<'t> {
     p: Parser<'t>,
+    /// The kinds, weights, themes and tags read so far, each made once: a
+    /// file names the same few over and over.
+    names: HashSet<Name, foldhash::fast::RandomState>,
 }
 
 /// Whether no two of `names` are equal. Sorted rather than compared in
@@ -177,6 +182,43 @@ impl<'t> Reader<'t> {
             })),
             _ => Err(Other),
         }
+    }
+
+    /// A string as a name shared with every other place the file writes it.
+    fn shared(&mut self) -> Read<At<Name>> {
+        let span = self.p.token_span();
+        let Tok::Str(s) = &self.p.tok else {
+            return Err(Other);
+        };
+        let value = match self.names.get(&**s) {
+            Some(n) => n.clone(),
+            None => {
+                let n = Name::from(&**s);
+                self.names.insert(n.clone());
+                n
+            }
+        };
+        Ok(At { value, span })
+    }
+
+    /// [`shared`](Self::shared), or `null` for none.
+    fn optional_shared(&mut self) -> Read<Option<At<Name>>> {
+        if self.null() {
+            return Ok(None);
+        }
+        self.shared().map(Some)
+    }
+
+    /// A list of shared names, or `null` for none.
+    fn shared_list(&mut self) -> Read<Vec<At<Name>>> {
+        let mut out = Vec::new();
+        if !self.null() {
+            self.items(|r| {
+                out.push(r.shared()?);
+                Ok(())
+            })?;
+        }
+        Ok(out)
     }
 
     /// A list of strings, or `null` for none.
@@ -355,7 +397,7 @@ impl<'t> Reader<'t> {
         let mut item = EvidenceItem {
             span: Span::default(),
             source: At {
-                value: String::new(),
+                value: Name::default(),
                 span: Span::default(),
             },
             reference: None,
@@ -370,15 +412,15 @@ impl<'t> Reader<'t> {
         };
         let (_, extent) = self.object(EVIDENCE, |r, name, _| {
             match name {
-                "source" => source = Some(r.string()?),
+                "source" => source = Some(r.shared()?),
                 "ref" => item.reference = r.optional_name()?,
                 "finding" => item.finding = r.finding()?,
-                "weight" => item.weight = r.optional()?,
-                "themes" => item.themes = r.strings()?,
+                "weight" => item.weight = r.optional_shared()?,
+                "themes" => item.themes = r.shared_list()?,
                 // One item to consider, or a list of them.
                 "consider" if matches!(r.p.tok, Tok::Str(_)) => item.consider = vec![r.string()?],
                 "consider" => item.consider = r.strings()?,
-                "tags" => item.tags = r.strings()?,
+                "tags" => item.tags = r.shared_list()?,
                 "respondents" => item.respondents = r.count()?,
                 "agreeing" => item.agreeing = r.count()?,
                 "note" => item.note = r.optional()?.map(|n| n.value),

@@ -13,7 +13,7 @@ use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, PLACEMENT, T
 use super::tree::{Node, Spans, Value};
 use super::{At, Document, EvidenceItem, Finding, Format, IndicatorData, Override, Placement, PlacementKind};
 use crate::diag::suggest;
-use crate::diag::{Diagnostic, Name, SourceFile, Span};
+use crate::diag::{Diagnostic, SourceFile, Span};
 
 /// The field `name` of a table. Every name asked for is in its table (the
 /// tests load every field); a name that is not gets a blank description.
@@ -796,12 +796,9 @@ impl<'a> Checker<'a> {
             }
             e => self.string(spec(EVIDENCE, "source"), e),
         };
-        let reference = self.string(spec(EVIDENCE, "ref"), f.get("ref")).map(|r| At {
-            value: Name::from(r.value),
-            span: r.span,
-        });
+        let reference = self.string(spec(EVIDENCE, "ref"), f.get("ref")).map(At::shared);
         let finding = self.finding(spec(EVIDENCE, "finding"), f.get("finding"));
-        let weight = self.string(spec(EVIDENCE, "weight"), f.get("weight"));
+        let weight = self.string(spec(EVIDENCE, "weight"), f.get("weight")).map(At::shared);
         let themes = self.strings(spec(EVIDENCE, "themes"), f.get("themes"));
         let consider = self.string_or_strings(spec(EVIDENCE, "consider"), f.get("consider"));
         let tags = self.strings(spec(EVIDENCE, "tags"), f.get("tags"));
@@ -841,13 +838,13 @@ impl<'a> Checker<'a> {
         }
         Some(EvidenceItem {
             span: self.spans.extent(node),
-            source: source?,
+            source: source?.shared(),
             reference,
             finding,
             weight,
-            themes,
+            themes: themes.into_iter().map(At::shared).collect(),
             consider,
-            tags,
+            tags: tags.into_iter().map(At::shared).collect(),
             respondents,
             agreeing,
             note,

@@ -28,8 +28,8 @@ fn placement_parts(k: &PlacementKind) -> (&'static str, &str, Option<&str>) {
     }
 }
 
-fn values(v: &[At<String>]) -> impl Iterator<Item = &str> {
-    v.iter().map(|a| a.value.as_str())
+fn values<T: AsRef<str>>(v: &[At<T>]) -> impl Iterator<Item = &str> {
+    v.iter().map(|a| a.value.as_ref())
 }
 
 // ------------------------------------------------------------------ YAML
@@ -128,7 +128,7 @@ fn item_fields(
     text: impl Fn(&str) -> String,
     many: impl Fn(&[&str]) -> String,
 ) -> Vec<(&'static str, String)> {
-    let mut f = vec![("source", one(&item.source.value))];
+    let mut f = vec![("source", one(item.source.value.as_str()))];
     if let Some(r) = &item.reference {
         f.push(("ref", text(&r.value)));
     }
@@ -136,15 +136,15 @@ fn item_fields(
         f.push(("finding", one(finding_word(x.value))));
     }
     if let Some(w) = &item.weight {
-        f.push(("weight", one(&w.value)));
+        f.push(("weight", one(w.value.as_str())));
     }
     for (name, list) in [
-        ("themes", &item.themes),
-        ("consider", &item.consider),
-        ("tags", &item.tags),
+        ("themes", values(&item.themes).collect::<Vec<_>>()),
+        ("consider", values(&item.consider).collect()),
+        ("tags", values(&item.tags).collect()),
     ] {
         if !list.is_empty() {
-            f.push((name, many(&values(list).collect::<Vec<_>>())));
+            f.push((name, many(&list)));
         }
     }
     if let Some(r) = &item.respondents {

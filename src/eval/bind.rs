@@ -427,7 +427,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                     .reference
                     .as_ref()
                     .is_some_and(|r| o.evidence.iter().any(|c| c.value == r.value));
-                if let Some(&s) = p.names.sources.get(&item.source.value)
+                if let Some(&s) = p.names.sources.get(item.source.value.as_str())
                     && cited
                     && !cited_sources.contains(&s)
                 {
@@ -499,7 +499,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             }
         }
         for (n, item) in entry.evidence.iter().enumerate() {
-            let source = p.names.sources.get(&item.source.value).copied();
+            let source = p.names.sources.get(item.source.value.as_str()).copied();
             if source.is_none() {
                 let names: Vec<&str> = p.sources.iter().map(|s| s.name.as_str()).collect();
                 diags.push(err::unknown(
@@ -515,7 +515,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             // A finding without a weight counts at the first declared weight.
             let weight = match &item.weight {
                 None => p.weights.ids().next(),
-                Some(w) => match p.names.weights.get(&w.value) {
+                Some(w) => match p.names.weights.get(w.value.as_str()) {
                     Some(&id) => Some(id),
                     None => {
                         let names: Vec<&str> = p.weights.iter().map(|(n, _)| n.as_str()).collect();
@@ -538,7 +538,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             // An item is about its own tags and those of the themes it cites, each counted once.
             tags.clear();
             for t in &item.tags {
-                match p.names.tags.get(&t.value) {
+                match p.names.tags.get(t.value.as_str()) {
                     Some(&id) => tags.push(id),
                     None => diags.push(err::unknown(
                         file,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::ast::Tier;
 use crate::data::{At, Document, EvidenceItem, Finding};
-use crate::diag::{SourceFile, Span};
+use crate::diag::{Name, SourceFile, Span};
 use crate::ir::*;
 
 use super::{Bound, IndicatorEnv, Outcome, bind, evaluate, expr};
@@ -690,7 +690,7 @@ fn counterfactuals(
 
 fn added(source: &str, weight: Option<&str>) -> EvidenceItem {
     let at = |s: &str| At {
-        value: s.to_string(),
+        value: Name::from(s),
         span: Span::default(),
     };
     EvidenceItem {
