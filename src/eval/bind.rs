@@ -552,21 +552,9 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 }
             }
             for t in &item.themes {
-                if let Some(k) = ind.themes.iter().position(|th| th.name == t.value) {
-                    tags.extend(ind.theme_tags.get(k).into_iter().flatten().copied());
-                }
-            }
-            tags.sort_unstable();
-            tags.dedup();
-            if !tags.is_empty() && f.tagged.is_empty() {
-                f.tagged = p.tags.map(|_| Tagged::default());
-            }
-            for &id in &tags {
-                f.tagged[id].count(&p.sources, source, item.finding.as_ref().map(|f| f.value));
-            }
-            for t in &item.themes {
                 match ind.themes.iter().position(|th| th.name == t.value) {
                     Some(k) => {
+                        tags.extend(ind.theme_tags.get(k).into_iter().flatten().copied());
                         if let Some(slot) = f.themes_evidenced.get_mut(k) {
                             *slot = true;
                         }
@@ -607,6 +595,14 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                         ));
                     }
                 }
+            }
+            tags.sort_unstable();
+            tags.dedup();
+            if !tags.is_empty() && f.tagged.is_empty() {
+                f.tagged = p.tags.map(|_| Tagged::default());
+            }
+            for &id in &tags {
+                f.tagged[id].count(&p.sources, source, item.finding.as_ref().map(|f| f.value));
             }
             for c in &item.consider {
                 match ind.consider.iter().position(|x| x.name == c.value) {
