@@ -13,8 +13,9 @@
 //!    turn over the same slice of the corpus (so a noisy neighbour slows them
 //!    all alike), and prints medians and ratios against sixpoint measured in the
 //!    same run: the engine alone (bind + evaluate + report object, from input
-//!    already parsed into the form the engine takes) and JSON text to report
-//!    object;
+//!    already parsed into the form the engine takes), JSON text to report
+//!    object, and the same evaluations written as block YAML to report object
+//!    (sixpoint, and serde-saphyr into the hand-written Rust's structs);
 //! 4. counts allocations per evaluation of each engine.
 // A bench: an unwrap that fails is a failed run, which is what it should be.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -134,6 +135,7 @@ fn main() {
         return;
     }
     let six_in: Vec<sixpoint_peer::Loaded> = texts.iter().map(|t| sixpoint_peer::load(t).unwrap()).collect();
+    let yaml: Vec<String> = six_in.iter().map(sixpoint_peer::to_yaml).collect();
     let rust_in: Vec<rust_peer::Doc> = texts.iter().map(|t| serde_json::from_str(t).unwrap()).collect();
     let rhai = rhai_peer::Peer::new().unwrap();
     let rhai_in: Vec<_> = texts.iter().map(|t| rhai.input(t).unwrap()).collect();
@@ -156,12 +158,17 @@ fn main() {
         if via_text.as_ref() != Ok(&want) {
             fail(k, "sixpoint from JSON text", text, &want, &via_text);
         }
-        let peers: [(&str, Result<Grades, String>); 5] = [
+        let via_yaml = sixpoint_peer::from_yaml(&program, &yaml[k]).and_then(|r| sixpoint_peer::grades(&r));
+        if via_yaml.as_ref() != Ok(&want) {
+            fail(k, "sixpoint from YAML text", &yaml[k], &want, &via_yaml);
+        }
+        let peers: [(&str, Result<Grades, String>); 6] = [
             ("hand-written Rust", Ok(rust_peer::evaluate(&rust_in[k]))),
             (
                 "hand-written Rust from JSON text",
                 rust_peer::from_json(text).map_err(|e| e.to_string()),
             ),
+            ("hand-written Rust from YAML text", rust_peer::from_yaml(&yaml[k])),
             ("rhai", rhai.evaluate(&rhai_in[k]).and_then(|r| rhai_peer::grades(&r))),
             (
                 "regorus",
@@ -190,8 +197,9 @@ fn main() {
         judgements += usize::from(want.questions.contains(&sixpoint_peers::Node::Judgement));
     }
     println!(
-        "differential check: all 5 engines agree on all {N} evaluations ({skipped} skip areas 3-8, {triggered} \
-         trigger an examine rule, {judgements} leave a question to judgement; {:.1} s)",
+        "differential check: all 5 engines agree on all {N} evaluations, from JSON and from YAML text \
+         ({skipped} skip areas 3-8, {triggered} trigger an examine rule, {judgements} leave a question to \
+         judgement; {:.1} s)",
         started.elapsed().as_secs_f64()
     );
     if check_only {
@@ -221,6 +229,9 @@ fn main() {
     });
     count("sixpoint, JSON text to report", &mut |k| {
         drop(black_box(sixpoint_peer::from_json(&program, &texts[k])))
+    });
+    count("sixpoint, YAML text to report", &mut |k| {
+        drop(black_box(sixpoint_peer::from_yaml(&program, &yaml[k])))
     });
     count("hand-written Rust", &mut |k| {
         drop(black_box(rust_peer::evaluate(&rust_in[k])))
@@ -254,10 +265,29 @@ fn main() {
         job("regorus", |k| drop(black_box(rego.from_json(&texts[k])))),
         job("zen-engine", |k| drop(black_box(zen.from_json(&texts[k])))),
     ];
+    let yaml_jobs: Vec<Job> = vec![
+        job("sixpoint", |k| {
+            drop(black_box(sixpoint_peer::from_yaml(&program, &yaml[k])))
+        }),
+        job("serde-saphyr into typed structs (parse only)", |k| {
+            drop(black_box(serde_saphyr::from_str::<rust_peer::Doc>(&yaml[k])))
+        }),
+        job("hand-written Rust from YAML", |k| {
+            drop(black_box(rust_peer::from_yaml(&yaml[k])))
+        }),
+        job("granit-parser events alone (no structs)", |k| {
+            black_box(
+                granit_parser::Parser::new_from_str(&yaml[k])
+                    .map(|e| usize::from(e.is_ok()))
+                    .sum::<usize>(),
+            );
+        }),
+    ];
     let (rounds, chunk) = if quick { (5, 200) } else { (21, 400) };
     for (title, mut jobs) in [
         ("engine alone: bind + evaluate + report object", engine),
         ("JSON text to report object", json),
+        ("YAML text to report object", yaml_jobs),
     ] {
         jobs.retain(|j| only.is_none_or(|o| j.name == "sixpoint" || j.name.contains(o)));
         for r in 0..rounds {

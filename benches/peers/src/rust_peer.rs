@@ -298,3 +298,10 @@ pub fn evaluate(doc: &Doc) -> Grades {
 pub fn from_json(text: &str) -> Result<Grades, serde_json::Error> {
     serde_json::from_str::<Doc>(text).map(|d| evaluate(&d))
 }
+
+/// YAML text through serde-saphyr into the structs, then graded.
+pub fn from_yaml(text: &str) -> Result<Grades, String> {
+    serde_saphyr::from_str::<Doc>(text)
+        .map(|d| evaluate(&d))
+        .map_err(|e| e.to_string())
+}

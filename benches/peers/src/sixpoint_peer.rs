@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
+use sixpoint::Program;
 use sixpoint::data::{self, Document, Format};
 use sixpoint::diag::SourceFile;
 use sixpoint::driver::{FileResult, Input, compile_source};
-use sixpoint::Program;
 use sixpoint::report::Report;
 
 use crate::{Grades, INDICATORS, IndicatorGrade, Scope, node_of};
@@ -35,9 +35,18 @@ pub struct Loaded {
 }
 
 pub fn load(text: &str) -> Result<Loaded, String> {
+    load_as(text, Format::Json)
+}
+
+pub fn load_as(text: &str, format: Format) -> Result<Loaded, String> {
     let file = SourceFile::new(PATH, text.to_string());
-    let doc = data::load_str(&file, Format::Json).map_err(|d| format!("{d:?}"))?;
+    let doc = data::load_str(&file, format).map_err(|d| format!("{d:?}"))?;
     Ok(Loaded { file, doc })
+}
+
+/// The document as block YAML, as `sixpoint` writes data files.
+pub fn to_yaml(l: &Loaded) -> String {
+    data::write::to_yaml(&l.doc)
 }
 
 /// Bind + evaluate + report object.
@@ -48,6 +57,11 @@ pub fn evaluate(p: &Program, l: &Loaded) -> FileResult {
 /// JSON text to report object.
 pub fn from_json(p: &Program, text: &str) -> Result<FileResult, String> {
     load(text).map(|l| evaluate(p, &l))
+}
+
+/// YAML text to report object.
+pub fn from_yaml(p: &Program, text: &str) -> Result<FileResult, String> {
+    load_as(text, Format::Yaml).map(|l| evaluate(p, &l))
 }
 
 pub fn grades(r: &FileResult) -> Result<Grades, String> {
