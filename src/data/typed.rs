@@ -162,24 +162,14 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// A string, or `null` for none.
-    fn optional(&mut self) -> Read<Option<At<String>>> {
-        if self.null() {
-            return Ok(None);
-        }
-        self.string().map(Some)
-    }
-
-    /// A string as a shared name, or `null` for none.
-    fn optional_name(&mut self) -> Read<Option<At<Name>>> {
-        if self.null() {
-            return Ok(None);
-        }
+    /// A string as a name of its own (an evidence item's `ref`, which no
+    /// other item shares).
+    fn name(&mut self) -> Read<At<Name>> {
         match &self.p.tok {
-            Tok::Str(s) => Ok(Some(At {
+            Tok::Str(s) => Ok(At {
                 value: Name::from(&**s),
                 span: self.p.token_span(),
-            })),
+            }),
             _ => Err(Other),
         }
     }
@@ -201,32 +191,20 @@ impl<'t> Reader<'t> {
         Ok(At { value, span })
     }
 
-    /// [`shared`](Self::shared), or `null` for none.
-    fn optional_shared(&mut self) -> Read<Option<At<Name>>> {
+    /// What `read` reads, or `null` for none.
+    fn or_null<T>(&mut self, read: fn(&mut Self) -> Read<T>) -> Read<Option<T>> {
         if self.null() {
             return Ok(None);
         }
-        self.shared().map(Some)
+        read(self).map(Some)
     }
 
-    /// A list of shared names, or `null` for none.
-    fn shared_list(&mut self) -> Read<Vec<At<Name>>> {
+    /// A list of what `read` reads, or `null` for none.
+    fn list<T>(&mut self, read: fn(&mut Self) -> Read<T>) -> Read<Vec<T>> {
         let mut out = Vec::new();
         if !self.null() {
             self.items(|r| {
-                out.push(r.shared()?);
-                Ok(())
-            })?;
-        }
-        Ok(out)
-    }
-
-    /// A list of strings, or `null` for none.
-    fn strings(&mut self) -> Read<Vec<At<String>>> {
-        let mut out = Vec::new();
-        if !self.null() {
-            self.items(|r| {
-                out.push(r.string()?);
+                out.push(read(r)?);
                 Ok(())
             })?;
         }
@@ -282,9 +260,9 @@ impl<'t> Reader<'t> {
                 }
                 "framework" => framework = Some(r.string()?),
                 "organisation" => organisation = Some(r.string()?),
-                "period" => period = r.optional()?,
-                "context" => context = r.strings()?,
-                "facts" => facts = r.strings()?,
+                "period" => period = r.or_null(Self::string)?,
+                "context" => context = r.list(Self::string)?,
+                "facts" => facts = r.list(Self::string)?,
                 "indicators" => indicators = Some((r.indicators()?, key)),
                 _ => return Err(Other),
             }
@@ -336,7 +314,7 @@ impl<'t> Reader<'t> {
         }
         let (_, extent) = self.object(INDICATOR, |r, name, _| {
             match name {
-                "claimed" => ind.claimed = r.optional()?,
+                "claimed" => ind.claimed = r.or_null(Self::string)?,
                 "measures" => ind.measures = r.measures()?,
                 "evidence" => ind.evidence = r.evidence()?,
                 "override" => ind.override_ = r.override_()?,
@@ -413,17 +391,17 @@ impl<'t> Reader<'t> {
         let (_, extent) = self.object(EVIDENCE, |r, name, _| {
             match name {
                 "source" => source = Some(r.shared()?),
-                "ref" => item.reference = r.optional_name()?,
+                "ref" => item.reference = r.or_null(Self::name)?,
                 "finding" => item.finding = r.finding()?,
-                "weight" => item.weight = r.optional_shared()?,
-                "themes" => item.themes = r.shared_list()?,
+                "weight" => item.weight = r.or_null(Self::shared)?,
+                "themes" => item.themes = r.list(Self::shared)?,
                 // One item to consider, or a list of them.
                 "consider" if matches!(r.p.tok, Tok::Str(_)) => item.consider = vec![r.string()?],
-                "consider" => item.consider = r.strings()?,
-                "tags" => item.tags = r.shared_list()?,
+                "consider" => item.consider = r.list(Self::string)?,
+                "tags" => item.tags = r.list(Self::shared)?,
                 "respondents" => item.respondents = r.count()?,
                 "agreeing" => item.agreeing = r.count()?,
-                "note" => item.note = r.optional()?.map(|n| n.value),
+                "note" => item.note = r.or_null(Self::string)?.map(|n| n.value),
                 _ => return Err(Other),
             }
             Ok(())
@@ -460,10 +438,10 @@ impl<'t> Reader<'t> {
         let (mut grade, mut reason, mut evidence, mut by) = (None, None, Vec::new(), None);
         let (open, _) = self.object(OVERRIDE, |r, name, _| {
             match name {
-                "grade" => grade = r.optional()?,
-                "reason" => reason = r.optional()?,
-                "evidence" => evidence = r.strings()?,
-                "by" => by = r.optional()?,
+                "grade" => grade = r.or_null(Self::string)?,
+                "reason" => reason = r.or_null(Self::string)?,
+                "evidence" => evidence = r.list(Self::string)?,
+                "by" => by = r.or_null(Self::string)?,
                 _ => return Err(Other),
             }
             Ok(())
@@ -491,7 +469,7 @@ impl<'t> Reader<'t> {
                 "at" => PlacementKind::At(r.string()?),
                 "above" => PlacementKind::Above(r.string()?),
                 "below" => PlacementKind::Below(r.string()?),
-                "between" => match <[At<String>; 2]>::try_from(r.strings()?) {
+                "between" => match <[At<String>; 2]>::try_from(r.list(Self::string)?) {
                     Ok([a, b]) => PlacementKind::Between(a, b),
                     Err(_) => return Err(Other),
                 },
