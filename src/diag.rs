@@ -580,6 +580,101 @@ impl PartialEq<Name> for String {
     }
 }
 
+/// A short list in a report (the sources of an indicator, its themes, its
+/// references): up to four entries kept in place, more in one allocation,
+/// so a report of many indicators is not an allocation per list. It reads
+/// as a slice and serializes as a sequence.
+///
+/// ```
+/// use sixpoint::{List, Name};
+///
+/// let themes: List<Name> = ["extent", "reported"].into_iter().map(Name::from).collect();
+/// assert_eq!(themes.len(), 2);
+/// assert_eq!(themes.join(", "), "extent, reported");
+/// assert_eq!(serde_json::to_string(&themes).unwrap(), r#"["extent","reported"]"#);
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct List<T>(smallvec::SmallVec<[T; 4]>);
+
+impl<T> List<T> {
+    pub fn new() -> Self {
+        List(smallvec::SmallVec::new())
+    }
+
+    pub fn push(&mut self, value: T) {
+        self.0.push(value);
+    }
+}
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List::new()
+    }
+}
+
+impl<T> std::ops::Deref for List<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T> FromIterator<T> for List<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        List(iter.into_iter().collect())
+    }
+}
+
+impl<T> Extend<T> for List<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        self.0.extend(iter);
+    }
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(v: Vec<T>) -> Self {
+        List(smallvec::SmallVec::from_vec(v))
+    }
+}
+
+impl<T: Clone> From<&[T]> for List<T> {
+    fn from(v: &[T]) -> Self {
+        List(smallvec::SmallVec::from(v))
+    }
+}
+
+impl<'a, T> IntoIterator for &'a List<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T: PartialEq> PartialEq<[T]> for List<T> {
+    fn eq(&self, other: &[T]) -> bool {
+        self.0.as_slice() == other
+    }
+}
+
+impl<T: PartialEq> PartialEq<Vec<T>> for List<T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        self.0.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for List<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for List<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
 /// Where a rule comes from: the section of its source that says it
 /// (`cite`), and what the ruleset decided itself and why (`choice`). Every
 /// finding a rule makes carries it, so a validator can defend the result.

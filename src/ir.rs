@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::ast::{CmpOp, Quantifier, Tier};
 pub use crate::diag::Basis;
-use crate::diag::{Name, Severity, SourceFile, Span};
+use crate::diag::{List, Name, Severity, SourceFile, Span};
 use crate::ext::{ExtType, Sandbox, Script};
 
 /// Proof that an id is being made inside this module: only [`IdVec`] (and
@@ -978,7 +978,7 @@ pub(crate) struct SharedNames {
     /// Each requirement's name and help.
     pub(crate) requirements: IdVec<RequirementId, (Name, Option<Name>)>,
     /// What not meeting each requirement does to the grade, in words.
-    pub(crate) consequences: IdVec<RequirementId, Vec<Name>>,
+    pub(crate) consequences: IdVec<RequirementId, List<Name>>,
     /// Per scale, its levels' names by rank.
     pub(crate) levels: IdVec<ScaleId, Vec<Name>>,
     pub(crate) sources: IdVec<SourceId, Name>,
@@ -1023,7 +1023,7 @@ impl SharedNames {
                 .requirements
                 .map(|r| (Name::from(&r.name), r.help.as_deref().map(Name::from))),
             consequences: p.requirements.map(|r| {
-                let mut words = Vec::new();
+                let mut words = List::new();
                 if let Some(c) = r.cap {
                     words.push(Name::from(format!("cap at {}", p.level_name(c))));
                 }

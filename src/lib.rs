@@ -113,8 +113,8 @@ pub use diag::Diagnostic;
 pub use driver::{FileResult, Status};
 pub use report::Report;
 
-pub use diag::Name;
 use diag::SourceFile;
+pub use diag::{List, Name};
 use driver::Input;
 pub use ir::{Indicator, Program};
 

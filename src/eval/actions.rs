@@ -60,7 +60,7 @@ pub(crate) fn run(
                         continue;
                     }
                     let theme = match *target {
-                        Target::Theme(_, t) => io.facts.theme_findings.get(t as usize),
+                        Target::Theme(_, t) => b.facts_of(i).theme_findings.get(t as usize),
                         _ => None,
                     };
                     // A theme without findings of its own calls for nothing.
@@ -71,7 +71,7 @@ pub(crate) fn run(
                     }
                     indicator = IndicatorActionEnv {
                         inner: IndicatorEnv {
-                            facts: &io.facts,
+                            facts: b.facts_of(i),
                             flags: &b.facts_set,
                             themes: p.indicators[i].themes.len(),
                             derived: io.derived,

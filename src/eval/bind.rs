@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::data::{At, Document, EvidenceItem, Finding};
-use crate::diag::{Code, Diagnostic, Name, SourceFile, Span};
+use crate::diag::{Code, Diagnostic, List, Name, SourceFile, Span};
 use crate::ir::*;
 
 use super::err;
@@ -37,10 +37,10 @@ pub(crate) struct Facts {
     pub(crate) measures: IdVec<MeasureId, Option<Arc<[f64]>>>,
     pub(crate) claimed: Option<Rank>,
     /// References of the evidence items, for reports.
-    pub(crate) references: Vec<Name>,
+    pub(crate) references: List<Name>,
     /// Per item of the indicator's evidence to consider, the references of
     /// the evidence offered for it (an item without a reference counts too).
-    pub(crate) considered: Vec<Vec<Name>>,
+    pub(crate) considered: Vec<List<Name>>,
     /// Per theme, the findings of the evidence citing it (for actions on themes).
     pub(crate) theme_findings: Vec<ThemeFindings>,
     /// Themes on which a strength and a weakness come from different source kinds.
@@ -70,7 +70,7 @@ impl Facts {
             strengths_by: Counts::zeros(p.weights.len()),
             weaknesses_by: Counts::zeros(p.weights.len()),
             themes_evidenced: smallvec::smallvec![false; ind.themes.len()],
-            considered: vec![Vec::new(); ind.consider.len()],
+            considered: vec![List::new(); ind.consider.len()],
             // Counts by weight and by source are sized on the first item
             // that needs them: most themes and tags of an indicator have none.
             theme_findings: vec![ThemeFindings::default(); ind.themes.len()],
@@ -253,12 +253,25 @@ pub(crate) struct Bound {
     pub(crate) file: SourceFile,
     pub(crate) organisation: String,
     pub(crate) period: Option<String>,
-    pub(crate) facts: IdVec<IndicatorId, Option<Arc<Facts>>>,
+    pub(crate) facts: IdVec<IndicatorId, Option<Facts>>,
+    /// The facts of an indicator without evidence, shared by all of them.
+    pub(crate) no_facts: Facts,
     pub(crate) contexts: IdVec<ContextId, bool>,
     /// Whether the data states each fact.
     pub(crate) facts_set: IdVec<FactId, bool>,
     /// The `indicators` entry, where findings about missing ones point.
     pub(crate) indicators_span: Span,
+}
+
+impl Bound {
+    /// The facts of indicator `id`: its evidence's, or every count zero
+    /// when it has none.
+    pub(crate) fn facts_of(&self, id: IndicatorId) -> &Facts {
+        self.facts
+            .try_get(id)
+            .and_then(Option::as_ref)
+            .unwrap_or(&self.no_facts)
+    }
 }
 
 /// Named yes/no flags of the data (context factors, facts), as a vector by id.
@@ -372,8 +385,10 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         p.facts.map(|_| false),
         (Code::DataUnknownFact, "fact", "the ruleset declares"),
     );
-    let mut facts: IdVec<IndicatorId, Option<Arc<Facts>>> = p.indicators.map(|_| None);
+    let mut facts: IdVec<IndicatorId, Option<Facts>> = p.indicators.map(|_| None);
     let mut first_span: IdVec<IndicatorId, Option<Span>> = p.indicators.map(|_| None);
+    // One buffer for the tags of every item of the document.
+    let mut tags: Vec<TagId> = Vec::new();
     for entry in &doc.indicators {
         let Some(&id) = p.names.indicators.get(&entry.id.value) else {
             let names: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
@@ -400,10 +415,6 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         first_span[id] = Some(entry.id.span);
         let ind = &p.indicators[id];
         let mut f = Facts::empty(p, ind, entry.id.span);
-        // At most one reference per item: grown once, not by doubling.
-        f.references.reserve_exact(entry.evidence.len());
-        // One buffer for the tags of every item of the entry.
-        let mut tags: Vec<TagId> = Vec::new();
         if let Some(o) = &entry.override_ {
             let refs: Vec<&str> = entry
                 .evidence
@@ -626,7 +637,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             }
         }
         f.conflicts = conflicts(&f.theme_findings, &entry.evidence, &p.shared.sources);
-        facts[id] = Some(Arc::new(f));
+        facts[id] = Some(f);
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -636,6 +647,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         organisation: doc.organisation.value.clone(),
         period: doc.period.as_ref().map(|p| p.value.clone()),
         facts,
+        no_facts: Facts::none(p),
         contexts,
         facts_set,
         indicators_span: doc.indicators_span,

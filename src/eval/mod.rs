@@ -15,7 +15,6 @@ pub(crate) mod monotone;
 pub(crate) mod period;
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use crate::ast::Tier;
 use crate::diag::{Diagnostic, Name, Span};
@@ -62,9 +61,9 @@ pub(crate) struct IndicatorOutcome {
     pub(crate) decided_by: Option<usize>,
     /// Why professional judgement is required, when no rule decides.
     pub(crate) judgement: Option<Name>,
-    pub(crate) unmet: Vec<Unmet>,
-    pub(crate) facts: Arc<Facts>,
-    /// What became of an evaluator's override (the rationale is in `facts`).
+    pub(crate) unmet: smallvec::SmallVec<[Unmet; 4]>,
+    /// What became of an evaluator's override (the rationale is in the
+    /// indicator's facts, in `Bound`).
     pub(crate) overridden: Option<Overridden>,
     /// How a placement against the illustrations decided (002 §5.2).
     pub(crate) placement: Option<PlacementOutcome>,
@@ -346,7 +345,7 @@ impl<'a> PlanEnv<'a> {
             .facts
             .iter_enumerated()
             .filter(|(i, _)| !skipped.contains(&program.indicators[*i].area))
-            .filter_map(|(_, f)| f.as_deref())
+            .filter_map(|(_, f)| f.as_ref())
             .collect();
         Self {
             program,
@@ -923,7 +922,7 @@ pub(crate) struct Verdict {
     pub(crate) final_grade: Option<Rank>,
     pub(crate) secure: bool,
     /// Requirements not met, each with the grade so far when it was read.
-    pub(crate) failed: Vec<(RequirementId, Option<Rank>)>,
+    pub(crate) failed: smallvec::SmallVec<[(RequirementId, Option<Rank>); 4]>,
     pub(crate) placement: Option<PlacementOutcome>,
 }
 
@@ -1013,7 +1012,7 @@ pub(crate) fn verdict(
 fn grade_indicator(
     p: &Program,
     b: &Bound,
-    (id, facts): (IndicatorId, &Arc<Facts>),
+    (id, facts): (IndicatorId, &Facts),
     scratch: &mut String,
 ) -> Result<IndicatorOutcome, Diagnostic> {
     let ind = &p.indicators[id];
@@ -1027,10 +1026,9 @@ fn grade_indicator(
         secure: v.secure,
         decided_by: v.decided_by,
         judgement: v.judgement,
-        unmet: Vec::with_capacity(v.failed.len()),
+        unmet: smallvec::SmallVec::new(),
         overridden: None,
         placement: v.placement,
-        facts: facts.clone(),
     };
     let final_grade = v.final_grade;
     for (rid, so_far) in v.failed {
@@ -1074,7 +1072,7 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
     let ind = &p.indicators[id];
     let names = &p.shared;
     let indicator = || names.indicator_ids[id].clone();
-    let facts = &*out.facts;
+    let facts = b.facts_of(id);
     let rule_at = |span: Span, basis: &Basis| RuleAt::of(&p.file, span, basis);
     for c in &facts.conflicts {
         let theme = names.theme_titles[id]
@@ -1196,7 +1194,6 @@ fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Ran
 /// this evaluation: a partial result could carry a wrong grade.
 pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     let mut findings = Vec::new();
-    let empty = Arc::new(Facts::none(p));
     // One buffer for the messages of every indicator.
     let mut scratch = String::new();
     let mut indicators = p.indicators.try_map(|id, _| {
@@ -1211,10 +1208,9 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                 secure: false,
                 decided_by: None,
                 judgement: None,
-                unmet: Vec::new(),
+                unmet: smallvec::SmallVec::new(),
                 overridden: None,
                 placement: None,
-                facts: empty.clone(),
             },
         };
         Ok(outcome)
@@ -1244,7 +1240,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
                     .filter(|sk| sk.areas.contains(&ind.area))
                     .filter_map(|sk| sk.because.clone())
                     .collect();
-                findings.push(err::evidence_unused(&b.file, o.facts.span, &ind.id, area, &because).into());
+                findings.push(err::evidence_unused(&b.file, b.facts_of(i).span, &ind.id, area, &because).into());
             }
             continue;
         }

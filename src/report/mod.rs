@@ -17,11 +17,11 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::ast::Tier;
-use crate::diag::{Basis, Diagnostic, Location, Severity};
+use crate::diag::{Basis, Diagnostic, List, Location, Severity};
 use crate::eval::actions::ActionOutcome;
 use crate::eval::finding::Finding;
 use crate::eval::period::{Periods, Travel};
-use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, write_number};
+use crate::eval::{Bound, Facts, IndicatorOutcome, Outcome, Scope, write_number};
 use crate::ir::*;
 
 pub use crate::diag::Name;
@@ -135,8 +135,8 @@ pub struct AreaReport {
     /// `first`, `examined`, `skipped`, or `global` for the capacity area.
     pub status: &'static str,
     /// Why the area is skipped: the reasons of the skip rules that took it out.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub skipped_because: Vec<Name>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub skipped_because: List<Name>,
     pub grade: Option<Name>,
     #[serde(flatten)]
     pub decision: NodeReport,
@@ -192,8 +192,8 @@ pub struct IndicatorReport {
     pub title: Name,
     /// `first`, `in_scope`, `skipped` or `triggered`.
     pub scope: &'static str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub triggered_because: Vec<Name>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub triggered_because: List<Name>,
     pub evaluated: bool,
     pub claimed: Option<Name>,
     pub derived: Option<Name>,
@@ -265,7 +265,7 @@ pub struct OfferedReport {
     pub id: Name,
     pub title: Option<Name>,
     /// References of the evidence offered for it (empty when unnamed).
-    pub refs: Vec<Name>,
+    pub refs: List<Name>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -295,7 +295,7 @@ pub struct PreviousReport {
 pub struct UnmetReport {
     pub requirement: Name,
     pub message: Name,
-    pub consequence: Vec<Name>,
+    pub consequence: List<Name>,
     #[serde(skip_serializing_if = "Basis::is_empty")]
     pub basis: Basis,
 }
@@ -303,21 +303,21 @@ pub struct UnmetReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct EvidenceReport {
     pub items: u32,
-    pub sources: Vec<Name>,
+    pub sources: List<Name>,
     /// How many items each of `sources` gave, in the same order; for the
     /// triangulation matrix, not in the JSON.
     #[serde(skip)]
-    pub source_counts: Vec<u32>,
+    pub source_counts: List<u32>,
     pub strengths: u32,
     pub weaknesses: u32,
-    pub themes_evidenced: Vec<Name>,
-    pub themes_missing: Vec<Name>,
+    pub themes_evidenced: List<Name>,
+    pub themes_missing: List<Name>,
     pub agreement: Option<String>,
-    pub references: Vec<Name>,
+    pub references: List<Name>,
     /// Per tag carried by some item (its own or a cited theme's), how many
     /// items carry it, in declaration order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tagged: Vec<TaggedReport>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub tagged: List<TaggedReport>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -491,7 +491,7 @@ fn scope_name(s: &Scope) -> &'static str {
     }
 }
 
-fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> IndicatorReport {
+fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, facts: &Facts) -> IndicatorReport {
     let ind = &p.indicators[id];
     let names = &p.shared;
     // Shared with the program: a pointer cloned, not the text.
@@ -503,7 +503,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
             .filter_map(|k| p.proportionality.as_ref()?.examines.get(*k))
             .map(|e| e.because.clone())
             .collect(),
-        _ => Vec::new(),
+        _ => List::new(),
     };
     let decided = o.decided_by.and_then(|k| p.grade_blocks[ind.grade_block?].rules.get(k));
     let decided_at = o.decided_by.and_then(|k| names.rule_at(ind.grade_block?, k));
@@ -512,7 +512,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
         _ => Basis::default(),
     };
     let evidence = o.has_evidence.then(|| {
-        let f = &o.facts;
+        let f = facts;
         let themes = names.themes.try_get(id).map_or(&[][..], Vec::as_slice);
         EvidenceReport {
             items: f.evidence,
@@ -567,7 +567,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
         };
         let items = names.consider.try_get(id).map_or(&[][..], Vec::as_slice);
         for (k, (name, description)) in items.iter().enumerate() {
-            let refs = o.facts.considered.get(k).map_or(&[][..], Vec::as_slice);
+            let refs = facts.considered.get(k).map_or(&[][..], |r| &r[..]);
             if refs.is_empty() {
                 r.missing.push(ConsiderItem {
                     id: name.clone(),
@@ -607,14 +607,14 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome) -> Indic
                     UnmetReport {
                         requirement: names.requirements[u.requirement].0.clone(),
                         message: u.message.clone(),
-                        consequence: names.consequences[u.requirement].to_vec(),
+                        consequence: names.consequences[u.requirement].clone(),
                         basis: r.basis.clone(),
                     }
                 })
                 .collect()
         },
         evidence,
-        override_: match (&o.overridden, &o.facts.override_) {
+        override_: match (&o.overridden, &facts.override_) {
             (Some(ov), Some(f)) if !skipped => Some(OverrideReport {
                 grade: p.level_name(f.grade).to_string(),
                 derived: level(ov.from),
@@ -666,9 +666,9 @@ pub(crate) fn build(
 }
 
 /// The reasons of the skip rules that held and skip area `a`.
-pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> Vec<Name> {
+pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> List<Name> {
     let (Some(prop), Some(plan)) = (&p.proportionality, &o.plan) else {
-        return Vec::new();
+        return List::new();
     };
     plan.skips_fired
         .iter()
@@ -718,7 +718,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome, findings: Vec<Finding>) -> 
                         skipped_because: if status == "skipped" {
                             skip_reasons(p, o, *a)
                         } else {
-                            Vec::new()
+                            List::new()
                         },
                         grade: tier_level(Tier::Areas, o.areas[a].grade),
                         decision: NodeReport::of(p, area.grade_block, &o.areas[a]),
@@ -726,7 +726,7 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome, findings: Vec<Finding>) -> 
                         indicators: area
                             .indicators
                             .iter()
-                            .map(|&i| indicator_report(p, i, &o.indicators[i]))
+                            .map(|&i| indicator_report(p, i, &o.indicators[i], b.facts_of(i)))
                             .collect(),
                     }
                 })
