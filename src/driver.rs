@@ -396,7 +396,7 @@ pub fn explain(program: &Program, input: Input<'_>, indicator: Option<&str>) -> 
         None => program
             .indicators
             .ids()
-            .filter(|&i| bound.facts[i].is_some() || matches!(outcome.indicators[i].scope, eval::Scope::Triggered(_)))
+            .filter(|&i| bound.facts(i).is_some() || matches!(outcome.indicators[i].scope, eval::Scope::Triggered(_)))
             .collect(),
     };
     let items = ids

@@ -189,8 +189,14 @@ impl<I> Default for Counts<I> {
 impl<I: Idx> Counts<I> {
     /// `n` zero counts.
     pub(crate) fn zeros(n: usize) -> Self {
+        // In place from a zeroed buffer when they fit: `smallvec!` fills one by one.
+        let items = if n <= 8 {
+            smallvec::SmallVec::from_buf_and_len([0; 8], n)
+        } else {
+            smallvec::smallvec![0; n]
+        };
         Counts {
-            items: smallvec::smallvec![0; n],
+            items,
             _id: std::marker::PhantomData,
         }
     }

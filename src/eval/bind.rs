@@ -69,11 +69,17 @@ impl Facts {
             source_counts: Counts::zeros(p.sources.len()),
             strengths_by: Counts::zeros(p.weights.len()),
             weaknesses_by: Counts::zeros(p.weights.len()),
-            themes_evidenced: smallvec::smallvec![false; ind.themes.len()],
-            considered: vec![List::new(); ind.consider.len()],
+            themes_evidenced: match ind.themes.len() {
+                n @ 0..=16 => smallvec::SmallVec::from_buf_and_len([false; 16], n),
+                n => smallvec::smallvec![false; n],
+            },
+            // Made, not cloned from a default: a clone of counts costs more.
+            considered: std::iter::repeat_with(List::new).take(ind.consider.len()).collect(),
             // Counts by weight and by source are sized on the first item
             // that needs them: most themes and tags of an indicator have none.
-            theme_findings: vec![ThemeFindings::default(); ind.themes.len()],
+            theme_findings: std::iter::repeat_with(ThemeFindings::default)
+                .take(ind.themes.len())
+                .collect(),
             // Measures and tags are sized on the first that needs them:
             // most entries state no measure, and many items carry no tag.
             ..Facts::default()
@@ -253,9 +259,13 @@ pub(crate) struct Bound {
     pub(crate) file: SourceFile,
     pub(crate) organisation: String,
     pub(crate) period: Option<String>,
-    pub(crate) facts: IdVec<IndicatorId, Option<Facts>>,
+    /// The facts of each indicator with evidence, in the order of the data:
+    /// a large record each, so only those there are.
+    facts: Vec<Facts>,
+    /// Per indicator, where its facts are in `facts`; `None` without evidence.
+    facts_at: IdVec<IndicatorId, Option<u32>>,
     /// The facts of an indicator without evidence, shared by all of them.
-    pub(crate) no_facts: Facts,
+    no_facts: Facts,
     pub(crate) contexts: IdVec<ContextId, bool>,
     /// Whether the data states each fact.
     pub(crate) facts_set: IdVec<FactId, bool>,
@@ -267,10 +277,45 @@ impl Bound {
     /// The facts of indicator `id`: its evidence's, or every count zero
     /// when it has none.
     pub(crate) fn facts_of(&self, id: IndicatorId) -> &Facts {
-        self.facts
-            .try_get(id)
-            .and_then(Option::as_ref)
-            .unwrap_or(&self.no_facts)
+        self.facts(id).unwrap_or(&self.no_facts)
+    }
+
+    /// The facts of indicator `id` when the data gives it evidence.
+    pub(crate) fn facts(&self, id: IndicatorId) -> Option<&Facts> {
+        let k = (*self.facts_at.try_get(id)?)?;
+        self.facts.get(usize::try_from(k).ok()?)
+    }
+}
+
+/// Names already looked up in one document, by the address of their text.
+/// A document's reader makes each distinct name once and shares it (a
+/// source kind, a weight, a tag), so a name met again is found by comparing
+/// a pointer instead of hashing its text. A name made apart is looked up
+/// by its text, as before; the answer is the same.
+struct Seen<I> {
+    names: smallvec::SmallVec<[(*const u8, Option<I>); 8]>,
+}
+
+impl<I> Default for Seen<I> {
+    fn default() -> Self {
+        Seen {
+            names: smallvec::SmallVec::new(),
+        }
+    }
+}
+
+impl<I: Copy> Seen<I> {
+    fn get(&mut self, name: &Name, table: &NameMap<I>) -> Option<I> {
+        let at = name.as_ptr();
+        if let Some((_, id)) = self.names.iter().find(|(p, _)| *p == at) {
+            return *id;
+        }
+        let id = table.get(name.as_str()).copied();
+        // Only a few distinct names are kept: past them, the table answers.
+        if self.names.len() < 8 {
+            self.names.push((at, id));
+        }
+        id
     }
 }
 
@@ -385,10 +430,12 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         p.facts.map(|_| false),
         (Code::DataUnknownFact, "fact", "the ruleset declares"),
     );
-    let mut facts: IdVec<IndicatorId, Option<Facts>> = p.indicators.map(|_| None);
+    let mut facts: Vec<Facts> = Vec::with_capacity(doc.indicators.len());
+    let mut facts_at: IdVec<IndicatorId, Option<u32>> = p.indicators.map(|_| None);
     let mut first_span: IdVec<IndicatorId, Option<Span>> = p.indicators.map(|_| None);
     // One buffer for the tags of every item of the document.
     let mut tags: Vec<TagId> = Vec::new();
+    let (mut sources, mut weights, mut tag_ids) = (Seen::default(), Seen::default(), Seen::default());
     for entry in &doc.indicators {
         let Some(&id) = p.names.indicators.get(&entry.id.value) else {
             let names: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
@@ -510,7 +557,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             }
         }
         for (n, item) in entry.evidence.iter().enumerate() {
-            let source = p.names.sources.get(item.source.value.as_str()).copied();
+            let source = sources.get(&item.source.value, &p.names.sources);
             if source.is_none() {
                 let names: Vec<&str> = p.sources.iter().map(|s| s.name.as_str()).collect();
                 diags.push(err::unknown(
@@ -526,8 +573,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             // A finding without a weight counts at the first declared weight.
             let weight = match &item.weight {
                 None => p.weights.ids().next(),
-                Some(w) => match p.names.weights.get(w.value.as_str()) {
-                    Some(&id) => Some(id),
+                Some(w) => match weights.get(&w.value, &p.names.weights) {
+                    Some(id) => Some(id),
                     None => {
                         let names: Vec<&str> = p.weights.iter().map(|(n, _)| n.as_str()).collect();
                         diags.push(err::unknown(
@@ -549,8 +596,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             // An item is about its own tags and those of the themes it cites, each counted once.
             tags.clear();
             for t in &item.tags {
-                match p.names.tags.get(t.value.as_str()) {
-                    Some(&id) => tags.push(id),
+                match tag_ids.get(&t.value, &p.names.tags) {
+                    Some(id) => tags.push(id),
                     None => diags.push(err::unknown(
                         file,
                         Code::DataUnknownTag,
@@ -637,7 +684,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             }
         }
         f.conflicts = conflicts(&f.theme_findings, &entry.evidence, &p.shared.sources);
-        facts[id] = Some(f);
+        facts_at[id] = u32::try_from(facts.len()).ok();
+        facts.push(f);
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -647,6 +695,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         organisation: doc.organisation.value.clone(),
         period: doc.period.as_ref().map(|p| p.value.clone()),
         facts,
+        facts_at,
         no_facts: Facts::none(p),
         contexts,
         facts_set,

@@ -124,7 +124,7 @@ pub(crate) fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc:
     };
     let level = |r: Option<Rank>| r.map(|r| p.level_name(r).to_string());
     let aggregation = aggregation(p, o, id);
-    let Some(facts) = b.facts.try_get(id)?.as_ref() else {
+    let Some(facts) = b.facts(id) else {
         // No evidence: still say where the indicator stands in the plan.
         return Some(Explanation {
             indicator: ind.id.clone(),

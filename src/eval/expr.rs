@@ -55,7 +55,7 @@ pub(crate) fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagno
 /// returns a value's size rather than a diagnostic's: only extension calls fail.
 fn walk(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> {
     Ok(match e {
-        Expr::Const(v) => v.clone(),
+        Expr::Const(v) => constant(v),
         Expr::Indicator(v) => env.indicator(*v),
         Expr::Component(v) => env.component(*v),
         Expr::Context(c) => env.context(*c),
@@ -68,38 +68,22 @@ fn walk(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> 
             nodes,
             predicate,
         } => quantified(p, *quantifier, nodes, predicate, env)?,
-        Expr::Not(a) => not(operand(p, a, env)?),
+        Expr::Not(a) => not(clause(p, a, env)?),
         Expr::Neg(a) => match operand(p, a, env)? {
             Value::Number(n) => Value::Number(-n),
             _ => Value::Unknown,
         },
         // Short-circuit only on a definite answer, as three-valued logic allows.
-        Expr::And(a, b) => match operand(p, a, env)? {
+        Expr::And(a, b) => match clause(p, a, env)? {
             Value::Bool(false) => Value::Bool(false),
-            x => and(x, operand(p, b, env)?),
+            x => and(x, clause(p, b, env)?),
         },
-        Expr::Or(a, b) => match operand(p, a, env)? {
+        Expr::Or(a, b) => match clause(p, a, env)? {
             Value::Bool(true) => Value::Bool(true),
-            x => or(x, operand(p, b, env)?),
+            x => or(x, clause(p, b, env)?),
         },
-        Expr::Cmp(op, a, b) => compare(*op, &operand(p, a, env)?, &operand(p, b, env)?),
-        Expr::Arith(op, a, b) => match (operand(p, a, env)?, operand(p, b, env)?) {
-            (Value::Number(x), Value::Number(y)) => {
-                let r = match op {
-                    ArithOp::Add => x + y,
-                    ArithOp::Sub => x - y,
-                    ArithOp::Mul => x * y,
-                    ArithOp::Div => x / y,
-                };
-                // A division by zero has no answer: unknown, not infinity.
-                if r.is_finite() {
-                    Value::Number(r)
-                } else {
-                    Value::Unknown
-                }
-            }
-            _ => Value::Unknown,
-        },
+        Expr::Cmp(op, a, b) => compare_values(*op, &term(p, a, env)?, &term(p, b, env)?),
+        Expr::Arith(op, a, b) => arith(*op, operand(p, a, env)?, operand(p, b, env)?),
         Expr::InBand(a, band) => match operand(p, a, env)? {
             Value::Number(x) => Value::Bool(p.bands[*band].contains(x)),
             _ => Value::Unknown,
@@ -113,9 +97,71 @@ fn walk(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> 
 #[inline(always)]
 fn operand(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> {
     match e {
-        Expr::Const(v) => Ok(v.clone()),
+        Expr::Const(v) => Ok(constant(v)),
         Expr::Indicator(v) => Ok(env.indicator(*v)),
         _ => walk(p, e, env),
+    }
+}
+
+/// An operand of a comparison: as [`operand`], and arithmetic on two of
+/// those (`strengths.major + strengths.important`) in place too.
+#[inline(always)]
+fn term(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> {
+    match e {
+        Expr::Arith(op, a, b) => Ok(arith(*op, operand(p, a, env)?, operand(p, b, env)?)),
+        _ => operand(p, e, env),
+    }
+}
+
+/// An operand of `and`, `or` or `not`: as [`operand`], and a comparison of
+/// two [`term`]s in place (most conditions are comparisons joined by `and`).
+#[inline(always)]
+fn clause(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> {
+    match e {
+        Expr::Cmp(op, a, b) => Ok(compare_values(*op, &term(p, a, env)?, &term(p, b, env)?)),
+        _ => operand(p, e, env),
+    }
+}
+
+/// [`compare`], with two numbers (most comparisons) compared in place.
+#[inline(always)]
+fn compare_values(op: CmpOp, a: &Value, b: &Value) -> Value {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match x.partial_cmp(y) {
+            Some(ord) => Value::Bool(holds(op, ord)),
+            None => Value::Unknown,
+        },
+        _ => compare(op, a, b),
+    }
+}
+
+/// A constant's value; a number, the usual constant, copied without a call.
+#[inline(always)]
+fn constant(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => Value::Number(*n),
+        _ => v.clone(),
+    }
+}
+
+#[inline(always)]
+fn arith(op: ArithOp, a: Value, b: Value) -> Value {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let r = match op {
+                ArithOp::Add => x + y,
+                ArithOp::Sub => x - y,
+                ArithOp::Mul => x * y,
+                ArithOp::Div => x / y,
+            };
+            // A division by zero has no answer: unknown, not infinity.
+            if r.is_finite() {
+                Value::Number(r)
+            } else {
+                Value::Unknown
+            }
+        }
+        _ => Value::Unknown,
     }
 }
 
@@ -211,6 +257,7 @@ fn from_ext(p: &Program, x: &ExtensionIr, v: ExtValue, span: crate::diag::Span) 
     })
 }
 
+#[inline]
 fn not(v: Value) -> Value {
     match v {
         Value::Bool(b) => Value::Bool(!b),
@@ -218,6 +265,7 @@ fn not(v: Value) -> Value {
     }
 }
 
+#[inline]
 fn and(a: Value, b: Value) -> Value {
     match (a, b) {
         (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Bool(false),
@@ -226,6 +274,7 @@ fn and(a: Value, b: Value) -> Value {
     }
 }
 
+#[inline]
 fn or(a: Value, b: Value) -> Value {
     match (a, b) {
         (Value::Bool(true), _) | (_, Value::Bool(true)) => Value::Bool(true),
@@ -244,14 +293,20 @@ pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Value {
     let Some(ord) = ord else {
         return Value::Unknown;
     };
-    Value::Bool(match op {
+    Value::Bool(holds(op, ord))
+}
+
+/// Whether `op` holds of two values ordered `ord`.
+#[inline(always)]
+fn holds(op: CmpOp, ord: Ordering) -> bool {
+    match op {
         CmpOp::Lt => ord == Ordering::Less,
         CmpOp::Le => ord != Ordering::Greater,
         CmpOp::Gt => ord == Ordering::Greater,
         CmpOp::Ge => ord != Ordering::Less,
         CmpOp::Eq => ord == Ordering::Equal,
         CmpOp::Ne => ord != Ordering::Equal,
-    })
+    }
 }
 
 /// Combines grades. Empty input has no grade.

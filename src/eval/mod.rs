@@ -341,11 +341,11 @@ impl<'a> PlanEnv<'a> {
         b: &'a Bound,
         skipped: &[AreaId],
     ) -> Self {
-        let looked = b
-            .facts
+        let looked = program
+            .indicators
             .iter_enumerated()
-            .filter(|(i, _)| !skipped.contains(&program.indicators[*i].area))
-            .filter_map(|(_, f)| f.as_ref())
+            .filter(|(_, ind)| !skipped.contains(&ind.area))
+            .filter_map(|(i, _)| b.facts(i))
             .collect();
         Self {
             program,
@@ -1197,7 +1197,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     // One buffer for the messages of every indicator.
     let mut scratch = String::new();
     let mut indicators = p.indicators.try_map(|id, _| {
-        let outcome = match &b.facts[id] {
+        let outcome = match b.facts(id) {
             Some(f) => grade_indicator(p, b, (id, f), &mut scratch)?,
             None => IndicatorOutcome {
                 scope: Scope::First,

@@ -561,13 +561,16 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, facts: &
     });
     let skipped = o.scope == Scope::Skipped;
     let evidence_to_consider = (!ind.consider.is_empty() && !skipped).then(|| {
-        let mut r = ConsiderReport {
-            offered: Vec::new(),
-            missing: Vec::new(),
-        };
         let items = names.consider.try_get(id).map_or(&[][..], Vec::as_slice);
+        let refs = |k: usize| facts.considered.get(k).map_or(&[][..], |r| &r[..]);
+        // Each list made at its size: no growing by doubling.
+        let offered = (0..items.len()).filter(|&k| !refs(k).is_empty()).count();
+        let mut r = ConsiderReport {
+            offered: Vec::with_capacity(offered),
+            missing: Vec::with_capacity(items.len().saturating_sub(offered)),
+        };
         for (k, (name, description)) in items.iter().enumerate() {
-            let refs = facts.considered.get(k).map_or(&[][..], |r| &r[..]);
+            let refs = refs(k);
             if refs.is_empty() {
                 r.missing.push(ConsiderItem {
                     id: name.clone(),
