@@ -28,9 +28,10 @@ pub(crate) struct Facts {
     pub(crate) weakness_score: f64,
     /// Inline for up to 16 themes: no allocation for an indicator's usual few.
     pub(crate) themes_evidenced: smallvec::SmallVec<[bool; 16]>,
-    /// Per tag, the items carrying it (their own tags and their themes');
-    /// empty (every count 0) until an item carries a tag.
-    pub(crate) tagged: IdVec<TagId, Tagged>,
+    /// The tags items carry (their own and their themes'), in declaration
+    /// order, each with the items carrying it: only the tags carried, since
+    /// an indicator's items carry one or two of a ruleset's many.
+    pub(crate) tagged: smallvec::SmallVec<[(TagId, Tagged); 2]>,
     pub(crate) respondents: u64,
     pub(crate) agreeing: u64,
     /// Per measure, its series; empty (none stated) until the entry states one.
@@ -84,6 +85,24 @@ impl Facts {
             // most entries state no measure, and many items carry no tag.
             ..Facts::default()
         }
+    }
+
+    /// The items carrying tag `id`; `None` when none does.
+    pub(crate) fn tagged(&self, id: TagId) -> Option<&Tagged> {
+        self.tagged.iter().find(|(t, _)| *t == id).map(|(_, x)| x)
+    }
+
+    /// The counts of tag `id`, made (in declaration order) on its first item.
+    fn tagged_mut(&mut self, id: TagId) -> Option<&mut Tagged> {
+        let k = self
+            .tagged
+            .iter()
+            .position(|(t, _)| *t >= id)
+            .unwrap_or(self.tagged.len());
+        if self.tagged.get(k).is_none_or(|(t, _)| *t != id) {
+            self.tagged.insert(k, (id, Tagged::default()));
+        }
+        self.tagged.get_mut(k).map(|(_, x)| x)
     }
 
     /// Counts one evidence item: its source kind and weight (`None` when
@@ -656,11 +675,10 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             }
             tags.sort_unstable();
             tags.dedup();
-            if !tags.is_empty() && f.tagged.is_empty() {
-                f.tagged = p.tags.map(|_| Tagged::default());
-            }
             for &id in &tags {
-                f.tagged[id].count(&p.sources, source, item.finding.as_ref().map(|f| f.value));
+                if let Some(t) = f.tagged_mut(id) {
+                    t.count(&p.sources, source, item.finding.as_ref().map(|f| f.value));
+                }
             }
             for c in &item.consider {
                 match ind.consider.iter().position(|x| x.name == c.value) {

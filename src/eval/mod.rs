@@ -812,9 +812,8 @@ fn render(
 
 /// A count of tagged evidence; `None` for any other value.
 fn tagged_count(f: &Facts, v: IndicatorVar) -> Option<u32> {
-    // No counts for a tag: no item carries it (the facts size their
-    // counts on the first tagged item).
-    let t = |id: TagId| f.tagged.try_get(id);
+    // No counts for a tag: no item carries it.
+    let t = |id: TagId| f.tagged(id);
     Some(match v {
         IndicatorVar::EvidenceTagged(id) => t(id).map_or(0, |x| x.evidence),
         IndicatorVar::StrengthsTagged(id) => t(id).map_or(0, |x| x.strengths),

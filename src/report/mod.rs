@@ -545,11 +545,11 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, facts: &
                 s
             }),
             references: f.references.clone(),
-            tagged: names
-                .tags
+            tagged: f
+                .tagged
                 .iter()
-                .zip(f.tagged.iter())
                 .filter(|(_, t)| t.evidence > 0)
+                .filter_map(|(id, t)| Some((names.tags.try_get(*id)?, t)))
                 .map(|(tag, t)| TaggedReport {
                     tag: tag.clone(),
                     items: t.evidence,
