@@ -604,6 +604,11 @@ impl<T> List<T> {
     pub fn push(&mut self, value: T) {
         self.0.push(value);
     }
+
+    /// Keeps only the entries `keep` holds of, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.0.retain(|x| keep(x));
+    }
 }
 
 impl<T> Default for List<T> {
@@ -616,6 +621,12 @@ impl<T> std::ops::Deref for List<T> {
     type Target = [T];
     fn deref(&self) -> &[T] {
         &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for List<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.0
     }
 }
 

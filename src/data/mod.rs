@@ -136,11 +136,11 @@ pub struct EvidenceItem {
     pub reference: Option<At<Name>>,
     pub finding: Option<At<Finding>>,
     pub weight: Option<At<Name>>,
-    pub themes: Vec<At<Name>>,
+    pub themes: List<At<Name>>,
     /// The items of the indicator's evidence to consider this evidence is.
     pub consider: Vec<At<String>>,
     /// Declared tags saying what the item is about or whose views it gives.
-    pub tags: Vec<At<Name>>,
+    pub tags: List<At<Name>>,
     /// Given together, with `agreeing <= respondents` and `respondents > 0`.
     pub respondents: Option<At<u64>>,
     pub agreeing: Option<At<u64>>,

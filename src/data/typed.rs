@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use super::json::{Parser, Tok};
 use super::schema::{DOCUMENT, EVIDENCE, Field, INDICATOR, OVERRIDE, PLACEMENT};
 use super::{At, Document, EvidenceItem, Finding, IndicatorData, Override, Placement, PlacementKind};
-use crate::diag::{Name, Span};
+use crate::diag::{List, Name, Span};
 
 /// Reading stopped: the diagnosing path takes over and says why.
 struct Other;
@@ -200,11 +200,11 @@ impl<'t> Reader<'t> {
     }
 
     /// A list of what `read` reads, or `null` for none.
-    fn list<T>(&mut self, read: fn(&mut Self) -> Read<T>) -> Read<Vec<T>> {
-        let mut out = Vec::new();
+    fn list<T, C: Default + Extend<T>>(&mut self, read: fn(&mut Self) -> Read<T>) -> Read<C> {
+        let mut out = C::default();
         if !self.null() {
             self.items(|r| {
-                out.push(read(r)?);
+                out.extend([read(r)?]);
                 Ok(())
             })?;
         }
@@ -381,9 +381,9 @@ impl<'t> Reader<'t> {
             reference: None,
             finding: None,
             weight: None,
-            themes: Vec::new(),
+            themes: List::new(),
             consider: Vec::new(),
-            tags: Vec::new(),
+            tags: List::new(),
             respondents: None,
             agreeing: None,
             note: None,
@@ -469,7 +469,7 @@ impl<'t> Reader<'t> {
                 "at" => PlacementKind::At(r.string()?),
                 "above" => PlacementKind::Above(r.string()?),
                 "below" => PlacementKind::Below(r.string()?),
-                "between" => match <[At<String>; 2]>::try_from(r.list(Self::string)?) {
+                "between" => match <[At<String>; 2]>::try_from(r.list::<_, Vec<_>>(Self::string)?) {
                     Ok([a, b]) => PlacementKind::Between(a, b),
                     Err(_) => return Err(Other),
                 },

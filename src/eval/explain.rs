@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::ast::Tier;
 use crate::data::{At, Document, EvidenceItem, Finding};
-use crate::diag::{Name, SourceFile, Span};
+use crate::diag::{List, Name, SourceFile, Span};
 use crate::ir::*;
 
 use super::{Bound, IndicatorEnv, Outcome, bind, evaluate, expr};
@@ -702,9 +702,9 @@ fn added(source: &str, weight: Option<&str>) -> EvidenceItem {
             span: Span::default(),
         }),
         weight: weight.map(at),
-        themes: Vec::new(),
+        themes: List::new(),
         consider: Vec::new(),
-        tags: Vec::new(),
+        tags: List::new(),
         respondents: None,
         agreeing: None,
         note: None,
