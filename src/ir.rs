@@ -456,6 +456,87 @@ pub(crate) enum Expr {
     },
 }
 
+/// What an expression reads from where it is evaluated, but an
+/// indicator's values (which have steps of their own).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Read {
+    Component(ComponentVar),
+    Context(ContextId),
+    Fact(FactId),
+    Area(AreaVar),
+    Children(ChildVar),
+    Node(NodeId),
+}
+
+/// A value that is not a series: all a condition's steps pass between them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Scalar {
+    Unknown,
+    Bool(bool),
+    Number(f64),
+    Level(Rank),
+}
+
+/// One step of an expression's [`Steps`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Op {
+    Push(Scalar),
+    Indicator(IndicatorVar),
+    /// An indicator's value compared with a number in one step
+    /// (`strengths.major >= 2`), the commonest condition.
+    IndicatorCmp(CmpOp, IndicatorVar, f64),
+    Read(Read),
+    ReadCmp(CmpOp, Read, f64),
+    Cmp(CmpOp),
+    Arith(ArithOp),
+    Not,
+    Neg,
+    InBand(BandId),
+    /// The left side of `and`, on top: when it is false so is the whole, and
+    /// evaluation goes on at the step given, past the right side.
+    AndLeft(u32),
+    And,
+    /// The left side of `or`: when it is true so is the whole.
+    OrLeft(u32),
+    Or,
+}
+
+/// An expression laid out flat for evaluation: steps in postfix order over
+/// a stack of [`Scalar`]s, no deeper than [`Steps::DEPTH`]. Empty when the
+/// expression needs the tree walk (a series, a quantifier, an extension
+/// call, or deeper nesting), which then evaluates it; both give the same value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Steps(pub(crate) Box<[Op]>);
+
+impl Scalar {
+    /// A value as a scalar; `None` for a series.
+    pub(crate) fn of(v: Value) -> Option<Scalar> {
+        Some(match v {
+            Value::Unknown => Scalar::Unknown,
+            Value::Bool(b) => Scalar::Bool(b),
+            Value::Number(n) => Scalar::Number(n),
+            Value::Level(r) => Scalar::Level(r),
+            Value::Series(_) | Value::Levels(_) => return None,
+        })
+    }
+}
+
+impl From<Scalar> for Value {
+    fn from(s: Scalar) -> Value {
+        match s {
+            Scalar::Unknown => Value::Unknown,
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Number(n) => Value::Number(n),
+            Scalar::Level(r) => Value::Level(r),
+        }
+    }
+}
+
+impl Steps {
+    /// The deepest stack a laid-out expression may need.
+    pub(crate) const DEPTH: usize = 16;
+}
+
 impl Expr {
     /// The indicator values this expression reads, each once, in the order
     /// written: what explains and lints look at.
@@ -558,6 +639,8 @@ pub(crate) enum AreaVar {
 pub(crate) struct ActionIr {
     pub(crate) name: String,
     pub(crate) when: Option<Expr>,
+    /// `when` laid out flat (see [`Steps`]).
+    pub(crate) when_steps: Steps,
     pub(crate) kind: KindId,
     /// What the action is for, each with the owners it is routed to.
     pub(crate) targets: Vec<(Target, Vec<OwnerId>)>,
@@ -780,6 +863,8 @@ pub(crate) struct IndicatorIr {
 pub(crate) struct RequirementIr {
     pub(crate) name: String,
     pub(crate) expect: Expr,
+    /// `expect` laid out flat (see [`Steps`]).
+    pub(crate) expect_steps: Steps,
     pub(crate) cap: Option<Rank>,
     pub(crate) not_secure: bool,
     pub(crate) severity: Severity,
@@ -807,6 +892,8 @@ pub(crate) struct RuleIr {
     pub(crate) outcome: OutcomeIr,
     /// `None` for `otherwise` or an all-`-` row.
     pub(crate) guard: Option<Expr>,
+    /// `guard` laid out flat (see [`Steps`]).
+    pub(crate) steps: Steps,
     /// The rule's own basis, or its block's.
     pub(crate) basis: Basis,
     pub(crate) span: Span,

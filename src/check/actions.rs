@@ -262,6 +262,8 @@ impl Checker<'_> {
         Some(ActionIr {
             name: a.name.node.clone(),
             when,
+            // Laid out in compile.
+            when_steps: Steps::default(),
             kind,
             targets: owned,
             message,

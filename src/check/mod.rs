@@ -1247,6 +1247,8 @@ impl<'a> Checker<'a> {
             RequirementIr {
                 name: r.name.node.clone(),
                 expect: expect?,
+                // Laid out in compile.
+                expect_steps: Steps::default(),
                 cap,
                 not_secure,
                 severity,
@@ -1361,6 +1363,8 @@ impl<'a> Checker<'a> {
                 Some(outcome) => out.push(RuleIr {
                     outcome,
                     guard: if always { None } else { guard },
+                    // Laid out in compile.
+                    steps: Steps::default(),
                     basis: r.basis.lower(),
                     span: r.span,
                 }),

@@ -8,6 +8,8 @@ use crate::ast::CmpOp;
 use crate::check::{CellHir, Checked, GradeHir, NodeSel};
 use crate::ir::*;
 
+pub(crate) mod steps;
+
 /// Lays a checked ruleset out for evaluation.
 pub fn lower(c: Checked) -> Program {
     let Checked {
@@ -28,14 +30,14 @@ pub fn lower(c: Checked) -> Program {
         agg_basis,
         overall_agg,
         proportionality,
-        capacity,
+        mut capacity,
         extensions,
         sandbox,
         owners,
         facts,
         tags,
         action_kinds,
-        actions,
+        mut actions,
         overrides,
         illustrations,
         mut areas,
@@ -81,16 +83,21 @@ pub fn lower(c: Checked) -> Program {
                 .into_iter()
                 .map(|r| RuleIr {
                     basis: r.basis.or(&g.basis),
+                    steps: guard_steps(r.guard.as_ref()),
                     ..r
                 })
                 .collect(),
             GradeHir::Table { columns, rows } => rows
                 .into_iter()
-                .map(|row| RuleIr {
-                    guard: row_guard(&columns, &row.cells),
-                    outcome: row.outcome,
-                    basis: g.basis.clone(),
-                    span: row.span,
+                .map(|row| {
+                    let guard = row_guard(&columns, &row.cells);
+                    RuleIr {
+                        steps: guard_steps(guard.as_ref()),
+                        guard,
+                        outcome: row.outcome,
+                        basis: g.basis.clone(),
+                        span: row.span,
+                    }
                 })
                 .collect(),
         };
@@ -114,7 +121,18 @@ pub fn lower(c: Checked) -> Program {
     for (i, ids) in late {
         indicators[i].requirements.extend(ids);
     }
-    let reqs = requirements.into_map(|(r, _)| r);
+    let reqs = requirements.into_map(|(r, _)| RequirementIr {
+        expect_steps: steps::lay_out(&r.expect),
+        ..r
+    });
+    for c in capacity.iter_mut() {
+        for r in &mut c.rules {
+            r.steps = guard_steps(r.guard.as_ref());
+        }
+    }
+    for a in &mut actions {
+        a.when_steps = guard_steps(a.when.as_ref());
+    }
 
     let names = NameTables {
         indicators: indicators
@@ -174,6 +192,11 @@ pub fn lower(c: Checked) -> Program {
     };
     program.shared = SharedNames::new(&program);
     program
+}
+
+/// A guard laid out flat; no code for none (`otherwise`).
+fn guard_steps(guard: Option<&Expr>) -> Steps {
+    guard.map_or_else(Steps::default, steps::lay_out)
 }
 
 /// A table row as one condition: every cell against its column.

@@ -94,7 +94,7 @@ pub(crate) fn run(
             };
             let fires = match &a.when {
                 None => true,
-                Some(c) => matches!(expr::eval(p, c, env)?, Value::Bool(true)),
+                Some(c) => matches!(expr::eval_steps(p, &a.when_steps, c, env)?, Value::Bool(true)),
             };
             if !fires {
                 continue;

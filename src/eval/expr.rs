@@ -51,6 +51,162 @@ pub(crate) fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagno
     walk(p, e, env).map_err(|d| *d)
 }
 
+/// [`eval`] by `e`'s flat steps when it has them (most conditions), and by
+/// the walk when it has none or reads a series.
+pub(crate) fn eval_steps(p: &Program, steps: &Steps, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
+    match run(p, steps, env) {
+        Some(v) => Ok(v.into()),
+        None => eval(p, e, env),
+    }
+}
+
+/// The stack below the top that flat steps work on, as deep as any laid out.
+struct Stack {
+    items: [Scalar; Steps::DEPTH],
+    len: usize,
+}
+
+impl Stack {
+    #[inline(always)]
+    fn push(&mut self, v: Scalar) -> Option<()> {
+        *self.items.get_mut(self.len)? = v;
+        self.len += 1;
+        Some(())
+    }
+
+    #[inline(always)]
+    fn pop(&mut self) -> Option<Scalar> {
+        self.len = self.len.checked_sub(1)?;
+        self.items.get(self.len).copied()
+    }
+}
+
+/// Runs flat steps to their value; `None` when there are none, or a read
+/// gives a series (only the walk handles those). The top of the stack is
+/// kept apart from the rest, where most steps find and leave it.
+fn run(p: &Program, steps: &Steps, env: &dyn Env) -> Option<Scalar> {
+    let mut top = Scalar::Unknown;
+    // Starts with the empty stack's placeholder for `top`.
+    let mut below = Stack {
+        items: [Scalar::Unknown; Steps::DEPTH],
+        len: 0,
+    };
+    let mut ops = steps.0.iter();
+    while let Some(op) = ops.next() {
+        match op {
+            Op::Push(v) => {
+                below.push(top)?;
+                top = *v;
+            }
+            Op::Indicator(v) => {
+                below.push(top)?;
+                top = Scalar::of(env.indicator(*v))?;
+            }
+            Op::IndicatorCmp(op, v, n) => {
+                below.push(top)?;
+                top = cmp_number(*op, env.indicator(*v), *n);
+            }
+            Op::Read(r) => {
+                below.push(top)?;
+                top = Scalar::of(read(env, *r))?;
+            }
+            Op::ReadCmp(op, r, n) => {
+                below.push(top)?;
+                top = cmp_number(*op, read(env, *r), *n);
+            }
+            Op::Cmp(op) => top = compare_scalars(*op, below.pop()?, top),
+            Op::Arith(op) => {
+                top = match (below.pop()?, top) {
+                    (Scalar::Number(x), Scalar::Number(y)) => {
+                        Scalar::of(arith(*op, Value::Number(x), Value::Number(y)))?
+                    }
+                    _ => Scalar::Unknown,
+                }
+            }
+            Op::Not => {
+                top = match top {
+                    Scalar::Bool(b) => Scalar::Bool(!b),
+                    _ => Scalar::Unknown,
+                }
+            }
+            Op::Neg => {
+                top = match top {
+                    Scalar::Number(n) => Scalar::Number(-n),
+                    _ => Scalar::Unknown,
+                }
+            }
+            Op::InBand(band) => {
+                top = match top {
+                    Scalar::Number(x) => Scalar::Bool(p.bands[*band].contains(x)),
+                    _ => Scalar::Unknown,
+                }
+            }
+            // Short-circuit only on a definite answer, as three-valued logic allows.
+            Op::AndLeft(past) => {
+                if top == Scalar::Bool(false) {
+                    ops = steps.0.get(*past as usize..)?.iter();
+                }
+            }
+            Op::OrLeft(past) => {
+                if top == Scalar::Bool(true) {
+                    ops = steps.0.get(*past as usize..)?.iter();
+                }
+            }
+            Op::And => {
+                top = match (below.pop()?, top) {
+                    (Scalar::Bool(false), _) | (_, Scalar::Bool(false)) => Scalar::Bool(false),
+                    (Scalar::Bool(true), Scalar::Bool(true)) => Scalar::Bool(true),
+                    _ => Scalar::Unknown,
+                }
+            }
+            Op::Or => {
+                top = match (below.pop()?, top) {
+                    (Scalar::Bool(true), _) | (_, Scalar::Bool(true)) => Scalar::Bool(true),
+                    (Scalar::Bool(false), Scalar::Bool(false)) => Scalar::Bool(false),
+                    _ => Scalar::Unknown,
+                }
+            }
+        }
+    }
+    // Laid-out steps leave exactly their value (above the placeholder).
+    (below.len == 1).then_some(top)
+}
+
+/// A value compared with a number: only another number compares.
+#[inline(always)]
+fn cmp_number(op: CmpOp, v: Value, n: f64) -> Scalar {
+    match v {
+        Value::Number(x) => x
+            .partial_cmp(&n)
+            .map_or(Scalar::Unknown, |o| Scalar::Bool(holds(op, o))),
+        _ => Scalar::Unknown,
+    }
+}
+
+/// What a flat step reads.
+#[inline(always)]
+fn read(env: &dyn Env, r: Read) -> Value {
+    match r {
+        Read::Component(v) => env.component(v),
+        Read::Context(c) => env.context(c),
+        Read::Fact(f) => env.fact(f),
+        Read::Area(v) => env.area(v),
+        Read::Children(v) => env.children(v),
+        Read::Node(n) => env.node(n).map_or(Value::Unknown, Value::Level),
+    }
+}
+
+/// [`compare`] over scalars.
+fn compare_scalars(op: CmpOp, a: Scalar, b: Scalar) -> Scalar {
+    let ord = match (a, b) {
+        (Scalar::Number(x), Scalar::Number(y)) => x.partial_cmp(&y),
+        (Scalar::Level(x), Scalar::Level(y)) => Some(x.cmp(&y)),
+        (Scalar::Bool(x), Scalar::Bool(y)) => Some(x.cmp(&y)),
+        _ => None,
+    };
+    ord.map_or(Scalar::Unknown, |o| Scalar::Bool(holds(op, o)))
+}
+
 /// [`eval`] itself. The error is boxed so that each level of the recursion
 /// returns a value's size rather than a diagnostic's: only extension calls fail.
 fn walk(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> {
@@ -365,4 +521,196 @@ pub(crate) fn aggregate(p: &Program, f: AggFn, scale: &ScaleIr, ranks: &[Rank]) 
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The flat steps against the walk: the same value for every expression.
+
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::diag::SourceFile;
+    use crate::ext::Sandbox;
+
+    /// A ruleset compiled through the stages before evaluation.
+    fn compiled(name: &str) -> Program {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets");
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let file = SourceFile::new(name, text);
+        let unit = crate::parse::parse(&file)
+            .and_then(|ast| crate::parse::import::resolve(&file, ast, &dir))
+            .unwrap();
+        let (checked, _) = crate::check::check(&unit.ruleset, &unit.file, &unit.dirs, Arc::new(Sandbox::new()));
+        crate::compile::lower(checked.unwrap())
+    }
+
+    /// The indicator values an expression here reads, by position.
+    const VARS: [IndicatorVar; 6] = [
+        IndicatorVar::Evidence,
+        IndicatorVar::Sources,
+        IndicatorVar::Strengths,
+        IndicatorVar::Weaknesses,
+        IndicatorVar::Agreement,
+        IndicatorVar::Derived,
+    ];
+
+    struct Fixed(Vec<Value>);
+
+    impl Env for Fixed {
+        fn indicator(&self, v: IndicatorVar) -> Value {
+            let k = VARS.iter().position(|x| *x == v).unwrap();
+            self.0[k].clone()
+        }
+    }
+
+    /// Mostly small whole numbers, as counts are, and now and then every
+    /// other kind of value.
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            6 => number().prop_map(Value::Number),
+            1 => Just(Value::Unknown),
+            1 => any::<bool>().prop_map(Value::Bool),
+            1 => (0u8..6).prop_map(Value::Level),
+            1 => Just(Value::Series(Arc::from([1.0, 2.0]))),
+        ]
+    }
+
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            8 => (-2i32..6).prop_map(f64::from),
+            1 => Just(0.5),
+            1 => Just(f64::NAN),
+        ]
+    }
+
+    fn cmp_op() -> impl Strategy<Value = CmpOp> {
+        prop_oneof![
+            Just(CmpOp::Lt),
+            Just(CmpOp::Le),
+            Just(CmpOp::Gt),
+            Just(CmpOp::Ge),
+            Just(CmpOp::Eq),
+            Just(CmpOp::Ne),
+        ]
+    }
+
+    fn arith_op() -> impl Strategy<Value = ArithOp> {
+        prop_oneof![
+            Just(ArithOp::Add),
+            Just(ArithOp::Sub),
+            Just(ArithOp::Mul),
+            Just(ArithOp::Div),
+        ]
+    }
+
+    fn expr(bands: Vec<BandId>) -> impl Strategy<Value = Expr> {
+        let read = || (0..VARS.len()).prop_map(|k| Expr::Indicator(VARS[k]));
+        let number = || number().prop_map(|n| Expr::Const(Value::Number(n)));
+        // Comparisons of a read with a number, either way round, are most
+        // conditions, and have steps of their own.
+        let leaf = prop_oneof![
+            value().prop_map(Expr::Const),
+            read(),
+            (cmp_op(), read(), number()).prop_map(|(o, x, y)| Expr::Cmp(o, Box::new(x), Box::new(y))),
+            (cmp_op(), number(), read()).prop_map(|(o, x, y)| Expr::Cmp(o, Box::new(x), Box::new(y))),
+        ];
+        leaf.prop_recursive(6, 48, 2, move |inner| {
+            let b = Box::new;
+            prop_oneof![
+                inner.clone().prop_map(move |a| Expr::Not(b(a))),
+                inner.clone().prop_map(move |a| Expr::Neg(b(a))),
+                (inner.clone(), inner.clone()).prop_map(move |(x, y)| Expr::And(b(x), b(y))),
+                (inner.clone(), inner.clone()).prop_map(move |(x, y)| Expr::Or(b(x), b(y))),
+                (cmp_op(), inner.clone(), inner.clone()).prop_map(move |(o, x, y)| Expr::Cmp(o, b(x), b(y))),
+                (arith_op(), inner.clone(), inner.clone()).prop_map(move |(o, x, y)| Expr::Arith(o, b(x), b(y))),
+                (inner.clone(), proptest::sample::select(bands.clone())).prop_map(move |(x, k)| Expr::InBand(b(x), k)),
+            ]
+        })
+    }
+
+    /// Whether `e` holds a series constant, which only the walk evaluates.
+    fn has_series(e: &Expr) -> bool {
+        match e {
+            Expr::Const(v) => matches!(v, Value::Series(_) | Value::Levels(_)),
+            Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => has_series(a),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                has_series(a) || has_series(b)
+            }
+            _ => false,
+        }
+    }
+
+    /// The same value, with NaN equal to itself (`NaN` is a number the walk gives too).
+    fn same(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => x == y || (x.is_nan() && y.is_nan()),
+            _ => a == b,
+        }
+    }
+
+    #[test]
+    fn steps_give_what_the_walk_gives() {
+        let p = compiled("generic-2006.six");
+        let cases =
+            expr(p.bands.ids().collect()).prop_flat_map(|e| (Just(e), proptest::collection::vec(value(), VARS.len())));
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(4096));
+        runner
+            .run(&cases, |(e, values)| {
+                let env = Fixed(values);
+                let steps = crate::compile::steps::lay_out(&e);
+                let walked = eval(&p, &e, &env).unwrap();
+                // Laid out unless it holds a series (none here nests deeper than the stack).
+                prop_assert_eq!(steps.0.is_empty(), has_series(&e), "{:?}", e);
+                match run(&p, &steps, &env) {
+                    Some(v) => prop_assert!(same(&v.into(), &walked), "{:?}: steps {:?}, walk {:?}", e, v, walked),
+                    // Only a read of a series leaves an expression to the walk.
+                    None => prop_assert!(steps.0.is_empty() || env.0.iter().any(|v| matches!(v, Value::Series(_)))),
+                }
+                prop_assert!(same(&eval_steps(&p, &steps, &e, &env).unwrap(), &walked));
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    /// Every condition of every shipped ruleset is laid out flat but those
+    /// that call an extension or quantify over nodes.
+    #[test]
+    fn shipped_conditions_are_laid_out() {
+        fn walked_only(e: &Expr) -> bool {
+            match e {
+                Expr::Quantified { .. } | Expr::Call { .. } => true,
+                Expr::Not(a) | Expr::Neg(a) | Expr::InBand(a, _) => walked_only(a),
+                Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) => {
+                    walked_only(a) || walked_only(b)
+                }
+                _ => false,
+            }
+        }
+        let mut laid_out = 0;
+        for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "six") {
+                continue;
+            }
+            let p = compiled(path.file_name().unwrap().to_str().unwrap());
+            let rules = p
+                .grade_blocks
+                .iter()
+                .flat_map(|g| &g.rules)
+                .chain(p.capacity.iter().flat_map(|c| &c.rules));
+            let mut conditions: Vec<(&Expr, &Steps)> =
+                rules.filter_map(|r| Some((r.guard.as_ref()?, &r.steps))).collect();
+            conditions.extend(p.requirements.iter().map(|r| (&r.expect, &r.expect_steps)));
+            conditions.extend(p.actions.iter().filter_map(|a| Some((a.when.as_ref()?, &a.when_steps))));
+            for (e, steps) in conditions {
+                assert_eq!(steps.0.is_empty(), walked_only(e), "{}: {e:?}", path.display());
+                laid_out += usize::from(!steps.0.is_empty());
+            }
+        }
+        assert!(laid_out > 100, "{laid_out}");
+    }
 }

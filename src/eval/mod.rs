@@ -766,7 +766,7 @@ fn first_match<'r>(
     for (k, rule) in rules.iter().enumerate() {
         let fires = match &rule.guard {
             None => true,
-            Some(g) => matches!(expr::eval(p, g, env)?, Value::Bool(true)),
+            Some(g) => matches!(expr::eval_steps(p, &rule.steps, g, env)?, Value::Bool(true)),
         };
         if fires {
             return Ok(Some((k, rule)));
@@ -993,7 +993,10 @@ pub(crate) fn verdict(
         if req.reads_final {
             env.final_grade = final_grade;
         }
-        if !matches!(expr::eval(p, &req.expect, &env)?, Value::Bool(false)) {
+        if !matches!(
+            expr::eval_steps(p, &req.expect_steps, &req.expect, &env)?,
+            Value::Bool(false)
+        ) {
             continue;
         }
         out.failed.push((*rid, env.final_grade));
