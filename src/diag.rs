@@ -601,6 +601,11 @@ impl<T> List<T> {
         List(smallvec::SmallVec::new())
     }
 
+    /// Room for `n` entries: in place for four, one allocation for more.
+    pub fn with_capacity(n: usize) -> Self {
+        List(smallvec::SmallVec::with_capacity(n))
+    }
+
     pub fn push(&mut self, value: T) {
         self.0.push(value);
     }

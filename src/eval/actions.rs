@@ -40,8 +40,9 @@ pub(crate) fn run(
     // The outcome's key areas and questions were graded from these finals.
     let plan = PlanEnv::new(p, (&finals, &secure), (&o.areas, &o.questions), b, skipped);
     let no_travel = Travel::default();
-    // One buffer for every message, each then shared as a name.
-    let mut scratch = String::new();
+    // One buffer for every message, each then shared as a name, made once
+    // at a size that holds most.
+    let mut scratch = String::with_capacity(256);
     for (k, a) in p.actions.iter().enumerate() {
         for (target, owners) in &a.targets {
             // Each kind of target's environment on the stack: no box per target.
@@ -60,7 +61,7 @@ pub(crate) fn run(
                         continue;
                     }
                     let theme = match *target {
-                        Target::Theme(_, t) => b.facts_of(i).theme_findings.get(t as usize),
+                        Target::Theme(_, t) => b.theme_findings(b.facts_of(i)).get(t as usize),
                         _ => None,
                     };
                     // A theme without findings of its own calls for nothing.

@@ -42,8 +42,10 @@ pub(crate) struct Facts {
     /// Per item of the indicator's evidence to consider, the references of
     /// the evidence offered for it (an item without a reference counts too).
     pub(crate) considered: Vec<List<Name>>,
-    /// Per theme, the findings of the evidence citing it (for actions on themes).
-    pub(crate) theme_findings: Vec<ThemeFindings>,
+    /// Where the findings per theme of the evidence citing it (for actions
+    /// on themes) are in `Bound`'s list of them: one list for a document,
+    /// not one per indicator ([`Bound::theme_findings`]).
+    themes_at: (u32, u32),
     /// Themes on which a strength and a weakness come from different source kinds.
     pub(crate) conflicts: Vec<Conflict>,
     pub(crate) override_: Option<OverrideFacts>,
@@ -76,11 +78,6 @@ impl Facts {
             },
             // Made, not cloned from a default: a clone of counts costs more.
             considered: std::iter::repeat_with(List::new).take(ind.consider.len()).collect(),
-            // Counts by weight and by source are sized on the first item
-            // that needs them: most themes and tags of an indicator have none.
-            theme_findings: std::iter::repeat_with(ThemeFindings::default)
-                .take(ind.themes.len())
-                .collect(),
             // Measures and tags are sized on the first that needs them:
             // most entries state no measure, and many items carry no tag.
             ..Facts::default()
@@ -285,6 +282,8 @@ pub(crate) struct Bound {
     facts_at: IdVec<IndicatorId, Option<u32>>,
     /// The facts of an indicator without evidence, shared by all of them.
     no_facts: Facts,
+    /// Per theme of each indicator with evidence, the findings citing it.
+    theme_findings: Vec<ThemeFindings>,
     pub(crate) contexts: IdVec<ContextId, bool>,
     /// Whether the data states each fact.
     pub(crate) facts_set: IdVec<FactId, bool>,
@@ -297,6 +296,18 @@ impl Bound {
     /// when it has none.
     pub(crate) fn facts_of(&self, id: IndicatorId) -> &Facts {
         self.facts(id).unwrap_or(&self.no_facts)
+    }
+
+    /// Per theme of the indicator whose facts are `f`, the findings of the
+    /// evidence citing it; none for an indicator without evidence.
+    pub(crate) fn theme_findings(&self, f: &Facts) -> &[ThemeFindings] {
+        let (from, to) = f.themes_at;
+        self.theme_findings.get(from as usize..to as usize).unwrap_or(&[])
+    }
+
+    /// How many indicators the data gives evidence.
+    pub(crate) fn with_evidence(&self) -> usize {
+        self.facts.len()
     }
 
     /// The facts of indicator `id` when the data gives it evidence.
@@ -454,6 +465,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
     let mut first_span: IdVec<IndicatorId, Option<Span>> = p.indicators.map(|_| None);
     // One buffer for the tags of every item of the document.
     let mut tags: Vec<TagId> = Vec::new();
+    // One list of every indicator's findings per theme.
+    let mut theme_findings: Vec<ThemeFindings> = Vec::new();
     let (mut sources, mut weights, mut tag_ids) = (Seen::default(), Seen::default(), Seen::default());
     for entry in &doc.indicators {
         let Some(&id) = p.names.indicators.get(&entry.id.value) else {
@@ -481,6 +494,13 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         first_span[id] = Some(entry.id.span);
         let ind = &p.indicators[id];
         let mut f = Facts::empty(p, ind, entry.id.span);
+        // One allocation for the references of more than four items, not one per doubling.
+        f.references = List::with_capacity(entry.evidence.len());
+        // Counts by weight are sized on the first item that needs them:
+        // most themes of an indicator have none.
+        let themes_from = theme_findings.len();
+        theme_findings.extend(std::iter::repeat_with(ThemeFindings::default).take(ind.themes.len()));
+        let themes = theme_findings.get_mut(themes_from..).unwrap_or_default();
         if let Some(o) = &entry.override_ {
             let refs: Vec<&str> = entry
                 .evidence
@@ -635,7 +655,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                         if let Some(slot) = f.themes_evidenced.get_mut(k) {
                             *slot = true;
                         }
-                        if let (Some(finding), Some(t)) = (&item.finding, f.theme_findings.get_mut(k)) {
+                        if let (Some(finding), Some(t)) = (&item.finding, themes.get_mut(k)) {
                             if let (Some(source), Ok(item)) = (source, u32::try_from(n)) {
                                 let cited = Pick { source, item };
                                 match finding.value {
@@ -701,7 +721,11 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 f.references.push(r);
             }
         }
-        f.conflicts = conflicts(&f.theme_findings, &entry.evidence, &p.shared.sources);
+        f.conflicts = conflicts(themes, &entry.evidence, &p.shared.sources);
+        f.themes_at = (
+            u32::try_from(themes_from).unwrap_or(u32::MAX),
+            u32::try_from(theme_findings.len()).unwrap_or(u32::MAX),
+        );
         facts_at[id] = u32::try_from(facts.len()).ok();
         facts.push(f);
     }
@@ -715,6 +739,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         facts,
         facts_at,
         no_facts: Facts::none(p),
+        theme_findings,
         contexts,
         facts_set,
         indicators_span: doc.indicators_span,

@@ -37,7 +37,8 @@ pub(crate) enum Scope {
     /// In a skipped area: not graded.
     Skipped,
     /// Called for by `examine` rules (their indices): evidence expected.
-    Triggered(Vec<usize>),
+    /// One or two in place, as most indicators are called for by one rule.
+    Triggered(smallvec::SmallVec<[usize; 2]>),
 }
 
 /// A requirement an indicator did not meet, with its rendered message.
@@ -341,12 +342,15 @@ impl<'a> PlanEnv<'a> {
         b: &'a Bound,
         skipped: &[AreaId],
     ) -> Self {
-        let looked = program
-            .indicators
-            .iter_enumerated()
-            .filter(|(_, ind)| !skipped.contains(&ind.area))
-            .filter_map(|(i, _)| b.facts(i))
-            .collect();
+        // At most every indicator with evidence: no growing by doubling.
+        let mut looked = Vec::with_capacity(b.with_evidence());
+        looked.extend(
+            program
+                .indicators
+                .iter_enumerated()
+                .filter(|(_, ind)| !skipped.contains(&ind.area))
+                .filter_map(|(i, _)| b.facts(i)),
+        );
         Self {
             program,
             looked,
@@ -1196,8 +1200,9 @@ fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Ran
 /// this evaluation: a partial result could carry a wrong grade.
 pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     let mut findings = Vec::new();
-    // One buffer for the messages of every indicator.
-    let mut scratch = String::new();
+    // One buffer for the messages of every indicator, made once at a size
+    // that holds most.
+    let mut scratch = String::with_capacity(256);
     let mut indicators = p.indicators.try_map(|id, _| {
         let outcome = match b.facts(id) {
             Some(f) => grade_indicator(p, b, (id, f), &mut scratch)?,
@@ -1376,7 +1381,7 @@ fn plan(
                 let o = &mut indicators[i];
                 match &mut o.scope {
                     Scope::Triggered(rules) => rules.push(k),
-                    s => *s = Scope::Triggered(vec![k]),
+                    s => *s = Scope::Triggered(smallvec::smallvec![k]),
                 }
             }
         }
@@ -1492,7 +1497,8 @@ fn render_statement(
     org: &str,
     (confidence, capacity): (Option<&str>, Option<&str>),
 ) -> String {
-    let mut out = String::new();
+    // Sized for a usual statement: no growing by doubling.
+    let mut out = String::with_capacity(256);
     let capacity = capacity.unwrap_or("unknown");
     render(&mut out, p, t, &NoEnv, None, (org, confidence, Some(capacity)));
     out
