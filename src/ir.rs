@@ -485,8 +485,14 @@ pub(crate) enum Op {
     /// An indicator's value compared with a number in one step
     /// (`strengths.major >= 2`), the commonest condition.
     IndicatorCmp(CmpOp, IndicatorVar, f64),
+    /// Two of an indicator's values compared (`strengths.score > weaknesses.score`).
+    IndicatorPair(CmpOp, IndicatorVar, IndicatorVar),
+    /// Two of an indicator's values added, subtracted, … (`strengths + weaknesses`).
+    IndicatorArith(ArithOp, IndicatorVar, IndicatorVar),
     Read(Read),
     ReadCmp(CmpOp, Read, f64),
+    /// The top compared with a number in place (`a + b == 0`).
+    CmpTop(CmpOp, f64),
     Cmp(CmpOp),
     Arith(ArithOp),
     Not,
@@ -534,7 +540,7 @@ impl From<Scalar> for Value {
 
 impl Steps {
     /// The deepest stack a laid-out expression may need.
-    pub(crate) const DEPTH: usize = 16;
+    pub(crate) const DEPTH: usize = 8;
 }
 
 impl Expr {

@@ -1,7 +1,7 @@
 //! Lays a condition out flat ([`Steps`]): the evaluator runs most conditions
 //! as a short list of steps over plain values instead of walking their tree.
 //! An expression this cannot lay out gets no code and is walked; both ways
-//! give the same value (tested in `eval::expr`'s tests over every seed).
+//! give the same value (a property test in `eval::expr` runs both).
 
 use crate::ast::CmpOp;
 use crate::ir::*;
@@ -65,17 +65,30 @@ impl Layout {
                 (x, Expr::Const(Value::Number(n))) if leaf(x) => self.value(compared(*op, x, *n)?),
                 // `2 <= x` as `x >= 2`.
                 (Expr::Const(Value::Number(n)), x) if leaf(x) => self.value(compared(flip(*op), x, *n)?),
+                (Expr::Indicator(x), Expr::Indicator(y)) => self.value(Op::IndicatorPair(*op, *x, *y)),
+                // `a + b == 0`: the sum, then compared in place.
+                (x, Expr::Const(Value::Number(n))) => {
+                    self.expr(x)?;
+                    self.push(Op::CmpTop(*op, *n));
+                }
+                (Expr::Const(Value::Number(n)), x) => {
+                    self.expr(x)?;
+                    self.push(Op::CmpTop(flip(*op), *n));
+                }
                 _ => {
                     self.expr(a)?;
                     self.expr(b)?;
                     self.binary(Op::Cmp(*op));
                 }
             },
-            Expr::Arith(op, a, b) => {
-                self.expr(a)?;
-                self.expr(b)?;
-                self.binary(Op::Arith(*op));
-            }
+            Expr::Arith(op, a, b) => match (&**a, &**b) {
+                (Expr::Indicator(x), Expr::Indicator(y)) => self.value(Op::IndicatorArith(*op, *x, *y)),
+                _ => {
+                    self.expr(a)?;
+                    self.expr(b)?;
+                    self.binary(Op::Arith(*op));
+                }
+            },
             Expr::Quantified { .. } | Expr::Call { .. } => return None,
             Expr::Indicator(v) => self.value(Op::Indicator(*v)),
             _ => self.value(Op::Read(read(e)?)),

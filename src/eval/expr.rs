@@ -106,6 +106,22 @@ fn run(p: &Program, steps: &Steps, env: &dyn Env) -> Option<Scalar> {
                 below.push(top)?;
                 top = cmp_number(*op, env.indicator(*v), *n);
             }
+            Op::IndicatorPair(op, x, y) => {
+                below.push(top)?;
+                top = Scalar::of(compare_values(*op, &env.indicator(*x), &env.indicator(*y)))?;
+            }
+            Op::IndicatorArith(op, x, y) => {
+                below.push(top)?;
+                top = Scalar::of(arith(*op, env.indicator(*x), env.indicator(*y)))?;
+            }
+            Op::CmpTop(op, n) => {
+                top = match top {
+                    Scalar::Number(x) => x
+                        .partial_cmp(n)
+                        .map_or(Scalar::Unknown, |o| Scalar::Bool(holds(*op, o))),
+                    _ => Scalar::Unknown,
+                }
+            }
             Op::Read(r) => {
                 below.push(top)?;
                 top = Scalar::of(read(env, *r))?;
@@ -626,6 +642,9 @@ mod tests {
                 (inner.clone(), inner.clone()).prop_map(move |(x, y)| Expr::And(b(x), b(y))),
                 (inner.clone(), inner.clone()).prop_map(move |(x, y)| Expr::Or(b(x), b(y))),
                 (cmp_op(), inner.clone(), inner.clone()).prop_map(move |(o, x, y)| Expr::Cmp(o, b(x), b(y))),
+                // A sum or difference compared with a number, either way round.
+                (cmp_op(), inner.clone(), number()).prop_map(move |(o, x, n)| Expr::Cmp(o, b(x), b(n))),
+                (cmp_op(), number(), inner.clone()).prop_map(move |(o, n, y)| Expr::Cmp(o, b(n), b(y))),
                 (arith_op(), inner.clone(), inner.clone()).prop_map(move |(o, x, y)| Expr::Arith(o, b(x), b(y))),
                 (inner.clone(), proptest::sample::select(bands.clone())).prop_map(move |(x, k)| Expr::InBand(b(x), k)),
             ]
