@@ -901,10 +901,10 @@ pub(crate) fn fmt_number(n: f64) -> String {
 /// A number as a person reads it: whole numbers without a point, others
 /// to two places without trailing zeros.
 pub(crate) fn write_number(out: &mut String, n: f64) {
-    // Writing to a String cannot fail.
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        let _ = write!(out, "{}", n as i64);
+        out.push_str(itoa::Buffer::new().format(n as i64));
     } else {
+        // Writing to a String cannot fail.
         let start = out.len();
         let _ = write!(out, "{n:.2}");
         let kept = out
