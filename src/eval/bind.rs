@@ -465,8 +465,9 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
     let mut first_span: IdVec<IndicatorId, Option<Span>> = p.indicators.map(|_| None);
     // One buffer for the tags of every item of the document.
     let mut tags: Vec<TagId> = Vec::new();
-    // One list of every indicator's findings per theme.
-    let mut theme_findings: Vec<ThemeFindings> = Vec::new();
+    // One list of every indicator's findings per theme, made once at the
+    // most a document can need: no growing by doubling.
+    let mut theme_findings: Vec<ThemeFindings> = Vec::with_capacity(p.indicators.iter().map(|i| i.themes.len()).sum());
     let (mut sources, mut weights, mut tag_ids) = (Seen::default(), Seen::default(), Seen::default());
     for entry in &doc.indicators {
         let Some(&id) = p.names.indicators.get(&entry.id.value) else {

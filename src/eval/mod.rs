@@ -1199,7 +1199,9 @@ fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Ran
 /// Evaluates one bound data file. An error (an extension failing) stops
 /// this evaluation: a partial result could carry a wrong grade.
 pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
-    let mut findings = Vec::new();
+    // Room for a couple of findings per indicator with evidence, as most
+    // evaluations have: a vector of large records is costly to grow.
+    let mut findings = Vec::with_capacity(2 * b.with_evidence());
     // One buffer for the messages of every indicator, made once at a size
     // that holds most.
     let mut scratch = String::with_capacity(256);
