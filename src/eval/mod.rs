@@ -770,7 +770,7 @@ fn first_match<'r>(
     for (k, rule) in rules.iter().enumerate() {
         let fires = match &rule.guard {
             None => true,
-            Some(g) => matches!(expr::eval_steps(p, &rule.steps, g, env)?, Value::Bool(true)),
+            Some(g) => expr::truth(p, &rule.steps, g, env).map_err(|d| *d)? == Some(true),
         };
         if fires {
             return Ok(Some((k, rule)));
@@ -997,10 +997,7 @@ pub(crate) fn verdict(
         if req.reads_final {
             env.final_grade = final_grade;
         }
-        if !matches!(
-            expr::eval_steps(p, &req.expect_steps, &req.expect, &env)?,
-            Value::Bool(false)
-        ) {
+        if expr::truth(p, &req.expect_steps, &req.expect, &env).map_err(|d| *d)? != Some(false) {
             continue;
         }
         out.failed.push((*rid, env.final_grade));
