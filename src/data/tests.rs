@@ -1205,6 +1205,44 @@ fn typed_reads_as_diagnosing(text: &str) -> Result<bool, proptest::test_runner::
     Ok(true)
 }
 
+/// Whether two names are one text, not two copies.
+fn same_text(a: &Name, b: &Name) -> bool {
+    std::ptr::eq(a.as_str(), b.as_str())
+}
+
+/// A JSON evaluation of one indicator whose one item cites `themes`.
+pub(super) fn one_item(themes: &[String]) -> String {
+    let themes: Vec<String> = themes.iter().map(|t| format!("{t:?}")).collect();
+    format!(
+        r#"{{"sixpoint": 1, "framework": "generic_2006", "organisation": "o", "indicators": {{"1.1": {{"evidence": [{{"source": "observation", "ref": "a", "themes": [{}]}}]}}}}}}"#,
+        themes.join(", ")
+    )
+}
+
+/// The source kind of the first item of the first indicator.
+fn first_source(doc: &Document) -> &Name {
+    &doc.indicators[0].evidence[0].source.value
+}
+
+/// Documents read one after another on a thread share the names they write
+/// alike (a batch makes each kind once), and hold the same text as apart.
+#[test]
+fn documents_read_on_a_thread_share_their_names() {
+    let text = one_item(&["trends".to_string()]);
+    let (a, b) = (
+        typed::read(&text, 0).expect("read"),
+        typed::read(&text, 0).expect("read"),
+    );
+    assert_eq!(a, b);
+    assert!(same_text(first_source(&a), first_source(&b)));
+    // Another thread keeps its own.
+    let c = std::thread::spawn(move || typed::read(&text, 0).expect("read"))
+        .join()
+        .expect("thread");
+    assert_eq!(a, c);
+    assert!(!same_text(first_source(&a), first_source(&c)));
+}
+
 /// `"key": value` fragments of the mappings of the format: what loads
 /// (`…_OK`), and nulls, wrong types, unknown and repeated keys (`…_ODD`).
 #[rustfmt::skip]

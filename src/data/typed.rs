@@ -12,6 +12,7 @@
 //! `data::tests` check both halves of that).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
 
 use super::json::{Parser, Tok};
@@ -27,24 +28,40 @@ type Read<T> = Result<T, Other>;
 /// An indicator's measures, as the document holds them.
 type Measures = Vec<(At<String>, At<Vec<f64>>)>;
 
+type Names = HashSet<Name, foldhash::fast::RandomState>;
+
+/// How many names a thread keeps from one document to the next; past it,
+/// it starts again, so memory stays flat whatever names a batch holds.
+const NAMES_KEPT: usize = 4096;
+
+thread_local! {
+    /// The names read by this thread's earlier documents: a batch makes
+    /// each kind, weight, theme and tag once, not once a file.
+    static NAMES: Cell<Names> = Cell::new(Names::default());
+}
+
 /// The document in `text` (from byte `from`, past a byte order mark), or
 /// `None` when it is not ordinary.
 pub(super) fn read(text: &str, from: usize) -> Option<Document> {
+    let mut names = NAMES.take();
+    if names.len() > NAMES_KEPT {
+        names.clear();
+    }
     let mut r = Reader {
         p: Parser::new(text, from),
-        names: HashSet::default(),
+        names,
     };
-    let doc = r.document().ok()?;
-    r.next().ok()?;
+    let doc = r.document().and_then(|doc| r.next().map(|()| doc));
+    NAMES.set(std::mem::take(&mut r.names));
     // Past the end only blanks; no rule of strict JSON bent on the way.
-    (r.p.tok == Tok::Eof && !r.p.lenient()).then_some(doc)
+    doc.ok().filter(|_| r.p.tok == Tok::Eof && !r.p.lenient())
 }
 
 struct Reader<'t> {
     p: Parser<'t>,
     /// The kinds, weights, themes and tags read so far, each made once: a
-    /// file names the same few over and over.
-    names: HashSet<Name, foldhash::fast::RandomState>,
+    /// file names the same few over and over (and a batch's files too).
+    names: Names,
 }
 
 /// Whether no two of `names` are equal. Sorted rather than compared in
@@ -488,4 +505,30 @@ impl<'t> Reader<'t> {
 enum Number {
     Whole(i128),
     Float(f64),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names a thread keeps are bounded: a document read past the limit
+    /// starts afresh, so a batch of ever new names does not grow its memory.
+    #[test]
+    fn a_thread_keeps_a_bounded_number_of_names() {
+        let many: Vec<String> = (0..NAMES_KEPT + 10).map(|k| format!("theme_{k}")).collect();
+        let kept = std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            for themes in [&many[..3], &many[..], &many[..3]] {
+                read(&crate::data::tests::one_item(themes), 0).expect("read");
+                let names = NAMES.take();
+                kept.push(names.len());
+                NAMES.set(names);
+            }
+            kept
+        })
+        .join()
+        .expect("thread");
+        // Kind, reference and themes; then all of the many; then afresh.
+        assert_eq!(kept, [4, NAMES_KEPT + 11, 4]);
+    }
 }
