@@ -72,6 +72,43 @@ fn distinct<'a>(names: impl Iterator<Item = &'a str>) -> bool {
     !v.windows(2).any(|w| matches!(w, [a, b] if a == b))
 }
 
+/// A list the reader fills: a vector, or a list held in place.
+trait Push<T> {
+    fn push(&mut self, value: T);
+}
+
+impl<T> Push<T> for Vec<T> {
+    fn push(&mut self, value: T) {
+        Vec::push(self, value);
+    }
+}
+
+impl<T> Push<T> for List<T> {
+    fn push(&mut self, value: T) {
+        List::push(self, value);
+    }
+}
+
+/// An evidence item before its fields are read.
+fn blank_item() -> EvidenceItem {
+    EvidenceItem {
+        span: Span::default(),
+        source: At {
+            value: Name::default(),
+            span: Span::default(),
+        },
+        reference: None,
+        finding: None,
+        weight: None,
+        themes: List::new(),
+        consider: Vec::new(),
+        tags: List::new(),
+        respondents: None,
+        agreeing: None,
+        note: None,
+    }
+}
+
 /// Field `k`'s bit in a set of the fields of one mapping (a table has fewer than 32).
 fn bit(k: usize) -> Option<u32> {
     1u32.checked_shl(u32::try_from(k).ok()?)
@@ -217,15 +254,22 @@ impl<'t> Reader<'t> {
     }
 
     /// A list of what `read` reads, or `null` for none.
-    fn list<T, C: Default + Extend<T>>(&mut self, read: fn(&mut Self) -> Read<T>) -> Read<C> {
-        let mut out = C::default();
+    fn list<T>(&mut self, read: fn(&mut Self) -> Read<T>) -> Read<Vec<T>> {
+        let mut out = Vec::new();
+        self.list_into(&mut out, read)?;
+        Ok(out)
+    }
+
+    /// [`list`](Self::list), at the end of `out` (empty for `null`): a list
+    /// held in place in a large record is read where it stays.
+    fn list_into<T>(&mut self, out: &mut impl Push<T>, read: fn(&mut Self) -> Read<T>) -> Read<()> {
         if !self.null() {
             self.items(|r| {
-                out.extend([read(r)?]);
+                out.push(read(r)?);
                 Ok(())
             })?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// A number as the tree reads it: whole when it is written whole and
@@ -380,42 +424,28 @@ impl<'t> Reader<'t> {
         let mut out = Vec::new();
         if !self.null() {
             self.items(|r| {
-                out.push(r.item()?);
-                Ok(())
+                // Read in place: an item is a large record, and a failed one
+                // abandons the document anyway.
+                out.push(blank_item());
+                r.item(out.last_mut().ok_or(Other)?)
             })?;
         }
         Ok(out)
     }
 
-    fn item(&mut self) -> Read<EvidenceItem> {
+    fn item(&mut self, item: &mut EvidenceItem) -> Read<()> {
         let mut source = None;
-        let mut item = EvidenceItem {
-            span: Span::default(),
-            source: At {
-                value: Name::default(),
-                span: Span::default(),
-            },
-            reference: None,
-            finding: None,
-            weight: None,
-            themes: List::new(),
-            consider: Vec::new(),
-            tags: List::new(),
-            respondents: None,
-            agreeing: None,
-            note: None,
-        };
         let (_, extent) = self.object(EVIDENCE, |r, name, _| {
             match name {
                 "source" => source = Some(r.shared()?),
                 "ref" => item.reference = r.or_null(Self::name)?,
                 "finding" => item.finding = r.finding()?,
                 "weight" => item.weight = r.or_null(Self::shared)?,
-                "themes" => item.themes = r.list(Self::shared)?,
+                "themes" => r.list_into(&mut item.themes, Self::shared)?,
                 // One item to consider, or a list of them.
                 "consider" if matches!(r.p.tok, Tok::Str(_)) => item.consider = vec![r.string()?],
                 "consider" => item.consider = r.list(Self::string)?,
-                "tags" => item.tags = r.list(Self::shared)?,
+                "tags" => r.list_into(&mut item.tags, Self::shared)?,
                 "respondents" => item.respondents = r.count()?,
                 "agreeing" => item.agreeing = r.count()?,
                 "note" => item.note = r.or_null(Self::string)?.map(|n| n.value),
@@ -431,7 +461,7 @@ impl<'t> Reader<'t> {
         }
         item.source = source.ok_or(Other)?;
         item.span = extent;
-        Ok(item)
+        Ok(())
     }
 
     fn finding(&mut self) -> Read<Option<At<Finding>>> {
@@ -486,7 +516,7 @@ impl<'t> Reader<'t> {
                 "at" => PlacementKind::At(r.string()?),
                 "above" => PlacementKind::Above(r.string()?),
                 "below" => PlacementKind::Below(r.string()?),
-                "between" => match <[At<String>; 2]>::try_from(r.list::<_, Vec<_>>(Self::string)?) {
+                "between" => match <[At<String>; 2]>::try_from(r.list(Self::string)?) {
                     Ok([a, b]) => PlacementKind::Between(a, b),
                     Err(_) => return Err(Other),
                 },
