@@ -147,6 +147,26 @@ pub struct EvidenceItem {
     pub note: Option<String>,
 }
 
+impl EvidenceItem {
+    /// An item of source kind `source` and nothing else, at no place: where
+    /// a reader or a probe starts before it sets the rest.
+    pub(crate) fn of_source(source: At<Name>) -> Self {
+        EvidenceItem {
+            span: Span::default(),
+            source,
+            reference: None,
+            finding: None,
+            weight: None,
+            themes: List::new(),
+            consider: Vec::new(),
+            tags: List::new(),
+            respondents: None,
+            agreeing: None,
+            note: None,
+        }
+    }
+}
+
 /// The syntax of a data file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {

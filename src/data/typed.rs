@@ -89,26 +89,6 @@ impl<T> Push<T> for List<T> {
     }
 }
 
-/// An evidence item before its fields are read.
-fn blank_item() -> EvidenceItem {
-    EvidenceItem {
-        span: Span::default(),
-        source: At {
-            value: Name::default(),
-            span: Span::default(),
-        },
-        reference: None,
-        finding: None,
-        weight: None,
-        themes: List::new(),
-        consider: Vec::new(),
-        tags: List::new(),
-        respondents: None,
-        agreeing: None,
-        note: None,
-    }
-}
-
 /// Field `k`'s bit in a set of the fields of one mapping (a table has fewer than 32).
 fn bit(k: usize) -> Option<u32> {
     1u32.checked_shl(u32::try_from(k).ok()?)
@@ -426,7 +406,10 @@ impl<'t> Reader<'t> {
             self.items(|r| {
                 // Read in place: an item is a large record, and a failed one
                 // abandons the document anyway.
-                out.push(blank_item());
+                out.push(EvidenceItem::of_source(At {
+                    value: Name::default(),
+                    span: Span::default(),
+                }));
                 r.item(out.last_mut().ok_or(Other)?)
             })?;
         }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::ast::Tier;
 use crate::data::{At, Document, EvidenceItem, Finding};
-use crate::diag::{List, Name, SourceFile, Span};
+use crate::diag::{Name, SourceFile, Span};
 use crate::ir::*;
 
 use super::{Bound, IndicatorEnv, Outcome, bind, evaluate, expr};
@@ -694,20 +694,12 @@ fn added(source: &str, weight: Option<&str>) -> EvidenceItem {
         span: Span::default(),
     };
     EvidenceItem {
-        span: Span::default(),
-        source: at(source),
-        reference: None,
         finding: weight.map(|_| At {
             value: Finding::Strength,
             span: Span::default(),
         }),
         weight: weight.map(at),
-        themes: List::new(),
-        consider: Vec::new(),
-        tags: List::new(),
-        respondents: None,
-        agreeing: None,
-        note: None,
+        ..EvidenceItem::of_source(at(source))
     }
 }
 
