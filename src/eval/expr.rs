@@ -51,11 +51,10 @@ pub(crate) fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagno
     walk(p, e, env).map_err(|d| *d)
 }
 
-/// Whether condition `e` (laid out as `steps`) holds: `None` when unknown.
-/// By the flat steps when it has them (most conditions), by the walk when
-/// it has none or reads a series.
-/// What every rule, requirement and action asks of its condition, answered
-/// in registers (the error, from an extension, is boxed).
+/// Whether condition `e` holds, `None` when unknown: what every rule,
+/// requirement and action asks of its condition. By its flat `steps` when it
+/// has them (most conditions), by the walk when it has none or a read gives
+/// a series; answered in registers (the rare error, from an extension, boxed).
 pub(crate) fn truth(p: &Program, steps: &Steps, e: &Expr, env: &dyn Env) -> Result<Option<bool>, Box<Diagnostic>> {
     let v = match run(p, steps, env) {
         Some(Scalar::Bool(b)) => return Ok(Some(b)),
@@ -573,7 +572,9 @@ mod tests {
         crate::compile::lower(checked.unwrap())
     }
 
-    /// The indicator values an expression here reads, by position.
+    /// The indicator values an expression here reads, by position; then the
+    /// capacity component's (read by steps of their own kind).
+    const COMPONENTS: [ComponentVar; 2] = [ComponentVar::Coverage, ComponentVar::Grade];
     const VARS: [IndicatorVar; 6] = [
         IndicatorVar::Evidence,
         IndicatorVar::Sources,
@@ -589,6 +590,11 @@ mod tests {
         fn indicator(&self, v: IndicatorVar) -> Value {
             let k = VARS.iter().position(|x| *x == v).unwrap();
             self.0[k].clone()
+        }
+
+        fn component(&self, v: ComponentVar) -> Value {
+            let k = COMPONENTS.iter().position(|x| *x == v).unwrap();
+            self.0[VARS.len() + k].clone()
         }
     }
 
@@ -633,7 +639,12 @@ mod tests {
     }
 
     fn expr(bands: Vec<BandId>) -> impl Strategy<Value = Expr> {
-        let read = || (0..VARS.len()).prop_map(|k| Expr::Indicator(VARS[k]));
+        let read = || {
+            prop_oneof![
+                3 => (0..VARS.len()).prop_map(|k| Expr::Indicator(VARS[k])),
+                1 => (0..COMPONENTS.len()).prop_map(|k| Expr::Component(COMPONENTS[k])),
+            ]
+        };
         let number = || number().prop_map(|n| Expr::Const(Value::Number(n)));
         // Comparisons of a read with a number, either way round, are most
         // conditions, and have steps of their own.
@@ -683,8 +694,12 @@ mod tests {
     #[test]
     fn steps_give_what_the_walk_gives() {
         let p = compiled("generic-2006.six");
-        let cases =
-            expr(p.bands.ids().collect()).prop_flat_map(|e| (Just(e), proptest::collection::vec(value(), VARS.len())));
+        let cases = expr(p.bands.ids().collect()).prop_flat_map(|e| {
+            (
+                Just(e),
+                proptest::collection::vec(value(), VARS.len() + COMPONENTS.len()),
+            )
+        });
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(4096));
         runner
             .run(&cases, |(e, values)| {
