@@ -720,6 +720,36 @@ mod tests {
             .unwrap();
     }
 
+    /// A condition nested deeper than the steps' stack gets no steps and is
+    /// walked, with the same answer as a shallow one of the same sense.
+    #[test]
+    fn a_condition_deeper_than_the_stack_is_walked() {
+        let p = compiled("generic-2006.six");
+        let env = Fixed(vec![Value::Number(3.0); VARS.len() + COMPONENTS.len()]);
+        let cmp = |n: f64| {
+            Expr::Cmp(
+                CmpOp::Eq,
+                Box::new(Expr::Indicator(IndicatorVar::Evidence)),
+                Box::new(Expr::Const(Value::Number(n))),
+            )
+        };
+        // `e == 0 or (e == 1 or (… or e == 3))`, each `or` holding the next on its right.
+        let deep = (0..Steps::DEPTH + 4).rev().fold(cmp(3.0), |right, k| {
+            Expr::Or(Box::new(cmp(k as f64 + 10.0)), Box::new(right))
+        });
+        let shallow = (0..4).fold(cmp(3.0), |left, k| {
+            Expr::Or(Box::new(left), Box::new(cmp(k as f64 + 10.0)))
+        });
+        let (deep_steps, shallow_steps) = (
+            crate::compile::steps::lay_out(&deep),
+            crate::compile::steps::lay_out(&shallow),
+        );
+        assert!(deep_steps.0.is_empty());
+        assert!(!shallow_steps.0.is_empty());
+        assert_eq!(truth(&p, &deep_steps, &deep, &env).unwrap(), Some(true));
+        assert_eq!(truth(&p, &shallow_steps, &shallow, &env).unwrap(), Some(true));
+    }
+
     /// Every condition of every shipped ruleset is laid out flat but those
     /// that call an extension or quantify over nodes.
     #[test]
