@@ -147,12 +147,7 @@ fn run(p: &Program, steps: &Steps, env: &dyn Env) -> Option<Scalar> {
                     _ => Scalar::Unknown,
                 }
             }
-            Op::Not => {
-                top = match top {
-                    Scalar::Bool(b) => Scalar::Bool(!b),
-                    _ => Scalar::Unknown,
-                }
-            }
+            Op::Not => top = not_scalar(top),
             Op::Neg => {
                 top = match top {
                     Scalar::Number(n) => Scalar::Number(-n),
@@ -176,20 +171,8 @@ fn run(p: &Program, steps: &Steps, env: &dyn Env) -> Option<Scalar> {
                     ops = steps.0.get(*past as usize..)?.iter();
                 }
             }
-            Op::And => {
-                top = match (below.pop()?, top) {
-                    (Scalar::Bool(false), _) | (_, Scalar::Bool(false)) => Scalar::Bool(false),
-                    (Scalar::Bool(true), Scalar::Bool(true)) => Scalar::Bool(true),
-                    _ => Scalar::Unknown,
-                }
-            }
-            Op::Or => {
-                top = match (below.pop()?, top) {
-                    (Scalar::Bool(true), _) | (_, Scalar::Bool(true)) => Scalar::Bool(true),
-                    (Scalar::Bool(false), Scalar::Bool(false)) => Scalar::Bool(false),
-                    _ => Scalar::Unknown,
-                }
-            }
+            Op::And => top = and_scalars(below.pop()?, top),
+            Op::Or => top = or_scalars(below.pop()?, top),
         }
     }
     // Laid-out steps leave exactly their value (above the placeholder).
@@ -220,7 +203,9 @@ fn read(env: &dyn Env, r: Read) -> Value {
     }
 }
 
-/// [`compare`] over scalars.
+/// Two scalars compared: numbers, levels or truths with their own kind;
+/// anything else unknown.
+#[inline(always)]
 fn compare_scalars(op: CmpOp, a: Scalar, b: Scalar) -> Scalar {
     let ord = match (a, b) {
         (Scalar::Number(x), Scalar::Number(y)) => x.partial_cmp(&y),
@@ -437,43 +422,59 @@ fn from_ext(p: &Program, x: &ExtensionIr, v: ExtValue, span: crate::diag::Span) 
     })
 }
 
-#[inline]
-fn not(v: Value) -> Value {
+// Three-valued logic and comparison are written once, over scalars (the
+// steps' values); the walk's values go through them, a series as unknown.
+
+/// A value as a scalar for logic and comparison; a series is unknown to both.
+fn scalar(v: &Value) -> Scalar {
     match v {
-        Value::Bool(b) => Value::Bool(!b),
-        _ => Value::Unknown,
+        Value::Bool(b) => Scalar::Bool(*b),
+        Value::Number(n) => Scalar::Number(*n),
+        Value::Level(r) => Scalar::Level(*r),
+        Value::Unknown | Value::Series(_) | Value::Levels(_) => Scalar::Unknown,
     }
 }
 
-#[inline]
+fn not(v: Value) -> Value {
+    not_scalar(scalar(&v)).into()
+}
+
 fn and(a: Value, b: Value) -> Value {
-    match (a, b) {
-        (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Bool(false),
-        (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
-        _ => Value::Unknown,
-    }
+    and_scalars(scalar(&a), scalar(&b)).into()
 }
 
-#[inline]
 fn or(a: Value, b: Value) -> Value {
-    match (a, b) {
-        (Value::Bool(true), _) | (_, Value::Bool(true)) => Value::Bool(true),
-        (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
-        _ => Value::Unknown,
-    }
+    or_scalars(scalar(&a), scalar(&b)).into()
 }
 
 pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Value {
-    let ord = match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.partial_cmp(y),
-        (Value::Level(x), Value::Level(y)) => Some(x.cmp(y)),
-        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
-        _ => None,
-    };
-    let Some(ord) = ord else {
-        return Value::Unknown;
-    };
-    Value::Bool(holds(op, ord))
+    compare_scalars(op, scalar(a), scalar(b)).into()
+}
+
+#[inline(always)]
+fn not_scalar(v: Scalar) -> Scalar {
+    match v {
+        Scalar::Bool(b) => Scalar::Bool(!b),
+        _ => Scalar::Unknown,
+    }
+}
+
+#[inline(always)]
+fn and_scalars(a: Scalar, b: Scalar) -> Scalar {
+    match (a, b) {
+        (Scalar::Bool(false), _) | (_, Scalar::Bool(false)) => Scalar::Bool(false),
+        (Scalar::Bool(true), Scalar::Bool(true)) => Scalar::Bool(true),
+        _ => Scalar::Unknown,
+    }
+}
+
+#[inline(always)]
+fn or_scalars(a: Scalar, b: Scalar) -> Scalar {
+    match (a, b) {
+        (Scalar::Bool(true), _) | (_, Scalar::Bool(true)) => Scalar::Bool(true),
+        (Scalar::Bool(false), Scalar::Bool(false)) => Scalar::Bool(false),
+        _ => Scalar::Unknown,
+    }
 }
 
 /// Whether `op` holds of two values ordered `ord`.
