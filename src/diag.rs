@@ -593,15 +593,19 @@ impl PartialEq<Name> for String {
 /// assert_eq!(themes.join(", "), "extent, reported");
 /// assert_eq!(serde_json::to_string(&themes).unwrap(), r#"["extent","reported"]"#);
 /// ```
+///
+/// `N` is how many are kept in place: four in a report; a data file's
+/// evidence item, of which a document holds many, keeps one theme and one
+/// tag in place (most cite one theme and no tag), so the item stays small.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct List<T>(smallvec::SmallVec<[T; 4]>);
+pub struct List<T, const N: usize = 4>(smallvec::SmallVec<[T; N]>);
 
-impl<T> List<T> {
+impl<T, const N: usize> List<T, N> {
     pub fn new() -> Self {
         List(smallvec::SmallVec::new())
     }
 
-    /// Room for `n` entries: in place for four, one allocation for more.
+    /// Room for `n` entries: in place for `N`, one allocation for more.
     pub fn with_capacity(n: usize) -> Self {
         List(smallvec::SmallVec::with_capacity(n))
     }
@@ -616,50 +620,50 @@ impl<T> List<T> {
     }
 }
 
-impl<T> Default for List<T> {
+impl<T, const N: usize> Default for List<T, N> {
     fn default() -> Self {
         List::new()
     }
 }
 
-impl<T> std::ops::Deref for List<T> {
+impl<T, const N: usize> std::ops::Deref for List<T, N> {
     type Target = [T];
     fn deref(&self) -> &[T] {
         &self.0
     }
 }
 
-impl<T> std::ops::DerefMut for List<T> {
+impl<T, const N: usize> std::ops::DerefMut for List<T, N> {
     fn deref_mut(&mut self) -> &mut [T] {
         &mut self.0
     }
 }
 
-impl<T> FromIterator<T> for List<T> {
+impl<T, const N: usize> FromIterator<T> for List<T, N> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
         List(iter.into_iter().collect())
     }
 }
 
-impl<T> Extend<T> for List<T> {
+impl<T, const N: usize> Extend<T> for List<T, N> {
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
         self.0.extend(iter);
     }
 }
 
-impl<T> From<Vec<T>> for List<T> {
+impl<T, const N: usize> From<Vec<T>> for List<T, N> {
     fn from(v: Vec<T>) -> Self {
         List(smallvec::SmallVec::from_vec(v))
     }
 }
 
-impl<T: Clone> From<&[T]> for List<T> {
+impl<T: Clone, const N: usize> From<&[T]> for List<T, N> {
     fn from(v: &[T]) -> Self {
         List(smallvec::SmallVec::from(v))
     }
 }
 
-impl<'a, T> IntoIterator for &'a List<T> {
+impl<'a, T, const N: usize> IntoIterator for &'a List<T, N> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
@@ -667,25 +671,25 @@ impl<'a, T> IntoIterator for &'a List<T> {
     }
 }
 
-impl<T: PartialEq> PartialEq<[T]> for List<T> {
+impl<T: PartialEq, const N: usize> PartialEq<[T]> for List<T, N> {
     fn eq(&self, other: &[T]) -> bool {
         self.0.as_slice() == other
     }
 }
 
-impl<T: PartialEq> PartialEq<Vec<T>> for List<T> {
+impl<T: PartialEq, const N: usize> PartialEq<Vec<T>> for List<T, N> {
     fn eq(&self, other: &Vec<T>) -> bool {
         self.0.as_slice() == other.as_slice()
     }
 }
 
-impl<T: std::fmt::Debug> std::fmt::Debug for List<T> {
+impl<T: std::fmt::Debug, const N: usize> std::fmt::Debug for List<T, N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.0.iter()).finish()
     }
 }
 
-impl<T: serde::Serialize> serde::Serialize for List<T> {
+impl<T: serde::Serialize, const N: usize> serde::Serialize for List<T, N> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter())
     }

@@ -531,7 +531,7 @@ impl<'a> Rewriter<'a> {
                 }
             }
         }
-        let override_ = self.override_(id, sources, &evidence);
+        let override_ = self.override_(id, sources, &evidence).map(Box::new);
         IndicatorData {
             id: at(ind.id.clone()),
             claimed,

@@ -72,9 +72,11 @@ pub struct IndicatorData {
     pub measures: Vec<(At<String>, At<Vec<f64>>)>,
     pub evidence: Vec<EvidenceItem>,
     /// An evaluator's professional judgement replacing the derived grade.
-    pub override_: Option<Override>,
+    /// Boxed, as is `placement`: few entries have one, and a document's
+    /// entries are read one after another, so each is kept small.
+    pub override_: Option<Box<Override>>,
     /// Where the evaluator places the indicator against its illustrations (002 §5.2).
-    pub placement: Option<Placement>,
+    pub placement: Option<Box<Placement>>,
     /// The whole entry, from its id to the end of its value.
     pub span: Span,
 }
@@ -136,11 +138,12 @@ pub struct EvidenceItem {
     pub reference: Option<At<Name>>,
     pub finding: Option<At<Finding>>,
     pub weight: Option<At<Name>>,
-    pub themes: List<At<Name>>,
+    /// One kept in place: most items cite one theme.
+    pub themes: List<At<Name>, 1>,
     /// The items of the indicator's evidence to consider this evidence is.
     pub consider: Vec<At<String>>,
     /// Declared tags saying what the item is about or whose views it gives.
-    pub tags: List<At<Name>>,
+    pub tags: List<At<Name>, 1>,
     /// Given together, with `agreeing <= respondents` and `respondents > 0`.
     pub respondents: Option<At<u64>>,
     pub agreeing: Option<At<u64>>,

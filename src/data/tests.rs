@@ -1487,3 +1487,35 @@ proptest::proptest! {
         proptest::prop_assert_eq!(super::json::plain_end(&bytes, start), naive);
     }
 }
+
+/// A document holds many entries and items, read one after another: each
+/// stays small, with what few of them have (an override, a placement, a
+/// second theme or tag) out of place. Bounds for a 64-bit target.
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn entries_and_items_stay_small() {
+    assert!(
+        std::mem::size_of::<EvidenceItem>() <= 328,
+        "{}",
+        std::mem::size_of::<EvidenceItem>()
+    );
+    assert!(
+        std::mem::size_of::<IndicatorData>() <= 160,
+        "{}",
+        std::mem::size_of::<IndicatorData>()
+    );
+}
+
+#[test]
+fn items_keep_every_theme_and_tag_past_the_first() {
+    let text = r#"{"sixpoint": 1, "framework": "f", "organisation": "o", "indicators": {"1.1": {"evidence": [
+        {"source": "documentation", "themes": ["a", "b", "c"], "tags": ["x", "y"]}]}}}"#;
+    let d = json(text).unwrap();
+    let item = &d.indicators[0].evidence[0];
+    let names = |l: &[At<Name>]| l.iter().map(|t| t.value.to_string()).collect::<Vec<_>>();
+    assert_eq!(names(&item.themes), ["a", "b", "c"]);
+    assert_eq!(names(&item.tags), ["x", "y"]);
+    let same =
+        yaml(&serde_json::to_string(&serde_json::from_str::<serde_json::Value>(text).unwrap()).unwrap()).unwrap();
+    assert_eq!(names(&same.indicators[0].evidence[0].themes), ["a", "b", "c"]);
+}

@@ -83,7 +83,7 @@ impl<T> Push<T> for Vec<T> {
     }
 }
 
-impl<T> Push<T> for List<T> {
+impl<T, const N: usize> Push<T> for List<T, N> {
     fn push(&mut self, value: T) {
         List::push(self, value);
     }
@@ -358,8 +358,8 @@ impl<'t> Reader<'t> {
                 "claimed" => ind.claimed = r.or_null(Self::string)?,
                 "measures" => ind.measures = r.measures()?,
                 "evidence" => ind.evidence = r.evidence()?,
-                "override" => ind.override_ = r.override_()?,
-                "placement" => ind.placement = r.placement()?,
+                "override" => ind.override_ = r.override_()?.map(Box::new),
+                "placement" => ind.placement = r.placement()?.map(Box::new),
                 _ => return Err(Other),
             }
             Ok(())

@@ -539,8 +539,14 @@ impl<'a> Checker<'a> {
         let claimed = self.string(spec(INDICATOR, "claimed"), f.get("claimed"));
         let measures = self.measures(&id.value, f.get("measures"));
         let evidence = self.evidence(&id.value, f.get("evidence"));
-        let override_ = f.get("override").and_then(|e| self.override_(&id.value, e));
-        let placement = f.get("placement").and_then(|e| self.placement(&id.value, e));
+        let override_ = f
+            .get("override")
+            .and_then(|e| self.override_(&id.value, e))
+            .map(Box::new);
+        let placement = f
+            .get("placement")
+            .and_then(|e| self.placement(&id.value, e))
+            .map(Box::new);
         Some(IndicatorData {
             claimed,
             measures,
