@@ -17,6 +17,11 @@
 //!    object, and the same evaluations written as block YAML to report object
 //!    (sixpoint, and serde-saphyr into the hand-written Rust's structs);
 //! 4. counts allocations per evaluation of each engine.
+//!
+//! Beside the engines alone, two lines that are not peers: sixpoint and the
+//! hand-written Rust with each evaluation repeated 50 times in a row, the
+//! same instructions on data the processor has learnt. The gap between them
+//! and the engines' own lines is the cost of what cannot be predicted.
 // A bench: an unwrap that fails is a failed run, which is what it should be.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
@@ -59,6 +64,10 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 const N: usize = 10_000;
+
+/// How many times in a row the engine's predictable lines evaluate each
+/// evaluation; both round sizes are multiples of it.
+const REPEAT: usize = 50;
 
 /// One timed job: evaluates the `k`th evaluation of the corpus.
 struct Job<'a> {
@@ -250,6 +259,15 @@ fn main() {
         job("rhai", |k| drop(black_box(rhai.evaluate(&rhai_in[k])))),
         job("regorus", |k| drop(black_box(rego.evaluate(&rego_in[k])))),
         job("zen-engine", |k| drop(black_box(zen.evaluate(&zen_in[k])))),
+        // Not peers: the same work with each evaluation repeated, so that
+        // the branches on its data are learnt. How much faster this runs
+        // than the line above it is what data the processor cannot predict costs.
+        job("sixpoint, each evaluation 50 times in a row", |k| {
+            drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k / REPEAT * REPEAT])))
+        }),
+        job("hand-written Rust, each 50 times in a row", |k| {
+            drop(black_box(rust_peer::evaluate(&rust_in[k / REPEAT * REPEAT])))
+        }),
     ];
     let json: Vec<Job> = vec![
         job("sixpoint", |k| {
