@@ -3,7 +3,8 @@
 //! `cargo bench --manifest-path benches/peers/Cargo.toml` (add `-- --check` to
 //! stop after the differential check, `-- --quick` for fewer rounds, `-- --only
 //! NAME` for sixpoint and the engines whose name contains NAME, `--
-//! --profile-sixpoint` to run sixpoint alone under a profiler):
+//! --profile-sixpoint` to run sixpoint alone under a profiler, `--
+//! --instructions engine|load|json ROUNDS` for `scripts/instructions.sh`):
 //!
 //! 1. generates 10,000 evaluations (deterministic);
 //! 2. runs every engine on every one and fails loudly unless all give the same
@@ -64,6 +65,9 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 const N: usize = 10_000;
+
+/// How many evaluations `--instructions` runs over.
+const PROFILED: usize = 60;
 
 /// How many times in a row the engine's predictable lines evaluate each
 /// evaluation; both round sizes are multiples of it.
@@ -131,6 +135,27 @@ fn main() {
         .position(|a| a == "--only")
         .and_then(|k| args.get(k + 1))
         .map(String::as_str);
+
+    // For counting instructions (`scripts/instructions.sh` runs it under callgrind):
+    // sixpoint alone over the first `PROFILED` evaluations, `ROUNDS` times.
+    if let Some(k) = args.iter().position(|a| a == "--instructions") {
+        let job = args.get(k + 1).map_or("engine", String::as_str);
+        let rounds: usize = args.get(k + 2).and_then(|r| r.parse().ok()).unwrap_or(1);
+        let texts = generate::corpus(PROFILED);
+        let program = sixpoint_peer::program().unwrap();
+        let loaded: Vec<_> = texts.iter().map(|t| sixpoint_peer::load(t).unwrap()).collect();
+        for _ in 0..rounds {
+            for (t, l) in texts.iter().zip(&loaded) {
+                match job {
+                    "engine" => drop(black_box(sixpoint_peer::evaluate(&program, l))),
+                    "load" => drop(black_box(sixpoint_peer::load(t))),
+                    "json" => drop(black_box(sixpoint_peer::from_json(&program, t))),
+                    _ => panic!("--instructions takes engine, load or json, not {job}"),
+                }
+            }
+        }
+        return;
+    }
 
     let texts = generate::corpus(N);
     let program = sixpoint_peer::program().unwrap();
