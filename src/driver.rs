@@ -272,7 +272,7 @@ pub fn evaluate(program: &Program, current: Input<'_>, previous: Option<Input<'_
     };
     // Already in order: `eval::evaluate` sorts its findings; the notes on the periods follow them.
     let findings = std::mem::take(&mut after.findings);
-    let report = report::build(program, &bound, &after, findings, &actions, previous);
+    let report = report::build(program, bound, after, findings, &actions, previous);
     FileResult {
         path: current.path.to_path_buf(),
         report: Some(report),

@@ -1016,9 +1016,28 @@ pub(crate) struct FrameworkInfo {
 }
 
 /// A compiled ruleset, ready to evaluate any number of data files from any
-/// number of threads.
+/// number of threads. Cloning it clones a pointer: a report keeps the program
+/// it was made by, to word its records when they are read.
+#[derive(Clone, Debug)]
+pub struct Program(Arc<ProgramIr>);
+
+impl Program {
+    pub(crate) fn new(ir: ProgramIr) -> Self {
+        Self(Arc::new(ir))
+    }
+}
+
+impl std::ops::Deref for Program {
+    type Target = ProgramIr;
+
+    fn deref(&self) -> &ProgramIr {
+        &self.0
+    }
+}
+
+/// What a [`Program`] is made of: the ruleset's IR, read only by the evaluator.
 #[derive(Debug)]
-pub struct Program {
+pub struct ProgramIr {
     pub(crate) file: SourceFile,
     pub(crate) framework: FrameworkInfo,
     pub(crate) grading: ScaleId,
@@ -1101,7 +1120,7 @@ pub(crate) struct SharedNames {
 
 impl SharedNames {
     /// The names of program `p`, made once when it is compiled.
-    pub(crate) fn new(p: &Program) -> Self {
+    pub(crate) fn new(p: &ProgramIr) -> Self {
         // `file:line`, as reports name rules and test coverage matches them.
         let at = |span: Span| Name::from(p.written_at(span));
         let named = |n: &Named| (Name::from(n.name.as_str()), n.description.as_deref().map(Name::from));
@@ -1308,7 +1327,10 @@ impl Program {
     pub fn levels(&self) -> impl Iterator<Item = &str> {
         self.grading_scale().levels.iter().map(|l| l.name.as_str())
     }
+}
 
+/// The evaluator's own reading of a compiled ruleset.
+impl ProgramIr {
     pub(crate) fn grading_scale(&self) -> &ScaleIr {
         &self.scales[self.grading]
     }

@@ -157,7 +157,7 @@ pub fn lower(c: Checked) -> Program {
         tags: tags.iter_enumerated().map(|(i, t)| (t.name.clone(), i)).collect(),
     };
 
-    let mut program = Program {
+    let mut program = ProgramIr {
         file,
         framework,
         grading,
@@ -191,7 +191,7 @@ pub fn lower(c: Checked) -> Program {
         shared: SharedNames::default(),
     };
     program.shared = SharedNames::new(&program);
-    program
+    Program::new(program)
 }
 
 /// A guard laid out flat; no code for none (`otherwise`).

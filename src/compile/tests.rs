@@ -35,7 +35,7 @@ fn generic_2006_has_the_whole_framework() {
     }
     assert_eq!(p.sources.len(), 4);
     assert_eq!(p.grading_scale().levels.len(), 6);
-    let cap = p.capacity.expect("the global judgement");
+    let cap = p.capacity.as_ref().expect("the global judgement");
     assert_eq!(cap.components.len(), 3);
     assert!(p.indicators.iter().all(|i| i.grade_block.is_some()));
 }

@@ -12,7 +12,8 @@ pub mod sarif;
 #[cfg(not(target_arch = "wasm32"))]
 mod xlsx;
 
-use std::sync::OnceLock;
+use std::ops::{Deref, Range};
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -142,7 +143,76 @@ pub struct AreaReport {
     pub decision: NodeReport,
     #[serde(flatten)]
     pub travel: TravelReport,
-    pub indicators: Vec<IndicatorReport>,
+    pub indicators: Indicators,
+}
+
+/// An area's indicator records, in the framework's order. The report keeps
+/// the evaluation they come from (ids and ranks) and words them the first time
+/// any is read, once for the whole report: a report nobody reads pays nothing
+/// for them. They read as a slice.
+#[derive(Clone)]
+pub struct Indicators {
+    of: Arc<Evaluated>,
+    range: Range<usize>,
+}
+
+impl Deref for Indicators {
+    type Target = [IndicatorReport];
+
+    fn deref(&self) -> &[IndicatorReport] {
+        self.of.records().get(self.range.clone()).unwrap_or_default()
+    }
+}
+
+impl<'a> IntoIterator for &'a Indicators {
+    type Item = &'a IndicatorReport;
+    type IntoIter = std::slice::Iter<'a, IndicatorReport>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl std::fmt::Debug for Indicators {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Indicators {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+/// One evaluation as its report keeps it, shared by the report's areas.
+struct Evaluated {
+    program: Program,
+    bound: Bound,
+    outcome: Outcome,
+    /// Each indicator's direction of travel, with an earlier period.
+    travel: Option<IdVec<IndicatorId, TravelReport>>,
+    /// The indicator records, in the framework's order, made when first read.
+    made: OnceLock<Vec<IndicatorReport>>,
+}
+
+impl Evaluated {
+    fn records(&self) -> &[IndicatorReport] {
+        self.made.get_or_init(|| {
+            let (p, o) = (&self.program, &self.outcome);
+            let mut out = Vec::with_capacity(p.indicators.len());
+            for q in p.questions.iter() {
+                for &i in q.areas.iter().flat_map(|&a| &p.areas[a].indicators) {
+                    let mut r = indicator_report(p, i, &o.indicators[i], self.bound.facts_of(i));
+                    if let Some(t) = self.travel.as_ref().and_then(|t| t.try_get(i)) {
+                        r.travel = t.clone();
+                    }
+                    out.push(r);
+                }
+            }
+            out
+        })
+    }
 }
 
 /// How a key area, a question or the overall rating was decided, beside
@@ -654,13 +724,17 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, facts: &
 /// and, when there is an earlier period, each grade's direction of travel.
 pub(crate) fn build(
     p: &Program,
-    b: &Bound,
-    o: &Outcome,
+    b: Bound,
+    o: Outcome,
     findings: Vec<Finding>,
     actions: &[ActionOutcome],
     previous: Option<(&Periods, PreviousReport)>,
 ) -> Report {
-    let mut report = build_grades(p, b, o, findings);
+    // Each indicator's travel in the words of the grading scale.
+    let travel = previous
+        .as_ref()
+        .map(|(periods, _)| periods.indicators.map(|t| show_travel(p.grading_scale(), Some(t))));
+    let mut report = build_grades(p, b, o, findings, travel);
     set_actions(&mut report, p, actions);
     if let Some((periods, previous)) = previous {
         add_previous(&mut report, p, periods, previous);
@@ -681,7 +755,24 @@ pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> List<Name> {
         .collect()
 }
 
-fn build_grades(p: &Program, b: &Bound, o: &Outcome, findings: Vec<Finding>) -> Report {
+fn build_grades(
+    p: &Program,
+    b: Bound,
+    o: Outcome,
+    findings: Vec<Finding>,
+    travel: Option<IdVec<IndicatorId, TravelReport>>,
+) -> Report {
+    // The report keeps the evaluation: its areas' indicator records are made from it when read.
+    let of = Arc::new(Evaluated {
+        program: p.clone(),
+        bound: b,
+        outcome: o,
+        travel,
+        made: OnceLock::new(),
+    });
+    let (b, o) = (&of.bound, &of.outcome);
+    // Where each area's records start among the report's, in the framework's order.
+    let mut next = 0;
     let level = |r: Option<Rank>| r.map(|r| p.shared.level(p.grading, r));
     let tier_level = |t: Tier, r: Option<Rank>| r.map(|r| p.shared.level(p.tiers.of(t), r));
     let skipped: Vec<AreaId> = o.plan.as_ref().map(|pl| pl.skipped_areas.clone()).unwrap_or_default();
@@ -726,11 +817,13 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome, findings: Vec<Finding>) -> 
                         grade: tier_level(Tier::Areas, o.areas[a].grade),
                         decision: NodeReport::of(p, area.grade_block, &o.areas[a]),
                         travel: TravelReport::default(),
-                        indicators: area
-                            .indicators
-                            .iter()
-                            .map(|&i| indicator_report(p, i, &o.indicators[i], b.facts_of(i)))
-                            .collect(),
+                        indicators: Indicators {
+                            of: Arc::clone(&of),
+                            range: next..{
+                                next += area.indicators.len();
+                                next
+                            },
+                        },
                     }
                 })
                 .collect(),
@@ -856,29 +949,26 @@ fn build_grades(p: &Program, b: &Bound, o: &Outcome, findings: Vec<Finding>) -> 
 }
 
 /// Sets the earlier period beside a report built from the same program.
+/// A node's travel in the words of the scale it is graded on.
+fn show_travel(scale: &ScaleIr, t: Option<&Travel>) -> TravelReport {
+    let t = t.copied().unwrap_or_default();
+    TravelReport {
+        previous: t.previous.map(|r| scale.level_name(r).to_string()),
+        direction: t.direction.map(|d| scale.travel.word(d).to_string()),
+    }
+}
+
+/// Sets the earlier period beside a report built from the same program; the
+/// indicators' travel is set as they are made (`build`).
 fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: PreviousReport) {
-    // Each node's travel in the words of the scale it is graded on.
-    let show_on = |scale: &ScaleIr, t: Option<&Travel>| {
-        let t = t.copied().unwrap_or_default();
-        TravelReport {
-            previous: t.previous.map(|r| scale.level_name(r).to_string()),
-            direction: t.direction.map(|d| scale.travel.word(d).to_string()),
-        }
-    };
-    let show = |t: Option<&Travel>| show_on(p.grading_scale(), t);
-    let show_area = |t: Option<&Travel>| show_on(p.tier_scale(Tier::Areas), t);
-    let show_question = |t: Option<&Travel>| show_on(p.tier_scale(Tier::Questions), t);
-    // The report lists the program's questions in order; areas and
-    // indicators are found by their number and id.
+    let show_area = |t: Option<&Travel>| show_travel(p.tier_scale(Tier::Areas), t);
+    let show_question = |t: Option<&Travel>| show_travel(p.tier_scale(Tier::Questions), t);
+    // The report lists the program's questions in order; areas are found by their number.
     for (q, qi) in r.questions.iter_mut().zip(p.questions.ids()) {
         q.travel = show_question(Some(&periods.questions[qi]));
         for a in &mut q.areas {
             let ai = p.areas.iter_enumerated().find(|(_, x)| x.number == a.number);
             a.travel = show_area(ai.map(|(i, _)| &periods.areas[i]));
-            for i in &mut a.indicators {
-                let ii = p.names.indicators.get(i.id.as_str());
-                i.travel = show(ii.map(|&i| &periods.indicators[i]));
-            }
         }
     }
     r.previous = Some(previous);
@@ -941,4 +1031,57 @@ fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
     }
     // Stable: rows without a priority last, ties in rule and structure order.
     r.improvement_plan.sort_by_key(|row| row.priority.unwrap_or(u32::MAX));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::Report;
+    use crate::driver::{compile_file, evaluate_path};
+
+    fn report() -> Report {
+        let program = compile_file(Path::new("rulesets/generic-2006.six"))
+            .program
+            .expect("compiles");
+        evaluate_path(&program, Path::new("seeds/generic-2006/weak-nurture.yaml"), None)
+            .report
+            .expect("evaluates")
+    }
+
+    #[test]
+    fn indicator_records_are_made_once_when_first_read() {
+        let r = report();
+        let areas: Vec<_> = r.questions.iter().flat_map(|q| &q.areas).collect();
+        let of = &areas.first().expect("an area").indicators.of;
+        assert!(of.made.get().is_none(), "nothing read yet, nothing made");
+        let second = areas
+            .get(1)
+            .expect("a second area")
+            .indicators
+            .first()
+            .expect("an indicator");
+        assert_eq!(second.id.as_str(), "2.1");
+        // Every area's records were made by that one read, in one list, in order.
+        let made = of.made.get().expect("made by the read");
+        assert_eq!(made.len(), r.indicators().count());
+        assert!(areas.iter().all(|a| {
+            made.get(a.indicators.range.clone())
+                .is_some_and(|m| std::ptr::eq(m, &*a.indicators))
+        }));
+        let ids: Vec<&str> = r.indicators().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids.first().copied(), Some("1.1"));
+    }
+
+    #[test]
+    fn a_report_crosses_threads() {
+        // A batch hands reports between threads, and so may an embedder.
+        fn send_sync<T: Send + Sync>(_: &T) {}
+        let r = report();
+        send_sync(&r);
+        let title = std::thread::spawn(move || r.indicators().next().map(|i| i.title.to_string()))
+            .join()
+            .expect("joins");
+        assert!(title.is_some());
+    }
 }
