@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Instructions per evaluation of sixpoint alone, counted by callgrind (deterministic, unlike
-# time): the engine (bind + evaluate + report object), loading JSON text, and JSON text to
-# report, over the first 60 of the peers bench's generated evaluations. Each job runs twice,
-# 2 and 6 rounds, so that what is done once (compiling the ruleset, generating the files)
-# cancels: (Ir at 6 - Ir at 2) / (4 × 60).
+# time): the engine (bind + evaluate + report object), the same with the report's indicator
+# records read (made when first read), loading JSON text, and JSON text to report, over the
+# first 60 of the peers bench's generated evaluations. Each job runs twice, 2 and 6 rounds, so
+# that what is done once (compiling the ruleset, generating the files) cancels:
+# (Ir at 6 - Ir at 2) / (4 × 60).
 #
-#   scripts/instructions.sh                 # engine, load and json
+#   scripts/instructions.sh                 # engine, read, load and json
 #   JOBS=engine scripts/instructions.sh
 #
 # Builds the peers bench (its own crate: the first build takes about ten minutes, for
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../benches/peers"
-JOBS=${JOBS:-"engine load json"}
+JOBS=${JOBS:-"engine read load json"}
 
 if ! command -v valgrind > /dev/null; then
     echo "error: valgrind is needed (apt-get install valgrind)" >&2

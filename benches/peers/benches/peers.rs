@@ -4,7 +4,7 @@
 //! stop after the differential check, `-- --quick` for fewer rounds, `-- --only
 //! NAME` for sixpoint and the engines whose name contains NAME, `--
 //! --profile-sixpoint` to run sixpoint alone under a profiler, `--
-//! --instructions engine|load|json ROUNDS` for `scripts/instructions.sh`):
+//! --instructions engine|read|load|json ROUNDS` for `scripts/instructions.sh`):
 //!
 //! 1. generates 10,000 evaluations (deterministic);
 //! 2. runs every engine on every one and fails loudly unless all give the same
@@ -148,9 +148,10 @@ fn main() {
             for (t, l) in texts.iter().zip(&loaded) {
                 match job {
                     "engine" => drop(black_box(sixpoint_peer::evaluate(&program, l))),
+                    "read" => drop(black_box(sixpoint_peer::evaluate_and_read(&program, l))),
                     "load" => drop(black_box(sixpoint_peer::load(t))),
                     "json" => drop(black_box(sixpoint_peer::from_json(&program, t))),
-                    _ => panic!("--instructions takes engine, load or json, not {job}"),
+                    _ => panic!("--instructions takes engine, read, load or json, not {job}"),
                 }
             }
         }
@@ -261,6 +262,9 @@ fn main() {
     count("sixpoint", &mut |k| {
         drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k])))
     });
+    count("sixpoint, every indicator record read", &mut |k| {
+        drop(black_box(sixpoint_peer::evaluate_and_read(&program, &six_in[k])))
+    });
     count("sixpoint, JSON text to report", &mut |k| {
         drop(black_box(sixpoint_peer::from_json(&program, &texts[k])))
     });
@@ -284,6 +288,11 @@ fn main() {
         job("rhai", |k| drop(black_box(rhai.evaluate(&rhai_in[k])))),
         job("regorus", |k| drop(black_box(rego.evaluate(&rego_in[k])))),
         job("zen-engine", |k| drop(black_box(zen.evaluate(&zen_in[k])))),
+        // Not a peer: the report's indicator records, made when first read,
+        // read (all of them made) for each evaluation.
+        job("sixpoint, every indicator record read", |k| {
+            drop(black_box(sixpoint_peer::evaluate_and_read(&program, &six_in[k])))
+        }),
         // Not peers: the same work with each evaluation repeated, so that
         // the branches on its data are learnt. How much faster this runs
         // than the line above it is what data the processor cannot predict costs.
