@@ -297,7 +297,10 @@ fn main() {
         // the branches on its data are learnt. How much faster this runs
         // than the line above it is what data the processor cannot predict costs.
         job("sixpoint, each evaluation 50 times in a row", |k| {
-            drop(black_box(sixpoint_peer::evaluate(&program, &six_in[k / REPEAT * REPEAT])))
+            drop(black_box(sixpoint_peer::evaluate(
+                &program,
+                &six_in[k / REPEAT * REPEAT],
+            )))
         }),
         job("hand-written Rust, each 50 times in a row", |k| {
             drop(black_box(rust_peer::evaluate(&rust_in[k / REPEAT * REPEAT])))
