@@ -208,10 +208,11 @@ pub(crate) fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc:
                     if r.not_secure {
                         then.push("not secure".to_string());
                     }
+                    let message = super::unmet_message(p, b, id, io, u);
                     let why = if then.is_empty() {
-                        u.message.to_string()
+                        message.to_string()
                     } else {
-                        format!("{}; {}", u.message, then.join(", "))
+                        format!("{message}; {}", then.join(", "))
                     };
                     ("unmet", Some(why))
                 }

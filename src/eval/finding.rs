@@ -12,7 +12,8 @@
 
 use crate::diag::{Basis, Code, Diagnostic, Name, Severity, SourceFile, Span};
 
-use super::err;
+use super::{Unmet, err};
+use crate::ir::IndicatorId;
 
 /// Where the rule behind a finding is written, and what it rests on.
 #[derive(Clone, Debug)]
@@ -35,13 +36,14 @@ pub(crate) struct ConflictSide {
 pub(crate) enum Finding {
     /// A finding already in words (the rarer checks).
     Ready(Diagnostic),
-    /// A requirement the indicator did not meet, with its message rendered.
+    /// A requirement the indicator did not meet; its message is worded when
+    /// the finding is (from the evaluation, which the report keeps).
     Requirement {
         data: SourceFile,
         severity: Severity,
         indicator: Name,
         name: Name,
-        message: Name,
+        unmet: (IndicatorId, Unmet),
         at: Span,
         rule: RuleAt,
         help: Option<Name>,
@@ -135,8 +137,9 @@ impl Finding {
     }
 
     /// The finding in words, by its check's constructor (a copy for one
-    /// made in words already, which a holder borrows instead).
-    pub(crate) fn render(&self) -> Diagnostic {
+    /// made in words already, which a holder borrows instead); `word` words
+    /// an unmet requirement's message.
+    pub(crate) fn render(&self, word: &dyn Fn(IndicatorId, &Unmet) -> Name) -> Diagnostic {
         match self {
             Finding::Ready(d) => d.clone(),
             Finding::Requirement {
@@ -144,7 +147,7 @@ impl Finding {
                 severity,
                 indicator,
                 name,
-                message,
+                unmet,
                 at,
                 rule,
                 help,
@@ -153,7 +156,7 @@ impl Finding {
                 data,
                 *severity,
                 (indicator, name),
-                message,
+                &word(unmet.0, &unmet.1),
                 *at,
                 (rule.span, &rule.basis),
                 help.as_deref().map(str::to_string),

@@ -41,12 +41,39 @@ pub(crate) enum Scope {
     Triggered(smallvec::SmallVec<[usize; 2]>),
 }
 
-/// A requirement an indicator did not meet, with its rendered message.
-#[derive(Clone, Debug)]
+/// A requirement an indicator did not meet, and what its message reads:
+/// worded when shown ([`unmet_message`]), not while evaluating.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Unmet {
     pub(crate) requirement: RequirementId,
-    /// Shared by the report's entry and the finding.
-    pub(crate) message: Name,
+    /// The final grade as the requirement found it, after the caps before it.
+    pub(crate) so_far: Option<Rank>,
+}
+
+/// The message of requirement `u` that indicator `id` did not meet, worded
+/// from its facts and grades as the requirement read them.
+pub(crate) fn unmet_message(p: &Program, b: &Bound, id: IndicatorId, o: &IndicatorOutcome, u: &Unmet) -> Name {
+    let (Some(ind), Some(req)) = (p.indicators.try_get(id), p.requirements.try_get(u.requirement)) else {
+        return Name::from("");
+    };
+    let env = IndicatorEnv {
+        facts: b.facts_of(id),
+        flags: &b.facts_set,
+        themes: ind.themes.len(),
+        derived: o.derived,
+        final_grade: u.so_far,
+    };
+    // Sized for a usual message: no growing by doubling.
+    let mut out = String::with_capacity(128);
+    render(
+        &mut out,
+        p,
+        &req.message,
+        &env,
+        Some(ind),
+        (&b.organisation, None, None),
+    );
+    Name::from(out)
 }
 
 #[derive(Clone, Debug)]
@@ -1012,12 +1039,7 @@ pub(crate) fn verdict(
     Ok(out)
 }
 
-fn grade_indicator(
-    p: &Program,
-    b: &Bound,
-    (id, facts): (IndicatorId, &Facts),
-    scratch: &mut String,
-) -> Result<IndicatorOutcome, Diagnostic> {
+fn grade_indicator(p: &Program, b: &Bound, (id, facts): (IndicatorId, &Facts)) -> Result<IndicatorOutcome, Diagnostic> {
     let ind = &p.indicators[id];
     let v = verdict(p, ind, facts, &b.facts_set)?;
     let mut out = IndicatorOutcome {
@@ -1034,22 +1056,11 @@ fn grade_indicator(
         placement: v.placement,
     };
     let final_grade = v.final_grade;
-    for (rid, so_far) in v.failed {
-        let req = &p.requirements[rid];
-        let env = IndicatorEnv {
-            facts,
-            flags: &b.facts_set,
-            themes: ind.themes.len(),
-            derived: v.derived,
-            final_grade: so_far,
-        };
-        scratch.clear();
-        render(scratch, p, &req.message, &env, Some(ind), (&b.organisation, None, None));
-        out.unmet.push(Unmet {
-            requirement: rid,
-            message: Name::from(scratch.as_str()),
-        });
-    }
+    out.unmet.extend(
+        v.failed
+            .into_iter()
+            .map(|(requirement, so_far)| Unmet { requirement, so_far }),
+    );
     out.final_grade = final_grade;
     if let Some(o) = &facts.override_ {
         let refused = refusal(&p.overrides, o, final_grade, p);
@@ -1103,7 +1114,7 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
             severity: req.severity,
             indicator: indicator(),
             name,
-            message: u.message.clone(),
+            unmet: (id, *u),
             at: facts.span,
             rule: rule_at(req.span, &req.basis),
             help,
@@ -1199,12 +1210,9 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     // Room for a couple of findings per indicator with evidence, as most
     // evaluations have: a vector of large records is costly to grow.
     let mut findings = Vec::with_capacity(2 * b.with_evidence());
-    // One buffer for the messages of every indicator, made once at a size
-    // that holds most.
-    let mut scratch = String::with_capacity(256);
     let mut indicators = p.indicators.try_map(|id, _| {
         let outcome = match b.facts(id) {
-            Some(f) => grade_indicator(p, b, (id, f), &mut scratch)?,
+            Some(f) => grade_indicator(p, b, (id, f))?,
             None => IndicatorOutcome {
                 scope: Scope::First,
                 has_evidence: false,

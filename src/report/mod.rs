@@ -22,7 +22,7 @@ use crate::diag::{Basis, Diagnostic, List, Location, Severity};
 use crate::eval::actions::ActionOutcome;
 use crate::eval::finding::Finding;
 use crate::eval::period::{Periods, Travel};
-use crate::eval::{Bound, Facts, IndicatorOutcome, Outcome, Scope, write_number};
+use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, unmet_message, write_number};
 use crate::ir::*;
 
 pub use crate::diag::Name;
@@ -203,7 +203,7 @@ impl Evaluated {
             let mut out = Vec::with_capacity(p.indicators.len());
             for q in p.questions.iter() {
                 for &i in q.areas.iter().flat_map(|&a| &p.areas[a].indicators) {
-                    let mut r = indicator_report(p, i, &o.indicators[i], self.bound.facts_of(i));
+                    let mut r = indicator_report(p, i, &o.indicators[i], &self.bound);
                     if let Some(t) = self.travel.as_ref().and_then(|t| t.try_get(i)) {
                         r.travel = t.clone();
                     }
@@ -460,9 +460,12 @@ pub struct ComponentReport {
 /// A finding of the evaluation, as the report lists it. It keeps what the
 /// evaluation found; its words, line and column are made only when asked
 /// for (or written), so a report nobody shows costs neither.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct FindingReport {
     finding: Finding,
+    /// The evaluation the finding's words are made from, for the findings
+    /// that are worded from it (an unmet requirement's message).
+    of: Option<Arc<Evaluated>>,
     /// The finding in words, made the first time it is asked for.
     shown: OnceLock<Diagnostic>,
 }
@@ -470,12 +473,19 @@ pub struct FindingReport {
 impl FindingReport {
     /// A diagnostic as a report lists it.
     pub fn new(diagnostic: Diagnostic) -> Self {
-        Self::of(Finding::Ready(diagnostic))
+        Self {
+            finding: Finding::Ready(diagnostic),
+            of: None,
+            shown: OnceLock::new(),
+        }
     }
 
-    pub(crate) fn of(finding: Finding) -> Self {
+    /// A finding of the evaluation `of`.
+    fn of(finding: Finding, of: &Arc<Evaluated>) -> Self {
+        let of = matches!(finding, Finding::Requirement { .. }).then(|| Arc::clone(of));
         Self {
             finding,
+            of,
             shown: OnceLock::new(),
         }
     }
@@ -517,8 +527,27 @@ impl FindingReport {
     pub fn diagnostic(&self) -> &Diagnostic {
         match &self.finding {
             Finding::Ready(d) => d,
-            f => self.shown.get_or_init(|| f.render()),
+            f => self.shown.get_or_init(|| {
+                f.render(&|id, u| match (
+                    &self.of,
+                    self.of.as_ref().and_then(|e| e.outcome.indicators.try_get(id)),
+                ) {
+                    (Some(e), Some(o)) => unmet_message(&e.program, &e.bound, id, o, u),
+                    // Every requirement finding of a report keeps its evaluation (`of`).
+                    _ => Name::from(""),
+                })
+            }),
         }
+    }
+}
+
+impl std::fmt::Debug for FindingReport {
+    // The finding, not the whole evaluation it keeps.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FindingReport")
+            .field("finding", &self.finding)
+            .field("shown", &self.shown)
+            .finish_non_exhaustive()
     }
 }
 
@@ -561,7 +590,8 @@ fn scope_name(s: &Scope) -> &'static str {
     }
 }
 
-fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, facts: &Facts) -> IndicatorReport {
+fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, b: &Bound) -> IndicatorReport {
+    let facts = b.facts_of(id);
     let ind = &p.indicators[id];
     let names = &p.shared;
     // Shared with the program: a pointer cloned, not the text.
@@ -679,7 +709,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, facts: &
                     let r = &p.requirements[u.requirement];
                     UnmetReport {
                         requirement: names.requirements[u.requirement].0.clone(),
-                        message: u.message.clone(),
+                        message: unmet_message(p, b, id, o, u),
                         consequence: names.consequences[u.requirement].clone(),
                         basis: r.basis.clone(),
                     }
@@ -938,7 +968,7 @@ fn build_grades(
         actions: Vec::new(),
         improvement_plan: Vec::new(),
         // Moved, not copied: the report owns the findings.
-        findings: findings.into_iter().map(FindingReport::of).collect(),
+        findings: findings.into_iter().map(|f| FindingReport::of(f, &of)).collect(),
         levels: p
             .shared
             .levels
