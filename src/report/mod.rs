@@ -22,7 +22,7 @@ use crate::diag::{Basis, Diagnostic, List, Location, Severity};
 use crate::eval::actions::ActionOutcome;
 use crate::eval::finding::Finding;
 use crate::eval::period::{Periods, Travel};
-use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, unmet_message, write_number};
+use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, Unmet, unmet_message, write_number};
 use crate::ir::*;
 
 pub use crate::diag::Name;
@@ -191,7 +191,7 @@ struct Evaluated {
     bound: Bound,
     outcome: Outcome,
     /// Each indicator's direction of travel, with an earlier period.
-    travel: Option<IdVec<IndicatorId, TravelReport>>,
+    travel: Option<IdVec<IndicatorId, Travel>>,
     /// The indicator records, in the framework's order, made when first read.
     made: OnceLock<Vec<IndicatorReport>>,
 }
@@ -204,14 +204,22 @@ impl Evaluated {
             for q in p.questions.iter() {
                 for &i in q.areas.iter().flat_map(|&a| &p.areas[a].indicators) {
                     let mut r = indicator_report(p, i, &o.indicators[i], &self.bound);
-                    if let Some(t) = self.travel.as_ref().and_then(|t| t.try_get(i)) {
-                        r.travel = t.clone();
+                    if let Some(travel) = &self.travel {
+                        r.travel = show_travel(p.grading_scale(), travel.try_get(i));
                     }
                     out.push(r);
                 }
             }
             out
         })
+    }
+
+    /// The message of an unmet requirement of indicator `id`, worded.
+    fn unmet_message(&self, id: IndicatorId, u: &Unmet) -> Name {
+        match self.outcome.indicators.try_get(id) {
+            Some(o) => unmet_message(&self.program, &self.bound, id, o, u),
+            None => Name::from(""),
+        }
     }
 }
 
@@ -528,13 +536,11 @@ impl FindingReport {
         match &self.finding {
             Finding::Ready(d) => d,
             f => self.shown.get_or_init(|| {
-                f.render(&|id, u| match (
-                    &self.of,
-                    self.of.as_ref().and_then(|e| e.outcome.indicators.try_get(id)),
-                ) {
-                    (Some(e), Some(o)) => unmet_message(&e.program, &e.bound, id, o, u),
-                    // Every requirement finding of a report keeps its evaluation (`of`).
-                    _ => Name::from(""),
+                // Every requirement finding of a report keeps its evaluation (`of`).
+                f.render(&|id, u| {
+                    self.of
+                        .as_ref()
+                        .map_or_else(|| Name::from(""), |e| e.unmet_message(id, u))
                 })
             }),
         }
@@ -760,10 +766,8 @@ pub(crate) fn build(
     actions: &[ActionOutcome],
     previous: Option<(&Periods, PreviousReport)>,
 ) -> Report {
-    // Each indicator's travel in the words of the grading scale.
-    let travel = previous
-        .as_ref()
-        .map(|(periods, _)| periods.indicators.map(|t| show_travel(p.grading_scale(), Some(t))));
+    // Each indicator's travel, worded as its record is made.
+    let travel = previous.as_ref().map(|(periods, _)| periods.indicators.clone());
     let mut report = build_grades(p, b, o, findings, travel);
     set_actions(&mut report, p, actions);
     if let Some((periods, previous)) = previous {
@@ -790,7 +794,7 @@ fn build_grades(
     b: Bound,
     o: Outcome,
     findings: Vec<Finding>,
-    travel: Option<IdVec<IndicatorId, TravelReport>>,
+    travel: Option<IdVec<IndicatorId, Travel>>,
 ) -> Report {
     // The report keeps the evaluation: its areas' indicator records are made from it when read.
     let of = Arc::new(Evaluated {
@@ -847,12 +851,13 @@ fn build_grades(
                         grade: tier_level(Tier::Areas, o.areas[a].grade),
                         decision: NodeReport::of(p, area.grade_block, &o.areas[a]),
                         travel: TravelReport::default(),
-                        indicators: Indicators {
-                            of: Arc::clone(&of),
-                            range: next..{
-                                next += area.indicators.len();
-                                next
-                            },
+                        indicators: {
+                            let start = next;
+                            next += area.indicators.len();
+                            Indicators {
+                                of: Arc::clone(&of),
+                                range: start..next,
+                            }
                         },
                     }
                 })
@@ -978,7 +983,6 @@ fn build_grades(
     }
 }
 
-/// Sets the earlier period beside a report built from the same program.
 /// A node's travel in the words of the scale it is graded on.
 fn show_travel(scale: &ScaleIr, t: Option<&Travel>) -> TravelReport {
     let t = t.copied().unwrap_or_default();
