@@ -411,3 +411,14 @@ pub(super) fn conflict(
     .label(data.at(strength.span), "the strength")
     .help("follow the audit trail of both items back to what they rest on, and settle which holds before grading")
 }
+
+/// A finding whose ids are not of the evaluation it is worded from: a bug
+/// in sixpoint, said as one rather than worded wrongly.
+pub(super) fn finding_lost(data: &SourceFile, at: Span, code: Code) -> Diagnostic {
+    Diagnostic::error(
+        Code::Internal,
+        format!("internal error: a `{}` finding could not be worded", code.id()),
+    )
+    .label(data.at(at), "the finding points here")
+    .help("this is a bug in sixpoint; please report it with the ruleset and this file")
+}

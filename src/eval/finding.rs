@@ -1,27 +1,21 @@
-//! Findings as evaluation makes them: which check, where, and the values it
-//! found, with the names it needs shared from the program. The words and
-//! the labels are made by the check's constructor in `err.rs` only when the
-//! finding is shown ([`Finding::render`]); most evaluations that run in a
-//! batch or behind an API are never printed, and were spending a third of
-//! their time writing messages nobody read.
+//! Findings as evaluation makes them: which check, on which indicator or
+//! node, and where in the data, as ids ([`Record`]). Their words and labels
+//! are made from the evaluation, which the report keeps, by the check's
+//! constructor in `err.rs` only when the finding is shown
+//! ([`Record::render`]); most evaluations that run in a batch or behind an
+//! API are never printed, and were spending a third of their time writing
+//! messages nobody read, then as much again copying and sorting the names
+//! those messages needed.
 //!
 //! The common checks (one per requirement unmet, per conflict, per judgement
-//! left to the evaluator, per indicator without evidence or called for
-//! without it) are records here;
-//! the rare ones are made in words at once ([`Finding::Ready`]).
+//! left to the evaluator, per indicator without evidence, called for without
+//! it or skipped with it) are records here; the rare ones are made in words
+//! at once ([`Finding::Ready`]).
 
 use crate::diag::{Basis, Code, Diagnostic, Name, Severity, SourceFile, Span};
 
-use super::{Unmet, err};
-use crate::ir::IndicatorId;
-
-/// Where the rule behind a finding is written, and what it rests on.
-#[derive(Clone, Debug)]
-pub(crate) struct RuleAt {
-    pub(crate) file: SourceFile,
-    pub(crate) span: Span,
-    pub(crate) basis: Basis,
-}
+use super::{Bound, NodeName, NodeOutcome, Outcome, Scope, Unmet, err};
+use crate::ir::{AreaId, ExamineIr, IndicatorId, Program, QuestionId};
 
 /// One item of evidence on a side of a conflict: its source kind and
 /// reference, and where its `source` is in the data.
@@ -34,68 +28,55 @@ pub(crate) struct ConflictSide {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Finding {
-    /// A finding already in words (the rarer checks).
-    Ready(Diagnostic),
-    /// A requirement the indicator did not meet; its message is worded when
-    /// the finding is (from the evaluation, which the report keeps).
-    Requirement {
-        data: SourceFile,
-        severity: Severity,
-        indicator: Name,
-        name: Name,
-        unmet: (IndicatorId, Unmet),
-        at: Span,
-        rule: RuleAt,
-        help: Option<Name>,
-    },
-    /// A strength and a weakness on one theme from different source kinds.
-    Conflict {
-        data: SourceFile,
-        indicator: Name,
-        theme: Name,
-        strength: ConflictSide,
-        weakness: ConflictSide,
-    },
-    /// No rule grades the indicator: the evaluator must judge.
-    Judgement {
-        data: SourceFile,
-        indicator: Name,
-        why: Name,
-        at: Span,
-        rule: RuleAt,
-    },
-    /// Proportionality calls for an indicator that has no evidence.
-    ExamineGap {
-        data: SourceFile,
-        indicator: Name,
-        title: Name,
-        /// The reasons of the rules that call for it, joined.
-        because: Name,
-        at: Span,
-        rule: RuleAt,
-    },
-    /// An indicator evaluated first of all has no evidence.
-    NoEvidence {
-        data: SourceFile,
-        indicator: Name,
-        title: Name,
-        at: Span,
-    },
+    /// A finding already in words (the rarer checks); boxed, as the
+    /// records around it are small.
+    Ready(Box<Diagnostic>),
+    /// A finding of the common checks, worded from the evaluation.
+    Record(Record),
 }
 
-impl RuleAt {
-    pub(crate) fn of(file: &SourceFile, span: Span, basis: &Basis) -> Self {
-        RuleAt {
-            file: file.clone(),
-            span,
-            basis: basis.clone(),
-        }
-    }
+/// A finding as ids: where its primary label points in the evaluation's
+/// data (for ordering without wording), and the check with what it found.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Record {
+    pub(crate) at: Span,
+    pub(crate) check: Check,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Check {
+    /// A requirement the indicator did not meet.
+    Requirement {
+        indicator: IndicatorId,
+        unmet: Unmet,
+        severity: Severity,
+    },
+    /// A strength and a weakness on one theme from different source kinds:
+    /// the indicator's conflict at `index` among its facts'.
+    Conflict { indicator: IndicatorId, index: usize },
+    /// No rule grades the indicator: the evaluator must judge.
+    Judgement(IndicatorId),
+    /// Proportionality calls for an indicator that has no evidence.
+    ExamineGap(IndicatorId),
+    /// An indicator evaluated first of all has no evidence.
+    NoEvidence(IndicatorId),
+    /// An indicator with evidence in an area proportionality skips.
+    Unused(IndicatorId),
+    /// A node whose own rules leave its grade to judgement.
+    NodeJudgement(TreeNode),
+}
+
+/// A node of the grade tree above the indicators.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TreeNode {
+    Area(AreaId),
+    Question(QuestionId),
+    Overall,
 }
 
 impl From<Diagnostic> for Finding {
     fn from(d: Diagnostic) -> Self {
-        Finding::Ready(d)
+        Finding::Ready(Box::new(d))
     }
 }
 
@@ -103,108 +84,150 @@ impl Finding {
     pub(crate) fn code(&self) -> Code {
         match self {
             Finding::Ready(d) => d.code,
-            Finding::Requirement { .. } => Code::EvalRequirement,
-            Finding::Conflict { .. } => Code::EvalConflict,
-            Finding::Judgement { .. } => Code::EvalJudgement,
-            Finding::ExamineGap { .. } => Code::EvalExamineGap,
-            Finding::NoEvidence { .. } => Code::EvalNotEvaluated,
+            Finding::Record(r) => r.code(),
         }
     }
 
     pub(crate) fn severity(&self) -> Severity {
         match self {
             Finding::Ready(d) => d.severity,
-            Finding::Requirement { severity, .. } => *severity,
-            Finding::Conflict { .. }
-            | Finding::Judgement { .. }
-            | Finding::ExamineGap { .. }
-            | Finding::NoEvidence { .. } => Severity::Warning,
+            Finding::Record(r) => r.severity(),
         }
     }
 
     /// The file and offset of the primary label, as the rendered
-    /// diagnostic will have them.
-    fn primary(&self) -> Option<(&SourceFile, usize)> {
+    /// diagnostic will have them; a record's is in the evaluation's `data`.
+    fn primary<'a>(&'a self, data: &'a SourceFile) -> Option<(&'a SourceFile, usize)> {
         match self {
             Finding::Ready(d) => d.labels.first().map(|l| (&l.at.file, l.at.span.start)),
-            // The constructor labels the weakness first.
-            Finding::Conflict { data, weakness, .. } => Some((data, weakness.span.start)),
-            Finding::Requirement { data, at, .. }
-            | Finding::Judgement { data, at, .. }
-            | Finding::ExamineGap { data, at, .. }
-            | Finding::NoEvidence { data, at, .. } => Some((data, at.start)),
-        }
-    }
-
-    /// The finding in words, by its check's constructor (a copy for one
-    /// made in words already, which a holder borrows instead); `word` words
-    /// an unmet requirement's message.
-    pub(crate) fn render(&self, word: &dyn Fn(IndicatorId, &Unmet) -> Name) -> Diagnostic {
-        match self {
-            Finding::Ready(d) => d.clone(),
-            Finding::Requirement {
-                data,
-                severity,
-                indicator,
-                name,
-                unmet,
-                at,
-                rule,
-                help,
-            } => err::requirement_unmet(
-                &rule.file,
-                data,
-                *severity,
-                (indicator, name),
-                &word(unmet.0, &unmet.1),
-                *at,
-                (rule.span, &rule.basis),
-                help.as_deref().map(str::to_string),
-            ),
-            Finding::Conflict {
-                data,
-                indicator,
-                theme,
-                strength,
-                weakness,
-            } => err::conflict(data, (indicator, theme), strength, weakness),
-            Finding::Judgement {
-                data,
-                indicator,
-                why,
-                at,
-                rule,
-            } => err::needs_judgement(&rule.file, data, (indicator, true), why, *at, (rule.span, &rule.basis)),
-            Finding::ExamineGap {
-                data,
-                indicator,
-                title,
-                because,
-                at,
-                rule,
-            } => err::examine_gap(
-                &rule.file,
-                data,
-                (indicator, title),
-                because,
-                *at,
-                (rule.span, &rule.basis),
-            ),
-            Finding::NoEvidence {
-                data,
-                indicator,
-                title,
-                at,
-            } => err::no_evidence(data, *at, indicator, title),
+            Finding::Record(r) => Some((data, r.at.start)),
         }
     }
 }
 
+impl Record {
+    pub(crate) fn code(&self) -> Code {
+        match self.check {
+            Check::Requirement { .. } => Code::EvalRequirement,
+            Check::Conflict { .. } => Code::EvalConflict,
+            Check::Judgement(_) | Check::NodeJudgement(_) => Code::EvalJudgement,
+            Check::ExamineGap(_) => Code::EvalExamineGap,
+            Check::NoEvidence(_) | Check::Unused(_) => Code::EvalNotEvaluated,
+        }
+    }
+
+    pub(crate) fn severity(&self) -> Severity {
+        match self.check {
+            Check::Requirement { severity, .. } => severity,
+            Check::Unused(_) => Severity::Advice,
+            Check::Conflict { .. }
+            | Check::Judgement(_)
+            | Check::ExamineGap(_)
+            | Check::NoEvidence(_)
+            | Check::NodeJudgement(_) => Severity::Warning,
+        }
+    }
+
+    /// The finding in words, by its check's constructor, from the program,
+    /// the bound data and the outcome of the evaluation that made it.
+    pub(crate) fn render(&self, p: &Program, b: &Bound, o: &Outcome) -> Diagnostic {
+        self.words(p, b, o)
+            .unwrap_or_else(|| err::finding_lost(&b.file, self.at, self.code()))
+    }
+
+    /// `None` only when an id is not of this evaluation, which its records
+    /// never hold.
+    fn words(&self, p: &Program, b: &Bound, o: &Outcome) -> Option<Diagnostic> {
+        let names = &p.shared;
+        let at = self.at;
+        let indicator = |id: IndicatorId| names.indicator_ids.try_get(id);
+        let title = |id: IndicatorId| names.indicator_titles.try_get(id);
+        Some(match self.check {
+            Check::Requirement {
+                indicator: id,
+                unmet,
+                severity,
+            } => {
+                let req = p.requirements.try_get(unmet.requirement)?;
+                let (name, help) = names.requirements.try_get(unmet.requirement)?;
+                let message = super::unmet_message(p, b, id, o.indicators.try_get(id)?, &unmet);
+                err::requirement_unmet(
+                    &p.file,
+                    &b.file,
+                    severity,
+                    (indicator(id)?, name),
+                    &message,
+                    at,
+                    (req.span, &req.basis),
+                    help.as_deref().map(str::to_string),
+                )
+            }
+            Check::Conflict { indicator: id, index } => {
+                let c = b.facts(id)?.conflicts.get(index)?;
+                let theme = names.theme_titles.try_get(id)?.get(c.theme).map_or("", |t| t.as_str());
+                err::conflict(&b.file, (indicator(id)?, theme), &c.strength, &c.weakness)
+            }
+            Check::Judgement(id) => {
+                let out = o.indicators.try_get(id)?;
+                let why = out.judgement.as_deref()?;
+                let rule = super::judgement_rule(p, id, out)?;
+                err::needs_judgement(&p.file, &b.file, (indicator(id)?, true), why, at, rule)
+            }
+            Check::ExamineGap(id) => {
+                let Scope::Triggered(rules) = &o.indicators.try_get(id)?.scope else {
+                    return None;
+                };
+                let examines = p.proportionality.as_ref().map_or(&[][..], |pr| &pr.examines[..]);
+                let called: Vec<&ExamineIr> = rules.iter().filter_map(|k| examines.get(*k)).collect();
+                // One rule's reason as it is; several joined.
+                let because = called.iter().map(|e| e.because.as_str()).collect::<Vec<_>>().join("; ");
+                let rule = match called.first() {
+                    Some(e) => (e.span, &e.basis),
+                    None => (p.indicators.try_get(id)?.span, Basis::none()),
+                };
+                err::examine_gap(&p.file, &b.file, (indicator(id)?, title(id)?), &because, at, rule)
+            }
+            Check::NoEvidence(id) => err::no_evidence(&b.file, at, indicator(id)?, title(id)?),
+            Check::Unused(id) => {
+                let area = p.indicators.try_get(id)?.area;
+                let because = super::skip_reasons(p, o, area);
+                let number = p.areas.try_get(area)?.number;
+                err::evidence_unused(&b.file, at, indicator(id)?, number, &because)
+            }
+            Check::NodeJudgement(node) => {
+                let (block, n, what): (_, &NodeOutcome, _) = match node {
+                    TreeNode::Area(a) => {
+                        let area = p.areas.try_get(a)?;
+                        (area.grade_block, o.areas.try_get(a)?, NodeName::Area(area.number))
+                    }
+                    TreeNode::Question(q) => {
+                        let question = p.questions.try_get(q)?;
+                        (
+                            question.grade_block,
+                            o.questions.try_get(q)?,
+                            NodeName::Question(&question.id),
+                        )
+                    }
+                    TreeNode::Overall => (p.overall.as_ref()?.block, o.overall.as_ref()?, NodeName::Overall),
+                };
+                let blk = p.grade_blocks.try_get(block?)?;
+                let why = n.judgement.as_deref()?;
+                let rule = n
+                    .decided_by
+                    .and_then(|k| blk.rules.get(k))
+                    .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis));
+                err::needs_judgement(&p.file, &b.file, (what, false), why, at, rule)
+            }
+        })
+    }
+}
+
 /// Sorts by file and position, then code: the order of
-/// [`crate::diag::Diagnostics::sort`], on the records.
-pub(crate) fn sort(findings: &mut [Finding]) {
+/// [`crate::diag::Diagnostics::sort`], on the findings of an evaluation
+/// of `data`.
+pub(crate) fn sort(findings: &mut [Finding], data: &SourceFile) {
     findings.sort_by(|a, b| {
-        let (x, y) = (a.primary(), b.primary());
+        let (x, y) = (a.primary(data), b.primary(data));
         let file = match (x, y) {
             (Some((f, _)), Some((g, _))) => f.cmp_by_name(g),
             // A finding without a place first, as `None` sorts.

@@ -17,9 +17,9 @@ pub(crate) mod period;
 use std::fmt::Write as _;
 
 use crate::ast::Tier;
-use crate::diag::{Diagnostic, Name, Span};
+use crate::diag::{Basis, Diagnostic, List, Name, Span};
 use crate::ir::*;
-use finding::{Finding, RuleAt};
+use finding::{Check, Finding, Record, TreeNode};
 
 pub(crate) use bind::{Bound, Facts, bind};
 
@@ -1084,22 +1084,11 @@ fn grade_indicator(p: &Program, b: &Bound, (id, facts): (IndicatorId, &Facts)) -
 /// written only once the plan has kept it, since a skipped indicator's are dropped.
 fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOutcome, findings: &mut Vec<Finding>) {
     let ind = &p.indicators[id];
-    let names = &p.shared;
-    let indicator = || names.indicator_ids[id].clone();
     let facts = b.facts_of(id);
-    let rule_at = |span: Span, basis: &Basis| RuleAt::of(&p.file, span, basis);
-    for c in &facts.conflicts {
-        let theme = names.theme_titles[id]
-            .get(c.theme)
-            .cloned()
-            .unwrap_or_else(|| Name::from(""));
-        findings.push(Finding::Conflict {
-            data: b.file.clone(),
-            indicator: indicator(),
-            theme,
-            strength: c.strength.clone(),
-            weakness: c.weakness.clone(),
-        });
+    let record = |at: Span, check: Check| Finding::Record(Record { at, check });
+    for (index, c) in facts.conflicts.iter().enumerate() {
+        // The constructor labels the weakness first.
+        findings.push(record(c.weakness.span, Check::Conflict { indicator: id, index }));
     }
     if let (Some(pl), Some(at), Some(ill)) = (&out.placement, &facts.placement, &p.illustrations)
         && pl.contradicted
@@ -1107,18 +1096,15 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
         findings.push(err::placement_contradicted(p, &b.file, &ind.id, pl, at.span, (ill.span, &ill.basis)).into());
     }
     for u in &out.unmet {
-        let req = &p.requirements[u.requirement];
-        let (name, help) = names.requirements[u.requirement].clone();
-        findings.push(Finding::Requirement {
-            data: b.file.clone(),
-            severity: req.severity,
-            indicator: indicator(),
-            name,
-            unmet: (id, *u),
-            at: facts.span,
-            rule: rule_at(req.span, &req.basis),
-            help,
-        });
+        let severity = p.requirements[u.requirement].severity;
+        findings.push(record(
+            facts.span,
+            Check::Requirement {
+                indicator: id,
+                unmet: *u,
+                severity,
+            },
+        ));
     }
     if let (Some(o), Some(Overridden { refused: Some(why), .. })) = (&facts.override_, &out.overridden) {
         findings.push(
@@ -1133,30 +1119,41 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
             .into(),
         );
     }
-    if let Some(why) = &out.judgement {
-        let none = Basis::default();
-        let by_placement = out.placement.as_ref().is_some_and(|pl| pl.grade.is_none());
-        let rule = match &p.illustrations {
-            Some(ill) if by_placement => Some((ill.span, &ill.basis)),
-            _ => None,
-        };
-        let rule = rule.unwrap_or_else(|| {
-            ind.grade_block
-                .map(|g| &p.grade_blocks[g])
-                .map_or((ind.span, &none), |blk| {
-                    out.decided_by
-                        .and_then(|k| blk.rules.get(k))
-                        .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis))
-                })
-        });
-        findings.push(Finding::Judgement {
-            data: b.file.clone(),
-            indicator: indicator(),
-            why: why.clone(),
-            at: facts.span,
-            rule: rule_at(rule.0, rule.1),
-        });
+    if out.judgement.is_some() {
+        findings.push(record(facts.span, Check::Judgement(id)));
     }
+}
+
+/// The rule behind indicator `id`'s judgement: the illustrations where the
+/// placement left it to judgement, else the rule (or block) that decided.
+pub(crate) fn judgement_rule<'p>(p: &'p Program, id: IndicatorId, out: &IndicatorOutcome) -> Option<(Span, &'p Basis)> {
+    let ind = p.indicators.try_get(id)?;
+    let by_placement = out.placement.as_ref().is_some_and(|pl| pl.grade.is_none());
+    if let Some(ill) = &p.illustrations
+        && by_placement
+    {
+        return Some((ill.span, &ill.basis));
+    }
+    Some(match ind.grade_block.and_then(|g| p.grade_blocks.try_get(g)) {
+        None => (ind.span, Basis::none()),
+        Some(blk) => out
+            .decided_by
+            .and_then(|k| blk.rules.get(k))
+            .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis)),
+    })
+}
+
+/// The reasons of the skip rules that held and skip area `a`.
+pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> List<Name> {
+    let (Some(prop), Some(plan)) = (&p.proportionality, &o.plan) else {
+        return List::new();
+    };
+    plan.skips_fired
+        .iter()
+        .filter_map(|k| prop.skips.get(*k))
+        .filter(|sk| sk.areas.contains(&a))
+        .filter_map(|sk| sk.because.clone())
+        .collect()
 }
 
 /// Why the ruleset refuses an override, if it does.
@@ -1241,51 +1238,16 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         }
     }
 
-    // Missing evidence where the plan expects it.
+    // Missing evidence where the plan expects it, and evidence the plan skips.
     for (i, o) in indicators.iter_enumerated() {
-        let ind = &p.indicators[i];
-        if o.has_evidence {
-            if o.scope == Scope::Skipped {
-                let area = p.areas[ind.area].number;
-                let because: Vec<Name> = plan
-                    .iter()
-                    .zip(&p.proportionality)
-                    .flat_map(|(pl, prop)| pl.skips_fired.iter().filter_map(|k| prop.skips.get(*k)))
-                    .filter(|sk| sk.areas.contains(&ind.area))
-                    .filter_map(|sk| sk.because.clone())
-                    .collect();
-                findings.push(err::evidence_unused(&b.file, b.facts_of(i).span, &ind.id, area, &because).into());
-            }
-            continue;
-        }
-        let at = b.indicators_span;
-        match &o.scope {
-            Scope::First => findings.push(Finding::NoEvidence {
-                data: b.file.clone(),
-                indicator: p.shared.indicator_ids[i].clone(),
-                title: p.shared.indicator_titles[i].clone(),
-                at,
-            }),
-            Scope::Triggered(rules) => {
-                let examines = p.proportionality.as_ref().map_or(&[][..], |pr| &pr.examines[..]);
-                let called: Vec<&ExamineIr> = rules.iter().filter_map(|k| examines.get(*k)).collect();
-                // One rule's reason is shared; several are joined.
-                let because = match called[..] {
-                    [one] => one.because.clone(),
-                    _ => Name::from(called.iter().map(|e| e.because.as_str()).collect::<Vec<_>>().join("; ")),
-                };
-                let (span, basis) = called.first().map_or((ind.span, Basis::none()), |e| (e.span, &e.basis));
-                let rule = RuleAt::of(&p.file, span, basis);
-                findings.push(Finding::ExamineGap {
-                    data: b.file.clone(),
-                    indicator: p.shared.indicator_ids[i].clone(),
-                    title: p.shared.indicator_titles[i].clone(),
-                    because,
-                    at,
-                    rule,
-                });
-            }
-            Scope::InScope | Scope::Skipped => {}
+        let check = match (&o.scope, o.has_evidence) {
+            (Scope::Skipped, true) => Some((b.facts_of(i).span, Check::Unused(i))),
+            (_, true) | (Scope::InScope | Scope::Skipped, false) => None,
+            (Scope::First, false) => Some((b.indicators_span, Check::NoEvidence(i))),
+            (Scope::Triggered(_), false) => Some((b.indicators_span, Check::ExamineGap(i))),
+        };
+        if let Some((at, check)) = check {
+            findings.push(Finding::Record(Record { at, check }));
         }
     }
 
@@ -1298,32 +1260,26 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     // A node whose own rules leave it to judgement is a finding, as an
     // indicator's is; one that awaits a child's judgement is not (the
     // child's finding says it).
-    let mut node_finding = |block: Option<GradeBlockId>, n: &NodeOutcome, what: NodeName<'_>| {
-        let (Some(g), Some(why)) = (block, &n.judgement) else {
-            return;
-        };
-        let blk = &p.grade_blocks[g];
-        let rule = n
-            .decided_by
-            .and_then(|k| blk.rules.get(k))
-            .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis));
-        findings.push(err::needs_judgement(&p.file, &b.file, (what, false), why, b.indicators_span, rule).into());
+    let mut node_finding = |block: Option<GradeBlockId>, n: &NodeOutcome, node: TreeNode| {
+        if block.is_some() && n.judgement.is_some() {
+            let (at, check) = (b.indicators_span, Check::NodeJudgement(node));
+            findings.push(Finding::Record(Record { at, check }));
+        }
     };
     for (a, n) in areas.iter_enumerated() {
-        let area = &p.areas[a];
-        node_finding(area.grade_block, n, NodeName::Area(area.number));
+        node_finding(p.areas[a].grade_block, n, TreeNode::Area(a));
     }
     for (q, n) in questions.iter_enumerated() {
-        node_finding(p.questions[q].grade_block, n, NodeName::Question(&p.questions[q].id));
+        node_finding(p.questions[q].grade_block, n, TreeNode::Question(q));
     }
     if let (Some(ov), Some(n)) = (&p.overall, &overall) {
-        node_finding(ov.block, n, NodeName::Overall);
+        node_finding(ov.block, n, TreeNode::Overall);
     }
     let capacity = match &p.capacity {
         Some(cap) => Some(capacity(p, b, cap, &indicators, &mut findings)?),
         None => None,
     };
-    finding::sort(&mut findings);
+    finding::sort(&mut findings, &b.file);
     Ok(Outcome {
         indicators,
         areas,

@@ -20,9 +20,9 @@ use serde::Serialize;
 use crate::ast::Tier;
 use crate::diag::{Basis, Diagnostic, List, Location, Severity};
 use crate::eval::actions::ActionOutcome;
-use crate::eval::finding::Finding;
+use crate::eval::finding::{Finding, Record};
 use crate::eval::period::{Periods, Travel};
-use crate::eval::{Bound, IndicatorOutcome, Outcome, Scope, Unmet, unmet_message, write_number};
+use crate::eval::{self, Bound, IndicatorOutcome, Outcome, Scope, unmet_message, write_number};
 use crate::ir::*;
 
 pub use crate::diag::Name;
@@ -212,14 +212,6 @@ impl Evaluated {
             }
             out
         })
-    }
-
-    /// The message of an unmet requirement of indicator `id`, worded.
-    fn unmet_message(&self, id: IndicatorId, u: &Unmet) -> Name {
-        match self.outcome.indicators.try_get(id) {
-            Some(o) => unmet_message(&self.program, &self.bound, id, o, u),
-            None => Name::from(""),
-        }
     }
 }
 
@@ -470,41 +462,56 @@ pub struct ComponentReport {
 /// for (or written), so a report nobody shows costs neither.
 #[derive(Clone)]
 pub struct FindingReport {
-    finding: Finding,
-    /// The evaluation the finding's words are made from, for the findings
-    /// that are worded from it (an unmet requirement's message).
-    of: Option<Arc<Evaluated>>,
-    /// The finding in words, made the first time it is asked for.
-    shown: OnceLock<Diagnostic>,
+    held: Held,
+}
+
+#[derive(Clone)]
+enum Held {
+    /// Made in words already.
+    Words(Diagnostic),
+    /// A record of the evaluation it keeps, worded the first time it is
+    /// asked for.
+    Record {
+        record: Record,
+        of: Arc<Evaluated>,
+        shown: OnceLock<Diagnostic>,
+    },
 }
 
 impl FindingReport {
     /// A diagnostic as a report lists it.
     pub fn new(diagnostic: Diagnostic) -> Self {
         Self {
-            finding: Finding::Ready(diagnostic),
-            of: None,
-            shown: OnceLock::new(),
+            held: Held::Words(diagnostic),
         }
     }
 
     /// A finding of the evaluation `of`.
     fn of(finding: Finding, of: &Arc<Evaluated>) -> Self {
-        let of = matches!(finding, Finding::Requirement { .. }).then(|| Arc::clone(of));
-        Self {
-            finding,
-            of,
-            shown: OnceLock::new(),
-        }
+        let held = match finding {
+            Finding::Ready(d) => Held::Words(*d),
+            Finding::Record(record) => Held::Record {
+                record,
+                of: Arc::clone(of),
+                shown: OnceLock::new(),
+            },
+        };
+        Self { held }
     }
 
     /// The stable code, as in `sixpoint::eval::conflict`.
     pub fn code(&self) -> &'static str {
-        self.finding.code().id()
+        match &self.held {
+            Held::Words(d) => d.code.id(),
+            Held::Record { record, .. } => record.code().id(),
+        }
     }
 
     pub fn severity(&self) -> Severity {
-        self.finding.severity()
+        match &self.held {
+            Held::Words(d) => d.severity,
+            Held::Record { record, .. } => record.severity(),
+        }
     }
 
     pub fn message(&self) -> &str {
@@ -533,16 +540,11 @@ impl FindingReport {
 
     /// The finding as a diagnostic, with every label, for terminals and editors.
     pub fn diagnostic(&self) -> &Diagnostic {
-        match &self.finding {
-            Finding::Ready(d) => d,
-            f => self.shown.get_or_init(|| {
-                // Every requirement finding of a report keeps its evaluation (`of`).
-                f.render(&|id, u| {
-                    self.of
-                        .as_ref()
-                        .map_or_else(|| Name::from(""), |e| e.unmet_message(id, u))
-                })
-            }),
+        match &self.held {
+            Held::Words(d) => d,
+            Held::Record { record, of, shown } => {
+                shown.get_or_init(|| record.render(&of.program, &of.bound, &of.outcome))
+            }
         }
     }
 }
@@ -550,10 +552,14 @@ impl FindingReport {
 impl std::fmt::Debug for FindingReport {
     // The finding, not the whole evaluation it keeps.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FindingReport")
-            .field("finding", &self.finding)
-            .field("shown", &self.shown)
-            .finish_non_exhaustive()
+        match &self.held {
+            Held::Words(d) => f.debug_tuple("FindingReport").field(d).finish(),
+            Held::Record { record, shown, .. } => f
+                .debug_struct("FindingReport")
+                .field("record", record)
+                .field("shown", shown)
+                .finish_non_exhaustive(),
+        }
     }
 }
 
@@ -776,19 +782,6 @@ pub(crate) fn build(
     report
 }
 
-/// The reasons of the skip rules that held and skip area `a`.
-pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> List<Name> {
-    let (Some(prop), Some(plan)) = (&p.proportionality, &o.plan) else {
-        return List::new();
-    };
-    plan.skips_fired
-        .iter()
-        .filter_map(|k| prop.skips.get(*k))
-        .filter(|sk| sk.areas.contains(&a))
-        .filter_map(|sk| sk.because.clone())
-        .collect()
-}
-
 fn build_grades(
     p: &Program,
     b: Bound,
@@ -844,7 +837,7 @@ fn build_grades(
                         title: area.title.clone(),
                         status,
                         skipped_because: if status == "skipped" {
-                            skip_reasons(p, o, *a)
+                            eval::skip_reasons(p, o, *a)
                         } else {
                             List::new()
                         },
@@ -1117,5 +1110,51 @@ mod tests {
             .join()
             .expect("joins");
         assert!(title.is_some());
+    }
+
+    #[test]
+    fn findings_are_worded_when_first_asked_for() {
+        let r = report();
+        let f = r.findings.iter().find(|f| f.code() == "sixpoint::eval::requirement");
+        let f = f.expect("the seed has an unmet requirement");
+        let super::Held::Record { shown, .. } = &f.held else {
+            panic!("a requirement is kept as a record")
+        };
+        assert!(shown.get().is_none(), "nothing asked yet, nothing worded");
+        assert!(f.message().contains("is claimed as"), "{}", f.message());
+        assert!(shown.get().is_some(), "worded once, kept");
+    }
+
+    #[test]
+    fn a_record_not_of_its_evaluation_is_said_to_be_a_bug() {
+        use crate::eval::finding::{Check, Record};
+        let r = report();
+        let of = &r
+            .questions
+            .first()
+            .expect("a question")
+            .areas
+            .first()
+            .expect("an area")
+            .indicators
+            .of;
+        // A judgement finding on an indicator the evaluation graded by its rules.
+        let graded = of
+            .outcome
+            .indicators
+            .iter_enumerated()
+            .find(|(_, o)| o.judgement.is_none());
+        let (id, _) = graded.expect("an indicator graded by rule");
+        let stray = Record {
+            at: crate::diag::Span { start: 0, end: 1 },
+            check: Check::Judgement(id),
+        };
+        let d = stray.render(&of.program, &of.bound, &of.outcome);
+        assert_eq!(d.code, crate::diag::Code::Internal);
+        assert!(
+            d.message.contains("`sixpoint::eval::judgement-required` finding"),
+            "{}",
+            d.message
+        );
     }
 }
