@@ -37,17 +37,21 @@ pub(crate) struct Facts {
     /// Per measure, its series; empty (none stated) until the entry states one.
     pub(crate) measures: IdVec<MeasureId, Option<Arc<[f64]>>>,
     pub(crate) claimed: Option<Rank>,
-    /// References of the evidence items, for reports.
-    pub(crate) references: List<Name>,
-    /// Per item of the indicator's evidence to consider, the references of
-    /// the evidence offered for it (an item without a reference counts too).
-    pub(crate) considered: Vec<List<Name>>,
+    /// Where the references of the evidence items are in `Bound`'s list
+    /// of them ([`Bound::references`]). Like the ranges below: one list for
+    /// a document, not one per indicator.
+    references_at: (u32, u32),
+    /// Where, per item of the indicator's evidence to consider, the
+    /// references offered for it are in `Bound`'s list ([`Bound::considered`]).
+    considered_at: (u32, u32),
+    /// How many items to consider have evidence offered (with a reference or not).
+    pub(crate) considered: u32,
     /// Where the findings per theme of the evidence citing it (for actions
-    /// on themes) are in `Bound`'s list of them: one list for a document,
-    /// not one per indicator ([`Bound::theme_findings`]).
+    /// on themes) are in `Bound`'s list of them ([`Bound::theme_findings`]).
     themes_at: (u32, u32),
-    /// Themes on which a strength and a weakness come from different source kinds.
-    pub(crate) conflicts: Vec<Conflict>,
+    /// Where the conflicts are in `Bound`'s list ([`Bound::conflicts`]):
+    /// themes on which a strength and a weakness come from different source kinds.
+    conflicts_at: (u32, u32),
     pub(crate) override_: Option<OverrideFacts>,
     /// The evaluator's placement against the illustrations (002 §5.2).
     pub(crate) placement: Option<PlacementFacts>,
@@ -76,12 +80,20 @@ impl Facts {
                 n @ 0..=16 => smallvec::SmallVec::from_buf_and_len([false; 16], n),
                 n => smallvec::smallvec![false; n],
             },
-            // Made, not cloned from a default: a clone of counts costs more.
-            considered: std::iter::repeat_with(List::new).take(ind.consider.len()).collect(),
             // Measures and tags are sized on the first that needs them:
             // most entries state no measure, and many items carry no tag.
             ..Facts::default()
         }
+    }
+
+    /// How many items of evidence to consider the indicator has.
+    pub(crate) fn to_consider(&self) -> u32 {
+        self.considered_at.1.saturating_sub(self.considered_at.0)
+    }
+
+    /// How many themes have conflicting evidence.
+    pub(crate) fn conflicts(&self) -> u32 {
+        self.conflicts_at.1.saturating_sub(self.conflicts_at.0)
     }
 
     /// The items carrying tag `id`; `None` when none does.
@@ -284,6 +296,12 @@ pub(crate) struct Bound {
     no_facts: Facts,
     /// Per theme of each indicator with evidence, the findings citing it.
     theme_findings: Vec<ThemeFindings>,
+    /// The references of each indicator's evidence items.
+    references: Vec<Name>,
+    /// Per item to consider of each indicator, the references offered for it.
+    considered: Vec<List<Name>>,
+    /// The conflicts of each indicator.
+    conflicts: Vec<Conflict>,
     pub(crate) contexts: IdVec<ContextId, bool>,
     /// Whether the data states each fact.
     pub(crate) facts_set: IdVec<FactId, bool>,
@@ -301,8 +319,23 @@ impl Bound {
     /// Per theme of the indicator whose facts are `f`, the findings of the
     /// evidence citing it; none for an indicator without evidence.
     pub(crate) fn theme_findings(&self, f: &Facts) -> &[ThemeFindings] {
-        let (from, to) = f.themes_at;
-        self.theme_findings.get(from as usize..to as usize).unwrap_or(&[])
+        within(&self.theme_findings, f.themes_at)
+    }
+
+    /// The references of the evidence items of the indicator whose facts are `f`.
+    pub(crate) fn references(&self, f: &Facts) -> &[Name] {
+        within(&self.references, f.references_at)
+    }
+
+    /// Per item of evidence to consider of the indicator whose facts are
+    /// `f`, the references of the evidence offered for it.
+    pub(crate) fn considered(&self, f: &Facts) -> &[List<Name>] {
+        within(&self.considered, f.considered_at)
+    }
+
+    /// The conflicts of the indicator whose facts are `f`.
+    pub(crate) fn conflicts(&self, f: &Facts) -> &[Conflict] {
+        within(&self.conflicts, f.conflicts_at)
     }
 
     /// How many indicators the data gives evidence.
@@ -315,6 +348,17 @@ impl Bound {
         let k = (*self.facts_at.try_get(id)?)?;
         self.facts.get(usize::try_from(k).ok()?)
     }
+}
+
+/// The part of a document's list at `(from, to)`: an indicator's.
+fn within<T>(all: &[T], (from, to): (u32, u32)) -> &[T] {
+    all.get(from as usize..to as usize).unwrap_or(&[])
+}
+
+/// Where the items of a document's list from `from` to its end are.
+fn range_from<T>(all: &[T], from: usize) -> (u32, u32) {
+    let at = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
+    (at(from), at(all.len()))
 }
 
 /// Names already looked up in one document, by the address of their text.
@@ -404,7 +448,11 @@ fn conflicting(t: &ThemeFindings) -> Option<(Pick, Pick)> {
 }
 
 /// The conflicts of an indicator whose evidence is `items`; `sources` names the source kinds.
-fn conflicts(themes: &[ThemeFindings], items: &[EvidenceItem], sources: &IdVec<SourceId, Name>) -> Vec<Conflict> {
+fn conflicts<'a>(
+    themes: &'a [ThemeFindings],
+    items: &'a [EvidenceItem],
+    sources: &'a IdVec<SourceId, Name>,
+) -> impl Iterator<Item = Conflict> + 'a {
     // The source kind, not the whole item: the conflict is between sources.
     let cited = |c: Pick| {
         let item = items.get(c.item as usize)?;
@@ -414,18 +462,14 @@ fn conflicts(themes: &[ThemeFindings], items: &[EvidenceItem], sources: &IdVec<S
             span: item.source.span,
         })
     };
-    themes
-        .iter()
-        .enumerate()
-        .filter_map(|(theme, t)| {
-            let (s, w) = conflicting(t)?;
-            Some(Conflict {
-                theme,
-                strength: cited(s)?,
-                weakness: cited(w)?,
-            })
+    themes.iter().enumerate().filter_map(move |(theme, t)| {
+        let (s, w) = conflicting(t)?;
+        Some(Conflict {
+            theme,
+            strength: cited(s)?,
+            weakness: cited(w)?,
         })
-        .collect()
+    })
 }
 
 /// Resolves a parsed data file against a program. All problems are
@@ -468,6 +512,11 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
     // One list of every indicator's findings per theme, made once at the
     // most a document can need: no growing by doubling.
     let mut theme_findings: Vec<ThemeFindings> = Vec::with_capacity(p.indicators.iter().map(|i| i.themes.len()).sum());
+    // One list each of every indicator's references, items to consider and
+    // conflicts; the first two made at the most the document can need.
+    let mut references: Vec<Name> = Vec::with_capacity(doc.indicators.iter().map(|e| e.evidence.len()).sum());
+    let mut considered: Vec<List<Name>> = Vec::with_capacity(p.indicators.iter().map(|i| i.consider.len()).sum());
+    let mut conflicts_all: Vec<Conflict> = Vec::new();
     let (mut sources, mut weights, mut tag_ids) = (Seen::default(), Seen::default(), Seen::default());
     for entry in &doc.indicators {
         let Some(&id) = p.names.indicators.get(&entry.id.value) else {
@@ -495,8 +544,9 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         first_span[id] = Some(entry.id.span);
         let ind = &p.indicators[id];
         let mut f = Facts::empty(p, ind, entry.id.span);
-        // One allocation for the references of more than four items, not one per doubling.
-        f.references = List::with_capacity(entry.evidence.len());
+        let references_from = references.len();
+        let considered_from = considered.len();
+        considered.extend(std::iter::repeat_with(List::new).take(ind.consider.len()));
         // Counts by weight are sized on the first item that needs them:
         // most themes of an indicator have none.
         let themes_from = theme_findings.len();
@@ -704,7 +754,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             for c in &item.consider {
                 match ind.consider.iter().position(|x| x.name == c.value) {
                     Some(k) => {
-                        if let Some(slot) = f.considered.get_mut(k) {
+                        if let Some(slot) = considered.get_mut(considered_from + k) {
                             slot.push(reference.clone().unwrap_or_default());
                         }
                     }
@@ -719,14 +769,17 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
                 f.agreeing += a.value;
             }
             if let Some(r) = reference {
-                f.references.push(r);
+                references.push(r);
             }
         }
-        f.conflicts = conflicts(themes, &entry.evidence, &p.shared.sources);
-        f.themes_at = (
-            u32::try_from(themes_from).unwrap_or(u32::MAX),
-            u32::try_from(theme_findings.len()).unwrap_or(u32::MAX),
-        );
+        let conflicts_from = conflicts_all.len();
+        conflicts_all.extend(conflicts(themes, &entry.evidence, &p.shared.sources));
+        f.references_at = range_from(&references, references_from);
+        f.considered_at = range_from(&considered, considered_from);
+        let offered = considered.get(considered_from..).unwrap_or_default();
+        f.considered = u32::try_from(offered.iter().filter(|c| !c.is_empty()).count()).unwrap_or(u32::MAX);
+        f.themes_at = range_from(&theme_findings, themes_from);
+        f.conflicts_at = range_from(&conflicts_all, conflicts_from);
         facts_at[id] = u32::try_from(facts.len()).ok();
         facts.push(f);
     }
@@ -741,6 +794,9 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         facts_at,
         no_facts: Facts::none(p),
         theme_findings,
+        references,
+        considered,
+        conflicts: conflicts_all,
         contexts,
         facts_set,
         indicators_span: doc.indicators_span,

@@ -163,7 +163,7 @@ impl Record {
                 )
             }
             Check::Conflict { indicator: id, index } => {
-                let c = b.facts(id)?.conflicts.get(index)?;
+                let c = b.conflicts(b.facts(id)?).get(index)?;
                 let theme = names.theme_titles.try_get(id)?.get(c.theme).map_or("", |t| t.as_str());
                 err::conflict(&b.file, (indicator(id)?, theme), &c.strength, &c.weakness)
             }

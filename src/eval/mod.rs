@@ -302,8 +302,8 @@ impl expr::Env for IndicatorEnv<'_> {
         let n = |x: u64| Value::Number(x as f64);
         match v {
             IndicatorVar::Evidence => n(u64::from(f.evidence)),
-            IndicatorVar::Considered => n(f.considered.iter().filter(|c| !c.is_empty()).count() as u64),
-            IndicatorVar::Unconsidered => n(f.considered.iter().filter(|c| c.is_empty()).count() as u64),
+            IndicatorVar::Considered => n(u64::from(f.considered)),
+            IndicatorVar::Unconsidered => n(u64::from(f.to_consider().saturating_sub(f.considered))),
             // Known only to actions, which run after both periods are graded.
             IndicatorVar::Previous | IndicatorVar::Travel(_) => Value::Unknown,
             IndicatorVar::Sources => n(f.source_counts.iter().filter(|&&c| c > 0).count() as u64),
@@ -316,7 +316,7 @@ impl expr::Env for IndicatorEnv<'_> {
             IndicatorVar::WeaknessScore => Value::Number(f.weakness_score),
             IndicatorVar::Themes => n(self.themes as u64),
             IndicatorVar::ThemesEvidenced => n(f.themes_evidenced.iter().filter(|&&t| t).count() as u64),
-            IndicatorVar::Conflicts => n(f.conflicts.len() as u64),
+            IndicatorVar::Conflicts => n(u64::from(f.conflicts())),
             IndicatorVar::Respondents => n(f.respondents),
             IndicatorVar::Agreeing => n(f.agreeing),
             IndicatorVar::Agreement => {
@@ -1086,7 +1086,7 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
     let ind = &p.indicators[id];
     let facts = b.facts_of(id);
     let record = |at: Span, check: Check| Finding::Record(Record { at, check });
-    for (index, c) in facts.conflicts.iter().enumerate() {
+    for (index, c) in b.conflicts(facts).iter().enumerate() {
         // The constructor labels the weakness first.
         findings.push(record(c.weakness.span, Check::Conflict { indicator: id, index }));
     }

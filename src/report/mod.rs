@@ -656,7 +656,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, b: &Boun
                 s.push_str("%)");
                 s
             }),
-            references: f.references.clone(),
+            references: b.references(f).iter().cloned().collect(),
             tagged: f
                 .tagged
                 .iter()
@@ -674,7 +674,8 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, b: &Boun
     let skipped = o.scope == Scope::Skipped;
     let evidence_to_consider = (!ind.consider.is_empty() && !skipped).then(|| {
         let items = names.consider.try_get(id).map_or(&[][..], Vec::as_slice);
-        let refs = |k: usize| facts.considered.get(k).map_or(&[][..], |r| &r[..]);
+        let considered = b.considered(facts);
+        let refs = |k: usize| considered.get(k).map_or(&[][..], |r| &r[..]);
         // Each list made at its size: no growing by doubling.
         let offered = (0..items.len()).filter(|&k| !refs(k).is_empty()).count();
         let mut r = ConsiderReport {
