@@ -1086,15 +1086,8 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
     let ind = &p.indicators[id];
     let facts = b.facts_of(id);
     let record = |at: Span, check: Check| Finding::Record(Record { at, check });
-    for (index, c) in b.conflicts(facts).iter().enumerate() {
-        // The constructor labels the weakness first.
-        findings.push(record(c.weakness.span, Check::Conflict { indicator: id, index }));
-    }
-    if let (Some(pl), Some(at), Some(ill)) = (&out.placement, &facts.placement, &p.illustrations)
-        && pl.contradicted
-    {
-        findings.push(err::placement_contradicted(p, &b.file, &ind.id, pl, at.span, (ill.span, &ill.basis)).into());
-    }
+    // Those at the entry first, then those within it: nearly in order
+    // already, which the sort of all the findings then finds cheaply.
     for u in &out.unmet {
         let severity = p.requirements[u.requirement].severity;
         findings.push(record(
@@ -1105,6 +1098,18 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
                 severity,
             },
         ));
+    }
+    if out.judgement.is_some() {
+        findings.push(record(facts.span, Check::Judgement(id)));
+    }
+    for (index, c) in b.conflicts(facts).iter().enumerate() {
+        // The constructor labels the weakness first.
+        findings.push(record(c.weakness.span, Check::Conflict { indicator: id, index }));
+    }
+    if let (Some(pl), Some(at), Some(ill)) = (&out.placement, &facts.placement, &p.illustrations)
+        && pl.contradicted
+    {
+        findings.push(err::placement_contradicted(p, &b.file, &ind.id, pl, at.span, (ill.span, &ill.basis)).into());
     }
     if let (Some(o), Some(Overridden { refused: Some(why), .. })) = (&facts.override_, &out.overridden) {
         findings.push(
@@ -1118,9 +1123,6 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
             )
             .into(),
         );
-    }
-    if out.judgement.is_some() {
-        findings.push(record(facts.span, Check::Judgement(id)));
     }
 }
 
@@ -1231,22 +1233,31 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         Some(prop) => Some(plan(p, b, prop, &mut indicators)?),
         None => None,
     };
-    // A skipped indicator is not graded, so its rules of evidence do not apply.
+    // A skipped indicator is not graded, so its rules of evidence do not
+    // apply: its evidence is said to be unused instead.
     for (i, o) in indicators.iter_enumerated() {
-        if o.has_evidence && o.scope != Scope::Skipped {
-            indicator_findings(p, b, i, o, &mut findings);
+        match (&o.scope, o.has_evidence) {
+            (_, false) => {}
+            (Scope::Skipped, true) => findings.push(Finding::Record(Record {
+                at: b.facts_of(i).span,
+                check: Check::Unused(i),
+            })),
+            (_, true) => indicator_findings(p, b, i, o, &mut findings),
         }
     }
+    // The findings from here on point at the `indicators` entry itself,
+    // before every indicator's: they go first before sorting (below).
+    let in_entries = findings.len();
 
-    // Missing evidence where the plan expects it, and evidence the plan skips.
+    // Missing evidence where the plan expects it.
     for (i, o) in indicators.iter_enumerated() {
         let check = match (&o.scope, o.has_evidence) {
-            (Scope::Skipped, true) => Some((b.facts_of(i).span, Check::Unused(i))),
             (_, true) | (Scope::InScope | Scope::Skipped, false) => None,
-            (Scope::First, false) => Some((b.indicators_span, Check::NoEvidence(i))),
-            (Scope::Triggered(_), false) => Some((b.indicators_span, Check::ExamineGap(i))),
+            (Scope::First, false) => Some(Check::NoEvidence(i)),
+            (Scope::Triggered(_), false) => Some(Check::ExamineGap(i)),
         };
-        if let Some((at, check)) = check {
+        if let Some(check) = check {
+            let at = b.indicators_span;
             findings.push(Finding::Record(Record { at, check }));
         }
     }
@@ -1279,6 +1290,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         Some(cap) => Some(capacity(p, b, cap, &indicators, &mut findings)?),
         None => None,
     };
+    findings.rotate_left(in_entries);
     finding::sort(&mut findings, &b.file);
     Ok(Outcome {
         indicators,
