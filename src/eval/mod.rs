@@ -247,8 +247,9 @@ pub(crate) struct ComponentOutcome {
     /// by the contextual factors the ruleset weighs against it.
     pub(crate) capacity: Option<Rank>,
     pub(crate) lowered_by: Vec<ContextId>,
-    /// Examined indicators whose grade is missing or not secure.
-    pub(crate) caveats: Vec<IndicatorId>,
+    /// Examined indicators whose grade is missing or not secure: in place
+    /// for a component's usual few.
+    pub(crate) caveats: smallvec::SmallVec<[IndicatorId; 16]>,
 }
 
 #[derive(Clone, Debug)]
@@ -1318,8 +1319,8 @@ fn plan(
             indicators[i].scope = Scope::First;
         }
     }
-    let finals = indicators.map(|o| o.final_grade);
-    let leaves = indicators.map(|o| o.child(false));
+    let mut finals = indicators.map(|o| o.final_grade);
+    let mut leaves = indicators.map(|o| o.child(false));
     let secure = indicators.map(|o| o.secure);
     let tree = Tree::for_conditions(p, &leaves, &b.facts_set, prop.skips.iter().map(|r| &r.when))?;
     let env = PlanEnv::new(p, (&finals, &secure), (&tree.areas, &tree.questions), b, &[]);
@@ -1338,9 +1339,12 @@ fn plan(
             indicators[i].scope = Scope::Skipped;
         }
     }
-    // Triggers read the plan after skipping: a skipped indicator has no grade.
-    let finals = indicators.map(IndicatorOutcome::grade);
-    let leaves = indicators.map(|o| o.child(true));
+    // Triggers read the plan after skipping: a skipped indicator has no
+    // grade. Made again in the same vectors.
+    for ((f, l), o) in finals.iter_mut().zip(leaves.iter_mut()).zip(indicators.iter()) {
+        *f = o.grade();
+        *l = o.child(true);
+    }
     let tree = Tree::for_conditions(p, &leaves, &b.facts_set, prop.examines.iter().map(|r| &r.when))?;
     let env = PlanEnv::new(
         p,
@@ -1383,9 +1387,10 @@ fn capacity(
             confidence: None,
             capacity: None,
             lowered_by: Vec::new(),
-            caveats: Vec::new(),
+            caveats: smallvec::SmallVec::new(),
         };
-        let mut ranks = Vec::new();
+        // On the stack for a component's usual few indicators.
+        let mut ranks: smallvec::SmallVec<[Rank; 32]> = smallvec::SmallVec::new();
         for i in &comp.indicators {
             let o = &indicators[*i];
             if !o.examined() {
@@ -1433,26 +1438,21 @@ fn capacity(
         }
         Ok(c)
     })?;
-    let confs: Vec<Rank> = components.iter().filter_map(|c| c.confidence).collect();
+    let confs: smallvec::SmallVec<[Rank; 8]> = components.iter().filter_map(|c| c.confidence).collect();
     let overall = if confs.len() == components.len() {
         expr::aggregate(p, cap.overall, conf_scale, &confs)?
     } else {
         None
     };
-    let caps: Vec<Rank> = components.iter().filter_map(|c| c.capacity).collect();
+    let caps: smallvec::SmallVec<[Rank; 8]> = components.iter().filter_map(|c| c.capacity).collect();
     let capacity = if caps.len() == components.len() {
         expr::aggregate(p, cap.overall, grading, &caps)?
     } else {
         None
     };
-    let name = overall.map(|r| conf_scale.level_name(r).to_string());
-    let capacity_name = capacity.map(|r| grading.level_name(r).to_string());
-    let statement = render_statement(
-        p,
-        &cap.statement,
-        &b.organisation,
-        (name.as_deref(), capacity_name.as_deref()),
-    );
+    let name = overall.map(|r| conf_scale.level_name(r));
+    let capacity_name = capacity.map(|r| grading.level_name(r));
+    let statement = render_statement(p, &cap.statement, &b.organisation, (name, capacity_name));
     Ok(CapacityOutcome {
         components,
         overall,
