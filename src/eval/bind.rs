@@ -52,7 +52,9 @@ pub(crate) struct Facts {
     /// Where the conflicts are in `Bound`'s list ([`Bound::conflicts`]):
     /// themes on which a strength and a weakness come from different source kinds.
     conflicts_at: (u32, u32),
-    pub(crate) override_: Option<OverrideFacts>,
+    /// Boxed: few entries override, and every indicator's facts are made
+    /// and moved whole.
+    pub(crate) override_: Option<Box<OverrideFacts>>,
     /// The evaluator's placement against the illustrations (002 §5.2).
     pub(crate) placement: Option<PlacementFacts>,
 }
@@ -543,7 +545,12 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         }
         first_span[id] = Some(entry.id.span);
         let ind = &p.indicators[id];
-        let mut f = Facts::empty(p, ind, entry.id.span);
+        // Made in its place in the list and filled there: a large record, not moved.
+        facts_at[id] = u32::try_from(facts.len()).ok();
+        facts.push(Facts::empty(p, ind, entry.id.span));
+        let Some(f) = facts.last_mut() else {
+            continue;
+        };
         let references_from = references.len();
         let considered_from = considered.len();
         considered.extend(std::iter::repeat_with(List::new).take(ind.consider.len()));
@@ -584,14 +591,14 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             }
             match p.names.levels.get(&o.grade.value) {
                 Some(&r) => {
-                    f.override_ = Some(OverrideFacts {
+                    f.override_ = Some(Box::new(OverrideFacts {
                         grade: r,
                         reason: o.reason.as_ref().map(|x| x.value.clone()),
                         evidence: o.evidence.iter().map(|x| x.value.clone()).collect(),
                         cited_sources,
                         by: o.by.as_ref().map(|x| x.value.clone()),
                         span: o.span,
-                    })
+                    }))
                 }
                 None => {
                     let levels: Vec<&str> = p.grading_scale().levels.iter().rev().map(|l| l.name.as_str()).collect();
@@ -780,8 +787,6 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         f.considered = u32::try_from(offered.iter().filter(|c| !c.is_empty()).count()).unwrap_or(u32::MAX);
         f.themes_at = range_from(&theme_findings, themes_from);
         f.conflicts_at = range_from(&conflicts_all, conflicts_from);
-        facts_at[id] = u32::try_from(facts.len()).ok();
-        facts.push(f);
     }
     if !diags.is_empty() {
         return Err(diags);
