@@ -95,7 +95,7 @@ pub(crate) fn run(
             };
             let fires = match &a.when {
                 None => true,
-                Some(c) => expr::truth(p, &a.when_steps, c, env).map_err(|d| *d)? == Some(true),
+                Some(c) => expr::truth(p, &a.when_steps, c, &env).map_err(|d| *d)? == Some(true),
             };
             if !fires {
                 continue;

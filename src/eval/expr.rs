@@ -47,6 +47,37 @@ pub(crate) trait Env {
     }
 }
 
+/// An environment chosen at run time (an action's, by its target) reads as one.
+impl<T: Env + ?Sized> Env for &T {
+    fn indicator(&self, v: IndicatorVar) -> Value {
+        (**self).indicator(v)
+    }
+    fn component(&self, v: ComponentVar) -> Value {
+        (**self).component(v)
+    }
+    fn context(&self, c: ContextId) -> Value {
+        (**self).context(c)
+    }
+    fn fact(&self, f: FactId) -> Value {
+        (**self).fact(f)
+    }
+    fn area(&self, v: AreaVar) -> Value {
+        (**self).area(v)
+    }
+    fn children(&self, v: ChildVar) -> Value {
+        (**self).children(v)
+    }
+    fn node(&self, n: NodeId) -> Option<Rank> {
+        (**self).node(n)
+    }
+    fn node_secure(&self, n: NodeId) -> Option<bool> {
+        (**self).node_secure(n)
+    }
+    fn themes_evidenced(&self) -> Option<&[bool]> {
+        (**self).themes_evidenced()
+    }
+}
+
 pub(crate) fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagnostic> {
     walk(p, e, env).map_err(|d| *d)
 }
@@ -55,7 +86,9 @@ pub(crate) fn eval(p: &Program, e: &Expr, env: &dyn Env) -> Result<Value, Diagno
 /// requirement and action asks of its condition. By its flat `steps` when it
 /// has them (most conditions), by the walk when it has none or a read gives
 /// a series; answered in registers (the rare error, from an extension, boxed).
-pub(crate) fn truth(p: &Program, steps: &Steps, e: &Expr, env: &dyn Env) -> Result<Option<bool>, Box<Diagnostic>> {
+/// Made for each kind of environment, so that its reads are inlined into
+/// the steps: most conditions read an indicator's counts.
+pub(crate) fn truth<E: Env>(p: &Program, steps: &Steps, e: &Expr, env: &E) -> Result<Option<bool>, Box<Diagnostic>> {
     let v = match run(p, steps, env) {
         Some(Scalar::Bool(b)) => return Ok(Some(b)),
         Some(_) => return Ok(None),
@@ -92,7 +125,7 @@ impl Stack {
 /// gives a series (only the walk handles those). The top of the stack is
 /// kept apart from the rest, where most steps find and leave it.
 #[inline(always)]
-fn run(p: &Program, steps: &Steps, env: &dyn Env) -> Option<Scalar> {
+fn run<E: Env>(p: &Program, steps: &Steps, env: &E) -> Option<Scalar> {
     let mut top = Scalar::Unknown;
     // Starts with the empty stack's placeholder for `top`.
     let mut below = Stack {
@@ -192,7 +225,7 @@ fn cmp_number(op: CmpOp, v: Value, n: f64) -> Scalar {
 
 /// What a flat step reads.
 #[inline(always)]
-fn read(env: &dyn Env, r: Read) -> Value {
+fn read<E: Env>(env: &E, r: Read) -> Value {
     match r {
         Read::Component(v) => env.component(v),
         Read::Context(c) => env.context(c),

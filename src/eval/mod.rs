@@ -790,10 +790,10 @@ fn written(buf: &mut String, args: std::fmt::Arguments<'_>) -> Name {
 
 /// The first rule (or table row) whose guard is definitely true, with its
 /// index: how every grade block and the confidence rules decide.
-fn first_match<'r>(
+fn first_match<'r, E: expr::Env>(
     p: &Program,
     rules: &'r [RuleIr],
-    env: &dyn expr::Env,
+    env: &E,
 ) -> Result<Option<(usize, &'r RuleIr)>, Diagnostic> {
     for (k, rule) in rules.iter().enumerate() {
         let fires = match &rule.guard {
