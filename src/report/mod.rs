@@ -468,13 +468,14 @@ pub struct FindingReport {
 #[derive(Clone)]
 enum Held {
     /// Made in words already.
-    Words(Diagnostic),
+    Words(Box<Diagnostic>),
     /// A record of the evaluation it keeps, worded the first time it is
-    /// asked for.
+    /// asked for. The words boxed, so that the report's list of findings
+    /// holds small records until they are.
     Record {
         record: Record,
         of: Arc<Evaluated>,
-        shown: OnceLock<Diagnostic>,
+        shown: OnceLock<Box<Diagnostic>>,
     },
 }
 
@@ -482,14 +483,14 @@ impl FindingReport {
     /// A diagnostic as a report lists it.
     pub fn new(diagnostic: Diagnostic) -> Self {
         Self {
-            held: Held::Words(diagnostic),
+            held: Held::Words(Box::new(diagnostic)),
         }
     }
 
     /// A finding of the evaluation `of`.
     fn of(finding: Finding, of: &Arc<Evaluated>) -> Self {
         let held = match finding {
-            Finding::Ready(d) => Held::Words(*d),
+            Finding::Ready(d) => Held::Words(d),
             Finding::Record(record) => Held::Record {
                 record,
                 of: Arc::clone(of),
@@ -543,7 +544,7 @@ impl FindingReport {
         match &self.held {
             Held::Words(d) => d,
             Held::Record { record, of, shown } => {
-                shown.get_or_init(|| record.render(&of.program, &of.bound, &of.outcome))
+                shown.get_or_init(|| Box::new(record.render(&of.program, &of.bound, &of.outcome)))
             }
         }
     }
