@@ -912,6 +912,16 @@ pub(crate) struct GradeBlockIr {
     pub(crate) span: Span,
 }
 
+impl GradeBlockIr {
+    /// Where the rule at `decided_by` is written and what it rests on; the
+    /// block's own when no rule of it decided.
+    pub(crate) fn decided_at(&self, decided_by: Option<usize>) -> (Span, &Basis) {
+        decided_by
+            .and_then(|k| self.rules.get(k))
+            .map_or((self.span, &self.basis), |r| (r.span, &r.basis))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum AggFn {
     Lowest,

@@ -45,7 +45,7 @@ pub(crate) struct Facts {
     /// references offered for it are in `Bound`'s list ([`Bound::considered`]).
     considered_at: (u32, u32),
     /// How many items to consider have evidence offered (with a reference or not).
-    pub(crate) considered: u32,
+    pub(crate) offered: u32,
     /// Where the findings per theme of the evidence citing it (for actions
     /// on themes) are in `Bound`'s list of them ([`Bound::theme_findings`]).
     themes_at: (u32, u32),
@@ -94,7 +94,7 @@ impl Facts {
     }
 
     /// How many themes have conflicting evidence.
-    pub(crate) fn conflicts(&self) -> u32 {
+    pub(crate) fn conflict_count(&self) -> u32 {
         self.conflicts_at.1.saturating_sub(self.conflicts_at.0)
     }
 
@@ -784,7 +784,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
         f.references_at = range_from(&references, references_from);
         f.considered_at = range_from(&considered, considered_from);
         let offered = considered.get(considered_from..).unwrap_or_default();
-        f.considered = u32::try_from(offered.iter().filter(|c| !c.is_empty()).count()).unwrap_or(u32::MAX);
+        f.offered = u32::try_from(offered.iter().filter(|c| !c.is_empty()).count()).unwrap_or(u32::MAX);
         f.themes_at = range_from(&theme_findings, themes_from);
         f.conflicts_at = range_from(&conflicts_all, conflicts_from);
     }

@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use crate::ast::Tier;
 use crate::diag::{Basis, Diagnostic, List, Name, Span};
 use crate::ir::*;
-use finding::{Check, Finding, Record, TreeNode};
+use finding::{Check, Finding, TreeNode};
 
 pub(crate) use bind::{Bound, Facts, bind};
 
@@ -303,8 +303,8 @@ impl expr::Env for IndicatorEnv<'_> {
         let n = |x: u64| Value::Number(x as f64);
         match v {
             IndicatorVar::Evidence => n(u64::from(f.evidence)),
-            IndicatorVar::Considered => n(u64::from(f.considered)),
-            IndicatorVar::Unconsidered => n(u64::from(f.to_consider().saturating_sub(f.considered))),
+            IndicatorVar::Considered => n(u64::from(f.offered)),
+            IndicatorVar::Unconsidered => n(u64::from(f.to_consider().saturating_sub(f.offered))),
             // Known only to actions, which run after both periods are graded.
             IndicatorVar::Previous | IndicatorVar::Travel(_) => Value::Unknown,
             IndicatorVar::Sources => n(f.source_counts.iter().filter(|&&c| c > 0).count() as u64),
@@ -317,7 +317,7 @@ impl expr::Env for IndicatorEnv<'_> {
             IndicatorVar::WeaknessScore => Value::Number(f.weakness_score),
             IndicatorVar::Themes => n(self.themes as u64),
             IndicatorVar::ThemesEvidenced => n(f.themes_evidenced.iter().filter(|&&t| t).count() as u64),
-            IndicatorVar::Conflicts => n(u64::from(f.conflicts())),
+            IndicatorVar::Conflicts => n(u64::from(f.conflict_count())),
             IndicatorVar::Respondents => n(f.respondents),
             IndicatorVar::Agreeing => n(f.agreeing),
             IndicatorVar::Agreement => {
@@ -1086,12 +1086,11 @@ fn grade_indicator(p: &Program, b: &Bound, (id, facts): (IndicatorId, &Facts)) -
 fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOutcome, findings: &mut Vec<Finding>) {
     let ind = &p.indicators[id];
     let facts = b.facts_of(id);
-    let record = |at: Span, check: Check| Finding::Record(Record { at, check });
     // Those at the entry first, then those within it: nearly in order
     // already, which the sort of all the findings then finds cheaply.
     for u in &out.unmet {
         let severity = p.requirements[u.requirement].severity;
-        findings.push(record(
+        findings.push(Finding::record(
             facts.span,
             Check::Requirement {
                 indicator: id,
@@ -1101,11 +1100,14 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
         ));
     }
     if out.judgement.is_some() {
-        findings.push(record(facts.span, Check::Judgement(id)));
+        findings.push(Finding::record(facts.span, Check::Judgement(id)));
     }
     for (index, c) in b.conflicts(facts).iter().enumerate() {
         // The constructor labels the weakness first.
-        findings.push(record(c.weakness.span, Check::Conflict { indicator: id, index }));
+        findings.push(Finding::record(
+            c.weakness.span,
+            Check::Conflict { indicator: id, index },
+        ));
     }
     if let (Some(pl), Some(at), Some(ill)) = (&out.placement, &facts.placement, &p.illustrations)
         && pl.contradicted
@@ -1139,10 +1141,7 @@ pub(crate) fn judgement_rule<'p>(p: &'p Program, id: IndicatorId, out: &Indicato
     }
     Some(match ind.grade_block.and_then(|g| p.grade_blocks.try_get(g)) {
         None => (ind.span, Basis::none()),
-        Some(blk) => out
-            .decided_by
-            .and_then(|k| blk.rules.get(k))
-            .map_or((blk.span, &blk.basis), |r| (r.span, &r.basis)),
+        Some(blk) => blk.decided_at(out.decided_by),
     })
 }
 
@@ -1239,10 +1238,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     for (i, o) in indicators.iter_enumerated() {
         match (&o.scope, o.has_evidence) {
             (_, false) => {}
-            (Scope::Skipped, true) => findings.push(Finding::Record(Record {
-                at: b.facts_of(i).span,
-                check: Check::Unused(i),
-            })),
+            (Scope::Skipped, true) => findings.push(Finding::record(b.facts_of(i).span, Check::Unused(i))),
             (_, true) => indicator_findings(p, b, i, o, &mut findings),
         }
     }
@@ -1258,8 +1254,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
             (Scope::Triggered(_), false) => Some(Check::ExamineGap(i)),
         };
         if let Some(check) = check {
-            let at = b.indicators_span;
-            findings.push(Finding::Record(Record { at, check }));
+            findings.push(Finding::record(b.indicators_span, check));
         }
     }
 
@@ -1274,8 +1269,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     // child's finding says it).
     let mut node_finding = |block: Option<GradeBlockId>, n: &NodeOutcome, node: TreeNode| {
         if block.is_some() && n.judgement.is_some() {
-            let (at, check) = (b.indicators_span, Check::NodeJudgement(node));
-            findings.push(Finding::Record(Record { at, check }));
+            findings.push(Finding::record(b.indicators_span, Check::NodeJudgement(node)));
         }
     };
     for (a, n) in areas.iter_enumerated() {
