@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Instructions per evaluation of sixpoint alone, counted by callgrind (deterministic, unlike
-# time): the engine (bind + evaluate + report object), the same with the report's indicator
-# records read (made when first read), loading JSON text, and JSON text to report, over the
-# first 60 of the peers bench's generated evaluations. Each job runs twice, 2 and 6 rounds, so
-# that what is done once (compiling the ruleset, generating the files) cancels:
-# (Ir at 6 - Ir at 2) / (4 × 60).
+# time): the engine (bind + evaluate + report object); the same with the report's parts that
+# are made when first read (indicator records, actions, capacity statement) read; loading JSON
+# text; and JSON text to report; over the first 60 of the peers bench's generated
+# evaluations. Each job runs twice, 2 and 6 rounds, so that what is done once (compiling the
+# ruleset, generating the files) cancels: (Ir at 6 - Ir at 2) / (4 × 60).
 #
 #   scripts/instructions.sh                 # engine, read, load and json
 #   JOBS=engine scripts/instructions.sh

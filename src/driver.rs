@@ -6,7 +6,7 @@
 //! compile: text ─parse─▶ AST ─import─▶ Unit ─check─▶ Checked ─compile─▶ Program
 //! evaluate: data ─load─▶ Document ─bind─▶ Bound ─eval─▶ Outcome ┐
 //!           [previous period, likewise ─▶ Outcome ─ period::compare ┘─▶ Periods]
-//!           ─actions─▶ ActionOutcomes ─report::build─▶ Report (once)
+//!           ─actions─▶ ActionOutcomes (ids) ─report::build─▶ Report (once; worded when read)
 //! ```
 
 use std::collections::{HashMap, HashSet};
@@ -259,7 +259,7 @@ pub fn evaluate(program: &Program, current: Input<'_>, previous: Option<Input<'_
         Ok(a) => a,
         Err(d) => return failed(vec![d]),
     };
-    let previous = match (&before, &periods) {
+    let previous = match (&before, periods) {
         (Some((prev, _)), Some(periods)) => Some((
             periods,
             report::PreviousReport {
@@ -272,7 +272,7 @@ pub fn evaluate(program: &Program, current: Input<'_>, previous: Option<Input<'_
     };
     // Already in order: `eval::evaluate` sorts its findings; the notes on the periods follow them.
     let findings = std::mem::take(&mut after.findings);
-    let report = report::build(program, bound, after, findings, &actions, previous);
+    let report = report::build(program, (bound, after), findings, actions, previous);
     FileResult {
         path: current.path.to_path_buf(),
         report: Some(report),

@@ -489,8 +489,12 @@ pub(crate) enum Op {
     IndicatorPair(CmpOp, IndicatorVar, IndicatorVar),
     /// Two of an indicator's values added, subtracted, … (`strengths + weaknesses`).
     IndicatorArith(ArithOp, IndicatorVar, IndicatorVar),
+    /// An indicator's value compared with a level in one step (`final == weak`).
+    IndicatorLevel(CmpOp, IndicatorVar, Rank),
     Read(Read),
     ReadCmp(CmpOp, Read, f64),
+    /// What is read compared with a level in one step (`area.grade >= good`).
+    ReadLevel(CmpOp, Read, Rank),
     /// The top compared with a number in place (`a + b == 0`).
     CmpTop(CmpOp, f64),
     Cmp(CmpOp),

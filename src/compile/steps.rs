@@ -65,6 +65,8 @@ impl Layout {
                 (x, Expr::Const(Value::Number(n))) if leaf(x) => self.value(compared(*op, x, *n)?),
                 // `2 <= x` as `x >= 2`.
                 (Expr::Const(Value::Number(n)), x) if leaf(x) => self.value(compared(flip(*op), x, *n)?),
+                (x, Expr::Const(Value::Level(r))) if leaf(x) => self.value(level_compared(*op, x, *r)?),
+                (Expr::Const(Value::Level(r)), x) if leaf(x) => self.value(level_compared(flip(*op), x, *r)?),
                 (Expr::Indicator(x), Expr::Indicator(y)) => self.value(Op::IndicatorPair(*op, *x, *y)),
                 // `a + b == 0`: the sum, then compared in place.
                 (x, Expr::Const(Value::Number(n))) => {
@@ -120,6 +122,14 @@ fn compared(op: CmpOp, e: &Expr, n: f64) -> Option<Op> {
     Some(match e {
         Expr::Indicator(v) => Op::IndicatorCmp(op, *v, n),
         _ => Op::ReadCmp(op, read(e)?, n),
+    })
+}
+
+/// The step comparing what `e` reads with level `r`.
+fn level_compared(op: CmpOp, e: &Expr, r: Rank) -> Option<Op> {
+    Some(match e {
+        Expr::Indicator(v) => Op::IndicatorLevel(op, *v, r),
+        _ => Op::ReadLevel(op, read(e)?, r),
     })
 }
 

@@ -1,6 +1,8 @@
 //! Actions: after grading (and, with an earlier period, after comparing
 //! the two), each `action` is tried on each of its targets; those whose
-//! condition holds are routed to their owners.
+//! condition holds are routed to their owners. Which actions fire is found
+//! while evaluating ([`run`]); their messages are worded from the kept
+//! evaluation only when a report's actions are read ([`word`]).
 
 use crate::diag::{Diagnostic, Name};
 use crate::ir::*;
@@ -9,13 +11,19 @@ use super::bind::ThemeFindings;
 use super::period::{Periods, Travel};
 use super::{Bound, IndicatorEnv, IndicatorOutcome, Outcome, PlanEnv, Scope, expr};
 
-/// One action called for: which rule, for what, routed to whom.
-#[derive(Clone, Debug)]
+/// One action called for: which rule, for what, routed to whom. Ids only:
+/// its words are made by [`word`].
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct ActionOutcome {
     pub(crate) action: usize,
     pub(crate) target: Target,
     pub(crate) owner: OwnerId,
-    /// Shared by the action and its improvement-plan row.
+}
+
+/// An action's words: its message (shared by the action and its
+/// improvement-plan row) and the plan row's other columns.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ActionWords {
     pub(crate) message: Name,
     pub(crate) timescale: Option<Name>,
     pub(crate) evidence: Option<Name>,
@@ -34,93 +42,147 @@ pub(crate) fn run(
     if p.actions.is_empty() {
         return Ok(out);
     }
-    let finals = o.indicators.map(IndicatorOutcome::grade);
-    let secure = o.indicators.map(|i| i.secure);
-    let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
-    // The outcome's key areas and questions were graded from these finals.
-    let plan = PlanEnv::new(p, (&finals, &secure), (&o.areas, &o.questions), b, skipped);
-    let no_travel = Travel::default();
-    // One buffer for every message, each then shared as a name, made once
-    // at a size that holds most.
-    let mut scratch = String::with_capacity(256);
-    for (k, a) in p.actions.iter().enumerate() {
-        for (target, owners) in &a.targets {
-            // Each kind of target's environment on the stack: no box per target.
-            let (evaluation, indicator, area_env);
-            let env: &dyn expr::Env = match *target {
-                Target::Evaluation => {
-                    evaluation = EvaluationEnv {
-                        plan: &plan,
-                        facts: &b.facts_set,
-                    };
-                    &evaluation
-                }
-                Target::Indicator(i) | Target::Theme(i, _) => {
-                    let io = &o.indicators[i];
-                    if io.scope == Scope::Skipped {
-                        continue;
-                    }
-                    let theme = match *target {
-                        Target::Theme(_, t) => b.theme_findings(b.facts_of(i)).get(t as usize),
-                        _ => None,
-                    };
-                    // A theme without findings of its own calls for nothing.
-                    if let Some(t) = theme
-                        && t.strengths + t.weaknesses == 0
-                    {
-                        continue;
-                    }
-                    indicator = IndicatorActionEnv {
-                        inner: IndicatorEnv {
-                            facts: b.facts_of(i),
-                            flags: &b.facts_set,
-                            themes: p.indicators[i].themes.len(),
-                            derived: io.derived,
-                            final_grade: io.grade(),
-                        },
-                        theme,
-                        travel: periods.map_or(&no_travel, |t| &t.indicators[i]),
-                        facts: &b.facts_set,
-                    };
-                    &indicator
-                }
-                Target::Area(area) => {
-                    area_env = AreaEnv {
-                        grade: o.areas[area].grade,
-                        travel: periods.map_or(&no_travel, |t| &t.areas[area]),
-                        facts: &b.facts_set,
-                    };
-                    &area_env
-                }
-            };
-            let fires = match &a.when {
-                None => true,
-                Some(c) => expr::truth(p, &a.when_steps, c, &env).map_err(|d| *d)? == Some(true),
-            };
-            if !fires {
-                continue;
-            }
-            for &owner in owners {
-                let mut text = |t: &Template| {
-                    scratch.clear();
-                    render(&mut scratch, p, t, env, (*target, owner), &b.organisation);
-                    Name::from(scratch.as_str())
-                };
-                let message = text(&a.message);
-                let plan = a.plan.as_ref();
-                out.push(ActionOutcome {
-                    action: k,
-                    target: *target,
-                    owner,
-                    message,
-                    timescale: plan.and_then(|r| r.timescale.as_ref()).map(&mut text),
-                    evidence: plan.and_then(|r| r.evidence.as_ref()).map(&mut text),
-                    impact: plan.and_then(|r| r.impact.as_ref()).map(&mut text),
+    Scene::with(p, b, o, periods, |s| {
+        for (k, a) in p.actions.iter().enumerate() {
+            for (target, owners) in &a.targets {
+                let fires = s.in_env(*target, |env| match &a.when {
+                    None => Ok(true),
+                    Some(c) => Ok(expr::truth(p, &a.when_steps, c, &env).map_err(|d| *d)? == Some(true)),
                 });
+                if fires.transpose()? == Some(true) {
+                    out.extend(owners.iter().map(|&owner| ActionOutcome {
+                        action: k,
+                        target: *target,
+                        owner,
+                    }));
+                }
             }
         }
+        Ok(out)
+    })
+}
+
+/// The words of each action `fired` by [`run`] over the same evaluation,
+/// in its order.
+pub(crate) fn word(
+    p: &Program,
+    b: &Bound,
+    o: &Outcome,
+    periods: Option<&Periods>,
+    fired: &[ActionOutcome],
+) -> Vec<ActionWords> {
+    if fired.is_empty() {
+        return Vec::new();
     }
-    Ok(out)
+    Scene::with(p, b, o, periods, |s| {
+        // One buffer for every message, each then shared as a name, made
+        // once at a size that holds most.
+        let mut scratch = String::with_capacity(256);
+        fired
+            .iter()
+            .map(|a| {
+                let Some(rule) = p.actions.get(a.action) else {
+                    return ActionWords::default();
+                };
+                s.in_env(a.target, |env| {
+                    let mut text = |t: &Template| {
+                        scratch.clear();
+                        render(&mut scratch, p, t, env, (a.target, a.owner), &b.organisation);
+                        Name::from(scratch.as_str())
+                    };
+                    let plan = rule.plan.as_ref();
+                    ActionWords {
+                        message: text(&rule.message),
+                        timescale: plan.and_then(|r| r.timescale.as_ref()).map(&mut text),
+                        evidence: plan.and_then(|r| r.evidence.as_ref()).map(&mut text),
+                        impact: plan.and_then(|r| r.impact.as_ref()).map(&mut text),
+                    }
+                })
+                .unwrap_or_default()
+            })
+            .collect()
+    })
+}
+
+/// No earlier period: no previous grade, no direction.
+const NO_TRAVEL: Travel = Travel {
+    previous: None,
+    direction: None,
+};
+
+/// What every action's environment reads, made once for all of them.
+struct Scene<'a> {
+    p: &'a Program,
+    b: &'a Bound,
+    o: &'a Outcome,
+    periods: Option<&'a Periods>,
+    /// Only when an action is on the evaluation as a whole.
+    plan: Option<PlanEnv<'a>>,
+}
+
+impl Scene<'_> {
+    fn with<R>(p: &Program, b: &Bound, o: &Outcome, periods: Option<&Periods>, f: impl FnOnce(&Scene<'_>) -> R) -> R {
+        let whole = p
+            .actions
+            .iter()
+            .any(|a| a.targets.iter().any(|(t, _)| *t == Target::Evaluation));
+        // The evaluation's environment reads every final grade, made here.
+        let (finals, secure) = match whole {
+            true => (
+                o.indicators.map(IndicatorOutcome::grade),
+                o.indicators.map(|i| i.secure),
+            ),
+            false => Default::default(),
+        };
+        let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
+        // The outcome's key areas and questions were graded from these finals.
+        let plan = whole.then(|| PlanEnv::new(p, (&finals, &secure), (&o.areas, &o.questions), b, skipped));
+        f(&Scene { p, b, o, periods, plan })
+    }
+
+    /// Calls `f` with the environment of an action on `target`, on the
+    /// stack (no box per target); `None` for a target that calls for
+    /// nothing: an indicator not looked at, or a theme without findings.
+    fn in_env<R>(&self, target: Target, f: impl FnOnce(&dyn expr::Env) -> R) -> Option<R> {
+        let (b, facts) = (self.b, &self.b.facts_set);
+        Some(match target {
+            Target::Evaluation => f(&EvaluationEnv {
+                plan: self.plan.as_ref()?,
+                facts,
+            }),
+            Target::Indicator(i) | Target::Theme(i, _) => {
+                let io = self.o.indicators.try_get(i)?;
+                if io.scope == Scope::Skipped {
+                    return None;
+                }
+                let theme = match target {
+                    Target::Theme(_, t) => b.theme_findings(b.facts_of(i)).get(t as usize),
+                    _ => None,
+                };
+                // A theme without findings of its own calls for nothing.
+                if theme.is_some_and(|t| t.strengths + t.weaknesses == 0) {
+                    return None;
+                }
+                f(&IndicatorActionEnv {
+                    inner: IndicatorEnv {
+                        facts: b.facts_of(i),
+                        flags: facts,
+                        themes: self.p.indicators.try_get(i)?.themes.len(),
+                        derived: io.derived,
+                        final_grade: io.grade(),
+                    },
+                    theme,
+                    travel: self.periods.and_then(|t| t.indicators.try_get(i)).unwrap_or(&NO_TRAVEL),
+                    facts,
+                })
+            }
+            Target::Area(area) => f(&AreaEnv {
+                grade: self.o.areas.try_get(area)?.grade,
+                travel: self.periods.and_then(|t| t.areas.try_get(area)).unwrap_or(&NO_TRAVEL),
+                facts,
+            }),
+        })
+    }
 }
 
 /// Renders an action's template at the end of `out`.

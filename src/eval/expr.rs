@@ -155,6 +155,10 @@ fn run<E: Env>(p: &Program, steps: &Steps, env: &E) -> Option<Scalar> {
                 below.push(top)?;
                 top = Scalar::of(arith(*op, env.indicator(*x), env.indicator(*y)))?;
             }
+            Op::IndicatorLevel(op, v, r) => {
+                below.push(top)?;
+                top = cmp_level(*op, env.indicator(*v), *r)?;
+            }
             Op::CmpTop(op, n) => {
                 top = match top {
                     Scalar::Number(x) => x
@@ -170,6 +174,10 @@ fn run<E: Env>(p: &Program, steps: &Steps, env: &E) -> Option<Scalar> {
             Op::ReadCmp(op, r, n) => {
                 below.push(top)?;
                 top = cmp_number(*op, read(env, *r), *n);
+            }
+            Op::ReadLevel(op, rd, r) => {
+                below.push(top)?;
+                top = cmp_level(*op, read(env, *rd), *r)?;
             }
             Op::Cmp(op) => top = compare_scalars(*op, below.pop()?, top),
             Op::Arith(op) => {
@@ -221,6 +229,17 @@ fn cmp_number(op: CmpOp, v: Value, n: f64) -> Scalar {
             .map_or(Scalar::Unknown, |o| Scalar::Bool(holds(op, o))),
         _ => Scalar::Unknown,
     }
+}
+
+/// A value compared with a level: only another level compares; `None`
+/// for a series, which only the walk handles.
+#[inline(always)]
+fn cmp_level(op: CmpOp, v: Value, r: Rank) -> Option<Scalar> {
+    Some(match v {
+        Value::Level(x) => Scalar::Bool(holds(op, x.cmp(&r))),
+        Value::Series(_) | Value::Levels(_) => return None,
+        _ => Scalar::Unknown,
+    })
 }
 
 /// What a flat step reads.
@@ -680,13 +699,16 @@ mod tests {
             ]
         };
         let number = || number().prop_map(|n| Expr::Const(Value::Number(n)));
-        // Comparisons of a read with a number, either way round, are most
-        // conditions, and have steps of their own.
+        let level = || (0u8..6).prop_map(|r| Expr::Const(Value::Level(r)));
+        // Comparisons of a read with a number or a level, either way round,
+        // are most conditions, and have steps of their own.
         let leaf = prop_oneof![
             value().prop_map(Expr::Const),
             read(),
             (cmp_op(), read(), number()).prop_map(|(o, x, y)| Expr::Cmp(o, Box::new(x), Box::new(y))),
             (cmp_op(), number(), read()).prop_map(|(o, x, y)| Expr::Cmp(o, Box::new(x), Box::new(y))),
+            (cmp_op(), read(), level()).prop_map(|(o, x, y)| Expr::Cmp(o, Box::new(x), Box::new(y))),
+            (cmp_op(), level(), read()).prop_map(|(o, x, y)| Expr::Cmp(o, Box::new(x), Box::new(y))),
         ];
         leaf.prop_recursive(6, 48, 2, move |inner| {
             let b = Box::new;

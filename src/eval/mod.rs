@@ -259,7 +259,6 @@ pub(crate) struct CapacityOutcome {
     pub(crate) overall: Option<Rank>,
     /// Overall capacity for improvement, on the grading scale.
     pub(crate) capacity: Option<Rank>,
-    pub(crate) statement: String,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -1444,31 +1443,38 @@ fn capacity(
     } else {
         None
     };
-    let name = overall.map(|r| conf_scale.level_name(r));
-    let capacity_name = capacity.map(|r| grading.level_name(r));
-    let statement = render_statement(p, &cap.statement, &b.organisation, (name, capacity_name));
     Ok(CapacityOutcome {
         components,
         overall,
         capacity,
-        statement,
     })
 }
 
 struct NoEnv;
 impl expr::Env for NoEnv {}
 
-/// The capacity statement: `{confidence}` in the evidence and `{capacity}`
-/// for improvement, each `unknown` where not every component has one.
-fn render_statement(
-    p: &Program,
-    t: &Template,
-    org: &str,
-    (confidence, capacity): (Option<&str>, Option<&str>),
-) -> String {
+/// The capacity statement of capacity `co`, worded when a report's is
+/// read: `{confidence}` in the evidence and `{capacity}` for improvement,
+/// each `unknown` where not every component has one.
+pub(crate) fn capacity_statement(p: &Program, b: &Bound, co: &CapacityOutcome) -> String {
+    let Some(cap) = &p.capacity else {
+        return String::new();
+    };
+    let confidence = p
+        .scales
+        .try_get(cap.scale)
+        .zip(co.overall)
+        .map(|(s, r)| s.level_name(r));
+    let capacity = co.capacity.map_or("unknown", |r| p.grading_scale().level_name(r));
     // Sized for a usual statement: no growing by doubling.
     let mut out = String::with_capacity(256);
-    let capacity = capacity.unwrap_or("unknown");
-    render(&mut out, p, t, &NoEnv, None, (org, confidence, Some(capacity)));
+    render(
+        &mut out,
+        p,
+        &cap.statement,
+        &NoEnv,
+        None,
+        (&b.organisation, confidence, Some(capacity)),
+    );
     out
 }

@@ -55,9 +55,9 @@ pub struct Report {
     pub plan: Option<PlanReport>,
     pub capacity: Option<CapacityReport>,
     /// What the results call for, routed to owners, in rule order.
-    pub actions: Vec<ActionReport>,
+    pub actions: Kept<ActionReport>,
     /// The actions that are improvement-plan rows, by priority.
-    pub improvement_plan: Vec<PlanRowReport>,
+    pub improvement_plan: Kept<PlanRowReport>,
     pub findings: Vec<FindingReport>,
     /// The grading scale's levels, best first: the order renderers list
     /// grades in. Not in the JSON, whose shape is versioned by `format`.
@@ -146,71 +146,130 @@ pub struct AreaReport {
     pub indicators: Indicators,
 }
 
-/// An area's indicator records, in the framework's order. The report keeps
-/// the evaluation they come from (ids and ranks) and words them the first time
-/// any is read, once for the whole report: a report nobody reads pays nothing
-/// for them. They read as a slice.
+/// An area's indicator records, in the framework's order.
+pub type Indicators = Kept<IndicatorReport>;
+
+/// A part of a report made from the evaluation the report keeps (ids and
+/// ranks), the first time any of it is read and then once for the whole
+/// report: a report nobody reads pays nothing for its words. It reads as a
+/// slice: an area's indicator records, the actions, the improvement plan.
 #[derive(Clone)]
-pub struct Indicators {
+pub struct Kept<T: 'static> {
     of: Arc<Evaluated>,
     range: Range<usize>,
+    /// All of the report's parts of this kind, made when first read.
+    made: fn(&Evaluated) -> &[T],
 }
 
-impl Deref for Indicators {
-    type Target = [IndicatorReport];
+impl<T> Deref for Kept<T> {
+    type Target = [T];
 
-    fn deref(&self) -> &[IndicatorReport] {
-        self.of.records().get(self.range.clone()).unwrap_or_default()
+    fn deref(&self) -> &[T] {
+        (self.made)(&self.of).get(self.range.clone()).unwrap_or_default()
     }
 }
 
-impl<'a> IntoIterator for &'a Indicators {
-    type Item = &'a IndicatorReport;
-    type IntoIter = std::slice::Iter<'a, IndicatorReport>;
+impl<'a, T> IntoIterator for &'a Kept<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
 }
 
-impl std::fmt::Debug for Indicators {
+impl<T: std::fmt::Debug> std::fmt::Debug for Kept<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
-impl Serialize for Indicators {
+impl<T: Serialize> Serialize for Kept<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         (**self).serialize(s)
     }
 }
 
-/// One evaluation as its report keeps it, shared by the report's areas.
+/// The capacity statement, worded from the evaluation the report keeps
+/// when first read. It reads as a `str`.
+#[derive(Clone)]
+pub struct Statement {
+    of: Arc<Evaluated>,
+}
+
+impl Deref for Statement {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.of.statement()
+    }
+}
+
+impl std::fmt::Display for Statement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl std::fmt::Debug for Statement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl Serialize for Statement {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+}
+
+/// One evaluation as its report keeps it, shared by the report's parts
+/// made when read.
 struct Evaluated {
     program: Program,
     bound: Bound,
     outcome: Outcome,
-    /// Each indicator's direction of travel, with an earlier period.
-    travel: Option<IdVec<IndicatorId, Travel>>,
+    /// Each grade's direction of travel, with an earlier period.
+    periods: Option<Periods>,
+    /// The actions called for, as ids.
+    fired: Vec<ActionOutcome>,
     /// The indicator records, in the framework's order, made when first read.
-    made: OnceLock<Vec<IndicatorReport>>,
+    records: OnceLock<Vec<IndicatorReport>>,
+    /// The actions and the improvement plan, worded when first read.
+    actions: OnceLock<(Vec<ActionReport>, Vec<PlanRowReport>)>,
+    statement: OnceLock<String>,
 }
 
 impl Evaluated {
     fn records(&self) -> &[IndicatorReport] {
-        self.made.get_or_init(|| {
+        self.records.get_or_init(|| {
             let (p, o) = (&self.program, &self.outcome);
             let mut out = Vec::with_capacity(p.indicators.len());
             for q in p.questions.iter() {
                 for &i in q.areas.iter().flat_map(|&a| &p.areas[a].indicators) {
                     let mut r = indicator_report(p, i, &o.indicators[i], &self.bound);
-                    if let Some(travel) = &self.travel {
-                        r.travel = show_travel(p.grading_scale(), travel.try_get(i));
+                    if let Some(periods) = &self.periods {
+                        r.travel = show_travel(p.grading_scale(), periods.indicators.try_get(i));
                     }
                     out.push(r);
                 }
             }
             out
+        })
+    }
+
+    fn actions(&self) -> &[ActionReport] {
+        &self.actions.get_or_init(|| actions_of(self)).0
+    }
+
+    fn improvement_plan(&self) -> &[PlanRowReport] {
+        &self.actions.get_or_init(|| actions_of(self)).1
+    }
+
+    fn statement(&self) -> &str {
+        self.statement.get_or_init(|| match &self.outcome.capacity {
+            Some(co) => eval::capacity_statement(&self.program, &self.bound, co),
+            None => String::new(),
         })
     }
 }
@@ -425,7 +484,7 @@ pub struct CapacityReport {
     pub overall: Option<Name>,
     /// Overall capacity for improvement, after contextual factors.
     pub capacity: Option<Name>,
-    pub statement: String,
+    pub statement: Statement,
     /// Where the rules of confidence in the evidence come from.
     #[serde(skip_serializing_if = "Basis::is_empty")]
     pub confidence_basis: Basis,
@@ -768,37 +827,31 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, b: &Boun
 /// and, when there is an earlier period, each grade's direction of travel.
 pub(crate) fn build(
     p: &Program,
-    b: Bound,
-    o: Outcome,
+    (b, o): (Bound, Outcome),
     findings: Vec<Finding>,
-    actions: &[ActionOutcome],
-    previous: Option<(&Periods, PreviousReport)>,
+    fired: Vec<ActionOutcome>,
+    previous: Option<(Periods, PreviousReport)>,
 ) -> Report {
-    // Each indicator's travel, worded as its record is made.
-    let travel = previous.as_ref().map(|(periods, _)| periods.indicators.clone());
-    let mut report = build_grades(p, b, o, findings, travel);
-    set_actions(&mut report, p, actions);
-    if let Some((periods, previous)) = previous {
+    let (periods, previous) = previous.unzip();
+    // The report keeps the evaluation: its parts made when read are made from it.
+    let of = Arc::new(Evaluated {
+        program: p.clone(),
+        bound: b,
+        outcome: o,
+        periods,
+        fired,
+        records: OnceLock::new(),
+        actions: OnceLock::new(),
+        statement: OnceLock::new(),
+    });
+    let mut report = build_grades(p, &of, findings);
+    if let (Some(periods), Some(previous)) = (&of.periods, previous) {
         add_previous(&mut report, p, periods, previous);
     }
     report
 }
 
-fn build_grades(
-    p: &Program,
-    b: Bound,
-    o: Outcome,
-    findings: Vec<Finding>,
-    travel: Option<IdVec<IndicatorId, Travel>>,
-) -> Report {
-    // The report keeps the evaluation: its areas' indicator records are made from it when read.
-    let of = Arc::new(Evaluated {
-        program: p.clone(),
-        bound: b,
-        outcome: o,
-        travel,
-        made: OnceLock::new(),
-    });
+fn build_grades(p: &Program, of: &Arc<Evaluated>, findings: Vec<Finding>) -> Report {
     let (b, o) = (&of.bound, &of.outcome);
     // Where each area's records start among the report's, in the framework's order.
     let mut next = 0;
@@ -849,9 +902,10 @@ fn build_grades(
                         indicators: {
                             let start = next;
                             next += area.indicators.len();
-                            Indicators {
-                                of: Arc::clone(&of),
+                            Kept {
+                                of: Arc::clone(of),
                                 range: start..next,
+                                made: Evaluated::records,
                             }
                         },
                     }
@@ -912,7 +966,7 @@ fn build_grades(
                     .collect(),
                 overall: conf(co.overall),
                 capacity: level(co.capacity),
-                statement: co.statement.clone(),
+                statement: Statement { of: Arc::clone(of) },
                 confidence_basis: cap.confidence_basis.clone(),
                 overall_basis: cap.overall_basis.clone(),
             })
@@ -965,10 +1019,22 @@ fn build_grades(
         questions,
         plan,
         capacity,
-        actions: Vec::new(),
-        improvement_plan: Vec::new(),
+        actions: Kept {
+            of: Arc::clone(of),
+            range: 0..of.fired.len(),
+            made: Evaluated::actions,
+        },
+        improvement_plan: Kept {
+            of: Arc::clone(of),
+            range: 0..of
+                .fired
+                .iter()
+                .filter(|a| p.actions.get(a.action).is_some_and(|r| r.plan.is_some()))
+                .count(),
+            made: Evaluated::improvement_plan,
+        },
         // Moved, not copied: the report owns the findings.
-        findings: findings.into_iter().map(|f| FindingReport::of(f, &of)).collect(),
+        findings: findings.into_iter().map(|f| FindingReport::of(f, of)).collect(),
         levels: p
             .shared
             .levels
@@ -1003,8 +1069,10 @@ fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: Previo
     r.previous = Some(previous);
 }
 
-/// Sets the actions a run called for, and the improvement plan they make.
-fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
+/// The actions an evaluation called for, worded, and the improvement plan
+/// they make.
+fn actions_of(e: &Evaluated) -> (Vec<ActionReport>, Vec<PlanRowReport>) {
+    let p = &e.program;
     let names = &p.shared;
     let target = |t: Target| -> (&'static str, Option<Name>) {
         match t {
@@ -1023,9 +1091,10 @@ fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
             ),
         }
     };
-    r.actions.clear();
-    r.improvement_plan.clear();
-    for a in actions {
+    let words = eval::actions::word(p, &e.bound, &e.outcome, e.periods.as_ref(), &e.fired);
+    let mut actions = Vec::with_capacity(e.fired.len());
+    let mut plan = Vec::new();
+    for (a, words) in e.fired.iter().zip(words) {
         let (Some(rule), Some(rule_name)) = (p.actions.get(a.action), names.actions.get(a.action)) else {
             continue;
         };
@@ -1035,18 +1104,18 @@ fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
         let owner_name = owner.map(|o| o.0.clone()).unwrap_or_default();
         let owner_title = owner.and_then(|o| o.1.clone());
         if rule.plan.is_some() {
-            r.improvement_plan.push(PlanRowReport {
+            plan.push(PlanRowReport {
                 priority: rule.plan.as_ref().and_then(|x| x.priority),
-                action: a.message.clone(),
+                action: words.message.clone(),
                 officer: owner_title.clone().unwrap_or_else(|| owner_name.clone()),
-                timescale: a.timescale.clone(),
-                evidence: a.evidence.clone(),
-                impact: a.impact.clone(),
+                timescale: words.timescale,
+                evidence: words.evidence,
+                impact: words.impact,
                 rule: rule_name.clone(),
                 target: target.clone(),
             });
         }
-        r.actions.push(ActionReport {
+        actions.push(ActionReport {
             rule: rule_name.clone(),
             kind: kind.map(|k| k.0.clone()).unwrap_or_default(),
             kind_title: kind.and_then(|k| k.1.clone()),
@@ -1054,12 +1123,13 @@ fn set_actions(r: &mut Report, p: &Program, actions: &[ActionOutcome]) {
             owner_title,
             scope,
             target,
-            message: a.message.clone(),
+            message: words.message,
             basis: rule.basis.clone(),
         });
     }
     // Stable: rows without a priority last, ties in rule and structure order.
-    r.improvement_plan.sort_by_key(|row| row.priority.unwrap_or(u32::MAX));
+    plan.sort_by_key(|row| row.priority.unwrap_or(u32::MAX));
+    (actions, plan)
 }
 
 #[cfg(test)]
@@ -1083,7 +1153,7 @@ mod tests {
         let r = report();
         let areas: Vec<_> = r.questions.iter().flat_map(|q| &q.areas).collect();
         let of = &areas.first().expect("an area").indicators.of;
-        assert!(of.made.get().is_none(), "nothing read yet, nothing made");
+        assert!(of.records.get().is_none(), "nothing read yet, nothing made");
         let second = areas
             .get(1)
             .expect("a second area")
@@ -1092,7 +1162,7 @@ mod tests {
             .expect("an indicator");
         assert_eq!(second.id.as_str(), "2.1");
         // Every area's records were made by that one read, in one list, in order.
-        let made = of.made.get().expect("made by the read");
+        let made = of.records.get().expect("made by the read");
         assert_eq!(made.len(), r.indicators().count());
         assert!(areas.iter().all(|a| {
             made.get(a.indicators.range.clone())
@@ -1100,6 +1170,28 @@ mod tests {
         }));
         let ids: Vec<&str> = r.indicators().map(|i| i.id.as_str()).collect();
         assert_eq!(ids.first().copied(), Some("1.1"));
+    }
+
+    #[test]
+    fn actions_and_the_capacity_statement_are_worded_when_first_read() {
+        let r = report();
+        let of = &r.actions.of;
+        assert!(of.actions.get().is_none(), "no action read yet, none worded");
+        assert!(of.statement.get().is_none(), "no statement read yet, none worded");
+        // Ids alone tell how many actions there are and how many plan rows.
+        assert_eq!((r.actions.range.len(), r.improvement_plan.range.len()), (2, 0));
+        let first = r.actions.first().expect("the seed calls for actions");
+        assert!(
+            first
+                .message
+                .ends_with("is weak: plan structured action to address its important weaknesses")
+        );
+        let (actions, plan) = of.actions.get().expect("worded by the read");
+        assert_eq!((actions.len(), plan.len()), (2, 0));
+        assert!(std::ptr::eq(actions.as_slice(), &*r.actions));
+        let statement = &r.capacity.as_ref().expect("a capacity area").statement;
+        assert!(statement.ends_with("its capacity to improve is good"), "{statement}");
+        assert!(of.statement.get().is_some(), "worded once, kept");
     }
 
     #[test]
