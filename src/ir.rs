@@ -964,15 +964,15 @@ pub(crate) struct ProportionalityIr {
 
 #[derive(Clone, Debug)]
 pub(crate) struct ComponentIr {
-    pub(crate) name: String,
-    pub(crate) title: String,
+    pub(crate) name: Name,
+    pub(crate) title: Name,
     pub(crate) indicators: Vec<IndicatorId>,
     pub(crate) basis: Basis,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct ContextIr {
-    pub(crate) name: String,
+    pub(crate) name: Name,
     #[expect(dead_code, reason = "lowered for tools; no report shows it yet")]
     pub(crate) description: String,
     pub(crate) lowers: Vec<ComponentId>,
@@ -1130,6 +1130,50 @@ pub(crate) struct SharedNames {
     /// Why an indicator needs judgement, when no rule decides it.
     pub(crate) no_rule_matched: Name,
     pub(crate) no_grade_rules: Name,
+    /// The framework's name and version, as every report of it repeats them.
+    pub(crate) framework: (Name, Option<Name>),
+    /// Why each key area, question and the overall rating needs judgement
+    /// when nothing of its own decides it.
+    pub(crate) undecided_areas: IdVec<AreaId, Undecided>,
+    pub(crate) undecided_questions: IdVec<QuestionId, Undecided>,
+    pub(crate) undecided_overall: Undecided,
+}
+
+/// How a message names a node; written out only when a message is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum NodeName<'a> {
+    Area(u32),
+    Question(&'a str),
+    Overall,
+}
+
+impl std::fmt::Display for NodeName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NodeName::Area(n) => write!(f, "key area {n}"),
+            NodeName::Question(id) => write!(f, "question `{id}`"),
+            NodeName::Overall => f.write_str("the overall rating"),
+        }
+    }
+}
+
+/// Why a node needs judgement when nothing of its own decides it, in words
+/// made once per program rather than per evaluation.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Undecided {
+    /// Its rules, where it has some, and none decided.
+    pub(crate) no_rule: Name,
+    /// It has children but no aggregation that could combine them.
+    pub(crate) no_aggregation: Name,
+}
+
+impl Undecided {
+    fn of(what: NodeName<'_>) -> Self {
+        Undecided {
+            no_rule: Name::from(format!("no rule decides {what}")),
+            no_aggregation: Name::from(format!("no aggregation is declared for {what}")),
+        }
+    }
 }
 
 impl SharedNames {
@@ -1188,6 +1232,13 @@ impl SharedNames {
             action_kinds: p.action_kinds.map(named),
             no_rule_matched: Name::from("no grade rule matched"),
             no_grade_rules: Name::from("no grade rules cover this indicator"),
+            framework: (
+                Name::from(&p.framework.name),
+                p.framework.version.as_deref().map(Name::from),
+            ),
+            undecided_areas: p.areas.map(|a| Undecided::of(NodeName::Area(a.number))),
+            undecided_questions: p.questions.map(|q| Undecided::of(NodeName::Question(&q.id))),
+            undecided_overall: Undecided::of(NodeName::Overall),
         }
     }
 

@@ -1673,8 +1673,8 @@ impl<'a> Checker<'a> {
         for comp in &cap.components {
             let indicators = self.select(&comp.from);
             let pushed = components.push(ComponentIr {
-                name: comp.name.node.clone(),
-                title: comp.title.node.clone(),
+                name: crate::diag::Name::from(&comp.name.node),
+                title: crate::diag::Name::from(&comp.title.node),
                 indicators,
                 basis: comp.basis.lower(),
             });
@@ -1708,7 +1708,7 @@ impl<'a> Checker<'a> {
                 ids
             };
             let pushed = contexts.push(ContextIr {
-                name: ctx.name.node.clone(),
+                name: crate::diag::Name::from(&ctx.name.node),
                 description: ctx.description.node.clone(),
                 lowers,
                 by: ctx.by.node,

@@ -145,7 +145,7 @@ pub fn lower(c: Checked) -> Program {
         contexts: capacity
             .iter()
             .flat_map(|c| c.contexts.iter_enumerated())
-            .map(|(i, c)| (c.name.clone(), i))
+            .map(|(i, c)| (c.name.to_string(), i))
             .collect(),
         // Data may write a level by any of its names. A scale has at most
         // 255 levels (the checker's limit), so each rank fits.

@@ -38,10 +38,11 @@ pub(crate) fn run(
     o: &Outcome,
     periods: Option<&Periods>,
 ) -> Result<Vec<ActionOutcome>, Diagnostic> {
-    let mut out = Vec::new();
     if p.actions.is_empty() {
-        return Ok(out);
+        return Ok(Vec::new());
     }
+    // Sized for the usual few: no growing by doubling.
+    let mut out = Vec::with_capacity(8);
     Scene::with(p, b, o, periods, |s| {
         for (k, a) in p.actions.iter().enumerate() {
             for (target, owners) in &a.targets {

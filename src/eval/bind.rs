@@ -31,7 +31,7 @@ pub(crate) struct Facts {
     /// The tags items carry (their own and their themes'), in declaration
     /// order, each with the items carrying it: only the tags carried, since
     /// an indicator's items carry one or two of a ruleset's many.
-    pub(crate) tagged: smallvec::SmallVec<[(TagId, Tagged); 2]>,
+    pub(crate) tagged: smallvec::SmallVec<[(TagId, Tagged); 4]>,
     pub(crate) respondents: u64,
     pub(crate) agreeing: u64,
     /// Per measure, its series; empty (none stated) until the entry states one.
@@ -287,8 +287,9 @@ impl ThemeFindings {
 #[derive(Clone, Debug)]
 pub(crate) struct Bound {
     pub(crate) file: SourceFile,
-    pub(crate) organisation: String,
-    pub(crate) period: Option<String>,
+    /// Shared with the report, which repeats them.
+    pub(crate) organisation: Name,
+    pub(crate) period: Option<Name>,
     /// The facts of each indicator with evidence, in the order of the data:
     /// a large record each, so only those there are.
     facts: Vec<Facts>,
@@ -515,10 +516,11 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
     // most a document can need: no growing by doubling.
     let mut theme_findings: Vec<ThemeFindings> = Vec::with_capacity(p.indicators.iter().map(|i| i.themes.len()).sum());
     // One list each of every indicator's references, items to consider and
-    // conflicts; the first two made at the most the document can need.
+    // conflicts; the first two made at the most the document can need, the
+    // conflicts (at most one a theme, usually a few) at a size that holds most.
     let mut references: Vec<Name> = Vec::with_capacity(doc.indicators.iter().map(|e| e.evidence.len()).sum());
     let mut considered: Vec<List<Name>> = Vec::with_capacity(p.indicators.iter().map(|i| i.consider.len()).sum());
-    let mut conflicts_all: Vec<Conflict> = Vec::new();
+    let mut conflicts_all: Vec<Conflict> = Vec::with_capacity(16);
     let (mut sources, mut weights, mut tag_ids) = (Seen::default(), Seen::default(), Seen::default());
     for entry in &doc.indicators {
         let Some(&id) = p.names.indicators.get(&entry.id.value) else {
@@ -793,8 +795,8 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
     }
     Ok(Bound {
         file: file.clone(),
-        organisation: doc.organisation.value.clone(),
-        period: doc.period.as_ref().map(|p| p.value.clone()),
+        organisation: Name::from(&doc.organisation.value),
+        period: doc.period.as_ref().map(|p| Name::from(&p.value)),
         facts,
         facts_at,
         no_facts: Facts::none(p),

@@ -14,8 +14,8 @@
 
 use crate::diag::{Basis, Code, Diagnostic, Name, Severity, SourceFile, Span};
 
-use super::{Bound, NodeName, NodeOutcome, Outcome, Scope, Unmet, err};
-use crate::ir::{AreaId, ExamineIr, IndicatorId, Program, QuestionId};
+use super::{Bound, NodeOutcome, Outcome, Scope, Unmet, err};
+use crate::ir::{AreaId, ExamineIr, IndicatorId, NodeName, Program, QuestionId};
 
 /// One item of evidence on a side of a conflict: its source kind and
 /// reference, and where its `source` is in the data.

@@ -525,9 +525,10 @@ pub(crate) fn grade_tree(
         questions: None,
     };
     // One buffer of children, one of counts and one of text for every node,
-    // not three per node.
-    let (mut kids, mut at, mut text) = (Vec::new(), Vec::new(), String::new());
-    let areas = p.areas.try_map(|_, a| {
+    // not three per node; the text sized for a usual list of children
+    // awaiting judgement.
+    let (mut kids, mut at, mut text) = (Vec::new(), Vec::new(), String::with_capacity(128));
+    let areas = p.areas.try_map(|ai, a| {
         kids.clear();
         kids.extend(a.indicators.iter().map(|&i| leaves[i]));
         let name = |k: usize, out: &mut String| {
@@ -539,7 +540,7 @@ pub(crate) fn grade_tree(
             tier: Tier::Areas,
             block: a.grade_block,
             agg: Some(p.area_agg),
-            what: NodeName::Area(a.number),
+            undecided: &p.shared.undecided_areas[ai],
         };
         grade_node(p, &node, (&kids, &mut at, &mut text), &name, flags, &below)
     })?;
@@ -547,7 +548,7 @@ pub(crate) fn grade_tree(
         areas: Some(&areas),
         ..below
     };
-    let questions = p.questions.try_map(|_, q| {
+    let questions = p.questions.try_map(|qi, q| {
         kids.clear();
         kids.extend(q.areas.iter().map(|&a| Child::of(&areas[a])));
         let name = |k: usize, out: &mut String| {
@@ -559,7 +560,7 @@ pub(crate) fn grade_tree(
             tier: Tier::Questions,
             block: q.grade_block,
             agg: Some(p.question_agg),
-            what: NodeName::Question(&q.id),
+            undecided: &p.shared.undecided_questions[qi],
         };
         grade_node(p, &node, (&kids, &mut at, &mut text), &name, flags, &below)
     })?;
@@ -576,7 +577,7 @@ pub(crate) fn grade_tree(
                 tier: Tier::Overall,
                 block: o.block,
                 agg: o.agg,
-                what: NodeName::Overall,
+                undecided: &p.shared.undecided_overall,
             };
             let below = Below {
                 questions: Some(&questions),
@@ -594,30 +595,12 @@ pub(crate) fn grade_tree(
 }
 
 /// One node to grade: its tier, its rules, the aggregation that may decide
-/// it, and how a message names it.
+/// it, and why it needs judgement when nothing decides it.
 struct Node<'a> {
     tier: Tier,
     block: Option<GradeBlockId>,
     agg: Option<AggFn>,
-    what: NodeName<'a>,
-}
-
-/// How a message names a node; written out only when a message is.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum NodeName<'a> {
-    Area(u32),
-    Question(&'a str),
-    Overall,
-}
-
-impl std::fmt::Display for NodeName<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NodeName::Area(n) => write!(f, "key area {n}"),
-            NodeName::Question(id) => write!(f, "question `{id}`"),
-            NodeName::Overall => f.write_str("the overall rating"),
-        }
-    }
+    undecided: &'a Undecided,
 }
 
 /// The nodes graded before this one, whose grades its rules may read.
@@ -687,7 +670,6 @@ fn grade_node(
     flags: &IdVec<FactId, bool>,
     below: &Below<'_>,
 ) -> Result<NodeOutcome, Diagnostic> {
-    let what = node.what;
     let mut out = NodeOutcome::default();
     let scale = p.below_scale(node.tier);
     if let Some(block) = node.block.map(|g| &p.grade_blocks[g]) {
@@ -742,7 +724,7 @@ fn grade_node(
         }
         if !aggregate {
             if out.decided_by.is_none() {
-                out.judgement = Some(written(text, format_args!("no rule decides {what}")));
+                out.judgement = Some(node.undecided.no_rule.clone());
             }
             return Ok(out);
         }
@@ -751,7 +733,7 @@ fn grade_node(
     // levels (the checker refuses `aggregate` there): only rules decide.
     let Some(f) = node.agg.filter(|_| p.aggregates(node.tier)) else {
         if kids.iter().any(|k| *k != Child::Absent) {
-            out.judgement = Some(written(text, format_args!("no aggregation is declared for {what}")));
+            out.judgement = Some(node.undecided.no_aggregation.clone());
         }
         return Ok(out);
     };
@@ -777,14 +759,6 @@ fn grade_node(
         .collect();
     out.grade = expr::aggregate(p, f, scale, &ranks)?;
     Ok(out)
-}
-
-/// `args` written out as a shared name, by way of `buf`: the name is the
-/// only allocation.
-fn written(buf: &mut String, args: std::fmt::Arguments<'_>) -> Name {
-    buf.clear();
-    let _ = buf.write_fmt(args);
-    Name::from(buf.as_str())
 }
 
 /// The first rule (or table row) whose guard is definitely true, with its

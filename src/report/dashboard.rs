@@ -17,7 +17,7 @@
 use std::fmt::Write;
 
 use super::html::{esc, render_html};
-use super::{FindingReport, Report};
+use super::{FindingReport, Name, Report};
 
 /// What an indicator's cell shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -31,8 +31,8 @@ enum Cell {
 }
 
 struct Row {
-    organisation: String,
-    period: Option<String>,
+    organisation: Name,
+    period: Option<Name>,
     file: String,
     overall: Option<String>,
     /// Which embedded report is this organisation's.
@@ -50,8 +50,8 @@ struct RuleCount {
 }
 
 struct Framework {
-    name: String,
-    version: Option<String>,
+    name: Name,
+    version: Option<Name>,
     /// The grading scale's levels, best first.
     levels: Vec<String>,
     /// Indicator id and title, in the framework's order.
@@ -99,7 +99,7 @@ impl Dashboard {
             }
         };
         let report = self.reports.len();
-        self.reports.push((r.organisation.clone(), inert(&render_html(r))));
+        self.reports.push((r.organisation.to_string(), inert(&render_html(r))));
         let Some(fw) = self.frameworks.get_mut(k) else { return };
         let cells = fw
             .indicators

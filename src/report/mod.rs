@@ -40,10 +40,10 @@ pub const REPORT_FORMAT: &str = "sixpoint-report/2";
 pub struct Report {
     pub format: &'static str,
     pub file: String,
-    pub framework: String,
-    pub framework_version: Option<String>,
-    pub organisation: String,
-    pub period: Option<String>,
+    pub framework: Name,
+    pub framework_version: Option<Name>,
+    pub organisation: Name,
+    pub period: Option<Name>,
     /// The earlier evaluation set beside this one (`eval --previous`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<PreviousReport>,
@@ -495,8 +495,8 @@ pub struct CapacityReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ComponentReport {
-    pub name: String,
-    pub title: String,
+    pub name: Name,
+    pub title: Name,
     pub grade: Option<Name>,
     pub examined: usize,
     pub graded: usize,
@@ -507,9 +507,9 @@ pub struct ComponentReport {
     /// Capacity for improvement: the grade, lowered by contextual factors.
     pub capacity: Option<Name>,
     /// The contextual factors that lowered the capacity.
-    pub lowered_by: Vec<String>,
+    pub lowered_by: List<Name>,
     /// Indicators whose grade is missing or not secure.
-    pub caveats: Vec<Name>,
+    pub caveats: List<Name>,
     /// Where the component comes from: the section that asks for it and
     /// the indicators read as its evidence.
     #[serde(skip_serializing_if = "Basis::is_empty")]
@@ -857,12 +857,8 @@ fn build_grades(p: &Program, of: &Arc<Evaluated>, findings: Vec<Finding>) -> Rep
     let mut next = 0;
     let level = |r: Option<Rank>| r.map(|r| p.shared.level(p.grading, r));
     let tier_level = |t: Tier, r: Option<Rank>| r.map(|r| p.shared.level(p.tiers.of(t), r));
-    let skipped: Vec<AreaId> = o.plan.as_ref().map(|pl| pl.skipped_areas.clone()).unwrap_or_default();
-    let first: Vec<AreaId> = p
-        .proportionality
-        .as_ref()
-        .map(|pr| pr.first.clone())
-        .unwrap_or_default();
+    let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
+    let first = p.proportionality.as_ref().map_or(&[][..], |pr| pr.first.as_slice());
     let capacity_area = p.capacity.as_ref().map(|c| c.area);
     let questions = p
         .questions
@@ -1005,8 +1001,8 @@ fn build_grades(p: &Program, of: &Arc<Evaluated>, findings: Vec<Finding>) -> Rep
     Report {
         format: REPORT_FORMAT,
         file: b.file.name().to_string(),
-        framework: p.framework.name.clone(),
-        framework_version: p.framework.version.clone(),
+        framework: p.shared.framework.0.clone(),
+        framework_version: p.shared.framework.1.clone(),
         organisation: b.organisation.clone(),
         period: b.period.clone(),
         previous: None,

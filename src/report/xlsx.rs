@@ -8,8 +8,8 @@
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::Report;
 use super::human::{grade, node_grade, question_grade};
+use super::{Name, Report};
 
 /// A cell: text, a number, or nothing.
 enum Value {
@@ -55,7 +55,7 @@ impl Sheet {
 
 /// The grades sheet of one framework: its columns, fixed by the first report.
 struct Grades {
-    framework: String,
+    framework: Name,
     sheet: Sheet,
 }
 
