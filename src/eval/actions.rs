@@ -243,12 +243,12 @@ fn travel_value(t: &Travel, v: Option<Direction>) -> Value {
     }
 }
 
-struct EvaluationEnv<'a> {
-    plan: &'a PlanEnv<'a>,
-    facts: &'a IdVec<FactId, bool>,
+struct EvaluationEnv<'e, 'a> {
+    plan: &'e PlanEnv<'a>,
+    facts: &'e IdVec<FactId, bool>,
 }
 
-impl expr::Env for EvaluationEnv<'_> {
+impl expr::Env for EvaluationEnv<'_, '_> {
     fn context(&self, c: ContextId) -> Value {
         self.plan.context(c)
     }

@@ -349,8 +349,9 @@ impl expr::Env for IndicatorEnv<'_> {
 struct PlanEnv<'a> {
     program: &'a Program,
     /// The facts of the indicators looked at (not in a skipped area), for
-    /// counts of tagged evidence across the evaluation.
-    looked: Vec<&'a Facts>,
+    /// counts of tagged evidence across the evaluation; on the stack for
+    /// a framework's usual number of indicators.
+    looked: smallvec::SmallVec<[&'a Facts; 32]>,
     finals: &'a IdVec<IndicatorId, Option<Rank>>,
     secure: &'a IdVec<IndicatorId, bool>,
     /// Key areas and questions graded from `finals`; empty when no
@@ -370,7 +371,7 @@ impl<'a> PlanEnv<'a> {
         skipped: &[AreaId],
     ) -> Self {
         // At most every indicator with evidence: no growing by doubling.
-        let mut looked = Vec::with_capacity(b.with_evidence());
+        let mut looked = smallvec::SmallVec::with_capacity(b.with_evidence());
         looked.extend(
             program
                 .indicators
@@ -525,9 +526,9 @@ pub(crate) fn grade_tree(
         questions: None,
     };
     // One buffer of children, one of counts and one of text for every node,
-    // not three per node; the text sized for a usual list of children
-    // awaiting judgement.
-    let (mut kids, mut at, mut text) = (Vec::new(), Vec::new(), String::with_capacity(128));
+    // not three per node: the first two on the stack for a node's usual
+    // few children and a scale's few levels.
+    let (mut kids, mut at, mut text) = (Children::new(), LevelCounts::new(), String::new());
     let areas = p.areas.try_map(|ai, a| {
         kids.clear();
         kids.extend(a.indicators.iter().map(|&i| leaves[i]));
@@ -594,6 +595,12 @@ pub(crate) fn grade_tree(
     })
 }
 
+/// A node's children, on the stack for the usual few.
+type Children = smallvec::SmallVec<[Child; 32]>;
+
+/// A node's rated children at each level of its scale, on the stack.
+type LevelCounts = smallvec::SmallVec<[u32; 8]>;
+
 /// One node to grade: its tier, its rules, the aggregation that may decide
 /// it, and why it needs judgement when nothing decides it.
 struct Node<'a> {
@@ -616,7 +623,7 @@ struct NodeEnv<'a> {
     count: u32,
     rated: u32,
     unrated: u32,
-    at: &'a mut Vec<u32>,
+    at: &'a mut LevelCounts,
     /// The rated children's level values, summed, and the top value.
     points: (i64, i64),
     flags: &'a IdVec<FactId, bool>,
@@ -665,7 +672,7 @@ impl expr::Env for NodeEnv<'_> {
 fn grade_node(
     p: &Program,
     node: &Node<'_>,
-    (kids, at, text): (&[Child], &mut Vec<u32>, &mut String),
+    (kids, at, text): (&[Child], &mut LevelCounts, &mut String),
     name: &dyn Fn(usize, &mut String),
     flags: &IdVec<FactId, bool>,
     below: &Below<'_>,
@@ -740,6 +747,8 @@ fn grade_node(
     let mut waiting = kids.iter().enumerate().filter(|(_, k)| **k == Child::Unrated);
     if let Some((first, _)) = waiting.next() {
         text.clear();
+        // Sized once, when a node first awaits, for a usual list.
+        text.reserve(128);
         text.push_str("awaits judgement on ");
         name(first, text);
         for (i, _) in waiting {
@@ -1301,6 +1310,7 @@ fn plan(
             }
         }
     }
+    drop(env);
     for a in &out.skipped_areas {
         for &i in &p.areas[*a].indicators {
             indicators[i].scope = Scope::Skipped;
