@@ -31,7 +31,7 @@
 //! the order of its documents:
 //!
 //! ```
-//! use sixpoint::{Document, Format, Ruleset};
+//! use sixpoint::{Document, Format, Name, Ruleset};
 //!
 //! # fn main() -> Result<(), sixpoint::Error> {
 //! let ruleset = Ruleset::from_source(
@@ -42,7 +42,8 @@
 //!     Document::from_str(include_str!("../seeds/east-midlands-2018/improving-authority.yaml"), Format::Yaml)?,
 //!     Document::from_str(include_str!("../seeds/east-midlands-2018/community-health.json"), Format::Json)?,
 //! ];
-//! let organisations: Vec<String> = ruleset
+//! // Names a report repeats are shared, not copied: a `Name` reads as a `str`.
+//! let organisations: Vec<Name> = ruleset
 //!     .evaluate_all(&docs)
 //!     .into_iter()
 //!     .map(|e| e.map(|e| e.report().organisation.clone()))
