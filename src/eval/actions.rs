@@ -85,6 +85,7 @@ pub(crate) fn word(
                 let Some(rule) = p.actions.get(a.action) else {
                     return ActionWords::default();
                 };
+                // The target fired in this environment, so it has one.
                 s.in_env(a.target, |env| {
                     let mut text = |t: &Template| {
                         scratch.clear();

@@ -1310,6 +1310,8 @@ fn plan(
             }
         }
     }
+    // Done with before its grades are made again below: said outright, as
+    // its list on the stack holds the borrow until it is dropped.
     drop(env);
     for a in &out.skipped_areas {
         for &i in &p.areas[*a].indicators {
