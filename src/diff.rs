@@ -190,7 +190,7 @@ pub fn diff(old_p: &Program, new_p: &Program, old: &[FileResult], new: &[FileRes
                 }
             }
             let node = |g: &Option<crate::diag::Name>, n: &crate::report::NodeReport| outcome(g, n.judgement.is_some());
-            if let (Some(oa), Some(ob)) = (&ra.overall, &rb.overall) {
+            if let (Some(oa), Some(ob)) = (ra.overall.as_ref(), rb.overall.as_ref()) {
                 let (x, y) = (node(&oa.rating, oa), node(&ob.rating, ob));
                 if x != y {
                     d.nodes.push(format!("overall rating: {x} → {y}"));

@@ -1113,6 +1113,8 @@ pub(crate) struct SharedNames {
     pub(crate) consequences: IdVec<RequirementId, List<Name>>,
     /// Per scale, its levels' names by rank.
     pub(crate) levels: IdVec<ScaleId, Vec<Name>>,
+    /// The grading scale's levels, best first, as renderers list grades.
+    pub(crate) grading_best_first: Vec<Name>,
     pub(crate) sources: IdVec<SourceId, Name>,
     pub(crate) tags: IdVec<TagId, Name>,
     /// Per indicator, the evidence to consider: each item's name and description.
@@ -1212,6 +1214,11 @@ impl SharedNames {
                 words
             }),
             levels: p.scales.map(|s| s.levels.iter().map(|l| Name::from(&l.name)).collect()),
+            grading_best_first: p
+                .scales
+                .try_get(p.grading)
+                .map(|s| s.levels.iter().rev().map(|l| Name::from(&l.name)).collect())
+                .unwrap_or_default(),
             sources: p.sources.map(|s| Name::from(&s.name)),
             tags: p.tags.map(|t| Name::from(&t.name)),
             consider: p.indicators.map(|i| {

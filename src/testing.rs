@@ -485,7 +485,7 @@ fn record(r: &Report, seen: &mut Seen) {
             seen.decided_at.insert(at.to_string());
         }
     }
-    if let Some(pl) = &r.plan {
+    if let Some(pl) = r.plan.as_ref() {
         for t in &pl.triggered {
             seen.triggers.insert(t.rule_at.to_string());
         }

@@ -111,7 +111,7 @@ fn the_ambiguous_cases_are_decided_as_the_ruleset_says() {
     let overall = |ratings: [usize; 5], breach: bool| {
         let doc = Document::from_str(&document(ratings, breach), Format::Yaml).unwrap();
         let eval = rs.evaluate(&doc).unwrap();
-        let o = eval.report().overall.clone().unwrap();
+        let o = (*eval.report().overall).clone().unwrap();
         (o.rating, o.judgement.is_some())
     };
     // Four good and one inadequate: no principle decides.

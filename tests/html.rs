@@ -101,7 +101,7 @@ fn every_seed_opens_in_chromium_with_its_organisation_and_grades() {
             b.dom.contains(&format!("<h1>{}</h1>", as_dom_text(&r.organisation))),
             "{what}: the organisation heads the page"
         );
-        if let Some(o) = &r.overall {
+        if let Some(o) = r.overall.as_ref() {
             let (class, shown) = match (&o.rating, &o.judgement) {
                 (Some(g), _) => ("grade", g.replace('_', " ")),
                 (None, Some(_)) => ("grade judgement", "judgement required".into()),

@@ -264,7 +264,7 @@ fn the_named_cases_follow_the_published_rules() {
         }
         let doc = Document::from_str(&document(&areas, safeguarding_not_met), Format::Json).unwrap();
         let eval = ruleset.evaluate(&doc).unwrap();
-        eval.report().overall.clone().unwrap().rating.unwrap()
+        eval.report().overall.as_ref().unwrap().rating.clone().unwrap()
     };
     // Leadership and governance alone at urgent improvement.
     assert_eq!(category([2, 2, 2, 2, 2, 0], false), "requires_significant_improvement");

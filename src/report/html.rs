@@ -344,7 +344,7 @@ pub fn render_html(r: &Report) -> String {
     let _ = writeln!(out, ".</p>\n</header>\n<main>");
 
     let _ = writeln!(out, r#"<section id="summary">"#);
-    if let Some(o) = &r.overall {
+    if let Some(o) = r.overall.as_ref() {
         let _ = writeln!(
             out,
             r#"<div class="overall"><strong>Overall rating</strong> {}"#,
@@ -464,7 +464,7 @@ pub fn render_html(r: &Report) -> String {
     triangulation(&mut out, r);
     let _ = writeln!(out, "</section>");
 
-    if let Some(plan) = &r.plan {
+    if let Some(plan) = r.plan.as_ref() {
         let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
         let _ = writeln!(out, r#"<section id="plan"><h2>Proportionality</h2><ul>"#);
         if plan.first.is_empty() {
@@ -499,7 +499,7 @@ pub fn render_html(r: &Report) -> String {
         let _ = writeln!(out, "</ul></section>");
     }
 
-    if let Some(c) = &r.capacity {
+    if let Some(c) = r.capacity.as_ref() {
         let _ = writeln!(
             out,
             r#"<section id="capacity"><h2>Capacity for improvement</h2><p>Key area {}: {} confidence in the evidence{}{}; capacity {}.</p><p>{}</p>"#,

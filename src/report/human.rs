@@ -291,7 +291,7 @@ pub fn render_human(r: &Report) -> String {
         let _ = writeln!(out, "compared with {}{}", p.file, period);
     }
     let mut sources = Sources::default();
-    if let Some(o) = &r.overall {
+    if let Some(o) = r.overall.as_ref() {
         let _ = writeln!(out);
         let title = o.title.as_deref().unwrap_or("Overall rating");
         let _ = writeln!(out, "{:<64} {}", truncate(title, 64), node_grade(&o.rating, o));
@@ -343,7 +343,7 @@ pub fn render_human(r: &Report) -> String {
             }
         }
     }
-    if let Some(plan) = &r.plan {
+    if let Some(plan) = r.plan.as_ref() {
         let _ = writeln!(out);
         let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
         if plan.first.is_empty() {
@@ -367,7 +367,7 @@ pub fn render_human(r: &Report) -> String {
             );
         }
     }
-    if let Some(c) = &r.capacity {
+    if let Some(c) = r.capacity.as_ref() {
         let _ = writeln!(out);
         let _ = writeln!(
             out,

@@ -30,7 +30,7 @@ pub fn render_markdown(r: &Report) -> String {
     }
     let _ = writeln!(out, ".");
     let mut sources = Sources::default();
-    if let Some(o) = &r.overall {
+    if let Some(o) = r.overall.as_ref() {
         let title = o.title.as_deref().unwrap_or("Overall rating");
         let _ = writeln!(out, "\n## {title} — {}", node_grade(&o.rating, o));
         for note in node_notes(o, &mut sources) {
@@ -90,7 +90,7 @@ pub fn render_markdown(r: &Report) -> String {
             }
         }
     }
-    if let Some(plan) = &r.plan {
+    if let Some(plan) = r.plan.as_ref() {
         let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
         let _ = writeln!(out, "\n## Proportionality\n");
         if plan.first.is_empty() {
@@ -113,7 +113,7 @@ pub fn render_markdown(r: &Report) -> String {
             let _ = writeln!(out, "- Examine {}: {}{mark}", t.indicators.join(", "), t.because);
         }
     }
-    if let Some(c) = &r.capacity {
+    if let Some(c) = r.capacity.as_ref() {
         let _ = writeln!(
             out,
             "\n## Capacity for improvement — {} confidence in the evidence, capacity {}\n",

@@ -12,7 +12,7 @@ pub mod sarif;
 #[cfg(not(target_arch = "wasm32"))]
 mod xlsx;
 
-use std::ops::{Deref, Range};
+use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
@@ -49,20 +49,27 @@ pub struct Report {
     pub previous: Option<PreviousReport>,
     pub summary: Summary,
     /// The overall rating, when the ruleset declares one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub overall: Option<NodeReport>,
-    pub questions: Vec<QuestionReport>,
-    pub plan: Option<PlanReport>,
-    pub capacity: Option<CapacityReport>,
+    #[serde(skip_serializing_if = "absent")]
+    pub overall: Kept<Option<NodeReport>>,
+    /// The questions, their key areas and the areas' indicator records, in
+    /// the framework's order.
+    pub questions: Kept<[QuestionReport]>,
+    pub plan: Kept<Option<PlanReport>>,
+    pub capacity: Kept<Option<CapacityReport>>,
     /// What the results call for, routed to owners, in rule order.
-    pub actions: Kept<ActionReport>,
+    pub actions: Kept<[ActionReport]>,
     /// The actions that are improvement-plan rows, by priority.
-    pub improvement_plan: Kept<PlanRowReport>,
+    pub improvement_plan: Kept<[PlanRowReport]>,
     pub findings: Vec<FindingReport>,
     /// The grading scale's levels, best first: the order renderers list
     /// grades in. Not in the JSON, whose shape is versioned by `format`.
     #[serde(skip)]
-    pub levels: Vec<Name>,
+    pub levels: Kept<[Name]>,
+}
+
+/// Whether a part that may be absent is (serde's test for leaving it out).
+fn absent<T>(part: &Kept<Option<T>>) -> bool {
+    part.is_none()
 }
 
 impl Report {
@@ -143,33 +150,39 @@ pub struct AreaReport {
     pub decision: NodeReport,
     #[serde(flatten)]
     pub travel: TravelReport,
-    pub indicators: Indicators,
+    /// The area's indicator records, in the framework's order.
+    pub indicators: Vec<IndicatorReport>,
 }
-
-/// An area's indicator records, in the framework's order.
-pub type Indicators = Kept<IndicatorReport>;
 
 /// A part of a report made from the evaluation the report keeps (ids and
-/// ranks), the first time any of it is read and then once for the whole
-/// report: a report nobody reads pays nothing for its words. It reads as a
-/// slice: an area's indicator records, the actions, the improvement plan.
-#[derive(Clone)]
-pub struct Kept<T: 'static> {
+/// ranks) the first time it is read, then kept: a report nobody reads pays
+/// nothing for its words. It reads as what it holds (`Deref`): the
+/// questions with their areas and indicator records, the overall rating,
+/// the plan, the capacity area, the actions, the improvement plan.
+pub struct Kept<T: ?Sized + 'static> {
     of: Arc<Evaluated>,
-    range: Range<usize>,
-    /// All of the report's parts of this kind, made when first read.
-    made: fn(&Evaluated) -> &[T],
+    /// The part, made when first read.
+    made: fn(&Evaluated) -> &T,
 }
 
-impl<T> Deref for Kept<T> {
-    type Target = [T];
-
-    fn deref(&self) -> &[T] {
-        (self.made)(&self.of).get(self.range.clone()).unwrap_or_default()
+impl<T: ?Sized> Clone for Kept<T> {
+    fn clone(&self) -> Self {
+        Self {
+            of: Arc::clone(&self.of),
+            made: self.made,
+        }
     }
 }
 
-impl<'a, T> IntoIterator for &'a Kept<T> {
+impl<T: ?Sized> Deref for Kept<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        (self.made)(&self.of)
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Kept<[T]> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
 
@@ -178,53 +191,21 @@ impl<'a, T> IntoIterator for &'a Kept<T> {
     }
 }
 
-impl<T: std::fmt::Debug> std::fmt::Debug for Kept<T> {
+impl<T: ?Sized + std::fmt::Debug> std::fmt::Debug for Kept<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
+        (**self).fmt(f)
     }
 }
 
-impl<T: Serialize> Serialize for Kept<T> {
+impl<T: ?Sized + Serialize> Serialize for Kept<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         (**self).serialize(s)
     }
 }
 
-/// The capacity statement, worded from the evaluation the report keeps
-/// when first read. It reads as a `str`.
-#[derive(Clone)]
-pub struct Statement {
-    of: Arc<Evaluated>,
-}
-
-impl Deref for Statement {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        self.of.statement()
-    }
-}
-
-impl std::fmt::Display for Statement {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self)
-    }
-}
-
-impl std::fmt::Debug for Statement {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&**self, f)
-    }
-}
-
-impl Serialize for Statement {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self)
-    }
-}
-
-/// One evaluation as its report keeps it, shared by the report's parts
-/// made when read.
+/// One evaluation as its report keeps it, from which the report's parts
+/// are made when first read. No part made holds the evaluation, so none
+/// keeps it alive in a cycle.
 struct Evaluated {
     program: Program,
     bound: Bound,
@@ -233,29 +214,29 @@ struct Evaluated {
     periods: Option<Periods>,
     /// The actions called for, as ids.
     fired: Vec<ActionOutcome>,
-    /// The indicator records, in the framework's order, made when first read.
-    records: OnceLock<Vec<IndicatorReport>>,
-    /// The actions and the improvement plan, worded when first read.
+    /// The questions, their areas and indicator records, and the overall rating.
+    tree: OnceLock<(Vec<QuestionReport>, Option<NodeReport>)>,
+    plan: OnceLock<Option<PlanReport>>,
+    capacity: OnceLock<Option<CapacityReport>>,
+    /// The actions and the improvement plan, worded.
     actions: OnceLock<(Vec<ActionReport>, Vec<PlanRowReport>)>,
-    statement: OnceLock<String>,
 }
 
 impl Evaluated {
-    fn records(&self) -> &[IndicatorReport] {
-        self.records.get_or_init(|| {
-            let (p, o) = (&self.program, &self.outcome);
-            let mut out = Vec::with_capacity(p.indicators.len());
-            for q in p.questions.iter() {
-                for &i in q.areas.iter().flat_map(|&a| &p.areas[a].indicators) {
-                    let mut r = indicator_report(p, i, &o.indicators[i], &self.bound);
-                    if let Some(periods) = &self.periods {
-                        r.travel = show_travel(p.grading_scale(), periods.indicators.try_get(i));
-                    }
-                    out.push(r);
-                }
-            }
-            out
-        })
+    fn questions(&self) -> &[QuestionReport] {
+        &self.tree.get_or_init(|| tree_of(self)).0
+    }
+
+    fn overall(&self) -> &Option<NodeReport> {
+        &self.tree.get_or_init(|| tree_of(self)).1
+    }
+
+    fn plan(&self) -> &Option<PlanReport> {
+        self.plan.get_or_init(|| plan_of(&self.program, &self.outcome))
+    }
+
+    fn capacity(&self) -> &Option<CapacityReport> {
+        self.capacity.get_or_init(|| capacity_of(self))
     }
 
     fn actions(&self) -> &[ActionReport] {
@@ -266,11 +247,9 @@ impl Evaluated {
         &self.actions.get_or_init(|| actions_of(self)).1
     }
 
-    fn statement(&self) -> &str {
-        self.statement.get_or_init(|| match &self.outcome.capacity {
-            Some(co) => eval::capacity_statement(&self.program, &self.bound, co),
-            None => String::new(),
-        })
+    /// The grading scale's levels, best first, as the program holds them.
+    fn levels(&self) -> &[Name] {
+        &self.program.shared.grading_best_first
     }
 }
 
@@ -484,7 +463,7 @@ pub struct CapacityReport {
     pub overall: Option<Name>,
     /// Overall capacity for improvement, after contextual factors.
     pub capacity: Option<Name>,
-    pub statement: Statement,
+    pub statement: String,
     /// Where the rules of confidence in the evidence come from.
     #[serde(skip_serializing_if = "Basis::is_empty")]
     pub confidence_basis: Basis,
@@ -825,6 +804,8 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, b: &Boun
 
 /// Builds the report of one evaluated file, with the actions it called for
 /// and, when there is an earlier period, each grade's direction of travel.
+/// Only what every reader needs is made here (the summary and the list of
+/// findings); the rest is made from the kept evaluation when first read.
 pub(crate) fn build(
     p: &Program,
     (b, o): (Bound, Outcome),
@@ -833,142 +814,63 @@ pub(crate) fn build(
     previous: Option<(Periods, PreviousReport)>,
 ) -> Report {
     let (periods, previous) = previous.unzip();
-    // The report keeps the evaluation: its parts made when read are made from it.
+    let summary = summary_of(p, &o, &findings);
+    let (file, organisation, period) = (b.file.name().to_string(), b.organisation.clone(), b.period.clone());
     let of = Arc::new(Evaluated {
         program: p.clone(),
         bound: b,
         outcome: o,
         periods,
         fired,
-        records: OnceLock::new(),
+        tree: OnceLock::new(),
+        plan: OnceLock::new(),
+        capacity: OnceLock::new(),
         actions: OnceLock::new(),
-        statement: OnceLock::new(),
     });
-    let mut report = build_grades(p, &of, findings);
-    if let (Some(periods), Some(previous)) = (&of.periods, previous) {
-        add_previous(&mut report, p, periods, previous);
+    Report {
+        format: REPORT_FORMAT,
+        file,
+        framework: p.shared.framework.0.clone(),
+        framework_version: p.shared.framework.1.clone(),
+        organisation,
+        period,
+        previous,
+        summary,
+        overall: Kept {
+            of: Arc::clone(&of),
+            made: Evaluated::overall,
+        },
+        questions: Kept {
+            of: Arc::clone(&of),
+            made: Evaluated::questions,
+        },
+        plan: Kept {
+            of: Arc::clone(&of),
+            made: Evaluated::plan,
+        },
+        capacity: Kept {
+            of: Arc::clone(&of),
+            made: Evaluated::capacity,
+        },
+        actions: Kept {
+            of: Arc::clone(&of),
+            made: Evaluated::actions,
+        },
+        improvement_plan: Kept {
+            of: Arc::clone(&of),
+            made: Evaluated::improvement_plan,
+        },
+        // Moved, not copied: the report owns the findings.
+        findings: findings.into_iter().map(|f| FindingReport::of(f, &of)).collect(),
+        levels: Kept {
+            of: Arc::clone(&of),
+            made: Evaluated::levels,
+        },
     }
-    report
 }
 
-fn build_grades(p: &Program, of: &Arc<Evaluated>, findings: Vec<Finding>) -> Report {
-    let (b, o) = (&of.bound, &of.outcome);
-    // Where each area's records start among the report's, in the framework's order.
-    let mut next = 0;
-    let level = |r: Option<Rank>| r.map(|r| p.shared.level(p.grading, r));
-    let tier_level = |t: Tier, r: Option<Rank>| r.map(|r| p.shared.level(p.tiers.of(t), r));
-    let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
-    let first = p.proportionality.as_ref().map_or(&[][..], |pr| pr.first.as_slice());
-    let capacity_area = p.capacity.as_ref().map(|c| c.area);
-    let questions = p
-        .questions
-        .iter_enumerated()
-        .map(|(qi, q)| QuestionReport {
-            id: q.id.clone(),
-            title: q.title.clone(),
-            grade: tier_level(Tier::Questions, o.questions[qi].grade),
-            decision: NodeReport::of(p, q.grade_block, &o.questions[qi]),
-            travel: TravelReport::default(),
-            areas: q
-                .areas
-                .iter()
-                .map(|a| {
-                    let area = &p.areas[a];
-                    let status = if Some(*a) == capacity_area {
-                        "global"
-                    } else if skipped.contains(a) {
-                        "skipped"
-                    } else if first.contains(a) {
-                        "first"
-                    } else {
-                        "examined"
-                    };
-                    AreaReport {
-                        number: area.number,
-                        title: area.title.clone(),
-                        status,
-                        skipped_because: if status == "skipped" {
-                            eval::skip_reasons(p, o, *a)
-                        } else {
-                            List::new()
-                        },
-                        grade: tier_level(Tier::Areas, o.areas[a].grade),
-                        decision: NodeReport::of(p, area.grade_block, &o.areas[a]),
-                        travel: TravelReport::default(),
-                        indicators: {
-                            let start = next;
-                            next += area.indicators.len();
-                            Kept {
-                                of: Arc::clone(of),
-                                range: start..next,
-                                made: Evaluated::records,
-                            }
-                        },
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    let plan = match (&p.proportionality, &o.plan) {
-        (Some(prop), Some(pl)) => Some(PlanReport {
-            first: prop.first.iter().map(|&a| p.areas[a].number).collect(),
-            skipped: pl.skipped_areas.iter().map(|&a| p.areas[a].number).collect(),
-            skip_rules: pl
-                .skips_fired
-                .iter()
-                .filter_map(|&k| p.shared.skips_at.get(k).cloned())
-                .collect(),
-            triggered: pl
-                .examines_fired
-                .iter()
-                .filter_map(|&k| Some((k, prop.examines.get(k)?)))
-                .map(|(k, e)| TriggerReport {
-                    indicators: e
-                        .indicators
-                        .iter()
-                        .map(|&i| p.shared.indicator_ids[i].clone())
-                        .collect(),
-                    because: e.because.clone(),
-                    rule_at: p.shared.examines_at.get(k).cloned().unwrap_or_default(),
-                    basis: e.basis.clone(),
-                })
-                .collect(),
-        }),
-        _ => None,
-    };
-    let capacity = match (&p.capacity, &o.capacity) {
-        (Some(cap), Some(co)) => {
-            let conf = |r: Option<Rank>| r.map(|r| p.shared.level(cap.scale, r));
-            Some(CapacityReport {
-                area: p.areas[cap.area].number,
-                components: cap
-                    .components
-                    .iter()
-                    .zip(&co.components)
-                    .map(|(c, r)| ComponentReport {
-                        name: c.name.clone(),
-                        title: c.title.clone(),
-                        grade: level(r.grade),
-                        examined: r.examined,
-                        graded: r.graded,
-                        secure: r.secure,
-                        evidence_confidence: conf(r.base),
-                        confidence: conf(r.confidence),
-                        capacity: level(r.capacity),
-                        lowered_by: r.lowered_by.iter().map(|&k| cap.contexts[k].name.clone()).collect(),
-                        caveats: r.caveats.iter().map(|&i| p.shared.indicator_ids[i].clone()).collect(),
-                        basis: c.basis.clone(),
-                    })
-                    .collect(),
-                overall: conf(co.overall),
-                capacity: level(co.capacity),
-                statement: Statement { of: Arc::clone(of) },
-                confidence_basis: cap.confidence_basis.clone(),
-                overall_basis: cap.overall_basis.clone(),
-            })
-        }
-        _ => None,
-    };
+/// The counts every reader of a report sees first.
+fn summary_of(p: &Program, o: &Outcome, findings: &[Finding]) -> Summary {
     let mut summary = Summary {
         indicators: p.indicators.len(),
         ..Summary::default()
@@ -991,53 +893,151 @@ fn build_grades(p: &Program, of: &Arc<Evaluated>, findings: Vec<Finding>) -> Rep
             summary.judgement_required += 1;
         }
     }
-    for f in &findings {
+    for f in findings {
         match f.severity() {
             Severity::Error => summary.errors += 1,
             Severity::Warning => summary.warnings += 1,
             Severity::Advice => summary.advice += 1,
         }
     }
-    Report {
-        format: REPORT_FORMAT,
-        file: b.file.name().to_string(),
-        framework: p.shared.framework.0.clone(),
-        framework_version: p.shared.framework.1.clone(),
-        organisation: b.organisation.clone(),
-        period: b.period.clone(),
-        previous: None,
-        summary,
-        overall: p.overall.as_ref().zip(o.overall.as_ref()).map(|(ov, n)| NodeReport {
-            rating: tier_level(Tier::Overall, n.grade),
-            title: p.framework.overall.clone(),
-            ..NodeReport::of(p, ov.block, n)
-        }),
-        questions,
-        plan,
-        capacity,
-        actions: Kept {
-            of: Arc::clone(of),
-            range: 0..of.fired.len(),
-            made: Evaluated::actions,
-        },
-        improvement_plan: Kept {
-            of: Arc::clone(of),
-            range: 0..of
-                .fired
+    summary
+}
+
+/// The questions, their key areas and the areas' indicator records, and the
+/// overall rating, with each grade's travel when there is an earlier period.
+fn tree_of(e: &Evaluated) -> (Vec<QuestionReport>, Option<NodeReport>) {
+    let (p, b, o) = (&e.program, &e.bound, &e.outcome);
+    let tier_level = |t: Tier, r: Option<Rank>| r.map(|r| p.shared.level(p.tiers.of(t), r));
+    let travel = |t: Tier, of: Option<&Travel>| match &e.periods {
+        Some(_) => show_travel(p.tier_scale(t), of),
+        None => TravelReport::default(),
+    };
+    let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
+    let first = p.proportionality.as_ref().map_or(&[][..], |pr| pr.first.as_slice());
+    let capacity_area = p.capacity.as_ref().map(|c| c.area);
+    let questions = p
+        .questions
+        .iter_enumerated()
+        .map(|(qi, q)| QuestionReport {
+            id: q.id.clone(),
+            title: q.title.clone(),
+            grade: tier_level(Tier::Questions, o.questions[qi].grade),
+            decision: NodeReport::of(p, q.grade_block, &o.questions[qi]),
+            travel: travel(Tier::Questions, e.periods.as_ref().map(|t| &t.questions[qi])),
+            areas: q
+                .areas
                 .iter()
-                .filter(|a| p.actions.get(a.action).is_some_and(|r| r.plan.is_some()))
-                .count(),
-            made: Evaluated::improvement_plan,
-        },
-        // Moved, not copied: the report owns the findings.
-        findings: findings.into_iter().map(|f| FindingReport::of(f, of)).collect(),
-        levels: p
-            .shared
-            .levels
-            .try_get(p.grading)
-            .map(|l| l.iter().rev().cloned().collect())
-            .unwrap_or_default(),
-    }
+                .map(|&a| {
+                    let area = &p.areas[a];
+                    let status = if Some(a) == capacity_area {
+                        "global"
+                    } else if skipped.contains(&a) {
+                        "skipped"
+                    } else if first.contains(&a) {
+                        "first"
+                    } else {
+                        "examined"
+                    };
+                    AreaReport {
+                        number: area.number,
+                        title: area.title.clone(),
+                        status,
+                        skipped_because: if status == "skipped" {
+                            eval::skip_reasons(p, o, a)
+                        } else {
+                            List::new()
+                        },
+                        grade: tier_level(Tier::Areas, o.areas[a].grade),
+                        decision: NodeReport::of(p, area.grade_block, &o.areas[a]),
+                        travel: travel(Tier::Areas, e.periods.as_ref().map(|t| &t.areas[a])),
+                        indicators: area
+                            .indicators
+                            .iter()
+                            .map(|&i| {
+                                let mut r = indicator_report(p, i, &o.indicators[i], b);
+                                if let Some(periods) = &e.periods {
+                                    r.travel = show_travel(p.grading_scale(), periods.indicators.try_get(i));
+                                }
+                                r
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let overall = p.overall.as_ref().zip(o.overall.as_ref()).map(|(ov, n)| NodeReport {
+        rating: tier_level(Tier::Overall, n.grade),
+        title: p.framework.overall.clone(),
+        ..NodeReport::of(p, ov.block, n)
+    });
+    (questions, overall)
+}
+
+/// The proportionality plan: the areas looked at first, those skipped and why,
+/// and the indicators triggered for a closer look.
+fn plan_of(p: &Program, o: &Outcome) -> Option<PlanReport> {
+    let (prop, pl) = p.proportionality.as_ref().zip(o.plan.as_ref())?;
+    Some(PlanReport {
+        first: prop.first.iter().map(|&a| p.areas[a].number).collect(),
+        skipped: pl.skipped_areas.iter().map(|&a| p.areas[a].number).collect(),
+        skip_rules: pl
+            .skips_fired
+            .iter()
+            .filter_map(|&k| p.shared.skips_at.get(k).cloned())
+            .collect(),
+        triggered: pl
+            .examines_fired
+            .iter()
+            .filter_map(|&k| Some((k, prop.examines.get(k)?)))
+            .map(|(k, e)| TriggerReport {
+                indicators: e
+                    .indicators
+                    .iter()
+                    .map(|&i| p.shared.indicator_ids[i].clone())
+                    .collect(),
+                because: e.because.clone(),
+                rule_at: p.shared.examines_at.get(k).cloned().unwrap_or_default(),
+                basis: e.basis.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// The capacity area: each component's grade, confidence and capacity, and
+/// the statement of the capacity to improve, worded.
+fn capacity_of(e: &Evaluated) -> Option<CapacityReport> {
+    let p = &e.program;
+    let (cap, co) = p.capacity.as_ref().zip(e.outcome.capacity.as_ref())?;
+    let level = |r: Option<Rank>| r.map(|r| p.shared.level(p.grading, r));
+    let conf = |r: Option<Rank>| r.map(|r| p.shared.level(cap.scale, r));
+    Some(CapacityReport {
+        area: p.areas[cap.area].number,
+        components: cap
+            .components
+            .iter()
+            .zip(&co.components)
+            .map(|(c, r)| ComponentReport {
+                name: c.name.clone(),
+                title: c.title.clone(),
+                grade: level(r.grade),
+                examined: r.examined,
+                graded: r.graded,
+                secure: r.secure,
+                evidence_confidence: conf(r.base),
+                confidence: conf(r.confidence),
+                capacity: level(r.capacity),
+                lowered_by: r.lowered_by.iter().map(|&k| cap.contexts[k].name.clone()).collect(),
+                caveats: r.caveats.iter().map(|&i| p.shared.indicator_ids[i].clone()).collect(),
+                basis: c.basis.clone(),
+            })
+            .collect(),
+        overall: conf(co.overall),
+        capacity: level(co.capacity),
+        statement: eval::capacity_statement(p, &e.bound, co),
+        confidence_basis: cap.confidence_basis.clone(),
+        overall_basis: cap.overall_basis.clone(),
+    })
 }
 
 /// A node's travel in the words of the scale it is graded on.
@@ -1047,22 +1047,6 @@ fn show_travel(scale: &ScaleIr, t: Option<&Travel>) -> TravelReport {
         previous: t.previous.map(|r| scale.level_name(r).to_string()),
         direction: t.direction.map(|d| scale.travel.word(d).to_string()),
     }
-}
-
-/// Sets the earlier period beside a report built from the same program; the
-/// indicators' travel is set as they are made (`build`).
-fn add_previous(r: &mut Report, p: &Program, periods: &Periods, previous: PreviousReport) {
-    let show_area = |t: Option<&Travel>| show_travel(p.tier_scale(Tier::Areas), t);
-    let show_question = |t: Option<&Travel>| show_travel(p.tier_scale(Tier::Questions), t);
-    // The report lists the program's questions in order; areas are found by their number.
-    for (q, qi) in r.questions.iter_mut().zip(p.questions.ids()) {
-        q.travel = show_question(Some(&periods.questions[qi]));
-        for a in &mut q.areas {
-            let ai = p.areas.iter_enumerated().find(|(_, x)| x.number == a.number);
-            a.travel = show_area(ai.map(|(i, _)| &periods.areas[i]));
-        }
-    }
-    r.previous = Some(previous);
 }
 
 /// The actions an evaluation called for, worded, and the improvement plan
@@ -1145,11 +1129,12 @@ mod tests {
     }
 
     #[test]
-    fn indicator_records_are_made_once_when_first_read() {
+    fn the_questions_areas_and_indicator_records_are_made_once_when_first_read() {
         let r = report();
+        let of = &r.questions.of;
+        assert!(of.tree.get().is_none(), "nothing read yet, nothing made");
+        assert!(r.summary.graded > 0, "the summary is made at once");
         let areas: Vec<_> = r.questions.iter().flat_map(|q| &q.areas).collect();
-        let of = &areas.first().expect("an area").indicators.of;
-        assert!(of.records.get().is_none(), "nothing read yet, nothing made");
         let second = areas
             .get(1)
             .expect("a second area")
@@ -1157,25 +1142,22 @@ mod tests {
             .first()
             .expect("an indicator");
         assert_eq!(second.id.as_str(), "2.1");
-        // Every area's records were made by that one read, in one list, in order.
-        let made = of.records.get().expect("made by the read");
-        assert_eq!(made.len(), r.indicators().count());
-        assert!(areas.iter().all(|a| {
-            made.get(a.indicators.range.clone())
-                .is_some_and(|m| std::ptr::eq(m, &*a.indicators))
-        }));
+        // The overall rating was made by that read too, and is kept.
+        let (questions, _) = of.tree.get().expect("made by the read");
+        assert!(std::ptr::eq(questions.as_slice(), &*r.questions));
+        assert!(std::ptr::eq(&*r.overall, &of.tree.get().expect("made").1));
         let ids: Vec<&str> = r.indicators().map(|i| i.id.as_str()).collect();
         assert_eq!(ids.first().copied(), Some("1.1"));
+        assert_eq!(ids.len(), r.summary.indicators);
     }
 
     #[test]
-    fn actions_and_the_capacity_statement_are_worded_when_first_read() {
+    fn actions_the_plan_and_the_capacity_area_are_worded_when_first_read() {
         let r = report();
         let of = &r.actions.of;
         assert!(of.actions.get().is_none(), "no action read yet, none worded");
-        assert!(of.statement.get().is_none(), "no statement read yet, none worded");
-        // Ids alone tell how many actions there are and how many plan rows.
-        assert_eq!((r.actions.range.len(), r.improvement_plan.range.len()), (2, 0));
+        assert!(of.capacity.get().is_none(), "no statement read yet, none worded");
+        assert!(of.plan.get().is_none(), "no plan read yet, none made");
         let first = r.actions.first().expect("the seed calls for actions");
         assert!(
             first
@@ -1185,9 +1167,14 @@ mod tests {
         let (actions, plan) = of.actions.get().expect("worded by the read");
         assert_eq!((actions.len(), plan.len()), (2, 0));
         assert!(std::ptr::eq(actions.as_slice(), &*r.actions));
+        assert!(r.improvement_plan.is_empty());
+        assert!(of.capacity.get().is_none(), "reading the actions words no statement");
         let statement = &r.capacity.as_ref().expect("a capacity area").statement;
         assert!(statement.ends_with("its capacity to improve is good"), "{statement}");
-        assert!(of.statement.get().is_some(), "worded once, kept");
+        assert!(of.capacity.get().is_some(), "worded once, kept");
+        assert!(of.tree.get().is_none(), "the questions are still unmade");
+        let plan = r.plan.as_ref().expect("a proportionality plan");
+        assert!(!plan.first.is_empty());
     }
 
     #[test]
@@ -1219,15 +1206,7 @@ mod tests {
     fn a_record_not_of_its_evaluation_is_said_to_be_a_bug() {
         use crate::eval::finding::{Check, Record};
         let r = report();
-        let of = &r
-            .questions
-            .first()
-            .expect("a question")
-            .areas
-            .first()
-            .expect("an area")
-            .indicators
-            .of;
+        let of = &r.questions.of;
         // A judgement finding on an indicator the evaluation graded by its rules.
         let graded = of
             .outcome

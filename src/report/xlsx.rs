@@ -117,7 +117,7 @@ impl XlsxBook {
             r.period.as_deref().into(),
             r.file.as_str().into(),
         ];
-        if let Some(o) = &r.overall {
+        if let Some(o) = r.overall.as_ref() {
             let g = node_grade(&o.rating, o);
             row.push(if g == "-" { String::new() } else { g }.into());
         }
