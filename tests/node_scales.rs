@@ -154,8 +154,16 @@ fn a_statement_awaiting_judgement_leaves_the_score_unknown() {
     assert!(safe.starts_with("judgement: "), "{safe}");
     // The overall rating's rule on requires improvement does not fire for it either: the
     // question awaits judgement, so the aggregation cannot pass over it.
-    let overall = overall.unwrap();
-    assert!(overall.contains("awaits judgement"), "{overall}");
+    // Each node awaiting one below names it in the words of its tier.
+    assert_eq!(
+        overall.as_deref(),
+        Some("judgement: awaits judgement on question `safe`")
+    );
+    let e = ruleset()
+        .evaluate(&data(&[("1.1", GS), ("1.4", Some("?")), ("2.1", EX)]))
+        .unwrap();
+    let question = e.report().questions.first().unwrap().decision.judgement.clone();
+    assert_eq!(question.as_deref(), Some("awaits judgement on key area 1"));
 }
 
 #[test]

@@ -10,6 +10,7 @@ use crate::data::{At, Document, EvidenceItem, Finding};
 use crate::diag::{Name, SourceFile, Span};
 use crate::ir::*;
 
+use super::finding::TreeNode;
 use super::{Bound, IndicatorEnv, Outcome, bind, evaluate, expr};
 
 #[derive(Clone, Debug, Serialize)]
@@ -289,7 +290,10 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
     // A node's outcome: its level on its tier's scale, or that it awaits
     // judgement and why.
     let tier_level = |t: Tier, r: Option<Rank>| r.map_or("ungraded", |r| p.node_level_name(t, r)).to_string();
-    let node = |t: Tier, n: &super::NodeOutcome| match (n.grade, &n.judgement) {
+    let node = |t: Tier, n: &super::NodeOutcome, tn: TreeNode| match (
+        n.grade,
+        super::node_judgement(p, o, tn, &mut String::new()),
+    ) {
         (Some(r), _) => p.node_level_name(t, r).to_string(),
         (None, Some(why)) => format!("judgement required ({why})"),
         (None, None) => match &n.not_graded {
@@ -310,7 +314,7 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
         "key area {} {}: {}, {} {}",
         area.number,
         area.title,
-        node(Tier::Areas, a),
+        node(Tier::Areas, a, TreeNode::Area(ind.area)),
         by(a, p.area_agg),
         parts.join(", ")
     )];
@@ -326,7 +330,7 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
             "question {} {}: {}, {} key areas {}",
             q.id,
             q.title,
-            node(Tier::Questions, qo),
+            node(Tier::Questions, qo, TreeNode::Question(area.question)),
             by(qo, p.question_agg),
             areas.join(", ")
         ));
@@ -340,7 +344,7 @@ fn aggregation(p: &Program, o: &Outcome, id: IndicatorId) -> Vec<String> {
         let agg = p.overall.as_ref().and_then(|x| x.agg).unwrap_or(AggFn::Lowest);
         out.push(format!(
             "the overall rating: {}, {} questions {}",
-            node(Tier::Overall, ov),
+            node(Tier::Overall, ov, TreeNode::Overall),
             by(ov, agg),
             ids.join(", ")
         ));

@@ -216,8 +216,8 @@ impl Record {
                     TreeNode::Overall => (p.overall.as_ref()?.block, o.overall.as_ref()?, NodeName::Overall),
                 };
                 let rule = p.grade_blocks.try_get(block?)?.decided_at(n.decided_by);
-                let why = n.judgement.as_deref()?;
-                err::needs_judgement(&p.file, &b.file, (what, false), why, at, rule)
+                let why = super::node_judgement(p, o, node, &mut String::new())?;
+                err::needs_judgement(&p.file, &b.file, (what, false), &why, at, rule)
             }
         })
     }

@@ -203,7 +203,8 @@ impl IndicatorOutcome {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct NodeOutcome {
     pub(crate) grade: Option<Rank>,
-    pub(crate) judgement: Option<Name>,
+    /// Why an evaluator's judgement is required, worded by [`node_judgement`].
+    pub(crate) judgement: Option<NodeJudgement>,
     /// The rule of the node's grade block that decided, when one did.
     pub(crate) decided_by: Option<usize>,
     /// `no grade "why"` decided: the framework grades nothing here, so no
@@ -212,6 +213,70 @@ pub(crate) struct NodeOutcome {
     /// `children.score`, where the node's rules read it: the percentage a
     /// validator checks the rating against.
     pub(crate) score: Option<f64>,
+}
+
+/// Why a key area, a question or the overall rating needs judgement.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum NodeJudgement {
+    /// In words the program holds: its rule's reason, or that nothing of
+    /// its own decides it.
+    Why(Name),
+    /// Its children would be aggregated, but some await judgement: worded
+    /// from the outcome, when shown, by naming them.
+    Awaits,
+}
+
+/// Why node `node` of outcome `o` needs judgement, in words; `None` when it
+/// does not. An awaiting node names its children that await judgement, in
+/// the framework's order, as its grading found them, written by way of
+/// `buf` (a caller wording many keeps one): the name is the only allocation.
+pub(crate) fn node_judgement(p: &Program, o: &Outcome, node: TreeNode, buf: &mut String) -> Option<Name> {
+    let n = match node {
+        TreeNode::Area(a) => o.areas.try_get(a)?,
+        TreeNode::Question(q) => o.questions.try_get(q)?,
+        TreeNode::Overall => o.overall.as_ref()?,
+    };
+    let why = match n.judgement.as_ref()? {
+        NodeJudgement::Why(why) => return Some(why.clone()),
+        NodeJudgement::Awaits => buf,
+    };
+    why.clear();
+    // Sized once, for a usual list, when a caller's buffer first words one.
+    why.reserve(128);
+    why.push_str("awaits judgement on ");
+    let mut first = true;
+    let mut next = |why: &mut String| {
+        if !std::mem::take(&mut first) {
+            why.push_str(", ");
+        }
+    };
+    match node {
+        TreeNode::Area(a) => {
+            for &i in &p.areas.try_get(a)?.indicators {
+                if o.indicators.try_get(i)?.child(true) == Child::Unrated {
+                    next(why);
+                    why.push_str(&p.indicators.try_get(i)?.id);
+                }
+            }
+        }
+        TreeNode::Question(q) => {
+            for &a in &p.questions.try_get(q)?.areas {
+                if Child::of(o.areas.try_get(a)?) == Child::Unrated {
+                    next(why);
+                    let _ = write!(why, "key area {}", p.areas.try_get(a)?.number);
+                }
+            }
+        }
+        TreeNode::Overall => {
+            for (q, qo) in p.questions.iter().zip(&o.questions) {
+                if Child::of(qo) == Child::Unrated {
+                    next(why);
+                    let _ = write!(why, "question `{}`", q.id);
+                }
+            }
+        }
+    }
+    Some(Name::from(why.as_str()))
 }
 
 /// How one child of a node stands: rated, awaiting judgement, or not looked at.
@@ -525,25 +590,20 @@ pub(crate) fn grade_tree(
         areas: None,
         questions: None,
     };
-    // One buffer of children, one of counts and one of text for every node,
-    // not three per node: the first two on the stack for a node's usual
-    // few children and a scale's few levels.
-    let (mut kids, mut at, mut text) = (Children::new(), LevelCounts::new(), String::new());
+    // One buffer of children and one of counts for every node, not two per
+    // node, on the stack for a node's usual few children and a scale's few
+    // levels.
+    let (mut kids, mut at) = (Children::new(), LevelCounts::new());
     let areas = p.areas.try_map(|ai, a| {
         kids.clear();
         kids.extend(a.indicators.iter().map(|&i| leaves[i]));
-        let name = |k: usize, out: &mut String| {
-            if let Some(&i) = a.indicators.get(k) {
-                out.push_str(&p.indicators[i].id);
-            }
-        };
         let node = Node {
             tier: Tier::Areas,
             block: a.grade_block,
             agg: Some(p.area_agg),
             undecided: &p.shared.undecided_areas[ai],
         };
-        grade_node(p, &node, (&kids, &mut at, &mut text), &name, flags, &below)
+        grade_node(p, &node, (&kids, &mut at), flags, &below)
     })?;
     let below = Below {
         areas: Some(&areas),
@@ -552,28 +612,18 @@ pub(crate) fn grade_tree(
     let questions = p.questions.try_map(|qi, q| {
         kids.clear();
         kids.extend(q.areas.iter().map(|&a| Child::of(&areas[a])));
-        let name = |k: usize, out: &mut String| {
-            if let Some(&a) = q.areas.get(k) {
-                let _ = write!(out, "key area {}", p.areas[a].number);
-            }
-        };
         let node = Node {
             tier: Tier::Questions,
             block: q.grade_block,
             agg: Some(p.question_agg),
             undecided: &p.shared.undecided_questions[qi],
         };
-        grade_node(p, &node, (&kids, &mut at, &mut text), &name, flags, &below)
+        grade_node(p, &node, (&kids, &mut at), flags, &below)
     })?;
     let overall = match &p.overall {
         Some(o) => {
             kids.clear();
             kids.extend(questions.iter().map(Child::of));
-            let name = |k: usize, out: &mut String| {
-                if let Some(q) = p.questions.iter().nth(k) {
-                    let _ = write!(out, "question `{}`", q.id);
-                }
-            };
             let node = Node {
                 tier: Tier::Overall,
                 block: o.block,
@@ -584,7 +634,7 @@ pub(crate) fn grade_tree(
                 questions: Some(&questions),
                 ..below
             };
-            Some(grade_node(p, &node, (&kids, &mut at, &mut text), &name, flags, &below)?)
+            Some(grade_node(p, &node, (&kids, &mut at), flags, &below)?)
         }
         None => None,
     };
@@ -672,8 +722,7 @@ impl expr::Env for NodeEnv<'_> {
 fn grade_node(
     p: &Program,
     node: &Node<'_>,
-    (kids, at, text): (&[Child], &mut LevelCounts, &mut String),
-    name: &dyn Fn(usize, &mut String),
+    (kids, at): (&[Child], &mut LevelCounts),
     flags: &IdVec<FactId, bool>,
     below: &Below<'_>,
 ) -> Result<NodeOutcome, Diagnostic> {
@@ -724,14 +773,14 @@ fn grade_node(
             out.decided_by = Some(k);
             match &rule.outcome {
                 OutcomeIr::Level(r) => out.grade = Some(*r),
-                OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
+                OutcomeIr::Judgement(why) => out.judgement = Some(NodeJudgement::Why(why.clone())),
                 OutcomeIr::Aggregate => aggregate = true,
                 OutcomeIr::NoGrade(why) => out.not_graded = Some(why.clone()),
             }
         }
         if !aggregate {
             if out.decided_by.is_none() {
-                out.judgement = Some(node.undecided.no_rule.clone());
+                out.judgement = Some(NodeJudgement::Why(node.undecided.no_rule.clone()));
             }
             return Ok(out);
         }
@@ -740,22 +789,13 @@ fn grade_node(
     // levels (the checker refuses `aggregate` there): only rules decide.
     let Some(f) = node.agg.filter(|_| p.aggregates(node.tier)) else {
         if kids.iter().any(|k| *k != Child::Absent) {
-            out.judgement = Some(node.undecided.no_aggregation.clone());
+            out.judgement = Some(NodeJudgement::Why(node.undecided.no_aggregation.clone()));
         }
         return Ok(out);
     };
-    let mut waiting = kids.iter().enumerate().filter(|(_, k)| **k == Child::Unrated);
-    if let Some((first, _)) = waiting.next() {
-        text.clear();
-        // Sized once, when a node first awaits, for a usual list.
-        text.reserve(128);
-        text.push_str("awaits judgement on ");
-        name(first, text);
-        for (i, _) in waiting {
-            text.push_str(", ");
-            name(i, text);
-        }
-        out.judgement = Some(Name::from(text.as_str()));
+    // Which children it awaits is worded from the outcome when shown.
+    if kids.contains(&Child::Unrated) {
+        out.judgement = Some(NodeJudgement::Awaits);
         return Ok(out);
     }
     // On the stack for a node's usual few children.

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::ast::Tier;
 use crate::diag::{Basis, Diagnostic, List, Location, Severity};
 use crate::eval::actions::ActionOutcome;
-use crate::eval::finding::{Finding, Record};
+use crate::eval::finding::{Finding, Record, TreeNode};
 use crate::eval::period::{Periods, Travel};
 use crate::eval::{self, Bound, IndicatorOutcome, Outcome, Scope, unmet_message, write_number};
 use crate::ir::*;
@@ -279,14 +279,24 @@ pub struct NodeReport {
 }
 
 impl NodeReport {
-    fn of(p: &Program, block: Option<GradeBlockId>, n: &crate::eval::NodeOutcome) -> Self {
+    /// Node `node` of outcome `o`, graded by `block` when it has one; `buf`
+    /// is the one buffer for the words of a report's nodes.
+    fn of(p: &Program, o: &Outcome, (block, node): (Option<GradeBlockId>, TreeNode), buf: &mut String) -> Self {
+        let n = match node {
+            TreeNode::Area(a) => o.areas.try_get(a),
+            TreeNode::Question(q) => o.questions.try_get(q),
+            TreeNode::Overall => o.overall.as_ref(),
+        };
+        let Some(n) = n else {
+            return NodeReport::default();
+        };
         let decided = block.zip(n.decided_by);
         let rule = decided.and_then(|(g, k)| p.grade_blocks[g].rules.get(k));
         NodeReport {
             rating: None,
             title: None,
             score: n.score,
-            judgement: n.judgement.clone(),
+            judgement: eval::node_judgement(p, o, node, buf),
             not_graded: n.not_graded.clone(),
             decided_at: decided.and_then(|(g, k)| p.shared.rule_at(g, k)),
             grade_basis: rule.map(|r| r.basis.clone()).unwrap_or_default(),
@@ -915,6 +925,8 @@ fn tree_of(e: &Evaluated) -> (Vec<QuestionReport>, Option<NodeReport>) {
     let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
     let first = p.proportionality.as_ref().map_or(&[][..], |pr| pr.first.as_slice());
     let capacity_area = p.capacity.as_ref().map(|c| c.area);
+    // One buffer for the words of every node awaiting judgement.
+    let mut buf = String::new();
     let questions = p
         .questions
         .iter_enumerated()
@@ -922,7 +934,7 @@ fn tree_of(e: &Evaluated) -> (Vec<QuestionReport>, Option<NodeReport>) {
             id: q.id.clone(),
             title: q.title.clone(),
             grade: tier_level(Tier::Questions, o.questions[qi].grade),
-            decision: NodeReport::of(p, q.grade_block, &o.questions[qi]),
+            decision: NodeReport::of(p, o, (q.grade_block, TreeNode::Question(qi)), &mut buf),
             travel: travel(Tier::Questions, e.periods.as_ref().map(|t| &t.questions[qi])),
             areas: q
                 .areas
@@ -948,7 +960,7 @@ fn tree_of(e: &Evaluated) -> (Vec<QuestionReport>, Option<NodeReport>) {
                             List::new()
                         },
                         grade: tier_level(Tier::Areas, o.areas[a].grade),
-                        decision: NodeReport::of(p, area.grade_block, &o.areas[a]),
+                        decision: NodeReport::of(p, o, (area.grade_block, TreeNode::Area(a)), &mut buf),
                         travel: travel(Tier::Areas, e.periods.as_ref().map(|t| &t.areas[a])),
                         indicators: area
                             .indicators
@@ -969,7 +981,7 @@ fn tree_of(e: &Evaluated) -> (Vec<QuestionReport>, Option<NodeReport>) {
     let overall = p.overall.as_ref().zip(o.overall.as_ref()).map(|(ov, n)| NodeReport {
         rating: tier_level(Tier::Overall, n.grade),
         title: p.framework.overall.clone(),
-        ..NodeReport::of(p, ov.block, n)
+        ..NodeReport::of(p, o, (ov.block, TreeNode::Overall), &mut buf)
     });
     (questions, overall)
 }
