@@ -95,16 +95,6 @@ impl SourceFile {
         }
     }
 
-    /// Files in the order of their names; a file is equal to itself without
-    /// its name being read (sorting findings compares the same few files often).
-    pub(crate) fn cmp_by_name(&self, other: &SourceFile) -> std::cmp::Ordering {
-        if Arc::ptr_eq(&self.0, &other.0) {
-            std::cmp::Ordering::Equal
-        } else {
-            self.name().cmp(other.name())
-        }
-    }
-
     /// Whether `other` is this file (or a copy of it under its name).
     fn is_same_file(&self, other: &SourceFile) -> bool {
         Arc::ptr_eq(&self.0, &other.0) || self.name() == other.name()

@@ -128,6 +128,23 @@ fn an_override_of_a_graded_indicator_on_one_source_is_refused() {
     assert_eq!(indicator(&json(&r), "1.1")["final"], "adequate");
 }
 
+/// `within` binds an override on enough sources: its reason names both grades and the limit.
+#[test]
+fn an_override_moving_the_grade_further_than_allowed_is_refused() {
+    let r = evaluate("far-override.yaml");
+    assert_eq!(
+        messages(&r, Code::EvalOverride),
+        ["the override of 1.1 is not allowed: it moves adequate to very_good, 2 levels, and the ruleset allows 1"]
+    );
+    let report = json(&r);
+    let refused = indicator(&report, "1.1");
+    assert_eq!(refused["final"], "adequate");
+    assert_eq!(
+        refused["override"]["refused"],
+        "it moves adequate to very_good, 2 levels, and the ruleset allows 1"
+    );
+}
+
 #[test]
 fn conflicting_evidence_is_a_finding_and_a_number_rules_read() {
     let r = evaluate("conflict.yaml");

@@ -215,3 +215,14 @@ fn strict_rulesets() {
         insta::assert_snapshot!(rendered(&compiled.diagnostics.0));
     });
 }
+
+#[test]
+fn a_capacity_component_no_confidence_rule_decides_is_left_to_judgement() {
+    as_the_command_does();
+    let program = compile_file(Path::new("tests/fixtures/capacity/no-confidence.six"))
+        .program
+        .expect("the capacity fixture compiles");
+    let result =
+        sixpoint::driver::evaluate_path(&program, Path::new("tests/fixtures/capacity/no-confidence.yaml"), None);
+    insta::assert_snapshot!(rendered(result.diagnostics()));
+}

@@ -368,7 +368,10 @@ pub(super) fn no_confidence(file: &SourceFile, span: Span, component: &str) -> D
         format!("no confidence rule decides for component `{component}`"),
     )
     .label(file.at(span), "in this evaluation")
-    .help("its indicators may all be skipped or ungraded; the capacity statement needs an evaluator's view")
+    .help(
+        "record an evaluator's view of this confidence with the report, or end the ruleset's confidence rules \
+         with one for the rest (`low otherwise`); its indicators may be skipped or ungraded",
+    )
 }
 
 /// Extension `x` returned `value`, which is no level of the grading scale.

@@ -179,7 +179,10 @@ pub(crate) fn explain(p: &Program, b: &Bound, o: &Outcome, id: IndicatorId, doc:
             let rules = pl.rules.map_or("no grade".to_string(), |r| p.level_name(r).to_string());
             let gave = match pl.grade {
                 Some(g) => format!("gives {}", p.level_name(g)),
-                None => io.judgement.as_deref().unwrap_or("calls for judgement").to_string(),
+                None => io
+                    .judgement
+                    .as_ref()
+                    .map_or_else(|| "calls for judgement".to_string(), |j| j.words(p).to_string()),
             };
             let contradicted = if pl.contradicted {
                 ", more than one level from the placement: not secure"

@@ -1,21 +1,16 @@
-//! Findings as evaluation makes them: which check, on which indicator or
-//! node, and where in the data, as ids ([`Record`]). Their words and labels
-//! are made from the evaluation, which the report keeps, by the check's
-//! constructor in `err.rs` only when the finding is shown
-//! ([`Record::render`]); most evaluations that run in a batch or behind an
+//! Findings as evaluation makes them: which check, on which indicator,
+//! node or component, and where in the data, as ids ([`Finding`]). Their
+//! words and labels are made from the evaluation, which the report keeps,
+//! by the check's constructor in `err.rs` only when the finding is shown
+//! ([`Finding::render`]); most evaluations that run in a batch or behind an
 //! API are never printed, and were spending a third of their time writing
 //! messages nobody read, then as much again copying and sorting the names
-//! those messages needed.
-//!
-//! The common checks (one per requirement unmet, per conflict, per judgement
-//! left to the evaluator, per indicator without evidence, called for without
-//! it or skipped with it) are records here; the rare ones are made in words
-//! at once ([`Finding::Ready`]).
+//! those messages needed. Every check is kept so, the rare ones too.
 
-use crate::diag::{Basis, Code, Diagnostic, Name, Severity, SourceFile, Span};
+use crate::diag::{Basis, Code, Diagnostic, Name, Severity, Span};
 
-use super::{Bound, NodeOutcome, Outcome, Scope, Unmet, err};
-use crate::ir::{AreaId, ExamineIr, IndicatorId, NodeName, Program, QuestionId};
+use super::{Bound, NodeOutcome, Outcome, Overridden, Scope, Unmet, err};
+use crate::ir::{AreaId, ComponentId, ExamineIr, IndicatorId, NodeName, Program, QuestionId};
 
 /// One item of evidence on a side of a conflict: its source kind and
 /// reference, and where its `source` is in the data.
@@ -26,19 +21,10 @@ pub(crate) struct ConflictSide {
     pub(crate) span: Span,
 }
 
-#[derive(Clone, Debug)]
-pub(crate) enum Finding {
-    /// A finding already in words (the rarer checks); boxed, as the
-    /// records around it are small.
-    Ready(Box<Diagnostic>),
-    /// A finding of the common checks, worded from the evaluation.
-    Record(Record),
-}
-
 /// A finding as ids: where its primary label points in the evaluation's
 /// data (for ordering without wording), and the check with what it found.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Record {
+pub(crate) struct Finding {
     pub(crate) at: Span,
     pub(crate) check: Check,
 }
@@ -64,6 +50,13 @@ pub(crate) enum Check {
     Unused(IndicatorId),
     /// A node whose own rules leave its grade to judgement.
     NodeJudgement(TreeNode),
+    /// The rules' grade is more than one level from the indicator's
+    /// placement against the illustrations.
+    PlacementContradicted(IndicatorId),
+    /// The ruleset refuses the indicator's override.
+    OverrideRefused(IndicatorId),
+    /// No confidence rule decides for a capacity component.
+    NoConfidence(ComponentId),
 }
 
 /// A node of the grade tree above the indicators.
@@ -74,43 +67,12 @@ pub(crate) enum TreeNode {
     Overall,
 }
 
-impl From<Diagnostic> for Finding {
-    fn from(d: Diagnostic) -> Self {
-        Finding::Ready(Box::new(d))
-    }
-}
-
 impl Finding {
     /// A finding of check `check`, pointing at `at` in the data.
     pub(crate) fn record(at: Span, check: Check) -> Self {
-        Finding::Record(Record { at, check })
+        Finding { at, check }
     }
 
-    pub(crate) fn code(&self) -> Code {
-        match self {
-            Finding::Ready(d) => d.code,
-            Finding::Record(r) => r.code(),
-        }
-    }
-
-    pub(crate) fn severity(&self) -> Severity {
-        match self {
-            Finding::Ready(d) => d.severity,
-            Finding::Record(r) => r.severity(),
-        }
-    }
-
-    /// The file and offset of the primary label, as the rendered
-    /// diagnostic will have them; a record's is in the evaluation's `data`.
-    fn primary<'a>(&'a self, data: &'a SourceFile) -> Option<(&'a SourceFile, usize)> {
-        match self {
-            Finding::Ready(d) => d.labels.first().map(|l| (&l.at.file, l.at.span.start)),
-            Finding::Record(r) => Some((data, r.at.start)),
-        }
-    }
-}
-
-impl Record {
     pub(crate) fn code(&self) -> Code {
         match self.check {
             Check::Requirement { .. } => Code::EvalRequirement,
@@ -118,6 +80,9 @@ impl Record {
             Check::Judgement(_) | Check::NodeJudgement(_) => Code::EvalJudgement,
             Check::ExamineGap(_) => Code::EvalExamineGap,
             Check::NoEvidence(_) | Check::Unused(_) => Code::EvalNotEvaluated,
+            Check::PlacementContradicted(_) => Code::EvalPlacementContradicted,
+            Check::OverrideRefused(_) => Code::EvalOverride,
+            Check::NoConfidence(_) => Code::EvalJudgement,
         }
     }
 
@@ -125,11 +90,14 @@ impl Record {
         match self.check {
             Check::Requirement { severity, .. } => severity,
             Check::Unused(_) => Severity::Advice,
+            Check::OverrideRefused(_) => Severity::Error,
             Check::Conflict { .. }
             | Check::Judgement(_)
             | Check::ExamineGap(_)
             | Check::NoEvidence(_)
-            | Check::NodeJudgement(_) => Severity::Warning,
+            | Check::NodeJudgement(_)
+            | Check::PlacementContradicted(_)
+            | Check::NoConfidence(_) => Severity::Warning,
         }
     }
 
@@ -174,9 +142,9 @@ impl Record {
             }
             Check::Judgement(id) => {
                 let out = o.indicators.try_get(id)?;
-                let why = out.judgement.as_deref()?;
+                let why = out.judgement.as_ref()?.words(p);
                 let rule = super::judgement_rule(p, id, out)?;
-                err::needs_judgement(&p.file, &b.file, (indicator(id)?, true), why, at, rule)
+                err::needs_judgement(&p.file, &b.file, (indicator(id)?, true), &why, at, rule)
             }
             Check::ExamineGap(id) => {
                 let Scope::Triggered(rules) = &o.indicators.try_get(id)?.scope else {
@@ -219,32 +187,28 @@ impl Record {
                 let why = super::node_judgement(p, o, node, &mut String::new())?;
                 err::needs_judgement(&p.file, &b.file, (what, false), &why, at, rule)
             }
+            Check::PlacementContradicted(id) => {
+                let pl = o.indicators.try_get(id)?.placement.as_ref()?;
+                let ill = p.illustrations.as_ref()?;
+                err::placement_contradicted(p, &b.file, indicator(id)?, pl, at, (ill.span, &ill.basis))
+            }
+            Check::OverrideRefused(id) => {
+                let Overridden { from, refused } = o.indicators.try_get(id)?.overridden.as_ref()?;
+                let why = refused.as_ref()?.words(p, b.facts(id)?.override_.as_ref()?, *from);
+                let rule = p.overrides.span.unwrap_or(p.indicators.try_get(id)?.span);
+                err::override_refused(p, &b.file, indicator(id)?, &why, at, (rule, &p.overrides.basis))
+            }
+            Check::NoConfidence(c) => {
+                let component = p.capacity.as_ref()?.components.try_get(c)?;
+                err::no_confidence(&b.file, at, &component.name)
+            }
         })
     }
 }
 
-/// Sorts by file and position, then code: the order of
-/// [`crate::diag::Diagnostics::sort`], on the findings of an evaluation
-/// of `data`.
-pub(crate) fn sort(findings: &mut [Finding], data: &SourceFile) {
-    // Nearly always every finding points into the data: then the order is
-    // that of two small keys, with no file to compare (1% of an
-    // evaluation's instructions, measured against the general order below).
-    if findings
-        .iter()
-        .all(|f| f.primary(data).is_some_and(|(file, _)| file.cmp_by_name(data).is_eq()))
-    {
-        findings.sort_by_key(|f| (f.primary(data).map_or(0, |(_, start)| start), f.code()));
-        return;
-    }
-    findings.sort_by(|a, b| {
-        let (x, y) = (a.primary(data), b.primary(data));
-        let file = match (x, y) {
-            (Some((f, _)), Some((g, _))) => f.cmp_by_name(g),
-            // A finding without a place first, as `None` sorts.
-            _ => x.is_some().cmp(&y.is_some()),
-        };
-        file.then_with(|| x.map(|(_, start)| start).cmp(&y.map(|(_, start)| start)))
-            .then_with(|| a.code().cmp(&b.code()))
-    });
+/// Sorts by position, then code: the order of
+/// [`crate::diag::Diagnostics::sort`], as every finding of an evaluation
+/// points first into its data.
+pub(crate) fn sort(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| (f.at.start, f.code()));
 }

@@ -88,7 +88,7 @@ pub(crate) struct IndicatorOutcome {
     /// Index of the rule (or table row) that decided, in its grade block.
     pub(crate) decided_by: Option<usize>,
     /// Why professional judgement is required, when no rule decides.
-    pub(crate) judgement: Option<Name>,
+    pub(crate) judgement: Option<Judgement>,
     pub(crate) unmet: smallvec::SmallVec<[Unmet; 4]>,
     /// What became of an evaluator's override (the rationale is in the
     /// indicator's facts, in `Bound`).
@@ -109,6 +109,36 @@ pub(crate) struct PlacementOutcome {
     pub(crate) contradicted: bool,
 }
 
+/// Why an indicator needs an evaluator's judgement: in the program's words,
+/// or made from the placement that left it open when shown ([`Judgement::words`]).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Judgement {
+    /// A rule's reason, or that no rule decides.
+    Why(Name),
+    /// Placed between the illustrations of two levels (the higher first),
+    /// with more than one level between them that the evidence does not choose.
+    Between(Rank, Rank),
+}
+
+impl Judgement {
+    /// In words.
+    pub(crate) fn words(&self, p: &Program) -> Name {
+        match *self {
+            Judgement::Why(ref why) => why.clone(),
+            Judgement::Between(h, w) => {
+                let (lo, hi) = (w.saturating_add(1), h.saturating_sub(1));
+                let names: Vec<String> = (lo..=hi).rev().map(|r| format!("`{}`", p.level_name(r))).collect();
+                Name::from(format!(
+                    "placed between the illustrations of `{}` and `{}`: {} is the evaluator's judgement",
+                    p.level_name(h),
+                    p.level_name(w),
+                    names.join(" or ")
+                ))
+            }
+        }
+    }
+}
+
 /// A placement in words: "at `very_good`", "between `very_good` and `weak`".
 pub(crate) fn placed_words(p: &Program, placed: bind::Placed) -> String {
     use bind::Placed as P;
@@ -125,7 +155,7 @@ pub(crate) fn placed_words(p: &Program, placed: bind::Placed) -> String {
 /// levels strictly between, where the weighed evidence may choose one.
 /// Returns the grade (or why it is the evaluator's judgement) and whether
 /// the rules' grade is more than one level from the placement's range.
-pub(crate) fn place(p: &Program, placed: bind::Placed, rules: Option<Rank>) -> (Result<Rank, String>, bool) {
+pub(crate) fn place(p: &Program, placed: bind::Placed, rules: Option<Rank>) -> (Result<Rank, Judgement>, bool) {
     use bind::Placed as P;
     let top = p.grading_scale().levels.len().saturating_sub(1) as Rank;
     let (lo, hi, grade) = match placed {
@@ -143,15 +173,7 @@ pub(crate) fn place(p: &Program, placed: bind::Placed, rules: Option<Rank>) -> (
             let grade = match rules {
                 Some(r) if (lo..=hi).contains(&r) => Ok(r),
                 _ if lo == hi => Ok(lo),
-                _ => {
-                    let names: Vec<String> = (lo..=hi).rev().map(|r| format!("`{}`", p.level_name(r))).collect();
-                    Err(format!(
-                        "placed between the illustrations of `{}` and `{}`: {} is the evaluator's judgement",
-                        p.level_name(h),
-                        p.level_name(w),
-                        names.join(" or ")
-                    ))
-                }
+                _ => Err(Judgement::Between(h, w)),
             };
             (lo, hi, grade)
         }
@@ -165,7 +187,56 @@ pub(crate) struct Overridden {
     /// The grade the rules gave, which the override replaces.
     pub(crate) from: Option<Rank>,
     /// Why the ruleset refused it; `None` when it was applied.
-    pub(crate) refused: Option<String>,
+    pub(crate) refused: Option<Refusal>,
+}
+
+/// Why the ruleset refuses an override, worded when shown ([`Refusal::words`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Refusal {
+    Forbidden,
+    NoEvidence,
+    /// It cites evidence from fewer source kinds than the ruleset asks for.
+    FewSources(u32),
+    /// It moves the rules' grade further than the ruleset allows.
+    TooFar(u32),
+}
+
+impl Refusal {
+    /// In words, from the override `o` of a grade the rules gave as `from`.
+    pub(crate) fn words(self, p: &Program, o: &bind::OverrideFacts, from: Option<Rank>) -> String {
+        match self {
+            Refusal::Forbidden => "the ruleset forbids overrides".into(),
+            Refusal::NoEvidence => "it cites no evidence".into(),
+            Refusal::FewSources(n) => {
+                let kinds: Vec<String> = o
+                    .cited_sources
+                    .iter()
+                    .filter_map(|&s| p.sources.try_get(s))
+                    .map(|s| format!("`{}`", s.name))
+                    .collect();
+                let cited = match kinds.len() {
+                    0 => "no source kind".to_string(),
+                    1 => format!("1 source kind ({})", kinds.join(", ")),
+                    k => format!("{k} source kinds ({})", kinds.join(", ")),
+                };
+                let case = if from.is_none() {
+                    "no rule gives a grade, and "
+                } else {
+                    ""
+                };
+                format!("{case}it cites evidence from {cited} where the ruleset asks for {n}")
+            }
+            Refusal::TooFar(n) => {
+                let d = from.unwrap_or(o.grade);
+                let moved = (i32::from(o.grade) - i32::from(d)).unsigned_abs();
+                format!(
+                    "it moves {} to {}, {moved} levels, and the ruleset allows {n}",
+                    p.level_name(d),
+                    p.level_name(o.grade)
+                )
+            }
+        }
+    }
 }
 
 impl IndicatorOutcome {
@@ -970,7 +1041,7 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
 pub(crate) struct Verdict {
     pub(crate) decided_by: Option<usize>,
     pub(crate) derived: Option<Rank>,
-    pub(crate) judgement: Option<Name>,
+    pub(crate) judgement: Option<Judgement>,
     /// After caps.
     pub(crate) final_grade: Option<Rank>,
     pub(crate) secure: bool,
@@ -1002,18 +1073,18 @@ pub(crate) fn verdict(
                 out.decided_by = Some(k);
                 match &rule.outcome {
                     OutcomeIr::Level(r) => out.derived = Some(*r),
-                    OutcomeIr::Judgement(why) => out.judgement = Some(why.clone()),
+                    OutcomeIr::Judgement(why) => out.judgement = Some(Judgement::Why(why.clone())),
                     // The checker keeps `aggregate` and `no grade` out of indicator rules.
                     OutcomeIr::Aggregate | OutcomeIr::NoGrade(_) => {
-                        out.judgement = Some(p.shared.no_rule_matched.clone())
+                        out.judgement = Some(Judgement::Why(p.shared.no_rule_matched.clone()))
                     }
                 }
             }
             if out.decided_by.is_none() {
-                out.judgement = Some(p.shared.no_rule_matched.clone());
+                out.judgement = Some(Judgement::Why(p.shared.no_rule_matched.clone()));
             }
         }
-        None => out.judgement = Some(p.shared.no_grade_rules.clone()),
+        None => out.judgement = Some(Judgement::Why(p.shared.no_grade_rules.clone())),
     }
     // The placement decides before requirements and caps, which still apply.
     if let Some(pl) = &facts.placement {
@@ -1026,7 +1097,7 @@ pub(crate) fn verdict(
             }
             Err(why) => {
                 out.derived = None;
-                out.judgement = Some(Name::from(why));
+                out.judgement = Some(why);
             }
         }
         // A comparison the weighed evidence contradicts is not a secure evaluation.
@@ -1086,7 +1157,7 @@ fn grade_indicator(p: &Program, b: &Bound, (id, facts): (IndicatorId, &Facts)) -
     );
     out.final_grade = final_grade;
     if let Some(o) = &facts.override_ {
-        let refused = refusal(&p.overrides, o, final_grade, p);
+        let refused = refusal(&p.overrides, o, final_grade);
         if refused.is_none() {
             out.final_grade = Some(o.grade);
             // The evaluator's judgement decides where no rule did.
@@ -1106,7 +1177,6 @@ fn grade_indicator(p: &Program, b: &Bound, (id, facts): (IndicatorId, &Facts)) -
 /// The findings of an indicator graded from its evidence, from its outcome:
 /// written only once the plan has kept it, since a skipped indicator's are dropped.
 fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOutcome, findings: &mut Vec<Finding>) {
-    let ind = &p.indicators[id];
     let facts = b.facts_of(id);
     // Those at the entry first, then those within it: nearly in order
     // already, which the sort of all the findings then finds cheaply.
@@ -1131,23 +1201,13 @@ fn indicator_findings(p: &Program, b: &Bound, id: IndicatorId, out: &IndicatorOu
             Check::Conflict { indicator: id, index },
         ));
     }
-    if let (Some(pl), Some(at), Some(ill)) = (&out.placement, &facts.placement, &p.illustrations)
+    if let (Some(pl), Some(at)) = (&out.placement, &facts.placement)
         && pl.contradicted
     {
-        findings.push(err::placement_contradicted(p, &b.file, &ind.id, pl, at.span, (ill.span, &ill.basis)).into());
+        findings.push(Finding::record(at.span, Check::PlacementContradicted(id)));
     }
-    if let (Some(o), Some(Overridden { refused: Some(why), .. })) = (&facts.override_, &out.overridden) {
-        findings.push(
-            err::override_refused(
-                p,
-                &b.file,
-                &ind.id,
-                why,
-                o.span,
-                (p.overrides.span.unwrap_or(ind.span), &p.overrides.basis),
-            )
-            .into(),
-        );
+    if let (Some(o), Some(Overridden { refused: Some(_), .. })) = (&facts.override_, &out.overridden) {
+        findings.push(Finding::record(o.span, Check::OverrideRefused(id)));
     }
 }
 
@@ -1181,45 +1241,24 @@ pub(crate) fn skip_reasons(p: &Program, o: &Outcome, a: AreaId) -> List<Name> {
 }
 
 /// Why the ruleset refuses an override, if it does.
-fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Rank>, p: &Program) -> Option<String> {
+fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Rank>) -> Option<Refusal> {
     if !policy.allowed {
-        return Some("the ruleset forbids overrides".into());
+        return Some(Refusal::Forbidden);
     }
     if policy.with_evidence && o.evidence.is_empty() {
-        return Some("it cites no evidence".into());
+        return Some(Refusal::NoEvidence);
     }
     // Counted whether or not a rule gave a grade: where none did, `within`
     // binds nothing and this is the only limit (002 §3.6: no single source suffices).
     if let Some(n) = policy.from_sources
         && (o.cited_sources.len() as u64) < u64::from(n)
     {
-        let kinds: Vec<String> = o
-            .cited_sources
-            .iter()
-            .map(|&s| format!("`{}`", p.sources[s].name))
-            .collect();
-        let cited = match kinds.len() {
-            0 => "no source kind".to_string(),
-            1 => format!("1 source kind ({})", kinds.join(", ")),
-            k => format!("{k} source kinds ({})", kinds.join(", ")),
-        };
-        let case = if derived.is_none() {
-            "no rule gives a grade, and "
-        } else {
-            ""
-        };
-        return Some(format!(
-            "{case}it cites evidence from {cited} where the ruleset asks for {n}"
-        ));
+        return Some(Refusal::FewSources(n));
     }
     if let (Some(n), Some(d)) = (policy.within, derived) {
         let moved = (i32::from(o.grade) - i32::from(d)).unsigned_abs();
         if moved > n {
-            return Some(format!(
-                "it moves {} to {}, {moved} levels, and the ruleset allows {n}",
-                p.level_name(d),
-                p.level_name(o.grade)
-            ));
+            return Some(Refusal::TooFar(n));
         }
     }
     None
@@ -1308,7 +1347,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         None => None,
     };
     findings.rotate_left(in_entries);
-    finding::sort(&mut findings, &b.file);
+    finding::sort(&mut findings);
     Ok(Outcome {
         indicators,
         areas,
@@ -1453,7 +1492,7 @@ fn capacity(
         }
         c.capacity = capacity;
         if c.base.is_none() {
-            findings.push(err::no_confidence(&b.file, b.indicators_span, &comp.name).into());
+            findings.push(Finding::record(b.indicators_span, Check::NoConfidence(ci)));
         }
         Ok(c)
     })?;

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::ast::Tier;
 use crate::diag::{Basis, Diagnostic, List, Location, Severity};
 use crate::eval::actions::ActionOutcome;
-use crate::eval::finding::{Finding, Record, TreeNode};
+use crate::eval::finding::{Finding, TreeNode};
 use crate::eval::period::{Periods, Travel};
 use crate::eval::{self, Bound, IndicatorOutcome, Outcome, Scope, unmet_message, write_number};
 use crate::ir::*;
@@ -521,7 +521,7 @@ enum Held {
     /// asked for. The words boxed, so that the report's list of findings
     /// holds small records until they are.
     Record {
-        record: Record,
+        record: Finding,
         of: Arc<Evaluated>,
         shown: OnceLock<Box<Diagnostic>>,
     },
@@ -536,16 +536,14 @@ impl FindingReport {
     }
 
     /// A finding of the evaluation `of`.
-    fn of(finding: Finding, of: &Arc<Evaluated>) -> Self {
-        let held = match finding {
-            Finding::Ready(d) => Held::Words(d),
-            Finding::Record(record) => Held::Record {
+    fn of(record: Finding, of: &Arc<Evaluated>) -> Self {
+        Self {
+            held: Held::Record {
                 record,
                 of: Arc::clone(of),
                 shown: OnceLock::new(),
             },
-        };
-        Self { held }
+        }
     }
 
     /// The stable code, as in `sixpoint::eval::conflict`.
@@ -761,7 +759,11 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, b: &Boun
         secure: !skipped && o.has_evidence && o.secure,
         decided_at: if skipped { None } else { decided_at },
         grade_basis,
-        judgement: if skipped { None } else { o.judgement.clone() },
+        judgement: if skipped {
+            None
+        } else {
+            o.judgement.as_ref().map(|j| j.words(p))
+        },
         unmet: if skipped {
             Vec::new()
         } else {
@@ -784,7 +786,7 @@ fn indicator_report(p: &Program, id: IndicatorId, o: &IndicatorOutcome, b: &Boun
                 grade: p.level_name(f.grade).to_string(),
                 derived: level(ov.from),
                 applied: ov.refused.is_none(),
-                refused: ov.refused.clone(),
+                refused: ov.refused.map(|r| r.words(p, f, ov.from)),
                 reason: f.reason.clone(),
                 evidence: f.evidence.clone(),
                 by: f.by.clone(),
@@ -1216,7 +1218,7 @@ mod tests {
 
     #[test]
     fn a_record_not_of_its_evaluation_is_said_to_be_a_bug() {
-        use crate::eval::finding::{Check, Record};
+        use crate::eval::finding::{Check, Finding};
         let r = report();
         let of = &r.questions.of;
         // A judgement finding on an indicator the evaluation graded by its rules.
@@ -1226,7 +1228,7 @@ mod tests {
             .iter_enumerated()
             .find(|(_, o)| o.judgement.is_none());
         let (id, _) = graded.expect("an indicator graded by rule");
-        let stray = Record {
+        let stray = Finding {
             at: crate::diag::Span { start: 0, end: 1 },
             check: Check::Judgement(id),
         };
