@@ -19,6 +19,7 @@ use crate::ast::HeaderKind;
 use crate::data::{self, Document};
 use crate::diag::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::eval;
+pub use crate::eval::Scratch;
 use crate::ext::Sandbox;
 use crate::ir::Program;
 use crate::report::{self, FindingReport, Report};
@@ -235,6 +236,18 @@ impl<'a> Input<'a> {
 /// earlier period that cannot be evaluated stops the run with its own
 /// diagnostics; its findings are not this report's.
 pub fn evaluate(program: &Program, current: Input<'_>, previous: Option<Input<'_>>) -> FileResult {
+    evaluate_with(program, current, previous, &mut Scratch::default())
+}
+
+/// [`evaluate`], working in `scratch`: a caller evaluating many documents
+/// keeps one (a batch, one per thread), and their working buffers are made
+/// once rather than once per evaluation.
+pub fn evaluate_with(
+    program: &Program,
+    current: Input<'_>,
+    previous: Option<Input<'_>>,
+    scratch: &mut Scratch,
+) -> FileResult {
     let failed = |diagnostics| FileResult::failed(current.path, diagnostics);
     let mut notes = Vec::new();
     let before = match previous {
@@ -244,13 +257,13 @@ pub fn evaluate(program: &Program, current: Input<'_>, previous: Option<Input<'_
             if notes.iter().any(Diagnostic::is_error) {
                 return failed(notes);
             }
-            match outcome(program, prev) {
+            match outcome(program, prev, scratch) {
                 Ok((_, o)) => Some((prev, o)),
                 Err(d) => return failed(d),
             }
         }
     };
-    let (bound, mut after) = match outcome(program, current) {
+    let (bound, mut after) = match outcome(program, current, scratch) {
         Ok(x) => x,
         Err(d) => return failed(d),
     };
@@ -281,9 +294,13 @@ pub fn evaluate(program: &Program, current: Input<'_>, previous: Option<Input<'_
 }
 
 /// Binds and evaluates one document; the errors that stop it otherwise.
-fn outcome(program: &Program, input: Input<'_>) -> Result<(eval::Bound, eval::Outcome), Vec<Diagnostic>> {
-    let bound = eval::bind(program, input.file, input.doc)?;
-    let outcome = eval::evaluate(program, &bound).map_err(|d| vec![d])?;
+fn outcome(
+    program: &Program,
+    input: Input<'_>,
+    scratch: &mut Scratch,
+) -> Result<(eval::Bound, eval::Outcome), Vec<Diagnostic>> {
+    let bound = eval::bind(program, input.file, input.doc, scratch)?;
+    let outcome = eval::evaluate(program, &bound, scratch).map_err(|d| vec![d])?;
     Ok((bound, outcome))
 }
 
@@ -322,6 +339,16 @@ fn period_mismatch(current: Input<'_>, previous: Input<'_>) -> Vec<Diagnostic> {
 
 /// Loads and evaluates a data file, beside its earlier period when given.
 pub fn evaluate_path(program: &Program, path: &Path, previous: Option<&Path>) -> FileResult {
+    evaluate_path_with(program, path, previous, &mut Scratch::default())
+}
+
+/// [`evaluate_path`], working in `scratch` (see [`evaluate_with`]).
+pub fn evaluate_path_with(
+    program: &Program,
+    path: &Path,
+    previous: Option<&Path>,
+    scratch: &mut Scratch,
+) -> FileResult {
     let current = match data::load(path) {
         Ok(x) => x,
         Err(d) => return FileResult::failed(path, d),
@@ -330,10 +357,11 @@ pub fn evaluate_path(program: &Program, path: &Path, previous: Option<&Path>) ->
         Ok(x) => x,
         Err(d) => return FileResult::failed(path, d),
     };
-    evaluate(
+    evaluate_with(
         program,
         Input::new(path, &current.0, &current.1),
         earlier.as_ref().map(|(p, (file, doc))| Input::new(p, file, doc)),
+        scratch,
     )
 }
 
@@ -381,7 +409,7 @@ impl serde::Serialize for Explained {
 /// Explains one indicator, or (with `None`) every indicator the document
 /// gives evidence for or a rule asked to examine.
 pub fn explain(program: &Program, input: Input<'_>, indicator: Option<&str>) -> Result<Explained, ExplainError> {
-    let (bound, outcome) = outcome(program, input).map_err(ExplainError::Failed)?;
+    let (bound, outcome) = outcome(program, input, &mut Scratch::default()).map_err(ExplainError::Failed)?;
     let ids: Vec<_> = match indicator {
         Some(id) => match program.names.indicators.get(id) {
             Some(&i) => vec![i],
@@ -488,11 +516,12 @@ where
 {
     chunk
         .par_iter()
-        .map(|e| {
+        // One scratch for each run of files a thread takes, reused across them.
+        .map_init(Scratch::default, |scratch, e| {
             let e = e.borrow();
             let r = match rulesets {
-                Rulesets::One(p) => evaluate_path(p, &e.path, e.previous.as_deref()),
-                Rulesets::Routed(router) => router.evaluate_path(&e.path, e.previous.as_deref()),
+                Rulesets::One(p) => evaluate_path_with(p, &e.path, e.previous.as_deref(), scratch),
+                Rulesets::Routed(router) => router.evaluate_path_with(&e.path, e.previous.as_deref(), scratch),
             };
             done();
             r
@@ -569,6 +598,11 @@ impl Router {
     /// framework, beside its earlier period when given; a framework no
     /// ruleset is for is a diagnostic naming those there are.
     pub fn evaluate_path(&self, path: &Path, previous: Option<&Path>) -> FileResult {
+        self.evaluate_path_with(path, previous, &mut Scratch::default())
+    }
+
+    /// [`Router::evaluate_path`], working in `scratch` (see [`evaluate_with`]).
+    pub fn evaluate_path_with(&self, path: &Path, previous: Option<&Path>, scratch: &mut Scratch) -> FileResult {
         let (file, doc) = match data::load(path) {
             Ok(x) => x,
             Err(d) => return FileResult::failed(path, d),
@@ -580,10 +614,11 @@ impl Router {
             Ok(x) => x,
             Err(d) => return FileResult::failed(path, d),
         };
-        evaluate(
+        evaluate_with(
             program,
             Input::new(path, &file, &doc),
             earlier.as_ref().map(|(p, (f, d))| Input::new(p, f, d)),
+            scratch,
         )
     }
 

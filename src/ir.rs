@@ -92,6 +92,11 @@ impl<I, T> IdVec<I, T> {
     pub(crate) fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
         self.items.iter_mut()
     }
+
+    /// Empties it, keeping its buffer.
+    pub(crate) fn clear(&mut self) {
+        self.items.clear();
+    }
 }
 
 impl<I: Idx, T> IdVec<I, T> {
@@ -149,6 +154,27 @@ impl<I: Idx, T> IdVec<I, T> {
             items,
             _id: std::marker::PhantomData,
         })
+    }
+
+    /// [`try_map`](Self::try_map) into `out`, whose buffer is reused: a
+    /// caller mapping again and again keeps one.
+    pub(crate) fn try_map_into<U, E>(
+        &self,
+        out: &mut IdVec<I, U>,
+        mut f: impl FnMut(I, &T) -> Result<U, E>,
+    ) -> Result<(), E> {
+        out.items.clear();
+        out.items.reserve(self.items.len());
+        for (i, t) in self.iter_enumerated() {
+            out.items.push(f(i, t)?);
+        }
+        Ok(())
+    }
+
+    /// [`map`](Self::map) into `out`, whose buffer is reused.
+    pub(crate) fn map_into<U>(&self, out: &mut IdVec<I, U>, f: impl FnMut(&T) -> U) {
+        out.items.clear();
+        out.items.extend(self.items.iter().map(f));
     }
 
     /// A vector with the same ids, each item made from the one here.

@@ -185,7 +185,12 @@ impl Ruleset {
     /// Evaluates documents in parallel; the results are in the order of `docs`.
     pub fn evaluate_all(&self, docs: &[Document]) -> Vec<Result<Evaluation, Error>> {
         use rayon::prelude::*;
-        docs.par_iter().map(|d| self.evaluate(d)).collect()
+        // One scratch for each run of documents a thread takes, reused across them.
+        docs.par_iter()
+            .map_init(driver::Scratch::default, |scratch, d| {
+                Evaluation::from_result(driver::evaluate_with(&self.program, d.input(), None, scratch))
+            })
+            .collect()
     }
 }
 

@@ -190,3 +190,54 @@ fn crosswalk_fixtures() {
         ));
     });
 }
+
+/// A batch reuses each thread's working buffers from one evaluation to the
+/// next: every seed of a ruleset, evaluated in turn with one scratch, in
+/// both orders, reports exactly what it reports evaluated alone.
+#[test]
+fn a_scratch_reused_across_evaluations_changes_no_report() {
+    let mut by_ruleset: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
+    for entry in std::fs::read_dir("seeds").unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        if name == "crosswalks" || !dir.is_dir() {
+            continue;
+        }
+        let mut seeds: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json") && !is_previous(p))
+            .collect();
+        seeds.sort();
+        by_ruleset.insert(name, seeds);
+    }
+    let json = |r: &sixpoint::driver::FileResult| {
+        let report = serde_json::to_string(r.report.as_ref().expect("seeds evaluate")).unwrap();
+        let findings = diag::render(r.diagnostics(), false, Some(100));
+        format!("{report}\n{findings}")
+    };
+    let mut compared = 0;
+    for (name, seeds) in &by_ruleset {
+        let program = compile_file(&PathBuf::from("rulesets").join(format!("{name}.six")))
+            .program
+            .expect("every seed's ruleset compiles");
+        let alone: Vec<String> = seeds
+            .iter()
+            .map(|s| json(&sixpoint::driver::evaluate_path(&program, s, previous_of(s).as_deref())))
+            .collect();
+        let mut scratch = sixpoint::driver::Scratch::default();
+        for order in [false, true] {
+            let mut k: Vec<usize> = (0..seeds.len()).collect();
+            if order {
+                k.reverse();
+            }
+            for i in k {
+                let s = &seeds[i];
+                let r = sixpoint::driver::evaluate_path_with(&program, s, previous_of(s).as_deref(), &mut scratch);
+                assert_eq!(json(&r), alone[i], "{} after others with one scratch", s.display());
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 20, "only {compared} seeds compared");
+}

@@ -338,7 +338,7 @@ pub fn apply(cw: &Crosswalk, file: &SourceFile, doc: &Document) -> Result<Mapped
     match &cw.from.ruleset {
         // The source ruleset checks every name in the data, as `eval` would.
         Some(source) => {
-            crate::eval::bind(source, file, doc)?;
+            crate::eval::bind(source, file, doc, &mut crate::eval::Scratch::default())?;
         }
         None => duplicates(file, doc)?,
     }

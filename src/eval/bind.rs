@@ -477,7 +477,13 @@ fn conflicts<'a>(
 
 /// Resolves a parsed data file against a program. All problems are
 /// reported together; any of them means the file cannot be evaluated.
-pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bound, Vec<Diagnostic>> {
+/// Works in `scratch`, whose buffers a caller binding many files reuses.
+pub(crate) fn bind(
+    p: &Program,
+    file: &SourceFile,
+    doc: &Document,
+    scratch: &mut super::Scratch,
+) -> Result<Bound, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if doc.framework.value != p.framework.name {
         diags.push(err::framework_mismatch(p, file, &doc.framework));
@@ -509,9 +515,11 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
     );
     let mut facts: Vec<Facts> = Vec::with_capacity(doc.indicators.len());
     let mut facts_at: IdVec<IndicatorId, Option<u32>> = p.indicators.map(|_| None);
-    let mut first_span: IdVec<IndicatorId, Option<Span>> = p.indicators.map(|_| None);
-    // One buffer for the tags of every item of the document.
-    let mut tags: Vec<TagId> = Vec::new();
+    let first_span = &mut scratch.first_span;
+    p.indicators.map_into(first_span, |_| None);
+    // One buffer for the tags of every item of the document, and of every
+    // document a caller's scratch sees.
+    let tags = &mut scratch.tags;
     // One list of every indicator's findings per theme, made once at the
     // most a document can need: no growing by doubling.
     let mut theme_findings: Vec<ThemeFindings> = Vec::with_capacity(p.indicators.iter().map(|i| i.themes.len()).sum());
@@ -755,7 +763,7 @@ pub(crate) fn bind(p: &Program, file: &SourceFile, doc: &Document) -> Result<Bou
             }
             tags.sort_unstable();
             tags.dedup();
-            for &id in &tags {
+            for &id in tags.iter() {
                 if let Some(t) = f.tagged_mut(id) {
                     t.count(&p.sources, source, item.finding.as_ref().map(|f| f.value));
                 }

@@ -580,8 +580,9 @@ fn counterfactuals(
         for k in gone.into_iter().rev() {
             items.remove(k);
         }
-        let nb = bind(p, &file, &d).ok()?;
-        let no = evaluate(p, &nb).ok()?;
+        let scratch = &mut super::Scratch::default();
+        let nb = bind(p, &file, &d, scratch).ok()?;
+        let no = evaluate(p, &nb, scratch).ok()?;
         let ni = &no.indicators[id];
         Some((ni.grade(), ni.secure))
     };

@@ -431,7 +431,8 @@ fn call(
 ) -> Result<Value, Box<Diagnostic>> {
     let x = &p.extensions[ext];
     let scale = p.grading_scale();
-    let mut values = Vec::with_capacity(args.len());
+    // On the stack for a call's usual few arguments.
+    let mut values: smallvec::SmallVec<[ExtValue; 4]> = smallvec::SmallVec::with_capacity(args.len());
     for a in args {
         match to_ext(walk(p, a, env)?, scale) {
             Some(v) => values.push(v),

@@ -398,12 +398,13 @@ pub(crate) struct CapacityOutcome {
 }
 
 #[derive(Clone, Debug, Default)]
+/// Each list in place for the few that a plan usually has.
 pub(crate) struct PlanOutcome {
-    pub(crate) skipped_areas: Vec<AreaId>,
+    pub(crate) skipped_areas: smallvec::SmallVec<[AreaId; 8]>,
     /// Skip rules whose condition held.
-    pub(crate) skips_fired: Vec<usize>,
+    pub(crate) skips_fired: smallvec::SmallVec<[usize; 4]>,
     /// Examine rules whose condition held.
-    pub(crate) examines_fired: Vec<usize>,
+    pub(crate) examines_fired: smallvec::SmallVec<[usize; 4]>,
 }
 
 /// Everything one evaluation gives, by id.
@@ -619,7 +620,26 @@ impl expr::Env for ComponentEnv<'_> {
     }
 }
 
+/// The working space of evaluations, none of which an outcome keeps: one
+/// kept by a caller that evaluates many documents (a batch keeps one per
+/// thread), so that its buffers are made once, not once per evaluation.
+#[derive(Default)]
+pub struct Scratch {
+    /// Binding's: the tags of the evidence item being read, and where each
+    /// indicator's entry first is.
+    pub(crate) tags: Vec<TagId>,
+    pub(crate) first_span: IdVec<IndicatorId, Option<Span>>,
+    /// The indicators as the children of their areas, and for proportionality
+    /// their grades and whether each is secure.
+    pub(crate) leaves: IdVec<IndicatorId, Child>,
+    pub(crate) finals: IdVec<IndicatorId, Option<Rank>>,
+    pub(crate) secure: IdVec<IndicatorId, bool>,
+    /// The grades above the indicators that proportionality's conditions read.
+    pub(crate) tree: Tree,
+}
+
 /// What became of every node above the indicators.
+#[derive(Default)]
 pub(crate) struct Tree {
     pub(crate) areas: IdVec<AreaId, NodeOutcome>,
     pub(crate) questions: IdVec<QuestionId, NodeOutcome>,
@@ -630,20 +650,21 @@ impl Tree {
     /// The tree graded from `leaves` when one of `conditions` reads a key
     /// area's or a question's grade; otherwise an empty tree, since grading
     /// it would be work nothing reads.
+    /// Made in `self`, whose buffers are reused.
     fn for_conditions<'e>(
+        &mut self,
         p: &Program,
         leaves: &IdVec<IndicatorId, Child>,
         flags: &IdVec<FactId, bool>,
         mut conditions: impl Iterator<Item = &'e Expr>,
-    ) -> Result<Tree, Diagnostic> {
+    ) -> Result<(), Diagnostic> {
         if conditions.any(Expr::reads_grades_above) {
-            grade_tree(p, leaves, flags)
+            grade_tree(p, leaves, flags, self)
         } else {
-            Ok(Tree {
-                areas: IdVec::new(),
-                questions: IdVec::new(),
-                overall: None,
-            })
+            self.areas.clear();
+            self.questions.clear();
+            self.overall = None;
+            Ok(())
         }
     }
 }
@@ -651,11 +672,18 @@ impl Tree {
 /// Grades key areas from their indicators, questions from their key areas,
 /// and the overall rating from the questions: by each node's grade rules
 /// where it has some, by the declared aggregation otherwise.
+/// Made in `tree`, whose buffers are reused.
 pub(crate) fn grade_tree(
     p: &Program,
     leaves: &IdVec<IndicatorId, Child>,
     flags: &IdVec<FactId, bool>,
-) -> Result<Tree, Diagnostic> {
+    tree: &mut Tree,
+) -> Result<(), Diagnostic> {
+    let Tree {
+        areas,
+        questions,
+        overall,
+    } = tree;
     let below = Below {
         leaves,
         areas: None,
@@ -665,7 +693,7 @@ pub(crate) fn grade_tree(
     // node, on the stack for a node's usual few children and a scale's few
     // levels.
     let (mut kids, mut at) = (Children::new(), LevelCounts::new());
-    let areas = p.areas.try_map(|ai, a| {
+    p.areas.try_map_into(areas, |ai, a| {
         kids.clear();
         kids.extend(a.indicators.iter().map(|&i| leaves[i]));
         let node = Node {
@@ -677,10 +705,10 @@ pub(crate) fn grade_tree(
         grade_node(p, &node, (&kids, &mut at), flags, &below)
     })?;
     let below = Below {
-        areas: Some(&areas),
+        areas: Some(areas),
         ..below
     };
-    let questions = p.questions.try_map(|qi, q| {
+    p.questions.try_map_into(questions, |qi, q| {
         kids.clear();
         kids.extend(q.areas.iter().map(|&a| Child::of(&areas[a])));
         let node = Node {
@@ -691,7 +719,7 @@ pub(crate) fn grade_tree(
         };
         grade_node(p, &node, (&kids, &mut at), flags, &below)
     })?;
-    let overall = match &p.overall {
+    *overall = match &p.overall {
         Some(o) => {
             kids.clear();
             kids.extend(questions.iter().map(Child::of));
@@ -702,18 +730,14 @@ pub(crate) fn grade_tree(
                 undecided: &p.shared.undecided_overall,
             };
             let below = Below {
-                questions: Some(&questions),
+                questions: Some(questions),
                 ..below
             };
             Some(grade_node(p, &node, (&kids, &mut at), flags, &below)?)
         }
         None => None,
     };
-    Ok(Tree {
-        areas,
-        questions,
-        overall,
-    })
+    Ok(())
 }
 
 /// A node's children, on the stack for the usual few.
@@ -1264,9 +1288,10 @@ fn refusal(policy: &OverridePolicy, o: &bind::OverrideFacts, derived: Option<Ran
     None
 }
 
-/// Evaluates one bound data file. An error (an extension failing) stops
-/// this evaluation: a partial result could carry a wrong grade.
-pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
+/// Evaluates one bound data file, working in `scratch`. An error (an
+/// extension failing) stops this evaluation: a partial result could carry a
+/// wrong grade.
+pub(crate) fn evaluate(p: &Program, b: &Bound, scratch: &mut Scratch) -> Result<Outcome, Diagnostic> {
     // Room for a couple of findings per indicator with evidence, as most
     // evaluations have: a vector of large records is costly to grow.
     let mut findings = Vec::with_capacity(2 * b.with_evidence());
@@ -1291,7 +1316,7 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
     })?;
 
     let plan = match &p.proportionality {
-        Some(prop) => Some(plan(p, b, prop, &mut indicators)?),
+        Some(prop) => Some(plan(p, b, prop, &mut indicators, scratch)?),
         None => None,
     };
     // A skipped indicator is not graded, so its rules of evidence do not
@@ -1319,12 +1344,15 @@ pub(crate) fn evaluate(p: &Program, b: &Bound) -> Result<Outcome, Diagnostic> {
         }
     }
 
-    let leaves = indicators.map(|o| o.child(true));
+    indicators.map_into(&mut scratch.leaves, |o| o.child(true));
+    // The outcome keeps this tree: made afresh.
+    let mut tree = Tree::default();
+    grade_tree(p, &scratch.leaves, &b.facts_set, &mut tree)?;
     let Tree {
         areas,
         questions,
         overall,
-    } = grade_tree(p, &leaves, &b.facts_set)?;
+    } = tree;
     // A node whose own rules leave it to judgement is a finding, as an
     // indicator's is; one that awaits a child's judgement is not (the
     // child's finding says it).
@@ -1364,7 +1392,15 @@ fn plan(
     b: &Bound,
     prop: &ProportionalityIr,
     indicators: &mut IdVec<IndicatorId, IndicatorOutcome>,
+    scratch: &mut Scratch,
 ) -> Result<PlanOutcome, Diagnostic> {
+    let Scratch {
+        leaves,
+        finals,
+        secure,
+        tree,
+        ..
+    } = scratch;
     let mut out = PlanOutcome::default();
     for o in indicators.iter_mut() {
         o.scope = Scope::InScope;
@@ -1374,11 +1410,11 @@ fn plan(
             indicators[i].scope = Scope::First;
         }
     }
-    let mut finals = indicators.map(|o| o.final_grade);
-    let mut leaves = indicators.map(|o| o.child(false));
-    let secure = indicators.map(|o| o.secure);
-    let tree = Tree::for_conditions(p, &leaves, &b.facts_set, prop.skips.iter().map(|r| &r.when))?;
-    let env = PlanEnv::new(p, (&finals, &secure), (&tree.areas, &tree.questions), b, &[]);
+    indicators.map_into(finals, |o| o.final_grade);
+    indicators.map_into(leaves, |o| o.child(false));
+    indicators.map_into(secure, |o| o.secure);
+    tree.for_conditions(p, leaves, &b.facts_set, prop.skips.iter().map(|r| &r.when))?;
+    let env = PlanEnv::new(p, (finals, secure), (&tree.areas, &tree.questions), b, &[]);
     for (k, rule) in prop.skips.iter().enumerate() {
         if matches!(expr::eval(p, &rule.when, &env)?, Value::Bool(true)) {
             out.skips_fired.push(k);
@@ -1403,10 +1439,10 @@ fn plan(
         *f = o.grade();
         *l = o.child(true);
     }
-    let tree = Tree::for_conditions(p, &leaves, &b.facts_set, prop.examines.iter().map(|r| &r.when))?;
+    tree.for_conditions(p, leaves, &b.facts_set, prop.examines.iter().map(|r| &r.when))?;
     let env = PlanEnv::new(
         p,
-        (&finals, &secure),
+        (finals, secure),
         (&tree.areas, &tree.questions),
         b,
         &out.skipped_areas,

@@ -1,11 +1,12 @@
 //! sixpoint itself, through the same calls as `sixpoint eval`.
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use sixpoint::Program;
 use sixpoint::data::{self, Document, Format};
 use sixpoint::diag::SourceFile;
-use sixpoint::driver::{FileResult, Input, compile_source};
+use sixpoint::driver::{FileResult, Input, Scratch, compile_source};
 use sixpoint::report::Report;
 
 use crate::{Grades, INDICATORS, IndicatorGrade, Scope, node_of};
@@ -49,9 +50,19 @@ pub fn to_yaml(l: &Loaded) -> String {
     data::write::to_yaml(&l.doc)
 }
 
+thread_local! {
+    /// The working buffers of one thread's evaluations, reused across them as
+    /// a batch's threads reuse theirs (`driver::evaluate_with`).
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
 /// Bind + evaluate + report object.
 pub fn evaluate(p: &Program, l: &Loaded) -> FileResult {
-    sixpoint::driver::evaluate(p, Input::new(Path::new(PATH), &l.file, &l.doc), None)
+    let input = Input::new(Path::new(PATH), &l.file, &l.doc);
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut scratch) => sixpoint::driver::evaluate_with(p, input, None, &mut scratch),
+        Err(_) => sixpoint::driver::evaluate(p, input, None),
+    })
 }
 
 /// Bind + evaluate + report object, and every part of the report made when
