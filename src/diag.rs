@@ -56,8 +56,9 @@ pub struct SourceFile(Arc<Source>);
 enum Source {
     /// A file's text, with the byte offset of each line's start, built on
     /// the first lookup so that a report locating many findings scans the
-    /// text once instead of once per finding.
-    One(NamedSource<String>, OnceLock<Vec<usize>>),
+    /// text once instead of once per finding; and its name as the reports
+    /// of the file share it.
+    One(NamedSource<String>, OnceLock<Vec<usize>>, Name),
     /// Files with the offset their text starts at, in increasing order; the
     /// first is the root and starts at 0.
     Map(Vec<(usize, SourceFile)>),
@@ -65,7 +66,12 @@ enum Source {
 
 impl SourceFile {
     pub fn new(name: impl AsRef<str>, text: String) -> Self {
-        Self(Arc::new(Source::One(NamedSource::new(name, text), OnceLock::new())))
+        let shared = Name::from(name.as_ref());
+        Self(Arc::new(Source::One(
+            NamedSource::new(name, text),
+            OnceLock::new(),
+            shared,
+        )))
     }
 
     /// The offset the next file of a map would start at after `file`, which
@@ -117,15 +123,24 @@ impl SourceFile {
     /// The root file's name.
     pub fn name(&self) -> &str {
         match &*self.0 {
-            Source::One(s, _) => s.name(),
+            Source::One(s, ..) => s.name(),
             Source::Map(files) => files.first().map_or("", |(_, f)| f.name()),
+        }
+    }
+
+    /// The root file's name, shared: every report of the file holds it
+    /// without copying it.
+    pub fn shared_name(&self) -> Name {
+        match &*self.0 {
+            Source::One(.., name) => name.clone(),
+            Source::Map(files) => files.first().map_or_else(|| Name::from(""), |(_, f)| f.shared_name()),
         }
     }
 
     /// The root file's text.
     pub fn text(&self) -> &str {
         match &*self.0 {
-            Source::One(s, _) => s.inner(),
+            Source::One(s, ..) => s.inner(),
             Source::Map(files) => files.first().map_or("", |(_, f)| f.text()),
         }
     }
@@ -156,7 +171,7 @@ impl SourceFile {
     /// for a map, which is never asked: [`SourceFile::locate`] resolves first).
     fn line_starts(&self) -> &[usize] {
         match &*self.0 {
-            Source::One(s, starts) => starts.get_or_init(|| line_starts(s.inner())),
+            Source::One(s, starts, _) => starts.get_or_init(|| line_starts(s.inner())),
             Source::Map(files) => files.first().map_or(&[], |(_, f)| f.line_starts()),
         }
     }
@@ -207,7 +222,7 @@ impl SourceCode for SourceFile {
         // Read from the file the span falls in, then move the result back
         // into the map's offsets, where the labels are.
         let (f, base) = self.resolve(span.offset());
-        let Source::One(named, _) = &*f.0 else {
+        let Source::One(named, ..) = &*f.0 else {
             return Err(miette::MietteError::OutOfBounds);
         };
         let local = miette::SourceSpan::new(span.offset().saturating_sub(base).into(), span.len());

@@ -394,7 +394,7 @@ impl<'a> Rewriter<'a> {
             report: MapReport {
                 crosswalk: cw.name.clone(),
                 file: file.name().to_string(),
-                organisation: doc.organisation.value.clone(),
+                organisation: doc.organisation.value.to_string(),
                 from: cw.from.framework.clone(),
                 to: cw.to.program.framework.name.clone(),
                 complete: false,

@@ -138,8 +138,8 @@ fn plain(doc: &Document) -> Plain {
     indicators.sort_by(|a, b| a.0.cmp(&b.0));
     Plain {
         framework: doc.framework.value.clone(),
-        organisation: doc.organisation.value.clone(),
-        period: doc.period.as_ref().map(|p| p.value.clone()),
+        organisation: doc.organisation.value.to_string(),
+        period: doc.period.as_ref().map(|p| p.value.to_string()),
         indicators,
     }
 }

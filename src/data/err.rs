@@ -2,7 +2,7 @@
 //! that a problem is worded, coded and labelled the same wherever it is met.
 
 use super::At;
-use crate::diag::{Code, Diagnostic, Severity, SourceFile, Span};
+use crate::diag::{Code, Diagnostic, Name, Severity, SourceFile, Span};
 
 fn syntax(file: &SourceFile, msg: impl Into<String>, span: Span, label: &str, help: &str) -> Diagnostic {
     Diagnostic::error(Code::DataSyntax, msg)
@@ -317,7 +317,7 @@ pub(crate) fn framework_mismatch(
 }
 
 /// An earlier period of another organisation: likely the wrong file.
-pub(crate) fn period_other_organisation(file: &SourceFile, previous: &At<String>, current: &str) -> Diagnostic {
+pub(crate) fn period_other_organisation(file: &SourceFile, previous: &At<Name>, current: &str) -> Diagnostic {
     Diagnostic::warning(
         Code::DataPeriodMismatch,
         format!(
@@ -330,7 +330,7 @@ pub(crate) fn period_other_organisation(file: &SourceFile, previous: &At<String>
 }
 
 /// An earlier period that names the same period as the current one.
-pub(crate) fn period_repeated(file: &SourceFile, period: &At<String>) -> Diagnostic {
+pub(crate) fn period_repeated(file: &SourceFile, period: &At<Name>) -> Diagnostic {
     Diagnostic::warning(
         Code::DataPeriodMismatch,
         format!("both evaluations are for `{}`", period.value),

@@ -52,8 +52,8 @@ pub enum Finding {
 pub struct Document {
     pub version: At<u32>,
     pub framework: At<String>,
-    pub organisation: At<String>,
-    pub period: Option<At<String>>,
+    pub organisation: At<Name>,
+    pub period: Option<At<Name>>,
     pub context: Vec<At<String>>,
     /// The facts (declared by the ruleset's `facts { … }`) that hold.
     pub facts: Vec<At<String>>,

@@ -313,8 +313,8 @@ impl<'t> Reader<'t> {
         Ok(Document {
             version: version.ok_or(Other)?,
             framework: framework.ok_or(Other)?,
-            organisation: organisation.ok_or(Other)?,
-            period,
+            organisation: organisation.ok_or(Other)?.shared(),
+            period: period.map(At::shared),
             context,
             facts,
             indicators,

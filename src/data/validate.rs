@@ -446,8 +446,8 @@ impl<'a> Checker<'a> {
         Some(Document {
             version: version?,
             framework: framework?,
-            organisation: organisation?,
-            period,
+            organisation: organisation?.shared(),
+            period: period.map(At::shared),
             context,
             facts,
             indicators,

@@ -803,8 +803,8 @@ pub(crate) fn bind(
     }
     Ok(Bound {
         file: file.clone(),
-        organisation: Name::from(&doc.organisation.value),
-        period: doc.period.as_ref().map(|p| Name::from(&p.value)),
+        organisation: doc.organisation.value.clone(),
+        period: doc.period.as_ref().map(|p| p.value.clone()),
         facts,
         facts_at,
         no_facts: Facts::none(p),

@@ -118,7 +118,7 @@ impl Dashboard {
         fw.rows.push(Row {
             organisation: r.organisation.clone(),
             period: r.period.clone(),
-            file: r.file.clone(),
+            file: r.file.to_string(),
             overall: r.overall.as_ref().map(|o| match (&o.rating, &o.judgement) {
                 (Some(g), _) => g.to_string(),
                 (None, Some(_)) => "judgement required".into(),

@@ -39,7 +39,7 @@ pub const REPORT_FORMAT: &str = "sixpoint-report/2";
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub format: &'static str,
-    pub file: String,
+    pub file: Name,
     pub framework: Name,
     pub framework_version: Option<Name>,
     pub organisation: Name,
@@ -405,8 +405,8 @@ pub struct TravelReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct PreviousReport {
     pub file: String,
-    pub organisation: String,
-    pub period: Option<String>,
+    pub organisation: Name,
+    pub period: Option<Name>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -827,7 +827,7 @@ pub(crate) fn build(
 ) -> Report {
     let (periods, previous) = previous.unzip();
     let summary = summary_of(p, &o, &findings);
-    let (file, organisation, period) = (b.file.name().to_string(), b.organisation.clone(), b.period.clone());
+    let (file, organisation, period) = (b.file.shared_name(), b.organisation.clone(), b.period.clone());
     let of = Arc::new(Evaluated {
         program: p.clone(),
         bound: b,

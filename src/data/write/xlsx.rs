@@ -32,7 +32,7 @@ pub fn to_xlsx(doc: &Document, program: Option<&Program>) -> Result<Vec<u8>, Xls
     let period = doc.period.as_ref().map_or("", |p| p.value.as_str());
     let rows = [
         ("framework", doc.framework.value.clone()),
-        ("organisation", doc.organisation.value.clone()),
+        ("organisation", doc.organisation.value.to_string()),
         ("period", period.to_string()),
         ("context", values(&doc.context).collect::<Vec<_>>().join(", ")),
         ("facts", values(&doc.facts).collect::<Vec<_>>().join(", ")),
@@ -246,7 +246,7 @@ pub fn template(p: &Program) -> Result<Vec<u8>, XlsxError> {
             span: Span::default(),
         },
         framework: blank(&p.framework.name),
-        organisation: blank(""),
+        organisation: blank("").shared(),
         period: None,
         context: Vec::new(),
         facts: Vec::new(),
