@@ -193,7 +193,9 @@ pub(crate) struct Overridden {
 /// Why the ruleset refuses an override, worded when shown ([`Refusal::words`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Refusal {
+    /// The ruleset allows no override.
     Forbidden,
+    /// It cites no evidence where the ruleset asks it to.
     NoEvidence,
     /// It cites evidence from fewer source kinds than the ruleset asks for.
     FewSources(u32),
@@ -397,8 +399,9 @@ pub(crate) struct CapacityOutcome {
     pub(crate) capacity: Option<Rank>,
 }
 
+/// What proportionality decided; each list in place for the few that a
+/// plan usually has.
 #[derive(Clone, Debug, Default)]
-/// Each list in place for the few that a plan usually has.
 pub(crate) struct PlanOutcome {
     pub(crate) skipped_areas: smallvec::SmallVec<[AreaId; 8]>,
     /// Skip rules whose condition held.

@@ -36,6 +36,11 @@ pub use xlsx::XlsxBook;
 /// The version of the JSON report's shape; bumped on any breaking change.
 pub const REPORT_FORMAT: &str = "sixpoint-report/2";
 
+/// The report of one evaluation. Its summary and its list of findings are
+/// made with it; its questions, overall rating, plan, capacity area, actions
+/// and improvement plan are made from the evaluation it keeps the first
+/// time each is read ([`Kept`]), and each finding is worded when first
+/// asked for. Cloning it shares what it keeps.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub format: &'static str,
