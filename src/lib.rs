@@ -26,6 +26,10 @@
 //! # }
 //! ```
 //!
+//! A report's questions, overall rating, plan, capacity area and actions
+//! are made the first time each is read, from the evaluation it keeps; each
+//! reads as what it holds ([`report::Kept`]).
+//!
 //! Nothing needs to be a file: a ruleset that imports no library can be
 //! compiled from text, and a batch is evaluated in parallel, its results in
 //! the order of its documents:
