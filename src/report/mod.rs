@@ -170,6 +170,16 @@ pub struct Kept<T: ?Sized + 'static> {
     made: fn(&Evaluated) -> &T,
 }
 
+impl<T: ?Sized> Kept<T> {
+    /// The part of `of` that `made` makes (and keeps) on first read.
+    fn new(of: &Arc<Evaluated>, made: fn(&Evaluated) -> &T) -> Self {
+        Self {
+            of: Arc::clone(of),
+            made,
+        }
+    }
+}
+
 impl<T: ?Sized> Clone for Kept<T> {
     fn clone(&self) -> Self {
         Self {
@@ -853,36 +863,15 @@ pub(crate) fn build(
         period,
         previous,
         summary,
-        overall: Kept {
-            of: Arc::clone(&of),
-            made: Evaluated::overall,
-        },
-        questions: Kept {
-            of: Arc::clone(&of),
-            made: Evaluated::questions,
-        },
-        plan: Kept {
-            of: Arc::clone(&of),
-            made: Evaluated::plan,
-        },
-        capacity: Kept {
-            of: Arc::clone(&of),
-            made: Evaluated::capacity,
-        },
-        actions: Kept {
-            of: Arc::clone(&of),
-            made: Evaluated::actions,
-        },
-        improvement_plan: Kept {
-            of: Arc::clone(&of),
-            made: Evaluated::improvement_plan,
-        },
+        overall: Kept::new(&of, Evaluated::overall),
+        questions: Kept::new(&of, Evaluated::questions),
+        plan: Kept::new(&of, Evaluated::plan),
+        capacity: Kept::new(&of, Evaluated::capacity),
+        actions: Kept::new(&of, Evaluated::actions),
+        improvement_plan: Kept::new(&of, Evaluated::improvement_plan),
         // Moved, not copied: the report owns the findings.
         findings: findings.into_iter().map(|f| FindingReport::of(f, &of)).collect(),
-        levels: Kept {
-            of: Arc::clone(&of),
-            made: Evaluated::levels,
-        },
+        levels: Kept::new(&of, Evaluated::levels),
     }
 }
 
