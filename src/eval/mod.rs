@@ -89,7 +89,9 @@ pub(crate) struct IndicatorOutcome {
     pub(crate) decided_by: Option<usize>,
     /// Why professional judgement is required, when no rule decides.
     pub(crate) judgement: Option<Judgement>,
-    pub(crate) unmet: smallvec::SmallVec<[Unmet; 4]>,
+    /// In place for as many as an indicator usually has (generic-2006 puts
+    /// at most seven on one): failing them allocates nothing.
+    pub(crate) unmet: smallvec::SmallVec<[Unmet; 8]>,
     /// What became of an evaluator's override (the rationale is in the
     /// indicator's facts, in `Bound`).
     pub(crate) overridden: Option<Overridden>,
@@ -1072,8 +1074,9 @@ pub(crate) struct Verdict {
     /// After caps.
     pub(crate) final_grade: Option<Rank>,
     pub(crate) secure: bool,
-    /// Requirements not met, each with the grade so far when it was read.
-    pub(crate) failed: smallvec::SmallVec<[(RequirementId, Option<Rank>); 4]>,
+    /// Requirements not met, each with the grade so far when it was read;
+    /// in place, as `IndicatorOutcome::unmet`.
+    pub(crate) failed: smallvec::SmallVec<[(RequirementId, Option<Rank>); 8]>,
     pub(crate) placement: Option<PlacementOutcome>,
 }
 
