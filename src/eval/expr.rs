@@ -748,8 +748,25 @@ mod tests {
         }
     }
 
+    /// Runs `f` on a thread with 64 MiB of stack: generating a nested
+    /// expression recurses through proptest's strategies, whose frames in a
+    /// debug build outgrew a test thread's 2 MiB about once in thirty runs
+    /// (the process aborts, and the whole test binary with it).
+    fn with_room(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
     #[test]
     fn steps_give_what_the_walk_gives() {
+        with_room(steps_give_what_the_walk_gives_on_generated_cases);
+    }
+
+    fn steps_give_what_the_walk_gives_on_generated_cases() {
         let p = compiled("generic-2006.six");
         let cases = expr(p.bands.ids().collect()).prop_flat_map(|e| {
             (
