@@ -1211,6 +1211,8 @@ impl SharedNames {
         let at = |span: Span| Name::from(p.written_at(span));
         let named = |n: &Named| (Name::from(n.name.as_str()), n.description.as_deref().map(Name::from));
         let prop = p.proportionality.as_ref();
+        let levels: IdVec<ScaleId, Vec<Name>> =
+            p.scales.map(|s| s.levels.iter().map(|l| Name::from(&l.name)).collect());
         SharedNames {
             indicator_ids: p.indicators.map(|i| Name::from(&i.id)),
             indicator_titles: p.indicators.map(|i| Name::from(&i.title)),
@@ -1239,12 +1241,12 @@ impl SharedNames {
                 }
                 words
             }),
-            levels: p.scales.map(|s| s.levels.iter().map(|l| Name::from(&l.name)).collect()),
-            grading_best_first: p
-                .scales
+            // The same names as `levels`, in the other order.
+            grading_best_first: levels
                 .try_get(p.grading)
-                .map(|s| s.levels.iter().rev().map(|l| Name::from(&l.name)).collect())
+                .map(|l| l.iter().rev().cloned().collect())
                 .unwrap_or_default(),
+            levels,
             sources: p.sources.map(|s| Name::from(&s.name)),
             tags: p.tags.map(|t| Name::from(&t.name)),
             consider: p.indicators.map(|i| {

@@ -338,7 +338,7 @@ pub(crate) fn node_judgement(p: &Program, o: &Outcome, node: TreeNode, buf: &mut
             for &a in &p.questions.try_get(q)?.areas {
                 if Child::of(o.areas.try_get(a)?) == Child::Unrated {
                     next(why);
-                    let _ = write!(why, "key area {}", p.areas.try_get(a)?.number);
+                    let _ = write!(why, "{}", NodeName::Area(p.areas.try_get(a)?.number));
                 }
             }
         }
@@ -346,7 +346,7 @@ pub(crate) fn node_judgement(p: &Program, o: &Outcome, node: TreeNode, buf: &mut
             for (q, qo) in p.questions.iter().zip(&o.questions) {
                 if Child::of(qo) == Child::Unrated {
                     next(why);
-                    let _ = write!(why, "question `{}`", q.id);
+                    let _ = write!(why, "{}", NodeName::Question(&q.id));
                 }
             }
         }

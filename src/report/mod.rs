@@ -914,10 +914,8 @@ fn summary_of(p: &Program, o: &Outcome, findings: &[Finding]) -> Summary {
 fn tree_of(e: &Evaluated) -> (Vec<QuestionReport>, Option<NodeReport>) {
     let (p, b, o) = (&e.program, &e.bound, &e.outcome);
     let tier_level = |t: Tier, r: Option<Rank>| r.map(|r| p.shared.level(p.tiers.of(t), r));
-    let travel = |t: Tier, of: Option<&Travel>| match &e.periods {
-        Some(_) => show_travel(p.tier_scale(t), of),
-        None => TravelReport::default(),
-    };
+    // Without an earlier period every travel is `None`, shown as nothing.
+    let travel = |t: Tier, of: Option<&Travel>| show_travel(p.tier_scale(t), of);
     let skipped = o.plan.as_ref().map_or(&[][..], |pl| pl.skipped_areas.as_slice());
     let first = p.proportionality.as_ref().map_or(&[][..], |pr| pr.first.as_slice());
     let capacity_area = p.capacity.as_ref().map(|c| c.area);
@@ -961,12 +959,12 @@ fn tree_of(e: &Evaluated) -> (Vec<QuestionReport>, Option<NodeReport>) {
                         indicators: area
                             .indicators
                             .iter()
-                            .map(|&i| {
-                                let mut r = indicator_report(p, i, &o.indicators[i], b);
-                                if let Some(periods) = &e.periods {
-                                    r.travel = show_travel(p.grading_scale(), periods.indicators.try_get(i));
-                                }
-                                r
+                            .map(|&i| IndicatorReport {
+                                travel: show_travel(
+                                    p.grading_scale(),
+                                    e.periods.as_ref().and_then(|t| t.indicators.try_get(i)),
+                                ),
+                                ..indicator_report(p, i, &o.indicators[i], b)
                             })
                             .collect(),
                     }
